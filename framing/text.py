@@ -1,0 +1,172 @@
+"""Tokenisation and sentence splitting shared by every part of the toolkit.
+
+One definition of a *token* is used everywhere, so that every rate "per 1,000 tokens" in a table has
+the same denominator as the matcher that produced the count:
+
+* a **word token** is a run of word characters, possibly joined by internal hyphens or apostrophes
+  (``close-range``, ``didn't`` and ``IS-K`` are one token each);
+* punctuation marks are separate tokens for matching but are **not** counted in ``tokens``.
+
+Sentence splitting is rule-based (no model, no downloaded data): a sentence ends at ``.``, ``!`` or
+``?`` (plus closing quotes or brackets) followed by white space and a capital letter, digit or opening
+quote, unless the word before the full stop is a known abbreviation or an initial; a blank line
+(paragraph break) always ends a sentence, so headlines and sub-headings become sentences of their own.
+
+>>> word_tokens("Kyiv didn't respond to the U.S. warning.")
+['kyiv', "didn't", 'respond', 'to', 'the', 'u.s', 'warning']
+>>> [s for s, _ in sentence_spans("Mr. Smith left. He said: no.")]
+[0, 16]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+__all__ = [
+    "TOKEN_PATTERN",
+    "WORD_PATTERN",
+    "count_words",
+    "iter_tokens",
+    "sentence_spans",
+    "word_tokens",
+]
+
+# Abbreviations after which a full stop does not end a sentence (news English).
+_ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "gen",
+        "col",
+        "lt",
+        "maj",
+        "capt",
+        "sgt",
+        "cpl",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "hon",
+        "pres",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dept",
+        "est",
+        "approx",
+        "fig",
+        "no",
+        "nos",
+        "vol",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "a.m",
+        "p.m",
+    }
+)
+
+# A word token; dotted acronyms (U.S., U.N.) stay one token so they can name actors.
+WORD_PATTERN = r"(?:[^\W_](?:\.[^\W_])+\.?(?=\W|$)(?<!\.)|\w+(?:[-'’]\w+)*)"
+TOKEN_PATTERN = WORD_PATTERN + r"|[^\w\s]"
+_WORD_RE = re.compile(WORD_PATTERN)
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+_BOUNDARY_RE = re.compile(
+    r"""(?P<end>[.!?]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])"""  # end punctuation, space, capital
+    r"""|\n[ \t]*\n\s*"""  # a blank line
+)
+_WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Return the lower-cased word tokens of ``text`` (punctuation dropped).
+
+    The length of this list is the ``tokens`` denominator used by every rate in the toolkit.
+    """
+    return [t.replace("’", "'") for t in _WORD_RE.findall(text.lower())]
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens in ``text`` (the denominator of rates per 1,000 tokens)."""
+    return sum(1 for _ in _WORD_RE.finditer(text))
+
+
+def iter_tokens(text: str) -> Iterator[re.Match[str]]:
+    """Yield regex matches for every token (words and punctuation marks) with their offsets."""
+    return _TOKEN_RE.finditer(text)
+
+
+def _is_abbreviation(text: str, stop: int) -> bool:
+    """True when the full stop at ``text[stop]`` closes an abbreviation or an initial."""
+    match = _WORD_BEFORE_RE.search(text, 0, stop)
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial such as "J. Smith"
+    return word in _ABBREVIATIONS
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences of ``text``, white space trimmed.
+
+    Offsets index into ``text`` itself, so ``text[start:end]`` is the sentence.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for boundary in _BOUNDARY_RE.finditer(text):
+        end_group = boundary.group("end")
+        if end_group:
+            stop = boundary.start("end")
+            if end_group[0] == "." and len(end_group) == 1 and _is_abbreviation(text, stop):
+                continue
+            end = boundary.end("end")
+        else:
+            end = boundary.start()
+        _append_trimmed(text, start, end, spans)
+        start = boundary.end()
+    _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))

@@ -1,0 +1,266 @@
+"""The corpus loader: formats, cleaning, syndication, grouping, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CROCUS, OTHER_STORY, SHARED, WIRE_STORY, write_jsonl, write_txt
+
+from framing import InputError, load_corpus
+from framing.corpus import clean_text
+
+
+def test_folder_with_three_formats(tiny_corpus: Path) -> None:
+    corpus = load_corpus(tiny_corpus)
+    docs = corpus.documents.set_index("doc_id")
+    assert sorted(docs.index) == ["paper/copy", "paper/own", "tabloid/scraped", "w1", "w2"]
+    assert docs.loc["w1", "outlet"] == "wire"
+    assert docs.loc["paper/own", "outlet"] == "paper"  # from the folder: its header has no outlet
+    assert docs.loc["tabloid/scraped", "outlet"] == "tabloid"
+    assert docs.loc["paper/copy", "date"] == pd.Timestamp("2024-03-23")  # "23 March 2024" parsed
+    assert docs.loc["tabloid/scraped", "date"] == pd.Timestamp("2024-03-26")  # bare scraped format
+    assert docs.loc["paper/own", "title"] == "Analysis"
+    assert docs.loc["w1", "outlet_type"] == "wire service"
+    assert corpus.name == "tiny" and corpus.title == "Tiny"
+    assert corpus.actors["Ukraine"] == ["Ukraine", "Kyiv"]
+    assert corpus.summary.records == 5 and corpus.summary.documents == 5
+
+
+def test_cleaning_removes_boilerplate_html_and_normalises(tiny_corpus: Path) -> None:
+    corpus = load_corpus(tiny_corpus)
+    text = corpus.documents.set_index("doc_id").loc["tabloid/scraped", "text"]
+    assert text == 'Horror at the concert hall.\n\nThe & sign and "quotes" - dashes.'
+    own = corpus.documents.set_index("doc_id").loc["paper/own", "text"]
+    assert "Advertisement" not in own and own.endswith("warnings were ignored.")
+    assert corpus.summary.boilerplate_lines_removed == 4
+    assert corpus.summary.html_cleaned == 1
+    assert corpus.summary.unicode_normalised == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Advertisement\nText", "Text"),
+        ("ADVERTISMENT\nText", "Text"),
+        ("Text\nRead more: Why it matters", "Text"),
+        ("Share on Facebook\nText", "Text"),
+        ("We use cookies to improve your experience. Accept all cookies\nText", "Text"),
+        ("a&nbsp;b &lt;c&gt;", "a b <c>"),
+        ("caf\u0065\u0301 \u2018x\u2019", "caf\u00e9 'x'"),
+        ("1990\u20132000", "1990-2000"),
+        ("Read more about the attack\nText", "Text"),
+        # prose that happens to start like a link line is kept
+        (
+            "Read more of this in the report below, he said.",
+            "Read more of this in the report below, he said.",
+        ),
+    ],
+)
+def test_clean_text(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+def test_near_duplicate_found_and_distinct_story_kept(tiny_corpus: Path) -> None:
+    corpus = load_corpus(tiny_corpus)
+    dup = corpus.documents.set_index("doc_id")["duplicate_of"]
+    assert dup["paper/copy"] == "w1"  # the trimmed copy points at the wire original
+    assert pd.isna(dup["w1"]) and pd.isna(dup["w2"])  # a different story on the same event is not merged
+    assert corpus.summary.duplicates == 1
+    dropped = load_corpus(tiny_corpus, drop_duplicates=True)
+    assert "paper/copy" not in set(dropped.documents["doc_id"])
+    assert dropped.summary.dropped_duplicates == 1 and dropped.summary.records == 5
+
+
+def test_exact_duplicate_marked(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            {"id": "b", "outlet": "y", "date": "2024-03-24", "text": WIRE_STORY},
+            {"id": "a", "outlet": "x", "date": "2024-03-23", "text": WIRE_STORY},
+            {"id": "c", "outlet": "z", "date": "2024-03-23", "text": OTHER_STORY},
+        ],
+    )
+    dup = load_corpus(path).documents.set_index("doc_id")["duplicate_of"]
+    assert dup["b"] == "a"  # the earlier one is the original
+    assert pd.isna(dup["a"]) and pd.isna(dup["c"])
+
+
+def test_by_outlet(tiny_corpus: Path) -> None:
+    table = load_corpus(tiny_corpus).by_outlet().set_index("outlet")
+    assert list(table.index) == ["paper", "tabloid", "wire"]
+    assert table.loc["wire", "documents"] == 2
+    assert table.loc["wire", "first_date"] == "2024-03-23" and table.loc["wire", "last_date"] == "2024-03-24"
+    assert table.loc["paper", "duplicates"] == 1
+    assert table.loc["tabloid", "tokens"] == 10  # Horror at the concert hall . The & sign and quotes dashes
+    assert table.loc["wire", "country"] == "International"
+
+
+def test_csv_with_column_mapping(tmp_path: Path) -> None:
+    path = tmp_path / "articles.csv"
+    pd.DataFrame(
+        {
+            "key": ["k1", "k2"],
+            "paper": ["A", "B"],
+            "when": ["2024-03-22", "2024-03-23"],
+            "body": ["First text.", "Second text."],
+        }
+    ).to_csv(path, index=False)
+    corpus = load_corpus(path, id_col="key", outlet_col="paper", date_col="when")
+    docs = corpus.documents
+    assert list(docs["doc_id"]) == ["k1", "k2"] and list(docs["outlet"]) == ["A", "B"]
+    assert list(docs["text"]) == ["First text.", "Second text."]  # "body" is recognised as the text
+    assert docs["date"].iloc[1] == pd.Timestamp("2024-03-23")
+
+
+def test_media_cloud_export_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "mc.csv"
+    pd.DataFrame(
+        {
+            "stories_id": [101, 102],
+            "media_name": ["Outlet One", "Outlet Two"],
+            "publish_date": ["2024-03-23 10:15:00", "2024-03-24 23:59:59"],
+            "title": ["t1", "t2"],
+            "url": ["https://a.example", "https://b.example"],
+            "text": ["One.", "Two."],
+        }
+    ).to_csv(path, index=False)
+    docs = load_corpus(path).documents
+    assert list(docs["doc_id"]) == ["101", "102"]
+    assert list(docs["outlet"]) == ["Outlet One", "Outlet Two"]
+    assert [d.date().isoformat() for d in docs["date"]] == ["2024-03-23", "2024-03-24"]
+    assert list(docs["url"]) == ["https://a.example", "https://b.example"]
+
+
+def test_jsonl_keeps_extra_metadata_and_ids(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "d.jsonl",
+        [{"id": "x-1", "text": "Some text.", "leaning": "left"}, {"text": "No id here.", "outlet": "o"}],
+    )
+    docs = load_corpus(path).documents
+    assert list(docs["doc_id"]) == ["x-1", "d:2"]  # records without id are named file:line
+    assert docs["leaning"].iloc[0] == "left"
+
+
+def test_parquet(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "p.parquet"
+    pd.DataFrame(
+        {"id": ["p1"], "outlet": ["o"], "date": ["2024-04-01"], "text": ["Parquet text."]}
+    ).to_parquet(path)
+    docs = load_corpus(path).documents
+    assert docs.loc[0, "doc_id"] == "p1" and docs.loc[0, "text"] == "Parquet text."
+
+
+def test_missing_outlet_named_unknown_and_counted(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "d.jsonl", [{"id": "1", "text": "a b"}, {"id": "2", "outlet": "", "text": "c"}]
+    )
+    corpus = load_corpus(path)
+    assert set(corpus.documents["outlet"]) == {"unknown"}
+    assert corpus.summary.unknown_outlet == 2
+
+
+def test_empty_text_skipped_and_counted(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "d.jsonl",
+        [{"id": "1", "text": "kept"}, {"id": "2", "text": "  "}, {"id": "3", "text": "Advertisement"}],
+    )
+    corpus = load_corpus(path)
+    assert list(corpus.documents["doc_id"]) == ["1"]
+    assert [(s.line, s.reason) for s in corpus.summary.skipped] == [(2, "empty text"), (3, "empty text")]
+    assert corpus.summary.records == 3
+
+
+def test_non_utf8_repaired_and_counted_or_strict(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    write_txt(folder / "docs" / "o", "ok.txt", "Fine text.", date="2024-03-22")
+    (folder / "docs" / "o" / "bad.txt").write_bytes(
+        "date: 2024-03-23\n\nCaf\xe9 \x93quoted\x94.\n".encode("latin-1")
+    )
+    corpus = load_corpus(folder)
+    text = corpus.documents.set_index("doc_id").loc["o/bad", "text"]
+    assert text == 'Caf\u00e9 "quoted".'
+    assert len(corpus.summary.repaired_encoding) == 1
+    with pytest.raises(InputError, match=r"bad\.txt:3: not valid UTF-8"):
+        load_corpus(folder, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.jsonl", '{"id": "1", "text": "ok"}\n{"id": 2, "text": \n', r"a\.jsonl:2: malformed JSON"),
+        ("b.jsonl", '["not", "an", "object"]\n', r"b\.jsonl:1: expected a JSON object"),
+        ("c.csv", "id,title\n1,headline\n", r"c\.csv: no text column .*columns are: id, title"),
+        ("d.csv", "", r"d\.csv: empty file"),
+        ("e.txt", "   \n", r"e\.txt: empty file"),
+        ("f.docx", "x", r"f\.docx: unknown format '\.docx'"),
+        (
+            "g.jsonl",
+            '{"id": "1", "text": "a"}\n{"id": "1", "text": "b"}\n',
+            r"g\.jsonl:2: duplicate document id '1' \(first seen at .*g\.jsonl:1\)",
+        ),
+    ],
+)
+def test_bad_input_names_file_line_and_problem(tmp_path: Path, name: str, content: str, message: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_corpus(path)
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or folder"):
+        load_corpus(tmp_path / "nope")
+
+
+def test_unknown_column_option(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", [{"id": "1", "body": "x"}])
+    with pytest.raises(InputError, match="no column 'content'"):
+        load_corpus(path, text_col="content")
+
+
+def test_invalid_corpus_toml(tmp_path: Path) -> None:
+    write_txt(tmp_path / "c" / "docs" / "o", "a.txt", "Text.")
+    (tmp_path / "c" / "corpus.toml").write_text("title = \n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"corpus\.toml:.*invalid TOML"):
+        load_corpus(tmp_path / "c")
+
+
+def test_ignored_files_are_listed(tiny_corpus: Path) -> None:
+    (tiny_corpus / "notes.md").write_text("not a document", encoding="utf-8")
+    assert load_corpus(tiny_corpus).summary.ignored_files == ["notes.md"]
+
+
+def test_loading_is_deterministic(tiny_corpus: Path) -> None:
+    assert load_corpus(tiny_corpus).content_hash() == load_corpus(tiny_corpus).content_hash()
+
+
+@pytest.mark.skipif(not (SHARED / "seeds").exists(), reason="../shared/seeds is not present")
+def test_seed_article() -> None:
+    seed = next((SHARED / "seeds").glob("*.txt"))
+    doc = load_corpus(seed).documents.iloc[0]
+    assert doc["date"] == pd.Timestamp("2024-03-24")
+    assert not any(line.strip().lower().startswith("advertis") for line in doc["text"].splitlines())
+    assert doc["text"].startswith("In a chilling confirmation")
+
+
+def test_bundled_crocus_corpus() -> None:
+    corpus = load_corpus(CROCUS)
+    outlets = corpus.by_outlet().set_index("outlet")
+    assert len(outlets) >= 6 and len(corpus) >= 36
+    assert (outlets["documents"] >= 6).all()
+    assert corpus.documents["date"].between("2024-03-22", "2024-04-10").all()
+    words = corpus.documents["tokens"]
+    assert words.between(250, 850).all(), corpus.documents.loc[~words.between(250, 850), ["doc_id", "tokens"]]
+    copies = corpus.documents.dropna(subset=["duplicate_of"])
+    assert len(copies) == 2
+    assert set(copies["outlet"]) == {"the-chronicle", "daily-blast"}
+    originals = corpus.documents.set_index("doc_id").loc[copies["duplicate_of"], "outlet"]
+    assert set(originals) == {"global-wire"}
+    assert corpus.summary.boilerplate_lines_removed > 0
+    assert corpus.summary.skipped == [] and corpus.summary.unknown_outlet == 0
+    info = json.loads(json.dumps(corpus.info()))
+    assert info["duplicates"] == 2
