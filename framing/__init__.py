@@ -3,11 +3,36 @@
 Load coverage grouped by outlet, measure framing cues (blame, emotive wording, hedging, certainty) in
 every document and sentence with the evidence behind each count, compare outlets with sound statistics,
 and write a report with charts and quoted evidence.
+
+>>> import framing
+>>> corpus = framing.load_corpus("corpora/crocus")                 # doctest: +SKIP
+>>> features = framing.extract(corpus)                              # one row per document
+>>> framing.evidence(corpus, cue="hedging", outlet="vestnik")       # the matches behind the counts
+>>> framing.blame_attributions(corpus)                              # who blames whom, per sentence
 """
 
 from framing.corpus import Corpus, LoadSummary, load_corpus
+from framing.cues import blame_attributions
 from framing.errors import FramingError, InputError, OptionError
+from framing.features import FramingCues, build_matcher, evidence, extract
+from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 
 __version__ = "0.1.0"
 
-__all__ = ["Corpus", "FramingError", "InputError", "LoadSummary", "OptionError", "__version__", "load_corpus"]
+__all__ = [
+    "Corpus",
+    "FramingCues",
+    "FramingError",
+    "InputError",
+    "Lexicon",
+    "LoadSummary",
+    "OptionError",
+    "__version__",
+    "blame_attributions",
+    "build_matcher",
+    "builtin_lexicons",
+    "evidence",
+    "extract",
+    "load_corpus",
+    "load_lexicon",
+]

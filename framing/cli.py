@@ -9,15 +9,18 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import pandas as pd
 import typer
 
-from framing.corpus import Corpus, load_corpus
-from framing.errors import FramingError
+from framing.corpus import Corpus, DocumentStream, load_corpus
+from framing.errors import FramingError, OptionError
 
 app = typer.Typer(
     help="Compare how news outlets frame the same events.",
@@ -27,6 +30,8 @@ app = typer.Typer(
 )
 corpus_app = typer.Typer(help="Load and inspect corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+lexicon_app = typer.Typer(help="List and show the cue lexicons.", no_args_is_help=True)
+app.add_typer(lexicon_app, name="lexicon")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +48,14 @@ DropDuplicates = Annotated[
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Fail on non-UTF-8 bytes instead of repairing them.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")]
+Lexicons = Annotated[
+    list[Path] | None,
+    typer.Option("--lexicon", "-l", help="Extra lexicon file (TSV or LIWC .dic); repeat for several."),
+]
+ReplaceLexicons = Annotated[
+    bool,
+    typer.Option("--replace-lexicons", help="Use only the --lexicon files (plus the built-in negators)."),
+]
 
 
 def _handles_errors(command: F) -> F:
@@ -132,6 +145,291 @@ def corpus_info(
     typer.echo("")
     for line in corpus.summary.lines():
         typer.echo(line)
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _write_tables(chunks: Iterable[pd.DataFrame], path: Path) -> int:
+    """Stream DataFrame chunks to CSV, TSV or JSONL (by suffix); return the number of rows written."""
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".tsv", ".jsonl"}:
+        raise OptionError(f"{path}: output must end in .csv, .tsv or .jsonl")
+    rows = 0
+
+    def write(temporary: Path) -> None:
+        nonlocal rows
+        with temporary.open("w", encoding="utf-8", newline="") as handle:
+            for index, chunk in enumerate(chunks):
+                chunk = chunk.assign(
+                    **{
+                        c: chunk[c].dt.strftime("%Y-%m-%d")
+                        for c in chunk.columns
+                        if pd.api.types.is_datetime64_any_dtype(chunk[c])
+                    }
+                )
+                if suffix == ".jsonl":
+                    chunk.to_json(handle, orient="records", lines=True, force_ascii=False)
+                else:
+                    chunk.to_csv(
+                        handle,
+                        index=False,
+                        header=index == 0,
+                        sep="\t" if suffix == ".tsv" else ",",
+                        float_format="%.6g",
+                    )
+                rows += len(chunk)
+
+    _write_atomic(path, write)
+    return rows
+
+
+def _document_chunks(
+    path: Path, chunk_size: int, strict: bool, columns: dict[str, str | None], report: list[Any]
+) -> Iterator[pd.DataFrame]:
+    """A corpus folder is loaded whole (syndication marks need it); a single file is streamed."""
+    if path.is_dir():
+        corpus = load_corpus(path, strict=strict, **columns)
+        report.append(corpus.summary)
+        documents = corpus.documents.drop(columns=["tokens"])
+        for start in range(0, len(documents), chunk_size):
+            yield documents.iloc[start : start + chunk_size]
+        return
+    stream = DocumentStream(path, chunk_size=chunk_size, strict=strict, **columns)
+    report.append(stream.summary)
+    yield from stream
+
+
+@app.command("features")
+@_handles_errors
+def features_command(
+    path: PathArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output table (.csv, .tsv or .jsonl).")],
+    unit: Annotated[str, typer.Option(help="document or sentence.")] = "document",
+    lexicon: Lexicons = None,
+    replace_lexicons: ReplaceLexicons = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for matching.")] = 1,
+    chunk_size: Annotated[int, typer.Option(help="Documents per chunk (bounds memory).")] = 1000,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    date_col: DateCol = None,
+    id_col: IdCol = None,
+    title_col: TitleCol = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Measure every cue family in every document (or sentence) and write one row per unit.
+
+    Columns: doc_id (the input's own id), outlet, date, tokens, and per cue family F: F_count, F_negated,
+    F_present, F_rate (per 1,000 tokens), plus F_<subcategory>_count and _rate.
+    """
+    from framing.features import build_matcher, iter_features
+
+    _configure_logging(quiet)
+    if unit not in ("document", "sentence"):
+        raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
+    matcher = build_matcher(lexicon, replace=replace_lexicons)
+    columns = {
+        "text_col": text_col,
+        "outlet_col": outlet_col,
+        "date_col": date_col,
+        "id_col": id_col,
+        "title_col": title_col,
+    }
+    summaries: list[Any] = []
+    chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
+    keep = ["duplicate_of"] if path.is_dir() else []
+    tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
+    rows = _write_tables(tables, output)
+    if not quiet:
+        summary = summaries[0]
+        typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
+        for line in summary.lines():
+            typer.echo(line, err=True)
+
+
+@app.command("evidence")
+@_handles_errors
+def evidence_command(
+    path: PathArg,
+    cue: Annotated[str, typer.Option(help="Cue family: blame, denial, emotive, hedging, certainty, ...")],
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    subcategory: Annotated[str | None, typer.Option(help="Only this subcategory.")] = None,
+    n: Annotated[int, typer.Option("-n", help="How many matches to show (0 = all).")] = 20,
+    width: Annotated[int, typer.Option(help="Characters of context on each side.")] = 50,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write all matches to a CSV.")
+    ] = None,
+    lexicon: Lexicons = None,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    id_col: IdCol = None,
+    quiet: Quiet = False,
+) -> None:
+    """Print a keyword-in-context table of the matches of one cue (the evidence behind the counts)."""
+    from framing.features import build_matcher, evidence
+
+    _configure_logging(quiet)
+    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
+    table = evidence(
+        corpus, cue=cue, outlet=outlet, subcategory=subcategory, window=width, matcher=build_matcher(lexicon)
+    )
+    if output is not None:
+        _write_tables([table.drop(columns=["sentence"])], output)
+    shown = table if n == 0 else table.head(n)
+    for row in shown.itertuples(index=False):
+        flag = " [negated]" if row.negated else ""
+        typer.echo(
+            f"{row.doc_id}:{row.start}  {row.left[-width:]:>{width}} [{row.matched_text}] "
+            f"{row.right[:width]:<{width}}  {row.subcategory}{flag}"
+        )
+    typer.echo(f"{len(shown)} of {len(table)} {cue} matches", err=True)
+
+
+@app.command("blame")
+@_handles_errors
+def blame_command(
+    path: PathArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the table to CSV/TSV/JSONL.")
+    ] = None,
+    lexicon: Lexicons = None,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    id_col: IdCol = None,
+    quiet: Quiet = False,
+) -> None:
+    """Print who blames whom: one row per blame or denial cue and blamed actor, with the sentence."""
+    from framing.cues import blame_attributions
+    from framing.features import build_matcher
+
+    _configure_logging(quiet)
+    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
+    if not corpus.actors:
+        logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
+    table = blame_attributions(corpus, matcher=build_matcher(lexicon))
+    if output is not None:
+        _write_tables([table], output)
+    columns = ["doc_id", "outlet", "blamer", "blamed", "cue", "kind", "negated", "rule"]
+    with pd.option_context("display.width", 200, "display.max_rows", None):
+        typer.echo(table[columns].to_string(index=False) if len(table) else "no blame cues found")
+    counts = table[~table["negated"]].groupby(["outlet", "blamed"]).size() if len(table) else []
+    if len(counts):
+        typer.echo("\nattributions per outlet and blamed actor (negated ones excluded):")
+        typer.echo(counts.to_string())
+
+
+@lexicon_app.command("list")
+@_handles_errors
+def lexicon_list() -> None:
+    """List the built-in lexicons with their version, entry count and families."""
+    from framing.lexicon import builtin_lexicons
+
+    for lex in builtin_lexicons():
+        typer.echo(
+            f"{lex.name:<12} v{lex.version:<8} {len(lex.entries):>5} entries  "
+            f"families: {', '.join(lex.categories)}"
+        )
+
+
+@lexicon_app.command("show")
+@_handles_errors
+def lexicon_show(
+    name: Annotated[str, typer.Argument(help="A built-in lexicon name, or a lexicon file.")],
+    subcategory: Annotated[str | None, typer.Option(help="Only this subcategory.")] = None,
+) -> None:
+    """Show a lexicon's header (scope, sources, licence) and its entries."""
+    from framing.lexicon import builtin_lexicon, load_lexicon
+
+    lex = load_lexicon(name) if Path(name).suffix in {".tsv", ".dic"} else builtin_lexicon(name)
+    info = lex.summary()
+    typer.echo(f"{lex.name} v{lex.version} ({len(lex.entries)} entries) {lex.path}")
+    for key in ("description", "scope", "sources", "licence"):
+        if info.get(key):
+            typer.echo(f"  {key}: {info[key]}")
+    for category, subs in info["categories"].items():
+        typer.echo(f"  {category}: " + ", ".join(f"{s} ({n})" for s, n in subs.items()))
+    typer.echo("")
+    for entry in lex.entries:
+        if subcategory and entry.subcategory != subcategory:
+            continue
+        rules = " rules" if entry.rules else ""
+        typer.echo(f"{entry.term}\t{entry.category}\t{entry.subcategory}\t{entry.weight:g}{rules}")
+
+
+@app.command("validate")
+@_handles_errors
+def validate_command(
+    gold: Annotated[Path, typer.Argument(help="Human-annotated JSONL/CSV with text and a label column.")],
+    cue: Annotated[str, typer.Option(help="Cue family to score.")],
+    label: Annotated[str, typer.Option(help="Gold label column (true/false; null = skipped).")],
+    unit: Annotated[
+        str, typer.Option(help="document, or sentence (labels from overlapping gold spans).")
+    ] = "document",
+    span_label: Annotated[
+        str | None, typer.Option(help="With --unit sentence: only spans with this label.")
+    ] = None,
+    score: Annotated[
+        str | None, typer.Option(help="Feature column used as score (default: the family's).")
+    ] = None,
+    lexicon: Lexicons = None,
+    replace_lexicons: ReplaceLexicons = False,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples for the intervals.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Agreement of a cue with human coding: precision, recall, F1, ROC AUC, with bootstrap CIs."""
+    from framing.features import build_matcher
+    from framing.validate import validate
+
+    _configure_logging(quiet or as_json)
+    if unit not in ("document", "sentence"):
+        raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
+    result = validate(
+        gold,
+        cue=cue,
+        label=label,
+        unit=unit,
+        span_label=span_label,
+        score=score,  # type: ignore[arg-type]
+        matcher=build_matcher(lexicon, replace=replace_lexicons),
+        n_resamples=resamples,
+        seed=seed,
+    )
+    row = result.summary.iloc[0].to_dict()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()},
+                indent=2,
+                default=str,
+            )
+        )
+        return
+    typer.echo(
+        f"{cue} vs {label} on {gold} ({row['records']} {unit}s, {row['positives']} positive, "
+        f"{row['skipped_unlabelled']} unlabelled skipped; score = {row['score']})"
+    )
+    typer.echo(
+        f"  score > 0:  precision {row['precision']:.3f}  recall {row['recall']:.3f}  "
+        f"F1 {row['f1']:.3f}  [{row['f1_ci_low']:.3f}, {row['f1_ci_high']:.3f}]"
+    )
+    typer.echo(
+        f"  ROC AUC {row['roc_auc']:.3f}  [{row['auc_ci_low']:.3f}, {row['auc_ci_high']:.3f}]   "
+        f"best F1 {row['best_f1']:.3f} (score >= {row['best_threshold']:g})   "
+        f"F1 flagging all {row['f1_flag_all']:.3f}"
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

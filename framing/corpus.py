@@ -39,6 +39,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 __all__ = [
     "DOCUMENT_COLUMNS",
     "Corpus",
+    "DocumentStream",
     "LoadSummary",
     "SkippedRecord",
     "clean_text",
@@ -61,7 +62,7 @@ UNKNOWN_OUTLET = "unknown"
 
 # Column names recognised without options, in order of preference; Media Cloud's export names included.
 _COLUMN_ALIASES = {
-    "doc_id": ("doc_id", "id", "stories_id", "article_id", "story_id", "guid"),
+    "doc_id": ("id", "doc_id", "stories_id", "article_id", "story_id", "guid"),
     "outlet": ("outlet", "media_name", "source", "publisher", "media", "site", "domain"),
     "date": ("date", "publish_date", "published", "published_at", "pub_date", "datetime", "timestamp"),
     "title": ("title", "headline"),
@@ -93,39 +94,39 @@ _ANY_TAG = re.compile(
     r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[A-Za-z][^<>]*>", re.I | re.S
 )
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
-_PUNCT_MAP = str.maketrans(
-    {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u2007": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u200a": " ",
-        "\u3000": " ",
-        "\u200b": "",
-        "\u200c": "",
-        "\u200d": "",
-        "\ufeff": "",
-        "\u00ad": "",
-        "\u2026": "...",
-    }
-)
-_DASH = re.compile(r"(?<=\d)[\u2013](?=\d)|\s*[\u2013\u2014\u2015]\s*")
-_SPACES = re.compile(r"[ \t\f\v]+")
-_LINE_EDGES = re.compile(r" *\n *")
+_PUNCT = {
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u3000": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
+    "\u00ad": "",
+    "\u2026": "...",
+}
+# A character class scan runs in C; str.translate with a dict would look up every character in Python.
+_PUNCT_RE = re.compile("[" + "".join(_PUNCT) + "]")
+_DASH = re.compile("[\u2013\u2014\u2015]")
+_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
+_LINE_EDGES = re.compile(r" +\n|\n +")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
@@ -335,20 +336,38 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
             summary.html_cleaned += 1
         text = stripped
     if not text.isascii():
-        normalised = _DASH.sub(_dash, unicodedata.normalize("NFC", text).translate(_PUNCT_MAP))
+        normalised = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        normalised = _DASH.sub(_dash, _PUNCT_RE.sub(lambda m: _PUNCT[m.group()], normalised))
         if normalised != text and summary is not None:
             summary.unicode_normalised += 1
         text = normalised
+    text, removed = _BOILERPLATE_LINE.subn("", text)
     if summary is not None:
-        summary.boilerplate_lines_removed += sum(1 for _ in _BOILERPLATE_LINE.finditer(text))
-    text = _BOILERPLATE_LINE.sub("", text)
-    text = _SPACES.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _LINE_EDGES.sub("\n", text)
-    return _MANY_NEWLINES.sub("\n\n", text).strip()
+        summary.boilerplate_lines_removed += removed
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Each substitution is skipped when a plain substring test shows it has nothing to do.
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
 
 
 def _dash(match: re.Match[str]) -> str:
-    return "-" if match.group(0) == "\u2013" else " - "
+    """An en dash between digits is a range (1990-2000); any other dash is punctuation (" - ")."""
+    text, start, end = match.string, match.start(), match.end()
+    if (
+        match.group() == "\u2013"
+        and start > 0
+        and end < len(text)
+        and text[start - 1].isdigit()
+        and text[end].isdigit()
+    ):
+        return "-"
+    return " - "
 
 
 # --------------------------------------------------------------------------------------------- reading
@@ -452,46 +471,82 @@ def _iter_tabular(
             (i + 1, rec) for i, rec in enumerate(frame.to_dict("records"))
         )
         columns = list(frame.columns)
+    elif kind == "jsonl":
+        yield from _iter_jsonl(path, mapping, summary, strict)
+        return
     else:
         raw = path.read_bytes()
         if not raw.strip():
             raise InputError(path, "empty file", hint="remove it or add records")
         content = _decode(raw, path, summary, strict)
-        if kind == "jsonl":
-            rows, columns = _jsonl_rows(content, path)
-        else:
-            reader = csv.DictReader(
-                io.StringIO(content, newline=""), delimiter="\t" if kind == "tsv" else ","
-            )
-            columns = list(reader.fieldnames or [])
-            # Rows are numbered by the line they start on (header = line 1), as a spreadsheet shows them.
-            rows = ((reader.line_num, row) for row in reader)
-    resolved = mapping.resolve(columns, path)
-    renamed = {source: canonical for canonical, source in resolved.items()}
+        reader = csv.DictReader(io.StringIO(content, newline=""), delimiter="\t" if kind == "tsv" else ",")
+        columns = list(reader.fieldnames or [])
+        # Rows are numbered by the line they start on (header = line 1), as a spreadsheet shows them.
+        rows = ((reader.line_num, row) for row in reader)
+    renamed = _renaming(mapping, columns, path)
     for line, row in rows:
         yield line, {renamed.get(k, k): v for k, v in row.items() if k is not None}
 
 
-def _jsonl_rows(content: str, path: Path) -> tuple[Iterable[tuple[int, dict[str, Any]]], list[str]]:
-    rows: list[tuple[int, dict[str, Any]]] = []
-    columns: dict[str, None] = {}
-    for number, line in enumerate(content.split("\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise InputError(
-                path,
-                f"malformed JSON: {error.msg} at column {error.colno}",
-                line=number,
-                hint="each line must be one JSON object",
-            ) from None
-        if not isinstance(record, dict):
-            raise InputError(path, f"expected a JSON object, found {type(record).__name__}", line=number)
-        columns.update(dict.fromkeys(record))
-        rows.append((number, record))
-    return rows, list(columns)
+def _renaming(mapping: _ColumnMapping, columns: list[str], path: Path) -> dict[str, str]:
+    resolved = mapping.resolve(columns, path)
+    renamed = {source: canonical for canonical, source in resolved.items()}
+    # A column named like a canonical one that another column fills is kept as source_<name>, not lost.
+    for column in columns:
+        if column not in renamed and column in resolved:
+            renamed[column] = f"source_{column}"
+    return renamed
+
+
+def _iter_jsonl(
+    path: Path, mapping: _ColumnMapping, summary: LoadSummary, strict: bool
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Stream a JSONL file line by line (memory stays flat however large the file)."""
+    renamed: dict[str, str] | None = None
+    repaired = False
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                if strict:
+                    raise InputError(
+                        path,
+                        f"not valid UTF-8 (line byte {error.start})",
+                        line=number,
+                        hint="re-encode the file as UTF-8, or drop --strict to repair it",
+                    ) from None
+                if not repaired:
+                    log.warning("%s:%d: not valid UTF-8; decoded as cp1252/latin-1", path, number)
+                    summary.repaired_encoding.append(str(path))
+                    repaired = True
+                line = raw.decode("cp1252", errors="strict") if _cp1252_ok(raw) else raw.decode("latin-1")
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InputError(
+                    path,
+                    f"malformed JSON: {error.msg} at column {error.colno}",
+                    line=number,
+                    hint="each line must be one JSON object",
+                ) from None
+            if not isinstance(record, dict):
+                raise InputError(path, f"expected a JSON object, found {type(record).__name__}", line=number)
+            if renamed is None:
+                renamed = _renaming(mapping, list(record), path)
+            yield number, {renamed.get(k, k): v for k, v in record.items()}
+    if renamed is None:
+        raise InputError(path, "empty file", hint="remove it or add records")
+
+
+def _cp1252_ok(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _document_files(root: Path) -> tuple[list[Path], list[str]]:
@@ -580,6 +635,80 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     return parsed.dt.tz_localize(None).dt.normalize()
 
 
+def _iter_clean_records(
+    path: Path, mapping: _ColumnMapping, summary: LoadSummary, strict: bool, *, hash_ids: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Cleaned records with an id and an outlet; empty ones skipped and counted, duplicate ids refused.
+
+    With ``hash_ids`` only a hash of each id is remembered, so memory stays small on huge corpora.
+    """
+    seen_ids: dict[Any, str] = {}
+    for source, line, record in _iter_raw_records(path, mapping, summary, strict):
+        summary.records += 1
+        text = record.get("text")
+        text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+        cleaned = clean_text(text, summary)
+        if not cleaned:
+            summary.skipped.append(SkippedRecord(source, "empty text", line))
+            log.warning("skipped %s%s: empty text", source, "" if line is None else f":{line}")
+            continue
+        record["text"] = cleaned
+        doc_id = str(record["doc_id"])
+        key: Any = hash(doc_id) if hash_ids else doc_id
+        if key in seen_ids:
+            raise InputError(
+                source,
+                f"duplicate document id {doc_id!r} (first seen at {seen_ids[key]})",
+                line=line,
+                hint="ids must be unique; choose another column with --id-col",
+            )
+        seen_ids[key] = source if line is None else f"{source}:{line}"
+        record["doc_id"] = doc_id
+        outlet = record.get("outlet")
+        if outlet is None or (isinstance(outlet, float) and pd.isna(outlet)) or not str(outlet).strip():
+            record["outlet"] = UNKNOWN_OUTLET
+            summary.unknown_outlet += 1
+        else:
+            record["outlet"] = str(outlet).strip()
+        yield record
+
+
+class DocumentStream:
+    """Documents of a corpus folder or file in chunks of cleaned rows, for corpora too large to hold.
+
+    Iterating yields DataFrames with the document columns (no ``tokens``, no syndication marks: those
+    need the whole corpus). ``summary`` fills in as the stream is read.
+    """
+
+    def __init__(
+        self, path: str | Path, *, chunk_size: int = 1000, strict: bool = False, **columns: str | None
+    ) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise InputError(self.path, "no such file or folder")
+        self.chunk_size = chunk_size
+        self.strict = strict
+        self.mapping = _ColumnMapping(**columns)
+        self.summary = LoadSummary()
+        self.settings = _read_settings(self.path) if self.path.is_dir() else {}
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        batch: list[dict[str, Any]] = []
+        for record in _iter_clean_records(self.path, self.mapping, self.summary, self.strict, hash_ids=True):
+            batch.append(record)
+            if len(batch) >= self.chunk_size:
+                yield self._frame(batch)
+                batch = []
+        if batch:
+            yield self._frame(batch)
+
+    def _frame(self, batch: list[dict[str, Any]]) -> pd.DataFrame:
+        self.summary.documents += len(batch)
+        frame = _to_frame(batch, self.summary, tokens=False)
+        _attach_outlet_metadata(frame, self.settings)
+        return frame
+
+
 def load_corpus(
     path: str | Path,
     *,
@@ -619,35 +748,7 @@ def load_corpus(
     mapping = _ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
     summary = LoadSummary()
     settings = _read_settings(path) if path.is_dir() else {}
-    records: list[dict[str, Any]] = []
-    origins: dict[str, str] = {}
-    for source, line, record in _iter_raw_records(path, mapping, summary, strict):
-        summary.records += 1
-        text = record.get("text")
-        text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
-        cleaned = clean_text(text, summary)
-        if not cleaned:
-            summary.skipped.append(SkippedRecord(source, "empty text", line))
-            continue
-        record["text"] = cleaned
-        doc_id = str(record["doc_id"])
-        where = source if line is None else f"{source}:{line}"
-        if doc_id in origins:
-            raise InputError(
-                source,
-                f"duplicate document id {doc_id!r} (first seen at {origins[doc_id]})",
-                line=line,
-                hint="ids must be unique; choose another column with --id-col",
-            )
-        origins[doc_id] = where
-        record["doc_id"] = doc_id
-        outlet = record.get("outlet")
-        if outlet is None or (isinstance(outlet, float) and pd.isna(outlet)) or not str(outlet).strip():
-            record["outlet"] = UNKNOWN_OUTLET
-            summary.unknown_outlet += 1
-        else:
-            record["outlet"] = str(outlet).strip()
-        records.append(record)
+    records = list(_iter_clean_records(path, mapping, summary, strict))
     documents = _to_frame(records, summary)
     _attach_outlet_metadata(documents, settings)
     documents["duplicate_of"] = find_duplicates(documents, threshold=duplicate_threshold)
@@ -660,17 +761,10 @@ def load_corpus(
         summary=summary,
         source=str(path),
     )
-    for skipped in summary.skipped:
-        log.warning(
-            "skipped %s%s: %s",
-            skipped.source,
-            "" if skipped.line is None else f":{skipped.line}",
-            skipped.reason,
-        )
     return corpus.drop_duplicates() if drop_duplicates else corpus
 
 
-def _to_frame(records: list[dict[str, Any]], summary: LoadSummary) -> pd.DataFrame:
+def _to_frame(records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=DOCUMENT_COLUMNS)
     for column in DOCUMENT_COLUMNS:
         if column not in frame.columns:
@@ -680,13 +774,14 @@ def _to_frame(records: list[dict[str, Any]], summary: LoadSummary) -> pd.DataFra
     unparsed = (
         frame["date"].isna() & raw_dates.notna() & (raw_dates.astype("object").astype(str).str.strip() != "")
     )
-    summary.dates_unparsed = int(unparsed.sum())
+    summary.dates_unparsed += int(unparsed.sum())
     for row in frame.loc[unparsed, ["doc_id"]].itertuples(index=False):
         log.warning("document %s: date could not be parsed", row.doc_id)
-    frame["tokens"] = frame["text"].map(count_words).astype("int64")
+    if tokens:
+        frame["tokens"] = frame["text"].map(count_words).astype("int64")
     for column in ("title", "url"):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-    ordered = [*DOCUMENT_COLUMNS, "tokens"]
+    ordered = [*DOCUMENT_COLUMNS, *(["tokens"] if tokens else [])]
     return frame[ordered + [c for c in frame.columns if c not in ordered]].reset_index(drop=True)
 
 

@@ -132,13 +132,14 @@ def iter_tokens(text: str) -> Iterator[re.Match[str]]:
 
 def _is_abbreviation(text: str, stop: int) -> bool:
     """True when the full stop at ``text[stop]`` closes an abbreviation or an initial."""
-    match = _WORD_BEFORE_RE.search(text, 0, stop)
-    if not match:
+    # Fast path: abbreviations are short; a long word before the stop ends a sentence.
+    space = max(text.rfind(" ", max(0, stop - 8), stop), text.rfind("\n", max(0, stop - 8), stop))
+    if space == -1 and stop > 8:
         return False
-    word = match.group(1).lower().rstrip(".")
+    word = text[space + 1 : stop].lower().lstrip("\"'(")
     if len(word) == 1 and word.isalpha():
         return True  # an initial such as "J. Smith"
-    return word in _ABBREVIATIONS
+    return word.rstrip(".") in _ABBREVIATIONS
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -151,22 +152,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for boundary in _BOUNDARY_RE.finditer(text):
         end_group = boundary.group("end")
         if end_group:
-            stop = boundary.start("end")
-            if end_group[0] == "." and len(end_group) == 1 and _is_abbreviation(text, stop):
+            if end_group == "." and _is_abbreviation(text, boundary.start("end")):
                 continue
             end = boundary.end("end")
         else:
             end = boundary.start()
-        _append_trimmed(text, start, end, spans)
+        if end > start:
+            spans.append((start, end))
         start = boundary.end()
-    _append_trimmed(text, start, len(text), spans)
+    if start < len(text):
+        spans.append((start, len(text)))
+    # The boundary pattern consumes the white space between sentences; only the text's own edges remain.
+    if spans and (text[:1].isspace() or text[-1:].isspace()):
+        spans = [_trimmed(text, a, b) for a, b in spans]
+        spans = [(a, b) for a, b in spans if b > a]
     return spans
 
 
-def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end > start:
-        spans.append((start, end))
+    return start, end

@@ -264,3 +264,12 @@ def test_bundled_crocus_corpus() -> None:
     assert corpus.summary.skipped == [] and corpus.summary.unknown_outlet == 0
     info = json.loads(json.dumps(corpus.info()))
     assert info["duplicates"] == 2
+
+
+def test_id_column_preferred_and_clashing_doc_id_kept(tmp_path: Path) -> None:
+    # Regression: a file with both `id` (record) and `doc_id` (parent article) lost one of them.
+    path = write_jsonl(tmp_path / "s.jsonl", [{"id": "s1", "doc_id": "article-1", "text": "One."},
+                                              {"id": "s2", "doc_id": "article-1", "text": "Two."}])
+    docs = load_corpus(path).documents
+    assert list(docs["doc_id"]) == ["s1", "s2"]
+    assert list(docs["source_doc_id"]) == ["article-1", "article-1"]

@@ -1,0 +1,439 @@
+"""Cue features per document or sentence, the evidence behind them, and a scikit-learn transformer.
+
+Every table is tidy: one row per document (or sentence), the word-token count beside every rate.
+For each cue family ``F`` (``blame``, ``denial``, ``emotive``, ``hedging``, ``certainty``, plus any user
+family) the columns are:
+
+* ``F_count``: matches that are not negated;
+* ``F_negated``: negated matches, counted apart;
+* ``F_present``: 1 if ``F_count > 0``;
+* ``F_rate``: ``F_count`` per 1,000 word tokens;
+* ``F_weighted`` (families with intensity weights, e.g. emotive): sum of the weights of the matches;
+* ``F_<subcategory>_count`` and ``F_<subcategory>_rate`` for each subcategory.
+
+>>> table = extract(["It may well be true.", "It is clearly false."])          # doctest: +SKIP
+>>> table[["doc_id", "tokens", "hedging_count", "certainty_count"]]                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from framing.corpus import Corpus
+from framing.errors import OptionError
+from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
+from framing.matcher import CueMatcher, DocumentMatches
+
+__all__ = [
+    "FramingCues",
+    "as_documents",
+    "build_matcher",
+    "evidence",
+    "extract",
+    "feature_columns",
+    "iter_features",
+]
+
+log = logging.getLogger(__name__)
+
+Unit = Literal["document", "sentence"]
+LexiconSpec = Lexicon | str | Path
+_IDENTITY = ["doc_id", "outlet", "date"]
+
+
+def build_matcher(
+    lexicons: Sequence[LexiconSpec] | None = None, *, replace: bool = False, negation_window: int = 4
+) -> CueMatcher:
+    """Compile the built-in lexicons plus ``lexicons`` (files or :class:`Lexicon` objects).
+
+    With ``replace=True`` only the given lexicons are used (the built-in negators are kept unless a given
+    lexicon has ``negator`` entries). A user lexicon with the same name as a built-in one replaces it.
+    """
+    user = [lex if isinstance(lex, Lexicon) else load_lexicon(lex) for lex in (lexicons or [])]
+    builtin = builtin_lexicons()
+    if replace:
+        has_negators = any(e.category == "negator" for lex in user for e in lex.entries)
+        chosen = user + ([] if has_negators else [lex for lex in builtin if lex.name == "negators"])
+    else:
+        names = {lex.name for lex in user}
+        chosen = [lex for lex in builtin if lex.name not in names] + user
+    return CueMatcher(chosen, negation_window=negation_window)
+
+
+class _Layout:
+    """Column layout of the count vectors produced for one matcher."""
+
+    def __init__(self, matcher: CueMatcher) -> None:
+        self.families = list(matcher.families)
+        weighted = {e.category for e in matcher.entries if e.weight != 1.0}
+        self.weighted = [f for f in self.families if f in weighted]
+        self.subcategories = [(f, s) for f in self.families for s in matcher.subcategories[f]]
+        self.count_columns = (
+            [f"{f}_count" for f in self.families]
+            + [f"{f}_negated" for f in self.families]
+            + [f"{f}_weighted" for f in self.weighted]
+            + [f"{f}_{s}_count" for f, s in self.subcategories]
+        )
+        families = {f: i for i, f in enumerate(self.families)}
+        self._family_index = families
+        self._negated_index = {f: len(self.families) + i for i, f in enumerate(self.families)}
+        base = 2 * len(self.families)
+        self._weight_index = {f: base + i for i, f in enumerate(self.weighted)}
+        base += len(self.weighted)
+        self._sub_index = {key: base + i for i, key in enumerate(self.subcategories)}
+
+    def vector(self, matches: Iterable[Any]) -> list[float]:
+        row = [0.0] * len(self.count_columns)
+        for match in matches:
+            entry = match.entry
+            if match.negated:
+                row[self._negated_index[entry.category]] += 1
+                continue
+            row[self._family_index[entry.category]] += 1
+            row[self._sub_index[(entry.category, entry.subcategory)]] += 1
+            weight_index = self._weight_index.get(entry.category)
+            if weight_index is not None:
+                row[weight_index] += entry.weight
+        return row
+
+    def frame(self, rows: list[list[float]], tokens: Sequence[int]) -> pd.DataFrame:
+        """Counts plus presence and rates per 1,000 tokens, columns in a stable, readable order."""
+        counts = np.asarray(rows, dtype=float).reshape(len(rows), len(self.count_columns))
+        data = pd.DataFrame(counts, columns=self.count_columns)
+        tokens_array = np.asarray(tokens, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_thousand = np.where(tokens_array > 0, 1000.0 / tokens_array, 0.0)
+        out: dict[str, Any] = {}
+        for family in self.families:
+            out[f"{family}_count"] = data[f"{family}_count"].astype("int64")
+            out[f"{family}_negated"] = data[f"{family}_negated"].astype("int64")
+            out[f"{family}_present"] = (data[f"{family}_count"] > 0).astype("int64")
+            out[f"{family}_rate"] = data[f"{family}_count"].to_numpy() * per_thousand
+            if family in self.weighted:
+                out[f"{family}_weighted"] = data[f"{family}_weighted"]
+        for family, sub in self.subcategories:
+            column = data[f"{family}_{sub}_count"]
+            out[f"{family}_{sub}_count"] = column.astype("int64")
+            out[f"{family}_{sub}_rate"] = column.to_numpy() * per_thousand
+        return pd.DataFrame(out)
+
+
+def feature_columns(matcher: CueMatcher) -> list[str]:
+    """The cue columns :func:`extract` produces for ``matcher``, in order."""
+    layout = _Layout(matcher)
+    return list(layout.frame([[0.0] * len(layout.count_columns)], [1]).columns)
+
+
+def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
+    """Normalise input to a documents table with at least ``doc_id`` and ``text``.
+
+    Accepts a :class:`Corpus`, a DataFrame with a ``text`` column (``doc_id`` defaults to the row
+    position), or an iterable of strings.
+    """
+    if isinstance(data, Corpus):
+        return data.documents
+    if isinstance(data, pd.DataFrame):
+        if "text" not in data.columns:
+            raise OptionError(
+                f"the table has no 'text' column (columns: {', '.join(map(str, data.columns))})"
+            )
+        frame = data.reset_index(drop=True)
+        if "doc_id" not in frame.columns:
+            frame = frame.assign(doc_id=[str(i) for i in range(len(frame))])
+        return frame
+    if isinstance(data, str):
+        raise OptionError("pass a list of texts, not a single string")
+    texts = ["" if t is None else str(t) for t in data]
+    return pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
+
+
+# ------------------------------------------------------------------------------------- the pipeline
+
+_WORKER_MATCHER: CueMatcher | None = None
+
+
+def _init_worker(lexicons: list[Lexicon], negation_window: int) -> None:
+    global _WORKER_MATCHER  # one compiled matcher per worker process, built once
+    _WORKER_MATCHER = CueMatcher(lexicons, negation_window=negation_window)
+
+
+def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None) -> list[tuple[Any, ...]]:
+    """Count vectors for a chunk of texts: (tokens, sentences, row) per document, or per sentence rows."""
+    matcher = matcher or _WORKER_MATCHER
+    assert matcher is not None
+    layout = _Layout(matcher)
+    out: list[tuple[Any, ...]] = []
+    for text in texts:
+        found = matcher.match(text)
+        if unit == "document":
+            out.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
+        else:
+            out.append(_sentence_rows(found, layout))
+    return out
+
+
+def _sentence_rows(found: DocumentMatches, layout: _Layout) -> tuple[Any, ...]:
+    by_sentence: list[list[Any]] = [[] for _ in found.sentences]
+    for match in found.matches:
+        by_sentence[match.sentence_id].append(match)
+    return (found.sentence_tokens(), found.sentences, [layout.vector(m) for m in by_sentence])
+
+
+def _chunks(documents: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+    for start in range(0, len(documents), size):
+        yield documents.iloc[start : start + size]
+
+
+def iter_features(
+    chunks: Iterable[pd.DataFrame],
+    *,
+    matcher: CueMatcher,
+    unit: Unit = "document",
+    jobs: int = 1,
+    keep: Sequence[str] = (),
+) -> Iterator[pd.DataFrame]:
+    """Feature tables for a stream of document chunks, in input order, with bounded memory.
+
+    With ``jobs > 1`` the matching runs in that many worker processes; at most ``2 * jobs`` chunks are
+    in flight at once, so memory does not grow with the corpus.
+    """
+    if unit not in ("document", "sentence"):
+        raise OptionError(f"unit must be 'document' or 'sentence', not {unit!r}")
+    if jobs < 1:
+        raise OptionError(f"jobs must be at least 1, not {jobs}")
+    layout = _Layout(matcher)
+    if jobs == 1:
+        for chunk in chunks:
+            yield _assemble(chunk, _count_chunk(chunk["text"].tolist(), unit, matcher), layout, unit, keep)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_init_worker, initargs=(matcher.lexicons, matcher.negation_window)
+    ) as pool:
+        pending: list[tuple[pd.DataFrame, Future[list[tuple[Any, ...]]]]] = []
+        for chunk in chunks:
+            pending.append((chunk, pool.submit(_count_chunk, chunk["text"].tolist(), unit)))
+            if len(pending) >= 2 * jobs:
+                done_chunk, future = pending.pop(0)
+                yield _assemble(done_chunk, future.result(), layout, unit, keep)
+        for done_chunk, future in pending:
+            yield _assemble(done_chunk, future.result(), layout, unit, keep)
+
+
+def _assemble(
+    chunk: pd.DataFrame, results: list[tuple[Any, ...]], layout: _Layout, unit: Unit, keep: Sequence[str]
+) -> pd.DataFrame:
+    identity = [c for c in [*_IDENTITY, *keep] if c in chunk.columns]
+    if unit == "document":
+        tokens = [r[0] for r in results]
+        head = chunk[identity].reset_index(drop=True).assign(tokens=tokens, sentences=[r[1] for r in results])
+        return pd.concat([head, layout.frame([r[2] for r in results], tokens)], axis=1)
+    repeat, sentence_ids, starts, ends, tokens, rows = [], [], [], [], [], []
+    for position, (sentence_tokens, spans, vectors) in enumerate(results):
+        for sentence_id, ((start, end), count, vector) in enumerate(
+            zip(spans, sentence_tokens, vectors, strict=True)
+        ):
+            repeat.append(position)
+            sentence_ids.append(sentence_id)
+            starts.append(start)
+            ends.append(end)
+            tokens.append(count)
+            rows.append(vector)
+    head = chunk[identity].iloc[repeat].reset_index(drop=True)
+    head.insert(1, "sentence_id", sentence_ids)
+    head = head.assign(start=starts, end=ends, tokens=tokens)
+    return pd.concat([head, layout.frame(rows, tokens)], axis=1)
+
+
+def extract(
+    data: Corpus | pd.DataFrame | Iterable[str],
+    *,
+    unit: Unit = "document",
+    lexicons: Sequence[LexiconSpec] | None = None,
+    matcher: CueMatcher | None = None,
+    jobs: int = 1,
+    chunk_size: int = 500,
+) -> pd.DataFrame:
+    """Measure every cue family in every document (or sentence).
+
+    Args:
+        data: a :class:`Corpus`, a DataFrame with ``text`` (and ``doc_id``, ``outlet``, ``date``), or texts.
+        unit: ``"document"``: one row per document; ``"sentence"``: one row per sentence, with
+            ``sentence_id`` and the sentence's character offsets ``start``/``end`` in the document text.
+        lexicons: extra lexicon files (or :class:`Lexicon` objects) added to the built-in ones.
+        matcher: a compiled :class:`CueMatcher` (overrides ``lexicons``).
+        jobs: worker processes for matching.
+
+    Returns:
+        One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``tokens`` (word tokens, the
+        denominator of every rate), ``sentences`` (document unit), then the cue columns described in
+        the module docstring; metadata columns of a corpus (``outlet_*``, ``duplicate_of``) follow the
+        identity columns. ``df.attrs["cue_families"]`` lists the families.
+    """
+    matcher = matcher or build_matcher(lexicons)
+    documents = as_documents(data)
+    keep = [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
+    parts = list(
+        iter_features(_chunks(documents, chunk_size), matcher=matcher, unit=unit, jobs=jobs, keep=keep)
+    )
+    if parts:
+        table = pd.concat(parts, ignore_index=True)
+    else:
+        layout = _Layout(matcher)
+        table = pd.DataFrame(columns=[*_IDENTITY, "tokens", *layout.frame([], []).columns])
+    table.attrs["cue_families"] = list(matcher.families)
+    table.attrs["unit"] = unit
+    return table
+
+
+def evidence(
+    data: Corpus | pd.DataFrame | Iterable[str],
+    *,
+    cue: str | None = None,
+    subcategory: str | None = None,
+    outlet: str | None = None,
+    include_negated: bool = True,
+    window: int = 60,
+    lexicons: Sequence[LexiconSpec] | None = None,
+    matcher: CueMatcher | None = None,
+) -> pd.DataFrame:
+    """Every cue match as a row, with keyword-in-context columns: the evidence behind every count.
+
+    Returns:
+        Columns ``doc_id, outlet, date, sentence_id, start, end, matched_text, term, cue, subcategory,
+        weight, negated, lexicon, left, right, sentence``. ``start``/``end`` are character offsets into the
+        document text; ``left``/``right`` are up to ``window`` characters of context.
+    """
+    matcher = matcher or build_matcher(lexicons)
+    if cue is not None and cue not in matcher.families:
+        raise OptionError(f"unknown cue {cue!r}; known cues: {', '.join(matcher.families)}")
+    documents = as_documents(data)
+    if outlet is not None:
+        if "outlet" not in documents.columns or outlet not in set(documents["outlet"]):
+            known = ", ".join(sorted(set(documents.get("outlet", pd.Series(dtype=str)).dropna())))
+            raise OptionError(f"unknown outlet {outlet!r}; outlets: {known or 'none'}")
+        documents = documents[documents["outlet"] == outlet]
+    rows: list[dict[str, Any]] = []
+    for record in documents.to_dict("records"):
+        text = record["text"]
+        found = matcher.match(text)
+        for m in found.matches:
+            entry = m.entry
+            if (cue and entry.category != cue) or (subcategory and entry.subcategory != subcategory):
+                continue
+            if m.negated and not include_negated:
+                continue
+            s_start, s_end = found.sentences[m.sentence_id]
+            rows.append(
+                {
+                    "doc_id": record["doc_id"],
+                    "outlet": record.get("outlet"),
+                    "date": record.get("date"),
+                    "sentence_id": m.sentence_id,
+                    "start": m.start,
+                    "end": m.end,
+                    "matched_text": m.text,
+                    "term": entry.term,
+                    "cue": entry.category,
+                    "subcategory": entry.subcategory,
+                    "weight": entry.weight,
+                    "negated": m.negated,
+                    "lexicon": entry.lexicon,
+                    "left": " ".join(text[max(0, m.start - window) : m.start].split()),
+                    "right": " ".join(text[m.end : m.end + window].split()),
+                    "sentence": text[s_start:s_end],
+                }
+            )
+    columns = [
+        "doc_id",
+        "outlet",
+        "date",
+        "sentence_id",
+        "start",
+        "end",
+        "matched_text",
+        "term",
+        "cue",
+        "subcategory",
+        "weight",
+        "negated",
+        "lexicon",
+        "left",
+        "right",
+        "sentence",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+class FramingCues(TransformerMixin, BaseEstimator):
+    """A scikit-learn transformer: raw texts in, one row of cue features per text out.
+
+    Parameters are stored as given (scikit-learn convention); lexicons are read and compiled in
+    :meth:`fit`.
+
+    Args:
+        lexicons: extra lexicon files or :class:`Lexicon` objects (None: the built-in lexicons only).
+        replace_lexicons: use only ``lexicons`` (plus built-in negators).
+        measure: ``"rate"`` (per 1,000 tokens), ``"count"`` or ``"present"``.
+        subcategories: include the subcategory columns.
+        negation_window: tokens before a match searched for a negator.
+
+    >>> from sklearn.pipeline import make_pipeline                               # doctest: +SKIP
+    >>> from sklearn.linear_model import LogisticRegression                      # doctest: +SKIP
+    >>> model = make_pipeline(FramingCues(), LogisticRegression()).fit(texts, labels)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        lexicons: Sequence[LexiconSpec] | None = None,
+        *,
+        replace_lexicons: bool = False,
+        measure: Literal["rate", "count", "present"] = "rate",
+        subcategories: bool = True,
+        negation_window: int = 4,
+    ) -> None:
+        self.lexicons = lexicons
+        self.replace_lexicons = replace_lexicons
+        self.measure = measure
+        self.subcategories = subcategories
+        self.negation_window = negation_window
+
+    def fit(self, X: Iterable[str], y: Any = None) -> FramingCues:
+        """Compile the lexicons; the texts are not needed (the features are not learned)."""
+        if self.measure not in ("rate", "count", "present"):
+            raise OptionError(f"measure must be 'rate', 'count' or 'present', not {self.measure!r}")
+        self.matcher_ = build_matcher(
+            self.lexicons, replace=self.replace_lexicons, negation_window=self.negation_window
+        )
+        suffix = "_" + self.measure
+        columns = [c for c in feature_columns(self.matcher_) if c.endswith(suffix)]
+        if not self.subcategories:
+            columns = [c for c in columns if c.removesuffix(suffix) in self.matcher_.families]
+        self.feature_names_out_ = np.asarray(columns, dtype=object)
+        self.n_features_in_ = 1
+        return self
+
+    def transform(self, X: Iterable[str]) -> np.ndarray:
+        """Cue features of each text, as a float array of shape (n_texts, n_features)."""
+        if not hasattr(self, "matcher_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("FramingCues is not fitted yet; call fit first")
+        texts = X.tolist() if isinstance(X, (pd.Series, np.ndarray)) else list(X)
+        table = extract(texts, matcher=self.matcher_)
+        return table[list(self.feature_names_out_)].to_numpy(dtype=float)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the output columns, e.g. ``hedging_rate``, ``emotive_fear_rate``."""
+        if not hasattr(self, "feature_names_out_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("FramingCues is not fitted yet; call fit first")
+        return self.feature_names_out_.copy()

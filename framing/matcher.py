@@ -1,0 +1,380 @@
+"""The lexicon engine: compile any set of lexicons once, then match them over texts in one pass.
+
+Matching works on the toolkit's tokens (:mod:`framing.text`), case-insensitively unless an entry says
+otherwise. A single compiled regular expression (a trie of every entry's first token) finds candidate
+positions at C speed; only there does Python check the rest of a multi-word entry, its context rules
+and negation. Overlaps are resolved by *longest match wins*: a match that lies inside a longer match of
+any family is dropped (``claimed responsibility`` is blame, not also an attribution hedge ``claimed``).
+
+A match is *negated* when a negator (``not``, ``no``, ``never``, ``without``, ``n't`` forms, ``absence``,
+``lack`` ...) occurs among the ``negation_window`` tokens before it in the same clause (the window stops
+at ``,``, ``;``, ``:`` and ``but``). Negated matches are counted apart.
+
+>>> from framing.lexicon import builtin_lexicons
+>>> matcher = CueMatcher(builtin_lexicons())
+>>> [(m.text, m.entry.category, m.negated) for m in matcher.match("It is not likely.").matches]
+[('likely', 'hedging', True)]
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
+from framing.text import TOKEN_PATTERN, WORD_PATTERN, sentence_spans
+
+__all__ = ["CueMatcher", "DocumentMatches", "Match"]
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+_WORD_RE = re.compile(WORD_PATTERN)
+_CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
+_CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
+
+
+@dataclass(frozen=True, slots=True)
+class _Alternatives:
+    """Rule alternatives compiled for speed: one-token words in a set, classes as flags."""
+
+    words: frozenset[str]
+    number: bool
+    capital: bool
+    sequences: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, options: tuple[tuple[str, ...], ...]) -> _Alternatives:
+        single = {o[0] for o in options if len(o) == 1}
+        return cls(
+            frozenset(single - {"#num", "#cap"}),
+            "#num" in single,
+            "#cap" in single,
+            tuple(o for o in options if len(o) > 1),
+        )
+
+    def matches(self, tokens: list[tuple[str, str]]) -> bool:
+        """Whether ``tokens`` (lower, original) begin with one of the alternatives."""
+        if not tokens:
+            return False
+        low, orig = tokens[0]
+        if low in self.words or (self.number and low[:1].isdigit()) or (self.capital and orig[:1].isupper()):
+            return True
+        return any(_sequence_matches(option, tokens) for option in self.sequences)
+
+
+def _sequence_matches(option: tuple[str, ...], tokens: list[tuple[str, str]]) -> bool:
+    if len(tokens) < len(option):
+        return False
+    for want, (low, orig) in zip(option, tokens, strict=False):
+        if want == "#num":
+            if not low[:1].isdigit():
+                return False
+        elif want == "#cap":
+            if not orig[:1].isupper():
+                return False
+        elif low != want:
+            return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One cue occurrence: character offsets into the text, the lexicon entry, and its context."""
+
+    start: int
+    end: int
+    sentence_id: int
+    entry: Entry
+    negated: bool
+    text: str
+
+
+@dataclass(slots=True)
+class DocumentMatches:
+    """Everything the engine found in one text.
+
+    ``tokens`` is the number of word tokens (the denominator of rates); ``sentences`` the character
+    spans of the sentences; ``matches`` the cue matches in text order.
+    """
+
+    tokens: int
+    sentences: list[tuple[int, int]]
+    matches: list[Match]
+    lowered: str
+
+    def sentence_tokens(self) -> list[int]:
+        """Word tokens in each sentence, aligned with ``sentences``."""
+        return [len(_WORD_RE.findall(self.lowered, start, end)) for start, end in self.sentences]
+
+
+def _atoms(tokens: Sequence[str]) -> list[str]:
+    """Regex atoms of a term: escaped characters, ``\\s+`` between tokens, a prefix wildcard at ``*``."""
+    atoms: list[str] = []
+    for position, token in enumerate(tokens):
+        if position:
+            atoms.append(r"\s+")
+        wildcard = token.endswith("*")
+        atoms.extend(re.escape(char) for char in token.rstrip("*"))
+        if wildcard:
+            atoms.append(r"[\w'-]*")
+    return atoms
+
+
+def _trie_regex(terms: Iterable[Sequence[str]]) -> str:
+    """A regex alternation shaped as a trie of the terms' atoms.
+
+    The regex engine never retries shared prefixes, and greedy optional branches make it prefer the
+    longest term at each position (longest match wins).
+    """
+    trie: dict[str, dict] = {}
+    for atoms in terms:
+        node = trie
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [atom + build(node[atom]) for atom in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
+
+def _lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters (e.g. 'İ') grow when lower-cased; keep offsets exact
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered.replace("’", "'")
+
+
+class CueMatcher:
+    """Compiled lexicons, ready to match texts.
+
+    Args:
+        lexicons: cue lexicons (and a negator lexicon, whose entries have category ``negator``).
+        negation_window: how many tokens before a match are searched for a negator.
+
+    Attributes:
+        entries: every non-negator entry, indexable by position.
+        families: the cue families (categories), the toolkit's own first, in a stable order.
+        subcategories: family -> its subcategories in first-seen order.
+    """
+
+    def __init__(self, lexicons: Sequence[Lexicon], *, negation_window: int = 4) -> None:
+        self.lexicons = list(lexicons)
+        self.negation_window = negation_window
+        entries = [e for lex in self.lexicons for e in lex.entries if e.category != NEGATOR]
+        negators = [e for lex in self.lexicons for e in lex.entries if e.category == NEGATOR]
+        self.entries: list[Entry] = entries
+        found = list(dict.fromkeys(e.category for e in entries))
+        self.families = [f for f in CUE_FAMILIES if f in found] + [f for f in found if f not in CUE_FAMILIES]
+        self.subcategories: dict[str, list[str]] = {f: [] for f in self.families}
+        for entry in entries:
+            if entry.subcategory not in self.subcategories[entry.category]:
+                self.subcategories[entry.category].append(entry.subcategory)
+        self._negators = frozenset(e.tokens[0] for e in negators if len(e.tokens) == 1)
+        self._negator_phrases = frozenset(e.tokens for e in negators if len(e.tokens) > 1)
+        negator_words = sorted({t for e in negators for t in e.tokens}, key=len, reverse=True)
+        # A cheap C-level test: only windows containing a negator word get the token-level check.
+        self._negation_hint = re.compile(
+            r"(?<![\w])(?:" + "|".join(re.escape(w) for w in negator_words) + r")(?![\w])|n't\b"
+            if negator_words
+            else "(?!)"
+        )
+        self._by_phrase: dict[str, list[int]] = {}
+        self._wildcards: list[int] = []
+        for index, entry in enumerate(entries):
+            if any(t.endswith("*") for t in entry.tokens):
+                self._wildcards.append(index)
+            else:
+                self._by_phrase.setdefault(" ".join(t.lower() for t in entry.tokens), []).append(index)
+        self._max_following = max((len(e.tokens) for e in entries), default=0) + 3
+        self._rules: dict[int, tuple[_Alternatives | None, ...]] = {
+            index: tuple(
+                _Alternatives.of(o) if o else None
+                for o in (e.rules.not_next, e.rules.only_next, e.rules.not_prev)
+            )
+            for index, e in enumerate(entries)
+            if e.rules
+        }
+        self._resolved: dict[str, tuple[int, ...]] = {}
+        body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
+        # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
+        self._candidates = re.compile(rf"(?<![\w])(?<![\w][-'])(?:{body})(?![\w])(?![-'][\w])")
+
+    # ------------------------------------------------------------------------------------------ matching
+
+    def _entries_for(self, phrase: str) -> tuple[int, ...]:
+        """Entries whose term is exactly ``phrase`` (tokens joined by single spaces), wildcards included."""
+        found = self._resolved.get(phrase)
+        if found is None:
+            ids = list(self._by_phrase.get(phrase, ()))
+            tokens = phrase.split(" ")
+            for index in self._wildcards:
+                pattern = self.entries[index].tokens
+                if len(pattern) == len(tokens) and all(
+                    self._token_matches(p, t) for p, t in zip(pattern, tokens, strict=True)
+                ):
+                    ids.append(index)
+            found = tuple(ids)
+            if len(self._resolved) < 200_000:  # bounded: the vocabulary of a huge corpus keeps growing
+                self._resolved[phrase] = found
+        return found
+
+    @staticmethod
+    def _token_matches(pattern: str, token: str) -> bool:
+        return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
+
+    @staticmethod
+    def _tokens_in(text: str, lowered: str, start: int, end: int) -> list[tuple[str, str]]:
+        """(lower, original) tokens in ``text[start:end]``; findall runs in C, finditer would not."""
+        return list(
+            zip(_TOKEN_RE.findall(lowered, start, end), _TOKEN_RE.findall(text, start, end), strict=False)
+        )
+
+    def _next_tokens(
+        self, text: str, lowered: str, position: int, limit: int, end: int
+    ) -> list[tuple[str, str]]:
+        stop = min(end, position + 24 * limit)
+        tokens = self._tokens_in(text, lowered, position, stop)
+        if stop < end and stop < len(text) and text[stop].isalnum() and tokens:
+            tokens.pop()  # cut off mid-token
+        return tokens[:limit]
+
+    def _previous_tokens(
+        self, text: str, lowered: str, sentence_start: int, position: int
+    ) -> list[tuple[str, str]]:
+        window_start = max(sentence_start, position - _CONTEXT_CHARS)
+        tokens = self._tokens_in(text, lowered, window_start, position)
+        if window_start > sentence_start and tokens and text[window_start - 1].isalnum():
+            tokens = tokens[1:]  # the first is a cut-off token
+        return tokens
+
+    def _is_negated(self, text: str, lowered: str, sentence_start: int, position: int) -> bool:
+        window_start = max(sentence_start, position - 12 * self.negation_window)
+        if not self._negation_hint.search(lowered, window_start, position):
+            return False
+        previous = self._previous_tokens(text, lowered, sentence_start, position)
+        window: list[str] = []
+        for low, _ in reversed(previous):
+            if low in _CLAUSE_BREAKS:
+                break
+            window.append(low)
+            if len(window) >= self.negation_window:
+                break
+        window.reverse()
+        for index, token in enumerate(window):
+            if token in self._negators:
+                return True
+            for phrase in self._negator_phrases:
+                if tuple(window[index : index + len(phrase)]) == phrase:
+                    return True
+        return False
+
+    def match(self, text: str) -> DocumentMatches:
+        """Find every cue match in ``text`` (see the module docstring for the matching rules)."""
+        lowered = _lower_same_length(text)
+        sentences = sentence_spans(text)
+        starts = [s for s, _ in sentences]
+        matches: list[Match] = []
+        for candidate in self._candidates.finditer(lowered):
+            start = candidate.start()
+            sentence = max(bisect_right(starts, start) - 1, 0)
+            sentence_start = starts[sentence] if starts else 0
+            found = self._accept(
+                text,
+                lowered,
+                candidate.group().split(),
+                start,
+                sentence_start,
+                sentences[sentence][1] if sentences else len(text),
+            )
+            if found is None:
+                continue
+            end, ids = found
+            negated = self._is_negated(text, lowered, sentence_start, start)
+            for index in ids:
+                matches.append(Match(start, end, sentence, self.entries[index], negated, text[start:end]))
+        return DocumentMatches(
+            tokens=len(_WORD_RE.findall(lowered)), sentences=sentences, matches=matches, lowered=lowered
+        )
+
+    def _accept(
+        self, text: str, lowered: str, tokens: list[str], start: int, sentence_start: int, sentence_end: int
+    ) -> tuple[int, list[int]] | None:
+        """The end offset and entries of the longest term at ``start`` whose context rules pass.
+
+        ``tokens`` is the longest candidate the regex found; shorter prefixes are tried when its rules
+        reject it ("may well" failing falls back to "may"). One match per family at a span.
+        """
+        following: list[tuple[str, str]] | None = None
+        previous: list[tuple[str, str]] | None = None
+        for length in range(len(tokens), 0, -1):
+            ids = self._entries_for(" ".join(tokens[:length]))
+            if not ids:
+                continue
+            end = self._offset_after(
+                lowered, start, length, sentence_end if sentence_end > start else len(text)
+            )
+            accepted: list[int] = []
+            families: set[str] = set()
+            for index in ids:
+                entry = self.entries[index]
+                if entry.category in families:
+                    continue
+                if entry.rules:
+                    if following is None:
+                        following = self._next_tokens(text, lowered, start, self._max_following, len(text))
+                        previous = self._previous_tokens(text, lowered, sentence_start, start)
+                    after = following[length:]
+                    mid_sentence = any(low[:1].isalnum() for low, _ in previous or [])
+                    if not self._rules_allow(index, text, start, end, previous or [], after, mid_sentence):
+                        continue
+                accepted.append(index)
+                families.add(entry.category)
+            if accepted:
+                return end, accepted
+        return None
+
+    @staticmethod
+    def _offset_after(lowered: str, position: int, count: int, limit: int) -> int:
+        end = position
+        for token in _TOKEN_RE.finditer(lowered, position, limit):
+            end = token.end()
+            count -= 1
+            if count == 0:
+                break
+        return end
+
+    def _rules_allow(
+        self,
+        index: int,
+        text: str,
+        start: int,
+        end: int,
+        previous: list[tuple[str, str]],
+        after: list[tuple[str, str]],
+        mid_sentence: bool,
+    ) -> bool:
+        entry = self.entries[index]
+        rules = entry.rules
+        if rules.case and text[start:end].split() != list(entry.tokens):
+            return False
+        if rules.lower_mid and mid_sentence and any(c.isupper() for c in text[start:end]):
+            return False
+        not_next, only_next, not_prev = self._rules[index]
+        if not_next is not None and not_next.matches(after):
+            return False
+        if only_next is not None and not only_next.matches(after):
+            return False
+        if not_prev is not None and previous:
+            if not_prev.matches(previous[-1:]):
+                return False
+            for option in not_prev.sequences:
+                if len(previous) >= len(option) and _sequence_matches(option, previous[-len(option) :]):
+                    return False
+        return True
