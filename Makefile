@@ -17,14 +17,15 @@ $(STAMP): pyproject.toml
 	touch $@
 
 lint: install
-	$(BIN)/ruff check framing tests benchmarks
+	$(BIN)/ruff check .
 
 test: install lint
 	$(BIN)/python -m pytest -q
 
+# One report per corpus folder: reports/<name>/index.html, report.md, tables/, figures/, metadata.json.
 report: install
 	@for name in $(CORPORA); do \
-		$(BIN)/framing corpus info corpora/$$name || exit $$?; \
+		$(BIN)/framing report corpora/$$name --output reports/$$name || exit $$?; \
 	done
 
 benchmark: install

@@ -329,6 +329,127 @@ def blame_command(
         typer.echo(counts.to_string())
 
 
+Seed = Annotated[int, typer.Option("--seed", help="Seed of every bootstrap and permutation stream.")]
+Resamples = Annotated[
+    int,
+    typer.Option("--resamples", min=1, help="Bootstrap resamples of documents per outlet (>= 1000 advised)."),
+]
+Permutations = Annotated[
+    int, typer.Option("--permutations", min=1, help="Permutations per test (>= 1000 advised).")
+]
+By = Annotated[
+    str,
+    typer.Option("--by", help="Compare by this document column: outlet, outlet_type, outlet_country, ..."),
+]
+
+
+@app.command("report")
+@_handles_errors
+def report_command(
+    path: PathArg,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Report folder (default: reports/<corpus name>).")
+    ] = None,
+    by: By = "outlet",
+    seed: Seed = 0,
+    resamples: Resamples = 2000,
+    permutations: Permutations = 2000,
+    drop_duplicates: DropDuplicates = False,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    date_col: DateCol = None,
+    id_col: IdCol = None,
+    title_col: TitleCol = None,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json)."""
+    from framing.report import REPORT_STEPS, analyse, write_report
+
+    _configure_logging(quiet)
+    corpus = _load(
+        path,
+        text_col=text_col,
+        outlet_col=outlet_col,
+        date_col=date_col,
+        id_col=id_col,
+        title_col=title_col,
+        strict=strict,
+    )
+    folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
+    options = {"by": by, "seed": seed, "n_resamples": resamples, "n_permutations": permutations}
+    if quiet:
+        report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder)
+    else:
+        with typer.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr) as bar:
+
+            def advance(label: str) -> None:
+                bar.label = label.ljust(30)
+                bar.update(1)
+
+            analysis = analyse(corpus, drop_duplicates=drop_duplicates, progress=advance, **options)
+            report = write_report(analysis, folder, progress=advance)
+    typer.echo(f"{report.path / 'index.html'}")
+    if not quiet:
+        for finding in report.findings:
+            typer.echo(f"- {finding.text}", err=True)
+
+
+@app.command("compare")
+@_handles_errors
+def compare_command(
+    path: PathArg,
+    by: By = "outlet",
+    seed: Seed = 0,
+    resamples: Resamples = 2000,
+    drop_duplicates: DropDuplicates = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the full table (CSV/TSV/JSONL).")
+    ] = None,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    date_col: DateCol = None,
+    id_col: IdCol = None,
+    quiet: Quiet = False,
+) -> None:
+    """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests."""
+    from framing.compare import omnibus_tests, outlet_summary
+    from framing.features import extract
+
+    _configure_logging(quiet)
+    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col)
+    documents = corpus.documents
+    if by not in documents.columns:
+        known = ", ".join(c for c in documents.columns if c not in {"text", "title", "url"})
+        raise OptionError(f"cannot compare by {by!r}: no such column (columns: {known})")
+    features = extract(corpus)
+    if by not in features.columns:
+        features[by] = documents[by].to_numpy()
+    options = {"by": by, "drop_duplicates": drop_duplicates}
+    summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
+    tests = omnibus_tests(features, **options)
+    if output is not None:
+        _write_tables([summary], output)
+    cells = summary.assign(
+        value=[
+            f"{m:.1f} [{lo:.1f}, {hi:.1f}]"
+            for m, lo, hi in zip(summary["mean_rate"], summary["ci_low"], summary["ci_high"], strict=True)
+        ]
+    )
+    table = cells.pivot(index=by, columns="cue", values="value")[list(dict.fromkeys(summary["cue"]))]
+    table.insert(0, "documents", summary.groupby(by)["documents"].first())
+    typer.echo(
+        f"Mean rate per 1,000 tokens [95% bootstrap CI over documents; seed {seed}, {resamples} resamples]"
+    )
+    typer.echo(table.to_string())
+    typer.echo("")
+    for row in tests.itertuples(index=False):
+        typer.echo(
+            f"{row.cue}: Kruskal-Wallis H = {row.h_statistic:.2f}, p = {row.p_value:.4f}, "
+            f"BH q = {row.q_value:.4f}, epsilon^2 = {row.epsilon_squared:.2f}"
+        )
+
+
 @lexicon_app.command("list")
 @_handles_errors
 def lexicon_list() -> None:

@@ -53,6 +53,7 @@ import pandas as pd
 __all__ = [
     "Separability",
     "benjamini_hochberg",
+    "blame_association",
     "blame_matrix",
     "blamer_blamed",
     "bootstrap_ci",
@@ -1242,3 +1243,76 @@ def separability(
         folds=_finish(fold_table, meta, **extra),
         dropped_groups=list(dropped),
     )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Do groups blame different actors?
+# ----------------------------------------------------------------------------------------------------
+
+
+def _chi_square(codes_group: np.ndarray, codes_actor: np.ndarray, shape: tuple[int, int]) -> float:
+    observed = np.zeros(shape)
+    np.add.at(observed, (codes_group, codes_actor), 1)
+    expected = observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / observed.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cells = np.where(expected > 0, (observed - expected) ** 2 / expected, 0.0)
+    return float(cells.sum())
+
+
+def blame_association(
+    attributions: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    order: Sequence[Hashable] | None = None,
+    n_permutations: int = 2000,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Do the groups blame different actors? A document-level permutation test on the group x actor table.
+
+    Counts the attributions that name an actor (``blamed`` not ``undetermined``, not negated) in a
+    group x blamed-actor table and measures association with Pearson's chi-square statistic and its
+    effect size, Cramér's V (0 = every group blames actors in the same proportions, 1 = each actor is
+    blamed by one group only). Attributions from one article are not independent, so the p-value does
+    not use the chi-square distribution: the group labels of whole *documents* are shuffled
+    ``n_permutations`` times (seeded) and the p-value is ``(1 + #{chi2_perm >= chi2}) / (1 +
+    n_permutations)``.
+
+    Returns one row: ``attributions``, ``documents``, ``groups``, ``actors`` (the table's size),
+    ``chi_square``, ``cramers_v``, ``p_value``, ``n_permutations``, ``seed``. With fewer than two groups
+    or two actors the statistics are NaN.
+    """
+    _check_resamples(n_permutations, "n_permutations")
+    _check_seed(seed)
+    data, groups, meta = _prepare_attributions(attributions, by, order, [])
+    data = data[~data["negated"] & (data["blamed"] != "undetermined")]
+    data = data.sort_values(["doc_id", "blamed"], kind="mergesort")
+    actors = sorted(data["blamed"].astype(str).unique())
+    present = [g for g in groups if (data[by] == g).any()]
+    row: dict[str, Any] = {
+        "attributions": len(data),
+        "documents": int(data["doc_id"].nunique()),
+        "groups": len(present),
+        "actors": len(actors),
+        "chi_square": math.nan,
+        "cramers_v": math.nan,
+        "p_value": math.nan,
+        "n_permutations": n_permutations,
+        "seed": seed,
+    }
+    if len(present) >= 2 and len(actors) >= 2:
+        group_code = data[by].map({g: i for i, g in enumerate(present)}).to_numpy()
+        actor_code = data["blamed"].astype(str).map({a: i for i, a in enumerate(actors)}).to_numpy()
+        shape = (len(present), len(actors))
+        observed = _chi_square(group_code, actor_code, shape)
+        documents, doc_index = np.unique(data["doc_id"].astype(str).to_numpy(), return_inverse=True)
+        doc_group = np.zeros(len(documents), dtype=np.int64)
+        doc_group[doc_index] = group_code
+        rng = np.random.default_rng([seed, stream_key("blame_association")])
+        exceed = 0
+        for _ in range(n_permutations):
+            shuffled = rng.permutation(doc_group)[doc_index]
+            exceed += _chi_square(shuffled, actor_code, shape) >= observed - 1e-9
+        row["chi_square"] = observed
+        row["cramers_v"] = math.sqrt(observed / (len(data) * (min(shape) - 1)))
+        row["p_value"] = (1 + exceed) / (1 + n_permutations)
+    return _finish(pd.DataFrame([row]), meta, seed=seed)

@@ -74,8 +74,7 @@ _HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
 _BARE_FORMAT = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*")
 
 # Scraping boilerplate: whole lines that are navigation, ads, sharing prompts or cookie banners.
-_BOILERPLATE_LINE = re.compile(
-    r"""^[ \t]*(?:
+_BOILERPLATE_LINES = r"""
         advert(?:i[sz]e?ments?|s)?                              # Advertisement, Advertisment, Advert
       | sponsored(?:\s+content)?
       | read\s+(?:more|also|next)(?:\s*:.{0,200}|(?:\s.{0,150}[^.!?"'\s])?)  # link lines, not prose
@@ -83,12 +82,23 @@ _BOILERPLATE_LINE = re.compile(
       | (?:share|tweet|pin|email)\s+(?:this|on|via|the)\b.{0,80}
       | share
       | (?:click|tap)\s+(?:here\s+)?to\s+share.{0,80}
-      | (?:follow\s+us|subscribe|sign\s+up)\b.{0,120}
+      | (?:follow\s+us|subscribe|sign\s+up)\b.{0,120}"""
+_COOKIE_LINES = r"""
       | .{0,160}\bcookies?\b.{0,160}\b(?:accept|consent|settings|preferences|policy|improve)\b.{0,80}
-      | (?:accept|reject)\s+(?:all\s+)?cookies.{0,80}
-    )[ \t]*$""",
+      | (?:accept|reject)\s+(?:all\s+)?cookies.{0,80}"""
+# Matched against "\n" + text: each match is a newline and the boilerplate line after it. The literal first
+# character lets the regex engine jump from line to line instead of trying every position, and the
+# cookie lines (slow: they scan 160 characters for "cookie" on every line) are only tried when the text
+# can contain "cookie" at all.
+_BOILERPLATE_AFTER_NEWLINE = re.compile(
+    rf"\n[ \t]*(?:{_BOILERPLATE_LINES})[ \t]*$", re.IGNORECASE | re.MULTILINE | re.VERBOSE
+)
+_BOILERPLATE_AFTER_NEWLINE_COOKIES = re.compile(
+    rf"\n[ \t]*(?:{_BOILERPLATE_LINES}{_COOKIE_LINES})[ \t]*$",
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
+# Characters that match a letter of "cookie" under re.IGNORECASE but do not lower-case to it.
+_COOKIE_LOOKALIKES = ("\u0130", "\u0131", "\u212a")
 _BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|tr|table)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(
     r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[A-Za-z][^<>]*>", re.I | re.S
@@ -122,9 +132,7 @@ _PUNCT = {
     "\u00ad": "",
     "\u2026": "...",
 }
-# A character class scan runs in C; str.translate with a dict would look up every character in Python.
-_PUNCT_RE = re.compile("[" + "".join(_PUNCT) + "]")
-_DASH = re.compile("[\u2013\u2014\u2015]")
+_EN_DASH = re.compile("\u2013")
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _LINE_EDGES = re.compile(r" +\n|\n +")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
@@ -337,18 +345,33 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
         text = stripped
     if not text.isascii():
         normalised = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-        normalised = _DASH.sub(_dash, _PUNCT_RE.sub(lambda m: _PUNCT[m.group()], normalised))
+        # One str.replace per character present: each is a C scan (a regex with a Python callback per
+        # match, or str.translate with a dict, is several times slower). The replacements contain none
+        # of the characters, so the order does not matter.
+        for char in _PUNCT:
+            if char in normalised:
+                normalised = normalised.replace(char, _PUNCT[char])
+        if "\u2014" in normalised or "\u2015" in normalised:  # always punctuation, never a range
+            normalised = normalised.replace("\u2014", " - ").replace("\u2015", " - ")
+        if "\u2013" in normalised:
+            normalised = _EN_DASH.sub(_dash, normalised)
         if normalised != text and summary is not None:
             summary.unicode_normalised += 1
         text = normalised
-    text, removed = _BOILERPLATE_LINE.subn("", text)
+    cookies = "cookie" in text.lower() or any(char in text for char in _COOKIE_LOOKALIKES)
+    boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
+    text, removed = boilerplate.subn("\n", "\n" + text)
+    text = text[1:]
     if summary is not None:
         summary.boilerplate_lines_removed += removed
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Each substitution is skipped when a plain substring test shows it has nothing to do.
-    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+    if "\t" in text or "\f" in text or "\v" in text:
         text = _SPACES.sub(" ", text)
+    else:
+        while "  " in text:  # each pass halves every run of spaces: a C scan, faster than a regex here
+            text = text.replace("  ", " ")
     if " \n" in text or "\n " in text:
         text = _LINE_EDGES.sub("\n", text)
     if "\n\n\n" in text:
@@ -357,7 +380,7 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
 
 
 def _dash(match: re.Match[str]) -> str:
-    """An en dash between digits is a range (1990-2000); any other dash is punctuation (" - ")."""
+    """An en dash between digits is a range (1990-2000); any other en dash is punctuation (" - ")."""
     text, start, end = match.string, match.start(), match.end()
     if (
         match.group() == "\u2013"

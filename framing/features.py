@@ -171,11 +171,15 @@ def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None
     assert matcher is not None
     layout = _Layout(matcher)
     out: list[tuple[Any, ...]] = []
-    for text in texts:
-        found = matcher.match(text)
-        if unit == "document":
+    if unit == "document":
+        for text in texts:
+            found = matcher.match(text)
             out.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
-        else:
+    else:
+        for text in texts:
+            # The sentence unit needs no document token count: skip that pass over the text.
+            lowered, sentences, matches = matcher._scan(text)
+            found = DocumentMatches(tokens=-1, sentences=sentences, matches=matches, lowered=lowered)
             out.append(_sentence_rows(found, layout))
     return out
 

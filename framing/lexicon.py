@@ -236,6 +236,13 @@ def read_dic(path: str | Path, *, text: str | None = None) -> Lexicon:
     entries: list[Entry] = []
     seen: set[tuple[str, str]] = set()
     percent_lines = [i for i, line in enumerate(lines) if line.strip() == "%"]
+    if len(percent_lines) == 1:
+        raise InputError(
+            source,
+            "the % category section is not closed",
+            line=percent_lines[0] + 1,
+            hint="list the categories between two lines holding only %",
+        )
     if len(percent_lines) >= 2:
         header_end = percent_lines[1]
         for number in range(percent_lines[0] + 1, header_end):

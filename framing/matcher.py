@@ -178,6 +178,9 @@ class CueMatcher:
                 self.subcategories[entry.category].append(entry.subcategory)
         self._negators = frozenset(e.tokens[0] for e in negators if len(e.tokens) == 1)
         self._negator_phrases = frozenset(e.tokens for e in negators if len(e.tokens) > 1)
+        self._negator_phrases_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in self._negator_phrases:
+            self._negator_phrases_by_first.setdefault(phrase[0], []).append(phrase)
         negator_words = sorted({t for e in negators for t in e.tokens}, key=len, reverse=True)
         # A cheap C-level test: only windows containing a negator word get the token-level check.
         self._negation_hint = re.compile(
@@ -229,6 +232,10 @@ class CueMatcher:
     def _token_matches(pattern: str, token: str) -> bool:
         return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
 
+    # ``lowered`` has the same length as ``text`` and every character keeps its token class when
+    # lower-cased (word character, space, full stop, hyphen or apostrophe), so both tokenise into the
+    # same spans: the original form of a token is ``text[span]``.
+
     @staticmethod
     def _tokens_in(text: str, lowered: str, start: int, end: int) -> list[tuple[str, str]]:
         """(lower, original) tokens in ``text[start:end]``; findall runs in C, finditer would not."""
@@ -236,14 +243,21 @@ class CueMatcher:
             zip(_TOKEN_RE.findall(lowered, start, end), _TOKEN_RE.findall(text, start, end), strict=False)
         )
 
-    def _next_tokens(
-        self, text: str, lowered: str, position: int, limit: int, end: int
-    ) -> list[tuple[str, str]]:
+    @staticmethod
+    def _next_tokens(text: str, lowered: str, position: int, limit: int, end: int) -> list[tuple[str, str]]:
+        """The first ``limit`` (lower, original) tokens from ``position``, read within 24 characters each.
+
+        The scan stops as soon as a token follows the first ``limit``: those cannot be cut off.
+        """
         stop = min(end, position + 24 * limit)
-        tokens = self._tokens_in(text, lowered, position, stop)
+        tokens: list[tuple[str, str]] = []
+        for token in _TOKEN_RE.finditer(lowered, position, stop):
+            if len(tokens) == limit:
+                return tokens
+            tokens.append((token.group(), text[token.start() : token.end()]))
         if stop < end and stop < len(text) and text[stop].isalnum() and tokens:
             tokens.pop()  # cut off mid-token
-        return tokens[:limit]
+        return tokens
 
     def _previous_tokens(
         self, text: str, lowered: str, sentence_start: int, position: int
@@ -254,13 +268,22 @@ class CueMatcher:
             tokens = tokens[1:]  # the first is a cut-off token
         return tokens
 
+    @staticmethod
+    def _previous_lower_tokens(text: str, lowered: str, sentence_start: int, position: int) -> list[str]:
+        """The lower-case forms of :meth:`_previous_tokens` (the original forms are not needed)."""
+        window_start = max(sentence_start, position - _CONTEXT_CHARS)
+        tokens = _TOKEN_RE.findall(lowered, window_start, position)
+        if window_start > sentence_start and tokens and text[window_start - 1].isalnum():
+            del tokens[0]  # a cut-off token
+        return tokens
+
     def _is_negated(self, text: str, lowered: str, sentence_start: int, position: int) -> bool:
         window_start = max(sentence_start, position - 12 * self.negation_window)
         if not self._negation_hint.search(lowered, window_start, position):
             return False
-        previous = self._previous_tokens(text, lowered, sentence_start, position)
+        previous = self._previous_lower_tokens(text, lowered, sentence_start, position)
         window: list[str] = []
-        for low, _ in reversed(previous):
+        for low in reversed(previous):
             if low in _CLAUSE_BREAKS:
                 break
             window.append(low)
@@ -270,13 +293,20 @@ class CueMatcher:
         for index, token in enumerate(window):
             if token in self._negators:
                 return True
-            for phrase in self._negator_phrases:
+            for phrase in self._negator_phrases_by_first.get(token, ()):
                 if tuple(window[index : index + len(phrase)]) == phrase:
                     return True
         return False
 
     def match(self, text: str) -> DocumentMatches:
         """Find every cue match in ``text`` (see the module docstring for the matching rules)."""
+        lowered, sentences, matches = self._scan(text)
+        return DocumentMatches(
+            tokens=len(_WORD_RE.findall(lowered)), sentences=sentences, matches=matches, lowered=lowered
+        )
+
+    def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
+        """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
         lowered = _lower_same_length(text)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
@@ -299,9 +329,7 @@ class CueMatcher:
             negated = self._is_negated(text, lowered, sentence_start, start)
             for index in ids:
                 matches.append(Match(start, end, sentence, self.entries[index], negated, text[start:end]))
-        return DocumentMatches(
-            tokens=len(_WORD_RE.findall(lowered)), sentences=sentences, matches=matches, lowered=lowered
-        )
+        return lowered, sentences, matches
 
     def _accept(
         self, text: str, lowered: str, tokens: list[str], start: int, sentence_start: int, sentence_end: int
@@ -326,12 +354,15 @@ class CueMatcher:
                 entry = self.entries[index]
                 if entry.category in families:
                     continue
-                if entry.rules:
-                    if following is None:
+                rules = entry.rules
+                if rules:
+                    # The context is read only when a rule needs it, once per candidate.
+                    if following is None and (rules.not_next or rules.only_next):
                         following = self._next_tokens(text, lowered, start, self._max_following, len(text))
+                    if previous is None and (rules.not_prev or rules.lower_mid):
                         previous = self._previous_tokens(text, lowered, sentence_start, start)
-                    after = following[length:]
-                    mid_sentence = any(low[:1].isalnum() for low, _ in previous or [])
+                    after = following[length:] if following is not None else []
+                    mid_sentence = rules.lower_mid and any(low[:1].isalnum() for low, _ in previous or [])
                     if not self._rules_allow(index, text, start, end, previous or [], after, mid_sentence):
                         continue
                 accepted.append(index)
@@ -342,6 +373,9 @@ class CueMatcher:
 
     @staticmethod
     def _offset_after(lowered: str, position: int, count: int, limit: int) -> int:
+        if count == 1:  # the common case: one search instead of an iterator
+            token = _TOKEN_RE.search(lowered, position, limit)
+            return position if token is None else token.end()
         end = position
         for token in _TOKEN_RE.finditer(lowered, position, limit):
             end = token.end()

@@ -105,9 +105,13 @@ TOKEN_PATTERN = WORD_PATTERN + r"|[^\w\s]"
 _WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
+# A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
+# letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
+# engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
+_END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
 _BOUNDARY_RE = re.compile(
-    r"""(?P<end>[.!?]+["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])"""  # end punctuation, space, capital
-    r"""|\n[ \t]*\n\s*"""  # a blank line
+    rf"\.{_END_OF_SENTENCE}|!{_END_OF_SENTENCE}|\?{_END_OF_SENTENCE}"
+    r"|\n[ \t]*\n\s*"  # a blank line
 )
 _WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
 
@@ -150,13 +154,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for boundary in _BOUNDARY_RE.finditer(text):
-        end_group = boundary.group("end")
-        if end_group:
-            if end_group == "." and _is_abbreviation(text, boundary.start("end")):
-                continue
-            end = boundary.end("end")
+        position = boundary.start()
+        if text[position] == "\n":  # a blank line
+            end = position
         else:
-            end = boundary.start()
+            # The punctuation (and closing quotes) that end the sentence, without the space after them.
+            mark = boundary.group().rstrip()
+            if mark == "." and _is_abbreviation(text, position):
+                continue
+            end = position + len(mark)
         if end > start:
             spans.append((start, end))
         start = boundary.end()

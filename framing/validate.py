@@ -10,6 +10,10 @@ e.g. ``hedging_count`` or ``emotive_weighted``) and a human label. The agreement
 
 Records whose label is missing (annotators did not agree) are skipped and counted.
 
+Gold files in a tabular format (JSONL, CSV, TSV, Parquet) are read as they are, without the corpus loader's
+cleaning: gold span offsets index the annotated text, and cleaning (dash and quote normalisation,
+boilerplate-line removal) would shift them or drop annotated records.
+
 >>> result = validate("../shared/data/szeged_wiki/dev.jsonl",
 ...                   cue="hedging", label="uncertain")               # doctest: +SKIP
 >>> result.summary[["f1", "roc_auc", "best_f1"]]                     # doctest: +SKIP
@@ -28,7 +32,7 @@ from sklearn.metrics import f1_score, precision_recall_curve, precision_score, r
 
 from framing.corpus import load_corpus
 from framing.cues import FAMILIES
-from framing.errors import OptionError
+from framing.errors import InputError, OptionError
 from framing.features import build_matcher, extract
 from framing.matcher import CueMatcher
 
@@ -120,6 +124,38 @@ def agreement(
     return figures
 
 
+_TABULAR = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
+
+
+def _read_gold(path: Path) -> pd.DataFrame:
+    """The gold records exactly as annotated, with a unique ``doc_id`` (from ``id``, else ``doc_id``).
+
+    Folders and other formats go through :func:`framing.corpus.load_corpus` (and its cleaning).
+    """
+    suffix = path.suffix.lower()
+    if path.is_dir() or suffix not in _TABULAR:
+        return load_corpus(path).documents
+    if not path.exists():
+        raise InputError(path, "no such file")
+    try:
+        if suffix in {".jsonl", ".ndjson"}:
+            frame = pd.read_json(path, lines=True, dtype=False)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"cannot read the gold records: {exc}") from exc
+    if "text" not in frame.columns:
+        raise InputError(path, "no 'text' column", hint=f"columns: {', '.join(map(str, frame.columns))}")
+    frame["text"] = frame["text"].map(
+        lambda t: "" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t)
+    )
+    key = "id" if "id" in frame.columns else "doc_id" if "doc_id" in frame.columns else None
+    ids = frame[key].astype(str) if key else pd.Series([str(i) for i in range(len(frame))])
+    return frame.assign(doc_id=ids.to_numpy())
+
+
 def _sentence_units(documents: pd.DataFrame, table: pd.DataFrame, span_label: str | None) -> pd.Series:
     """Label each sentence True when a gold span overlaps it."""
     spans_by_doc = {}
@@ -150,7 +186,9 @@ def validate(
     """Score every gold record (or sentence) for ``cue`` and measure agreement with the human ``label``.
 
     Args:
-        gold: a JSONL/CSV file any loader format, or a DataFrame with ``text`` and the label column.
+        gold: a JSONL, CSV, TSV or Parquet file (read without cleaning, ids from ``id`` or ``doc_id``),
+            another format or folder the corpus loader reads, or a DataFrame with ``text`` and the label
+            column (ids from ``doc_id``, else ``id``). Ids must be unique.
         cue: the cue family (``hedging``, ``emotive``, ``blame``, ``certainty``, ``denial`` or a user one).
         label: the gold column holding the human judgement (true/false/null).
         unit: ``document`` scores each record; ``sentence`` splits records into sentences and labels a
@@ -167,7 +205,13 @@ def validate(
                 doc_id=documents.get("id", pd.Series(range(len(documents)))).astype(str)
             )
     else:
-        documents = load_corpus(gold).documents
+        documents = _read_gold(Path(gold))
+    duplicated = documents["doc_id"].duplicated()
+    if duplicated.any():
+        raise OptionError(
+            f"gold record ids are not unique (e.g. {documents.loc[duplicated, 'doc_id'].iloc[0]!r}); "
+            "give each record its own 'id'"
+        )
     if unit == "document" and label not in documents.columns:
         raise OptionError(
             f"no label column {label!r} in {gold if not isinstance(gold, pd.DataFrame) else 'table'}; "

@@ -7,15 +7,21 @@ orchestrated, linking ... to); ``denial`` cues reject it (denied, rejected, absu
 actors of the corpus (``[actors.NAME] aliases`` in ``corpus.toml``) and simple, documented
 sentence-structure rules (the ``rule`` column names the one applied):
 
-* ``active``: "X blamed Y", "X accused Y of ...", "X pointed the finger at Y" -> X blames Y;
-* ``passive``: "Y was blamed by X" -> X blames Y ("Y was blamed" alone: blamer unspecified);
+* ``active``: "X blamed Y", "X accused Y of ...", "X pointed the finger at Y" -> X blames Y; when the
+  only actor after the cue is X itself, the actor before it is not the subject and the blamer is unspecified;
+* ``passive``: "Y was blamed by X" -> X blames Y ("Y was blamed" alone: blamer unspecified); a
+  participle directly followed by *of/for/with* is passive too ("the Y fighters accused of the attack");
 * ``self_attribution``: "Y claimed responsibility" -> Y blames itself (``kind = self_attribution``);
 * ``subject``: "Y is behind / orchestrated / is responsible", reported or not: "X said Y was behind"
-  -> X blames Y; with no reporting actor the blamer is ``unspecified`` (the outlet's own voice);
+  -> X blames Y; with no reporting actor the blamer is ``unspecified`` (the outlet's own voice); a
+  reporting clause after the claim counts too ("Y was behind the attack, X said"), and its actor is never
+  taken for a blamed one; "the attack was carried out by Y" -> the reporter blames Y;
 * ``object``: "evidence linking Y", "to implicate Y", "Y's involvement" -> the actor before the cue, if
   any, blames Y; negation before the cue ("no evidence linking Y") sets ``negated``;
 * ``denial``: "Y denied any involvement", "Y rejected X's accusations" -> the row records that Y rejects
-  blame (``blamed = Y``, ``blamer = X`` or unspecified, ``kind = denial``, ``negated = True``).
+  blame (``blamed = Y``, ``blamer = X`` or unspecified, ``kind = denial``, ``negated = True``); the accuser
+  X is an actor right after the cue, never one across a clause break nor Y itself ("Kyiv denied any
+  involvement, and Zelensky said ..." -> unspecified -> Ukraine).
 
 Where no actor fills the role the row is kept with ``blamed = "undetermined"``, never guessed.
 """
@@ -76,10 +82,38 @@ _REPORTING = re.compile(
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got|gets)\s+(?:\w+ly\s+)?$", re.I)
 _BY_AFTER = re.compile(r"^\W*(?:\w+\W+){0,6}?by\s+$", re.I)
 _LIST_GAP = re.compile(r"^\s*(?:,|and|or|&|,\s*and|,\s*or)?\s*(?:the\s+|its\s+|their\s+)?$", re.I)
+_NEW_CLAUSE = re.compile(r"\s*(?:and|but|or|while|whereas|though|although|as|which|who|when|where)\b", re.I)
+# What may follow a closing reporting verb: the end of the sentence, a comma, or an adjunct.
+_REPORT_END = re.compile(
+    r"\s*(?:[.!?;,\"'”’)]|$|(?:on|in|at|late|early|earlier|last|this|yesterday|today|tonight|during|after|"
+    r"before|without|citing|adding|in\s+a|through|via|repeatedly|again|recently|publicly|privately)\b)",
+    re.I,
+)
+_AGENT_BREAK = re.compile(r"[,;:()]|\s[-–—]\s|\b(?:and|but|or|while|whereas|which|who|that)\b", re.I)
+_NEAR_NOUN = re.compile(r"\s*(?:[\w-]+\s+){0,2}")  # "ISIS [monsters] accused of"
+_REDUCED_PASSIVE = re.compile(r"\s+(?:of|for|with|over)\b", re.I)
 _HOLD = re.compile(r"\b(?:hold|holds|held|holding)\s+$", re.I)
 _SELF_SUBCATEGORIES = {"claim_of_responsibility"}
 _OBJECT_SUBCATEGORIES = {"implication"}
-_SUBJECT_SUBCATEGORIES = {"causation", "responsibility"}
+_SUBJECT_SUBCATEGORIES = {"causation", "responsibility", "complicity"}
+# Between a blamed subject and its predicate ("Ukraine [is] behind", "the Kyiv regime [bears] the
+# responsibility"): a few words and no clause break. Farther away, the actor is not the subject.
+_SUBJECT_GAP = re.compile(r"^(?:'s)?[\s\w'’-]{0,60}$")
+_SUBJECT_GAP_WORDS = 6
+# The claimant of a noun "claim of responsibility": "X's claim ...", or "... by / from / attributed to X".
+_CLAIM_SOURCE = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,4}?(?:by|from|attributed\s+to|issued\s+by|posted\s+by)\s", re.I
+)
+# "masterminded in Kyiv", "ordered from Washington": the place stands for its government.
+_PLACE_AGENT = re.compile(r"\s+(?:in|from)\s", re.I)
+# A denial governs a blame cue later in its clause: "Kyiv denied that it was behind the attack".
+# Only a complement clause counts ("denied that ...", "denied being ..."), not the object of the denial
+# ("rejected the Kremlin's accusations": the accusation was made) nor a new clause (", and X said ...").
+_DENIED_CLAUSE = re.compile(
+    r"^(?![^;:.!?]*(?:,\s*(?:and|but|while|whereas)\b|\b(?:said|says|told|added)\b))"
+    r"[^;:.!?]{0,80}?\b(?:that|being|having|ever)\b[^;:.!?]{0,80}$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -153,6 +187,14 @@ def _group_after(sentence: str, mentions: list[Mention], position: int, *, limit
     return group
 
 
+def _agent_after(sentence: str, mentions: list[Mention], position: int, *, limit: int = 40) -> list[Mention]:
+    """The actor list right after ``position`` (a by-agent, an accuser), not one across a clause break."""
+    group = _group_after(sentence, mentions, position, limit=limit)
+    if group and _AGENT_BREAK.search(sentence, position, group[0].start):
+        return []
+    return group
+
+
 def _speaker_before(sentence: str, mentions: list[Mention], position: int) -> tuple[list[Mention], int]:
     """Actors who report the claim ("X said ..."), and where the reported clause begins."""
     reports = [m for m in _REPORTING.finditer(sentence, 0, position)]
@@ -162,6 +204,27 @@ def _speaker_before(sentence: str, mentions: list[Mention], position: int) -> tu
     if verb.group(0).lower().startswith("according"):
         return _group_after(sentence, mentions, verb.end(), limit=20), verb.end()
     return _group_before(sentence, mentions, verb.start()), verb.end()
+
+
+def _speaker_after(sentence: str, mentions: list[Mention], position: int) -> list[Mention]:
+    """Actors of a reporting clause after the claim: "..., X said", "..., said X", "..., according to X".
+
+    Only a clause that closes the report counts: "..., and X said that ..." starts a new claim.
+    """
+    for verb in _REPORTING.finditer(sentence, position):
+        comma = sentence.rfind(",", position, verb.start())
+        if comma == -1:
+            continue
+        gap = sentence[comma + 1 : verb.start()]
+        if verb.group(0).lower().startswith("according") or not gap.strip():
+            group = _group_after(sentence, mentions, verb.end(), limit=20)  # "..., said Putin"
+        elif len(gap) <= 40 and not _NEW_CLAUSE.match(gap) and _REPORT_END.match(sentence, verb.end()):
+            group = [m for m in mentions if comma < m.start and m.end <= verb.start()]
+        else:
+            continue
+        if group:
+            return group
+    return []
 
 
 def _names(mentions: Iterable[Mention]) -> list[str]:
@@ -174,29 +237,70 @@ def _roles(
     """(blamers, blamed, kind, rule) for one cue in one sentence; offsets are sentence-relative."""
     inside = [m for m in mentions if not (m.start >= cue_start and m.end <= cue_end)]
     subject = _group_before(sentence, inside, cue_start)
+    # A reporting clause after the claim ("..., Putin said") names the speaker, not a blamed actor.
+    reporter = _speaker_after(sentence, inside, cue_end)
+    if reporter:
+        inside = [m for m in inside if m not in reporter]
     if category == "denial":
-        accuser = _group_after(sentence, inside, cue_end)
-        return _names(accuser) or [UNSPECIFIED], _names(subject) or [UNDETERMINED], "denial", "denial"
+        denier = _names(subject)
+        accuser = [n for n in _names(_agent_after(sentence, inside, cue_end, limit=60)) if n not in denier]
+        return accuser or [UNSPECIFIED], denier or [UNDETERMINED], "denial", "denial"
+    noun_claim = sentence[cue_start:cue_end].lower().startswith(("claim ", "claims "))
+    if subcategory in _SELF_SUBCATEGORIES and noun_claim:
+        # a noun: "a so-called claim of responsibility attributed to X"; the sentence subject is not it
+        source = _CLAIM_SOURCE.match(sentence[cue_end : cue_end + 60])
+        actors = _names(_agent_after(sentence, inside, cue_end + source.end() - 1)) if source else []
+        possessive = subject and sentence[subject[-1].start : subject[-1].end].endswith("'s")
+        if not actors and possessive and len(sentence[subject[-1].end : cue_start].split()) <= 2:
+            actors = _names(subject[-1:])
+        return actors or [UNSPECIFIED], actors or [UNDETERMINED], "self_attribution", "self_attribution"
     if subcategory in _SELF_SUBCATEGORIES:
         actors = _names(subject)
         if not actors and _BY_AFTER.match(sentence[cue_end : cue_end + 40] + " by "):
             actors = _names(_group_after(sentence, inside, cue_end))
         return actors or [UNSPECIFIED], actors or [UNDETERMINED], "self_attribution", "self_attribution"
-    first_word = sentence[cue_start:cue_end].split()[0].lower()
+    cue_words = sentence[cue_start:cue_end].lower().split()
+    first_word = cue_words[0]
     participle = first_word.endswith(("ed", "en")) or first_word in {"held", "behind"}
-    passive = participle and bool(_PASSIVE_BEFORE.search(sentence[max(0, cue_start - 30) : cue_start]))
-    by_agent = re.match(r"^\s+(?:\w+\s+){0,4}?by\s", sentence[cue_end : cue_end + 60], re.I)
-    if passive or (by_agent and subcategory in _SUBJECT_SUBCATEGORIES):
-        agents = _group_after(sentence, inside, cue_end + by_agent.end() - 1) if by_agent else []
+    # "the men were linked to Y": an implication names the implicated actor after the cue, passive or not
+    passive = (
+        participle
+        and subcategory not in _OBJECT_SUBCATEGORIES
+        and bool(_PASSIVE_BEFORE.search(sentence[max(0, cue_start - 30) : cue_start]))
+    )
+    # "the four men accused of the attack": a participle followed at once by of/for/with is passive
+    reduced = (
+        participle
+        and subcategory == "accusation"
+        and bool(_REDUCED_PASSIVE.match(sentence, cue_start + len(first_word)))
+    )
+    if cue_words[-1] == "by":  # the agent follows the cue itself ("carried out by Y")
+        by_agent: re.Match[str] | None = re.match(r"^\s", sentence[cue_end:] + " ")
+    else:
+        by_agent = re.match(r"^\s+(?:\w+\s+){0,4}?by\s", sentence[cue_end : cue_end + 60], re.I)
+    if passive or reduced or (by_agent and subcategory in _SUBJECT_SUBCATEGORIES):
+        agents = _agent_after(sentence, inside, cue_end + by_agent.end() - 1) if by_agent else []
+        if passive and not agents and subcategory == "causation" and _PLACE_AGENT.match(sentence, cue_end):
+            place = _agent_after(sentence, inside, cue_end, limit=12)
+            speakers = _speaker_before(sentence, inside, cue_start)[0] or reporter
+            if place:
+                return _names(speakers) or [UNSPECIFIED], _names(place), "accusation", "passive"
         if subcategory in _SUBJECT_SUBCATEGORIES and by_agent:
             # "the attack was orchestrated by Y": Y is the one blamed, the reporter blames
-            speakers, _ = _speaker_before(sentence, inside, cue_start)
+            speakers = _speaker_before(sentence, inside, cue_start)[0] or reporter
             return (
                 _names(speakers) or [UNSPECIFIED],
                 _names(agents) or [UNDETERMINED],
                 "accusation",
                 "passive",
             )
+        if (
+            reduced
+            and not passive
+            and subject
+            and not _NEAR_NOUN.fullmatch(sentence[subject[-1].end : cue_start])
+        ):
+            subject = []  # "Moscow courts detained several men accused of ...": the men, not Moscow
         return _names(agents) or [UNSPECIFIED], _names(subject) or [UNDETERMINED], "accusation", "passive"
     if subcategory in _SUBJECT_SUBCATEGORIES:
         hold = _HOLD.search(sentence[:cue_start].rstrip() + " ") if subject else None
@@ -207,7 +311,13 @@ def _roles(
             holders = _group_before(sentence, inside, hold.start())
             return _names(holders) or [UNSPECIFIED], _names(subject), "accusation", "active"
         speakers, clause_start = _speaker_before(sentence, inside, cue_start)
-        blamed = [m for m in subject if m.start >= clause_start] or subject
+        speakers = speakers or reporter
+        # the blamed actor is the subject of the reported clause, never the reporting speaker itself
+        blamed = [m for m in subject if m.start >= clause_start]
+        if blamed:
+            gap = sentence[blamed[-1].end : cue_start]
+            if not _SUBJECT_GAP.match(gap) or len(gap.split()) > _SUBJECT_GAP_WORDS:
+                blamed = []  # "Russia will not allow the organisers ... to escape responsibility"
         blamed_names = _names(blamed)
         blamers = [n for n in _names(speakers) if n not in blamed_names]
         return blamers or [UNSPECIFIED], blamed_names or [UNDETERMINED], "accusation", "subject"
@@ -215,8 +325,8 @@ def _roles(
     if subcategory in _OBJECT_SUBCATEGORIES:
         if not objects and subject and subject[-1].end >= cue_start - 3:
             objects, subject = [subject[-1]], subject[:-1]  # "Ukraine's involvement"
-        speakers, _ = _speaker_before(sentence, inside, cue_start)
-        blamers = _names(subject) or _names(speakers)
+        speakers = _speaker_before(sentence, inside, cue_start)[0] or reporter
+        blamers = _names(speakers) or _names(subject)
         blamed = _names(objects)
         return (
             [b for b in blamers if b not in blamed] or [UNSPECIFIED],
@@ -226,7 +336,10 @@ def _roles(
         )
     # accusation verbs and nouns: "X blamed Y", "X's accusations against Y"
     blamers = _names(subject)
-    blamed = [n for n in _names(objects) if n not in blamers] or _names(objects)
+    blamed = [n for n in _names(objects) if n not in blamers]
+    if not blamed:  # "X blamed X" is a misparse (the actor before the cue is not its subject)
+        blamed = _names(objects)
+        blamers = [n for n in blamers if n not in blamed]
     return blamers or [UNSPECIFIED], blamed or [UNDETERMINED], "accusation", "active"
 
 
@@ -260,10 +373,19 @@ def blame_attributions(
         text = record["text"]
         found = matcher.match(text)
         mention_cache: dict[int, list[Mention]] = {}
+        last_denial: Match | None = None
         for match in found.matches:
             if match.entry.category not in ("blame", "denial"):
                 continue
-            rows.extend(_rows_for(record, text, found.sentences, match, finder, mention_cache))
+            denied = (
+                last_denial is not None
+                and last_denial.sentence_id == match.sentence_id
+                and match.entry.category == "blame"
+                and bool(_DENIED_CLAUSE.match(text[last_denial.end : match.start]))
+            )
+            rows.extend(_rows_for(record, text, found.sentences, match, finder, mention_cache, denied))
+            if match.entry.category == "denial" and match.entry.subcategory == "denial":
+                last_denial = match
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
 
 
@@ -274,6 +396,7 @@ def _rows_for(
     match: Match,
     finder: ActorFinder,
     cache: dict[int, list[Mention]],
+    denied: bool = False,
 ) -> list[dict[str, Any]]:
     s_start, s_end = sentences[match.sentence_id]
     sentence = text[s_start:s_end]
@@ -287,7 +410,8 @@ def _rows_for(
         match.entry.category,
         cache[match.sentence_id],
     )
-    negated = match.negated or kind == "denial"
+    # "Kyiv denied that it was behind the attack": the accusation is reported as rejected
+    negated = match.negated or kind == "denial" or denied
     return [
         {
             "doc_id": record["doc_id"],

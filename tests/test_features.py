@@ -1,0 +1,319 @@
+"""Feature tables, evidence and the scikit-learn transformer (framing.features)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import CROCUS
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from framing.corpus import load_corpus
+from framing.errors import InputError, OptionError
+from framing.features import FramingCues, build_matcher, evidence, extract, feature_columns
+from framing.lexicon import CUE_FAMILIES
+
+TEXTS = [
+    "The bridge may close on Friday. Engineers were clearly worried.",
+    "Officials reportedly blamed the contractor for the brutal delay.",
+    "The museum reopened on Monday.",
+]
+
+
+@pytest.fixture(scope="module")
+def crocus():
+    return load_corpus(CROCUS)
+
+
+# ----------------------------------------------------------------------------------------------------
+# extract(): inputs, identity columns, documented columns
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_extract_list_of_strings() -> None:
+    table = extract(TEXTS)
+    assert table["doc_id"].tolist() == ["0", "1", "2"]
+    assert table["tokens"].tolist() == [10, 9, 5]
+    assert table["sentences"].tolist() == [2, 1, 1]
+    assert table["hedging_count"].tolist() == [1, 1, 0]
+    assert table["certainty_count"].tolist() == [1, 0, 0]
+    assert table["blame_count"].tolist() == [0, 1, 0]
+    assert table["emotive_weighted"].tolist() == [0.0, 2.0, 0.0]  # 'brutal' weighs 2
+    assert table.attrs == {"cue_families": list(CUE_FAMILIES), "unit": "document"}
+
+
+def test_documented_columns_in_order() -> None:
+    matcher = build_matcher()
+    table = extract(TEXTS, matcher=matcher)
+    cue_columns = feature_columns(matcher)
+    assert list(table.columns) == ["doc_id", "tokens", "sentences", *cue_columns]
+    for family in CUE_FAMILIES:
+        block = [f"{family}_count", f"{family}_negated", f"{family}_present", f"{family}_rate"]
+        start = cue_columns.index(block[0])
+        assert cue_columns[start : start + 4] == block
+    # only the weighted family (emotive) has a _weighted column
+    assert [c for c in cue_columns if c.endswith("_weighted")] == ["emotive_weighted"]
+    subs = [c for c in cue_columns if c.startswith("hedging_") and c.count("_") >= 2]
+    assert subs[:2] == ["hedging_epistemic_modal_count", "hedging_epistemic_modal_rate"]
+    assert table["hedging_count"].dtype == np.int64 and table["hedging_rate"].dtype == np.float64
+
+
+def test_extract_dataframe_keeps_ids_and_identity_columns() -> None:
+    frame = pd.DataFrame(
+        {
+            "doc_id": ["z-9", "a-1", "m/5"],
+            "outlet": ["wire", "paper", "wire"],
+            "date": pd.to_datetime(["2024-03-23", "2024-03-22", "2024-03-24"]),
+            "text": TEXTS,
+            "notes": ["x", "y", "z"],
+        },
+        index=[10, 4, 7],
+    )
+    table = extract(frame)
+    assert table["doc_id"].tolist() == ["z-9", "a-1", "m/5"]  # unchanged and in input order
+    assert table["outlet"].tolist() == ["wire", "paper", "wire"]
+    assert table["date"].tolist() == frame["date"].tolist()
+    assert "notes" not in table.columns and "text" not in table.columns
+    assert table["hedging_count"].tolist() == [1, 1, 0]
+
+
+def test_extract_dataframe_numeric_ids_and_default_ids() -> None:
+    numeric = extract(pd.DataFrame({"doc_id": [101, 7], "text": TEXTS[:2]}))
+    assert numeric["doc_id"].tolist() == [101, 7]
+    positional = extract(pd.DataFrame({"text": TEXTS[:2]}, index=[5, 9]))
+    assert positional["doc_id"].tolist() == ["0", "1"]
+
+
+def test_extract_rejects_bad_inputs() -> None:
+    with pytest.raises(OptionError, match="no 'text' column"):
+        extract(pd.DataFrame({"body": ["x"]}))
+    with pytest.raises(OptionError, match="not a single string"):
+        extract("It may rain.")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="unit must be"):
+        extract(TEXTS, unit="paragraph")  # type: ignore[arg-type]
+    with pytest.raises(OptionError, match="jobs must be at least 1"):
+        extract(TEXTS, jobs=0)
+
+
+def test_extract_corpus_keeps_ids_and_metadata(crocus) -> None:
+    table = extract(crocus)
+    documents = crocus.documents
+    assert table["doc_id"].tolist() == documents["doc_id"].tolist()
+    assert table["outlet"].tolist() == documents["outlet"].tolist()
+    assert {"outlet_name", "outlet_country", "outlet_type", "duplicate_of"} <= set(table.columns)
+    assert table.columns[:3].tolist() == ["doc_id", "outlet", "date"]
+    assert table["tokens"].tolist() == documents["tokens"].tolist()  # one token definition everywhere
+    assert (table.groupby("outlet")["hedging_count"].sum() > 0).all()
+
+
+def test_sentence_unit_offsets_index_the_text() -> None:
+    table = extract(TEXTS, unit="sentence")
+    assert table.columns[:5].tolist() == ["doc_id", "sentence_id", "start", "end", "tokens"]
+    assert [TEXTS[int(r.doc_id)][r.start : r.end] for r in table.itertuples()] == [
+        "The bridge may close on Friday.",
+        "Engineers were clearly worried.",
+        TEXTS[1],
+        TEXTS[2],
+    ]
+    assert table["sentence_id"].tolist() == [0, 1, 0, 0]
+    assert table.attrs["unit"] == "sentence"
+
+
+def test_parallel_output_identical_to_serial(crocus) -> None:
+    for unit in ("document", "sentence"):
+        serial = extract(crocus, unit=unit)
+        parallel = extract(crocus, unit=unit, jobs=2, chunk_size=4)  # 10 chunks over 2 processes
+        pd.testing.assert_frame_equal(parallel, serial)
+    chunked = extract(crocus, chunk_size=1)
+    pd.testing.assert_frame_equal(chunked, extract(crocus))
+
+
+def test_user_lexicon_objects_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "spin.tsv"
+    path.write_text("# name: spin\nterm\tcategory\nwhitewash\tspin\n", encoding="utf-8")
+    table = extract(["A whitewash, and another whitewash."], lexicons=[path])
+    assert table.loc[0, "spin_count"] == 2 and table.loc[0, "spin_rate"] == pytest.approx(2 / 5 * 1000)
+    assert table.attrs["cue_families"] == [*CUE_FAMILIES, "spin"]
+
+
+# ----------------------------------------------------------------------------------------------------
+# evidence()
+# ----------------------------------------------------------------------------------------------------
+
+EVIDENCE_COLUMNS = [
+    "doc_id",
+    "outlet",
+    "date",
+    "sentence_id",
+    "start",
+    "end",
+    "matched_text",
+    "term",
+    "cue",
+    "subcategory",
+    "weight",
+    "negated",
+    "lexicon",
+    "left",
+    "right",
+    "sentence",
+]
+
+
+def test_evidence_rows_are_consistent_with_the_text() -> None:
+    frame = pd.DataFrame({"doc_id": ["d1", "d2"], "outlet": ["a", "b"], "text": TEXTS[:2]})
+    table = evidence(frame, window=15)
+    assert list(table.columns) == EVIDENCE_COLUMNS
+    assert table[["doc_id", "matched_text", "cue"]].values.tolist() == [
+        ["d1", "may", "hedging"],
+        ["d1", "clearly", "certainty"],
+        ["d2", "reportedly", "hedging"],
+        ["d2", "blamed", "blame"],
+        ["d2", "brutal", "emotive"],
+    ]
+    texts = dict(zip(frame["doc_id"], frame["text"], strict=True))
+    for row in table.itertuples():
+        text = texts[row.doc_id]
+        assert text[row.start : row.end] == row.matched_text
+        assert text[max(0, row.start - 15) : row.start].strip() == row.left
+        assert text[row.end : row.end + 15].strip() == row.right
+        assert row.sentence in text and row.matched_text in row.sentence
+    clearly = table.iloc[1]
+    assert (clearly["sentence_id"], clearly["sentence"]) == (1, "Engineers were clearly worried.")
+    assert (clearly["left"], clearly["right"]) == ("Engineers were", "worried.")
+
+
+def test_evidence_filters() -> None:
+    frame = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2"],
+            "outlet": ["a", "b"],
+            "text": ["It may rain. It is not likely.", "It may snow. Reportedly it did."],
+        }
+    )
+    hedges = evidence(frame, cue="hedging")
+    assert hedges["matched_text"].tolist() == ["may", "likely", "may", "Reportedly"]
+    assert hedges["negated"].tolist() == [False, True, False, False]
+    assert evidence(frame, cue="hedging", include_negated=False)["matched_text"].tolist() == [
+        "may",
+        "may",
+        "Reportedly",
+    ]
+    assert evidence(frame, cue="hedging", outlet="b")["doc_id"].tolist() == ["d2", "d2"]
+    assert evidence(frame, subcategory="attribution")["matched_text"].tolist() == ["Reportedly"]
+    with pytest.raises(OptionError, match="unknown cue 'hedges'"):
+        evidence(frame, cue="hedges")
+    with pytest.raises(OptionError, match="unknown outlet 'c'; outlets: a, b"):
+        evidence(frame, outlet="c")
+
+
+def test_evidence_counts_match_feature_counts(crocus) -> None:
+    table = evidence(crocus, cue="emotive")
+    features = extract(crocus)
+    counted = table[~table["negated"]].groupby("doc_id").size()
+    expected = features.set_index("doc_id")["emotive_count"]
+    assert counted.reindex(expected.index, fill_value=0).tolist() == expected.tolist()
+    weights = table[~table["negated"]].groupby("doc_id")["weight"].sum()
+    assert weights.reindex(expected.index, fill_value=0).tolist() == pytest.approx(
+        features["emotive_weighted"].tolist()
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# FramingCues, the scikit-learn transformer
+# ----------------------------------------------------------------------------------------------------
+
+
+def test_init_only_stores_parameters(tmp_path: Path) -> None:
+    lexicons = [tmp_path / "not-there-yet.tsv"]
+    model = FramingCues(lexicons, measure="bogus", negation_window=2)  # type: ignore[arg-type]
+    # nothing is validated or read before fit (scikit-learn's contract)
+    assert model.lexicons is lexicons and model.measure == "bogus" and model.negation_window == 2
+    assert not [name for name in vars(model) if name.endswith("_")]
+    with pytest.raises(OptionError, match="measure must be"):
+        model.fit(TEXTS)
+    model.set_params(measure="count")
+    with pytest.raises(InputError, match="no such lexicon file") as caught:
+        model.fit(TEXTS)
+    assert caught.value.source == str(lexicons[0])
+
+
+def test_clone_and_params() -> None:
+    model = FramingCues(measure="count", subcategories=False)
+    copy = clone(model)
+    assert copy is not model and copy.get_params() == model.get_params()
+    assert copy.get_params() == {
+        "lexicons": None,
+        "replace_lexicons": False,
+        "measure": "count",
+        "subcategories": False,
+        "negation_window": 4,
+    }
+    with pytest.raises(NotFittedError):
+        copy.transform(TEXTS)
+    with pytest.raises(NotFittedError):
+        copy.get_feature_names_out()
+
+
+def test_fit_transform_values_and_feature_names() -> None:
+    model = FramingCues(measure="count", subcategories=False).fit(TEXTS)
+    names = model.get_feature_names_out().tolist()
+    assert names == [f"{f}_count" for f in CUE_FAMILIES]
+    values = model.transform(TEXTS)
+    assert values.shape == (3, 5) and values.dtype == np.float64
+    table = extract(TEXTS)
+    np.testing.assert_array_equal(values, table[names].to_numpy(dtype=float))
+    rates = FramingCues().fit(TEXTS)
+    rate_names = rates.get_feature_names_out().tolist()
+    assert all(n.endswith("_rate") for n in rate_names) and "hedging_attribution_rate" in rate_names
+    np.testing.assert_allclose(rates.transform(pd.Series(TEXTS)), table[rate_names].to_numpy())
+    present = FramingCues(measure="present", subcategories=False).fit_transform(np.array(TEXTS))
+    np.testing.assert_array_equal(present[:, names.index("hedging_count")], [1, 1, 0])
+
+
+def test_set_output_pandas() -> None:
+    model = FramingCues(measure="count").set_output(transform="pandas")
+    out = model.fit_transform(TEXTS)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == model.get_feature_names_out().tolist()
+    assert out["blame_count"].tolist() == [0, 1, 0]
+
+
+def test_user_lexicon_replaces_features(tmp_path: Path) -> None:
+    path = tmp_path / "spin.tsv"
+    path.write_text("# name: spin\nterm\tcategory\tsubcategory\nwhitewash\tspin\tcover\n", encoding="utf-8")
+    model = FramingCues([path], replace_lexicons=True, measure="count").fit([])
+    assert model.get_feature_names_out().tolist() == ["spin_count", "spin_cover_count"]
+    assert model.transform(["A whitewash.", "It may be."]).tolist() == [[1.0, 1.0], [0.0, 0.0]]
+
+
+def test_pipeline_with_logistic_regression() -> None:
+    hedged = [
+        "The bridge may close soon.",
+        "Rain is likely tomorrow.",
+        "The minister reportedly resigned.",
+        "Perhaps the shop will reopen.",
+        "The figures suggest a slowdown.",
+        "It might snow tonight.",
+    ]
+    plain = [
+        "The bridge closed at noon.",
+        "Rain fell on Tuesday.",
+        "The minister resigned.",
+        "The shop reopened in June.",
+        "The figures show a slowdown.",
+        "It snowed last night.",
+    ]
+    pipeline = Pipeline([("cues", FramingCues(subcategories=False)), ("model", LogisticRegression())])
+    pipeline.fit(hedged + plain, [1] * 6 + [0] * 6)
+    assert pipeline.predict(["The road could flood.", "The road flooded."]).tolist() == [1, 0]
+    coefficients = dict(
+        zip(pipeline["cues"].get_feature_names_out(), pipeline["model"].coef_[0], strict=True)
+    )
+    assert coefficients["hedging_rate"] > 0
+    assert clone(pipeline).get_params()["cues__subcategories"] is False

@@ -1,0 +1,227 @@
+"""The report: files, escaping, determinism, atomic writing, the summary in words, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import CROCUS, write_txt
+from typer.testing import CliRunner
+
+import framing
+from framing import report as report_module
+from framing.cli import app
+
+RESAMPLES = 1000  # the smallest number the statistics accept without a warning; keeps the suite fast
+
+
+@pytest.fixture(scope="module")
+def crocus_report(tmp_path_factory: pytest.TempPathFactory) -> report_module.Report:
+    out = tmp_path_factory.mktemp("reports") / "crocus"
+    return report_module.build_report(CROCUS, out, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
+
+
+def test_report_writes_page_markdown_tables_figures_and_metadata(crocus_report: report_module.Report) -> None:
+    folder = crocus_report.path
+    assert (folder / "index.html").is_file()
+    assert (folder / "report.md").is_file()
+    for name in crocus_report.tables:
+        assert (folder / "tables" / f"{name}.csv").is_file(), name
+    for chart in ("cue_rates", "cue_heatmap", "distributions", "blame_matrix", "rates_over_time"):
+        assert (folder / "figures" / f"{chart}.png").stat().st_size > 1000
+        assert (folder / "figures" / f"{chart}.svg").stat().st_size > 1000
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    images = re.findall(r'<img src="([^"]+)"', page)
+    assert len(images) == 7
+    assert all((folder / image).is_file() for image in images)
+    assert "http://" not in page and "https://" not in page  # self-contained: no network
+
+
+def test_report_tables_match_the_library(crocus_report: report_module.Report) -> None:
+    corpus = framing.load_corpus(CROCUS)
+    rates = pd.read_csv(crocus_report.path / "tables" / "cue_rates.csv")
+    assert set(rates["outlet"]) == set(corpus.documents["outlet"])
+    assert rates["n_resamples"].eq(RESAMPLES).all() and rates["seed"].eq(0).all()
+    # A pooled rate is checkable from the counts beside it.
+    assert (rates["pooled_rate"] - rates["matches"] / rates["tokens"] * 1000).abs().max() < 1e-9
+    features = framing.extract(corpus)
+    vestnik = features[features["outlet"] == "vestnik"]
+    row = rates[(rates["outlet"] == "vestnik") & (rates["cue"] == "hedging")].iloc[0]
+    assert row["matches"] == vestnik["hedging_count"].sum()
+    assert row["tokens"] == vestnik["tokens"].sum()
+
+
+def test_metadata_records_versions_parameters_and_corpus_hash(crocus_report: report_module.Report) -> None:
+    meta = json.loads((crocus_report.path / "metadata.json").read_text(encoding="utf-8"))
+    corpus = framing.load_corpus(CROCUS)
+    assert meta["toolkit"]["version"] == framing.__version__
+    assert meta["corpus"]["content_hash"] == corpus.content_hash()
+    assert meta["corpus"]["documents_analysed"] == len(corpus.documents)
+    assert meta["parameters"]["seed"] == 0
+    assert meta["parameters"]["bootstrap_resamples"] == RESAMPLES
+    assert {lexicon["name"] for lexicon in meta["lexicons"]} >= {"hedging", "emotive", "blame"}
+    assert all(lexicon["version"] != "unversioned" for lexicon in meta["lexicons"])
+
+
+def test_summary_states_differences_with_effect_sizes_and_q_values(
+    crocus_report: report_module.Report,
+) -> None:
+    texts = [finding.text for finding in crocus_report.findings]
+    emotive = next(t for t in texts if t.startswith("Emotive"))
+    # daily-blast (the tabloid) is the most emotive outlet of the demo corpus, by construction.
+    assert "highest in daily-blast" in emotive and "Cliff's δ" in emotive and "q " in emotive
+    hedging = next(t for t in texts if t.startswith("Hedging"))
+    assert "highest in the-chronicle" in hedging and "lowest in vestnik" in hedging
+    # A cue whose omnibus q-value is not small is reported as no reliable difference, never as one.
+    omnibus = crocus_report.tables["omnibus"]
+    for cue in omnibus.loc[omnibus["q_value"] >= report_module.ALPHA, "cue"]:
+        text = next(t for t in texts if t.lower().startswith(cue))
+        assert "no reliable difference" in text
+
+
+def test_summary_names_the_blame_differences_with_evidence(crocus_report: report_module.Report) -> None:
+    blame = {f.text.split(":")[0]: f for f in crocus_report.findings if f.topic == "blame"}
+    vestnik = blame["Blame in vestnik"]
+    # Russian state media asserts Ukraine's guilt in its own voice; the others report the IS claim.
+    assert re.search(r"in its own voice or from unnamed sources it blames Ukraine \(\d+\)", vestnik.text)
+    chronicle = blame["Blame in the-chronicle"]
+    assert "Islamic State's own claim of responsibility" in chronicle.text
+    kyiv = blame["Blame in kyiv-courier"]
+    assert re.search(r"denials or rejections of blame, most about Ukraine", kyiv.text)
+    quoted = [e for e in vestnik.examples if "Ukraine" in e.note]
+    assert quoted and any(word in quoted[0].sentence for word in ("Kyiv", "Ukraine", "Zelensky"))
+    page = (crocus_report.path / "index.html").read_text(encoding="utf-8")
+    assert f"{quoted[0].doc_id} · sentence {quoted[0].sentence_id}" in page
+
+
+def test_examples_highlight_the_matched_terms(crocus_report: report_module.Report) -> None:
+    examples = crocus_report.tables["examples"]
+    assert set(examples["cue"]) == {"blame", "denial", "emotive", "hedging", "certainty"}
+    for row in examples.itertuples():
+        for span in row.spans.split(";"):
+            start, end = map(int, span.split("-"))
+            assert row.sentence[start:end].strip()
+    page = (crocus_report.path / "index.html").read_text(encoding="utf-8")
+    assert page.count("<mark>") >= len(examples)
+
+
+def _tiny_corpus(root: Path, poison: str = "") -> Path:
+    root.mkdir(parents=True)
+    (root / "corpus.toml").write_text(
+        'title = "Tiny"\n[actors.Ukraine]\naliases = ["Kyiv"]\n', encoding="utf-8"
+    )
+    bodies = {
+        "alpha": [
+            "Officials said the attack was a horrific massacre. It may be linked to extremists.",
+            "Kyiv was blamed by the officials for the brutal attack, reportedly.",
+            "The shocking attack left the city in grief.",
+        ],
+        "beta": [
+            "The committee clearly confirmed the figures. Kyiv denied any involvement.",
+            "Ministers said the budget was approved on Monday.",
+            "Undoubtedly the vote was proven fair, the report said.",
+        ],
+    }
+    for outlet, texts in bodies.items():
+        for number, text in enumerate(texts):
+            extra = f" {poison}" if poison and outlet == "alpha" and number == 0 else ""
+            write_txt(root / "docs" / outlet, f"{number}.txt", text + extra, date=f"2024-03-2{number + 2}")
+    return root
+
+
+def test_corpus_text_is_escaped_in_the_page(tmp_path: Path) -> None:
+    # Entities survive HTML cleaning as literal characters, so the text really contains a script tag.
+    # Three emotive terms make it the most typical emotive sentence of its outlet, so it is quoted.
+    poison = (
+        "The hackers wrote &lt;script&gt;alert('pwned')&lt;/script&gt; in a horrific, brutal, shocking note."
+    )
+    corpus = framing.load_corpus(_tiny_corpus(tmp_path / "tiny", poison))
+    assert "<script>alert('pwned')</script>" in " ".join(corpus.documents["text"])
+    report = report_module.build_report(
+        corpus, tmp_path / "out", n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    page = (report.path / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
+
+
+def test_same_input_and_seed_give_byte_identical_output(tmp_path: Path) -> None:
+    root = _tiny_corpus(tmp_path / "tiny")
+    first = report_module.build_report(
+        root, tmp_path / "a", seed=7, n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    second = report_module.build_report(
+        root, tmp_path / "b", seed=7, n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    assert first.files == second.files
+    for name in first.files:
+        if name.endswith((".csv", ".json", ".md", ".html", ".svg")):
+            assert (first.path / name).read_bytes() == (second.path / name).read_bytes(), name
+
+
+def test_a_failed_run_leaves_the_previous_report_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tiny_corpus(tmp_path / "tiny")
+    out = tmp_path / "report"
+    report_module.build_report(root, out, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (out / "marker.txt").write_text("previous report", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report_module.charts, "save_figure", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        report_module.build_report(root, out, seed=3, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
+    assert (out / "marker.txt").read_text(encoding="utf-8") == "previous report"
+    assert all((out / name).read_bytes() == content for name, content in before.items())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report", "tiny"]  # no temporary folder left
+    monkeypatch.undo()
+    report_module.build_report(root, out, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
+    assert not (out / "marker.txt").exists()  # a successful run replaces the whole folder
+
+
+def test_compare_by_another_column_and_drop_duplicates(tmp_path: Path) -> None:
+    corpus = framing.load_corpus(CROCUS)
+    analysis = report_module.analyse(
+        corpus, by="outlet_type", drop_duplicates=True, n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    rates = analysis.tables["cue_rates"]
+    assert "outlet_type" in rates.columns
+    assert set(rates["outlet_type"]) == set(corpus.documents["outlet_type"].dropna())
+    assert (
+        analysis.metadata["corpus"]["duplicates_dropped"]
+        == corpus.documents["duplicate_of"].notna().sum()
+        > 0
+    )
+    assert rates.groupby("cue")["documents"].sum().eq(len(corpus.documents) - 2).all()
+
+
+def test_unknown_grouping_column_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(CROCUS), "-o", str(tmp_path / "r"), "--by", "colour"])
+    assert result.exit_code == 2
+    assert "cannot compare by 'colour'" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_cli_report_and_compare(tmp_path: Path) -> None:
+    root = _tiny_corpus(tmp_path / "tiny")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["report", str(root), "-o", str(out), "--quiet", "--resamples", "1000", "--permutations", "1000"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(out / "index.html")
+    assert json.loads((out / "metadata.json").read_text())["parameters"]["permutations"] == 1000
+
+    result = runner.invoke(app, ["compare", str(root), "--resamples", "1000", "-o", str(tmp_path / "c.csv")])
+    assert result.exit_code == 0, result.output
+    assert "alpha" in result.output and "beta" in result.output and "Kruskal-Wallis" in result.output
+    table = pd.read_csv(tmp_path / "c.csv")
+    alpha = table[(table["outlet"] == "alpha") & (table["cue"] == "emotive")].iloc[0]
+    assert alpha["documents"] == 3 and alpha["matches"] >= 4
