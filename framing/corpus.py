@@ -83,9 +83,17 @@ _BOILERPLATE_LINES = r"""
       | share
       | (?:click|tap)\s+(?:here\s+)?to\s+share.{0,80}
       | (?:follow\s+us|subscribe|sign\s+up)\b.{0,120}"""
+# A cookie banner addresses the reader ("we use cookies", "you agree", "your preferences"); prose that
+# merely mentions cookies ("Google claims cookies are necessary ...") is kept.
 _COOKIE_LINES = r"""
-      | .{0,160}\bcookies?\b.{0,160}\b(?:accept|consent|settings|preferences|policy|improve)\b.{0,80}
-      | (?:accept|reject)\s+(?:all\s+)?cookies.{0,80}"""
+      | .{0,160}\b(?:we|this[ \t]+(?:site|website)|our[ \t]+(?:site|website|partners))[ \t]+
+        (?:and[ \t]+our[ \t]+partners[ \t]+)?(?:uses?|store|place)[ \t]+cookies\b.{0,240}
+      | .{0,160}\bcookies?\b.{0,160}\b
+        (?:you[ \t]+(?:agree|consent|accept)|your[ \t]+(?:consent|preferences|settings|choices))\b.{0,80}
+      | .{0,160}\b(?:you[ \t]+(?:agree|consent)|your[ \t]+consent)\b.{0,160}\bcookies?\b.{0,80}
+      | (?:[\w']+[ \t]+){0,3}(?:cookie[ \t]+(?:policy|settings|preferences|notice)|manage[ \t]+cookies)
+        (?:[ \t]+[\w']+){0,3}
+      | (?:accept|reject)[ \t]+(?:all[ \t]+)?cookies.{0,80}"""
 # Matched against "\n" + text: each match is a newline and the boilerplate line after it. The literal first
 # character lets the regex engine jump from line to line instead of trying every position, and the
 # cookie lines (slow: they scan 160 characters for "cookie" on every line) are only tried when the text

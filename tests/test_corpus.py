@@ -52,6 +52,15 @@ def test_cleaning_removes_boilerplate_html_and_normalises(tiny_corpus: Path) -> 
         ("caf\u0065\u0301 \u2018x\u2019", "caf\u00e9 'x'"),
         ("1990\u20132000", "1990-2000"),
         ("Read more about the attack\nText", "Text"),
+        (
+            "Intro\nBy continuing to browse you agree to our use of cookies.\nCookie settings\nText",
+            "Intro\n\nText",
+        ),
+        # regression: prose that mentions cookies is not a cookie banner
+        (
+            "In response Google claims cookies are necessary to maintain user preferences.",
+            "In response Google claims cookies are necessary to maintain user preferences.",
+        ),
         # prose that happens to start like a link line is kept
         (
             "Read more of this in the report below, he said.",

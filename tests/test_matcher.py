@@ -139,6 +139,8 @@ def test_wildcard_entries_and_same_span_in_two_families() -> None:
         ("The vote was held in May 2024.", []),
         ("They met in early May.", []),
         ("Theresa May said the talks would continue.", []),  # lower_mid: capital May mid-sentence
+        ("May said the talks would continue.", []),  # regression: sentence-initial surname before 'said'
+        ("A deal could be reached next week.", ["could"]),  # regression: a real hedge, not 'not be reached'
         ("Prime Minister May visited the port.", []),
         ("May Day parades were cancelled.", []),  # not_next=day
         ("The spokesman could not be reached for comment.", []),  # not_next=not be

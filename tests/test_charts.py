@@ -1,0 +1,97 @@
+"""Charts: units on the axes, stable group colours and order, literal corpus text, deterministic files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framing import charts, compare
+
+FEATURES = pd.DataFrame(
+    {
+        "doc_id": [f"d{i}" for i in range(8)],
+        "outlet": ["B$x$", "B$x$", "A", "A", "C", "C", "A", "C"],
+        "date": ["2024-03-22", "2024-03-23"] * 4,
+        "tokens": [100, 200, 100, 300, 150, 150, 120, 90],
+        "hedging_count": [1, 4, 0, 3, 6, 3, 2, 1],
+        "hedging_rate": [10.0, 20.0, 0.0, 10.0, 40.0, 20.0, 1000 * 2 / 120, 1000 / 90],
+        "emotive_count": [0, 2, 5, 6, 0, 0, 1, 0],
+        "emotive_rate": [0.0, 10.0, 50.0, 20.0, 0.0, 0.0, 1000 / 120, 0.0],
+    }
+)
+
+
+def _texts(figure) -> list[str]:
+    return [t.get_text() for t in figure.findobj(match=lambda o: hasattr(o, "get_text"))]
+
+
+def test_group_colors_are_okabe_ito_in_sorted_or_given_order() -> None:
+    assert charts.group_colors(["b", "a"]) == {"a": charts.OKABE_ITO[0], "b": charts.OKABE_ITO[1]}
+    assert charts.group_colors(["b", "a"], order=["b", "a"])["b"] == charts.OKABE_ITO[0]
+
+
+def test_rates_by_outlet_labels_units_and_keeps_dollar_signs_literal() -> None:
+    summary = compare.outlet_summary(FEATURES, n_resamples=1000)
+    figure = charts.rates_by_outlet(summary)
+    labels = [ax.get_xlabel() for ax in figure.axes]
+    assert all("per 1,000 tokens" in label for label in labels if label)
+    ticks = [t.get_text() for ax in figure.axes for t in ax.get_yticklabels()]
+    assert any(t.startswith("B$x$") for t in ticks)  # drawn literally, not as mathtext
+    # groups top to bottom in sorted order, the same in every panel
+    first = [t.get_text().split(" (n=")[0] for t in figure.axes[0].get_yticklabels()]
+    assert first == ["A", "B$x$", "C"]
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.cue_heatmap(compare.outlet_summary(FEATURES, n_resamples=1000)),
+        lambda: charts.distributions_chart(FEATURES, ["hedging", "emotive"]),
+        lambda: charts.rates_over_time_chart(compare.rates_over_time(FEATURES), ["hedging"]),
+        lambda: charts.distinctive_terms_chart(
+            compare.distinctive_terms(compare.term_counts(["war war peace", "peace talks"], ["A", "B"]))
+        ),
+        lambda: charts.blame_matrix_chart(
+            pd.DataFrame(
+                {
+                    "outlet": ["A", "A", "B"],
+                    "blamed": ["Ukraine", "Islamic State", "Islamic State"],
+                    "attributions": [3, 1, 2],
+                    "share": [0.75, 0.25, 1.0],
+                    "group_attributions": [4, 4, 2],
+                    "negated": [0, 0, 1],
+                    "documents": [2, 1, 2],
+                }
+            )
+        ),
+    ],
+)
+def test_every_chart_draws_and_saves_deterministically(draw, tmp_path: Path) -> None:
+    first = charts.save_figure(draw(), tmp_path / "a" / "chart")
+    second = charts.save_figure(draw(), tmp_path / "b" / "chart")
+    assert [p.suffix for p in first] == [".png", ".svg"]
+    for one, two in zip(first, second, strict=True):
+        assert one.stat().st_size > 1000
+        assert one.read_bytes() == two.read_bytes()
+    assert {p.name for p in (tmp_path / "a").iterdir()} == {
+        "chart.png",
+        "chart.svg",
+    }  # no temporary file left
+
+
+def test_blame_matrix_cells_show_share_and_count() -> None:
+    matrix = pd.DataFrame(
+        {
+            "outlet": ["A", "A"],
+            "blamed": ["Ukraine", "Islamic State"],
+            "attributions": [3, 1],
+            "share": [0.75, 0.25],
+            "group_attributions": [4, 4],
+            "negated": [0, 0],
+            "documents": [2, 1],
+        }
+    )
+    texts = _texts(charts.blame_matrix_chart(matrix))
+    assert "75%\n(3)" in texts and "25%\n(1)" in texts
