@@ -355,6 +355,12 @@ def report_command(
     resamples: Resamples = 2000,
     permutations: Permutations = 2000,
     drop_duplicates: DropDuplicates = False,
+    min_documents: Annotated[
+        int, typer.Option("--min-documents", min=1, help="Leave out groups with fewer documents.")
+    ] = 2,
+    max_groups: Annotated[
+        int, typer.Option("--max-groups", min=0, help="Compare only the largest groups (0 = all).")
+    ] = 12,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     date_col: DateCol = None,
@@ -377,7 +383,14 @@ def report_command(
         strict=strict,
     )
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
-    options = {"by": by, "seed": seed, "n_resamples": resamples, "n_permutations": permutations}
+    options = {
+        "by": by,
+        "seed": seed,
+        "n_resamples": resamples,
+        "n_permutations": permutations,
+        "min_documents": min_documents,
+        "max_groups": max_groups or None,
+    }
     if quiet:
         report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder)
     else:

@@ -207,7 +207,9 @@ class CueMatcher:
         self._resolved: dict[str, tuple[int, ...]] = {}
         body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
         # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
-        self._candidates = re.compile(rf"(?<![\w])(?<![\w][-'])(?:{body})(?![\w])(?![-'][\w])")
+        # The pattern consumes the non-word character before a term (the text is scanned with a space in
+        # front), so the regex engine can skip from gap to gap instead of trying every position.
+        self._candidates = re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
 
     # ------------------------------------------------------------------------------------------ matching
 
@@ -311,14 +313,14 @@ class CueMatcher:
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         matches: list[Match] = []
-        for candidate in self._candidates.finditer(lowered):
-            start = candidate.start()
+        for candidate in self._candidates.finditer(" " + lowered):
+            start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
             sentence_start = starts[sentence] if starts else 0
             found = self._accept(
                 text,
                 lowered,
-                candidate.group().split(),
+                candidate.group(1).split(),
                 start,
                 sentence_start,
                 sentences[sentence][1] if sentences else len(text),

@@ -30,7 +30,7 @@ import os
 import platform
 import secrets
 import shutil
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,11 +251,39 @@ def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
     return counts.rename(columns={by: "group"})
 
 
-def _group_order(corpus: Corpus, by: str) -> list[Hashable]:
-    if by not in corpus.documents.columns:
-        known = ", ".join(c for c in corpus.documents.columns if c not in {"text", "title", "url"})
+def _select_groups(
+    documents: pd.DataFrame, by: str, min_documents: int, max_groups: int | None
+) -> tuple[list[Hashable], dict[str, Any]]:
+    """The groups to compare: at least ``min_documents`` documents each, the ``max_groups`` largest.
+
+    Returns the groups in sorted order and a record of what was left out (for the summary and metadata).
+    """
+    if by not in documents.columns:
+        known = ", ".join(c for c in documents.columns if c not in {"text", "title", "url"})
         raise OptionError(f"cannot compare by {by!r}: no such column (columns: {known})")
-    return compare._sorted_groups(corpus.documents[by].dropna().unique())
+    if min_documents < 1 or (max_groups is not None and max_groups < 2):
+        raise OptionError("min_documents must be >= 1 and max_groups >= 2")
+    sizes = documents[by].dropna().value_counts()
+    ranked = sorted(sizes.items(), key=lambda item: (-item[1], str(item[0])))
+    kept = [group for group, size in ranked if size >= min_documents]
+    small = [group for group, size in ranked if size < min_documents]
+    beyond = kept[max_groups:] if max_groups is not None else []
+    kept = kept[:max_groups] if max_groups is not None else kept
+    if len(kept) < 2:
+        raise OptionError(
+            f"fewer than two {by} groups have {min_documents} or more documents; nothing to compare "
+            f"(groups: {len(sizes)}; lower min_documents or compare by another column)"
+        )
+    left_out = [*small, *beyond]
+    record = {
+        "groups_compared": len(kept),
+        "groups_left_out": [str(g) for g in left_out],
+        "documents_left_out": int(sizes[left_out].sum()) + int(documents[by].isna().sum()),
+        "documents_without_group": int(documents[by].isna().sum()),
+        "min_documents": min_documents,
+        "max_groups": max_groups,
+    }
+    return compare._sorted_groups(kept), record
 
 
 def analyse(
@@ -268,6 +296,8 @@ def analyse(
     drop_duplicates: bool = False,
     examples_per_cue: int = 3,
     top_terms: int = 10,
+    min_documents: int = 2,
+    max_groups: int | None = 12,
     progress: Progress | None = None,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
@@ -276,7 +306,9 @@ def analyse(
     (``n_resamples``); permutation tests shuffle documents (``n_permutations``); q-values are
     Benjamini-Hochberg within each table; ``seed`` fixes every random stream. ``by`` is any document
     column (``outlet``, ``outlet_type``, ``outlet_country``). With ``drop_duplicates`` syndicated copies
-    (non-empty ``duplicate_of``) are left out of every table.
+    (non-empty ``duplicate_of``) are left out of every table. Groups with fewer than ``min_documents``
+    documents, and all but the ``max_groups`` largest (``None``: no limit), are left out; the summary and
+    ``metadata.json`` say which.
 
     Tables (keys of ``Analysis.tables``): ``groups``, ``documents`` (per-document cue counts and rates),
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
@@ -291,7 +323,9 @@ def analyse(
         keep = documents["duplicate_of"].isna() | (documents["duplicate_of"].astype(str) == "")
         dropped = int((~keep).sum())
         documents = documents[keep].reset_index(drop=True)
-    groups = _group_order(corpus, by)
+    groups, selection = _select_groups(documents, by, min_documents, max_groups)
+    if selection["documents_left_out"]:
+        documents = documents[documents[by].isin(groups)].reset_index(drop=True)
     matcher = build_matcher()
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
     stats = {"by": by, "order": groups}
@@ -312,7 +346,8 @@ def analyse(
     tables["subcategory_rates"] = compare.outlet_summary(
         features, cues=subcategories, n_resamples=n_resamples, seed=seed, **stats
     )
-    tables["rates_over_time"] = compare.rates_over_time(features, cues=cues, **stats)
+    freq = _time_frequency(documents)
+    tables["rates_over_time"] = compare.rates_over_time(features, cues=cues, freq=freq, **stats)
 
     step(REPORT_STEPS[2])
     tables["omnibus"] = compare.omnibus_tests(features, cues=cues, **stats)
@@ -360,7 +395,7 @@ def analyse(
     examples = _typical_examples(matches, by, groups, cues, examples_per_cue)
     tables["examples"] = _examples_table(examples, by)
 
-    findings = _findings(tables, by, groups, cues, corpus, dropped, matches)
+    findings = _findings(tables, by, groups, cues, corpus, dropped, selection)
     metadata = _metadata(
         corpus,
         documents,
@@ -370,10 +405,24 @@ def analyse(
         n_permutations=n_permutations,
         drop_duplicates=drop_duplicates,
         dropped=dropped,
+        selection=selection,
+        freq=freq,
         matcher=matcher,
         tables=tables,
     )
     return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata)
+
+
+_FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
+
+
+def _time_frequency(documents: pd.DataFrame) -> str:
+    """Days for coverage of up to three months, weeks up to two years, months beyond."""
+    dates = pd.to_datetime(documents.get("date", pd.Series(dtype=str)), errors="coerce").dropna()
+    if dates.empty:
+        return "D"
+    span = (dates.max() - dates.min()).days
+    return "D" if span <= 92 else "W" if span <= 730 else "M"
 
 
 def _subcategory_cues(features: pd.DataFrame) -> list[str]:
@@ -427,7 +476,7 @@ def _findings(
     cues: list[str],
     corpus: Corpus,
     dropped: int,
-    matches: pd.DataFrame,
+    selection: dict[str, Any],
 ) -> list[Finding]:
     findings: list[Finding] = []
     group_table = tables["groups"]
@@ -443,20 +492,46 @@ def _findings(
         if duplicates
         else ""
     )
+    left_out = selection["groups_left_out"]
+    if left_out:
+        names = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+        syndication += (
+            f" {len(left_out)} {_plural(by)} with fewer than {selection['min_documents']} documents"
+            + (f" or beyond the {selection['max_groups']} largest" if selection["max_groups"] else "")
+            + f" are left out ({names}; {selection['documents_left_out']} documents)."
+        )
+    elif selection["documents_without_group"]:
+        syndication += f" {selection['documents_without_group']} documents without a {by} are left out."
     findings.append(
         Finding(
             "corpus",
-            f"The corpus has {documents} documents from {len(groups)} {_plural(by)}{span}.{syndication} "
+            f"The comparison covers {documents} documents from {len(groups)} {_plural(by)}{span}."
+            f"{syndication} "
             "Rates are cue matches per 1,000 word tokens; intervals are 95% bootstrap intervals over "
             "documents; q-values are Benjamini-Hochberg corrected permutation or Kruskal-Wallis p-values. "
             "The cues are counted with lexicons: they measure wording, not intent.",
         )
     )
     findings.extend(_cue_findings(tables, by, cues))
-    findings.extend(_blame_findings(tables, by, groups))
+    findings.extend(_blame_findings(tables, by, groups, corpus.actors))
     findings.extend(_wording_findings(tables, groups))
     findings.append(_separability_finding(tables, by))
     return findings
+
+
+def _epsilon_label(epsilon_squared: float) -> str:
+    """Conventional reading of Kruskal-Wallis ε² (0.01 small, 0.08 medium, 0.26 large)."""
+    if math.isnan(epsilon_squared) or epsilon_squared < 0.01:
+        return "negligible"
+    return "small" if epsilon_squared < 0.08 else "medium" if epsilon_squared < 0.26 else "large"
+
+
+def _delta_label(delta: float) -> str:
+    """Romano et al. (2006) reading of |Cliff's δ| (0.147 small, 0.33 medium, 0.474 large)."""
+    size = abs(delta)
+    if math.isnan(size) or size < 0.147:
+        return "negligible"
+    return "small" if size < 0.33 else "medium" if size < 0.474 else "large"
 
 
 def _plural(by: str) -> str:
@@ -478,8 +553,8 @@ def _cue_findings(tables: dict[str, pd.DataFrame], by: str, cues: list[str]) -> 
             continue
         high, low = cue_rates.iloc[0], cue_rates.iloc[-1]
         stat = (
-            f"Kruskal-Wallis H = {test['h_statistic']:.1f}, ε² = {test['epsilon_squared']:.2f}, "
-            f"q {_fmt_q(test['q_value'])}"
+            f"Kruskal-Wallis H = {test['h_statistic']:.1f}, ε² = {test['epsilon_squared']:.2f} "
+            f"({_epsilon_label(test['epsilon_squared'])} effect), q {_fmt_q(test['q_value'])}"
         )
         extremes = (
             f"highest in {high[by]} ({_fmt(high['mean_rate'])} per 1,000 tokens, 95% CI "
@@ -504,14 +579,16 @@ def _cue_findings(tables: dict[str, pd.DataFrame], by: str, cues: list[str]) -> 
                 text += (
                     f" {len(pairs)} of {int((pairwise['cue'] == cue).sum())} pairs differ after correction; "
                     f"the clearest: {first} uses {_fmt(ratio, 2)} times the {cue} rate of {second} "
-                    f"(Cliff's δ = {abs(top['cliffs_delta']):.2f}, q {_fmt_q(top['q_value'])})."
+                    f"(Cliff's δ = {abs(top['cliffs_delta']):.2f}, {_delta_label(top['cliffs_delta'])}; "
+                    f"q {_fmt_q(top['q_value'])})."
                 )
             else:
                 text += " No single pair differs after correction for multiple comparisons."
         else:
             text = (
                 f"{cue.capitalize()}: no reliable difference between {_plural(by)} ({stat}); "
-                f"the observed mean rates are {extremes}, but the intervals overlap enough to be chance."
+                f"the observed mean rates are {extremes}, but a difference of this size could be chance "
+                "at this sample size."
             )
         findings.append(Finding(cue, text))
     return findings
@@ -535,7 +612,9 @@ def _ranked(values: pd.Series) -> pd.Series:
     return counts.sort_index().sort_values(ascending=False, kind="mergesort")
 
 
-def _blame_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable]) -> list[Finding]:
+def _blame_findings(
+    tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable], actors: Mapping[str, Any]
+) -> list[Finding]:
     """Per group: blame in its own voice, blame it attributes to named actors, claims, and denials.
 
     "Own voice" means no actor of the corpus is named as the blamer in the sentence: the outlet's
@@ -543,6 +622,15 @@ def _blame_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Hasha
     outlet reporting that officials accuse Ukraine is not the same as one asserting it.
     """
     attributions = tables["blame_attributions"]
+    if not actors:
+        return [
+            Finding(
+                "blame",
+                "No actors are defined for this corpus, so whom each group blames is not analysed (add "
+                "[actors.NAME] aliases = [...] to corpus.toml). The blame and denial rates above still count "
+                "the wording.",
+            )
+        ]
     if attributions.empty:
         return [Finding("blame", "No blame or denial cue names an actor of the corpus; no blame matrix.")]
     findings = []
@@ -666,6 +754,8 @@ def _metadata(
             "documents_loaded": len(corpus.documents),
             "documents_analysed": len(documents),
             "duplicates_dropped": parameters["dropped"],
+            "groups_left_out": parameters["selection"]["groups_left_out"],
+            "documents_left_out": parameters["selection"]["documents_left_out"],
             "documents_per_group": {
                 str(k): int(v) for k, v in documents[by].value_counts().sort_index().items()
             },
@@ -682,6 +772,9 @@ def _metadata(
             "permutations": parameters["n_permutations"],
             "confidence": 0.95,
             "drop_duplicates": parameters["drop_duplicates"],
+            "min_documents": parameters["selection"]["min_documents"],
+            "max_groups": parameters["selection"]["max_groups"],
+            "time_frequency": parameters["freq"],
             "alpha": ALPHA,
             "negation_window": matcher.negation_window,
         },
@@ -704,7 +797,7 @@ _CHARTS = (
         "distinctive_cue_terms",
     ),
     ("distinctive_terms", "Distinctive words per {by} (log-odds z-score)", "distinctive_terms"),
-    ("rates_over_time", "Cue rates per {by} per day", "rates_over_time"),
+    ("rates_over_time", "Cue rates per {by} per {period}", "rates_over_time"),
 )
 
 
@@ -736,7 +829,9 @@ def _draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
     for name, caption, _table in _CHARTS:
         figure = figures[name]()
         charts.save_figure(figure, folder / name)
-        written[name] = caption.format(by=by.replace("_", " "), By=by.replace("_", " ").capitalize())
+        period = _FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
+        label = by.replace("_", " ")
+        written[name] = caption.format(by=label, By=label.capitalize(), period=period)
     return written
 
 
@@ -798,9 +893,13 @@ def build_report(
     n_resamples: int = 2000,
     n_permutations: int = 2000,
     drop_duplicates: bool = False,
+    min_documents: int = 2,
+    max_groups: int | None = 12,
     progress: Progress | None = None,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
+
+    Options as in :func:`analyse`.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
@@ -813,6 +912,8 @@ def build_report(
         n_resamples=n_resamples,
         n_permutations=n_permutations,
         drop_duplicates=drop_duplicates,
+        min_documents=min_documents,
+        max_groups=max_groups,
         progress=progress,
     )
     return write_report(analysis, folder, progress=progress)

@@ -225,3 +225,29 @@ def test_cli_report_and_compare(tmp_path: Path) -> None:
     table = pd.read_csv(tmp_path / "c.csv")
     alpha = table[(table["outlet"] == "alpha") & (table["cue"] == "emotive")].iloc[0]
     assert alpha["documents"] == 3 and alpha["matches"] >= 4
+
+
+def test_small_groups_are_left_out_and_reported(tmp_path: Path) -> None:
+    root = _tiny_corpus(tmp_path / "tiny")
+    write_txt(root / "docs" / "gamma", "0.txt", "A lone horrific report.", date="2024-03-25")
+    corpus = framing.load_corpus(root)
+    analysis = report_module.analyse(corpus, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
+    assert analysis.groups == ["alpha", "beta"]
+    assert set(analysis.tables["cue_rates"]["outlet"]) == {"alpha", "beta"}
+    assert analysis.metadata["corpus"]["groups_left_out"] == ["gamma"]
+    assert analysis.metadata["corpus"]["documents_left_out"] == 1
+    assert "1 outlets with fewer than 2 documents" in analysis.findings[0].text
+    assert "(gamma; 1 documents)" in analysis.findings[0].text
+    with pytest.raises(framing.OptionError, match="fewer than two outlet groups"):
+        report_module.analyse(corpus, min_documents=4)
+
+
+def test_without_actors_the_summary_says_blame_targets_are_not_analysed(tmp_path: Path) -> None:
+    root = _tiny_corpus(tmp_path / "tiny")
+    (root / "corpus.toml").write_text('title = "No actors"\n', encoding="utf-8")
+    analysis = report_module.analyse(
+        framing.load_corpus(root), n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    texts = [f.text for f in analysis.findings]
+    assert any(t.startswith("No actors are defined") for t in texts)
+    assert not any(t.startswith("Blame in ") for t in texts)
