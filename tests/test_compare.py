@@ -14,6 +14,7 @@ import pytest
 from framing.compare import (
     Separability,
     benjamini_hochberg,
+    blame_association,
     blame_matrix,
     blamer_blamed,
     bootstrap_ci,
@@ -618,3 +619,21 @@ def test_separability_noise_near_baseline_and_small_groups():
     assert result.summary.loc[0, "groups"] == 2
     with pytest.raises(ValueError, match="at least 2 groups"):
         separability(df[df["outlet"] == "A"])
+
+
+def test_blame_association_by_hand():
+    # Group A blames Ukraine in three articles, B blames IS in three: a perfect association, n = 6.
+    rows = [("A", f"a{i}", "Ukraine", False) for i in range(3)] + [
+        ("B", f"b{i}", "IS", False) for i in range(3)
+    ]
+    # negated and undetermined attributions are left out of the table
+    rows += [("A", "a0", "IS", True), ("B", "b0", "undetermined", False)]
+    table = pd.DataFrame(rows, columns=["outlet", "doc_id", "blamed", "negated"])
+    result = blame_association(table, n_permutations=4000, seed=1).iloc[0]
+    assert result["attributions"] == 6 and result["documents"] == 6
+    assert result["chi_square"] == pytest.approx(6.0)  # chi2 of a perfect 2x2 association = n
+    assert result["cramers_v"] == pytest.approx(1.0)
+    # exact permutation p: 2 of the C(6, 3) = 20 relabelings are as extreme
+    assert result["p_value"] == pytest.approx(0.1, abs=0.02)
+    again = blame_association(table, n_permutations=4000, seed=1)
+    assert again.equals(blame_association(table, n_permutations=4000, seed=1))
