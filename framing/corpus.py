@@ -84,7 +84,8 @@ _BOILERPLATE_LINES = r"""
       | (?:click|tap)\s+(?:here\s+)?to\s+share.{0,80}
       | (?:follow\s+us|subscribe|sign\s+up)\b.{0,120}"""
 # A cookie banner addresses the reader ("we use cookies", "you agree", "your preferences"); prose that
-# merely mentions cookies ("Google claims cookies are necessary ...") is kept.
+# merely mentions cookies ("Google claims cookies are necessary ...") is kept. Every alternative must
+# contain the word "cookie": clean_text only tries these on texts that contain it.
 _COOKIE_LINES = r"""
       | .{0,160}\b(?:we|this[ \t]+(?:site|website)|our[ \t]+(?:site|website|partners))[ \t]+
         (?:and[ \t]+our[ \t]+partners[ \t]+)?(?:uses?|store|place)[ \t]+cookies\b.{0,240}

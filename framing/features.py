@@ -18,6 +18,7 @@ family) the columns are:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -30,7 +31,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from framing.corpus import Corpus
 from framing.errors import OptionError
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
-from framing.matcher import CueMatcher, DocumentMatches
+from framing.matcher import CueMatcher, Match
+from framing.text import WORD_PATTERN
 
 __all__ = [
     "FramingCues",
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 Unit = Literal["document", "sentence"]
 LexiconSpec = Lexicon | str | Path
 _IDENTITY = ["doc_id", "outlet", "date"]
+_WORD_RE = re.compile(WORD_PATTERN)
 
 
 def build_matcher(
@@ -178,17 +181,19 @@ def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None
     else:
         for text in texts:
             # The sentence unit needs no document token count: skip that pass over the text.
-            lowered, sentences, matches = matcher._scan(text)
-            found = DocumentMatches(tokens=-1, sentences=sentences, matches=matches, lowered=lowered)
-            out.append(_sentence_rows(found, layout))
+            out.append(_sentence_rows(*matcher._scan(text), layout))
     return out
 
 
-def _sentence_rows(found: DocumentMatches, layout: _Layout) -> tuple[Any, ...]:
-    by_sentence: list[list[Any]] = [[] for _ in found.sentences]
-    for match in found.matches:
+def _sentence_rows(
+    lowered: str, sentences: list[tuple[int, int]], matches: list[Match], layout: _Layout
+) -> tuple[Any, ...]:
+    """(word tokens per sentence, sentence spans, count vector per sentence) of one document."""
+    by_sentence: list[list[Match]] = [[] for _ in sentences]
+    for match in matches:
         by_sentence[match.sentence_id].append(match)
-    return (found.sentence_tokens(), found.sentences, [layout.vector(m) for m in by_sentence])
+    tokens = [len(_WORD_RE.findall(lowered, start, end)) for start, end in sentences]
+    return (tokens, sentences, [layout.vector(m) for m in by_sentence])
 
 
 def _chunks(documents: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:

@@ -31,6 +31,7 @@ __all__ = ["CueMatcher", "DocumentMatches", "Match"]
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _WORD_RE = re.compile(WORD_PATTERN)
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
+_TOKEN_CLASSES = frozenset({"#num", "#cap"})
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
 
 
@@ -42,15 +43,25 @@ class _Alternatives:
     number: bool
     capital: bool
     sequences: tuple[tuple[str, ...], ...]
+    # The multi-token alternatives by their first word; those that begin with a class (#num, #cap) apart.
+    sequences_by_first: dict[str, tuple[tuple[str, ...], ...]]
+    class_sequences: tuple[tuple[str, ...], ...]
 
     @classmethod
     def of(cls, options: tuple[tuple[str, ...], ...]) -> _Alternatives:
         single = {o[0] for o in options if len(o) == 1}
+        sequences = tuple(o for o in options if len(o) > 1)
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for option in sequences:
+            if option[0] not in _TOKEN_CLASSES:
+                by_first.setdefault(option[0], []).append(option)
         return cls(
-            frozenset(single - {"#num", "#cap"}),
+            frozenset(single - _TOKEN_CLASSES),
             "#num" in single,
             "#cap" in single,
-            tuple(o for o in options if len(o) > 1),
+            sequences,
+            {first: tuple(group) for first, group in by_first.items()},
+            tuple(o for o in sequences if o[0] in _TOKEN_CLASSES),
         )
 
     def matches(self, tokens: list[tuple[str, str]]) -> bool:
@@ -60,7 +71,10 @@ class _Alternatives:
         low, orig = tokens[0]
         if low in self.words or (self.number and low[:1].isdigit()) or (self.capital and orig[:1].isupper()):
             return True
-        return any(_sequence_matches(option, tokens) for option in self.sequences)
+        candidates = self.sequences_by_first.get(low, ())
+        return any(_sequence_matches(option, tokens) for option in candidates) or any(
+            _sequence_matches(option, tokens) for option in self.class_sequences
+        )
 
 
 def _sequence_matches(option: tuple[str, ...], tokens: list[tuple[str, str]]) -> bool:
@@ -247,9 +261,10 @@ class CueMatcher:
 
     @staticmethod
     def _next_tokens(text: str, lowered: str, position: int, limit: int, end: int) -> list[tuple[str, str]]:
-        """The first ``limit`` (lower, original) tokens from ``position``, read within 24 characters each.
+        """Up to ``limit`` (lower, original) tokens from ``position``, within ``24 * limit`` characters.
 
-        The scan stops as soon as a token follows the first ``limit``: those cannot be cut off.
+        The window's last token is dropped when the window ends inside a word (it may be cut off); the
+        scan stops early once a token follows the first ``limit``, as none of those can be the last.
         """
         stop = min(end, position + 24 * limit)
         tokens: list[tuple[str, str]] = []

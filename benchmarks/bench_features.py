@@ -1,0 +1,393 @@
+"""Time ``framing features`` on a large JSONL corpus next to a scikit-learn CountVectorizer baseline.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_features.py [--repeat 5] [--copies 5] [--jobs 1 2] [--scale-check]
+
+The input is the AllSides development set (``../shared/data/allsides/dev.jsonl``, 4,000 real news
+articles) repeated ``--copies`` times into ``benchmarks/data/`` (repeated records get unique ids).
+Every command runs as a whole process (interpreter start-up, imports, reading, writing included), all
+commands once per repetition in turn, so that they share the machine's conditions; the table shows
+medians over the repetitions.
+
+Measured per run:
+
+* wall time (s), and CPU time (user + system, s, the process and its worker processes);
+* peak RSS (MB): the largest resident set of any single process of the run (``getrusage`` of the
+  reaped child, which covers its reaped workers). Linux counts the memory of this script itself in
+  a child's peak (it is forked from here before it starts the command), so this script streams its
+  files and imports no heavy libraries; its own peak is printed for reference;
+* RSS sum (MB): the resident sets of the process and its workers added up, sampled every 0.1 s; an
+  upper bound of the memory of a ``--jobs 2`` run (pages the forked workers share with the parent are
+  counted in each);
+* PSS sum (MB): the proportional set sizes added up, sampled likewise (shared pages divided among
+  the processes that share them): the physical memory the run holds.
+
+Throughput is documents per second and MB (10^6 bytes of JSONL input) per second of wall time; the
+ratio is the median wall time over that of the CountVectorizer baseline (< 1: faster).
+
+``--scale-check`` also runs ``framing features`` on the 1x and the 10x corpus (output to a file) and
+compares their peak memory: streaming should keep it flat when the corpus grows tenfold.
+
+Results are printed as a table and written as JSON to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+SOURCE = ROOT.parent / "shared" / "data" / "allsides" / "dev.jsonl"
+FLAT_TOLERANCE = 1.10  # peak memory on the 10x corpus may be at most 10% above that on the 1x corpus
+
+
+# ----------------------------------------------------------------------------------------- the corpus
+
+
+def build_corpus(source: Path, copies: int) -> Path:
+    """``source`` repeated ``copies`` times into ``benchmarks/data/``; ids of copy k get the suffix ``~k``.
+
+    The file is rebuilt only when it is missing or older than ``source``.
+    """
+    target = DATA / f"{source.parent.name}-{source.stem}_x{copies}.jsonl"
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    DATA.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part")
+    with partial.open("w", encoding="utf-8") as out:
+        for copy in range(copies):
+            with source.open(encoding="utf-8") as lines:  # streamed: this process must stay small
+                for line in lines:
+                    if not line.strip():
+                        continue
+                    if copy:
+                        record = json.loads(line)
+                        record["id"] = f"{record.get('id', '')}~{copy}"
+                        line = json.dumps(record, ensure_ascii=False)
+                    out.write(line.rstrip("\n") + "\n")
+    partial.replace(target)
+    return target
+
+
+def count_documents(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+# ------------------------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Run:
+    """One process run: wall and CPU seconds, peak memory in MB, exit status."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    peak_rss_sum_mb: float
+    peak_pss_mb: float
+    returncode: int
+    output_bytes: int = 0
+
+
+def _descendants(pid: int) -> list[int]:
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    queue.extend(int(child) for child in handle.read().split())
+            except OSError:
+                continue
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process in kB; (0, 0) once it has exited."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1])
+                    break
+    except OSError:
+        pass
+    return rss, pss
+
+
+def run_process(command: list[str], output: Path) -> Run:
+    """Run ``command`` to completion, sampling the memory of its process tree every 0.1 s."""
+    output.unlink(missing_ok=True)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    peak_rss_sum = peak_pss = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_rss_sum, peak_pss
+        while not stop.wait(0.1):
+            sizes = [_memory_kb(pid) for pid in _descendants(process.pid)]
+            peak_rss_sum = max(peak_rss_sum, sum(rss for rss, _ in sizes))
+            peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = process.stderr.read() if process.stderr else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        message = stderr.decode(errors="replace")
+        sys.exit(f"error: {' '.join(command)} failed ({process.returncode}):\n{message}")
+    return Run(
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_sum_mb=peak_rss_sum / 1024,
+        peak_pss_mb=peak_pss / 1024,
+        returncode=process.returncode,
+        output_bytes=output.stat().st_size if output.exists() else 0,
+    )
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    output: Path
+    runs: list[Run] = field(default_factory=list)
+
+    def median(self, attribute: str) -> float:
+        return statistics.median(getattr(run, attribute) for run in self.runs)
+
+
+def framing_command(corpus: Path, jobs: int, workdir: Path) -> Command:
+    executable = Path(sys.executable).with_name("framing")
+    launcher = [str(executable)]
+    if not executable.exists():
+        launcher = [sys.executable, "-c", "from framing.cli import app; app()"]
+    output = workdir / f"{corpus.stem}_features_j{jobs}.csv"
+    argv = [*launcher, "features", str(corpus), "-o", str(output), "--jobs", str(jobs), "--quiet"]
+    return Command(f"framing features --jobs {jobs}", argv, output)
+
+
+def countvectorizer_command(corpus: Path, ngram_max: int | None, workdir: Path) -> Command:
+    output = workdir / f"{corpus.stem}_cv{ngram_max or ''}.npz"
+    argv = [sys.executable, str(HERE / "cv_baseline.py"), str(corpus), str(output)]
+    label = "CountVectorizer(vocabulary=lexicon terms)"
+    if ngram_max is not None:
+        argv += ["--ngram-max", str(ngram_max)]
+        label = f"CountVectorizer(vocabulary=lexicon terms, ngram_range=(1, {ngram_max}))"
+    return Command(label, argv, output)
+
+
+# ---------------------------------------------------------------------------------------------- report
+
+
+def table(commands: list[Command], documents: int, megabytes: float, baseline: Command) -> str:
+    header = ["command", "median s", "min-max s", "CPU s", "docs/s", "MB/s"]
+    header += ["peak RSS MB", "RSS sum MB", "PSS sum MB", "ratio"]
+    rows = [header]
+    reference = baseline.median("wall_s")
+    for command in commands:
+        wall = command.median("wall_s")
+        walls = [run.wall_s for run in command.runs]
+        rows.append(
+            [
+                command.name,
+                f"{wall:.2f}",
+                f"{min(walls):.1f}-{max(walls):.1f}",
+                f"{command.median('cpu_s'):.2f}",
+                f"{documents / wall:,.0f}",
+                f"{megabytes / wall:.2f}",
+                f"{command.median('peak_rss_mb'):.0f}",
+                f"{command.median('peak_rss_sum_mb'):.0f}",
+                f"{command.median('peak_pss_mb'):.0f}",
+                f"{wall / reference:.2f}",
+            ]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+        if number == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, object]:
+    """Versions and load, read without importing the libraries (this process must stay small)."""
+    info: dict[str, object] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+    }
+    for package in ("framing", "numpy", "pandas", "scikit-learn"):
+        try:
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = None
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="runs of every command (medians are reported)")
+    parser.add_argument("--copies", type=int, default=5, help="times the source corpus is repeated")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="--jobs values to time")
+    parser.add_argument(
+        "--cv-ngram-max",
+        type=int,
+        nargs="*",
+        default=[],
+        help="extra CountVectorizer rows with a shorter ngram_range (they miss longer terms)",
+    )
+    parser.add_argument("--scale-check", action="store_true", help="compare peak memory on 1x and 10x")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="JSONL corpus to repeat")
+    args = parser.parse_args(argv)
+
+    if not args.source.exists():
+        sys.exit(
+            f"error: {args.source} not found. The benchmark needs the AllSides development set from the "
+            "shared data folder (../shared/data next to the repository); pass another JSONL corpus "
+            "with --source."
+        )
+    if args.repeat < 1 or args.copies < 1 or min(args.jobs) < 1:
+        sys.exit("error: --repeat, --copies and --jobs must be at least 1")
+
+    corpus = build_corpus(args.source, args.copies)
+    documents = count_documents(corpus)
+    megabytes = corpus.stat().st_size / 1e6
+    print(f"corpus: {corpus.relative_to(ROOT)} ({documents:,} documents, {megabytes:.1f} MB)", flush=True)
+
+    results: dict[str, object] = {
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "corpus": {"path": str(corpus.relative_to(ROOT)), "documents": documents, "megabytes": megabytes},
+        "machine": machine(),
+        "repeat": args.repeat,
+    }
+    with tempfile.TemporaryDirectory(prefix="framing-bench-") as scratch:
+        workdir = Path(scratch)
+        baseline = countvectorizer_command(corpus, None, workdir)
+        commands = [baseline]
+        commands += [countvectorizer_command(corpus, n, workdir) for n in args.cv_ngram_max]
+        commands += [framing_command(corpus, jobs, workdir) for jobs in args.jobs]
+        for repetition in range(1, args.repeat + 1):
+            for command in commands:
+                run = run_process(command.argv, command.output)
+                command.runs.append(run)
+                print(
+                    f"  run {repetition}/{args.repeat}  {command.name:<45} {run.wall_s:7.2f} s"
+                    f"  CPU {run.cpu_s:6.2f} s  peak RSS {run.peak_rss_mb:4.0f} MB"
+                    f"  RSS sum {run.peak_rss_sum_mb:4.0f} MB  PSS sum {run.peak_pss_mb:4.0f} MB",
+                    flush=True,
+                )
+        sidecar = Path(str(baseline.output) + ".json")
+        if sidecar.exists():
+            results["countvectorizer"] = json.loads(sidecar.read_text(encoding="utf-8"))
+        print()
+        print(table(commands, documents, megabytes, baseline))
+        results["commands"] = [
+            {
+                "name": c.name,
+                "argv": [Path(a).name if a.startswith(scratch) else a for a in c.argv],
+                "median_wall_s": c.median("wall_s"),
+                "median_cpu_s": c.median("cpu_s"),
+                "median_peak_rss_mb": c.median("peak_rss_mb"),
+                "median_peak_rss_sum_mb": c.median("peak_rss_sum_mb"),
+                "median_peak_pss_mb": c.median("peak_pss_mb"),
+                "docs_per_s": documents / c.median("wall_s"),
+                "mb_per_s": megabytes / c.median("wall_s"),
+                "ratio_vs_countvectorizer": c.median("wall_s") / baseline.median("wall_s"),
+                "runs": [asdict(r) for r in c.runs],
+            }
+            for c in commands
+        ]
+
+        if args.scale_check:
+            print("\nmemory when the corpus grows tenfold (framing features, output to a file):", flush=True)
+            small, large = build_corpus(args.source, 1), build_corpus(args.source, 10)
+            scale: list[dict[str, object]] = []
+            for jobs in args.jobs:
+                runs = {}
+                for label, path in (("1x", small), ("10x", large)):
+                    command = framing_command(path, jobs, workdir)
+                    runs[label] = run_process(command.argv, command.output)
+                growth = {
+                    measure: getattr(runs["10x"], measure) / max(getattr(runs["1x"], measure), 1e-9)
+                    for measure in ("peak_rss_mb", "peak_rss_sum_mb", "peak_pss_mb")
+                }
+                # Judged on the exact peak of the largest process and on the summed RSS of all of them (an
+                # upper bound of the total). The summed PSS is shown too: it creeps up during a run while
+                # forked workers stop sharing pages with the parent, but never above the summed RSS.
+                flat = growth["peak_rss_mb"] <= FLAT_TOLERANCE and growth["peak_rss_sum_mb"] <= FLAT_TOLERANCE
+                for label, path in (("1x", small), ("10x", large)):
+                    run = runs[label]
+                    print(
+                        f"  --jobs {jobs} {label:>3}: {count_documents(path):>7,} docs {run.wall_s:7.1f} s"
+                        f"  peak RSS {run.peak_rss_mb:4.0f} MB  RSS sum {run.peak_rss_sum_mb:4.0f} MB"
+                        f"  PSS sum {run.peak_pss_mb:4.0f} MB",
+                        flush=True,
+                    )
+                print(
+                    f"  --jobs {jobs} growth 1x -> 10x: peak RSS x{growth['peak_rss_mb']:.2f}, "
+                    f"RSS sum x{growth['peak_rss_sum_mb']:.2f}, PSS sum x{growth['peak_pss_mb']:.2f}"
+                    f" -> {'flat' if flat else 'NOT flat'} (limit x{FLAT_TOLERANCE:.2f})",
+                    flush=True,
+                )
+                scale.append(
+                    {
+                        "jobs": jobs,
+                        "runs": {label: asdict(run) for label, run in runs.items()},
+                        "growth": growth,
+                        "flat": flat,
+                        "tolerance": FLAT_TOLERANCE,
+                    }
+                )
+            results["scale_check"] = scale
+
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = RESULTS / f"features-{stamp}.json"
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results["machine"]["load_average_after"] = os.getloadavg()  # type: ignore[index]
+    results["machine"]["benchmark_script_peak_rss_mb"] = own_peak  # type: ignore[index]
+    print(f"\n(this script's own peak RSS, a floor for every child's peak RSS: {own_peak:.0f} MB)")
+    target.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"\nresults written to {target.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
