@@ -14,10 +14,19 @@ and write a report with charts and quoted evidence.
 from framing.corpus import Corpus, LoadSummary, load_corpus
 from framing.cues import blame_attributions
 from framing.errors import FramingError, InputError, OptionError
-from framing.features import FramingCues, build_matcher, evidence, extract
+from framing.features import build_matcher, evidence, extract
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # scikit-learn is imported only when the transformer is asked for (it costs ~0.7 s and ~70 MB).
+    if name == "FramingCues":
+        from framing.transformer import FramingCues
+
+        return FramingCues
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Corpus",

@@ -191,6 +191,12 @@ class CueMatcher:
             if entry.subcategory not in self.subcategories[entry.category]:
                 self.subcategories[entry.category].append(entry.subcategory)
         self._negators = frozenset(e.tokens[0] for e in negators if len(e.tokens) == 1)
+        # A negator's own rules on the token after it ('no' before a number is 'No. 10', not negation).
+        self._negator_not_next: dict[str, _Alternatives] = {
+            e.tokens[0]: _Alternatives.of(e.rules.not_next)
+            for e in negators
+            if len(e.tokens) == 1 and e.rules.not_next
+        }
         self._negator_phrases = frozenset(e.tokens for e in negators if len(e.tokens) > 1)
         self._negator_phrases_by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in self._negator_phrases:
@@ -309,7 +315,16 @@ class CueMatcher:
         window.reverse()
         for index, token in enumerate(window):
             if token in self._negators:
-                return True
+                rule = self._negator_not_next.get(token)
+                if rule is None:
+                    return True
+                following = window[index + 1 :]
+                if not following:  # the negator stands right before the cue
+                    cue_token = _TOKEN_RE.match(lowered, position)
+                    following = [cue_token.group(0)] if cue_token else []
+                if not rule.matches([(t, t) for t in following]):
+                    return True
+                continue
             for phrase in self._negator_phrases_by_first.get(token, ()):
                 if tuple(window[index : index + len(phrase)]) == phrase:
                     return True

@@ -317,3 +317,14 @@ def test_pipeline_with_logistic_regression() -> None:
     )
     assert coefficients["hedging_rate"] > 0
     assert clone(pipeline).get_params()["cues__subcategories"] is False
+
+
+# regression: an empty input gave different columns from a non-empty one
+@pytest.mark.parametrize("unit", ["document", "sentence"])
+def test_empty_input_has_the_same_columns_as_a_non_empty_one(unit: str) -> None:
+    with_rows = pd.DataFrame(
+        {"doc_id": ["x"], "outlet": ["o"], "date": ["2024-03-22"], "text": ["It may rain."]}
+    )
+    for empty, full in ((with_rows.iloc[:0], with_rows), ([], ["It may rain."])):
+        assert list(extract(empty, unit=unit).columns) == list(extract(full, unit=unit).columns)
+        assert extract(empty, unit=unit).empty

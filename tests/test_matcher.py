@@ -216,10 +216,10 @@ def test_negation_window_is_configurable() -> None:
     assert found(narrow, "He did not really blame her.", "blame") == [("blame", "blame", False)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="matcher ignores the negators' own rules: negators.tsv says 'no' before a number or a full stop "
-    "('No. 10', 'world No. 1') is not a negator, but CueMatcher._is_negated checks token membership only",
-)
+# regression: the negators' own rules were ignored
 def test_no_before_a_number_is_not_a_negator(matcher: CueMatcher) -> None:
     assert found(matcher, "Sources at No 10 blamed the minister.", "blame") == [("blamed", "blame", False)]
+    assert found(matcher, "The world No. 1 blamed the umpire.", "blame") == [("blamed", "blame", False)]
+    # 'no' is still a negator elsewhere, also right before the cue
+    assert found(matcher, "There is no blame here.", "blame") == [("blame", "blame", True)]
+    assert found(matcher, "No one blamed the minister.", "blame") == [("blamed", "blame", True)]
