@@ -39,6 +39,7 @@ Conventions shared by all functions
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import zlib
@@ -58,6 +59,7 @@ __all__ = [
     "blamer_blamed",
     "bootstrap_ci",
     "cliffs_delta",
+    "collocations",
     "distinctive_terms",
     "group_vs_rest",
     "omnibus_tests",
@@ -596,6 +598,7 @@ _CONTRAST_COLUMNS = [
     "mean_rate_b",
     "mean_difference",
     "cliffs_delta",
+    "collocations",
     "p_value",
     "q_value",
     "n_permutations",
@@ -1316,3 +1319,76 @@ def blame_association(
         row["cramers_v"] = math.sqrt(observed / (len(data) * (min(shape) - 1)))
         row["p_value"] = (1 + exceed) / (1 + n_permutations)
     return _finish(pd.DataFrame([row]), meta, seed=seed)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Characteristic phrases (NLTK collocations)
+# ----------------------------------------------------------------------------------------------------
+
+
+def collocations(
+    texts: Iterable[str],
+    groups: Iterable[Hashable],
+    *,
+    top_n: int = 10,
+    min_count: int = 3,
+    common_words: int = 30,
+    min_ratio: float = 2.0,
+) -> pd.DataFrame:
+    """Each group's characteristic two-word phrases ("Kyiv regime", "claimed responsibility").
+
+    Bigrams of word tokens (lower-cased, never across documents) are scored within each group by
+    Dunning's log-likelihood ratio (NLTK's ``BigramCollocationFinder``): how much more often the two
+    words occur together than their separate frequencies predict. Bigrams seen fewer than ``min_count``
+    times in the group, or containing one of the corpus's ``common_words`` most frequent words (its
+    function words, found from the data so no stop-word list is needed), are left out, and so are
+    phrases the group does not use at least ``min_ratio`` times as often as the rest (per bigram, with
+    half a count added to the rest so that phrases absent elsewhere get a finite ratio): shared
+    phrases such as the event's name are collocations everywhere and characterise nobody.
+
+    Returns one row per (group, phrase): ``group``, ``phrase``, ``count_group`` (occurrences in the
+    group), ``count_rest`` (in all other groups), ``ratio_vs_rest`` (the over-representation above),
+    ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group.
+    """
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+
+    from framing.text import word_tokens
+
+    texts, groups = list(texts), list(groups)
+    if len(texts) != len(groups):
+        raise ValueError(f"texts and groups differ in length ({len(texts)} vs {len(groups)})")
+    tokenised: dict[Hashable, list[list[str]]] = defaultdict(list)
+    frequency: Counter[str] = Counter()
+    bigrams: dict[Hashable, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for text, group in zip(texts, groups, strict=True):
+        if group is None or (not isinstance(group, str) and pd.isna(group)):
+            continue
+        tokens = word_tokens("" if text is None or (not isinstance(text, str) and pd.isna(text)) else text)
+        tokenised[group].append(tokens)
+        frequency.update(tokens)
+        bigrams[group].update(itertools.pairwise(tokens))
+    common = {word for word, _ in sorted(frequency.items(), key=lambda i: (-i[1], i[0]))[:common_words]}
+    total: Counter[tuple[str, str]] = Counter()
+    for counts in bigrams.values():
+        total.update(counts)
+    all_bigrams = sum(total.values())
+    rows = []
+    for group in _sorted_groups(tokenised):
+        finder = BigramCollocationFinder.from_documents(tokenised[group])
+        finder.apply_freq_filter(min_count)
+        finder.apply_word_filter(lambda word: word in common)
+        in_group = sum(bigrams[group].values())
+        in_rest = max(all_bigrams - in_group, 1)
+        scored = []
+        for pair, score in finder.score_ngrams(BigramAssocMeasures.likelihood_ratio):
+            own = bigrams[group][pair]
+            rest = total[pair] - own
+            ratio = (own / in_group) / ((rest + 0.5) / in_rest)
+            if ratio >= min_ratio:
+                scored.append((-float(score), pair, own, rest, ratio))
+        scored.sort()
+        for rank, (negative_score, pair, own, rest, ratio) in enumerate(scored[:top_n], start=1):
+            rows.append((group, " ".join(pair), own, rest, ratio, -negative_score, rank))
+    columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
+    return pd.DataFrame(rows, columns=columns)

@@ -313,7 +313,7 @@ def analyse(
     Tables (keys of ``Analysis.tables``): ``groups``, ``documents`` (per-document cue counts and rates),
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
     ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
-    ``distinctive_terms``, ``distinctive_cue_terms``, ``rates_over_time``, ``separability``,
+    ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
     ``separability_features``, ``separability_folds``, ``examples``.
     """
     step = progress or (lambda _label: None)
@@ -372,6 +372,7 @@ def analyse(
     step(REPORT_STEPS[4])
     counts = compare.term_counts(documents["text"], documents[by])
     tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
+    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms)
     matches, _ = _document_matches(documents, by, matcher)
     per_cue = []
     for cue in cues:
@@ -515,6 +516,7 @@ def _findings(
     findings.extend(_cue_findings(tables, by, cues))
     findings.extend(_blame_findings(tables, by, groups, corpus.actors))
     findings.extend(_wording_findings(tables, groups))
+    findings.extend(_phrase_findings(tables, groups))
     findings.append(_separability_finding(tables, by))
     return findings
 
@@ -700,6 +702,27 @@ def _wording_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) -
             "wording",
             "Cue words used distinctively more than by the rest (log-odds with an informative Dirichlet "
             "prior, z > 1.96): " + "; ".join(parts) + ".",
+        )
+    ]
+
+
+def _phrase_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) -> list[Finding]:
+    table = tables["phrases"]
+    parts = []
+    for group in groups:
+        rows = table[table["group"] == group].sort_values("rank").head(2)
+        if len(rows):
+            phrases = ", ".join(
+                f"'{r.phrase}' ({r.count_group} times, {r.count_rest} elsewhere)" for r in rows.itertuples()
+            )
+            parts.append(f"{group}: {phrases}")
+    if not parts:
+        return []
+    return [
+        Finding(
+            "wording",
+            "Characteristic phrases (two-word collocations, log-likelihood, used at least twice as often as "
+            "by the rest): " + "; ".join(parts) + ". Names and bylines show up here too.",
         )
     ]
 
@@ -933,6 +956,7 @@ _SHOWN_TABLES = (
      ["cue", "group_a", "group_b", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "p_value", "q_value"]),
     ("vs_rest", "Each {by} against the rest",
      ["cue", "group_a", "documents_a", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "q_value"]),
+    ("phrases", "Characteristic two-word phrases per {by} (log-likelihood, over-used vs the rest)", None),
     ("blame_matrix", "Whom each {by} blames", None),
     ("blame_association", "Do the {by}s blame different actors?", None),
     ("separability", "Separability of the {by}s from cue rates", None),

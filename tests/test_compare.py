@@ -19,6 +19,7 @@ from framing.compare import (
     blamer_blamed,
     bootstrap_ci,
     cliffs_delta,
+    collocations,
     distinctive_terms,
     group_vs_rest,
     omnibus_tests,
@@ -637,3 +638,24 @@ def test_blame_association_by_hand():
     assert result["p_value"] == pytest.approx(0.1, abs=0.02)
     again = blame_association(table, n_permutations=4000, seed=1)
     assert again.equals(blame_association(table, n_permutations=4000, seed=1))
+
+
+def test_collocations_characteristic_phrases():
+    texts = [
+        "the kyiv regime acted and the concert hall burned",
+        "officials blamed the kyiv regime near the concert hall",
+        "the kyiv regime denied it at the concert hall",
+        "the concert hall was full when gunmen came",
+        "a concert hall in the city was attacked by gunmen",
+        "the concert hall fire spread fast",
+    ]
+    groups = ["A", "A", "A", "B", "B", "B"]
+    table = collocations(texts, groups, min_count=3, common_words=1)
+    a = table[table["group"] == "A"].set_index("phrase")
+    # 'kyiv regime': 3 times in A, never in B; 'concert hall' is shared equally, so it characterises nobody
+    assert a.loc["kyiv regime", "count_group"] == 3 and a.loc["kyiv regime", "count_rest"] == 0
+    assert "concert hall" not in table["phrase"].tolist()
+    assert a.loc["kyiv regime", "rank"] == 1 and a.loc["kyiv regime", "likelihood_ratio"] > 0
+    # 'the' is the corpus's most frequent word (common_words=1), so 'the kyiv' is never a phrase
+    assert not table["phrase"].str.contains(r"\bthe\b").any()
+    assert (table["group"] == "B").sum() == 0

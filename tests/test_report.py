@@ -251,3 +251,11 @@ def test_without_actors_the_summary_says_blame_targets_are_not_analysed(tmp_path
     texts = [f.text for f in analysis.findings]
     assert any(t.startswith("No actors are defined") for t in texts)
     assert not any(t.startswith("Blame in ") for t in texts)
+
+
+def test_characteristic_phrases_are_in_the_summary(crocus_report: report_module.Report) -> None:
+    phrases = crocus_report.tables["phrases"]
+    vestnik = phrases[phrases["group"] == "vestnik"].set_index("phrase")
+    assert vestnik.loc["kyiv regime", "count_group"] > vestnik.loc["kyiv regime", "count_rest"]
+    text = next(f.text for f in crocus_report.findings if f.text.startswith("Characteristic phrases"))
+    assert "vestnik: 'kyiv regime'" in text
