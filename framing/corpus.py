@@ -143,7 +143,7 @@ _PUNCT = {
 }
 _EN_DASH = re.compile("\u2013")
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
-_LINE_EDGES = re.compile(r" +\n|\n +")
+_LINE_EDGES = re.compile(r" *\n *")  # both edges in one match: " \n " must lose both spaces
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 

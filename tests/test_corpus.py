@@ -52,6 +52,7 @@ def test_cleaning_removes_boilerplate_html_and_normalises(tiny_corpus: Path) -> 
         ("caf\u0065\u0301 \u2018x\u2019", "caf\u00e9 'x'"),
         ("1990\u20132000", "1990-2000"),
         ("Read more about the attack\nText", "Text"),
+        ("the \n the", "the\nthe"),  # regression (found by hypothesis): spaces on both sides of a newline
         (
             "Intro\nBy continuing to browse you agree to our use of cookies.\nCookie settings\nText",
             "Intro\n\nText",
