@@ -427,17 +427,11 @@ def compare_command(
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests."""
     from framing.compare import omnibus_tests, outlet_summary
-    from framing.features import extract
+    from framing.report import grouped_features
 
     _configure_logging(quiet)
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col)
-    documents = corpus.documents
-    if by not in documents.columns:
-        known = ", ".join(c for c in documents.columns if c not in {"text", "title", "url"})
-        raise OptionError(f"cannot compare by {by!r}: no such column (columns: {known})")
-    features = extract(corpus)
-    if by not in features.columns:
-        features[by] = documents[by].to_numpy()
+    features = grouped_features(corpus.documents, by)
     options = {"by": by, "drop_duplicates": drop_duplicates}
     summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
     tests = omnibus_tests(features, **options)

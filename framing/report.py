@@ -54,6 +54,7 @@ __all__ = [
     "Report",
     "analyse",
     "build_report",
+    "grouped_features",
     "write_report",
 ]
 
@@ -251,6 +252,27 @@ def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
     return counts.rename(columns={by: "group"})
 
 
+def _require_group_column(documents: pd.DataFrame, by: str) -> None:
+    if by not in documents.columns:
+        known = ", ".join(c for c in documents.columns if c not in {"text", "title", "url"})
+        raise OptionError(f"cannot compare by {by!r}: no such column (columns: {known})")
+
+
+def grouped_features(
+    documents: pd.DataFrame, by: str = "outlet", *, matcher: CueMatcher | None = None
+) -> pd.DataFrame:
+    """:func:`framing.extract` per document, with the grouping column ``by`` (checked to exist) attached.
+
+    The feature table carries outlet, date and corpus metadata; any other document column used for
+    grouping is copied over, so every function of :mod:`framing.compare` can group by it.
+    """
+    _require_group_column(documents, by)
+    features = extract(documents, matcher=matcher)
+    if by not in features.columns:
+        features[by] = documents[by].to_numpy()
+    return features
+
+
 def _select_groups(
     documents: pd.DataFrame, by: str, min_documents: int, max_groups: int | None
 ) -> tuple[list[Hashable], dict[str, Any]]:
@@ -258,9 +280,7 @@ def _select_groups(
 
     Returns the groups in sorted order and a record of what was left out (for the summary and metadata).
     """
-    if by not in documents.columns:
-        known = ", ".join(c for c in documents.columns if c not in {"text", "title", "url"})
-        raise OptionError(f"cannot compare by {by!r}: no such column (columns: {known})")
+    _require_group_column(documents, by)
     if min_documents < 1 or (max_groups is not None and max_groups < 2):
         raise OptionError("min_documents must be >= 1 and max_groups >= 2")
     sizes = documents[by].dropna().value_counts()
@@ -332,9 +352,7 @@ def analyse(
     tables: dict[str, pd.DataFrame] = {}
 
     step(REPORT_STEPS[0])
-    features = extract(documents, matcher=matcher)
-    if by not in features.columns:
-        features[by] = documents[by].to_numpy()
+    features = grouped_features(documents, by, matcher=matcher)
     subcategories = [c for c in _subcategory_cues(features) if c not in cues]
     tables["groups"] = _groups_table(documents, features, by, groups)
     tables["documents"] = features
