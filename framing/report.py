@@ -30,7 +30,7 @@ import os
 import platform
 import secrets
 import shutil
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ import pandas as pd
 
 from framing import charts, compare
 from framing.corpus import Corpus, load_corpus
-from framing.cues import blame_attributions
+from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
 from framing.errors import OptionError
 from framing.features import build_matcher, extract
 from framing.lexicon import CUE_FAMILIES
@@ -155,37 +155,39 @@ def _fmt_q(q: float) -> str:
     return "< 0.001" if q < 0.001 else f"= {q:.3f}"
 
 
-def _document_matches(
-    documents: pd.DataFrame, by: str, matcher: CueMatcher
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """One row per cue match (non-negated and negated) with its sentence, from one pass of the matcher."""
+def _match_documents(
+    documents: pd.DataFrame, by: str, matcher: CueMatcher, actors: Mapping[str, Sequence[str]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One matcher pass over every document: the match rows (with their sentence) and the blame rows.
+
+    Match rows: ``doc_id, <by>, sentence_id, start, end, cue, subcategory, term, negated,
+    sentence_start, sentence`` (negated matches included). Blame rows: as
+    :func:`framing.blame_attributions`, with the ``<by>`` column.
+    """
+    finder = ActorFinder(actors)
     rows: list[tuple[Any, ...]] = []
-    sentences: dict[tuple[str, int], tuple[int, int]] = {}
-    for doc_id, group, text in documents[["doc_id", by, "text"]].itertuples(index=False):
+    attributions: list[dict[str, Any]] = []
+    for record in documents.to_dict("records"):
+        text, group = record["text"], record[by]
         found = matcher.match(text)
+        attributions.extend(dict(row, _group=group) for row in document_attributions(record, found, finder))
         for match in found.matches:
             start, end = found.sentences[match.sentence_id]
-            sentences[(str(doc_id), match.sentence_id)] = (start, end)
+            entry = match.entry
             rows.append(
-                (
-                    str(doc_id),
-                    group,
-                    match.sentence_id,
-                    match.start,
-                    match.end,
-                    match.entry.category,
-                    match.entry.subcategory,
-                    match.entry.term,
-                    match.negated,
-                    start,
-                    text[start:end],
-                )
-            )
+                (str(record["doc_id"]), group, match.sentence_id, match.start, match.end, entry.category,
+                 entry.subcategory, entry.term, match.negated, start, text[start:end])
+            )  # fmt: skip
     columns = [
         "doc_id", by, "sentence_id", "start", "end", "cue", "subcategory", "term", "negated",
         "sentence_start", "sentence",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns), sentences
+    blame = pd.DataFrame(attributions, columns=[*ATTRIBUTION_COLUMNS, "_group"])
+    if by in ATTRIBUTION_COLUMNS:
+        blame = blame.drop(columns="_group")
+    else:
+        blame = blame.rename(columns={"_group": by})
+    return pd.DataFrame(rows, columns=columns), blame
 
 
 def _typical_examples(
@@ -377,11 +379,8 @@ def analyse(
     )
 
     step(REPORT_STEPS[3])
-    attributions = blame_attributions(documents, actors=corpus.actors, matcher=matcher)
-    if by not in attributions.columns:
-        attributions[by] = attributions["doc_id"].map(
-            dict(zip(documents["doc_id"], documents[by], strict=True))
-        )
+    # one pass of the matcher gives both the blame rows and the matches behind the examples
+    matches, attributions = _match_documents(documents, by, matcher, corpus.actors)
     tables["blame_attributions"] = attributions
     tables["blame_matrix"] = compare.blame_matrix(attributions, **stats)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **stats)
@@ -391,7 +390,6 @@ def analyse(
     counts = compare.term_counts(documents["text"], documents[by])
     tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
     tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms)
-    matches, _ = _document_matches(documents, by, matcher)
     per_cue = []
     for cue in cues:
         cue_counts = _cue_term_counts(matches, by, cue)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.cues.base import CueFamily
-from framing.matcher import CueMatcher, Match
+from framing.matcher import CueMatcher, DocumentMatches, Match
 
 __all__ = ["ATTRIBUTION_COLUMNS", "BLAME", "DENIAL", "ActorFinder", "blame_attributions"]
 
@@ -370,23 +370,34 @@ def blame_attributions(
     documents = as_documents(data)
     rows: list[dict[str, Any]] = []
     for record in documents.to_dict("records"):
-        text = record["text"]
-        found = matcher.match(text)
-        mention_cache: dict[int, list[Mention]] = {}
-        last_denial: Match | None = None
-        for match in found.matches:
-            if match.entry.category not in ("blame", "denial"):
-                continue
-            denied = (
-                last_denial is not None
-                and last_denial.sentence_id == match.sentence_id
-                and match.entry.category == "blame"
-                and bool(_DENIED_CLAUSE.match(text[last_denial.end : match.start]))
-            )
-            rows.extend(_rows_for(record, text, found.sentences, match, finder, mention_cache, denied))
-            if match.entry.category == "denial" and match.entry.subcategory == "denial":
-                last_denial = match
+        rows.extend(document_attributions(record, matcher.match(record["text"]), finder))
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+
+
+def document_attributions(
+    record: Mapping[str, Any], found: DocumentMatches, finder: ActorFinder
+) -> list[dict[str, Any]]:
+    """The attribution rows of one document (``record`` with ``doc_id`` and ``text``) from its matches.
+
+    For callers that have already matched the text (the report), so it is not matched twice.
+    """
+    text = record["text"]
+    rows: list[dict[str, Any]] = []
+    mention_cache: dict[int, list[Mention]] = {}
+    last_denial: Match | None = None
+    for match in found.matches:
+        if match.entry.category not in ("blame", "denial"):
+            continue
+        denied = (
+            last_denial is not None
+            and last_denial.sentence_id == match.sentence_id
+            and match.entry.category == "blame"
+            and bool(_DENIED_CLAUSE.match(text[last_denial.end : match.start]))
+        )
+        rows.extend(_rows_for(record, text, found.sentences, match, finder, mention_cache, denied))
+        if match.entry.category == "denial" and match.entry.subcategory == "denial":
+            last_denial = match
+    return rows
 
 
 def _rows_for(
