@@ -12,10 +12,14 @@ __all__ = ["FramingError", "InputError", "OptionError"]
 
 
 class FramingError(Exception):
-    """Base class of every error about the user's input or options (CLI exit status 2)."""
+    """Base class of every error about the user's input or options (CLI exit status 2).
+
+    :class:`InputError` and :class:`OptionError` are also ValueError subclasses, so callers that catch
+    ``ValueError`` keep working.
+    """
 
 
-class InputError(FramingError):
+class InputError(FramingError, ValueError):
     """A problem with an input file: ``source[:line]: problem (hint)``.
 
     >>> str(InputError("a.jsonl", "malformed JSON: Expecting value", line=3, hint="fix or remove the line"))
@@ -41,5 +45,5 @@ class InputError(FramingError):
         super().__init__(message)
 
 
-class OptionError(FramingError):
+class OptionError(FramingError, ValueError):
     """An option or argument that cannot be used as given (unknown cue, bad unit, ...)."""
