@@ -196,7 +196,6 @@ _CONTRAST_COLUMNS = [
     "mean_rate_b",
     "mean_difference",
     "cliffs_delta",
-    "collocations",
     "p_value",
     "q_value",
     "n_permutations",
