@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from framing.errors import InputError, OptionError
+
 __all__ = ["MIN_RESAMPLES", "sorted_groups"]
 
 logger = logging.getLogger("framing.compare")
@@ -24,32 +26,86 @@ logger = logging.getLogger("framing.compare")
 MIN_RESAMPLES = 1000
 
 
-def check_resamples(n: int, name: str) -> None:
+#: Seeds are 32-bit unsigned integers (they key numpy's random streams and are written in the tables).
+SEED_LIMIT = 2**32
+
+#: Columns that identify documents or measure them: grouping by them compares documents, not groups.
+ID_COLUMNS = frozenset({"doc_id", "id", "sentence_id", "duplicate_of", "text", "url"})
+COUNT_COLUMNS = frozenset({"tokens", "sentences", "characters", "words"})
+FEATURE_SUFFIXES = ("_count", "_rate", "_negated", "_present", "_weighted")
+
+
+def input_error(table: str, problem: str, hint: str | None = None) -> InputError:
+    """An :class:`~framing.errors.InputError` about a table passed in (``feature table``, ...)."""
+    return InputError(table, problem, hint=hint)
+
+
+def check_resamples(n: Any, name: str) -> None:
+    """Refuse a number of resamples / permutations that is not a positive integer; warn below 1,000."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {n!r}")
+        raise OptionError(f"{name} must be a positive integer (1,000 or more advised), got {n!r}")
     if n < MIN_RESAMPLES:
         logger.warning("%s=%d is below %d: Monte Carlo error may be noticeable", name, n, MIN_RESAMPLES)
 
 
 def check_seed(seed: Any) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    """Refuse a seed that is not an integer with ``0 <= seed < 2**32``."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < SEED_LIMIT:
+        raise OptionError(f"seed must be an integer from 0 to {SEED_LIMIT - 1} (2**32 - 1), got {seed!r}")
 
 
-def check_confidence(confidence: float) -> None:
+def check_confidence(confidence: Any) -> None:
+    """Refuse a confidence level outside the open interval (0, 1)."""
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float, np.number)):
+        raise OptionError(f"confidence must be a number between 0 and 1 (e.g. 0.95), got {confidence!r}")
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}")
+        raise OptionError(f"confidence must be strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
+
+
+def check_positive(value: Any, name: str, *, allow_none: bool = False) -> None:
+    """Refuse an option that must be a positive integer (``top_n``, ``min_count``, ...)."""
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        extra = " or None" if allow_none else ""
+        raise OptionError(f"{name} must be a positive integer{extra}, got {value!r}")
+
+
+def check_group_column(by: Any) -> None:
+    """Refuse a grouping column that is an id, a count or a feature column (one group per document).
+
+    Comparing "groups" formed by ``doc_id``, ``tokens`` or ``blame_count`` compares documents with
+    themselves or numbers with numbers: every test would be meaningless, so it is an option error.
+    """
+    if not isinstance(by, str) or not by:
+        raise OptionError(f"by must name a document column such as 'outlet', got {by!r}")
+    if by in ID_COLUMNS:
+        problem = "it identifies single documents"
+    elif by in COUNT_COLUMNS:
+        problem = "it is a count, not a group"
+    elif by.endswith(FEATURE_SUFFIXES):
+        problem = "it is a cue feature column, not a group"
+    else:
+        return
+    raise OptionError(
+        f"cannot compare by {by!r}: {problem}; use a metadata column such as outlet, outlet_type or "
+        "outlet_country"
+    )
 
 
 def require_columns(df: pd.DataFrame, columns: Iterable[str], table: str) -> None:
+    """Raise an InputError naming the columns of ``df`` that ``columns`` needs and it lacks."""
+    if not isinstance(df, pd.DataFrame):
+        raise input_error(f"{table} table", f"expected a pandas DataFrame, got {type(df).__name__}")
     missing = [c for c in columns if c not in df.columns]
     if missing:
         names = ", ".join(repr(c) for c in missing)
         present = ", ".join(map(str, df.columns))
-        raise ValueError(f"{table} table is missing column(s) {names}; it has: {present}")
+        raise input_error(f"{table} table", f"missing column(s) {names}", f"it has: {present}")
 
 
 def resolve_cues(features: pd.DataFrame, cues: Sequence[str] | None) -> list[str]:
+    """The cues to compare: ``cues`` as given (checked), else the table's cue families or cue columns."""
     if isinstance(cues, str):
         cues = [cues]
     if cues is None:
@@ -63,23 +119,29 @@ def resolve_cues(features: pd.DataFrame, cues: Sequence[str] | None) -> list[str
                 if isinstance(c, str) and c.endswith("_count") and f"{c[: -len('_count')]}_rate" in features
             )
             if not cues:
-                raise ValueError(
-                    "feature table has no cue columns: expected pairs of '<cue>_count' and '<cue>_rate'"
+                raise input_error(
+                    "feature table",
+                    "no cue columns: expected pairs of '<cue>_count' and '<cue>_rate'",
+                    "pass the output of framing.extract",
                 )
     cues = list(dict.fromkeys(cues))
     if not cues:
-        raise ValueError("cues must name at least one cue")
+        raise OptionError("cues must name at least one cue (or be None for all cues of the table)")
     problems = []
     for cue in cues:
         absent = [col for col in (f"{cue}_count", f"{cue}_rate") if col not in features.columns]
         if absent:
             problems.append(f"cue {cue!r} needs column(s) {', '.join(map(repr, absent))}")
     if problems:
-        raise ValueError("feature table: " + "; ".join(problems))
+        known = sorted(
+            c[: -len("_count")] for c in features.columns if isinstance(c, str) and c.endswith("_count")
+        )
+        raise OptionError(f"unknown cue(s): {'; '.join(problems)} (cues of the table: {', '.join(known)})")
     return cues
 
 
 def sorted_groups(values: Iterable[Hashable]) -> list[Hashable]:
+    """Group names in sorted order (by their text when they cannot be compared with each other)."""
     values = list(values)
     try:
         return sorted(values)
@@ -88,23 +150,40 @@ def sorted_groups(values: Iterable[Hashable]) -> list[Hashable]:
 
 
 def present_groups(series: pd.Series) -> list[Hashable]:
+    """The distinct non-missing values of ``series``, in order of appearance."""
     unique = series.dropna().unique()
     return list(unique.tolist() if hasattr(unique, "tolist") else unique)
 
 
-def group_order(series: pd.Series, order: Sequence[Hashable] | None, by: str) -> list[Hashable]:
+def group_order(
+    series: pd.Series,
+    order: Sequence[Hashable] | None,
+    by: str,
+    *,
+    known: Iterable[Hashable] | None = None,
+) -> list[Hashable]:
+    """The groups in output order: ``order`` as given (checked) or the present values sorted.
+
+    A group of ``order`` with no rows in ``series`` is kept (its tables have zero counts or no rows);
+    only a group that is not among ``known`` (the values of the caller's whole input, when given) is
+    refused, as a misspelt name.
+    """
     present = present_groups(series)
     if order is None:
         return sorted_groups(present)
     if isinstance(order, str):
-        raise ValueError("order must be a sequence of group names, not a single string")
+        raise OptionError(f"order must be a sequence of group names, not a single string ({order!r})")
     order = list(order)
     duplicated = [g for g, k in Counter(order).items() if k > 1]
     if duplicated:
-        raise ValueError(f"order lists group(s) more than once: {duplicated}")
-    absent = [g for g in order if g not in set(present)]
-    if absent:
-        raise ValueError(f"order names group(s) with no rows in column {by!r}: {absent}")
+        raise OptionError(f"order lists group(s) more than once: {duplicated}")
+    if known is not None:
+        known_set = set(known)
+        unknown = [g for g in order if g not in known_set]
+        if unknown:
+            raise OptionError(
+                f"order names group(s) that do not occur in column {by!r}: {unknown} (check the spelling)"
+            )
     return order
 
 
@@ -123,9 +202,12 @@ def prepare_features(
     order: Sequence[Hashable] | None,
     drop_duplicates: bool,
 ) -> tuple[pd.DataFrame, list[str], list[Hashable], dict[str, Any]]:
-    """Validate, drop duplicates / empty / ungrouped documents, sort; return (data, cues, groups, attrs)."""
-    if not isinstance(features, pd.DataFrame):
-        raise ValueError("features must be a pandas DataFrame")
+    """Validate, drop duplicates / empty / ungrouped documents, sort; return (data, cues, groups, attrs).
+
+    Groups named in ``order`` whose documents were all left out (duplicates, no tokens) are dropped
+    from the groups with a logged warning and listed in ``attrs["groups_without_documents"]``.
+    """
+    check_group_column(by)
     require_columns(features, [by, "tokens"], "feature")
     cue_list = resolve_cues(features, cues)
     data = features
@@ -156,9 +238,19 @@ def prepare_features(
         logger.warning("%d document(s) have no tokens (no rate) and are left out", meta["empty_documents"])
         data = data[~empty]
     if data.empty:
-        raise ValueError("feature table has no documents with tokens > 0 and a group to compare")
+        raise input_error(
+            "feature table",
+            f"no document has tokens > 0 and a value in {by!r}",
+            "check the text column and the grouping column",
+        )
 
-    groups = group_order(data[by], order, by)
+    groups = group_order(data[by], order, by, known=present_groups(features[by]))
+    present = set(present_groups(data[by]))
+    without = [g for g in groups if g not in present]
+    if without:
+        logger.warning("group(s) with no document left to compare are left out: %s", without)
+        groups = [g for g in groups if g in present]
+    meta["groups_without_documents"] = list(without)
     keep = data[by].isin(groups)
     meta["excluded_documents"] = int((~keep).sum())
     if meta["excluded_documents"]:
@@ -175,8 +267,10 @@ def prepare_features(
         converted = pd.to_numeric(data[col], errors="coerce")
         if converted.isna().any():
             bad = converted.isna().sum()
-            raise ValueError(
-                f"column {col!r} has {bad} missing or non-numeric value(s) among documents with tokens"
+            raise input_error(
+                "feature table",
+                f"column {col!r} has {bad} missing or non-numeric value(s) among documents with tokens",
+                "pass the output of framing.extract unchanged",
             )
         data[col] = converted
     data["_group_pos"] = data[by].map({g: i for i, g in enumerate(groups)})
@@ -189,6 +283,7 @@ def prepare_features(
 
 
 def finish(df: pd.DataFrame, meta: dict[str, Any], **extra: Any) -> pd.DataFrame:
+    """Reset the index and record ``meta`` and ``extra`` in ``df.attrs``."""
     df = df.reset_index(drop=True)
     df.attrs.update(meta)
     df.attrs.update(extra)
@@ -196,8 +291,12 @@ def finish(df: pd.DataFrame, meta: dict[str, Any], **extra: Any) -> pd.DataFrame
 
 
 def check_by(by: str, reserved: Iterable[str]) -> None:
+    """Refuse a grouping column that would clash with a column of the output table."""
+    check_group_column(by)
     if by in set(reserved):
-        raise ValueError(f"by={by!r} clashes with an output column name; rename that column first")
+        raise OptionError(
+            f"cannot compare by {by!r}: it is also an output column name; rename that column first"
+        )
 
 
 def integral(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -209,7 +308,8 @@ def integral(df: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return df
 
 
-def as_bool(series: pd.Series, name: str) -> pd.Series:
+def as_bool(series: pd.Series, name: str, table: str = "attribution table") -> pd.Series:
+    """``series`` as booleans, from booleans or from ``true/false``, ``1/0``, ``yes/no`` text."""
     if pd.api.types.is_bool_dtype(series):
         return series.fillna(False).astype(bool)
     mapping = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False, "": False}
@@ -217,11 +317,13 @@ def as_bool(series: pd.Series, name: str) -> pd.Series:
     text = text.str.replace(r"\.0$", "", regex=True)
     unknown = ~text.isin(list(mapping))
     if unknown.any():
-        raise ValueError(f"column {name!r} must be boolean; found {series[unknown].unique()[:3].tolist()}")
+        found = series[unknown].unique()[:3].tolist()
+        raise input_error(table, f"column {name!r} must be boolean; found {found}", "use true/false or 1/0")
     return text.map(mapping).astype(bool)
 
 
-def parse_dates(series: pd.Series) -> pd.Series:
+def parse_dates(series: pd.Series, table: str = "feature table") -> pd.Series:
+    """``series`` as dates: datetimes, or text whose first ten characters are ``YYYY-MM-DD``."""
     if pd.api.types.is_datetime64_any_dtype(series):
         return series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
     null = is_null_like(series)
@@ -230,7 +332,9 @@ def parse_dates(series: pd.Series) -> pd.Series:
     bad = parsed.isna() & ~null
     if bad.any():
         examples = series[bad].astype(str).unique()[:3].tolist()
-        raise ValueError(
-            f"column 'date' has {int(bad.sum())} value(s) that are not ISO dates (YYYY-MM-DD): {examples}"
+        raise input_error(
+            table,
+            f"column 'date' has {int(bad.sum())} value(s) that are not ISO dates (YYYY-MM-DD): {examples}",
+            "fix the dates or leave them empty",
         )
     return parsed

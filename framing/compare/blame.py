@@ -13,6 +13,7 @@ import pandas as pd
 from framing.compare._checks import (
     as_bool,
     check_by,
+    check_group_column,
     check_resamples,
     check_seed,
     finish,
@@ -30,6 +31,12 @@ logger = logging.getLogger("framing.compare")
 def prepare_attributions(
     attributions: pd.DataFrame, by: str, order: Sequence[Hashable] | None, extra: list[str]
 ) -> tuple[pd.DataFrame, list[Hashable], dict[str, Any]]:
+    """Validate and prepare an attribution table; return (data, groups, attrs).
+
+    A group of ``order`` with no attribution (an outlet that never blames) is kept: its tables have
+    no rows or zero counts, and it is listed in ``attrs["groups_without_attributions"]``.
+    """
+    check_group_column(by)
     require_columns(attributions, [by, "doc_id", "blamed", "negated", *extra], "attribution")
     data = attributions[list(dict.fromkeys([by, "doc_id", "blamed", "negated", *extra]))].copy()
     meta: dict[str, Any] = {"by": by}
@@ -42,12 +49,14 @@ def prepare_attributions(
     data["blamed"] = data["blamed"].where(~is_null_like(data["blamed"]), "undetermined")
     if "blamer" in data.columns:
         data["blamer"] = data["blamer"].where(~is_null_like(data["blamer"]), "unspecified")
-    groups = group_order(data[by], order, by) if len(data) else list(order or [])
+    groups = group_order(data[by], order, by)
     keep = data[by].isin(groups)
     meta["excluded_attributions"] = int((~keep).sum())
     data = data[keep]
     data["_group_pos"] = data[by].map({g: i for i, g in enumerate(groups)})
     meta["groups"] = list(groups)
+    present = set(data[by])
+    meta["groups_without_attributions"] = [g for g in groups if g not in present]
     return data, groups, meta
 
 

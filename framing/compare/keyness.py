@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from framing.compare._checks import finish, integral, require_columns, sorted_groups
+from framing.compare._checks import (
+    check_positive,
+    finish,
+    input_error,
+    integral,
+    require_columns,
+    sorted_groups,
+)
+from framing.compare.resampling import CHUNK_CELLS
+from framing.errors import OptionError
 
 __all__ = ["collocations", "distinctive_terms", "term_counts"]
 
 logger = logging.getLogger("framing.compare")
+
+
+def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
+    if len(texts) != len(groups):
+        raise OptionError(
+            f"texts and groups differ in length ({len(texts)} vs {len(groups)}); pass one group per text"
+        )
 
 
 def term_counts(
@@ -38,49 +57,80 @@ def term_counts(
     0     A  kyiv      1
     1     B  kyiv      1
     """
+    from sklearn.feature_extraction.text import CountVectorizer
+
     from framing.text import word_tokens
 
     texts = list(texts)
     groups = list(groups)
-    if len(texts) != len(groups):
-        raise ValueError(f"texts and groups differ in length ({len(texts)} vs {len(groups)})")
-    grams: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
+    _check_lengths(texts, groups)
+    analyzer = word_tokens
+    terms_wanted: list[str] | None = None
     if vocabulary is not None:
         if isinstance(vocabulary, str):
-            raise ValueError("vocabulary must be a collection of terms, not a single string")
+            raise OptionError(
+                f"vocabulary must be a collection of terms, not a single string ({vocabulary!r})"
+            )
+        grams: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
         for term in vocabulary:
             tokens = tuple(word_tokens(str(term)))
             if not tokens:
-                raise ValueError(f"vocabulary term {term!r} contains no word tokens")
+                raise OptionError(f"vocabulary term {term!r} contains no word tokens; remove it")
             grams[len(tokens)][tokens] = " ".join(tokens)
-    counts: dict[Hashable, Counter[str]] = defaultdict(Counter)
-    skipped = 0
-    for text, group in zip(texts, groups, strict=True):
-        if group is None or (not isinstance(group, str) and pd.isna(group)):
-            skipped += 1
-            continue
-        if text is None or (not isinstance(text, str) and pd.isna(text)):
-            text = ""
-        tokens = word_tokens(str(text))
-        if vocabulary is None:
-            counts[group].update(tokens)
-            continue
-        for n, wanted in grams.items():
-            found = Counter(zip(*(tokens[i:] for i in range(n)), strict=False))
-            for gram, term in wanted.items():
-                if found[gram]:
-                    counts[group][term] += found[gram]
+        terms_wanted = sorted({t for wanted in grams.values() for t in wanted.values()})
+
+        def analyzer(text: str) -> list[str]:
+            # every n-gram of the wanted lengths that is a vocabulary term, at every start position
+            tokens = word_tokens(text)
+            found = []
+            for n, wanted in grams.items():
+                found.extend(
+                    wanted[g] for g in zip(*(tokens[i:] for i in range(n)), strict=False) if g in wanted
+                )
+            return found
+
+    missing_group = np.array([_is_missing(g) for g in groups], dtype=bool)
+    skipped = int(missing_group.sum())
     if skipped:
         logger.warning("%d text(s) without a group were skipped", skipped)
-    rows = [
-        (group, term, count)
-        for group in sorted_groups(counts)
-        for term, count in sorted(counts[group].items())
-        if count > 0
+    kept_texts = [
+        "" if _is_missing(text) else str(text)
+        for text, gone in zip(texts, missing_group, strict=True)
+        if not gone
     ]
-    out = pd.DataFrame(rows, columns=["group", "term", "count"])
-    out["count"] = out["count"].astype(np.int64)
+    kept_groups = [g for g, gone in zip(groups, missing_group, strict=True) if not gone]
+    columns = ["group", "term", "count"]
+    if not kept_texts:
+        return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
+    vectorizer = CountVectorizer(analyzer=analyzer, vocabulary=terms_wanted, dtype=np.int64)
+    try:
+        documents = vectorizer.fit_transform(kept_texts)
+    except ValueError:  # scikit-learn refuses an empty vocabulary: no text has a word token
+        return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
+    order = sorted_groups(set(kept_groups))
+    position = {g: i for i, g in enumerate(order)}
+    codes = np.array([position[g] for g in kept_groups], dtype=np.int64)
+    # group x document indicator times document x term counts: the group x term counts, still sparse
+    indicator = sparse.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(order), len(codes))
+    )
+    by_group = (indicator @ documents).tocoo()
+    terms = vectorizer.get_feature_names_out()
+    keep = by_group.data > 0
+    rows, cols, counts = by_group.row[keep], by_group.col[keep], by_group.data[keep]
+    sort = np.lexsort((cols, rows))  # feature names are sorted, so column order is term order
+    out = pd.DataFrame(
+        {
+            "group": np.array(order, dtype=object)[rows[sort]],
+            "term": np.asarray(terms, dtype=object)[cols[sort]],
+            "count": counts[sort].astype(np.int64),
+        }
+    )
     return out
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def distinctive_terms(
@@ -119,63 +169,111 @@ def distinctive_terms(
     >>> distinctive_terms(tc)[["group", "term", "z_score"]].round(3)  # doctest: +SKIP
     """
     require_columns(term_counts, ["group", "term", "count"], "term count")
-    if prior_scale is not None and not prior_scale > 0:
-        raise ValueError(f"prior_scale must be positive, got {prior_scale!r}")
-    if top_n is not None and top_n < 1:
-        raise ValueError(f"top_n must be a positive integer or None, got {top_n!r}")
-    table = term_counts[["group", "term", "count"]].copy()
+    if prior_scale is not None and (
+        isinstance(prior_scale, bool)
+        or not isinstance(prior_scale, (int, float, np.number))
+        or not prior_scale > 0
+    ):
+        raise OptionError(f"prior_scale must be a positive number or None, got {prior_scale!r}")
+    check_positive(top_n, "top_n", allow_none=True)
+    if isinstance(min_count, bool) or not isinstance(min_count, (int, np.integer)) or min_count < 0:
+        raise OptionError(f"min_count must be a non-negative integer, got {min_count!r}")
+    table = term_counts[["group", "term", "count"]]
     if table["group"].isna().any() or table["term"].isna().any():
-        raise ValueError("term count table has missing values in 'group' or 'term'")
-    table["count"] = pd.to_numeric(table["count"], errors="coerce")
-    if table["count"].isna().any() or (table["count"] < 0).any():
-        raise ValueError("term count table: 'count' must be non-negative numbers")
-    wide = table.pivot_table(index="group", columns="term", values="count", aggfunc="sum", fill_value=0)
-    groups = sorted_groups(wide.index.tolist())
-    terms = sorted(wide.columns.tolist(), key=str)
-    wide = wide.reindex(index=groups, columns=terms, fill_value=0)
-    if len(groups) < 2:
-        raise ValueError(f"distinctive_terms needs at least 2 groups, found {len(groups)}")
-    y = wide.to_numpy(dtype=float)
-    corpus = y.sum(axis=0)
+        raise input_error("term count table", "missing values in 'group' or 'term'", "drop those rows first")
+    count = pd.to_numeric(table["count"], errors="coerce")
+    if count.isna().any() or (count < 0).any():
+        raise input_error("term count table", "'count' must be non-negative numbers")
+
+    groups = sorted_groups(pd.unique(table["group"]).tolist())
+    terms = sorted(pd.unique(table["term"]).tolist(), key=str)
+    g_codes = pd.Categorical(table["group"], categories=groups).codes
+    t_codes = pd.Categorical(table["term"], categories=terms).codes
+    # group x term counts; duplicate (group, term) rows are summed, absent pairs are 0
+    y_all = sparse.csr_matrix(
+        (count.to_numpy(dtype=float), (g_codes, t_codes)), shape=(len(groups), len(terms))
+    )
+    y_all.sum_duplicates()
+    corpus = np.asarray(y_all.sum(axis=0)).ravel()
     used = corpus > 0
-    if used.sum() < 2:
-        raise ValueError("distinctive_terms needs at least 2 terms with a positive count")
-    y, corpus = y[:, used], corpus[used]
+    meta: dict[str, Any] = {"min_count": min_count, "groups": list(groups)}
+    if len(groups) < 2 or used.sum() < 2:
+        # log-odds against "the rest" need a rest, and a prior over at least two terms
+        note = (
+            f"needs at least 2 groups, found {len(groups)}"
+            if len(groups) < 2
+            else f"needs at least 2 terms with a positive count, found {int(used.sum())}"
+        )
+        logger.info("distinctive_terms: no table (%s)", note)
+        return finish(_empty_distinctive(), meta, prior_total=math.nan, note=note)
+    y_used = y_all[:, np.flatnonzero(used)]
+    corpus = corpus[used]
     terms = [t for t, u in zip(terms, used, strict=True) if u]
     total = corpus.sum()
-    n_i = y.sum(axis=1)
+    n_i = np.asarray(y_used.sum(axis=1)).ravel()
     a0 = float(prior_scale) if prior_scale is not None else float(n_i.mean())
     a = a0 * corpus / total
-    y_j = corpus - y
     n_j = total - n_i
-    delta = np.log((y + a) / (n_i[:, None] + a0 - y - a)) - np.log((y_j + a) / (n_j[:, None] + a0 - y_j - a))
-    variance = 1 / (y + a) + 1 / (y_j + a)
-    z = delta / np.sqrt(variance)
-    g_count, t_count = y.shape
-    out = pd.DataFrame(
-        {
-            "group": np.repeat(np.array(groups, dtype=object), t_count),
-            "term": np.tile(np.array(terms, dtype=object), g_count),
-            "count_group": y.ravel(),
-            "count_rest": y_j.ravel(),
-            "total_group": np.repeat(n_i, t_count),
-            "total_rest": np.repeat(n_j, t_count),
-            "prior_count": np.tile(a, g_count),
-            "prior_total": a0,
-            "log_odds_ratio": delta.ravel(),
-            "variance": variance.ravel(),
-            "z_score": z.ravel(),
-        }
-    )
-    out = out[out["count_group"] + out["count_rest"] >= min_count]
-    out["_g"] = out["group"].map({g: i for i, g in enumerate(groups)})
-    out["_t"] = out["term"].astype(str)
-    out = out.sort_values(["_g", "z_score", "_t"], ascending=[True, False, True], kind="mergesort")
-    if top_n is not None:
-        out = out.groupby("_g", sort=False).head(top_n)
-    out = out.drop(columns=["_g", "_t"])
+    shown = np.flatnonzero(corpus >= min_count)  # hidden terms still count in the totals
+    t_count = len(terms)
+    parts = []
+    block = max(1, CHUNK_CELLS // t_count)
+    for start in range(0, len(groups), block):
+        stop = min(start + block, len(groups))
+        y = y_used[start:stop].toarray()
+        y_j = corpus - y
+        n_i_b, n_j_b = n_i[start:stop, None], n_j[start:stop, None]
+        delta = np.log((y + a) / (n_i_b + a0 - y - a)) - np.log((y_j + a) / (n_j_b + a0 - y_j - a))
+        variance = 1 / (y + a) + 1 / (y_j + a)
+        z = delta / np.sqrt(variance)
+        z_shown = z[:, shown]
+        # z-score descending, ties in term order (terms are sorted), then the top_n of each group
+        ranking = np.argsort(-z_shown, axis=1, kind="stable")
+        if top_n is not None:
+            ranking = ranking[:, :top_n]
+        cols = shown[ranking]
+        rows = np.repeat(np.arange(stop - start), cols.shape[1])
+        cols = cols.ravel()
+        parts.append(
+            pd.DataFrame(
+                {
+                    "group": np.repeat(np.array(groups[start:stop], dtype=object), ranking.shape[1]),
+                    "term": np.array(terms, dtype=object)[cols],
+                    "count_group": y[rows, cols],
+                    "count_rest": y_j[rows, cols],
+                    "total_group": n_i[start:stop][rows],
+                    "total_rest": n_j[start:stop][rows],
+                    "prior_count": a[cols],
+                    "prior_total": a0,
+                    "log_odds_ratio": delta[rows, cols],
+                    "variance": variance[rows, cols],
+                    "z_score": z[rows, cols],
+                }
+            )
+        )
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     out = integral(out, ["count_group", "count_rest", "total_group", "total_rest"])
-    return finish(out, {}, prior_total=a0, min_count=min_count)
+    return finish(out, meta, prior_total=a0, note="")
+
+
+_DISTINCTIVE_COLUMNS = [
+    "group",
+    "term",
+    "count_group",
+    "count_rest",
+    "total_group",
+    "total_rest",
+    "prior_count",
+    "prior_total",
+    "log_odds_ratio",
+    "variance",
+    "z_score",
+]
+
+
+def _empty_distinctive() -> pd.DataFrame:
+    kinds = {"group": object, "term": object}
+    return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, float)) for c in _DISTINCTIVE_COLUMNS})
 
 
 def collocations(
@@ -208,8 +306,11 @@ def collocations(
     from framing.text import word_tokens
 
     texts, groups = list(texts), list(groups)
-    if len(texts) != len(groups):
-        raise ValueError(f"texts and groups differ in length ({len(texts)} vs {len(groups)})")
+    _check_lengths(texts, groups)
+    check_positive(top_n, "top_n")
+    check_positive(min_count, "min_count")
+    if isinstance(common_words, bool) or not isinstance(common_words, (int, np.integer)) or common_words < 0:
+        raise OptionError(f"common_words must be a non-negative integer, got {common_words!r}")
     tokenised: dict[Hashable, list[list[str]]] = defaultdict(list)
     frequency: Counter[str] = Counter()
     bigrams: dict[Hashable, Counter[tuple[str, str]]] = defaultdict(Counter)

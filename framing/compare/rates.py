@@ -31,10 +31,19 @@ from framing.compare.resampling import (
     permutation_diffs,
     stream_key,
 )
+from framing.errors import OptionError
 
 __all__ = ["REST", "group_vs_rest", "omnibus_tests", "outlet_summary", "pairwise_contrasts"]
 
 logger = logging.getLogger("framing.compare")
+
+
+def _too_few_groups(function: str, by: str, groups: list[Hashable]) -> OptionError:
+    return OptionError(
+        f"{function} needs at least 2 groups with documents in {by!r}, found {len(groups)} "
+        f"({', '.join(map(str, groups)) or 'none'}); compare by another column or add documents"
+    )
+
 
 #: Label used for "all other documents" in :func:`group_vs_rest`.
 REST = "rest"
@@ -143,7 +152,8 @@ def omnibus_tests(
     ``df`` (groups − 1), ``p_value``, ``q_value`` (Benjamini–Hochberg across the cues of the table),
     ``epsilon_squared`` (effect size ``H / ((n² − 1) / (n + 1)) = H / (n − 1)``, between 0 and 1),
     ``groups`` and ``documents`` (``n``). When all rates of a cue are identical (e.g. the cue never
-    occurs) the test is undefined: H = 0 and p = 1 are reported.
+    occurs) the test is undefined: H = 0 and p = 1 are reported (no evidence of a difference), and the
+    cue is listed in ``df.attrs["constant_cues"]`` with an explanation in ``df.attrs["note"]``.
 
     >>> omnibus_tests(features, cues=["blame", "hedging"])  # doctest: +SKIP
     """
@@ -153,16 +163,19 @@ def omnibus_tests(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
     )
     if len(groups) < 2:
-        raise ValueError(f"omnibus_tests needs at least 2 groups in {by!r}, found {len(groups)}")
+        raise _too_few_groups("omnibus_tests", by, groups)
     n = len(data)
+    # documents are sorted by group: one split per group boundary gives every group's rates
+    bounds = np.searchsorted(data["_group_pos"].to_numpy(), np.arange(1, len(groups)))
     rows = []
+    constant = []
     for cue in cue_list:
         rates = data[f"{cue}_rate"].to_numpy(dtype=float)
-        samples = [rates[(data["_group_pos"] == i).to_numpy()] for i in range(len(groups))]
         if np.ptp(rates) == 0:
             h, p = 0.0, 1.0
+            constant.append(cue)
         else:
-            h, p = stats.kruskal(*samples)
+            h, p = stats.kruskal(*np.split(rates, bounds))
         rows.append(
             {
                 "cue": cue,
@@ -176,7 +189,12 @@ def omnibus_tests(
         )
     out = pd.DataFrame(rows)
     out.insert(4, "q_value", benjamini_hochberg(out["p_value"].to_numpy()))
-    return finish(out, meta)
+    note = (
+        f"identical rates in every document (the test is undefined; H = 0, p = 1): {', '.join(constant)}"
+        if constant
+        else ""
+    )
+    return finish(out, meta, constant_cues=constant, note=note)
 
 
 _CONTRAST_COLUMNS = [
@@ -297,7 +315,7 @@ def pairwise_contrasts(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
     )
     if len(groups) < 2:
-        raise ValueError(f"pairwise_contrasts needs at least 2 groups in {by!r}, found {len(groups)}")
+        raise _too_few_groups("pairwise_contrasts", by, groups)
     parts = {i: data[data["_group_pos"] == i] for i in range(len(groups))}
     rows: list[dict[str, Any]] = []
     for i in range(len(groups)):
@@ -332,7 +350,7 @@ def group_vs_rest(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
     )
     if len(groups) < 2:
-        raise ValueError(f"group_vs_rest needs at least 2 groups in {by!r}, found {len(groups)}")
+        raise _too_few_groups("group_vs_rest", by, groups)
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
     rows: list[dict[str, Any]] = []

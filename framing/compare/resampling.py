@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from framing.compare._checks import check_confidence, check_resamples
+from framing.errors import OptionError
 
 __all__ = [
     "benjamini_hochberg",
@@ -55,7 +56,7 @@ def benjamini_hochberg(p_values: Iterable[float] | np.ndarray) -> np.ndarray:
     mask = ~np.isnan(p)
     observed = p[mask]
     if np.any((observed < 0) | (observed > 1)):
-        raise ValueError("benjamini_hochberg: p-values must lie between 0 and 1")
+        raise OptionError("benjamini_hochberg: p-values must lie between 0 and 1 (NaN values are skipped)")
     m = observed.size
     if m:
         order = np.argsort(observed, kind="mergesort")

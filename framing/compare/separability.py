@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from framing.compare._checks import check_seed, finish, prepare_features
+from framing.errors import OptionError
 
 __all__ = ["Separability", "separability"]
 
@@ -73,7 +74,7 @@ def separability(
 
     check_seed(seed)
     if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 2:
-        raise ValueError(f"n_splits must be an integer >= 2, got {n_splits!r}")
+        raise OptionError(f"n_splits must be an integer >= 2, got {n_splits!r}")
     data, cue_list, groups, meta = prepare_features(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
     )
@@ -86,8 +87,9 @@ def separability(
         groups = [g for g in groups if g not in dropped]
         meta["groups"] = list(groups)
     if len(groups) < 2:
-        raise ValueError(
-            f"separability needs at least 2 groups with 2+ documents in {by!r}, found {len(groups)}"
+        raise OptionError(
+            f"separability needs at least 2 groups with 2+ documents in {by!r}, found {len(groups)}; "
+            "compare by another column or add documents"
         )
     X = data[[f"{c}_rate" for c in cue_list]].to_numpy(dtype=float)
     y = data["_group_pos"].to_numpy()

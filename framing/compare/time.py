@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from framing.compare._checks import check_by, finish, integral, parse_dates, prepare_features, require_columns
+from framing.errors import OptionError
 
 __all__ = ["Freq", "rates_over_time"]
 
@@ -40,7 +41,7 @@ def rates_over_time(
     >>> rates_over_time(features, cues=["blame"], freq="W")  # doctest: +SKIP
     """
     if freq not in ("D", "W", "M", "Q", "Y"):
-        raise ValueError(f"freq must be one of 'D', 'W', 'M', 'Q', 'Y', got {freq!r}")
+        raise OptionError(f"freq must be one of 'D', 'W', 'M', 'Q', 'Y' (day to year), got {freq!r}")
     check_by(by, ["period", "cue", "documents", "tokens", "matches", "pooled_rate"])
     require_columns(features, ["date"], "feature")
     data, cue_list, groups, meta = prepare_features(
