@@ -297,3 +297,24 @@ def test_no_cue_matches_words_and_blame():
     assert compare.blame_matrix(none, order=["A", "B"]).empty
     association = compare.blame_association(none, order=["A", "B"], n_permutations=1000)
     assert association.loc[0, "attributions"] == 0 and np.isnan(association.loc[0, "chi_square"])
+
+
+def test_report_tables_when_an_outlet_never_blames(tmp_path):
+    # regression: analyse() passes every outlet as `order`; an outlet without blame words crashed
+    # blame_matrix with "order names group(s) with no rows"
+    from conftest import write_jsonl
+
+    import framing
+    from framing.report import analyse
+
+    records = [
+        {"id": "w-1", "outlet": "wire", "text": "The Kremlin blamed Ukraine for the attack. It may rain."},
+        {"id": "w-2", "outlet": "wire", "text": "Kyiv denied it. Officials blamed Moscow."},
+        {"id": "p-1", "outlet": "paper", "text": "It might be true. Perhaps it is likely."},
+        {"id": "p-2", "outlet": "paper", "text": "A concert hall was attacked on Friday."},
+    ]
+    corpus = framing.load_corpus(write_jsonl(tmp_path / "news.jsonl", records))
+    tables = analyse(corpus, n_resamples=1000, n_permutations=1000).tables
+    assert set(tables["blame_matrix"]["outlet"]) == {"wire"}
+    assert tables["blame_matrix"].attrs["groups_without_attributions"] == ["paper"]
+    assert tables["blame_association"].loc[0, "groups"] <= 1

@@ -58,9 +58,9 @@ def separability(
 
     Groups with fewer than 2 documents cannot be cross-validated: they are **dropped** with a logged
     warning and listed in ``result.dropped_groups`` (and the summary's ``dropped_groups``); fewer than 2
-    remaining groups raise ``ValueError``. ``top_n`` keeps the ``top_n`` highest coefficients per group in
-    ``result.features`` (default: all). With two groups the model has one coefficient vector, reported
-    for the second group, and its negation for the first.
+    remaining groups raise :class:`~framing.errors.OptionError`. ``top_n`` keeps the ``top_n`` highest
+    coefficients per group in ``result.features`` (default: all). With two groups the model has one
+    coefficient vector, reported for the second group, and its negation for the first.
 
     >>> result = separability(features, seed=0)  # doctest: +SKIP
     >>> result.summary[["macro_f1", "baseline_macro_f1"]]  # doctest: +SKIP

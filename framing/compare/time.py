@@ -36,7 +36,8 @@ def rates_over_time(
     1,000 tokens). Only periods with at least one document appear. Documents without a date are not
     dropped silently: their number is in ``df.attrs["undated_documents"]`` (per group in
     ``df.attrs["undated_by_group"]``) and a warning is logged. Dates are read from the ``date`` column
-    (first ten characters, ``YYYY-MM-DD``); any other non-empty value raises ``ValueError``.
+    (first ten characters, ``YYYY-MM-DD``); any other non-empty value raises
+    :class:`~framing.errors.InputError`.
 
     >>> rates_over_time(features, cues=["blame"], freq="W")  # doctest: +SKIP
     """
