@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -101,14 +102,13 @@ def outlet_summary(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
     )
     alpha = 1 - confidence
-    count_cols = [f"{c}_count" for c in cue_list]
-    rate_cols = [f"{c}_rate" for c in cue_list]
+    docs = _Documents.of(data, cue_list, len(groups))
     rows = []
     for position, group in enumerate(groups):
-        sub = data[data["_group_pos"] == position]
-        counts = sub[count_cols].to_numpy(dtype=float)
-        rates = sub[rate_cols].to_numpy(dtype=float)
-        tokens = sub["tokens"].sum()
+        mine = docs.rows(position)
+        counts, rates = docs.counts[mine], docs.rates[mine]
+        tokens = docs.tokens[mine].sum()
+        documents = len(rates)
         rng = np.random.default_rng([seed, stream_key(group)])
         means = bootstrap_means(rates, n_resamples, rng)
         lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
@@ -119,7 +119,7 @@ def outlet_summary(
                 {
                     by: group,
                     "cue": cue,
-                    "documents": len(sub),
+                    "documents": documents,
                     "tokens": tokens,
                     "matches": matches,
                     "pooled_rate": matches / tokens * 1000,
@@ -127,7 +127,7 @@ def outlet_summary(
                     "ci_low": lows[k],
                     "ci_high": highs[k],
                     "documents_with_cue": with_cue,
-                    "share_with_cue": with_cue / len(sub),
+                    "share_with_cue": with_cue / documents,
                     "confidence": confidence,
                     "n_resamples": n_resamples,
                     "seed": seed,
@@ -221,34 +221,89 @@ _CONTRAST_COLUMNS = [
 ]
 
 
-def _contrast_rows(
-    data_a: pd.DataFrame,
-    data_b: pd.DataFrame,
-    label_a: Hashable,
-    label_b: Hashable,
-    cue_list: list[str],
-    n_permutations: int,
-    seed: int,
-) -> list[dict[str, Any]]:
-    rate_cols = [f"{c}_rate" for c in cue_list]
-    rates_a = data_a[rate_cols].to_numpy(dtype=float)
-    rates_b = data_b[rate_cols].to_numpy(dtype=float)
-    rng = np.random.default_rng([seed, stream_key(label_a), stream_key(label_b)])
-    observed, extreme = permutation_diffs(np.vstack([rates_a, rates_b]), len(data_a), n_permutations, rng)
-    tokens_a, tokens_b = data_a["tokens"].sum(), data_b["tokens"].sum()
-    rows = []
-    for k, cue in enumerate(cue_list):
-        matches_a, matches_b = data_a[f"{cue}_count"].sum(), data_b[f"{cue}_count"].sum()
-        rate_a, rate_b = matches_a / tokens_a * 1000, matches_b / tokens_b * 1000
-        # rate ratio: inf when only group b never uses the cue, NaN when neither does
-        ratio = rate_a / rate_b if rate_b > 0 else (math.inf if rate_a > 0 else math.nan)
-        rows.append(
+@dataclass(frozen=True)
+class _Documents:
+    """Per-document arrays of a prepared feature table, documents sorted by group (then ``doc_id``)."""
+
+    rates: np.ndarray  # documents x cues, per 1,000 tokens
+    counts: np.ndarray  # documents x cues
+    tokens: np.ndarray  # documents
+    bounds: np.ndarray  # group i is rows bounds[i]:bounds[i + 1]
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int) -> _Documents:
+        return cls(
+            rates=data[[f"{c}_rate" for c in cue_list]].to_numpy(dtype=float),
+            counts=data[[f"{c}_count" for c in cue_list]].to_numpy(dtype=float),
+            tokens=data["tokens"].to_numpy(dtype=float),
+            bounds=np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1)),
+        )
+
+    def rows(self, group: int) -> slice:
+        return slice(int(self.bounds[group]), int(self.bounds[group + 1]))
+
+
+class _Contrasts:
+    """Accumulates contrasts (a vs b, every cue at once) and builds the tidy table, cue by cue."""
+
+    def __init__(self, cue_list: list[str], n_permutations: int, seed: int) -> None:
+        self.cue_list, self.n_permutations, self.seed = cue_list, n_permutations, seed
+        self.labels: list[tuple[Hashable, Hashable]] = []
+        self.sizes: list[tuple[int, int, float, float]] = []
+        self.per_cue: list[np.ndarray] = []  # one (7, cues) array per contrast
+
+    def add(
+        self,
+        labels: tuple[Hashable, Hashable],
+        rates: tuple[np.ndarray, np.ndarray],
+        counts: tuple[np.ndarray, np.ndarray],
+        tokens: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        rates_a, rates_b = rates
+        rng = np.random.default_rng([self.seed, stream_key(labels[0]), stream_key(labels[1])])
+        values = np.vstack([rates_a, rates_b])
+        observed, extreme = permutation_diffs(values, len(rates_a), self.n_permutations, rng)
+        k = len(self.cue_list)
+        # column by column, as numpy sums a 1-D column (pairwise) differently from a 2-D axis
+        self.per_cue.append(
+            np.array(
+                [
+                    [counts[0][:, c].sum() for c in range(k)],
+                    [counts[1][:, c].sum() for c in range(k)],
+                    [rates_a[:, c].mean() for c in range(k)],
+                    [rates_b[:, c].mean() for c in range(k)],
+                    observed,
+                    [cliffs_delta(rates_a[:, c], rates_b[:, c]) for c in range(k)],
+                    extreme,
+                ],
+                dtype=float,
+            )
+        )
+        self.labels.append(labels)
+        self.sizes.append((len(rates_a), len(rates_b), tokens[0].sum(), tokens[1].sum()))
+
+    def table(self, meta: dict[str, Any]) -> pd.DataFrame:
+        k, n = len(self.cue_list), len(self.labels)
+        if n:
+            # contrasts x statistics x cues -> statistics x (cue-major rows)
+            stats = np.stack(self.per_cue).transpose(1, 2, 0).reshape(7, k * n)
+            sizes = np.array(self.sizes, dtype=float)
+        else:
+            stats, sizes = np.empty((7, 0)), np.empty((0, 4))
+        matches_a, matches_b, mean_a, mean_b, observed, delta, extreme = stats
+        tokens_a, tokens_b = np.tile(sizes[:, 2], k), np.tile(sizes[:, 3], k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_a, rate_b = matches_a / tokens_a * 1000, matches_b / tokens_b * 1000
+            # rate ratio: inf when only group b never uses the cue, NaN when neither does
+            ratio = np.where(rate_b > 0, rate_a / rate_b, np.where(rate_a > 0, math.inf, math.nan))
+        p_value = (1 + extreme.astype(np.int64)) / (1 + self.n_permutations)
+        out = pd.DataFrame(
             {
-                "cue": cue,
-                "group_a": label_a,
-                "group_b": label_b,
-                "documents_a": len(data_a),
-                "documents_b": len(data_b),
+                "cue": np.repeat(np.array(self.cue_list, dtype=object), n),
+                "group_a": np.tile(np.array([a for a, _ in self.labels] or [], dtype=object), k),
+                "group_b": np.tile(np.array([b for _, b in self.labels] or [], dtype=object), k),
+                "documents_a": np.tile(sizes[:, 0].astype(np.int64), k),
+                "documents_b": np.tile(sizes[:, 1].astype(np.int64), k),
                 "tokens_a": tokens_a,
                 "tokens_b": tokens_b,
                 "matches_a": matches_a,
@@ -256,31 +311,19 @@ def _contrast_rows(
                 "rate_a": rate_a,
                 "rate_b": rate_b,
                 "rate_ratio": ratio,
-                "mean_rate_a": rates_a[:, k].mean(),
-                "mean_rate_b": rates_b[:, k].mean(),
-                "mean_difference": observed[k],
-                "cliffs_delta": cliffs_delta(rates_a[:, k], rates_b[:, k]),
-                "p_value": (1 + extreme[k]) / (1 + n_permutations),
-                "n_permutations": n_permutations,
-                "seed": seed,
-            }
+                "mean_rate_a": mean_a,
+                "mean_rate_b": mean_b,
+                "mean_difference": observed,
+                "cliffs_delta": delta,
+                "p_value": p_value,
+                "q_value": benjamini_hochberg(p_value),
+                "n_permutations": np.full(k * n, self.n_permutations, dtype=np.int64),
+                "seed": np.full(k * n, self.seed, dtype=np.int64),
+            },
+            columns=_CONTRAST_COLUMNS,
         )
-    return rows
-
-
-def _contrast_table(
-    rows: list[dict[str, Any]], cue_list: list[str], meta: dict[str, Any], seed: int, n_permutations: int
-) -> pd.DataFrame:
-    out = pd.DataFrame(rows, columns=[c for c in _CONTRAST_COLUMNS if c != "q_value"])
-    if not out.empty:
-        # rows were built pair by pair; present them cue by cue, pairs in group order
-        cue_pos = {c: i for i, c in enumerate(cue_list)}
-        out["_pair"] = np.arange(len(out)) // len(cue_list)
-        out["_cue"] = out["cue"].map(cue_pos)
-        out = out.sort_values(["_cue", "_pair"], kind="mergesort").drop(columns=["_cue", "_pair"])
-    out.insert(out.columns.get_loc("p_value") + 1, "q_value", benjamini_hochberg(out["p_value"].to_numpy()))
-    out = integral(out, ["tokens_a", "tokens_b", "matches_a", "matches_b"])
-    return finish(out, meta, seed=seed, n_permutations=n_permutations)
+        out = integral(out, ["tokens_a", "tokens_b", "matches_a", "matches_b"])
+        return finish(out, meta, seed=self.seed, n_permutations=self.n_permutations)
 
 
 def pairwise_contrasts(
@@ -316,14 +359,19 @@ def pairwise_contrasts(
     )
     if len(groups) < 2:
         raise _too_few_groups("pairwise_contrasts", by, groups)
-    parts = {i: data[data["_group_pos"] == i] for i in range(len(groups))}
-    rows: list[dict[str, Any]] = []
+    docs = _Documents.of(data, cue_list, len(groups))
+    contrasts = _Contrasts(cue_list, n_permutations, seed)
     for i in range(len(groups)):
+        a = docs.rows(i)
         for j in range(i + 1, len(groups)):
-            rows.extend(
-                _contrast_rows(parts[i], parts[j], groups[i], groups[j], cue_list, n_permutations, seed)
+            b = docs.rows(j)
+            contrasts.add(
+                (groups[i], groups[j]),
+                (docs.rates[a], docs.rates[b]),
+                (docs.counts[a], docs.counts[b]),
+                (docs.tokens[a], docs.tokens[b]),
             )
-    return _contrast_table(rows, cue_list, meta, seed, n_permutations)
+    return contrasts.table(meta)
 
 
 def group_vs_rest(
@@ -353,8 +401,19 @@ def group_vs_rest(
         raise _too_few_groups("group_vs_rest", by, groups)
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
-    rows: list[dict[str, Any]] = []
+    docs = _Documents.of(data, cue_list, len(groups))
+    contrasts = _Contrasts(cue_list, n_permutations, seed)
     for i, group in enumerate(groups):
-        mine = data["_group_pos"] == i
-        rows.extend(_contrast_rows(data[mine], data[~mine], group, REST, cue_list, n_permutations, seed))
-    return _contrast_table(rows, cue_list, meta, seed, n_permutations)
+        mine = docs.rows(i)
+
+        def rest(values: np.ndarray, mine: slice = mine) -> np.ndarray:
+            # every other document, in the table's order
+            return np.concatenate([values[: mine.start], values[mine.stop :]])
+
+        contrasts.add(
+            (group, REST),
+            (docs.rates[mine], rest(docs.rates)),
+            (docs.counts[mine], rest(docs.counts)),
+            (docs.tokens[mine], rest(docs.tokens)),
+        )
+    return contrasts.table(meta)

@@ -26,6 +26,8 @@ __all__ = [
 
 # Largest number of matrix cells drawn at once by the vectorised bootstrap / permutation code.
 CHUNK_CELLS = 2_000_000
+# Cells of the label matrix shuffled at once by permutation tests: small enough to stay in cache.
+PERMUTATION_CELLS = 250_000
 
 
 def stream_key(name: Hashable) -> int:
@@ -167,7 +169,10 @@ def permutation_diffs(
     Returns ``(observed (k,), extreme_counts (k,))`` where ``extreme_counts`` counts permutations with
     ``|diff| >= |observed|`` (up to floating-point tolerance). Permutation ``r`` assigns the label "a" to
     the rows where ``rng.permuted(np.tile(labels, (n_permutations, 1)), axis=1)[r] == 1``, with
-    ``labels = [1] * n_a + [0] * n_b`` (drawn in consecutive blocks of rows, same numbers).
+    ``labels = [1] * n_a + [0] * n_b``. The label matrix is shuffled in blocks of rows small enough to
+    stay in the processor cache (``PERMUTATION_CELLS``); ``Generator.permuted`` shuffles row after row
+    from one stream, so the blocks give the same permutations as one single draw. All columns are
+    tested with one matrix product per block.
     """
     n = values.shape[0]
     n_b = n - n_a
@@ -175,13 +180,17 @@ def permutation_diffs(
     observed = values[:n_a].mean(axis=0) - values[n_a:].mean(axis=0)
     scale = np.nanmax(np.abs(values), axis=0) if n else np.zeros(values.shape[1])
     threshold = np.abs(observed) - 1e-9 * np.maximum(scale, 1.0)
-    labels = np.concatenate([np.ones(n_a), np.zeros(n_b)])
+    # 0/1 labels are exact in float32, which halves the memory the shuffle moves
+    labels = np.concatenate([np.ones(n_a, dtype=np.float32), np.zeros(n_b, dtype=np.float32)])
     extreme = np.zeros(values.shape[1], dtype=np.int64)
-    block = max(1, CHUNK_CELLS // n)
+    block = max(1, min(n_permutations, PERMUTATION_CELLS // max(n, 1)))
+    shuffled = np.empty((block, n), dtype=np.float32)
     for start in range(0, n_permutations, block):
         rows = min(block, n_permutations - start)
-        shuffled = rng.permuted(np.tile(labels, (rows, 1)), axis=1)
-        sum_a = shuffled @ values
+        part = shuffled[:rows]
+        part[:] = labels
+        rng.permuted(part, axis=1, out=part)
+        sum_a = part.astype(np.float64) @ values
         diff = sum_a / n_a - (total - sum_a) / n_b
         extreme += np.count_nonzero(np.abs(diff) >= threshold, axis=0)
     return observed, extreme
