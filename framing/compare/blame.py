@@ -21,7 +21,7 @@ from framing.compare._checks import (
     is_null_like,
     require_columns,
 )
-from framing.compare.resampling import stream_key
+from framing.compare.resampling import PERMUTATION_CELLS, stream_key
 
 __all__ = ["blame_association", "blame_matrix", "blamer_blamed"]
 
@@ -134,13 +134,21 @@ def blamer_blamed(
     return _attribution_table(attributions, ["blamer", "blamed"], by, order, include_negated)
 
 
-def _chi_square(codes_group: np.ndarray, codes_actor: np.ndarray, shape: tuple[int, int]) -> float:
-    observed = np.zeros(shape)
-    np.add.at(observed, (codes_group, codes_actor), 1)
-    expected = observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / observed.sum()
+def _chi_squares(tables: np.ndarray) -> np.ndarray:
+    """Pearson's chi-square of each contingency table of ``tables`` (tables x groups x actors)."""
+    tables = tables.astype(float)
+    expected = tables.sum(axis=2, keepdims=True) * tables.sum(axis=1, keepdims=True)
+    expected /= tables.sum(axis=(1, 2), keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cells = np.where(expected > 0, (observed - expected) ** 2 / expected, 0.0)
-    return float(cells.sum())
+        cells = np.where(expected > 0, (tables - expected) ** 2 / expected, 0.0)
+    return cells.reshape(len(tables), -1).sum(axis=1)
+
+
+def _tables(group_codes: np.ndarray, actor_code: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Group x actor counts of the attributions: one table per row of ``group_codes``."""
+    rows, cells = group_codes.shape[0], shape[0] * shape[1]
+    flat = group_codes.astype(np.int64) * shape[1] + actor_code + (np.arange(rows) * cells)[:, None]
+    return np.bincount(flat.ravel(), minlength=rows * cells).reshape(rows, *shape)
 
 
 def blame_association(
@@ -187,15 +195,20 @@ def blame_association(
         group_code = data[by].map({g: i for i, g in enumerate(present)}).to_numpy()
         actor_code = data["blamed"].astype(str).map({a: i for i, a in enumerate(actors)}).to_numpy()
         shape = (len(present), len(actors))
-        observed = _chi_square(group_code, actor_code, shape)
+        observed = float(_chi_squares(_tables(group_code[None, :], actor_code, shape))[0])
         documents, doc_index = np.unique(data["doc_id"].astype(str).to_numpy(), return_inverse=True)
         doc_group = np.zeros(len(documents), dtype=np.int64)
         doc_group[doc_index] = group_code
         rng = np.random.default_rng([seed, stream_key("blame_association")])
+        # Permutation r is rng.permutation(doc_group) drawn r-th: Generator.permuted shuffles the rows
+        # of the tiled labels one after the other from the same stream, in blocks of bounded size.
         exceed = 0
-        for _ in range(n_permutations):
-            shuffled = rng.permutation(doc_group)[doc_index]
-            exceed += _chi_square(shuffled, actor_code, shape) >= observed - 1e-9
+        block = max(1, min(n_permutations, PERMUTATION_CELLS // max(len(doc_index), len(doc_group))))
+        for start in range(0, n_permutations, block):
+            rows = min(block, n_permutations - start)
+            shuffled = rng.permuted(np.tile(doc_group, (rows, 1)), axis=1)
+            chi = _chi_squares(_tables(shuffled[:, doc_index], actor_code, shape))
+            exceed += int(np.count_nonzero(chi >= observed - 1e-9))
         row["chi_square"] = observed
         row["cramers_v"] = math.sqrt(observed / (len(data) * (min(shape) - 1)))
         row["p_value"] = (1 + exceed) / (1 + n_permutations)
