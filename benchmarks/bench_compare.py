@@ -8,8 +8,9 @@ The features of the AllSides development set (4,000 articles) are extracted once
 ``outlet_summary``, ``omnibus_tests``, ``pairwise_contrasts``, ``group_vs_rest``, ``term_counts`` and
 ``distinctive_terms`` are timed (wall seconds, best of ``--repeat``) on every outlet with at least
 ``--min-documents`` documents, with the report's defaults (2,000 resamples / permutations, seed 0).
-A checksum of each result is printed so that two versions of the code can be compared for identical
-numbers.
+A checksum of each result is printed, and ``--save DIR`` writes each result as CSV, so that two
+versions of the code can be compared for identical numbers. ``--cache FILE`` keeps the extracted
+features in a pickle (written on the first run) so that repeated runs skip the extraction.
 """
 
 from __future__ import annotations
@@ -39,15 +40,24 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--min-documents", type=int, default=2)
     parser.add_argument("--only", nargs="*", default=None, help="Time only these steps.")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="Pickle of the documents and features (written if absent)."
+    )
+    parser.add_argument("--save", type=Path, default=None, help="Write every result as CSV into this folder.")
     args = parser.parse_args()
-    if not args.source.exists():
-        sys.exit(f"{args.source} is absent: this benchmark needs the shared AllSides development set")
-    corpus = framing.load_corpus(args.source)
-    documents = corpus.documents
-    sizes = documents["outlet"].value_counts()
-    groups = sorted(sizes[sizes >= args.min_documents].index)
-    documents = documents[documents["outlet"].isin(groups)].reset_index(drop=True)
-    features = framing.extract(documents)
+    if args.cache is not None and args.cache.exists():
+        documents, features = pd.read_pickle(args.cache)
+    else:
+        if not args.source.exists():
+            sys.exit(f"{args.source} is absent: this benchmark needs the shared AllSides development set")
+        documents = framing.load_corpus(args.source).documents
+        sizes = documents["outlet"].value_counts()
+        documents = documents[documents["outlet"].isin(sizes[sizes >= args.min_documents].index)]
+        documents = documents.reset_index(drop=True)
+        features = framing.extract(documents)
+        if args.cache is not None:
+            pd.to_pickle((documents, features), args.cache)
+    groups = sorted(documents["outlet"].unique())
     cues = ["blame", "certainty", "emotive", "hedging"]
     cues = [c for c in cues if f"{c}_rate" in features.columns]
     options = {"cues": cues, "order": groups, "seed": 0}
@@ -67,7 +77,11 @@ def main() -> None:
         "distinctive_terms": lambda: compare.distinctive_terms(counts_holder["counts"], top_n=10),
     }
     for name, step in steps.items():
-        if args.only and name not in args.only and not (name == "term_counts" and "distinctive_terms" in args.only):
+        if (
+            args.only
+            and name not in args.only
+            and not (name == "term_counts" and "distinctive_terms" in args.only)
+        ):
             continue
         best = float("inf")
         for _ in range(args.repeat):
@@ -75,6 +89,9 @@ def main() -> None:
             result = step()
             best = min(best, time.perf_counter() - start)
         print(f"{name:<20} {best:8.2f} s  rows {len(result):>8}  sha {_digest(result)}", flush=True)
+        if args.save is not None:
+            args.save.mkdir(parents=True, exist_ok=True)
+            result.to_csv(args.save / f"{name}.csv", index=False, lineterminator="\n")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,16 @@ Conventions shared by all functions
   changes a result. The seed is written in a ``seed`` column and in ``df.attrs["seed"]``.
 * Rows are sorted deterministically (group order, then cue order) and documents are put in ``doc_id``
   order before resampling, so results do not depend on the row order of the input.
+* **Errors** are one line: a bad option (seed outside ``0 <= seed < 2**32``, a non-positive number of
+  resamples, an unknown cue, grouping ``by`` an id, count or feature column such as ``doc_id``,
+  ``tokens`` or ``blame_count``, a misspelt group in ``order``) raises
+  :class:`~framing.errors.OptionError`; a table that cannot be used (missing column, non-numeric
+  counts, dates that are not ISO dates) raises :class:`~framing.errors.InputError` naming the table.
+  Both are ``ValueError`` subclasses. Data with nothing to test (no cue match anywhere, one term)
+  gives well-formed tables; :func:`omnibus_tests` and :func:`distinctive_terms` say in
+  ``attrs["note"]`` why a statistic is undefined.
+* **Speed**: statistics are computed on per-document numpy arrays; the resamples and permutations of
+  a group or pair are drawn as matrices in cache-sized blocks (same numbers as one single draw).
 
 >>> import pandas as pd
 >>> features = pd.DataFrame({

@@ -50,22 +50,20 @@ def term_counts(
     position counts (so ``"blame"`` and ``"to blame"`` may both count the same token), and terms are
     reported in their normalised form (word tokens joined by one space). Only non-zero counts appear;
     rows are sorted by group and term. Missing texts count as empty; documents whose group is missing
-    are skipped with a logged warning.
+    are skipped with a logged warning. The counting is vectorised: every token is coded once
+    (``pandas.factorize``) and the (group, term) pairs are summed in a ``scipy.sparse`` matrix.
 
     >>> term_counts(["They blamed Kyiv", "Kyiv denied it"], ["A", "B"], vocabulary=["Kyiv"])
       group  term  count
     0     A  kyiv      1
     1     B  kyiv      1
     """
-    from sklearn.feature_extraction.text import CountVectorizer
-
     from framing.text import word_tokens
 
     texts = list(texts)
     groups = list(groups)
     _check_lengths(texts, groups)
     analyzer = word_tokens
-    terms_wanted: list[str] | None = None
     if vocabulary is not None:
         if isinstance(vocabulary, str):
             raise OptionError(
@@ -77,7 +75,6 @@ def term_counts(
             if not tokens:
                 raise OptionError(f"vocabulary term {term!r} contains no word tokens; remove it")
             grams[len(tokens)][tokens] = " ".join(tokens)
-        terms_wanted = sorted({t for wanted in grams.values() for t in wanted.values()})
 
         def analyzer(text: str) -> list[str]:
             # every n-gram of the wanted lengths that is a vocabulary term, at every start position
@@ -102,28 +99,32 @@ def term_counts(
     columns = ["group", "term", "count"]
     if not kept_texts:
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
-    vectorizer = CountVectorizer(analyzer=analyzer, vocabulary=terms_wanted, dtype=np.int64)
-    try:
-        documents = vectorizer.fit_transform(kept_texts)
-    except ValueError:  # scikit-learn refuses an empty vocabulary: no text has a word token
+    # every token of every kept text, coded: term codes by hashing (pandas.factorize), group codes by text
+    tokens_per_text = [analyzer(text) for text in kept_texts]
+    lengths = np.fromiter(map(len, tokens_per_text), dtype=np.int64, count=len(tokens_per_text))
+    if not lengths.sum():
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
+    flat = np.fromiter(itertools.chain.from_iterable(tokens_per_text), dtype=object, count=int(lengths.sum()))
+    term_codes, terms = pd.factorize(flat)
+    terms = np.asarray(terms, dtype=object)
+    by_term = np.argsort(terms, kind="stable")  # Python string order, as sorted()
+    rank = np.empty_like(by_term)
+    rank[by_term] = np.arange(len(by_term))
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    codes = np.array([position[g] for g in kept_groups], dtype=np.int64)
-    # group x document indicator times document x term counts: the group x term counts, still sparse
-    indicator = sparse.csr_matrix(
-        (np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(len(order), len(codes))
+    group_codes = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int64), lengths)
+    # group x term counts: a sparse matrix sums the repeated (group, term) pairs
+    matrix = sparse.csr_matrix(
+        (np.ones(len(flat), dtype=np.int64), (group_codes, rank[term_codes])), shape=(len(order), len(terms))
     )
-    by_group = (indicator @ documents).tocoo()
-    terms = vectorizer.get_feature_names_out()
-    keep = by_group.data > 0
-    rows, cols, counts = by_group.row[keep], by_group.col[keep], by_group.data[keep]
-    sort = np.lexsort((cols, rows))  # feature names are sorted, so column order is term order
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    rows = np.repeat(np.arange(len(order)), np.diff(matrix.indptr))
     out = pd.DataFrame(
         {
-            "group": np.array(order, dtype=object)[rows[sort]],
-            "term": np.asarray(terms, dtype=object)[cols[sort]],
-            "count": counts[sort].astype(np.int64),
+            "group": np.array(order, dtype=object)[rows],
+            "term": terms[by_term][matrix.indices],
+            "count": matrix.data.astype(np.int64),
         }
     )
     return out
