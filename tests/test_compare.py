@@ -671,3 +671,19 @@ def test_collocations_characteristic_phrases():
     # 'the' is the corpus's most frequent word (common_words=1), so 'the kyiv' is never a phrase
     assert not table["phrase"].str.contains(r"\bthe\b").any()
     assert (table["group"] == "B").sum() == 0
+
+
+def test_package_reexports_public_and_former_private_names():
+    import framing.compare as compare
+    from framing.compare import blame, keyness, rates, resampling, time
+
+    assert (
+        callable(compare.separability) and compare.separability.__module__ == "framing.compare.separability"
+    )
+    for name in compare.__all__:
+        assert hasattr(compare, name), name
+    assert compare.outlet_summary is rates.outlet_summary and compare.rates_over_time is time.rates_over_time
+    assert compare.blame_matrix is blame.blame_matrix and compare.term_counts is keyness.term_counts
+    assert compare.stream_key is resampling.stream_key
+    # framing.report still calls compare._sorted_groups
+    assert compare._sorted_groups(["b", "a", 1]) == compare.sorted_groups(["b", "a", 1]) == [1, "a", "b"]

@@ -131,6 +131,7 @@ def term_counts(
 
 
 def _is_missing(value: Any) -> bool:
+    """True for a missing text or group (None, NaN, NA), never for a string."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
@@ -316,9 +317,9 @@ def collocations(
     frequency: Counter[str] = Counter()
     bigrams: dict[Hashable, Counter[tuple[str, str]]] = defaultdict(Counter)
     for text, group in zip(texts, groups, strict=True):
-        if group is None or (not isinstance(group, str) and pd.isna(group)):
+        if _is_missing(group):
             continue
-        tokens = word_tokens("" if text is None or (not isinstance(text, str) and pd.isna(text)) else text)
+        tokens = word_tokens("" if _is_missing(text) else str(text))
         tokenised[group].append(tokens)
         frequency.update(tokens)
         bigrams[group].update(itertools.pairwise(tokens))
