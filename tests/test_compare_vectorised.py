@@ -189,3 +189,16 @@ def test_distinctive_terms_top_n_and_ties_equal_a_full_sort():
 
 def row_total(table: pd.DataFrame, group: str) -> int:
     return int(table.loc[table["group"] == group, "total_group"].iloc[0])
+
+
+@pytest.mark.parametrize("top_n", [1, 2, 3, 7, 29, 30, 31])
+def test_distinctive_terms_top_n_is_the_head_of_the_full_ranking(top_n):
+    # small random counts: many z-scores tie, also at the top_n boundary
+    rng = np.random.default_rng(top_n)
+    tc = pd.DataFrame(
+        [(g, f"t{t:02d}", int(rng.integers(0, 3))) for g in "ABCD" for t in range(30)],
+        columns=["group", "term", "count"],
+    )
+    full = compare.distinctive_terms(tc)
+    expected = full.groupby("group", sort=False).head(top_n).reset_index(drop=True)
+    pd.testing.assert_frame_equal(compare.distinctive_terms(tc, top_n=top_n), expected)

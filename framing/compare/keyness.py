@@ -229,10 +229,7 @@ def distinctive_terms(
         variance = 1 / (y + a) + 1 / (y_j + a)
         z = delta / np.sqrt(variance)
         z_shown = z[:, shown]
-        # z-score descending, ties in term order (terms are sorted), then the top_n of each group
-        ranking = np.argsort(-z_shown, axis=1, kind="stable")
-        if top_n is not None:
-            ranking = ranking[:, :top_n]
+        ranking = _ranking(-z_shown, top_n)
         cols = shown[ranking]
         rows = np.repeat(np.arange(stop - start), cols.shape[1])
         cols = cols.ravel()
@@ -256,6 +253,25 @@ def distinctive_terms(
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     out = integral(out, ["count_group", "count_rest", "total_group", "total_rest"])
     return finish(out, meta, prior_total=a0, note="")
+
+
+def _ranking(keys: np.ndarray, top_n: int | None) -> np.ndarray:
+    """Column indices of each row of ``keys`` in increasing key order, ties in column order; top_n first.
+
+    With ``top_n`` smaller than the row, only the candidates at or below each row's ``top_n``-th
+    smallest key (``np.partition``, ties at the boundary included) are sorted: the same indices as a
+    full stable sort cut to ``top_n``, without sorting the whole vocabulary.
+    """
+    width = keys.shape[1]
+    if top_n is None or top_n >= width:
+        return np.argsort(keys, axis=1, kind="stable")
+    boundary = np.partition(keys, top_n - 1, axis=1)[:, top_n - 1 : top_n]
+    rows, cols = np.nonzero(keys <= boundary)  # every row has top_n or more candidates
+    order = np.lexsort((cols, keys[rows, cols], rows))  # by row, then key, then column
+    rows, cols = rows[order], cols[order]
+    first = np.searchsorted(rows, np.arange(keys.shape[0]))
+    rank = np.arange(len(rows)) - first[rows]
+    return cols[rank < top_n].reshape(keys.shape[0], top_n)
 
 
 _DISTINCTIVE_COLUMNS = [
