@@ -426,9 +426,12 @@ def compare_command(
     quiet: Quiet = False,
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests."""
-    from framing.compare import omnibus_tests, outlet_summary
+    from framing.compare import check_group_column, check_seed, omnibus_tests, outlet_summary
     from framing.report import grouped_features
 
+    # refuse bad options before the corpus is read and matched
+    check_seed(seed)
+    check_group_column(by)
     _configure_logging(quiet)
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col)
     features = grouped_features(corpus.documents, by)

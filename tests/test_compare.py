@@ -315,6 +315,18 @@ def test_pairwise_contrast_values_by_hand():
     pd.testing.assert_frame_equal(out, again)
 
 
+def test_contrast_tables_have_no_stray_collocations_column():
+    # regression: a stray "collocations" entry in the contrast columns wrote an always-empty column
+    df = two_groups([10, 11, 12], [1, 2, 3])
+    expected = [
+        "cue", "group_a", "group_b", "documents_a", "documents_b", "tokens_a", "tokens_b", "matches_a",
+        "matches_b", "rate_a", "rate_b", "rate_ratio", "mean_rate_a", "mean_rate_b", "mean_difference",
+        "cliffs_delta", "p_value", "q_value", "n_permutations", "seed",
+    ]  # fmt: skip
+    assert pairwise_contrasts(df, n_permutations=1000).columns.tolist() == expected
+    assert group_vs_rest(df, n_permutations=1000).columns.tolist() == expected
+
+
 def test_identical_groups_give_p_one_and_ratio_edge_cases():
     df = two_groups([1, 2, 3], [1, 2, 3])
     df["never_count"] = 0
@@ -659,3 +671,19 @@ def test_collocations_characteristic_phrases():
     # 'the' is the corpus's most frequent word (common_words=1), so 'the kyiv' is never a phrase
     assert not table["phrase"].str.contains(r"\bthe\b").any()
     assert (table["group"] == "B").sum() == 0
+
+
+def test_package_reexports_public_and_former_private_names():
+    import framing.compare as compare
+    from framing.compare import blame, keyness, rates, resampling, time
+
+    assert (
+        callable(compare.separability) and compare.separability.__module__ == "framing.compare.separability"
+    )
+    for name in compare.__all__:
+        assert hasattr(compare, name), name
+    assert compare.outlet_summary is rates.outlet_summary and compare.rates_over_time is time.rates_over_time
+    assert compare.blame_matrix is blame.blame_matrix and compare.term_counts is keyness.term_counts
+    assert compare.stream_key is resampling.stream_key
+    # framing.report still calls compare._sorted_groups
+    assert compare._sorted_groups(["b", "a", 1]) == compare.sorted_groups(["b", "a", 1]) == [1, "a", "b"]

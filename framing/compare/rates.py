@@ -1,0 +1,419 @@
+"""Cue rates per group and tests between groups on document feature tables.
+
+:func:`outlet_summary` (rates with bootstrap intervals), :func:`omnibus_tests` (Kruskal–Wallis across
+all groups), :func:`pairwise_contrasts` (every pair of groups) and :func:`group_vs_rest` (each group
+against all other documents). Rates are per 1,000 word tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from framing.compare._checks import (
+    check_by,
+    check_confidence,
+    check_resamples,
+    check_seed,
+    finish,
+    integral,
+    prepare_features,
+)
+from framing.compare.resampling import (
+    benjamini_hochberg,
+    bootstrap_means,
+    cliffs_delta,
+    permutation_diffs,
+    stream_key,
+)
+from framing.errors import OptionError
+
+__all__ = ["REST", "group_vs_rest", "omnibus_tests", "outlet_summary", "pairwise_contrasts"]
+
+logger = logging.getLogger("framing.compare")
+
+
+def _too_few_groups(function: str, by: str, groups: list[Hashable]) -> OptionError:
+    return OptionError(
+        f"{function} needs at least 2 groups with documents in {by!r}, found {len(groups)} "
+        f"({', '.join(map(str, groups)) or 'none'}); compare by another column or add documents"
+    )
+
+
+#: Label used for "all other documents" in :func:`group_vs_rest`.
+REST = "rest"
+
+_SUMMARY_COLUMNS = [
+    "cue",
+    "documents",
+    "tokens",
+    "matches",
+    "pooled_rate",
+    "mean_rate",
+    "ci_low",
+    "ci_high",
+    "documents_with_cue",
+    "share_with_cue",
+    "confidence",
+    "n_resamples",
+    "seed",
+]
+
+
+def outlet_summary(
+    features: pd.DataFrame,
+    *,
+    cues: Sequence[str] | None = None,
+    by: str = "outlet",
+    order: Sequence[Hashable] | None = None,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int = 0,
+    drop_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Cue rates per group, with a bootstrap interval: one row per (group, cue).
+
+    Columns: ``<by>`` (the group), ``cue``, ``documents``, ``tokens`` (sum of word tokens), ``matches``
+    (sum of ``<cue>_count``), ``pooled_rate`` (``matches / tokens * 1000``, per 1,000 tokens),
+    ``mean_rate`` (mean of the documents' ``<cue>_rate``, per 1,000 tokens), ``ci_low``/``ci_high``
+    (percentile bootstrap interval of ``mean_rate``, resampling the group's documents),
+    ``documents_with_cue`` (documents with ``<cue>_count > 0``), ``share_with_cue``
+    (``documents_with_cue / documents``), ``confidence``, ``n_resamples`` and ``seed``.
+
+    The bootstrap of a group uses ``numpy.random.default_rng([seed, stream_key(group)])`` and the same
+    resampled documents for every cue, so the interval of (group, cue) equals
+    ``bootstrap_ci(rates, n_resamples=..., confidence=..., seed=[seed, stream_key(group)])`` with the
+    group's rates in ``doc_id`` order; adding another cue or group never changes it. ``n_resamples``
+    below 1,000 is allowed but logged as a warning.
+
+    >>> outlet_summary(features, cues=["blame"], seed=1)  # doctest: +SKIP
+    """
+    check_resamples(n_resamples, "n_resamples")
+    check_confidence(confidence)
+    check_seed(seed)
+    check_by(by, _SUMMARY_COLUMNS)
+    data, cue_list, groups, meta = prepare_features(
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+    )
+    alpha = 1 - confidence
+    docs = _Documents.of(data, cue_list, len(groups))
+    rows = []
+    for position, group in enumerate(groups):
+        mine = docs.rows(position)
+        counts, rates = docs.counts[mine], docs.rates[mine]
+        tokens = docs.tokens[mine].sum()
+        documents = len(rates)
+        rng = np.random.default_rng([seed, stream_key(group)])
+        means = bootstrap_means(rates, n_resamples, rng)
+        lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
+        for k, cue in enumerate(cue_list):
+            matches = counts[:, k].sum()
+            with_cue = int((counts[:, k] > 0).sum())
+            rows.append(
+                {
+                    by: group,
+                    "cue": cue,
+                    "documents": documents,
+                    "tokens": tokens,
+                    "matches": matches,
+                    "pooled_rate": matches / tokens * 1000,
+                    "mean_rate": rates[:, k].mean(),
+                    "ci_low": lows[k],
+                    "ci_high": highs[k],
+                    "documents_with_cue": with_cue,
+                    "share_with_cue": with_cue / documents,
+                    "confidence": confidence,
+                    "n_resamples": n_resamples,
+                    "seed": seed,
+                }
+            )
+    out = pd.DataFrame(rows, columns=[by, *_SUMMARY_COLUMNS])
+    out = integral(out, ["tokens", "matches"])
+    return finish(out, meta, seed=seed, n_resamples=n_resamples, confidence=confidence)
+
+
+def omnibus_tests(
+    features: pd.DataFrame,
+    *,
+    cues: Sequence[str] | None = None,
+    by: str = "outlet",
+    order: Sequence[Hashable] | None = None,
+    drop_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Do the groups differ at all? Kruskal–Wallis test per cue on document rates (per 1,000 tokens).
+
+    One row per cue: ``cue``, ``h_statistic`` (Kruskal–Wallis H, tie-corrected, ``scipy.stats.kruskal``),
+    ``df`` (groups − 1), ``p_value``, ``q_value`` (Benjamini–Hochberg across the cues of the table),
+    ``epsilon_squared`` (effect size ``H / ((n² − 1) / (n + 1)) = H / (n − 1)``, between 0 and 1),
+    ``groups`` and ``documents`` (``n``). When all rates of a cue are identical (e.g. the cue never
+    occurs) the test is undefined: H = 0 and p = 1 are reported (no evidence of a difference), and the
+    cue is listed in ``df.attrs["constant_cues"]`` with an explanation in ``df.attrs["note"]``.
+
+    >>> omnibus_tests(features, cues=["blame", "hedging"])  # doctest: +SKIP
+    """
+    from scipy import stats
+
+    data, cue_list, groups, meta = prepare_features(
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+    )
+    if len(groups) < 2:
+        raise _too_few_groups("omnibus_tests", by, groups)
+    n = len(data)
+    # documents are sorted by group: one split per group boundary gives every group's rates
+    bounds = np.searchsorted(data["_group_pos"].to_numpy(), np.arange(1, len(groups)))
+    rows = []
+    constant = []
+    for cue in cue_list:
+        rates = data[f"{cue}_rate"].to_numpy(dtype=float)
+        if np.ptp(rates) == 0:
+            h, p = 0.0, 1.0
+            constant.append(cue)
+        else:
+            h, p = stats.kruskal(*np.split(rates, bounds))
+        rows.append(
+            {
+                "cue": cue,
+                "h_statistic": float(h),
+                "df": len(groups) - 1,
+                "p_value": float(p),
+                "epsilon_squared": float(h) / (n - 1) if n > 1 else float("nan"),
+                "groups": len(groups),
+                "documents": n,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out.insert(4, "q_value", benjamini_hochberg(out["p_value"].to_numpy()))
+    note = (
+        f"identical rates in every document (the test is undefined; H = 0, p = 1): {', '.join(constant)}"
+        if constant
+        else ""
+    )
+    return finish(out, meta, constant_cues=constant, note=note)
+
+
+_CONTRAST_COLUMNS = [
+    "cue",
+    "group_a",
+    "group_b",
+    "documents_a",
+    "documents_b",
+    "tokens_a",
+    "tokens_b",
+    "matches_a",
+    "matches_b",
+    "rate_a",
+    "rate_b",
+    "rate_ratio",
+    "mean_rate_a",
+    "mean_rate_b",
+    "mean_difference",
+    "cliffs_delta",
+    "p_value",
+    "q_value",
+    "n_permutations",
+    "seed",
+]
+
+
+@dataclass(frozen=True)
+class _Documents:
+    """Per-document arrays of a prepared feature table, documents sorted by group (then ``doc_id``)."""
+
+    rates: np.ndarray  # documents x cues, per 1,000 tokens
+    counts: np.ndarray  # documents x cues
+    tokens: np.ndarray  # documents
+    bounds: np.ndarray  # group i is rows bounds[i]:bounds[i + 1]
+
+    @classmethod
+    def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int) -> _Documents:
+        return cls(
+            rates=data[[f"{c}_rate" for c in cue_list]].to_numpy(dtype=float),
+            counts=data[[f"{c}_count" for c in cue_list]].to_numpy(dtype=float),
+            tokens=data["tokens"].to_numpy(dtype=float),
+            bounds=np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1)),
+        )
+
+    def rows(self, group: int) -> slice:
+        return slice(int(self.bounds[group]), int(self.bounds[group + 1]))
+
+
+class _Contrasts:
+    """Accumulates contrasts (a vs b, every cue at once) and builds the tidy table, cue by cue."""
+
+    def __init__(self, cue_list: list[str], n_permutations: int, seed: int) -> None:
+        self.cue_list, self.n_permutations, self.seed = cue_list, n_permutations, seed
+        self.labels: list[tuple[Hashable, Hashable]] = []
+        self.sizes: list[tuple[int, int, float, float]] = []
+        self.per_cue: list[np.ndarray] = []  # one (7, cues) array per contrast
+
+    def add(
+        self,
+        labels: tuple[Hashable, Hashable],
+        rates: tuple[np.ndarray, np.ndarray],
+        counts: tuple[np.ndarray, np.ndarray],
+        tokens: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        rates_a, rates_b = rates
+        rng = np.random.default_rng([self.seed, stream_key(labels[0]), stream_key(labels[1])])
+        values = np.vstack([rates_a, rates_b])
+        observed, extreme = permutation_diffs(values, len(rates_a), self.n_permutations, rng)
+        k = len(self.cue_list)
+        # column by column, as numpy sums a 1-D column (pairwise) differently from a 2-D axis
+        self.per_cue.append(
+            np.array(
+                [
+                    [counts[0][:, c].sum() for c in range(k)],
+                    [counts[1][:, c].sum() for c in range(k)],
+                    [rates_a[:, c].mean() for c in range(k)],
+                    [rates_b[:, c].mean() for c in range(k)],
+                    observed,
+                    [cliffs_delta(rates_a[:, c], rates_b[:, c]) for c in range(k)],
+                    extreme,
+                ],
+                dtype=float,
+            )
+        )
+        self.labels.append(labels)
+        self.sizes.append((len(rates_a), len(rates_b), tokens[0].sum(), tokens[1].sum()))
+
+    def table(self, meta: dict[str, Any]) -> pd.DataFrame:
+        k, n = len(self.cue_list), len(self.labels)
+        if n:
+            # contrasts x statistics x cues -> statistics x (cue-major rows)
+            stats = np.stack(self.per_cue).transpose(1, 2, 0).reshape(7, k * n)
+            sizes = np.array(self.sizes, dtype=float)
+        else:
+            stats, sizes = np.empty((7, 0)), np.empty((0, 4))
+        matches_a, matches_b, mean_a, mean_b, observed, delta, extreme = stats
+        tokens_a, tokens_b = np.tile(sizes[:, 2], k), np.tile(sizes[:, 3], k)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate_a, rate_b = matches_a / tokens_a * 1000, matches_b / tokens_b * 1000
+            # rate ratio: inf when only group b never uses the cue, NaN when neither does
+            ratio = np.where(rate_b > 0, rate_a / rate_b, np.where(rate_a > 0, math.inf, math.nan))
+        p_value = (1 + extreme.astype(np.int64)) / (1 + self.n_permutations)
+        out = pd.DataFrame(
+            {
+                "cue": np.repeat(np.array(self.cue_list, dtype=object), n),
+                "group_a": np.tile(np.array([a for a, _ in self.labels] or [], dtype=object), k),
+                "group_b": np.tile(np.array([b for _, b in self.labels] or [], dtype=object), k),
+                "documents_a": np.tile(sizes[:, 0].astype(np.int64), k),
+                "documents_b": np.tile(sizes[:, 1].astype(np.int64), k),
+                "tokens_a": tokens_a,
+                "tokens_b": tokens_b,
+                "matches_a": matches_a,
+                "matches_b": matches_b,
+                "rate_a": rate_a,
+                "rate_b": rate_b,
+                "rate_ratio": ratio,
+                "mean_rate_a": mean_a,
+                "mean_rate_b": mean_b,
+                "mean_difference": observed,
+                "cliffs_delta": delta,
+                "p_value": p_value,
+                "q_value": benjamini_hochberg(p_value),
+                "n_permutations": np.full(k * n, self.n_permutations, dtype=np.int64),
+                "seed": np.full(k * n, self.seed, dtype=np.int64),
+            },
+            columns=_CONTRAST_COLUMNS,
+        )
+        out = integral(out, ["tokens_a", "tokens_b", "matches_a", "matches_b"])
+        return finish(out, meta, seed=self.seed, n_permutations=self.n_permutations)
+
+
+def pairwise_contrasts(
+    features: pd.DataFrame,
+    *,
+    cues: Sequence[str] | None = None,
+    by: str = "outlet",
+    order: Sequence[Hashable] | None = None,
+    n_permutations: int = 2000,
+    seed: int = 0,
+    drop_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Every pair of groups compared on every cue: one row per (cue, group_a, group_b), a before b.
+
+    Columns: ``cue``, ``group_a``, ``group_b``, ``documents_a/_b``, ``tokens_a/_b``, ``matches_a/_b``,
+    ``rate_a/_b`` (pooled, per 1,000 tokens), ``rate_ratio`` (``rate_a / rate_b``; ``inf`` when only
+    ``rate_b`` is 0, NaN when both are 0), ``mean_rate_a/_b`` (mean document rate per 1,000 tokens),
+    ``mean_difference`` (``mean_rate_a − mean_rate_b``, the tested statistic), ``cliffs_delta`` (document
+    rates of a vs b, see :func:`cliffs_delta`), ``p_value`` (two-sided permutation test of
+    ``mean_difference``: group labels are shuffled between the two groups' documents,
+    ``p = (1 + #{|permuted difference| >= |observed|}) / (1 + n_permutations)``), ``q_value``
+    (Benjamini–Hochberg over all rows of the table), ``n_permutations`` and ``seed``.
+
+    The permutations of a pair use ``numpy.random.default_rng([seed, stream_key(a), stream_key(b)])``
+    and are shared by all cues (documents of a then b, each in ``doc_id`` order).
+
+    >>> pairwise_contrasts(features, cues=["blame"], n_permutations=5000)  # doctest: +SKIP
+    """
+    check_resamples(n_permutations, "n_permutations")
+    check_seed(seed)
+    data, cue_list, groups, meta = prepare_features(
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+    )
+    if len(groups) < 2:
+        raise _too_few_groups("pairwise_contrasts", by, groups)
+    docs = _Documents.of(data, cue_list, len(groups))
+    contrasts = _Contrasts(cue_list, n_permutations, seed)
+    for i in range(len(groups)):
+        a = docs.rows(i)
+        for j in range(i + 1, len(groups)):
+            b = docs.rows(j)
+            contrasts.add(
+                (groups[i], groups[j]),
+                (docs.rates[a], docs.rates[b]),
+                (docs.counts[a], docs.counts[b]),
+                (docs.tokens[a], docs.tokens[b]),
+            )
+    return contrasts.table(meta)
+
+
+def group_vs_rest(
+    features: pd.DataFrame,
+    *,
+    cues: Sequence[str] | None = None,
+    by: str = "outlet",
+    order: Sequence[Hashable] | None = None,
+    n_permutations: int = 2000,
+    seed: int = 0,
+    drop_duplicates: bool = False,
+) -> pd.DataFrame:
+    """Each group against all other documents pooled: one row per (cue, group).
+
+    Same columns and tests as :func:`pairwise_contrasts`, with ``group_b = "rest"`` (every document of
+    the other groups). The permutation stream is ``default_rng([seed, stream_key(group),
+    stream_key("rest")])``.
+
+    >>> group_vs_rest(features, cues=["emotive"])  # doctest: +SKIP
+    """
+    check_resamples(n_permutations, "n_permutations")
+    check_seed(seed)
+    data, cue_list, groups, meta = prepare_features(
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+    )
+    if len(groups) < 2:
+        raise _too_few_groups("group_vs_rest", by, groups)
+    if REST in groups:
+        logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
+    docs = _Documents.of(data, cue_list, len(groups))
+    contrasts = _Contrasts(cue_list, n_permutations, seed)
+    for i, group in enumerate(groups):
+        mine = docs.rows(i)
+
+        def rest(values: np.ndarray, mine: slice = mine) -> np.ndarray:
+            # every other document, in the table's order
+            return np.concatenate([values[: mine.start], values[mine.stop :]])
+
+        contrasts.add(
+            (group, REST),
+            (docs.rates[mine], rest(docs.rates)),
+            (docs.counts[mine], rest(docs.counts)),
+            (docs.tokens[mine], rest(docs.tokens)),
+        )
+    return contrasts.table(meta)

@@ -1,0 +1,196 @@
+"""Resampling building blocks: seeded streams, bootstrap, permutation tests, BH q-values, Cliff's delta.
+
+These are the primitives of :mod:`framing.compare.rates` (and usable alone). Random streams are
+``numpy.random.default_rng([seed, k...])`` with the ``k`` from :func:`stream_key`.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from framing.compare._checks import check_confidence, check_resamples
+from framing.errors import OptionError
+
+__all__ = [
+    "benjamini_hochberg",
+    "bootstrap_ci",
+    "bootstrap_means",
+    "cliffs_delta",
+    "permutation_diffs",
+    "stream_key",
+]
+
+# Largest number of matrix cells drawn at once by the vectorised bootstrap / permutation code.
+CHUNK_CELLS = 2_000_000
+# Cells of the label matrix shuffled at once by permutation tests: small enough to stay in cache.
+PERMUTATION_CELLS = 250_000
+
+
+def stream_key(name: Hashable) -> int:
+    """Stable 32-bit key of a group or cue name, used to derive its random stream.
+
+    It is ``zlib.crc32(str(name).encode("utf-8"))`` (unlike ``hash()``, identical in every Python run).
+
+    >>> stream_key("blame")
+    4039031457
+    """
+    return zlib.crc32(str(name).encode("utf-8"))
+
+
+def benjamini_hochberg(p_values: Iterable[float] | np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg q-values (false discovery rate adjusted p-values).
+
+    ``q_(i) = min_{k >= i} p_(k) * m / k`` over the p-values sorted in increasing order, capped at 1,
+    where ``m`` is the number of non-missing p-values. NaN p-values stay NaN and do not count in ``m``.
+    The result has the input's shape and order.
+
+    >>> benjamini_hochberg([0.01, 0.04, 0.03, 0.20]).round(4).tolist()
+    [0.04, 0.0533, 0.0533, 0.2]
+    """
+    p = np.asarray(p_values, dtype=float)
+    shape = p.shape
+    p = p.ravel()
+    q = np.full(p.shape, np.nan)
+    mask = ~np.isnan(p)
+    observed = p[mask]
+    if np.any((observed < 0) | (observed > 1)):
+        raise OptionError("benjamini_hochberg: p-values must lie between 0 and 1 (NaN values are skipped)")
+    m = observed.size
+    if m:
+        order = np.argsort(observed, kind="mergesort")
+        scaled = observed[order] * m / np.arange(1, m + 1)
+        monotone = np.minimum.accumulate(scaled[::-1])[::-1]
+        adjusted = np.empty(m)
+        adjusted[order] = np.minimum(monotone, 1.0)
+        q[mask] = adjusted
+    return q.reshape(shape)
+
+
+def cliffs_delta(a: Iterable[float] | np.ndarray, b: Iterable[float] | np.ndarray) -> float:
+    """Cliff's delta: ``P(a > b) - P(a < b)`` over all pairs of one value of ``a`` and one of ``b``.
+
+    A unitless effect size between -1 (every ``a`` below every ``b``) and 1 (every ``a`` above every
+    ``b``); ties count for neither side. Computed exactly in ``O((n + m) log m)`` by sorting ``b`` and
+    binary search. NaN values are ignored; NaN is returned when either sample is empty.
+
+    >>> cliffs_delta([1, 2, 3], [1, 1, 1])  # 6 of 9 pairs greater, 3 ties
+    0.6666666666666666
+    """
+    x = np.asarray(a, dtype=float).ravel()
+    y = np.asarray(b, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    y = np.sort(y[~np.isnan(y)])
+    if x.size == 0 or y.size == 0:
+        return float("nan")
+    below = np.searchsorted(y, x, side="left")  # number of b < a_i
+    above = y.size - np.searchsorted(y, x, side="right")  # number of b > a_i
+    return float((below.sum() - above.sum()) / (x.size * y.size))
+
+
+def bootstrap_means(values: np.ndarray, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``n_resamples`` bootstrap resamples of the rows of ``values`` (n x k) -> (n_resamples x k).
+
+    Resample ``r`` uses the row indices ``rng.integers(0, n, size=(n_resamples, n))[r]``; the index
+    matrix is drawn in consecutive blocks of rows, which gives the same numbers as one single draw.
+    """
+    n = values.shape[0]
+    out = np.empty((n_resamples, values.shape[1]))
+    block = max(1, CHUNK_CELLS // n)
+    offsets = None
+    for start in range(0, n_resamples, block):
+        rows = min(block, n_resamples - start)
+        idx = rng.integers(0, n, size=(rows, n))
+        if offsets is None or offsets.shape[0] != rows:
+            offsets = (np.arange(rows) * n)[:, None]
+        # How often each document is drawn in each resample, then one matrix product for all columns.
+        counts = np.bincount((idx + offsets).ravel(), minlength=rows * n).reshape(rows, n)
+        out[start : start + rows] = counts @ values / n
+    return out
+
+
+def bootstrap_ci(
+    values: Iterable[float] | np.ndarray,
+    *,
+    statistic: Callable[..., Any] = np.mean,
+    n_resamples: int = 2000,
+    confidence: float = 0.95,
+    seed: int | Sequence[int] = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap confidence interval of ``statistic(values)`` (same unit as ``values``).
+
+    Construction (reproducible with plain numpy)::
+
+        rng = np.random.default_rng(seed)
+        idx = rng.integers(0, n, size=(n_resamples, n))       # one row of indices per resample
+        stats = statistic(values[idx], axis=1)
+        low, high = np.quantile(stats, [(1 - confidence) / 2, (1 + confidence) / 2])
+
+    ``statistic`` must accept ``axis=`` (``np.mean``, ``np.median``, ...); other callables are applied
+    row by row. NaN values are dropped first; an empty input gives ``(nan, nan)``. ``seed`` may be an
+    int or a sequence of ints (as accepted by ``numpy.random.default_rng``).
+
+    >>> [round(x, 3) for x in bootstrap_ci([1.0, 2.0, 3.0, 4.0], n_resamples=1000, seed=1)]
+    [1.5, 3.506]
+    """
+    check_resamples(n_resamples, "n_resamples")
+    check_confidence(confidence)
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return (float("nan"), float("nan"))
+    rng = np.random.default_rng(seed)
+    n = x.size
+    if statistic is np.mean:
+        stats = bootstrap_means(x[:, None], n_resamples, rng)[:, 0]
+    else:
+        parts = []
+        block = max(1, CHUNK_CELLS // n)
+        for start in range(0, n_resamples, block):
+            sample = x[rng.integers(0, n, size=(min(block, n_resamples - start), n))]
+            try:
+                parts.append(np.asarray(statistic(sample, axis=1), dtype=float))
+            except TypeError:
+                parts.append(np.array([statistic(row) for row in sample], dtype=float))
+        stats = np.concatenate(parts)
+    alpha = 1 - confidence
+    low, high = np.quantile(stats, [alpha / 2, 1 - alpha / 2])
+    return (float(low), float(high))
+
+
+def permutation_diffs(
+    values: np.ndarray, n_a: int, n_permutations: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Observed and permuted differences in column means between the first ``n_a`` rows and the rest.
+
+    Returns ``(observed (k,), extreme_counts (k,))`` where ``extreme_counts`` counts permutations with
+    ``|diff| >= |observed|`` (up to floating-point tolerance). Permutation ``r`` assigns the label "a" to
+    the rows where ``rng.permuted(np.tile(labels, (n_permutations, 1)), axis=1)[r] == 1``, with
+    ``labels = [1] * n_a + [0] * n_b``. The label matrix is shuffled in blocks of rows small enough to
+    stay in the processor cache (``PERMUTATION_CELLS``); ``Generator.permuted`` shuffles row after row
+    from one stream, so the blocks give the same permutations as one single draw. All columns are
+    tested with one matrix product per block.
+    """
+    n = values.shape[0]
+    n_b = n - n_a
+    total = values.sum(axis=0)
+    observed = values[:n_a].mean(axis=0) - values[n_a:].mean(axis=0)
+    scale = np.nanmax(np.abs(values), axis=0) if n else np.zeros(values.shape[1])
+    threshold = np.abs(observed) - 1e-9 * np.maximum(scale, 1.0)
+    # 0/1 labels are exact in float32, which halves the memory the shuffle moves
+    labels = np.concatenate([np.ones(n_a, dtype=np.float32), np.zeros(n_b, dtype=np.float32)])
+    extreme = np.zeros(values.shape[1], dtype=np.int64)
+    block = max(1, min(n_permutations, PERMUTATION_CELLS // max(n, 1)))
+    shuffled = np.empty((block, n), dtype=np.float32)
+    for start in range(0, n_permutations, block):
+        rows = min(block, n_permutations - start)
+        part = shuffled[:rows]
+        part[:] = labels
+        rng.permuted(part, axis=1, out=part)
+        sum_a = part.astype(np.float64) @ values
+        diff = sum_a / n_a - (total - sum_a) / n_b
+        extreme += np.count_nonzero(np.abs(diff) >= threshold, axis=0)
+    return observed, extreme
