@@ -9,10 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -21,6 +19,7 @@ import typer
 
 from framing.corpus import Corpus, DocumentStream, load_corpus
 from framing.errors import FramingError, OptionError
+from framing.io.tables import write_table
 
 app = typer.Typer(
     help="Compare how news outlets frame the same events.",
@@ -147,53 +146,6 @@ def corpus_info(
         typer.echo(line)
 
 
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _write_tables(chunks: Iterable[pd.DataFrame], path: Path) -> int:
-    """Stream DataFrame chunks to CSV, TSV or JSONL (by suffix); return the number of rows written."""
-    suffix = path.suffix.lower()
-    if suffix not in {".csv", ".tsv", ".jsonl"}:
-        raise OptionError(f"{path}: output must end in .csv, .tsv or .jsonl")
-    rows = 0
-
-    def write(temporary: Path) -> None:
-        nonlocal rows
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            for index, chunk in enumerate(chunks):
-                chunk = chunk.assign(
-                    **{
-                        c: chunk[c].dt.strftime("%Y-%m-%d")
-                        for c in chunk.columns
-                        if pd.api.types.is_datetime64_any_dtype(chunk[c])
-                    }
-                )
-                if suffix == ".jsonl":
-                    chunk.to_json(handle, orient="records", lines=True, force_ascii=False)
-                else:
-                    chunk.to_csv(
-                        handle,
-                        index=False,
-                        header=index == 0,
-                        sep="\t" if suffix == ".tsv" else ",",
-                        float_format="%.6g",
-                    )
-                rows += len(chunk)
-
-    _write_atomic(path, write)
-    return rows
-
-
 def _document_chunks(
     path: Path, chunk_size: int, strict: bool, columns: dict[str, str | None], report: list[Any]
 ) -> Iterator[pd.DataFrame]:
@@ -250,7 +202,7 @@ def features_command(
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
     keep = ["duplicate_of"] if path.is_dir() else []
     tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
-    rows = _write_tables(tables, output)
+    rows = write_table(tables, output)
     if not quiet:
         summary = summaries[0]
         typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
@@ -285,7 +237,7 @@ def evidence_command(
         corpus, cue=cue, outlet=outlet, subcategory=subcategory, window=width, matcher=build_matcher(lexicon)
     )
     if output is not None:
-        _write_tables([table.drop(columns=["sentence"])], output)
+        write_table([table.drop(columns=["sentence"])], output)
     shown = table if n == 0 else table.head(n)
     for row in shown.itertuples(index=False):
         flag = " [negated]" if row.negated else ""
@@ -319,7 +271,7 @@ def blame_command(
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
     table = blame_attributions(corpus, matcher=build_matcher(lexicon))
     if output is not None:
-        _write_tables([table], output)
+        write_table([table], output)
     columns = ["doc_id", "outlet", "blamer", "blamed", "cue", "kind", "negated", "rule"]
     with pd.option_context("display.width", 200, "display.max_rows", None):
         typer.echo(table[columns].to_string(index=False) if len(table) else "no blame cues found")
@@ -436,7 +388,7 @@ def compare_command(
     summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
     tests = omnibus_tests(features, **options)
     if output is not None:
-        _write_tables([summary], output)
+        write_table([summary], output)
     cells = summary.assign(
         value=[
             f"{m:.1f} [{lo:.1f}, {hi:.1f}]"

@@ -51,6 +51,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from framing.dedup import is_syndicated_copy
+
 __all__ = [
     "Separability",
     "benjamini_hochberg",
@@ -362,7 +364,7 @@ def _prepare_features(
     dropped = 0
     if drop_duplicates:
         if "duplicate_of" in data.columns:
-            is_copy = ~_is_null_like(data["duplicate_of"])
+            is_copy = is_syndicated_copy(data["duplicate_of"])
             dropped = int(is_copy.sum())
             data = data[~is_copy]
             if dropped:

@@ -1,0 +1,154 @@
+"""Cleaning of article text: HTML tags and entities, scraping boilerplate lines, Unicode normalisation.
+
+:func:`clean_text` is what the corpus loader applies to every document; what it changed is counted in
+the load summary when one is given.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from framing.corpus import LoadSummary
+
+__all__ = ["clean_text"]
+
+# Scraping boilerplate: whole lines that are navigation, ads, sharing prompts or cookie banners.
+_BOILERPLATE_LINES = r"""
+        advert(?:i[sz]e?ments?|s)?                              # Advertisement, Advertisment, Advert
+      | sponsored(?:\s+content)?
+      | read\s+(?:more|also|next)(?:\s*:.{0,200}|(?:\s.{0,150}[^.!?"'\s])?)  # link lines, not prose
+      | see\s+also:.{0,200}
+      | (?:share|tweet|pin|email)\s+(?:this|on|via|the)\b.{0,80}
+      | share
+      | (?:click|tap)\s+(?:here\s+)?to\s+share.{0,80}
+      | (?:follow\s+us|subscribe|sign\s+up)\b.{0,120}"""
+# A cookie banner addresses the reader ("we use cookies", "you agree", "your preferences"); prose that
+# merely mentions cookies ("Google claims cookies are necessary ...") is kept. Every alternative must
+# contain the word "cookie": clean_text only tries these on texts that contain it.
+_COOKIE_LINES = r"""
+      | .{0,160}\b(?:we|this[ \t]+(?:site|website)|our[ \t]+(?:site|website|partners))[ \t]+
+        (?:and[ \t]+our[ \t]+partners[ \t]+)?(?:uses?|store|place)[ \t]+cookies\b.{0,240}
+      | .{0,160}\bcookies?\b.{0,160}\b
+        (?:you[ \t]+(?:agree|consent|accept)|your[ \t]+(?:consent|preferences|settings|choices))\b.{0,80}
+      | .{0,160}\b(?:you[ \t]+(?:agree|consent)|your[ \t]+consent)\b.{0,160}\bcookies?\b.{0,80}
+      | (?:[\w']+[ \t]+){0,3}(?:cookie[ \t]+(?:policy|settings|preferences|notice)|manage[ \t]+cookies)
+        (?:[ \t]+[\w']+){0,3}
+      | (?:accept|reject)[ \t]+(?:all[ \t]+)?cookies.{0,80}"""
+# Matched against "\n" + text: each match is a newline and the boilerplate line after it. The literal first
+# character lets the regex engine jump from line to line instead of trying every position, and the
+# cookie lines (slow: they scan 160 characters for "cookie" on every line) are only tried when the text
+# can contain "cookie" at all.
+_BOILERPLATE_AFTER_NEWLINE = re.compile(
+    rf"\n[ \t]*(?:{_BOILERPLATE_LINES})[ \t]*$", re.IGNORECASE | re.MULTILINE | re.VERBOSE
+)
+_BOILERPLATE_AFTER_NEWLINE_COOKIES = re.compile(
+    rf"\n[ \t]*(?:{_BOILERPLATE_LINES}{_COOKIE_LINES})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+# Characters that match a letter of "cookie" under re.IGNORECASE but do not lower-case to it.
+_COOKIE_LOOKALIKES = ("\u0130", "\u0131", "\u212a")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|tr|table)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(
+    r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[A-Za-z][^<>]*>", re.I | re.S
+)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
+_PUNCT = {
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u3000": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\ufeff": "",
+    "\u00ad": "",
+    "\u2026": "...",
+}
+_EN_DASH = re.compile("\u2013")
+_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
+_LINE_EDGES = re.compile(r" *\n *")  # both edges in one match: " \n " must lose both spaces
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str, summary: LoadSummary | None = None) -> str:
+    """Remove HTML and scraping boilerplate lines, and normalise Unicode (NFC, quotes, dashes, spaces).
+
+    When ``summary`` is given, the steps that changed the text are counted in it.
+
+    >>> clean_text("It was \u201cchilling\u201d\u2014she said.\\n\\nAdvertisment\\n\\nRead more: other story")
+    'It was "chilling" - she said.'
+    """
+    if "<" in text or "&" in text:
+        stripped = _ANY_TAG.sub(" ", _BLOCK_TAG.sub("\n\n", text))
+        stripped = _ENTITY.sub(lambda m: html.unescape(m.group(0)), stripped)
+        if stripped != text and summary is not None:
+            summary.html_cleaned += 1
+        text = stripped
+    if not text.isascii():
+        normalised = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        # One str.replace per character present: each is a C scan (a regex with a Python callback per
+        # match, or str.translate with a dict, is several times slower). The replacements contain none
+        # of the characters, so the order does not matter.
+        for char in _PUNCT:
+            if char in normalised:
+                normalised = normalised.replace(char, _PUNCT[char])
+        if "\u2014" in normalised or "\u2015" in normalised:  # always punctuation, never a range
+            normalised = normalised.replace("\u2014", " - ").replace("\u2015", " - ")
+        if "\u2013" in normalised:
+            normalised = _EN_DASH.sub(_dash, normalised)
+        if normalised != text and summary is not None:
+            summary.unicode_normalised += 1
+        text = normalised
+    cookies = "cookie" in text.lower() or any(char in text for char in _COOKIE_LOOKALIKES)
+    boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
+    text, removed = boilerplate.subn("\n", "\n" + text)
+    text = text[1:]
+    if summary is not None:
+        summary.boilerplate_lines_removed += removed
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Each substitution is skipped when a plain substring test shows it has nothing to do.
+    if "\t" in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
+    else:
+        while "  " in text:  # each pass halves every run of spaces: a C scan, faster than a regex here
+            text = text.replace("  ", " ")
+    if " \n" in text or "\n " in text:
+        text = _LINE_EDGES.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
+
+
+def _dash(match: re.Match[str]) -> str:
+    """An en dash between digits is a range (1990-2000); any other en dash is punctuation (" - ")."""
+    text, start, end = match.string, match.start(), match.end()
+    if (
+        match.group() == "\u2013"
+        and start > 0
+        and end < len(text)
+        and text[start - 1].isdigit()
+        and text[end].isdigit()
+    ):
+        return "-"
+    return " - "

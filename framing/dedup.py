@@ -1,0 +1,109 @@
+"""Syndicated copies: near-duplicate detection and the one rule for "is a syndicated copy".
+
+A document is a syndicated copy when its ``duplicate_of`` holds the id of its original; an original or
+a unique document has it empty (None, NaN, or an empty string once written to CSV and read back).
+:func:`is_syndicated_copy` is that rule; every module that drops or counts copies calls it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import pandas as pd
+
+from framing.text import word_tokens
+
+__all__ = ["find_duplicates", "is_syndicated_copy"]
+
+
+def is_syndicated_copy(duplicate_of: pd.Series) -> pd.Series:
+    """True where ``duplicate_of`` names an original (the document is a copy), False where it is empty.
+
+    Empty means null (None, NaN, pd.NA) or a string of only white space, as CSV round trips produce.
+
+    >>> is_syndicated_copy(pd.Series(["a1", None, "", float("nan")])).tolist()
+    [True, False, False, False]
+    """
+    empty = duplicate_of.isna()
+    if duplicate_of.dtype == object or pd.api.types.is_string_dtype(duplicate_of):
+        empty = empty | duplicate_of.astype("string").str.strip().eq("").fillna(True)
+    return ~empty
+
+
+_SHINGLE_SIZE = 5
+_SAMPLE_MODULUS = 4  # index every 4th shingle (by hash) to find candidate pairs cheaply
+_MAX_POSTINGS = 200  # shingles shared by more documents are boilerplate, not evidence of copying
+
+
+def _shingles(text: str) -> set[int]:
+    words = word_tokens(text)
+    # crc32, not hash(): str hashes are salted per process and the sampling below must be reproducible.
+    if len(words) < _SHINGLE_SIZE:
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    return {
+        zlib.crc32(" ".join(words[i : i + _SHINGLE_SIZE]).encode())
+        for i in range(len(words) - _SHINGLE_SIZE + 1)
+    }
+
+
+def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Series:
+    """Mark exact and near-duplicate documents (syndicated wire copy, republished with small edits).
+
+    Documents are compared by the Jaccard similarity of their word 5-gram shingles; pairs at or above
+    ``threshold`` are linked and each connected group keeps one original: the earliest dated, then one
+    from a wire service or news agency (an ``outlet_type`` naming "wire" or "agency": syndication flows
+    from them), then the one most similar to the others (each republisher edits in its own way), then
+    the first id.
+
+    Returns:
+        A Series aligned with ``documents``: the ``doc_id`` of the original for each copy, else None.
+    """
+    shingles = [_shingles(t) for t in documents["text"]]
+    postings: dict[int, list[int]] = {}
+    for index, doc in enumerate(shingles):
+        for value in doc:
+            if value % _SAMPLE_MODULUS == 0:
+                postings.setdefault(value, []).append(index)
+    candidates: set[tuple[int, int]] = set()
+    for docs in postings.values():
+        if 1 < len(docs) <= _MAX_POSTINGS:
+            candidates.update((a, b) for i, a in enumerate(docs) for b in docs[i + 1 :])
+    similarity: dict[tuple[int, int], float] = {}
+    for a, b in candidates:
+        union = len(shingles[a] | shingles[b])
+        score = len(shingles[a] & shingles[b]) / union if union else 0.0
+        if score >= threshold:
+            similarity[(a, b)] = score
+    parent = list(range(len(shingles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in similarity:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = {}
+    for index in range(len(shingles)):
+        groups.setdefault(find(index), []).append(index)
+    result: list[str | None] = [None] * len(shingles)
+    ids = documents["doc_id"].tolist()
+    dates = documents["date"].tolist()
+    types = documents["outlet_type"] if "outlet_type" in documents else pd.Series("", index=documents.index)
+    is_agency = types.fillna("").astype(str).str.contains(r"\bwire\b|agency", case=False).tolist()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+
+        def rank(i: int, members: list[int] = members) -> tuple[Any, bool, float, str]:
+            mean_similarity = sum(similarity.get((min(i, j), max(i, j)), 0.0) for j in members if j != i)
+            date = dates[i] if not pd.isna(dates[i]) else pd.Timestamp.max
+            return (date, not is_agency[i], -mean_similarity, ids[i])
+
+        original = min(members, key=rank)
+        for member in members:
+            if member != original:
+                result[member] = ids[original]
+    return pd.Series(result, index=documents.index, dtype="object", name="duplicate_of")
