@@ -51,10 +51,17 @@ _BOILERPLATE_AFTER_NEWLINE_COOKIES = re.compile(
 )
 # Characters that match a letter of "cookie" under re.IGNORECASE but do not lower-case to it.
 _COOKIE_LOOKALIKES = ("\u0130", "\u0131", "\u212a")
-_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|tr|table)\b[^>]*>", re.I)
-_ANY_TAG = re.compile(
-    r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[A-Za-z][^<>]*>", re.I | re.S
-)
+# Every regex over user text runs in linear time: a tag stops at the next "<" (a run of "<p <p <p" costs
+# no rescans), and the ends of comments, scripts and styles are found by _strip_tags, which looks for
+# each kind of end once when it is missing instead of once per opening.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|tr|table)\b[^<>]*>", re.I)
+_TAG_START = re.compile(r"<!--|<script\b|<style\b|</?[A-Za-z][^<>]*>", re.I)
+_PLAIN_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_TAG_END = {
+    "<!--": re.compile("-->"),
+    "<script": re.compile(r"</script\s*>", re.I),
+    "<style": re.compile(r"</style\s*>", re.I),
+}
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
 _PUNCT = {
     "\u201c": '"',
@@ -99,7 +106,7 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
     'It was "chilling" - she said.'
     """
     if "<" in text or "&" in text:
-        stripped = _ANY_TAG.sub(" ", _BLOCK_TAG.sub("\n\n", text))
+        stripped = _strip_tags(_BLOCK_TAG.sub("\n\n", text))
         stripped = _ENTITY.sub(lambda m: html.unescape(m.group(0)), stripped)
         if stripped != text and summary is not None:
             summary.html_cleaned += 1
@@ -138,6 +145,39 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
+
+
+def _strip_tags(text: str) -> str:
+    """Replace each HTML comment, script, style and tag by a space, in one left-to-right pass.
+
+    An opening ``<!--``, ``<script`` or ``<style`` without its end is left as text (a ``<script ...>``
+    without ``</script>`` is still removed as a tag).
+    """
+    parts: list[str] = []
+    kept_from = search_from = 0
+    missing_ends: set[str] = set()
+    while (match := _TAG_START.search(text, search_from)) is not None:
+        opening = match.group().lower()
+        end: re.Match[str] | None = None
+        if opening in _TAG_END:
+            if opening not in missing_ends:
+                end = _TAG_END[opening].search(text, match.end())
+                if end is None:
+                    missing_ends.add(opening)
+            if end is None:
+                end = _PLAIN_TAG.match(text, match.start())
+        else:
+            end = match
+        if end is None:
+            search_from = match.start() + 1
+            continue
+        parts.append(text[kept_from : match.start()])
+        parts.append(" ")
+        kept_from = search_from = end.end()
+    if not parts:
+        return text
+    parts.append(text[kept_from:])
+    return "".join(parts)
 
 
 def _dash(match: re.Match[str]) -> str:

@@ -18,8 +18,8 @@ import pandas as pd
 import typer
 
 from framing.corpus import Corpus, DocumentStream, load_corpus
-from framing.errors import FramingError, OptionError
-from framing.io.tables import write_table
+from framing.errors import FramingError, OptionError, printable
+from framing.io.tables import check_output_is_not_input, write_table
 
 app = typer.Typer(
     help="Compare how news outlets frame the same events.",
@@ -65,23 +65,27 @@ def _handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except FramingError as error:
-            typer.echo(f"error: {error}", err=True)
+            typer.echo(f"error: {printable(str(error))}", err=True)
             raise typer.Exit(2) from None
         except OSError as error:
             name = getattr(error, "filename", None) or ""
-            typer.echo(f"error: {name}{': ' if name else ''}{error.strerror or error}", err=True)
+            typer.echo(printable(f"error: {name}{': ' if name else ''}{error.strerror or error}"), err=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log lines name input files and outlets: their control characters are escaped for the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), keep_newlines=True)
+
+
 def _configure_logging(quiet: bool) -> None:
-    logging.basicConfig(
-        level=logging.ERROR if quiet else logging.WARNING,
-        format="%(levelname)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, handlers=[handler], force=True)
 
 
 def _load(
@@ -139,17 +143,19 @@ def corpus_info(
         typer.echo(json.dumps(corpus.info(), indent=2, ensure_ascii=False))
         return
     table = corpus.by_outlet()
-    typer.echo(f"{corpus.title}\n")
-    typer.echo(table.to_string(index=False))
+    typer.echo(printable(f"{corpus.title}\n", keep_newlines=True))
+    typer.echo(printable(table.to_string(index=False), keep_newlines=True))
     typer.echo("")
     for line in corpus.summary.lines():
-        typer.echo(line)
+        typer.echo(printable(line))
 
 
 def _document_chunks(
     path: Path, chunk_size: int, strict: bool, columns: dict[str, str | None], report: list[Any]
 ) -> Iterator[pd.DataFrame]:
     """A corpus folder is loaded whole (syndication marks need it); a single file is streamed."""
+    if chunk_size < 1:
+        raise OptionError(f"--chunk-size must be at least 1, got {chunk_size}")
     if path.is_dir():
         corpus = load_corpus(path, strict=strict, **columns)
         report.append(corpus.summary)
@@ -171,7 +177,7 @@ def features_command(
     lexicon: Lexicons = None,
     replace_lexicons: ReplaceLexicons = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for matching.")] = 1,
-    chunk_size: Annotated[int, typer.Option(help="Documents per chunk (bounds memory).")] = 1000,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Documents per chunk (bounds memory).")] = 1000,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     date_col: DateCol = None,
@@ -198,6 +204,7 @@ def features_command(
         "id_col": id_col,
         "title_col": title_col,
     }
+    check_output_is_not_input(output, [path])
     summaries: list[Any] = []
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
     keep = ["duplicate_of"] if path.is_dir() else []
@@ -207,7 +214,7 @@ def features_command(
         summary = summaries[0]
         typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
         for line in summary.lines():
-            typer.echo(line, err=True)
+            typer.echo(printable(line), err=True)
 
 
 @app.command("evidence")

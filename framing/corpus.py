@@ -479,7 +479,7 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     """Parse mixed date strings into the local calendar day (time of day and UTC offset dropped).
 
     "2024-03-22T23:30:00-04:00" is 22 March (the day where it was published), not the UTC day. Values
-    that are not dates or lie outside pandas' range (years 1677-2262; "-1", "9999-01-01") become NaT.
+    that are not dates or lie outside years 1677-2262 ("-1", "9999-01-01") become NaT.
     """
     as_text = values.astype("object").where(values.notna(), None)
     as_text = as_text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
@@ -492,6 +492,9 @@ def _parse_dates(values: pd.Series) -> pd.Series:
         parsed = parsed.astype("object")
         parsed[missing] = others.map(days)
         parsed = pd.to_datetime(parsed)
+    # pandas reads years 0-9999 and negative ones at microsecond resolution, but "9999-01-01" and
+    # "-1" are placeholders, not dates: outside pandas' nanosecond range (1677-2262) a date is missing.
+    parsed = parsed.where((parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max))
     return parsed.dt.normalize()
 
 

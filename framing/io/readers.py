@@ -191,6 +191,7 @@ def decode(raw: bytes, source: str | os.PathLike[str], summary: LoadSummary | No
             raise InputError(
                 source, f"not valid {encoding} after its byte order mark (byte {error.start})"
             ) from None
+        text = text.removeprefix("\ufeff")
         if encoding.startswith("utf-8"):
             encoding = None
         else:
