@@ -49,8 +49,16 @@ _BOILERPLATE_AFTER_NEWLINE_COOKIES = re.compile(
     rf"\n[ \t]*(?:{_BOILERPLATE_LINES}{_COOKIE_LINES})[ \t]*$",
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
-# Characters that match a letter of "cookie" under re.IGNORECASE but do not lower-case to it.
-_COOKIE_LOOKALIKES = ("\u0130", "\u0131", "\u212a")
+_BOILERPLATE_FIRST_LINE = re.compile(
+    rf"\A[ \t]*(?:{_BOILERPLATE_LINES})[ \t]*$", re.IGNORECASE | re.MULTILINE | re.VERBOSE
+)
+_BOILERPLATE_FIRST_LINE_COOKIES = re.compile(
+    rf"\A[ \t]*(?:{_BOILERPLATE_LINES}{_COOKIE_LINES})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
+)
+# Under re.IGNORECASE "cookie" also matches the look-alikes that do not lower-case to it (\u0130,
+# \u0131, the Kelvin sign), as the cookie lines do; searching needs no lower-cased copy of the text.
+_COOKIE_WORD = re.compile("cookie", re.IGNORECASE)
 # Every regex over user text runs in linear time: a tag stops at the next "<" (a run of "<p <p <p" costs
 # no rescans), and the ends of comments, scripts and styles are found by _strip_tags, which looks for
 # each kind of end once when it is missing instead of once per opening.
@@ -112,24 +120,31 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
             summary.html_cleaned += 1
         text = stripped
     if not text.isascii():
-        normalised = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        # Each step rebinds ``text``, so at most two working copies exist at once (a 60 MB document
+        # must not cost ten times its size): changes are tracked by flags, not by keeping the input.
+        changed = False
+        if not unicodedata.is_normalized("NFC", text):
+            text, changed = unicodedata.normalize("NFC", text), True
         # One str.replace per character present: each is a C scan (a regex with a Python callback per
         # match, or str.translate with a dict, is several times slower). The replacements contain none
         # of the characters, so the order does not matter.
         for char in _PUNCT:
-            if char in normalised:
-                normalised = normalised.replace(char, _PUNCT[char])
-        if "\u2014" in normalised or "\u2015" in normalised:  # always punctuation, never a range
-            normalised = normalised.replace("\u2014", " - ").replace("\u2015", " - ")
-        if "\u2013" in normalised:
-            normalised = _EN_DASH.sub(_dash, normalised)
-        if normalised != text and summary is not None:
+            if char in text:
+                text, changed = text.replace(char, _PUNCT[char]), True
+        if "\u2014" in text or "\u2015" in text:  # always punctuation, never a range
+            text, changed = text.replace("\u2014", " - ").replace("\u2015", " - "), True
+        if "\u2013" in text:
+            text, changed = _EN_DASH.sub(_dash, text), True
+        if changed and summary is not None:
             summary.unicode_normalised += 1
-        text = normalised
-    cookies = "cookie" in text.lower() or any(char in text for char in _COOKIE_LOOKALIKES)
+    cookies = _COOKIE_WORD.search(text) is not None
     boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
-    text, removed = boilerplate.subn("\n", "\n" + text)
-    text = text[1:]
+    text, removed = boilerplate.subn("\n", text)
+    # The first line has no newline before it; matched on its own instead of prefixing one (a copy).
+    first = (_BOILERPLATE_FIRST_LINE_COOKIES if cookies else _BOILERPLATE_FIRST_LINE).match(text)
+    if first is not None:
+        text = text[first.end() :]
+        removed += 1
     if summary is not None:
         summary.boilerplate_lines_removed += removed
     if "\r" in text:

@@ -448,7 +448,9 @@ def _iter_raw_records(
             doc_id = relative.with_suffix("").as_posix()
             if doc_id.startswith("docs/"):
                 doc_id = doc_id[len("docs/") :]
-            yield display, None, read_txt(doc_id, text, _outlet_from_folder(relative))
+            record = read_txt(doc_id, text, _outlet_from_folder(relative))
+            del text  # the body in the record is a copy; the whole file need not stay alive
+            yield display, None, record
         else:
             stem = relative.with_suffix("").as_posix()
             for line, record in iter_tabular(file, TABULAR_SUFFIXES[suffix], mapping, summary, strict):

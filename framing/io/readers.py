@@ -431,13 +431,11 @@ def _iter_jsonl_rows(
             if not isinstance(record, dict):
                 raise InputError(path, f"expected a JSON object, found {type(record).__name__}", line=number)
             seen = True
-            yield (
-                number,
-                {
-                    key: replace_surrogates(value, summary) if isinstance(value, str) else value
-                    for key, value in record.items()
-                },
-            )
+            del raw, line  # only the parsed record stays alive while the caller cleans it
+            for key, value in record.items():
+                if isinstance(value, str):
+                    record[key] = replace_surrogates(value, summary)
+            yield number, record
     if not seen:
         raise InputError(path, "empty file", hint="remove it or add records")
 
@@ -506,7 +504,9 @@ def iter_tabular(
     for line, columns, record in iter_rows(path, kind, summary, strict):
         if renamed is None:
             renamed = _renaming(mapping, columns if columns is not None else list(record), path)
-        yield line, {renamed.get(k, k): v for k, v in record.items()}
+        canonical = {renamed.get(k, k): v for k, v in record.items()}
+        del record  # the caller pops the text from ``canonical``: no second reference may keep it alive
+        yield line, canonical
 
 
 def read_table(path: str | os.PathLike[str], *, strict: bool = False) -> pd.DataFrame:
