@@ -93,13 +93,18 @@ def main() -> None:
     corpus = sub.add_parser("corpus")
     corpus.add_argument("--copies", type=int, default=5)
     args = parser.parse_args()
-    generated = not (DATA / f"large-document-{args.megabytes}mb.{args.format}").exists()
+    target = (
+        DATA / f"large-document-{args.megabytes}mb.{args.format}"
+        if args.what == "large-document"
+        else DATA / f"allsides-dev_x{args.copies}.jsonl"
+    )
+    generated = not target.exists()
     path = (
         _large_document(args.megabytes, args.format)
         if args.what == "large-document"
         else _repeated_corpus(args.copies)
     )
-    if args.what == "large-document" and generated:
+    if generated:
         # Linux counts this process's own memory in a forked child's peak: measure from a fresh one.
         os.execv(sys.executable, [sys.executable, *sys.argv])
     _, floor = _run("import framing.corpus")
