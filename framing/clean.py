@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from framing.corpus import LoadSummary
 
-__all__ = ["clean_text"]
+__all__ = ["clean_text", "normalise_metadata"]
 
 # Scraping boilerplate: whole lines that are navigation, ads, sharing prompts or cookie banners.
 _BOILERPLATE_LINES = r"""
@@ -207,3 +207,21 @@ def _dash(match: re.Match[str]) -> str:
     ):
         return "-"
     return " - "
+
+
+# Zero-width characters, directional marks and embeddings/isolates, word joiner, byte order mark.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def normalise_metadata(value: str) -> str:
+    """A metadata string (outlet, title, author, ...) in one canonical form: NFC, without zero-width or
+    direction-control characters, every run of white space (no-break spaces included) one space.
+
+    >>> normalise_metadata("Daily\u00a0 Blast\u200b")
+    'Daily Blast'
+    """
+    if value.isascii():
+        return " ".join(value.split()) if "  " in value or not value.isprintable() else value.strip()
+    value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
+    return _ANY_SPACE.sub(" ", value).strip()

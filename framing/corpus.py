@@ -18,7 +18,6 @@ import os
 import re
 import stat
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from framing.clean import clean_text
+from framing.clean import clean_text, normalise_metadata
 from framing.dedup import find_duplicates, is_syndicated_copy
 from framing.errors import InputError, OptionError
 from framing.io.readers import (
@@ -78,6 +77,11 @@ class LoadSummary:
 
     ``records`` = ``documents`` + ``len(skipped)``; ``duplicates`` counts documents marked as syndicated
     copies (``duplicate_of`` set), of which ``dropped_duplicates`` were removed on request.
+    ``encodings`` maps each file not read as UTF-8 to the encoding used (``utf-16-le``, ``cp1251``, ...);
+    ``skipped_paths`` names every path under a corpus folder that was not read (hidden, unreadable,
+    dangling link, FIFO) and why; ``metadata_normalised`` counts metadata strings changed by
+    :func:`normalise_metadata`; ``surrogates_replaced`` counts strings whose lone surrogates became
+    U+FFFD; ``warnings`` holds one line per repaired CSV quote or unknown ``corpus.toml`` key.
     """
 
     files: int = 0
@@ -565,22 +569,6 @@ def _iter_clean_records(
 
 # Kept exactly as read: the text is cleaned on its own; ids and URLs are identifiers.
 _VERBATIM_COLUMNS = {"text", "doc_id", "url"}
-# Zero-width characters, directional marks and embeddings/isolates, word joiner, byte order mark.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-_ANY_SPACE = re.compile(r"\s+")
-
-
-def normalise_metadata(value: str) -> str:
-    """A metadata string (outlet, title, author, ...) in one canonical form: NFC, without zero-width or
-    direction-control characters, every run of white space (no-break spaces included) one space.
-
-    >>> normalise_metadata("Daily\u00a0 Blast\u200b")
-    'Daily Blast'
-    """
-    if value.isascii():
-        return " ".join(value.split()) if "  " in value or not value.isprintable() else value.strip()
-    value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
-    return _ANY_SPACE.sub(" ", value).strip()
 
 
 def _kind(value: Any) -> str:
