@@ -58,14 +58,14 @@ def _large_document(megabytes: int, fmt: str) -> Path:
     return path
 
 
-def _repeated_corpus(copies: int) -> Path:
-    if not SOURCE.exists():
-        sys.exit(f"{SOURCE} is absent: the corpus benchmark needs the shared AllSides data")
+def _repeated_corpus(copies: int, source_path: Path) -> Path:
+    if not source_path.exists():
+        sys.exit(f"{source_path} is absent: the corpus benchmark needs the shared AllSides data (--source)")
     path = DATA / f"allsides-dev_x{copies}.jsonl"
     if path.exists():
         return path
     DATA.mkdir(parents=True, exist_ok=True)
-    with SOURCE.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
+    with source_path.open(encoding="utf-8") as source, path.open("w", encoding="utf-8") as out:
         lines = source.readlines()
         for copy in range(copies):
             for line in lines:
@@ -92,6 +92,7 @@ def main() -> None:
     large.add_argument("--format", choices=["txt", "jsonl"], default="txt")
     corpus = sub.add_parser("corpus")
     corpus.add_argument("--copies", type=int, default=5)
+    corpus.add_argument("--source", type=Path, default=SOURCE, help="the JSONL corpus to repeat")
     args = parser.parse_args()
     target = (
         DATA / f"large-document-{args.megabytes}mb.{args.format}"
@@ -102,7 +103,7 @@ def main() -> None:
     path = (
         _large_document(args.megabytes, args.format)
         if args.what == "large-document"
-        else _repeated_corpus(args.copies)
+        else _repeated_corpus(args.copies, args.source)
     )
     if generated:
         # Linux counts this process's own memory in a forked child's peak: measure from a fresh one.

@@ -489,7 +489,8 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     """
     as_text = values.astype("object").where(values.notna(), None)
     as_text = as_text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
-    local = as_text.map(lambda v: v if v is None else _ISO_OFFSET.sub(r"\1", v))
+    # Series.map turns a None result into NaN: test for strings, not for None.
+    local = as_text.map(lambda v: _ISO_OFFSET.sub(r"\1", v) if isinstance(v, str) else None)
     parsed = pd.to_datetime(local, errors="coerce", format="ISO8601")
     missing = parsed.isna() & as_text.notna()
     if missing.any():

@@ -296,6 +296,17 @@ def test_dates_keep_the_local_day_and_bad_dates_become_missing(tmp_path: Path) -
     assert corpus.summary.dates_unparsed == 4
 
 
+def test_offset_dates_beside_missing_dates(tmp_path: Path) -> None:
+    # Series.map turned the missing dates into NaN, which the offset regex could not take (TypeError).
+    records = [
+        {"id": "1", "text": "x", "date": "2024-03-22T23:30:00Z"},
+        {"id": "2", "text": "y", "date": None},
+    ]
+    corpus = load_corpus(write_jsonl(tmp_path / "a.jsonl", records))
+    assert corpus.documents["date"].iloc[0] == pd.Timestamp("2024-03-22")
+    assert pd.isna(corpus.documents["date"].iloc[1]) and corpus.summary.dates_unparsed == 0
+
+
 # ------------------------------------------------------------------ 9. non-string text
 
 
