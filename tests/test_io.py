@@ -56,6 +56,14 @@ def test_csv_row_with_unquoted_comma_is_skipped_and_counted(tmp_path: Path) -> N
     ]
 
 
+def test_line_numbers_ignore_unicode_line_separators_inside_fields(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("id,text\n1,One\u2028two\x0cthree.\n2,Other,extra\n", encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.documents["doc_id"].tolist() == ["1"]
+    assert [s.line for s in corpus.summary.skipped] == [3]
+
+
 def test_duplicate_column_names_are_an_error(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("id,text,outlet,text\n1,a,A,b\n", encoding="utf-8")

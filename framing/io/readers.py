@@ -327,7 +327,14 @@ def iter_delimited(
     records: those lines are read as records of their own (quotes kept) and the repair is reported.
     """
     _raise_field_size_limit(len(text))
-    lines = text.splitlines(keepends=True)
+    # Split at "\n" only (decode() normalised CR and CRLF): str.splitlines would also split at U+2028,
+    # form feeds and other characters that are text inside a field, and shift every line number.
+    lines = text.split("\n")
+    last = lines.pop()
+    for index in range(len(lines)):
+        lines[index] += "\n"
+    if last:
+        lines.append(last)
     reader = csv.reader(lines, delimiter=delimiter)
     columns: list[str] | None = None
     previous_end = 0
