@@ -149,8 +149,18 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
     from them), then the one most similar to the others (each republisher edits in its own way), then
     the first id.
 
+    Candidate pairs come from MinHash signatures banded for locality-sensitive hashing (near-linear in
+    the number of documents; a pair at exactly ``threshold`` is found with probability >= 0.995, a
+    more similar pair almost surely); every candidate is confirmed by its exact Jaccard similarity, so
+    no pair below the threshold is ever linked.
+
     Returns:
         A Series aligned with ``documents``: the ``doc_id`` of the original for each copy, else None.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["one two three four five six"] * 2,
+    ...                      "date": [pd.Timestamp("2024-03-22"), pd.Timestamp("2024-03-23")]})
+    >>> find_duplicates(docs).tolist()
+    [None, 'a']
     """
     shingles = [_shingles(t) for t in documents["text"]]
     candidates = _candidate_pairs(shingles, threshold)

@@ -17,7 +17,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """``text`` safe to print on a terminal: control characters shown as escapes (``\\x1b``).
+    r"""``text`` safe to print on a terminal: control characters shown as escapes (``\x1b``).
 
     File names and outlet names come from the input; printed raw, an ANSI escape sequence in one could
     recolour or rewrite the terminal, and a newline would split a one-line error.
