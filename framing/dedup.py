@@ -49,14 +49,14 @@ _BLOCK = 1 << 20
 
 
 def _shingles(text: str) -> np.ndarray:
-    """The distinct hashes of the word 5-grams of ``text`` (the words of :func:`word_tokens`), as a
-    sorted uint64 array.
+    """The distinct 32-bit hashes of the word 5-grams of ``text`` (the words of :func:`word_tokens`), as
+    a sorted uint32 array.
 
     Each word is hashed once (crc32) and the five word hashes of a shingle are combined with numpy
-    (a fixed random linear combination modulo 2**64), so the Python work is one call per word, not a
-    join and a hash per shingle. The text is read in blocks of about a million characters cut at white
-    space (no word spans two): a 60 MB document's 8 million shingles take 64 MB, where a list of its
-    words and a set of Python ints took about 900 MB.
+    (a fixed random linear combination modulo 2**64, its top 32 bits kept), so the Python work is one
+    call per word, not a join and a hash per shingle. The text is read in blocks of about a million
+    characters cut at white space (no word spans two): a 60 MB document's 8 million shingles take
+    32 MB, where a list of its words and a set of Python ints took about 900 MB.
     """
     lowered = text.lower()
     if "\u2019" in lowered:  # word_tokens reads a curly apostrophe as a straight one
@@ -76,12 +76,13 @@ def _shingles(text: str) -> np.ndarray:
             combined = np.zeros(count, dtype=np.uint64)
             for offset in range(_SHINGLE_SIZE):
                 combined += words[offset : offset + count] * _WORD_WEIGHTS[offset]
-            blocks.append(combined)
+            blocks.append((combined >> np.uint64(32)).astype(np.uint32))
         carry = words[-(_SHINGLE_SIZE - 1) :]
         start = end
     if not blocks and carry.size:  # fewer words than a shingle: the whole text is one
-        blocks.append(np.array([np.sum(carry * _WORD_WEIGHTS[: carry.size])], dtype=np.uint64))
-    return _sorted_unique(np.concatenate(blocks)) if blocks else np.zeros(0, dtype=np.uint64)
+        combined = np.sum(carry * _WORD_WEIGHTS[: carry.size], dtype=np.uint64)
+        blocks.append(np.array([combined >> np.uint64(32)], dtype=np.uint32))
+    return _sorted_unique(np.concatenate(blocks)) if blocks else np.zeros(0, dtype=np.uint32)
 
 
 def _sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -98,7 +99,7 @@ def _minhash(shingles: np.ndarray) -> np.ndarray:
     hash of any shingle (uint32). Two sets agree at one position with probability = their Jaccard."""
     signature = np.full(_PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, shingles.size, _SIGNATURE_BLOCK):  # bounded memory on huge documents
-        block = shingles[start : start + _SIGNATURE_BLOCK, None]
+        block = shingles[start : start + _SIGNATURE_BLOCK, None].astype(np.uint64)
         # Multiply-shift hashing: odd 64-bit multipliers, wrap-around arithmetic, the top 32 bits kept.
         hashed = (block * _MULTIPLIERS + _INCREMENTS) >> np.uint64(32)
         np.minimum(signature, hashed.min(axis=0), out=signature)

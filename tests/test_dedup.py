@@ -71,5 +71,5 @@ def test_shingles_of_short_and_empty_texts() -> None:
     assert _shingles("").size == 0
     assert _shingles("two words").size == 1
     assert _shingles("one two three four five six").size == 2
-    assert _shingles("a b c d e a b c d e").dtype == np.uint64
+    assert _shingles("a b c d e a b c d e").dtype == np.uint32
     assert _shingles("A b’s c d e").tolist() == _shingles("a b's c d e").tolist()
