@@ -36,6 +36,15 @@ def test_tsv_with_unbalanced_quote_keeps_every_record(tmp_path: Path) -> None:
     ]
 
 
+def test_csv_quote_never_closed_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\n1,"He said, hi\n2,Second, story\n3,Third\n', encoding="utf-8")
+    corpus = load_corpus(path)
+    assert corpus.summary.warnings == [
+        f"{path}:2: a quote opened here is never closed; lines 2-4 were read as one record"
+    ]
+
+
 def test_csv_multiline_quoted_text_is_one_record(tmp_path: Path) -> None:
     path = tmp_path / "a.csv"
     path.write_text('id,text\n1,"First line, still text.\n\nSecond paragraph."\n2,Other.\n', encoding="utf-8")

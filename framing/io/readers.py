@@ -361,6 +361,15 @@ def iter_delimited(
                     fields[-1] = fields[-1].rstrip("\n")
                     yield start + offset, columns, dict(zip(columns, fields, strict=True))
                 continue
+            if end == len(lines) and sum(lines[i].count('"') for i in range(start - 1, end)) % 2:
+                # Not separable into records, but never silent: the rest of the file is one field.
+                message = (
+                    f"{path}:{start}: a quote opened here is never closed; lines {start}-{end} "
+                    "were read as one record"
+                )
+                log.warning("%s", message)
+                if summary is not None:
+                    summary.warnings.append(message)
         if len(row) != len(columns):
             reason = (
                 f"{len(row)} fields where the header has {len(columns)} "
