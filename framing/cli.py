@@ -9,10 +9,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -20,7 +18,8 @@ import pandas as pd
 import typer
 
 from framing.corpus import Corpus, DocumentStream, load_corpus
-from framing.errors import FramingError, OptionError
+from framing.errors import FramingError, OptionError, printable
+from framing.io.tables import check_output_is_not_input, write_table
 
 app = typer.Typer(
     help="Compare how news outlets frame the same events.",
@@ -66,23 +65,27 @@ def _handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except FramingError as error:
-            typer.echo(f"error: {error}", err=True)
+            typer.echo(f"error: {printable(str(error))}", err=True)
             raise typer.Exit(2) from None
         except OSError as error:
             name = getattr(error, "filename", None) or ""
-            typer.echo(f"error: {name}{': ' if name else ''}{error.strerror or error}", err=True)
+            typer.echo(printable(f"error: {name}{': ' if name else ''}{error.strerror or error}"), err=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 
 
+class _PrintableFormatter(logging.Formatter):
+    """Log lines name input files and outlets: their control characters are escaped for the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record), keep_newlines=True)
+
+
 def _configure_logging(quiet: bool) -> None:
-    logging.basicConfig(
-        level=logging.ERROR if quiet else logging.WARNING,
-        format="%(levelname)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("%(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.ERROR if quiet else logging.WARNING, handlers=[handler], force=True)
 
 
 def _load(
@@ -140,64 +143,19 @@ def corpus_info(
         typer.echo(json.dumps(corpus.info(), indent=2, ensure_ascii=False))
         return
     table = corpus.by_outlet()
-    typer.echo(f"{corpus.title}\n")
-    typer.echo(table.to_string(index=False))
+    typer.echo(printable(f"{corpus.title}\n", keep_newlines=True))
+    typer.echo(printable(table.to_string(index=False), keep_newlines=True))
     typer.echo("")
     for line in corpus.summary.lines():
-        typer.echo(line)
-
-
-def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, then rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _write_tables(chunks: Iterable[pd.DataFrame], path: Path) -> int:
-    """Stream DataFrame chunks to CSV, TSV or JSONL (by suffix); return the number of rows written."""
-    suffix = path.suffix.lower()
-    if suffix not in {".csv", ".tsv", ".jsonl"}:
-        raise OptionError(f"{path}: output must end in .csv, .tsv or .jsonl")
-    rows = 0
-
-    def write(temporary: Path) -> None:
-        nonlocal rows
-        with temporary.open("w", encoding="utf-8", newline="") as handle:
-            for index, chunk in enumerate(chunks):
-                chunk = chunk.assign(
-                    **{
-                        c: chunk[c].dt.strftime("%Y-%m-%d")
-                        for c in chunk.columns
-                        if pd.api.types.is_datetime64_any_dtype(chunk[c])
-                    }
-                )
-                if suffix == ".jsonl":
-                    chunk.to_json(handle, orient="records", lines=True, force_ascii=False)
-                else:
-                    chunk.to_csv(
-                        handle,
-                        index=False,
-                        header=index == 0,
-                        sep="\t" if suffix == ".tsv" else ",",
-                        float_format="%.6g",
-                    )
-                rows += len(chunk)
-
-    _write_atomic(path, write)
-    return rows
+        typer.echo(printable(line))
 
 
 def _document_chunks(
     path: Path, chunk_size: int, strict: bool, columns: dict[str, str | None], report: list[Any]
 ) -> Iterator[pd.DataFrame]:
     """A corpus folder is loaded whole (syndication marks need it); a single file is streamed."""
+    if chunk_size < 1:
+        raise OptionError(f"--chunk-size must be at least 1, got {chunk_size}")
     if path.is_dir():
         corpus = load_corpus(path, strict=strict, **columns)
         report.append(corpus.summary)
@@ -219,7 +177,7 @@ def features_command(
     lexicon: Lexicons = None,
     replace_lexicons: ReplaceLexicons = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for matching.")] = 1,
-    chunk_size: Annotated[int, typer.Option(help="Documents per chunk (bounds memory).")] = 1000,
+    chunk_size: Annotated[int, typer.Option(min=1, help="Documents per chunk (bounds memory).")] = 1000,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     date_col: DateCol = None,
@@ -246,16 +204,17 @@ def features_command(
         "id_col": id_col,
         "title_col": title_col,
     }
+    check_output_is_not_input(output, [path])
     summaries: list[Any] = []
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
     keep = ["duplicate_of"] if path.is_dir() else []
     tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
-    rows = _write_tables(tables, output)
+    rows = write_table(tables, output)
     if not quiet:
         summary = summaries[0]
         typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
         for line in summary.lines():
-            typer.echo(line, err=True)
+            typer.echo(printable(line), err=True)
 
 
 @app.command("evidence")
@@ -285,7 +244,7 @@ def evidence_command(
         corpus, cue=cue, outlet=outlet, subcategory=subcategory, window=width, matcher=build_matcher(lexicon)
     )
     if output is not None:
-        _write_tables([table.drop(columns=["sentence"])], output)
+        write_table([table.drop(columns=["sentence"])], output)
     shown = table if n == 0 else table.head(n)
     for row in shown.itertuples(index=False):
         flag = " [negated]" if row.negated else ""
@@ -319,7 +278,7 @@ def blame_command(
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
     table = blame_attributions(corpus, matcher=build_matcher(lexicon))
     if output is not None:
-        _write_tables([table], output)
+        write_table([table], output)
     columns = ["doc_id", "outlet", "blamer", "blamed", "cue", "kind", "negated", "rule"]
     with pd.option_context("display.width", 200, "display.max_rows", None):
         typer.echo(table[columns].to_string(index=False) if len(table) else "no blame cues found")
@@ -439,7 +398,7 @@ def compare_command(
     summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
     tests = omnibus_tests(features, **options)
     if output is not None:
-        _write_tables([summary], output)
+        write_table([summary], output)
     cells = summary.assign(
         value=[
             f"{m:.1f} [{lo:.1f}, {hi:.1f}]"
@@ -565,3 +524,7 @@ def validate_command(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m framing.cli
+    main()

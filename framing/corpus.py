@@ -11,16 +11,13 @@ as a syndicated duplicate. Nothing is dropped silently.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import html
-import io
 import json
 import logging
+import os
 import re
+import stat
 import sys
-import unicodedata
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,8 +25,20 @@ from typing import Any
 
 import pandas as pd
 
+from framing.clean import clean_text, normalise_metadata
+from framing.dedup import find_duplicates, is_syndicated_copy
 from framing.errors import InputError, OptionError
-from framing.text import count_words, word_tokens
+from framing.io.readers import (
+    TABULAR_SUFFIXES,
+    TEXT_SUFFIXES,
+    ColumnMapping,
+    check_regular_file,
+    decode,
+    iter_tabular,
+    read_regular_file,
+    read_txt,
+)
+from framing.text import count_words
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -50,101 +59,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = ["doc_id", "outlet", "date", "title", "url", "text"]
-TABULAR_SUFFIXES = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-}
-TEXT_SUFFIXES = {".txt": "txt"}
 UNKNOWN_OUTLET = "unknown"
-
-# Column names recognised without options, in order of preference; Media Cloud's export names included.
-_COLUMN_ALIASES = {
-    "doc_id": ("id", "doc_id", "stories_id", "article_id", "story_id", "guid"),
-    "outlet": ("outlet", "media_name", "source", "publisher", "media", "site", "domain"),
-    "date": ("date", "publish_date", "published", "published_at", "pub_date", "datetime", "timestamp"),
-    "title": ("title", "headline"),
-    "url": ("url", "link", "permalink"),
-    "text": ("text", "body", "content", "article", "story", "full_text", "maintext"),
-}
-_HEADER_KEYS = {"outlet", "date", "title", "url", "id", "author", "authors", "language", "section", "source"}
-_HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):[ \t]*(.*)$")
-_BARE_FORMAT = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*")
-
-# Scraping boilerplate: whole lines that are navigation, ads, sharing prompts or cookie banners.
-_BOILERPLATE_LINES = r"""
-        advert(?:i[sz]e?ments?|s)?                              # Advertisement, Advertisment, Advert
-      | sponsored(?:\s+content)?
-      | read\s+(?:more|also|next)(?:\s*:.{0,200}|(?:\s.{0,150}[^.!?"'\s])?)  # link lines, not prose
-      | see\s+also:.{0,200}
-      | (?:share|tweet|pin|email)\s+(?:this|on|via|the)\b.{0,80}
-      | share
-      | (?:click|tap)\s+(?:here\s+)?to\s+share.{0,80}
-      | (?:follow\s+us|subscribe|sign\s+up)\b.{0,120}"""
-# A cookie banner addresses the reader ("we use cookies", "you agree", "your preferences"); prose that
-# merely mentions cookies ("Google claims cookies are necessary ...") is kept. Every alternative must
-# contain the word "cookie": clean_text only tries these on texts that contain it.
-_COOKIE_LINES = r"""
-      | .{0,160}\b(?:we|this[ \t]+(?:site|website)|our[ \t]+(?:site|website|partners))[ \t]+
-        (?:and[ \t]+our[ \t]+partners[ \t]+)?(?:uses?|store|place)[ \t]+cookies\b.{0,240}
-      | .{0,160}\bcookies?\b.{0,160}\b
-        (?:you[ \t]+(?:agree|consent|accept)|your[ \t]+(?:consent|preferences|settings|choices))\b.{0,80}
-      | .{0,160}\b(?:you[ \t]+(?:agree|consent)|your[ \t]+consent)\b.{0,160}\bcookies?\b.{0,80}
-      | (?:[\w']+[ \t]+){0,3}(?:cookie[ \t]+(?:policy|settings|preferences|notice)|manage[ \t]+cookies)
-        (?:[ \t]+[\w']+){0,3}
-      | (?:accept|reject)[ \t]+(?:all[ \t]+)?cookies.{0,80}"""
-# Matched against "\n" + text: each match is a newline and the boilerplate line after it. The literal first
-# character lets the regex engine jump from line to line instead of trying every position, and the
-# cookie lines (slow: they scan 160 characters for "cookie" on every line) are only tried when the text
-# can contain "cookie" at all.
-_BOILERPLATE_AFTER_NEWLINE = re.compile(
-    rf"\n[ \t]*(?:{_BOILERPLATE_LINES})[ \t]*$", re.IGNORECASE | re.MULTILINE | re.VERBOSE
-)
-_BOILERPLATE_AFTER_NEWLINE_COOKIES = re.compile(
-    rf"\n[ \t]*(?:{_BOILERPLATE_LINES}{_COOKIE_LINES})[ \t]*$",
-    re.IGNORECASE | re.MULTILINE | re.VERBOSE,
-)
-# Characters that match a letter of "cookie" under re.IGNORECASE but do not lower-case to it.
-_COOKIE_LOOKALIKES = ("\u0130", "\u0131", "\u212a")
-_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|section|article|tr|table)\b[^>]*>", re.I)
-_ANY_TAG = re.compile(
-    r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>|</?[A-Za-z][^<>]*>", re.I | re.S
-)
-_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
-_PUNCT = {
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u201f": '"',
-    "\u00ab": '"',
-    "\u00bb": '"',
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": "'",
-    "\u201b": "'",
-    "\u2032": "'",
-    "\u2010": "-",
-    "\u2011": "-",
-    "\u2212": "-",
-    "\u00a0": " ",
-    "\u2007": " ",
-    "\u202f": " ",
-    "\u2009": " ",
-    "\u200a": " ",
-    "\u3000": " ",
-    "\u200b": "",
-    "\u200c": "",
-    "\u200d": "",
-    "\ufeff": "",
-    "\u00ad": "",
-    "\u2026": "...",
-}
-_EN_DASH = re.compile("\u2013")
-_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
-_LINE_EDGES = re.compile(r" *\n *")  # both edges in one match: " \n " must lose both spaces
-_MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
 @dataclass(frozen=True)
@@ -162,6 +77,11 @@ class LoadSummary:
 
     ``records`` = ``documents`` + ``len(skipped)``; ``duplicates`` counts documents marked as syndicated
     copies (``duplicate_of`` set), of which ``dropped_duplicates`` were removed on request.
+    ``encodings`` maps each file not read as UTF-8 to the encoding used (``utf-16-le``, ``cp1251``, ...);
+    ``skipped_paths`` names every path under a corpus folder that was not read (hidden, unreadable,
+    dangling link, FIFO) and why; ``metadata_normalised`` counts metadata strings changed by
+    :func:`normalise_metadata`; ``surrogates_replaced`` counts strings whose lone surrogates became
+    U+FFFD; ``warnings`` holds one line per repaired CSV quote or unknown ``corpus.toml`` key.
     """
 
     files: int = 0
@@ -177,11 +97,17 @@ class LoadSummary:
     dates_unparsed: int = 0
     duplicates: int = 0
     dropped_duplicates: int = 0
+    encodings: dict[str, str] = field(default_factory=dict)
+    skipped_paths: list[SkippedRecord] = field(default_factory=list)
+    metadata_normalised: int = 0
+    surrogates_replaced: int = 0
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-serialisable data."""
         data = asdict(self)
         data["skipped"] = [{k: v for k, v in asdict(s).items() if v is not None} for s in self.skipped]
+        data["skipped_paths"] = [{"path": s.source, "reason": s.reason} for s in self.skipped_paths]
         return data
 
     def lines(self) -> list[str]:
@@ -194,14 +120,25 @@ class LoadSummary:
             (self.boilerplate_lines_removed, "boilerplate lines removed"),
             (self.html_cleaned, "documents cleaned of HTML tags or entities"),
             (self.unicode_normalised, "documents with quotes, dashes or spaces normalised"),
-            (len(self.repaired_encoding), "files not valid UTF-8, decoded as cp1252/latin-1"),
+            (len(self.repaired_encoding), "files not valid UTF-8, decoded as cp1251/cp1252/latin-1"),
             (self.unknown_outlet, f"documents without an outlet (named '{UNKNOWN_OUTLET}')"),
             (self.dates_unparsed, "documents whose date could not be parsed (left empty)"),
             (self.duplicates, "documents marked as syndicated duplicates (duplicate_of)"),
             (self.dropped_duplicates, "duplicates dropped"),
+            (self.metadata_normalised, "metadata values normalised (Unicode, invisible characters, spaces)"),
+            (self.surrogates_replaced, "values with lone surrogates replaced by U+FFFD"),
         ]:
             if count:
                 out.append(f"{count} {what}")
+        if self.encodings:
+            out.append(
+                "encodings other than UTF-8: "
+                + ", ".join(f"{source} ({encoding})" for source, encoding in self.encodings.items())
+            )
+        if self.skipped_paths:
+            out.append(f"{len(self.skipped_paths)} paths not read:")
+            out += [f"  {s.source}: {s.reason}" for s in self.skipped_paths]
+        out += self.warnings
         if self.ignored_files:
             out.append(
                 f"{len(self.ignored_files)} files ignored (not a document format): "
@@ -273,7 +210,7 @@ class Corpus:
                 "tokens": grouped["tokens"].sum(),
                 "first_date": grouped["date"].min(),
                 "last_date": grouped["date"].max(),
-                "duplicates": grouped["duplicate_of"].apply(lambda s: int(s.notna().sum())),
+                "duplicates": grouped["duplicate_of"].apply(lambda s: int(is_syndicated_copy(s).sum())),
             }
         ).reset_index()
         for column in ("first_date", "last_date"):
@@ -286,7 +223,7 @@ class Corpus:
 
     def drop_duplicates(self) -> Corpus:
         """A copy of the corpus without the documents marked as syndicated duplicates."""
-        keep = self.documents["duplicate_of"].isna()
+        keep = ~is_syndicated_copy(self.documents["duplicate_of"])
         summary = LoadSummary(**{**self.summary.__dict__})
         summary.dropped_duplicates += int((~keep).sum())
         summary.documents = int(keep.sum())
@@ -327,7 +264,7 @@ class Corpus:
             "duplicate_pairs": [
                 {"doc_id": d, "duplicate_of": o}
                 for d, o in self.documents.loc[
-                    self.documents["duplicate_of"].notna(), ["doc_id", "duplicate_of"]
+                    is_syndicated_copy(self.documents["duplicate_of"]), ["doc_id", "duplicate_of"]
                 ].itertuples(index=False)
             ],
             "skipped": summary["skipped"],
@@ -335,276 +272,144 @@ class Corpus:
         }
 
 
-# --------------------------------------------------------------------------------------------- cleaning
+def _document_files(root: Path, summary: LoadSummary) -> tuple[list[Path], list[str]]:
+    """Document files under a corpus folder (sorted) and the other files found there.
 
-
-def clean_text(text: str, summary: LoadSummary | None = None) -> str:
-    """Remove HTML and scraping boilerplate lines, and normalise Unicode (NFC, quotes, dashes, spaces).
-
-    When ``summary`` is given, the steps that changed the text are counted in it.
-
-    >>> clean_text("It was \u201cchilling\u201d\u2014she said.\\n\\nAdvertisment\\n\\nRead more: other story")
-    'It was "chilling" - she said.'
+    Hidden files and folders, unreadable folders, dangling or folder symlinks (not followed, so no loop)
+    and non-regular files (FIFOs, sockets) are not read; each is named in ``summary.skipped_paths``.
     """
-    if "<" in text or "&" in text:
-        stripped = _ANY_TAG.sub(" ", _BLOCK_TAG.sub("\n\n", text))
-        stripped = _ENTITY.sub(lambda m: html.unescape(m.group(0)), stripped)
-        if stripped != text and summary is not None:
-            summary.html_cleaned += 1
-        text = stripped
-    if not text.isascii():
-        normalised = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-        # One str.replace per character present: each is a C scan (a regex with a Python callback per
-        # match, or str.translate with a dict, is several times slower). The replacements contain none
-        # of the characters, so the order does not matter.
-        for char in _PUNCT:
-            if char in normalised:
-                normalised = normalised.replace(char, _PUNCT[char])
-        if "\u2014" in normalised or "\u2015" in normalised:  # always punctuation, never a range
-            normalised = normalised.replace("\u2014", " - ").replace("\u2015", " - ")
-        if "\u2013" in normalised:
-            normalised = _EN_DASH.sub(_dash, normalised)
-        if normalised != text and summary is not None:
-            summary.unicode_normalised += 1
-        text = normalised
-    cookies = "cookie" in text.lower() or any(char in text for char in _COOKIE_LOOKALIKES)
-    boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
-    text, removed = boilerplate.subn("\n", "\n" + text)
-    text = text[1:]
-    if summary is not None:
-        summary.boilerplate_lines_removed += removed
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Each substitution is skipped when a plain substring test shows it has nothing to do.
-    if "\t" in text or "\f" in text or "\v" in text:
-        text = _SPACES.sub(" ", text)
-    else:
-        while "  " in text:  # each pass halves every run of spaces: a C scan, faster than a regex here
-            text = text.replace("  ", " ")
-    if " \n" in text or "\n " in text:
-        text = _LINE_EDGES.sub("\n", text)
-    if "\n\n\n" in text:
-        text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip()
-
-
-def _dash(match: re.Match[str]) -> str:
-    """An en dash between digits is a range (1990-2000); any other en dash is punctuation (" - ")."""
-    text, start, end = match.string, match.start(), match.end()
-    if (
-        match.group() == "\u2013"
-        and start > 0
-        and end < len(text)
-        and text[start - 1].isdigit()
-        and text[end].isdigit()
-    ):
-        return "-"
-    return " - "
-
-
-# --------------------------------------------------------------------------------------------- reading
-
-
-@dataclass
-class _ColumnMapping:
-    text_col: str | None = None
-    outlet_col: str | None = None
-    date_col: str | None = None
-    id_col: str | None = None
-    title_col: str | None = None
-    url_col: str | None = None
-
-    def resolve(self, columns: Iterable[str], source: Path) -> dict[str, str]:
-        """Map canonical names to the file's columns; raise if the text column is missing."""
-        columns = list(columns)
-        lowered = {c.lower(): c for c in columns}
-        resolved: dict[str, str] = {}
-        for canonical, aliases in _COLUMN_ALIASES.items():
-            explicit = getattr(self, f"{canonical.removeprefix('doc_')}_col", None)
-            if explicit is not None:
-                if explicit not in columns:
-                    raise InputError(
-                        source,
-                        f"no column {explicit!r} (given as --{canonical.removeprefix('doc_')}-col)",
-                        hint=f"columns are: {', '.join(columns)}",
-                    )
-                resolved[canonical] = explicit
-                continue
-            for alias in aliases:
-                if alias in lowered:
-                    resolved[canonical] = lowered[alias]
-                    break
-        if "text" not in resolved:
-            raise InputError(
-                source,
-                "no text column",
-                hint=f"columns are: {', '.join(columns) or 'none'}; name the text column with --text-col",
-            )
-        return resolved
-
-
-def _decode(raw: bytes, source: Path, summary: LoadSummary, strict: bool) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        if strict:
-            raise InputError(
-                source,
-                f"not valid UTF-8 (byte {error.start})",
-                line=line,
-                hint="re-encode the file as UTF-8, or drop --strict to repair it",
-            ) from None
-        log.warning("%s:%d: not valid UTF-8; decoded as cp1252/latin-1", source, line)
-        summary.repaired_encoding.append(str(source))
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
-
-
-def _read_txt(display: str, text: str, default_outlet: str | None) -> dict[str, Any]:
-    """Parse one .txt document: a ``key: value`` header block, or the bare ``date YYYY-MM-DD`` format."""
-    record: dict[str, Any] = {}
-    bare = _BARE_FORMAT.match(text)
-    if bare:
-        record["date"] = bare.group(1)
-        body = text[bare.end() :]
-    else:
-        head, _, rest = text.lstrip("\n").partition("\n\n")
-        matches = [_HEADER_LINE.match(line) for line in head.split("\n")]
-        header = {m.group(1).lower(): m.group(2).strip() for m in matches if m} if all(matches) else {}
-        if _HEADER_KEYS & header.keys():
-            record.update(header)
-            body = rest
-        else:
-            body = text
-    record.setdefault("doc_id", record.pop("id", None) or display)
-    if not record.get("outlet") and default_outlet:
-        record["outlet"] = default_outlet
-    record["text"] = body
-    return record
-
-
-def _iter_tabular(
-    path: Path, kind: str, mapping: _ColumnMapping, summary: LoadSummary, strict: bool
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line_or_row, record)`` with canonical keys from a CSV/TSV/JSONL/Parquet file."""
-    if kind == "parquet":
-        try:
-            frame = pd.read_parquet(path)
-        except ImportError as error:
-            raise InputError(
-                path, "reading Parquet needs pyarrow", hint="pip install 'framing[parquet]'"
-            ) from error
-        except Exception as error:  # pyarrow raises several unrelated types for corrupt files
-            raise InputError(path, f"unreadable Parquet file: {error}") from None
-        rows: Iterable[tuple[int, dict[str, Any]]] = (
-            (i + 1, rec) for i, rec in enumerate(frame.to_dict("records"))
-        )
-        columns = list(frame.columns)
-    elif kind == "jsonl":
-        yield from _iter_jsonl(path, mapping, summary, strict)
-        return
-    else:
-        raw = path.read_bytes()
-        if not raw.strip():
-            raise InputError(path, "empty file", hint="remove it or add records")
-        content = _decode(raw, path, summary, strict)
-        reader = csv.DictReader(io.StringIO(content, newline=""), delimiter="\t" if kind == "tsv" else ",")
-        columns = list(reader.fieldnames or [])
-        # Rows are numbered by the line they start on (header = line 1), as a spreadsheet shows them.
-        rows = ((reader.line_num, row) for row in reader)
-    renamed = _renaming(mapping, columns, path)
-    for line, row in rows:
-        yield line, {renamed.get(k, k): v for k, v in row.items() if k is not None}
-
-
-def _renaming(mapping: _ColumnMapping, columns: list[str], path: Path) -> dict[str, str]:
-    resolved = mapping.resolve(columns, path)
-    renamed = {source: canonical for canonical, source in resolved.items()}
-    # A column named like a canonical one that another column fills is kept as source_<name>, not lost.
-    for column in columns:
-        if column not in renamed and column in resolved:
-            renamed[column] = f"source_{column}"
-    return renamed
-
-
-def _iter_jsonl(
-    path: Path, mapping: _ColumnMapping, summary: LoadSummary, strict: bool
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Stream a JSONL file line by line (memory stays flat however large the file)."""
-    renamed: dict[str, str] | None = None
-    repaired = False
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError as error:
-                if strict:
-                    raise InputError(
-                        path,
-                        f"not valid UTF-8 (line byte {error.start})",
-                        line=number,
-                        hint="re-encode the file as UTF-8, or drop --strict to repair it",
-                    ) from None
-                if not repaired:
-                    log.warning("%s:%d: not valid UTF-8; decoded as cp1252/latin-1", path, number)
-                    summary.repaired_encoding.append(str(path))
-                    repaired = True
-                line = raw.decode("cp1252", errors="strict") if _cp1252_ok(raw) else raw.decode("latin-1")
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(
-                    path,
-                    f"malformed JSON: {error.msg} at column {error.colno}",
-                    line=number,
-                    hint="each line must be one JSON object",
-                ) from None
-            if not isinstance(record, dict):
-                raise InputError(path, f"expected a JSON object, found {type(record).__name__}", line=number)
-            if renamed is None:
-                renamed = _renaming(mapping, list(record), path)
-            yield number, {renamed.get(k, k): v for k, v in record.items()}
-    if renamed is None:
-        raise InputError(path, "empty file", hint="remove it or add records")
-
-
-def _cp1252_ok(raw: bytes) -> bool:
-    try:
-        raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _document_files(root: Path) -> tuple[list[Path], list[str]]:
-    """Document files under a corpus folder (sorted) and the other files found there."""
     documents: list[Path] = []
     ignored: list[str] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix.lower() in TEXT_SUFFIXES or path.suffix.lower() in TABULAR_SUFFIXES:
-            documents.append(path)
-        elif path.name != "corpus.toml" and not path.name.lower().startswith("readme"):
-            ignored.append(relative.as_posix())
-    return documents, ignored
+
+    def skip(path: Path, reason: str) -> None:
+        summary.skipped_paths.append(SkippedRecord(str(path), reason))
+        log.warning("skipped %s: %s", path, reason)
+
+    def unreadable(error: OSError) -> None:
+        skip(Path(error.filename or root), f"unreadable folder ({error.strerror or error})")
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable):
+        base = Path(folder)
+        for name in sorted(subfolders):
+            if name.startswith("."):
+                skip(base / name, "hidden folder")
+            elif (base / name).is_symlink():
+                skip(base / name, "symbolic link to a folder (not followed)")
+        subfolders[:] = sorted(n for n in subfolders if not n.startswith(".") and not (base / n).is_symlink())
+        for name in sorted(names):
+            path = base / name
+            if name.startswith("."):
+                skip(path, "hidden file")
+                continue
+            try:
+                mode = path.stat().st_mode
+            except OSError as error:
+                reason = "dangling symbolic link" if path.is_symlink() else f"unreadable ({error.strerror})"
+                skip(path, reason)
+                continue
+            if not stat.S_ISREG(mode):
+                skip(path, "not a regular file (a FIFO, socket or device)")
+            elif path.suffix.lower() in TEXT_SUFFIXES or path.suffix.lower() in TABULAR_SUFFIXES:
+                if not os.access(path, os.R_OK):
+                    skip(path, "unreadable file (permission denied)")
+                else:
+                    documents.append(path)
+            elif name != "corpus.toml" and not name.lower().startswith("readme"):
+                ignored.append(path.relative_to(root).as_posix())
+    return sorted(documents), sorted(ignored)
 
 
-def _read_settings(root: Path) -> dict[str, Any]:
+# corpus.toml: the keys the toolkit reads, and the type each value must have.
+_SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
+    "title": str,
+    "description": str,
+    "language": str,
+    "outlets": dict,
+    "actors": dict,
+}
+_ACTOR_KEYS = {"aliases"}
+
+
+def _read_settings(root: Path, summary: LoadSummary | None = None) -> dict[str, Any]:
+    """Parse and check ``corpus.toml``: wrong value types are errors naming the key; unknown keys are
+    warned about (logging and ``summary.warnings``), since a misspelt key is otherwise silently unused."""
     config = root / "corpus.toml"
     if not config.exists():
         return {}
     try:
-        return tomllib.loads(config.read_text(encoding="utf-8"))
+        text = decode(read_regular_file(config), config, None, strict=True)
+        settings = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = getattr(error, "lineno", None)
         raise InputError(config, f"invalid TOML: {error}", line=line) from None
+    _check_settings(settings, config, summary)
+    return settings
+
+
+def _check_settings(settings: dict[str, Any], config: Path, summary: LoadSummary | None) -> None:
+    def warn(key: str, known: Iterable[str]) -> None:
+        message = f"{config}: unknown key {key!r} (known: {', '.join(sorted(known))})"
+        log.warning("%s", message)
+        if summary is not None:
+            summary.warnings.append(message)
+
+    for key, value in settings.items():
+        expected = _SETTINGS_KEYS.get(key)
+        if expected is None:
+            warn(key, _SETTINGS_KEYS)
+        elif not isinstance(value, expected):
+            kind = "a table" if expected is dict else "a string"
+            raise InputError(config, f"{key!r} must be {kind}, not {_toml_type(value)}")
+    for name, spec in settings.get("outlets", {}).items():
+        if not isinstance(spec, dict):
+            raise InputError(
+                config, f"outlets.{name} must be a table ([outlets.{name}]), not {_toml_type(spec)}"
+            )
+        for key, value in spec.items():
+            if isinstance(value, (dict, list)):
+                raise InputError(
+                    config, f"outlets.{name}.{key} must be a string or number, not {_toml_type(value)}"
+                )
+    for name, spec in settings.get("actors", {}).items():
+        where = f"actors.{_toml_key(name)}"
+        if isinstance(spec, list):
+            aliases = spec
+        elif isinstance(spec, dict):
+            for key in spec:
+                if key not in _ACTOR_KEYS:
+                    warn(f"{where}.{key}", _ACTOR_KEYS)
+            aliases = spec.get("aliases", [])
+            where += ".aliases"
+        else:
+            raise InputError(
+                config,
+                f"{where} must be a table with aliases = [...], not {_toml_type(spec)}",
+                hint=f'write [{where}] then aliases = ["..."]',
+            )
+        if not isinstance(aliases, list):
+            raise InputError(
+                config,
+                f"{where} must be a list of strings, not {_toml_type(aliases)}",
+                hint=f"write aliases = [{json.dumps(aliases) if isinstance(aliases, str) else '...'}]",
+            )
+        for alias in aliases:
+            if not isinstance(alias, str) or not alias.strip():
+                raise InputError(
+                    config,
+                    f"{where} holds {alias!r} ({_toml_type(alias)}); every alias must be a non-empty string",
+                    hint="quote it",
+                )
+
+
+def _toml_type(value: Any) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list"}
+    if isinstance(value, dict):
+        return "a table"
+    return names.get(type(value), type(value).__name__)
+
+
+def _toml_key(name: str) -> str:
+    return name if name.replace("-", "").replace("_", "").isalnum() and name.isascii() else json.dumps(name)
 
 
 def _outlet_from_folder(relative: Path) -> str | None:
@@ -614,11 +419,11 @@ def _outlet_from_folder(relative: Path) -> str | None:
 
 
 def _iter_raw_records(
-    path: Path, mapping: _ColumnMapping, summary: LoadSummary, strict: bool
+    path: Path, mapping: ColumnMapping, summary: LoadSummary, strict: bool
 ) -> Iterator[tuple[str, int | None, dict[str, Any]]]:
     """Yield ``(source, line, record)`` for every input record under ``path`` (file or corpus folder)."""
     if path.is_dir():
-        files, ignored = _document_files(path)
+        files, ignored = _document_files(path, summary)
         summary.ignored_files.extend(ignored)
         if not files:
             raise InputError(path, "no documents found", hint="expected .txt, .csv, .jsonl or .parquet files")
@@ -631,6 +436,7 @@ def _iter_raw_records(
                 f"unknown format {path.suffix or '(no extension)'!r}",
                 hint="use a corpus folder, or a .txt, .csv, .tsv, .jsonl or .parquet file",
             )
+        check_regular_file(path)
         files, root = [path], path.parent
     for file in files:
         summary.files += 1
@@ -638,37 +444,82 @@ def _iter_raw_records(
         display = str(file)
         suffix = file.suffix.lower()
         if suffix in TEXT_SUFFIXES:
-            raw = file.read_bytes()
+            raw = read_regular_file(file)
             if not raw.strip() and not path.is_dir():
                 raise InputError(file, "empty file", hint="remove it or add text")
-            text = _decode(raw, file, summary, strict)
+            text = decode(raw, file, summary, strict)
+            del raw
             doc_id = relative.with_suffix("").as_posix()
             if doc_id.startswith("docs/"):
                 doc_id = doc_id[len("docs/") :]
-            yield display, None, _read_txt(doc_id, text, _outlet_from_folder(relative))
+            record = read_txt(doc_id, text, _outlet_from_folder(relative))
+            del text  # the body in the record is a copy; the whole file need not stay alive
+            yield display, None, record
         else:
             stem = relative.with_suffix("").as_posix()
-            for line, record in _iter_tabular(file, TABULAR_SUFFIXES[suffix], mapping, summary, strict):
-                if record.get("doc_id") in (None, ""):
+            for line, record in iter_tabular(file, TABULAR_SUFFIXES[suffix], mapping, summary, strict):
+                if "doc_id" not in record:
                     record["doc_id"] = f"{stem}:{line}"
+                elif _is_missing(record["doc_id"]):
+                    raise InputError(file, "missing document id", line=line, hint="give every record an id")
+                else:
+                    record["doc_id"] = str(record["doc_id"])
                 yield display, line, record
 
 
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return isinstance(value, str) and not value.strip()
+
+
+# An ISO timestamp's UTC offset: dropped before parsing so the local calendar day is kept.
+_ISO_OFFSET = re.compile(
+    r"^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)[ ]?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+)
+
+
 def _parse_dates(values: pd.Series) -> pd.Series:
-    """Parse mixed date strings into timezone-naive dates (time of day dropped)."""
+    """Parse mixed date strings into the local calendar day (time of day and UTC offset dropped).
+
+    "2024-03-22T23:30:00-04:00" is 22 March (the day where it was published), not the UTC day. Values
+    that are not dates or lie outside years 1677-2262 ("-1", "9999-01-01") become NaT.
+    """
     as_text = values.astype("object").where(values.notna(), None)
     as_text = as_text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
-    parsed = pd.to_datetime(as_text, errors="coerce", format="ISO8601", utc=True)
+    # Series.map turns a None result into NaN: test for strings, not for None.
+    local = as_text.map(lambda v: _ISO_OFFSET.sub(r"\1", v) if isinstance(v, str) else None)
+    parsed = pd.to_datetime(local, errors="coerce", format="ISO8601")
     missing = parsed.isna() & as_text.notna()
     if missing.any():
-        parsed.loc[missing] = pd.to_datetime(
-            as_text[missing], errors="coerce", format="mixed", utc=True, dayfirst=True
-        )
-    return parsed.dt.tz_localize(None).dt.normalize()
+        others = as_text[missing]
+        days = {value: _parse_one_date(value) for value in others.unique()}
+        parsed = parsed.astype("object")
+        parsed[missing] = others.map(days)
+        parsed = pd.to_datetime(parsed)
+    # pandas reads years 0-9999 and negative ones at microsecond resolution, but "9999-01-01" and
+    # "-1" are placeholders, not dates: outside pandas' nanosecond range (1677-2262) a date is missing.
+    parsed = parsed.where((parsed >= pd.Timestamp.min) & (parsed <= pd.Timestamp.max))
+    return parsed.dt.normalize()
+
+
+def _parse_one_date(value: str) -> pd.Timestamp | None:
+    """One date in any format pandas' mixed parser reads (day first when ambiguous), else None."""
+    try:
+        stamp = pd.to_datetime(value, format="mixed", dayfirst=True)
+    except (ValueError, TypeError, OverflowError, NotImplementedError):
+        # pandas raises OutOfBoundsDatetime (a ValueError) for years past 2262 and NotImplementedError
+        # for negative years ("-1", a common missing-date marker).
+        return None
+    if stamp is pd.NaT or stamp is None:
+        return None
+    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
 
 
 def _iter_clean_records(
-    path: Path, mapping: _ColumnMapping, summary: LoadSummary, strict: bool, *, hash_ids: bool = False
+    path: Path, mapping: ColumnMapping, summary: LoadSummary, strict: bool, *, hash_ids: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Cleaned records with an id and an outlet; empty ones skipped and counted, duplicate ids refused.
 
@@ -677,9 +528,15 @@ def _iter_clean_records(
     seen_ids: dict[Any, str] = {}
     for source, line, record in _iter_raw_records(path, mapping, summary, strict):
         summary.records += 1
-        text = record.get("text")
-        text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
-        cleaned = clean_text(text, summary)
+        # Popped, not read: the raw text is freed as soon as its cleaned copy exists.
+        text = record.pop("text", None)
+        if not isinstance(text, str) and not _is_missing(text):
+            reason = f"text is {_kind(text)}, not a string"
+            summary.skipped.append(SkippedRecord(source, reason, line))
+            log.warning("skipped %s%s: %s", source, "" if line is None else f":{line}", reason)
+            continue
+        cleaned = clean_text(text, summary) if isinstance(text, str) else ""
+        del text
         if not cleaned:
             summary.skipped.append(SkippedRecord(source, "empty text", line))
             log.warning("skipped %s%s: empty text", source, "" if line is None else f":{line}")
@@ -696,13 +553,35 @@ def _iter_clean_records(
             )
         seen_ids[key] = source if line is None else f"{source}:{line}"
         record["doc_id"] = doc_id
+        for column, value in record.items():
+            if column not in _VERBATIM_COLUMNS and isinstance(value, str):
+                normalised = normalise_metadata(value)
+                if normalised != value.strip():
+                    summary.metadata_normalised += 1
+                record[column] = normalised
         outlet = record.get("outlet")
-        if outlet is None or (isinstance(outlet, float) and pd.isna(outlet)) or not str(outlet).strip():
+        if _is_missing(outlet):
             record["outlet"] = UNKNOWN_OUTLET
             summary.unknown_outlet += 1
         else:
             record["outlet"] = str(outlet).strip()
         yield record
+
+
+# Kept exactly as read: the text is cleaned on its own; ids and URLs are identifiers.
+_VERBATIM_COLUMNS = {"text", "doc_id", "url"}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
 
 
 class DocumentStream:
@@ -720,9 +599,11 @@ class DocumentStream:
             raise InputError(self.path, "no such file or folder")
         self.chunk_size = chunk_size
         self.strict = strict
-        self.mapping = _ColumnMapping(**columns)
+        self.mapping = ColumnMapping(**columns)
         self.summary = LoadSummary()
-        self.settings = _read_settings(self.path) if self.path.is_dir() else {}
+        if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+            raise OptionError(f"chunk_size must be a positive number of documents, got {chunk_size!r}")
+        self.settings = _read_settings(self.path, self.summary) if self.path.is_dir() else {}
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         batch: list[dict[str, Any]] = []
@@ -777,14 +658,14 @@ def load_corpus(
         raise InputError(path, "no such file or folder")
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")
-    mapping = _ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
+    mapping = ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
     summary = LoadSummary()
-    settings = _read_settings(path) if path.is_dir() else {}
+    settings = _read_settings(path, summary) if path.is_dir() else {}
     records = list(_iter_clean_records(path, mapping, summary, strict))
     documents = _to_frame(records, summary)
     _attach_outlet_metadata(documents, settings)
     documents["duplicate_of"] = find_duplicates(documents, threshold=duplicate_threshold)
-    summary.duplicates = int(documents["duplicate_of"].notna().sum())
+    summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
     summary.documents = len(documents)
     corpus = Corpus(
         documents,
@@ -826,83 +707,3 @@ def _attach_outlet_metadata(documents: pd.DataFrame, settings: Mapping[str, Any]
 
 def _iso_or_none(value: Any) -> str | None:
     return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
-
-
-# --------------------------------------------------------------------------------------------- syndication
-
-_SHINGLE_SIZE = 5
-_SAMPLE_MODULUS = 4  # index every 4th shingle (by hash) to find candidate pairs cheaply
-_MAX_POSTINGS = 200  # shingles shared by more documents are boilerplate, not evidence of copying
-
-
-def _shingles(text: str) -> set[int]:
-    words = word_tokens(text)
-    # crc32, not hash(): str hashes are salted per process and the sampling below must be reproducible.
-    if len(words) < _SHINGLE_SIZE:
-        return {zlib.crc32(" ".join(words).encode())} if words else set()
-    return {
-        zlib.crc32(" ".join(words[i : i + _SHINGLE_SIZE]).encode())
-        for i in range(len(words) - _SHINGLE_SIZE + 1)
-    }
-
-
-def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Series:
-    """Mark exact and near-duplicate documents (syndicated wire copy, republished with small edits).
-
-    Documents are compared by the Jaccard similarity of their word 5-gram shingles; pairs at or above
-    ``threshold`` are linked and each connected group keeps one original: the earliest dated, then one
-    from a wire service or news agency (an ``outlet_type`` naming "wire" or "agency": syndication flows
-    from them), then the one most similar to the others (each republisher edits in its own way), then
-    the first id.
-
-    Returns:
-        A Series aligned with ``documents``: the ``doc_id`` of the original for each copy, else None.
-    """
-    shingles = [_shingles(t) for t in documents["text"]]
-    postings: dict[int, list[int]] = {}
-    for index, doc in enumerate(shingles):
-        for value in doc:
-            if value % _SAMPLE_MODULUS == 0:
-                postings.setdefault(value, []).append(index)
-    candidates: set[tuple[int, int]] = set()
-    for docs in postings.values():
-        if 1 < len(docs) <= _MAX_POSTINGS:
-            candidates.update((a, b) for i, a in enumerate(docs) for b in docs[i + 1 :])
-    similarity: dict[tuple[int, int], float] = {}
-    for a, b in candidates:
-        union = len(shingles[a] | shingles[b])
-        score = len(shingles[a] & shingles[b]) / union if union else 0.0
-        if score >= threshold:
-            similarity[(a, b)] = score
-    parent = list(range(len(shingles)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in similarity:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = {}
-    for index in range(len(shingles)):
-        groups.setdefault(find(index), []).append(index)
-    result: list[str | None] = [None] * len(shingles)
-    ids = documents["doc_id"].tolist()
-    dates = documents["date"].tolist()
-    types = documents["outlet_type"] if "outlet_type" in documents else pd.Series("", index=documents.index)
-    is_agency = types.fillna("").astype(str).str.contains(r"\bwire\b|agency", case=False).tolist()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-
-        def rank(i: int, members: list[int] = members) -> tuple[Any, bool, float, str]:
-            mean_similarity = sum(similarity.get((min(i, j), max(i, j)), 0.0) for j in members if j != i)
-            date = dates[i] if not pd.isna(dates[i]) else pd.Timestamp.max
-            return (date, not is_agency[i], -mean_similarity, ids[i])
-
-        original = min(members, key=rank)
-        for member in members:
-            if member != original:
-                result[member] = ids[original]
-    return pd.Series(result, index=documents.index, dtype="object", name="duplicate_of")

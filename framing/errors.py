@@ -6,9 +6,34 @@ wrong, and where possible how to fix it. The CLI prints it and exits with status
 
 from __future__ import annotations
 
+import re
 from os import PathLike
 
-__all__ = ["FramingError", "InputError", "OptionError"]
+__all__ = ["FramingError", "InputError", "OptionError", "printable"]
+
+# C0 and C1 controls (ESC starts ANSI sequences), DEL, and the bidirectional overrides and isolates that
+# reorder what a terminal shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    r"""``text`` safe to print on a terminal: control characters shown as escapes (``\x1b``).
+
+    File names and outlet names come from the input; printed raw, an ANSI escape sequence in one could
+    recolour or rewrite the terminal, and a newline would split a one-line error.
+
+    >>> printable("evil\x1b[31mred")
+    'evil\\x1b[31mred'
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char in "\n\t":
+            return char
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escape, text)
 
 
 class FramingError(Exception):

@@ -41,6 +41,7 @@ import pandas as pd
 from framing import charts, compare
 from framing.corpus import Corpus, load_corpus
 from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
+from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
 from framing.features import build_matcher, extract
 from framing.lexicon import CUE_FAMILIES
@@ -342,7 +343,7 @@ def analyse(
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
-        keep = documents["duplicate_of"].isna() | (documents["duplicate_of"].astype(str) == "")
+        keep = ~is_syndicated_copy(documents["duplicate_of"])
         dropped = int((~keep).sum())
         documents = documents[keep].reset_index(drop=True)
     groups, selection = _select_groups(documents, by, min_documents, max_groups)
@@ -456,7 +457,7 @@ def _groups_table(
     for group in groups:
         subset = data[data[by] == group]
         dates = subset["date"].dropna().astype(str) if "date" in subset else pd.Series(dtype=str)
-        duplicates = subset["duplicate_of"].notna().sum() if "duplicate_of" in subset else 0
+        duplicates = is_syndicated_copy(subset["duplicate_of"]).sum() if "duplicate_of" in subset else 0
         rows.append(
             {
                 by: group,

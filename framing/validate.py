@@ -34,6 +34,7 @@ from framing.corpus import load_corpus
 from framing.cues import FAMILIES
 from framing.errors import InputError, OptionError
 from framing.features import build_matcher, extract
+from framing.io.readers import read_table
 from framing.matcher import CueMatcher
 
 __all__ = ["ValidationResult", "agreement", "validate"]
@@ -137,15 +138,7 @@ def _read_gold(path: Path) -> pd.DataFrame:
         return load_corpus(path).documents
     if not path.exists():
         raise InputError(path, "no such file")
-    try:
-        if suffix in {".jsonl", ".ndjson"}:
-            frame = pd.read_json(path, lines=True, dtype=False)
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str, keep_default_na=False)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"cannot read the gold records: {exc}") from exc
+    frame = read_table(path)
     if "text" not in frame.columns:
         raise InputError(path, "no 'text' column", hint=f"columns: {', '.join(map(str, frame.columns))}")
     frame["text"] = frame["text"].map(

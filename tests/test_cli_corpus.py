@@ -86,3 +86,43 @@ def test_crocus_info() -> None:
     result = runner.invoke(app, ["corpus", "info", str(CROCUS), "--json"])
     info = json.loads(result.stdout)
     assert len(info["outlets"]) >= 6 and info["documents"] >= 36 and info["duplicates"] == 2
+
+
+def test_info_escapes_control_characters_in_outlets_and_errors(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "x.jsonl", [{"id": "1", "outlet": "evil\x1b[2Jnews", "text": "Words here."}]
+    )
+    result = runner.invoke(app, ["corpus", "info", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "evil\\x1b[2Jnews" in result.stdout
+    bad = tmp_path / "bad\x1b[31m.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "info", str(bad)])
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "bad\\x1b[31m.jsonl:1" in result.stderr
+
+
+def test_info_reports_encodings_skipped_paths_and_toml_warnings(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    (folder / "docs" / "o").mkdir(parents=True)
+    (folder / "docs" / "o" / "ru.txt").write_bytes("Москва: следствие продолжается.".encode("cp1251"))
+    (folder / "docs" / "o" / ".notes.txt").write_text("hidden", encoding="utf-8")
+    (folder / "corpus.toml").write_text('titel = "x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "info", str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["encodings"] == {str(folder / "docs" / "o" / "ru.txt"): "cp1251"}
+    assert summary["skipped_paths"] == [
+        {"path": str(folder / "docs" / "o" / ".notes.txt"), "reason": "hidden file"}
+    ]
+    assert len(summary["warnings"]) == 1 and "unknown key 'titel'" in summary["warnings"][0]
+
+
+def test_info_bad_corpus_toml_type_exit_2(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    (folder / "docs").mkdir(parents=True)
+    (folder / "docs" / "a.txt").write_text("Text.", encoding="utf-8")
+    (folder / "corpus.toml").write_text('[actors.Russia]\naliases = "Moscow"\n', encoding="utf-8")
+    result = runner.invoke(app, ["corpus", "info", str(folder)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ") and "actors.Russia.aliases must be a list" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

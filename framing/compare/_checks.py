@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import InputError, OptionError
+from framing.dedup import is_syndicated_copy
 
 __all__ = ["MIN_RESAMPLES", "sorted_groups"]
 
@@ -216,7 +217,7 @@ def prepare_features(
     dropped = 0
     if drop_duplicates:
         if "duplicate_of" in data.columns:
-            is_copy = ~is_null_like(data["duplicate_of"])
+            is_copy = is_syndicated_copy(data["duplicate_of"])
             dropped = int(is_copy.sum())
             data = data[~is_copy]
             if dropped:
