@@ -59,7 +59,8 @@ def dask_client(scheduler: str | None = None, *, workers: int | None = None) -> 
             yield client
         return
     try:
-        client = client_class(scheduler, timeout="10s")
+        # how long to try is Dask's own setting: distributed.comm.timeouts.connect (30 s by default)
+        client = client_class(scheduler)
     except (OSError, TimeoutError, ValueError) as error:
         raise OptionError(f"cannot connect to the Dask scheduler {scheduler!r}: {error}") from None
     with client:
@@ -97,8 +98,13 @@ def _measure_partition(
 
 def _meta(lexicons: list[Any], negation_window: int, key: str) -> pd.DataFrame:
     """An empty frame with the columns and dtypes of :func:`_measure_partition`'s output."""
-    sample = pd.DataFrame({_POSITION: [0], "doc_id": ["0"], "text": ["A sample."]})
-    return _measure_partition(sample, lexicons, negation_window, key).iloc[:0]
+    from framing.features import feature_columns
+
+    columns = [_POSITION, "tokens", "sentences", *feature_columns(_matcher(lexicons, negation_window, key))]
+    # rates (per 1,000 tokens) and intensity-weighted sums are floats; counts and presence are integers
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c.endswith(("_rate", "_weighted")) else "int64") for c in columns}
+    )
 
 
 def measure_parquet(
