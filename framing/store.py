@@ -722,9 +722,13 @@ def ingest(
     combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].copy()
     if settings.get("outlets"):
         _attach_outlet_metadata(combined, settings)
-    combined["duplicate_of"] = find_duplicates(
-        combined.drop(columns=list(_INTERNAL)), threshold=duplicate_threshold
-    )
+    # Syndication marks need every document; load_corpus has already marked a lone first source, and
+    # an ingest that adds nothing (with the same outlet metadata) changes no mark.
+    unchanged = record.added == 0 and settings == (manifest or {}).get("settings")
+    if not ((old is None and len(new_frames) == 1) or unchanged):
+        combined["duplicate_of"] = find_duplicates(
+            combined.drop(columns=list(_INTERNAL)), threshold=duplicate_threshold
+        )
     order = [c for c in combined.columns if c not in ("duplicate_of", *_INTERNAL)]
     combined = combined[[*order, "duplicate_of", *_INTERNAL]]
     record.documents_after = len(combined)
