@@ -77,10 +77,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2, help="worker processes (--jobs and Dask workers)")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="JSONL articles (default: AllSides dev)")
     arguments = parser.parse_args()
-    if not SOURCE.exists():
-        sys.exit(f"error: {SOURCE} is missing (the AllSides file of ../shared/data)")
-    base, new, n_base, n_new = split_source(SOURCE)
+    if not arguments.source.exists():
+        sys.exit(f"error: {arguments.source} is missing (the AllSides file of ../shared/data)")
+    base, new, n_base, n_new = split_source(arguments.source)
     n = arguments.workers
     steps = [
         ("ingest base (90%)", n_base),
@@ -143,7 +144,7 @@ def main() -> None:
         "repeat": arguments.repeat,
         "workers": n,
         "machine": {"platform": platform.platform(), "python": platform.python_version()},
-        "source": str(SOURCE),
+        "source": str(arguments.source),
         "rows": rows,
         "runs": {name: [r.__dict__ for r in values] for name, values in runs.items()},
     }

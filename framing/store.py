@@ -29,6 +29,7 @@ removes the previous generation: a killed ingest leaves the previous store reada
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -37,7 +38,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -72,6 +73,7 @@ _TEXT_HASH = "_text_hash"  # SHA-256 of the cleaned text: content deduplication 
 _INTERNAL = (_POSITION, _TEXT_HASH)
 _ROWS_PER_FILE = 2000  # bounds the size of one Parquet file and of one Dask partition
 _GENERATION = re.compile(r"^documents-(\d{6})$")
+_LOCK = ".ingest.lock"
 
 Engine = Literal["local", "dask"]
 
@@ -345,8 +347,14 @@ class CorpusStore:
 
     # ------------------------------------------------------------------------------------- reading
 
-    def _select(self, where: str | None = None, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """Documents (with the internal columns) in ingest order, selected with DuckDB."""
+    def _select(
+        self,
+        where: str | None = None,
+        columns: Sequence[str] | None = None,
+        positions: Sequence[int] | None = None,
+    ) -> pd.DataFrame:
+        """Documents (with the internal columns) in ingest order, selected with DuckDB by ``where``
+        (validated) or by their ``positions`` (internal), reading only ``columns``."""
         every = list(self.manifest.get("columns", []))
         wanted = every if columns is None else [c for c in every if c in set(columns) | set(_INTERNAL)]
         if where is not None:
@@ -362,11 +370,17 @@ class CorpusStore:
         sql = (
             f"SELECT {select} FROM read_parquet(?, hive_partitioning = false, union_by_name = true)"
             + ("" if where is None else f" WHERE ({where})")
+            + ("" if positions is None else f" WHERE list_contains(?, {_POSITION})")
             + f" ORDER BY {_POSITION}"
         )
+        params: list[Any] = [[str(f) for f in files]]
+        if positions is not None:
+            if where is not None:
+                raise ValueError("select by where or by positions, not both")
+            params.append([int(p) for p in positions])
         connection = duckdb.connect()
         try:
-            table = connection.sql(sql, params=[[str(f) for f in files]]).to_arrow_table()
+            table = connection.sql(sql, params=params).to_arrow_table()
         except duckdb.Error as error:
             problem = str(error).strip().splitlines()[0]
             raise OptionError(f"filter {where!r} cannot be evaluated: {problem}") from None
@@ -454,7 +468,8 @@ class CorpusStore:
         if scheduler is not None and engine != "dask":
             raise OptionError("a scheduler address is used only with engine='dask'")
         matcher = matcher or build_matcher()
-        documents = self._select(where)
+        # Texts are read only for the documents that must be measured.
+        documents = self._select(where, columns=[c for c in self.columns if c != "text"])
         key = feature_key(matcher)
         cached = self._read_cache(key) if cache else None
         if cached is not None and len(cached):
@@ -469,7 +484,8 @@ class CorpusStore:
             if engine == "dask":
                 computed = self._measure_dask(missing, matcher, scheduler)
             else:
-                computed = _measure_local(missing, matcher, jobs)
+                texts = self._select(columns=["doc_id", "text"], positions=missing[_POSITION].tolist())
+                computed = _measure_local(texts, matcher, jobs)
             if cache:
                 self._write_cache(key, matcher, computed)
         parts = [p for p in (cached, computed) if p is not None and len(p)]
@@ -532,7 +548,7 @@ def _assemble(
     from framing.features import extract, feature_columns
 
     if documents.empty:
-        return extract(documents, matcher=matcher)
+        return extract(documents.assign(text=pd.Series(dtype="str")), matcher=matcher)
     keep = [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
     identity = [c for c in ["doc_id", "outlet", "date", *keep] if c in documents.columns]
     measured = ["tokens", "sentences", *feature_columns(matcher)]
@@ -656,16 +672,50 @@ def ingest(
     Raises:
         InputError: for a bad source (as load_corpus) or a non-empty folder that is not a store.
     """
-    pyarrow = _require_pyarrow()
     if isinstance(sources, (str, os.PathLike)):
         sources = [sources]
     if not sources:
         raise OptionError("give at least one source to ingest")
     store = Path(store)
-    if store.exists() and not is_store(store) and (not store.is_dir() or any(store.iterdir())):
+    if (
+        store.exists()
+        and not is_store(store)
+        and (not store.is_dir() or any(p.name != _LOCK for p in store.iterdir()))
+    ):
         raise InputError(
             store, f"exists and is not a corpus store (no {MANIFEST})", hint="choose a new or empty folder"
         )
+    store.mkdir(parents=True, exist_ok=True)
+    with _ingest_lock(store):
+        return _ingest(sources, store, duplicate_threshold=duplicate_threshold, strict=strict, **columns)
+
+
+@contextlib.contextmanager
+def _ingest_lock(store: Path) -> Iterator[None]:
+    """One ingest at a time per store (a second one fails at once instead of interleaving)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, ingests must not overlap
+        yield
+        return
+    with open(store / _LOCK, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise InputError(store, "another ingest into this store is running", hint="wait for it") from None
+        # The lock is the open file's: the operating system releases it when a killed ingest exits.
+        yield
+
+
+def _ingest(
+    sources: Sequence[str | os.PathLike[str]],
+    store: Path,
+    *,
+    duplicate_threshold: float,
+    strict: bool,
+    **columns: str | None,
+) -> IngestRecord:
+    pyarrow = _require_pyarrow()
     manifest = _read_manifest(store) if is_store(store) else None
     current = CorpusStore(store, manifest) if manifest else None
     old = current._select() if current else None
@@ -756,7 +806,6 @@ def ingest(
                 table = pyarrow.Table.from_pandas(chunk, schema=schema, preserve_index=False)
                 pyarrow.parquet.write_table(table, partition / f"part-{part:05d}.parquet")
 
-    store.mkdir(parents=True, exist_ok=True)
     replace_folder(store / folder_name, build)
     new_manifest = {
         "format": _FORMAT,
@@ -773,7 +822,7 @@ def ingest(
     }
     with open_atomic(store / MANIFEST) as handle:
         json.dump(new_manifest, handle, indent=2, ensure_ascii=False)
-    _remove_old_generations(store, folder_name)
+    _remove_old_generations(store, folder_name, (manifest or {}).get("generation_folder"))
     return record
 
 
@@ -790,10 +839,12 @@ def _sum_summaries(summaries: Sequence[LoadSummary]) -> dict[str, Any]:
     return total
 
 
-def _remove_old_generations(store: Path, live: str) -> None:
-    """Delete document generations other than ``live`` (the previous one, or one a killed run left)."""
+def _remove_old_generations(store: Path, live: str, previous: str | None) -> None:
+    """Delete document generations other than ``live`` and ``previous`` (older ones, or one a killed run
+    left). The previous generation is kept so that a reader that opened the store before this ingest
+    can finish reading it."""
     for folder in store.iterdir():
-        if _GENERATION.match(folder.name) and folder.name != live and folder.is_dir():
+        if _GENERATION.match(folder.name) and folder.name not in (live, previous) and folder.is_dir():
             shutil.rmtree(folder, ignore_errors=True)
     remove_leftovers(store / MANIFEST)
     remove_leftovers(store / live)

@@ -142,8 +142,27 @@ def test_manifest_records_every_ingest(tmp_path: Path) -> None:
     ]
     assert manifest["ingests"][0]["time"].endswith("+00:00")
     assert manifest["documents"] == 1 and manifest["generation"] == 2
-    # the previous generation of files is gone
-    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["documents-000002", MANIFEST]
+    # the previous generation is kept for readers that opened the store before; older ones go
+    assert sorted(p.name for p in (tmp_path / "store").glob("documents-*")) == [
+        "documents-000001",
+        "documents-000002",
+    ]
+    ingest([source], tmp_path / "store")
+    assert sorted(p.name for p in (tmp_path / "store").glob("documents-*")) == [
+        "documents-000002",
+        "documents-000003",
+    ]
+
+
+def test_one_ingest_at_a_time(crocus_store: Path, tiny_corpus: Path) -> None:
+    fcntl = pytest.importorskip("fcntl", reason="advisory locks are POSIX-only")
+    with open(crocus_store / ".ingest.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(InputError, match="another ingest into this store is running"):
+            ingest([tiny_corpus], crocus_store)
+    assert len(framing.load_corpus(crocus_store)) == 38
+    ingest([tiny_corpus], crocus_store)  # the lock is released with its file
+    assert len(framing.load_corpus(crocus_store)) == 43
 
 
 def test_syndication_is_recomputed_across_ingests(tmp_path: Path) -> None:
@@ -204,8 +223,11 @@ def test_kill_before_the_manifest_is_replaced(
     # the new generation is on disk but the manifest still names the old one
     assert len(list(crocus_store.glob("documents-*"))) == 2
     pd.testing.assert_frame_equal(framing.load_corpus(crocus_store).documents, before)
-    ingest([tiny_corpus], crocus_store)  # the next ingest removes the orphan
-    assert [p.name for p in crocus_store.glob("documents-*")] == ["documents-000002"]
+    ingest([tiny_corpus], crocus_store)  # the next ingest replaces the orphan
+    assert sorted(p.name for p in crocus_store.glob("documents-*")) == [
+        "documents-000001",
+        "documents-000002",
+    ]
     assert len(framing.load_corpus(crocus_store)) == len(before) + 5
 
 
@@ -265,6 +287,8 @@ def test_features_equal_extract(crocus_store: Path) -> None:
     pd.testing.assert_frame_equal(store.features(), expected)  # from the cache
     where = "outlet = 'meridian'"
     pd.testing.assert_frame_equal(store.features(where=where), framing.extract(store.load(where=where)))
+    nobody = "outlet = 'nobody'"
+    pd.testing.assert_frame_equal(store.features(where=nobody), framing.extract(store.load(where=nobody)))
 
 
 def test_features_are_computed_only_for_new_documents(
