@@ -370,7 +370,7 @@ class CorpusStore:
         sql = (
             f"SELECT {select} FROM read_parquet(?, hive_partitioning = false, union_by_name = true)"
             + ("" if where is None else f" WHERE ({where})")
-            + ("" if positions is None else f" WHERE list_contains(?, {_POSITION})")
+            + ("" if positions is None else f" WHERE {_POSITION} IN (SELECT unnest(?::BIGINT[]))")
             + f" ORDER BY {_POSITION}"
         )
         params: list[Any] = [[str(f) for f in files]]
