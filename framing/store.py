@@ -784,6 +784,13 @@ def _ingest(
     record.documents_after = len(combined)
     record.duplicates_after = int(combined["duplicate_of"].notna().sum())
 
+    if manifest is not None and unchanged:
+        # Nothing added: the documents stay as they are and only the ingest is recorded.
+        with open_atomic(store / MANIFEST) as handle:
+            ingests = [*manifest.get("ingests", []), _json_safe(record.to_dict())]
+            json.dump({**manifest, "ingests": ingests}, handle, indent=2, ensure_ascii=False)
+        return record
+
     generation = int((manifest or {}).get("generation", 0)) + 1
     folder_name = f"documents-{generation:06d}"
     try:
