@@ -51,6 +51,14 @@ Lexicons = Annotated[
     list[Path] | None,
     typer.Option("--lexicon", "-l", help="Extra lexicon file (TSV or LIWC .dic); repeat for several."),
 ]
+Engine = Annotated[
+    str,
+    typer.Option(help="local, or dask: run on a Dask cluster (a corpus store only; needs framing[dask])."),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster."),
+]
 ReplaceLexicons = Annotated[
     bool,
     typer.Option("--replace-lexicons", help="Use only the --lexicon files (plus the built-in negators)."),
@@ -185,6 +193,8 @@ def features_command(
     title_col: TitleCol = None,
     strict: Strict = False,
     quiet: Quiet = False,
+    engine: Engine = "local",
+    scheduler: Scheduler = None,
 ) -> None:
     """Measure every cue family in every document (or sentence) and write one row per unit.
 
@@ -197,6 +207,8 @@ def features_command(
     if unit not in ("document", "sentence"):
         raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
     matcher = build_matcher(lexicon, replace=replace_lexicons)
+    if _store_features(path, output, matcher, unit, engine, scheduler, jobs, quiet):  # h-store dispatch
+        return
     columns = {
         "text_col": text_col,
         "outlet_col": outlet_col,
@@ -520,6 +532,98 @@ def validate_command(
         f"best F1 {row['best_f1']:.3f} (score >= {row['best_threshold']:g})   "
         f"F1 flagging all {row['f1_flag_all']:.3f}"
     )
+
+
+# ------------------------------------------------------------------------------------ corpus store (h-store)
+
+
+@app.command("ingest")
+@_handles_errors
+def ingest_command(
+    sources: Annotated[
+        list[Path], typer.Argument(help="Corpus folders or CSV/TSV/JSONL/Parquet/.txt files to add.")
+    ],
+    store: Annotated[Path, typer.Option("--store", help="Store folder (created on the first ingest).")],
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    date_col: DateCol = None,
+    id_col: IdCol = None,
+    title_col: TitleCol = None,
+    duplicate_threshold: Annotated[
+        float,
+        typer.Option(help="Jaccard similarity of word 5-gram shingles marking syndicated copies (0-1]."),
+    ] = 0.5,
+    strict: Strict = False,
+    quiet: Quiet = False,
+) -> None:
+    """Add the cleaned documents of SOURCES to a Parquet corpus store (partitioned by outlet).
+
+    Documents whose id or cleaned text the store already holds are skipped and counted; syndication
+    marks are recomputed over old and new documents; each ingest is recorded in the store's manifest.
+    The store is a corpus: every command that takes PATH takes it.
+    """
+    from framing.store import ingest
+
+    _configure_logging(quiet)
+    if not 0 < duplicate_threshold <= 1:
+        raise OptionError(f"--duplicate-threshold must be in (0, 1], got {duplicate_threshold}")
+    record = ingest(
+        sources,
+        store,
+        duplicate_threshold=duplicate_threshold,
+        strict=strict,
+        text_col=text_col,
+        outlet_col=outlet_col,
+        date_col=date_col,
+        id_col=id_col,
+        title_col=title_col,
+    )
+    if not quiet:
+        typer.echo(f"ingested into {store}", err=True)
+        for line in record.lines():
+            typer.echo(line, err=True)
+
+
+def _store_features(
+    path: Path,
+    output: Path,
+    matcher: Any,
+    unit: str,
+    engine: str,
+    scheduler: str | None,
+    jobs: int,
+    quiet: bool,
+) -> bool:
+    """Write the features of a store through its feature cache (and on Dask); False if not for a store.
+
+    The sentence unit of a store goes through load_corpus like any corpus folder.
+    """
+    from framing.store import is_store, open_store
+
+    if engine not in ("local", "dask"):
+        raise OptionError(f"--engine must be 'local' or 'dask', not {engine!r}")
+    if scheduler is not None and engine != "dask":
+        raise OptionError("--scheduler is used only with --engine dask")
+    if not is_store(path):
+        if engine == "dask":
+            raise OptionError(
+                f"{path}: --engine dask runs on a corpus store; create one with "
+                f"framing ingest {path} --store STORE"
+            )
+        return False
+    if unit != "document":
+        if engine == "dask":
+            raise OptionError("--engine dask measures documents; use --unit document")
+        return False
+    store = open_store(path)
+    table = store.features(matcher, engine=engine, scheduler=scheduler, jobs=jobs)  # type: ignore[arg-type]
+    # The same columns as `framing features FOLDER` writes (outlet metadata stays in the corpus).
+    table = table.drop(columns=[c for c in table.columns if c.startswith("outlet_")])
+    rows = _write_tables([table], output)
+    if not quiet:
+        typer.echo(f"wrote {rows} document rows to {output}", err=True)
+        typer.echo(f"{len(store)} documents in the store, from {len(store.ingests)} ingest(s)", err=True)
+    return True
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -656,6 +656,10 @@ def load_corpus(
     path = Path(path)
     if not path.exists():
         raise InputError(path, "no such file or folder")
+    if (path / "framing-store.json").is_file():  # a corpus store (framing.store): dispatch, h-store
+        from framing.store import load_store
+
+        return load_store(path, drop_duplicates=drop_duplicates, name=name)
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")
     mapping = ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
