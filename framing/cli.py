@@ -619,7 +619,7 @@ def _store_features(
     table = store.features(matcher, engine=engine, scheduler=scheduler, jobs=jobs)  # type: ignore[arg-type]
     # The same columns as `framing features FOLDER` writes (outlet metadata stays in the corpus).
     table = table.drop(columns=[c for c in table.columns if c.startswith("outlet_")])
-    rows = _write_tables([table], output)
+    rows = write_table([table], output)
     if not quiet:
         typer.echo(f"wrote {rows} document rows to {output}", err=True)
         typer.echo(f"{len(store)} documents in the store, from {len(store.ingests)} ingest(s)", err=True)

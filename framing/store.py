@@ -841,6 +841,8 @@ def _sum_summaries(summaries: Sequence[LoadSummary]) -> dict[str, Any]:
                 continue
             if isinstance(value, list):
                 total[key] = total.get(key, []) + value
+            elif isinstance(value, dict):
+                total[key] = {**total.get(key, {}), **value}
             else:
                 total[key] = total.get(key, 0) + value
     return total

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from framing.errors import InputError, OptionError
 from framing.dedup import is_syndicated_copy
+from framing.errors import InputError, OptionError
 
 __all__ = ["MIN_RESAMPLES", "sorted_groups"]
 
