@@ -427,7 +427,7 @@ def compare_command(
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests."""
     from framing.compare import omnibus_tests, outlet_summary
-    from framing.report import grouped_features
+    from framing.features import grouped_features
 
     _configure_logging(quiet)
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col)

@@ -39,7 +39,14 @@ from framing.corpus import Corpus
 from framing.cues.base import CueFamily
 from framing.matcher import CueMatcher, DocumentMatches, Match
 
-__all__ = ["ATTRIBUTION_COLUMNS", "BLAME", "DENIAL", "ActorFinder", "blame_attributions"]
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "BLAME",
+    "DENIAL",
+    "ActorFinder",
+    "blame_attributions",
+    "document_attributions",
+]
 
 BLAME = CueFamily(
     name="blame",
@@ -361,17 +368,10 @@ def blame_attributions(
         rule, start, end, sentence``; ``kind`` is ``accusation``, ``self_attribution`` or ``denial``;
         ``start``/``end`` are the cue's character offsets in the document.
     """
-    from framing.features import as_documents, build_matcher  # features imports nothing from cues
+    # The one matching pass lives in framing.features (which builds on this module), so import it here.
+    from framing.features import match_documents
 
-    if actors is None:
-        actors = data.actors if isinstance(data, Corpus) else {}
-    finder = ActorFinder(actors)
-    matcher = matcher or build_matcher()
-    documents = as_documents(data)
-    rows: list[dict[str, Any]] = []
-    for record in documents.to_dict("records"):
-        rows.extend(document_attributions(record, matcher.match(record["text"]), finder))
-    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+    return match_documents(data, actors=actors, matcher=matcher).attributions
 
 
 def document_attributions(
@@ -379,7 +379,7 @@ def document_attributions(
 ) -> list[dict[str, Any]]:
     """The attribution rows of one document (``record`` with ``doc_id`` and ``text``) from its matches.
 
-    For callers that have already matched the text (the report), so it is not matched twice.
+    :func:`framing.features.match_documents` calls it in its one pass over the documents.
     """
     text = record["text"]
     rows: list[dict[str, Any]] = []
