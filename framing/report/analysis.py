@@ -72,16 +72,19 @@ def _select_groups(
     require_column(documents, by)
     if min_documents < 1 or (max_groups is not None and max_groups < 2):
         raise OptionError("min_documents must be >= 1 and max_groups >= 2")
+    # a document without words has no rate: it cannot make a group comparable
+    worded = documents[documents["tokens"] > 0] if "tokens" in documents.columns else documents
     sizes = documents[by].dropna().value_counts()
+    usable = worded[by].dropna().value_counts().reindex(sizes.index, fill_value=0)
     ranked = sorted(sizes.items(), key=lambda item: (-item[1], str(item[0])))
-    kept = [group for group, size in ranked if size >= min_documents]
-    small = [group for group, size in ranked if size < min_documents]
+    kept = [group for group, _ in ranked if usable[group] >= min_documents]
+    small = [group for group, _ in ranked if usable[group] < min_documents]
     beyond = kept[max_groups:] if max_groups is not None else []
     kept = kept[:max_groups] if max_groups is not None else kept
     if len(kept) < 2:
         raise OptionError(
-            f"fewer than two {by} groups have {min_documents} or more documents; nothing to compare "
-            f"(groups: {len(sizes)}; lower min_documents or compare by another column)"
+            f"fewer than two {by} groups have {min_documents} or more documents with words; nothing to "
+            f"compare (groups: {len(sizes)}; lower min_documents or compare by another column)"
         )
     left_out = [*small, *beyond]
     record = {
@@ -155,8 +158,11 @@ def analyse(
     tables["subcategory_rates"] = compare.outlet_summary(
         features, cues=subcategories, n_resamples=n_resamples, seed=seed, **stats
     )
-    freq = _time_frequency(documents)
-    tables["rates_over_time"] = compare.rates_over_time(features, cues=cues, freq=freq, **stats)
+    # dates a chart cannot place (year 9999 as "unknown", typos) stay out of the time series, said so
+    dated, implausible = _plausible_dates(features)
+    freq = _time_frequency(dated)
+    tables["rates_over_time"] = compare.rates_over_time(dated, cues=cues, freq=freq, **stats)
+    selection["implausible_dates"] = implausible
 
     step(REPORT_STEPS[2])
     tables["omnibus"] = compare.omnibus_tests(features, cues=cues, **stats)
@@ -170,9 +176,11 @@ def analyse(
     step(REPORT_STEPS[3])
     attributions = matched.attributions
     tables["blame_attributions"] = attributions
-    tables["blame_matrix"] = compare.blame_matrix(attributions, **stats)
-    tables["blamer_blamed"] = compare.blamer_blamed(attributions, **stats)
-    tables["blame_association"] = compare.blame_association(attributions, **permutation, **stats)
+    # a group without any blame or denial cue has no row to tabulate: the blame tables show the others
+    blaming = {"by": by, "order": [g for g in groups if g in set(attributions[by])]}
+    tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
+    tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
+    tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
 
     step(REPORT_STEPS[4])
     counts = compare.term_counts(documents["text"], documents[by])
@@ -191,10 +199,15 @@ def analyse(
     )
 
     step(REPORT_STEPS[5])
-    separable = compare.separability(features, cues=cues, seed=seed, **stats)
-    tables["separability"] = separable.summary
-    tables["separability_features"] = separable.features
-    tables["separability_folds"] = separable.folds
+    # cross-validation needs two groups with at least two documents that have words
+    worded = features.loc[features["tokens"] > 0, by].value_counts()
+    if int((worded >= 2).sum()) >= 2:
+        separable = compare.separability(features, cues=cues, seed=seed, **stats)
+        tables["separability"] = separable.summary
+        tables["separability_features"] = separable.features
+        tables["separability_folds"] = separable.folds
+    else:
+        tables.update(_no_separability(features, groups, cues, seed))
 
     step(REPORT_STEPS[6])
     examples = typical_examples(matched, by, groups, cues, examples_per_cue)
@@ -219,6 +232,51 @@ def analyse(
 
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
+
+
+def _no_separability(
+    features: pd.DataFrame, groups: list[Hashable], cues: list[str], seed: int
+) -> dict[str, pd.DataFrame]:
+    """The separability tables when no classifier can be cross-validated: NaN scores, empty folds."""
+    summary = pd.DataFrame(
+        [{"macro_f1": np.nan, "macro_f1_sd": np.nan, "baseline_macro_f1": np.nan, "accuracy": np.nan,
+          "baseline_accuracy": np.nan, "n_splits": 0, "documents": len(features), "groups": len(groups),
+          "cues": len(cues), "dropped_groups": len(groups), "seed": seed}]
+    )  # fmt: skip
+    return {
+        "separability": summary,
+        "separability_features": pd.DataFrame(columns=["group", "feature", "coefficient", "rank"]),
+        "separability_folds": pd.DataFrame(
+            columns=[
+                "fold",
+                "test_documents",
+                "macro_f1",
+                "baseline_macro_f1",
+                "accuracy",
+                "baseline_accuracy",
+            ]
+        ),
+    }
+
+
+#: Dates outside these years are taken for placeholders or typos and left out of the time series.
+PLAUSIBLE_YEARS = (1800, 2200)
+
+
+def _plausible_dates(features: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``features`` with dates outside :data:`PLAUSIBLE_YEARS` blanked, and a record of how many and which."""
+    if "date" not in features.columns:
+        return features, {"documents": 0, "examples": []}
+    dates = pd.to_datetime(features["date"], errors="coerce")
+    years = dates.dt.year
+    outside = dates.notna() & ((years < PLAUSIBLE_YEARS[0]) | (years > PLAUSIBLE_YEARS[1]))
+    record = {
+        "documents": int(outside.sum()),
+        "examples": sorted({str(d)[:10] for d in features.loc[outside, "date"]})[:3],
+    }
+    if not outside.any():
+        return features, record
+    return features.assign(date=features["date"].where(~outside)), record
 
 
 def _time_frequency(documents: pd.DataFrame) -> str:
@@ -290,6 +348,7 @@ def _metadata(
             "duplicates_dropped": parameters["dropped"],
             "groups_left_out": parameters["selection"]["groups_left_out"],
             "documents_left_out": parameters["selection"]["documents_left_out"],
+            "implausible_dates": parameters["selection"]["implausible_dates"],
             "documents_per_group": {
                 str(k): int(v) for k, v in documents[by].value_counts().sort_index().items()
             },

@@ -100,6 +100,13 @@ def state_findings(
         )
     elif selection["documents_without_group"]:
         syndication += f" {selection['documents_without_group']} documents without a {by} are left out."
+    implausible = selection.get("implausible_dates", {}).get("documents", 0)
+    if implausible:
+        examples = ", ".join(selection["implausible_dates"]["examples"])
+        syndication += (
+            f" {implausible} documents dated before 1800 or after 2200 ({examples}) are left out of the "
+            "rates over time (the dates look like placeholders or typos)."
+        )
     findings.append(
         Finding(
             "corpus",
@@ -327,7 +334,11 @@ def _phrase_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) ->
 def _separability_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
     summary = tables["separability"].iloc[0]
     if math.isnan(summary["macro_f1"]):
-        return Finding("separability", "Too few documents per group to cross-validate a classifier.")
+        return Finding(
+            "separability",
+            "Separability not computed: cross-validating a classifier needs at least two groups with two "
+            "or more documents each.",
+        )
     text = (
         f"A logistic regression predicting the {by.replace('_', ' ')} from the {int(summary['cues'])} cue "
         f"rates reaches a cross-validated macro-F1 of {summary['macro_f1']:.2f} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import html
 import math
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example
 
-__all__ = ["draw_charts", "markdown", "page"]
+__all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
 
 
 @functools.cache
@@ -120,24 +121,42 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _markdown_table(table: pd.DataFrame) -> str:
-    def clean(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
 
-    header = "| " + " | ".join(clean(str(c)) for c in table.columns) + " |"
+
+def markdown_escape(text: Any) -> str:
+    """``text`` made inert in Markdown: HTML escaped, Markdown syntax backslash-escaped, one line.
+
+    Corpus text can then neither open a link (``[x](javascript:...)``), nor insert raw HTML, nor start
+    a heading, list or table cell.
+
+    >>> markdown_escape("[click](javascript:alert(1)) <b>")
+    '\\\\[click\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\) &lt;b&gt;'
+    """
+    flat = " ".join(str(text).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _markdown_cell(value: Any) -> str:
+    # numbers are written by us; anything else may come from the corpus
+    return markdown_escape(value) if isinstance(value, str) else _cell(value)
+
+
+def _markdown_table(table: pd.DataFrame) -> str:
+    header = "| " + " | ".join(markdown_escape(c) for c in table.columns) + " |"
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(clean(_cell(v)) for v in row) + " |" for row in table.itertuples(index=False)]
+    rows = ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
     return "\n".join([header, rule, *rows]) if len(table.columns) else "(empty)"
 
 
 def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
-    name = analysis.corpus.title or analysis.corpus.name or "corpus"
+    name = markdown_escape(analysis.corpus.title or analysis.corpus.name or "corpus")
     lines = [f"# Framing comparison: {name}", "", "## Summary", ""]
     for finding in analysis.findings:
-        lines.append(f"- {finding.text}")
+        lines.append(f"- {markdown_escape(finding.text)}")
         for example in finding.examples:
-            lines.append(f"  - {example.group}, `{example.doc_id}` sentence {example.sentence_id}: "
-                         f"> {_markdown_quote(example)}")  # fmt: skip
+            lines.append(f"  - {markdown_escape(example.group)}, {markdown_escape(example.doc_id)} sentence "
+                         f"{example.sentence_id}: > {_markdown_quote(example)}")  # fmt: skip
     lines.append("")
     for chart, caption in captions.items():
         lines += [f"![{caption}](figures/{chart}.png)", ""]
@@ -146,8 +165,8 @@ def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
                   _markdown_table(_shown(analysis, table_name, columns)), ""]  # fmt: skip
     lines += ["## Example sentences", ""]
     for example in analysis.examples:
-        where = f"`{example.doc_id}` sentence {example.sentence_id}"
-        lines.append(f"- **{example.group} / {example.cue}** {where}: "
+        where = f"{markdown_escape(example.doc_id)} sentence {example.sentence_id}"
+        lines.append(f"- **{markdown_escape(example.group)} / {markdown_escape(example.cue)}** {where}: "
                      f"{_markdown_quote(example)}")  # fmt: skip
     lines += ["", "Every table is in `tables/` as CSV; parameters, versions and the corpus hash are in "
               "`metadata.json`.", ""]  # fmt: skip
@@ -159,10 +178,13 @@ def _markdown_quote(example: Example) -> str:
     for start, end in example.spans:
         if start < cursor:
             continue
-        pieces += [example.sentence[cursor:start], "**", example.sentence[start:end], "**"]
+        if start < 0:
+            continue
+        before, marked = example.sentence[cursor:start], example.sentence[start:end]
+        pieces += [markdown_escape(before), "**", markdown_escape(marked), "**"]
         cursor = end
-    pieces.append(example.sentence[cursor:])
-    return "".join(pieces).replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    pieces.append(markdown_escape(example.sentence[cursor:]))
+    return "".join(pieces)
 
 
 def _highlight(example: Example) -> str:
