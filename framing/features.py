@@ -170,20 +170,61 @@ def _init_worker(lexicons: list[Lexicon], negation_window: int) -> None:
     _WORKER_MATCHER = CueMatcher(lexicons, negation_window=negation_window)
 
 
+@dataclass
+class _Collected:
+    """What one pass of the matcher over some documents collects (see :func:`_match_pass`)."""
+
+    counts: list[tuple[Any, ...]]
+    columns: dict[str, list[Any]] | None
+    attributions: list[dict[str, Any]]
+    attributed: list[int]  # the document position of each attribution row
+
+
+def _match_pass(
+    records: Iterable[Mapping[str, Any]],
+    matcher: CueMatcher,
+    *,
+    unit: Unit = "document",
+    collect_matches: bool = False,
+    finder: ActorFinder | None = None,
+) -> _Collected:
+    """The one loop that matches documents: count vectors, and optionally match rows and blame rows.
+
+    Every table of the package is derived from it: :func:`extract` (counts, in worker processes when
+    asked), :func:`match_documents` and through it :func:`evidence`, :func:`framing.blame_attributions`
+    and the report.
+    """
+    layout = _Layout(matcher)
+    out = _Collected([], {name: [] for name in MATCH_COLUMNS} if collect_matches else None, [], [])
+    for position, record in enumerate(records):
+        found = matcher.match(record["text"])
+        if unit == "document":
+            out.counts.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
+        else:
+            out.counts.append(_sentence_rows(found, layout))
+        if finder is not None:
+            rows = document_attributions(record, found, finder)
+            out.attributions.extend(rows)
+            out.attributed.extend([position] * len(rows))
+        if out.columns is not None:
+            doc_id = str(record["doc_id"])
+            for match in found.matches:
+                entry = match.entry
+                sentence = found.sentences[match.sentence_id]
+                values = (
+                    position, doc_id, match.sentence_id, match.start, match.end, sentence[0], sentence[1],
+                    entry.category, entry.subcategory, entry.term, match.negated, entry.weight, entry.lexicon,
+                )  # fmt: skip
+                for name, value in zip(MATCH_COLUMNS, values, strict=True):
+                    out.columns[name].append(value)
+    return out
+
+
 def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None) -> list[tuple[Any, ...]]:
     """Count vectors for a chunk of texts: (tokens, sentences, row) per document, or per sentence rows."""
     matcher = matcher or _WORKER_MATCHER
     assert matcher is not None
-    layout = _Layout(matcher)
-    out: list[tuple[Any, ...]] = []
-    if unit == "document":
-        for text in texts:
-            found = matcher.match(text)
-            out.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
-    else:
-        for text in texts:
-            out.append(_sentence_rows(matcher.match(text), layout))
-    return out
+    return _match_pass(({"text": text} for text in texts), matcher, unit=unit).counts
 
 
 def _sentence_rows(found: DocumentMatches, layout: _Layout) -> tuple[Any, ...]:
@@ -384,28 +425,13 @@ def match_documents(
     if by is not None:
         require_column(documents, by)
     layout = _Layout(matcher)
-    finder = ActorFinder(actors)
-    counts: list[tuple[Any, ...]] = []
-    columns: dict[str, list[Any]] = {name: [] for name in MATCH_COLUMNS}
-    attributions: list[dict[str, Any]] = []
-    blamed_in: list[int] = []  # the document position of each attribution row
-    for position, record in enumerate(documents.to_dict("records")):
-        found = matcher.match(record["text"])
-        counts.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
-        rows = document_attributions(record, found, finder) if attribute else []
-        attributions.extend(rows)
-        blamed_in.extend([position] * len(rows))
-        doc_id = str(record["doc_id"])
-        for match in found.matches:
-            entry = match.entry
-            sentence_start, sentence_end = found.sentences[match.sentence_id]
-            for name, value in zip(
-                MATCH_COLUMNS,
-                (position, doc_id, match.sentence_id, match.start, match.end, sentence_start, sentence_end,
-                 entry.category, entry.subcategory, entry.term, match.negated, entry.weight, entry.lexicon),
-                strict=True,
-            ):  # fmt: skip
-                columns[name].append(value)
+    collected = _match_pass(
+        documents.to_dict("records"),
+        matcher,
+        collect_matches=True,
+        finder=ActorFinder(actors) if attribute else None,
+    )
+    counts = collected.counts
     keep = _metadata_columns(documents)
     if len(documents):
         features = _assemble(documents, counts, layout, "document", keep)
@@ -413,15 +439,16 @@ def match_documents(
         features = _empty_features(documents, matcher, "document", keep)
     features.attrs["cue_families"] = list(matcher.families)
     features.attrs["unit"] = "document"
-    matches = _compact_matches(columns)
-    blame = pd.DataFrame(attributions, columns=ATTRIBUTION_COLUMNS)
+    assert collected.columns is not None
+    matches = _compact_matches(collected.columns)
+    blame = pd.DataFrame(collected.attributions, columns=ATTRIBUTION_COLUMNS)
     if by is not None:
         if by not in features.columns:
             features[by] = documents[by].to_numpy()
         groups = documents[by].to_numpy()[matches["doc"].to_numpy()]
         matches[by] = pd.Categorical(groups)
         if by not in blame.columns:
-            blame[by] = documents[by].to_numpy()[np.asarray(blamed_in, dtype=int)]
+            blame[by] = documents[by].to_numpy()[np.asarray(collected.attributed, dtype=int)]
     return MatchPass(documents, features, matches, blame)
 
 
