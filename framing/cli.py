@@ -341,8 +341,7 @@ def blame_command(
     quiet: Quiet = False,
 ) -> None:
     """Print who blames whom: one row per blame or denial cue and blamed actor, with the sentence."""
-    from framing.cues import blame_attributions
-    from framing.features import build_matcher
+    from framing.features import blame_attributions, build_matcher
 
     _configure_logging(quiet)
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)

@@ -37,6 +37,7 @@ __all__ = [
     "MATCH_COLUMNS",
     "MatchPass",
     "as_documents",
+    "blame_attributions",
     "build_matcher",
     "evidence",
     "extract",
@@ -562,10 +563,40 @@ EVIDENCE_COLUMNS = [
 ]  # fmt: skip
 
 
-def __getattr__(name: str) -> Any:
-    # FramingCues lives in framing.transformer so that scikit-learn is imported only when it is used.
-    if name == "FramingCues":
-        from framing.transformer import FramingCues
+def blame_attributions(
+    data: Corpus | pd.DataFrame | Iterable[str],
+    *,
+    actors: Mapping[str, Sequence[str]] | None = None,
+    matcher: CueMatcher | None = None,
+) -> pd.DataFrame:
+    """Who blames whom: one row per (blame or denial cue, blamed actor) in every sentence with such a cue.
 
-        return FramingCues
+    The rules are those of :mod:`framing.cues.blame`; the rows come from :func:`match_documents`.
+
+    Args:
+        data: a :class:`Corpus` (its ``corpus.toml`` actors are used), a documents DataFrame, or texts.
+        actors: actor name -> aliases; overrides the corpus's actors.
+        matcher: a compiled matcher (default: the built-in lexicons).
+
+    Returns:
+        Columns ``doc_id, outlet, date, sentence_id, blamer, blamed, cue, cue_subcategory, kind, negated,
+        rule, start, end, sentence``; ``kind`` is ``accusation``, ``self_attribution`` or ``denial``;
+        ``start``/``end`` are the cue's character offsets in the document.
+    """
+    return match_documents(data, actors=actors, matcher=matcher).attributions
+
+
+def __getattr__(name: str) -> Any:
+    # Deprecated alias: FramingCues lives in framing.transformer, which builds on this module (and imports
+    # scikit-learn); this module no longer imports it. Use ``from framing import FramingCues``.
+    if name == "FramingCues":
+        import importlib
+        import warnings
+
+        warnings.warn(
+            "framing.features.FramingCues is deprecated; import it from framing (or framing.transformer)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module("framing.transformer").FramingCues
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

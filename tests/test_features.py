@@ -13,9 +13,10 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from framing import FramingCues
 from framing.corpus import load_corpus
 from framing.errors import InputError, OptionError
-from framing.features import FramingCues, build_matcher, evidence, extract, feature_columns
+from framing.features import build_matcher, evidence, extract, feature_columns
 from framing.lexicon import CUE_FAMILIES
 
 TEXTS = [
@@ -381,3 +382,19 @@ def test_evidence_is_the_match_table_with_context() -> None:
 def test_evidence_refuses_a_negative_window() -> None:
     with pytest.raises(OptionError, match="window"):
         evidence(["It may be."], window=-5)
+
+
+def test_the_old_transformer_path_still_works_with_a_deprecation_warning() -> None:
+    import framing.features
+
+    with pytest.warns(DeprecationWarning, match="import it from framing"):
+        assert framing.features.FramingCues is FramingCues
+
+
+def test_features_does_not_import_the_transformer_or_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, framing.features, framing.report; print('sklearn' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
