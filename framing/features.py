@@ -11,6 +11,11 @@ family) the columns are:
 * ``F_weighted`` (families with intensity weights, e.g. emotive): sum of the weights of the matches;
 * ``F_<subcategory>_count`` and ``F_<subcategory>_rate`` for each subcategory.
 
+One loop matches documents (``_match_pass``); everything else is derived from what it collects:
+:func:`extract` (count vectors, optionally in worker processes), :func:`match_documents` (the feature
+table, a compact table of every match and the blame rows, in one pass: what the report uses),
+:func:`evidence` and :func:`blame_attributions`.
+
 >>> table = extract(["It may well be true.", "It is clearly false."])          # doctest: +SKIP
 >>> table[["doc_id", "tokens", "hedging_count", "certainty_count"]]                # doctest: +SKIP
 """
