@@ -3,7 +3,7 @@
 Every piece of corpus text (outlet names, terms, sentences, document ids) is escaped for where it goes:
 HTML-escaped in ``index.html``; in ``report.md`` Markdown-significant characters are backslash-escaped
 and HTML is escaped too, so a sentence can neither inject markup nor a ``javascript:`` link.
-The page's CSS is a file shipped with the package (``framing/report/templates/report.css``).
+The page template and its CSS are files shipped with the package (``framing/report/templates/``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import functools
 import html
 import math
 import re
+import string
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,10 +28,10 @@ __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
 
 
 @functools.cache
-def _style() -> str:
-    """The page's CSS (framing/report/templates/report.css)."""
-    css = resources.files("framing.report").joinpath("templates", "report.css").read_text(encoding="utf-8")
-    return "\n" + css
+def _template(name: str) -> string.Template:
+    """A file of framing/report/templates (shipped as package data) as a ``$name`` template."""
+    text = resources.files("framing.report").joinpath("templates", name).read_text(encoding="utf-8")
+    return string.Template(text)
 
 
 _CHARTS = (
@@ -223,16 +224,7 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
     by = analysis.by.replace("_", " ")
     corpus = analysis.corpus
     title = html.escape(f"Framing comparison: {corpus.title or corpus.name or 'corpus'}")
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{title}</title><style>{_style()}</style></head><body>",
-        f"<h1>{title}</h1>",
-        '<nav><a href="#summary">Summary</a><a href="#charts">Charts</a><a href="#tables">Tables</a>'
-        '<a href="#evidence">Evidence</a><a href="#method">Method</a></nav>',
-        '<section id="summary"><h2>Summary</h2>',
-    ]
+    parts = ['<section id="summary"><h2>Summary</h2>']
     for finding in analysis.findings:
         parts.append(f'<div class="finding"><p>{html.escape(finding.text)}</p>')
         parts.extend(_quote_html(example) for example in finding.examples)
@@ -276,5 +268,8 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
         "All tables: tables/*.csv; parameters and versions: metadata.json",
     ]
     parts.extend(f"<li>{html.escape(item)}</li>" for item in items)
-    parts.append("</ul></section></body></html>")
-    return "\n".join(parts) + "\n"
+    parts.append("</ul></section>")
+    # substitute() with every value escaped above: corpus text cannot reach the template unescaped
+    return _template("page.html").substitute(
+        title=title, style=_template("report.css").template, body="\n".join(parts)
+    )
