@@ -147,6 +147,9 @@ def test_report_tables_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> Non
     assert _report(str(source), "-o", str(tmp_path / "raw"), "--no-spreadsheet-escape").exit_code == 0
     raw = _cells(tmp_path / "raw" / "tables" / "groups.csv")
     assert "=cmd|' /C calc'!A0" in raw
+    for folder, escaped in (("out", True), ("raw", False)):
+        metadata = json.loads((tmp_path / folder / "metadata.json").read_text(encoding="utf-8"))
+        assert metadata["output"] == {"spreadsheet_escape": escaped}
 
 
 def test_features_csv_escapes_text_cells_unless_told_not_to(tmp_path: Path) -> None:

@@ -126,8 +126,10 @@ def write_report(
         step(REPORT_STEPS[8])
         for name, table in sorted(analysis.tables.items()):
             _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
+        # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
+        metadata = {**analysis.metadata, "output": {"spreadsheet_escape": spreadsheet_escape}}
         (staging / "metadata.json").write_text(
-            json.dumps(analysis.metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+            json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
         (staging / "report.md").write_text(markdown(analysis, captions), encoding="utf-8")
         (staging / "index.html").write_text(page(analysis, captions), encoding="utf-8")
