@@ -104,6 +104,14 @@ def test_the_page_says_what_could_not_be_computed(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "Separability not computed" in page
     assert report.tables["separability_folds"].empty
+    # c (emotive words only) has no blame or denial cue ("linked to" in b's text is one); only c is emotive
+    assert "Not computed on this corpus: blame tables for c: no blame or denial cue" in page
+    assert "distinctive emotive words: fewer than two outlets use any emotive term" in page
+    assert set(report.tables["blame_matrix"]["outlet"]) == {"a", "b"}
+    assert (
+        report.analysis.metadata["not_computed"][0]
+        == "blame tables for c: no blame or denial cue in the documents"
+    )
 
 
 def test_implausible_dates_are_left_out_of_the_time_series_and_named(tmp_path: Path) -> None:

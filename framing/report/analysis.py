@@ -21,7 +21,7 @@ from framing.features import build_matcher, match_documents, require_column
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
-from framing.report.findings import ALPHA, Example, Finding, state_findings
+from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
 
 __all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
 
@@ -141,6 +141,7 @@ def analyse(
     matcher = build_matcher()
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
     stats = {"by": by, "order": groups}
+    gaps: list[str] = []  # what could not be computed on this corpus, and why: said in the page
     tables: dict[str, pd.DataFrame] = {}
 
     step(REPORT_STEPS[0])
@@ -178,6 +179,9 @@ def analyse(
     tables["blame_attributions"] = attributions
     # a group without any blame or denial cue has no row to tabulate: the blame tables show the others
     blaming = {"by": by, "order": [g for g in groups if g in set(attributions[by])]}
+    silent = [str(g) for g in groups if g not in blaming["order"]]
+    if silent:
+        gaps.append(f"blame tables for {', '.join(silent)}: no blame or denial cue in the documents")
     tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
     tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
@@ -192,6 +196,8 @@ def analyse(
         if cue_counts["group"].nunique() >= 2:
             table = compare.distinctive_terms(cue_counts, top_n=top_terms)
             per_cue.append(table.assign(cue=cue)[["cue", *table.columns]])
+        else:
+            gaps.append(f"distinctive {cue} words: fewer than two {plural(by)} use any {cue} term")
     tables["distinctive_cue_terms"] = (
         pd.concat(per_cue, ignore_index=True)
         if per_cue
@@ -208,11 +214,13 @@ def analyse(
         tables["separability_folds"] = separable.folds
     else:
         tables.update(_no_separability(features, groups, cues, seed))
+        gaps.append(f"separability: fewer than two {plural(by)} have two or more documents with words")
 
     step(REPORT_STEPS[6])
     examples = typical_examples(matched, by, groups, cues, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 
+    selection["not_computed"] = gaps
     findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
     metadata = _metadata(
         corpus,
@@ -372,4 +380,5 @@ def _metadata(
             "negation_window": matcher.negation_window,
         },
         "tables": {name: {"rows": len(table)} for name, table in sorted(tables.items())},
+        "not_computed": parameters["selection"]["not_computed"],
     }

@@ -122,6 +122,12 @@ def state_findings(
     findings.extend(_wording_findings(tables, groups))
     findings.extend(_phrase_findings(tables, groups))
     findings.append(_separability_finding(tables, by))
+    if selection.get("not_computed"):
+        findings.append(
+            Finding(
+                "not computed", "Not computed on this corpus: " + "; ".join(selection["not_computed"]) + "."
+            )
+        )
     return findings
 
 
