@@ -612,3 +612,7 @@ def validate_command(
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m framing.cli
+    main()

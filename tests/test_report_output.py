@@ -60,6 +60,18 @@ def test_force_replaces_a_foreign_folder_with_a_warning(tmp_path: Path) -> None:
     assert "not a framing report" in result.stderr
 
 
+def test_force_never_deletes_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = _corpus(tmp_path / "in")
+    work = tmp_path / "work"
+    (work / "project").mkdir(parents=True)
+    (work / "project" / "analysis.py").write_text("x = 1", encoding="utf-8")
+    monkeypatch.chdir(work / "project")
+    for target in (work / "project", work):
+        result = _report(str(source), "-o", str(target), "--force")
+        assert result.exit_code == 2 and "working folder" in result.stderr
+    assert (work / "project" / "analysis.py").read_text(encoding="utf-8") == "x = 1"
+
+
 def test_an_earlier_report_and_an_empty_folder_are_replaced(tmp_path: Path) -> None:
     source = _corpus(tmp_path / "in")
     out = tmp_path / "empty"

@@ -3,7 +3,8 @@
 :func:`write_report` builds the whole folder beside the target and swaps it in with
 :func:`framing.io.atomic.replace_folder` (a failed run leaves the previous report intact; leftovers of a
 killed run are removed). A report replaces only a folder that is missing, empty, or a report written by
-this toolkit (its ``metadata.json`` names ``framing``); any other folder is refused unless ``force=True``.
+this toolkit (its ``metadata.json`` names ``framing``); any other folder is refused unless ``force=True``
+(and even then a folder that is or contains the working folder or the home folder, or a file system root).
 It never writes into its own input: an output folder that is, contains or lies inside the corpus folder
 (or is the corpus file) is refused even with ``force``.
 """
@@ -88,6 +89,14 @@ def check_output_folder(
         raise OptionError(
             f"{target}: folder is not empty and holds no framing report; refusing to replace it "
             "(choose a new or empty folder, or pass --force to delete its contents)"
+        )
+    # even --force may not delete the folder the user works in, their home, or a file system root
+    if resolved == Path(resolved.anchor) or any(
+        _within(folder, resolved) for folder in (Path.cwd().resolve(), Path.home().resolve())
+    ):
+        raise OptionError(
+            f"{target}: is or contains the working folder, the home folder or a file system root; "
+            "--force will not delete it (choose a folder of its own for the report)"
         )
     logger.warning(
         "--force: replacing %s, which is not a framing report; everything in it is deleted", target
