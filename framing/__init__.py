@@ -12,9 +12,8 @@ and write a report with charts and quoted evidence.
 """
 
 from framing.corpus import Corpus, LoadSummary, load_corpus
-from framing.cues import blame_attributions
 from framing.errors import FramingError, InputError, OptionError
-from framing.features import build_matcher, evidence, extract
+from framing.features import blame_attributions, build_matcher, evidence, extract
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 
 __version__ = "0.1.0"
@@ -27,6 +26,7 @@ def __getattr__(name: str) -> object:
 
         return FramingCues
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Corpus",

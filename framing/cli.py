@@ -59,6 +59,13 @@ Scheduler = Annotated[
     str | None,
     typer.Option(help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster."),
 ]
+SpreadsheetEscape = Annotated[
+    bool,
+    typer.Option(
+        "--spreadsheet-escape/--no-spreadsheet-escape",
+        help="Prefix text cells starting with = + - @ (a spreadsheet formula) with ' in CSV/TSV output.",
+    ),
+]
 ReplaceLexicons = Annotated[
     bool,
     typer.Option("--replace-lexicons", help="Use only the --lexicon files (plus the built-in negators)."),
@@ -158,6 +165,11 @@ def corpus_info(
         typer.echo(printable(line))
 
 
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise OptionError(message)
+
+
 def _document_chunks(
     path: Path, chunk_size: int, strict: bool, columns: dict[str, str | None], report: list[Any]
 ) -> Iterator[pd.DataFrame]:
@@ -185,7 +197,8 @@ def features_command(
     lexicon: Lexicons = None,
     replace_lexicons: ReplaceLexicons = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for matching.")] = 1,
-    chunk_size: Annotated[int, typer.Option(min=1, help="Documents per chunk (bounds memory).")] = 1000,
+    chunk_size: Annotated[int, typer.Option(help="Documents per chunk (bounds memory).")] = 1000,
+    spreadsheet_escape: SpreadsheetEscape = True,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     date_col: DateCol = None,
@@ -199,15 +212,18 @@ def features_command(
     """Measure every cue family in every document (or sentence) and write one row per unit.
 
     Columns: doc_id (the input's own id), outlet, date, tokens, and per cue family F: F_count, F_negated,
-    F_present, F_rate (per 1,000 tokens), plus F_<subcategory>_count and _rate.
+    F_present, F_rate (per 1,000 tokens), plus F_<subcategory>_count and _rate. In CSV/TSV output, text
+    cells starting with = + - @ (a spreadsheet formula) get a leading ' unless --no-spreadsheet-escape.
     """
     from framing.features import build_matcher, iter_features
 
     _configure_logging(quiet)
     if unit not in ("document", "sentence"):
         raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
+    _require(jobs >= 1, f"--jobs must be 1 or more, not {jobs}")
+    _require(chunk_size >= 1, f"--chunk-size must be 1 or more, not {chunk_size}")
     matcher = build_matcher(lexicon, replace=replace_lexicons)
-    if _store_features(path, output, matcher, unit, engine, scheduler, jobs, quiet):  # h-store dispatch
+    if _store_features(path, output, matcher, unit, engine, scheduler, jobs, quiet, spreadsheet_escape):
         return
     columns = {
         "text_col": text_col,
@@ -221,7 +237,7 @@ def features_command(
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
     keep = ["duplicate_of"] if path.is_dir() else []
     tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
-    rows = write_table(tables, output)
+    rows = write_table(tables, output, spreadsheet_escape=spreadsheet_escape)
     if not quiet:
         summary = summaries[0]
         typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
@@ -242,6 +258,7 @@ def evidence_command(
         Path | None, typer.Option("--output", "-o", help="Also write all matches to a CSV.")
     ] = None,
     lexicon: Lexicons = None,
+    spreadsheet_escape: SpreadsheetEscape = True,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     id_col: IdCol = None,
@@ -251,12 +268,14 @@ def evidence_command(
     from framing.features import build_matcher, evidence
 
     _configure_logging(quiet)
+    _require(n >= 0, f"-n must be 0 (all) or more, not {n}")
+    _require(width >= 0, f"--width must be 0 or more characters, not {width}")
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
     table = evidence(
         corpus, cue=cue, outlet=outlet, subcategory=subcategory, window=width, matcher=build_matcher(lexicon)
     )
     if output is not None:
-        write_table([table.drop(columns=["sentence"])], output)
+        write_table([table.drop(columns=["sentence"])], output, spreadsheet_escape=spreadsheet_escape)
     shown = table if n == 0 else table.head(n)
     for row in shown.itertuples(index=False):
         flag = " [negated]" if row.negated else ""
@@ -275,14 +294,14 @@ def blame_command(
         Path | None, typer.Option("--output", "-o", help="Write the table to CSV/TSV/JSONL.")
     ] = None,
     lexicon: Lexicons = None,
+    spreadsheet_escape: SpreadsheetEscape = True,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     id_col: IdCol = None,
     quiet: Quiet = False,
 ) -> None:
     """Print who blames whom: one row per blame or denial cue and blamed actor, with the sentence."""
-    from framing.cues import blame_attributions
-    from framing.features import build_matcher
+    from framing.features import blame_attributions, build_matcher
 
     _configure_logging(quiet)
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
@@ -290,7 +309,7 @@ def blame_command(
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
     table = blame_attributions(corpus, matcher=build_matcher(lexicon))
     if output is not None:
-        write_table([table], output)
+        write_table([table], output, spreadsheet_escape=spreadsheet_escape)
     columns = ["doc_id", "outlet", "blamer", "blamed", "cue", "kind", "negated", "rule"]
     with pd.option_context("display.width", 200, "display.max_rows", None):
         typer.echo(table[columns].to_string(index=False) if len(table) else "no blame cues found")
@@ -327,11 +346,18 @@ def report_command(
     permutations: Permutations = 2000,
     drop_duplicates: DropDuplicates = False,
     min_documents: Annotated[
-        int, typer.Option("--min-documents", min=1, help="Leave out groups with fewer documents.")
+        int, typer.Option("--min-documents", help="Leave out groups with fewer documents (>= 1).")
     ] = 2,
     max_groups: Annotated[
-        int, typer.Option("--max-groups", min=0, help="Compare only the largest groups (0 = all).")
+        int, typer.Option("--max-groups", help="Compare only the largest groups (>= 2; 0 = all).")
     ] = 12,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace the output folder even if it is not a framing report (deletes it)."
+        ),
+    ] = False,
+    spreadsheet_escape: SpreadsheetEscape = True,
     text_col: TextCol = None,
     outlet_col: OutletCol = None,
     date_col: DateCol = None,
@@ -340,10 +366,20 @@ def report_command(
     strict: Strict = False,
     quiet: Quiet = False,
 ) -> None:
-    """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json)."""
-    from framing.report import REPORT_STEPS, analyse, write_report
+    """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
+
+    The output folder must be new, empty or an earlier framing report (--force replaces any other
+    folder); it may not be, contain or lie inside the corpus.
+    """
+    from framing.report import REPORT_STEPS, analyse, check_output_folder, write_report
 
     _configure_logging(quiet)
+    _require(min_documents >= 1, f"--min-documents must be 1 or more, not {min_documents}")
+    _require(
+        max_groups == 0 or max_groups >= 2, f"--max-groups must be 0 (all) or 2 or more, not {max_groups}"
+    )
+    _require(resamples >= 1, f"--resamples must be 1 or more, not {resamples}")
+    _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
     corpus = _load(
         path,
         text_col=text_col,
@@ -354,6 +390,9 @@ def report_command(
         strict=strict,
     )
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
+    if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
+        check_output_folder(folder, source=path)
+    writing = {"force": force, "spreadsheet_escape": spreadsheet_escape}
     options = {
         "by": by,
         "seed": seed,
@@ -363,7 +402,7 @@ def report_command(
         "max_groups": max_groups or None,
     }
     if quiet:
-        report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder)
+        report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)
     else:
         with typer.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr) as bar:
 
@@ -372,7 +411,7 @@ def report_command(
                 bar.update(1)
 
             analysis = analyse(corpus, drop_duplicates=drop_duplicates, progress=advance, **options)
-            report = write_report(analysis, folder, progress=advance)
+            report = write_report(analysis, folder, progress=advance, **writing)
     typer.echo(f"{report.path / 'index.html'}")
     if not quiet:
         for finding in report.findings:
@@ -398,7 +437,7 @@ def compare_command(
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests."""
     from framing.compare import check_group_column, check_seed, omnibus_tests, outlet_summary
-    from framing.report import grouped_features
+    from framing.features import grouped_features
 
     # refuse bad options before the corpus is read and matched
     check_seed(seed)
@@ -593,6 +632,7 @@ def _store_features(
     scheduler: str | None,
     jobs: int,
     quiet: bool,
+    spreadsheet_escape: bool,
 ) -> bool:
     """Write the features of a store through its feature cache (and on Dask); False if not for a store.
 
@@ -619,7 +659,7 @@ def _store_features(
     table = store.features(matcher, engine=engine, scheduler=scheduler, jobs=jobs)  # type: ignore[arg-type]
     # The same columns as `framing features FOLDER` writes (outlet metadata stays in the corpus).
     table = table.drop(columns=[c for c in table.columns if c.startswith("outlet_")])
-    rows = write_table([table], output)
+    rows = write_table([table], output, spreadsheet_escape=spreadsheet_escape)
     if not quiet:
         typer.echo(f"wrote {rows} document rows to {output}", err=True)
         typer.echo(f"{len(store)} documents in the store, from {len(store.ingests)} ingest(s)", err=True)

@@ -11,6 +11,11 @@ family) the columns are:
 * ``F_weighted`` (families with intensity weights, e.g. emotive): sum of the weights of the matches;
 * ``F_<subcategory>_count`` and ``F_<subcategory>_rate`` for each subcategory.
 
+One loop matches documents (``_match_pass``); everything else is derived from what it collects:
+:func:`extract` (count vectors, optionally in worker processes), :func:`match_documents` (the feature
+table, a compact table of every match and the blame rows, in one pass: what the report uses),
+:func:`evidence` and :func:`blame_attributions`.
+
 >>> table = extract(["It may well be true.", "It is clearly false."])          # doctest: +SKIP
 >>> table[["doc_id", "tokens", "hedging_count", "certainty_count"]]                # doctest: +SKIP
 """
@@ -18,9 +23,9 @@ family) the columns are:
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,18 +33,24 @@ import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
+from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
 from framing.errors import OptionError
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
-from framing.matcher import CueMatcher, Match
-from framing.text import WORD_PATTERN
+from framing.matcher import CueMatcher, DocumentMatches, Match
 
 __all__ = [
+    "MATCH_COLUMNS",
+    "MatchPass",
     "as_documents",
+    "blame_attributions",
     "build_matcher",
     "evidence",
     "extract",
     "feature_columns",
+    "grouped_features",
     "iter_features",
+    "match_documents",
+    "require_column",
 ]
 
 log = logging.getLogger(__name__)
@@ -47,7 +58,6 @@ log = logging.getLogger(__name__)
 Unit = Literal["document", "sentence"]
 LexiconSpec = Lexicon | str | Path
 _IDENTITY = ["doc_id", "outlet", "date"]
-_WORD_RE = re.compile(WORD_PATTERN)
 
 
 def build_matcher(
@@ -166,32 +176,69 @@ def _init_worker(lexicons: list[Lexicon], negation_window: int) -> None:
     _WORKER_MATCHER = CueMatcher(lexicons, negation_window=negation_window)
 
 
+@dataclass
+class _Collected:
+    """What one pass of the matcher over some documents collects (see :func:`_match_pass`)."""
+
+    counts: list[tuple[Any, ...]]
+    columns: dict[str, list[Any]] | None
+    attributions: list[dict[str, Any]]
+    attributed: list[int]  # the document position of each attribution row
+
+
+def _match_pass(
+    records: Iterable[Mapping[str, Any]],
+    matcher: CueMatcher,
+    *,
+    unit: Unit = "document",
+    collect_matches: bool = False,
+    finder: ActorFinder | None = None,
+) -> _Collected:
+    """The one loop that matches documents: count vectors, and optionally match rows and blame rows.
+
+    Every table of the package is derived from it: :func:`extract` (counts, in worker processes when
+    asked), :func:`match_documents` and through it :func:`evidence`, :func:`framing.blame_attributions`
+    and the report.
+    """
+    layout = _Layout(matcher)
+    out = _Collected([], {name: [] for name in MATCH_COLUMNS} if collect_matches else None, [], [])
+    for position, record in enumerate(records):
+        found = matcher.match(record["text"])
+        if unit == "document":
+            out.counts.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
+        else:
+            out.counts.append(_sentence_rows(found, layout))
+        if finder is not None:
+            rows = document_attributions(record, found, finder)
+            out.attributions.extend(rows)
+            out.attributed.extend([position] * len(rows))
+        if out.columns is not None:
+            doc_id = str(record["doc_id"])
+            for match in found.matches:
+                entry = match.entry
+                sentence = found.sentences[match.sentence_id]
+                values = (
+                    position, doc_id, match.sentence_id, match.start, match.end, sentence[0], sentence[1],
+                    entry.category, entry.subcategory, entry.term, match.negated, entry.weight, entry.lexicon,
+                )  # fmt: skip
+                for name, value in zip(MATCH_COLUMNS, values, strict=True):
+                    out.columns[name].append(value)
+    return out
+
+
 def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None) -> list[tuple[Any, ...]]:
     """Count vectors for a chunk of texts: (tokens, sentences, row) per document, or per sentence rows."""
     matcher = matcher or _WORKER_MATCHER
     assert matcher is not None
-    layout = _Layout(matcher)
-    out: list[tuple[Any, ...]] = []
-    if unit == "document":
-        for text in texts:
-            found = matcher.match(text)
-            out.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
-    else:
-        for text in texts:
-            # The sentence unit needs no document token count: skip that pass over the text.
-            out.append(_sentence_rows(*matcher._scan(text), layout))
-    return out
+    return _match_pass(({"text": text} for text in texts), matcher, unit=unit).counts
 
 
-def _sentence_rows(
-    lowered: str, sentences: list[tuple[int, int]], matches: list[Match], layout: _Layout
-) -> tuple[Any, ...]:
+def _sentence_rows(found: DocumentMatches, layout: _Layout) -> tuple[Any, ...]:
     """(word tokens per sentence, sentence spans, count vector per sentence) of one document."""
-    by_sentence: list[list[Match]] = [[] for _ in sentences]
-    for match in matches:
+    by_sentence: list[list[Match]] = [[] for _ in found.sentences]
+    for match in found.matches:
         by_sentence[match.sentence_id].append(match)
-    tokens = [len(_WORD_RE.findall(lowered, start, end)) for start, end in sentences]
-    return (tokens, sentences, [layout.vector(m) for m in by_sentence])
+    return (found.sentence_tokens(), found.sentences, [layout.vector(m) for m in by_sentence])
 
 
 def _chunks(documents: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
@@ -259,6 +306,23 @@ def _assemble(
     return pd.concat([head, layout.frame(rows, tokens)], axis=1)
 
 
+def _empty_features(
+    documents: pd.DataFrame, matcher: CueMatcher, unit: Unit, keep: Sequence[str]
+) -> pd.DataFrame:
+    """The same columns as a non-empty result of this input and unit, with no rows."""
+    layout = _Layout(matcher)
+    identity = [c for c in [*_IDENTITY, *keep] if c in documents.columns]
+    if unit == "document":
+        head = [*identity, "tokens", "sentences"]
+    else:
+        head = [identity[0], "sentence_id", *identity[1:], "start", "end", "tokens"]
+    return pd.DataFrame(columns=[*head, *layout.frame([], []).columns])
+
+
+def _metadata_columns(documents: pd.DataFrame) -> list[str]:
+    return [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
+
+
 def extract(
     data: Corpus | pd.DataFrame | Iterable[str],
     *,
@@ -286,24 +350,148 @@ def extract(
     """
     matcher = matcher or build_matcher(lexicons)
     documents = as_documents(data)
-    keep = [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
+    keep = _metadata_columns(documents)
     parts = list(
         iter_features(_chunks(documents, chunk_size), matcher=matcher, unit=unit, jobs=jobs, keep=keep)
     )
-    if parts:
-        table = pd.concat(parts, ignore_index=True)
-    else:
-        # the same columns as a non-empty result of this input and unit, with no rows
-        layout = _Layout(matcher)
-        identity = [c for c in [*_IDENTITY, *keep] if c in documents.columns]
-        if unit == "document":
-            head = [*identity, "tokens", "sentences"]
-        else:
-            head = [identity[0], "sentence_id", *identity[1:], "start", "end", "tokens"]
-        table = pd.DataFrame(columns=[*head, *layout.frame([], []).columns])
+    table = pd.concat(parts, ignore_index=True) if parts else _empty_features(documents, matcher, unit, keep)
     table.attrs["cue_families"] = list(matcher.families)
     table.attrs["unit"] = unit
     return table
+
+
+# ------------------------------------------------------------------------ one pass: counts, matches, blame
+
+#: Columns of :attr:`MatchPass.matches`, one row per cue match (negated ones included). ``doc`` is the
+#: row position of the document in :attr:`MatchPass.documents`; ``start``/``end`` and
+#: ``sentence_start``/``sentence_end`` are character offsets into that document's text.
+MATCH_COLUMNS = [
+    "doc", "doc_id", "sentence_id", "start", "end", "sentence_start", "sentence_end", "cue", "subcategory",
+    "term", "negated", "weight", "lexicon",
+]  # fmt: skip
+
+
+@dataclass
+class MatchPass:
+    """What one matcher pass over a documents table gives: counts, every match, and who blames whom.
+
+    Attributes:
+        documents: the documents matched (``doc_id``, ``text`` and any other columns), rows in order.
+        features: one row per document, exactly as :func:`extract` with ``unit="document"``.
+        matches: one row per match (:data:`MATCH_COLUMNS`, plus the grouping column when one was given),
+            compact: categorical ``doc_id``/``cue``/``subcategory``/``term``/``lexicon`` (and group),
+            32-bit integer offsets, no text; :meth:`sentences` and :meth:`matched_text` recover it.
+        attributions: :func:`framing.blame_attributions` rows (empty unless actors were given).
+    """
+
+    documents: pd.DataFrame
+    features: pd.DataFrame
+    matches: pd.DataFrame
+    attributions: pd.DataFrame
+
+    def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
+        texts = self.documents["text"].to_numpy()
+        return [
+            texts[doc][s:e]
+            for doc, s, e in zip(
+                rows["doc"].to_numpy(), rows[start].to_numpy(), rows[end].to_numpy(), strict=True
+            )
+        ]
+
+    def sentences(self, rows: pd.DataFrame) -> list[str]:
+        """The sentence of each match row (a subset of :attr:`matches`), cut from the document text."""
+        return self._slices(rows, "sentence_start", "sentence_end")
+
+    def matched_text(self, rows: pd.DataFrame) -> list[str]:
+        """The matched characters of each match row, as written in the document."""
+        return self._slices(rows, "start", "end")
+
+
+def match_documents(
+    data: Corpus | pd.DataFrame | Iterable[str],
+    *,
+    by: str | None = None,
+    actors: Mapping[str, Sequence[str]] | None = None,
+    lexicons: Sequence[LexiconSpec] | None = None,
+    matcher: CueMatcher | None = None,
+    attribute: bool = True,
+) -> MatchPass:
+    """Match every document once and derive the feature table, the match table and the blame rows.
+
+    ``by`` (a document column, checked to exist) is copied to the feature table and, as a categorical,
+    to the match table. ``actors`` (name -> aliases; default: a corpus's own ``[actors]``, else none)
+    turns blame and denial matches into :func:`framing.blame_attributions` rows; with no actors every
+    blamed actor is ``undetermined``. With ``actors={}`` explicitly or a plain table the attributions
+    are still computed (blamed ``undetermined``). ``attribute=False`` skips them (no rows).
+    """
+    matcher = matcher or build_matcher(lexicons)
+    if actors is None:
+        actors = data.actors if isinstance(data, Corpus) else {}
+    documents = as_documents(data).reset_index(drop=True)
+    if by is not None:
+        require_column(documents, by)
+    layout = _Layout(matcher)
+    collected = _match_pass(
+        documents.to_dict("records"),
+        matcher,
+        collect_matches=True,
+        finder=ActorFinder(actors) if attribute else None,
+    )
+    counts = collected.counts
+    keep = _metadata_columns(documents)
+    if len(documents):
+        features = _assemble(documents, counts, layout, "document", keep)
+    else:
+        features = _empty_features(documents, matcher, "document", keep)
+    features.attrs["cue_families"] = list(matcher.families)
+    features.attrs["unit"] = "document"
+    assert collected.columns is not None
+    matches = _compact_matches(collected.columns)
+    blame = pd.DataFrame(collected.attributions, columns=ATTRIBUTION_COLUMNS)
+    if by is not None:
+        if by not in features.columns:
+            features[by] = documents[by].to_numpy()
+        groups = documents[by].to_numpy()[matches["doc"].to_numpy()]
+        matches[by] = pd.Categorical(groups)
+        if by not in blame.columns:
+            blame[by] = documents[by].to_numpy()[np.asarray(collected.attributed, dtype=int)]
+    return MatchPass(documents, features, matches, blame)
+
+
+def _compact_matches(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if name in {"doc_id", "cue", "subcategory", "term", "lexicon"}:
+            data[name] = pd.Categorical(values)
+        elif name == "negated":
+            data[name] = np.asarray(values, dtype=bool)
+        elif name == "weight":
+            data[name] = np.asarray(values, dtype="float64")
+        else:
+            data[name] = np.asarray(values, dtype="int32")
+    return pd.DataFrame(data, columns=MATCH_COLUMNS)
+
+
+def require_column(documents: pd.DataFrame, by: str) -> None:
+    """Raise :class:`OptionError` unless ``documents`` has the grouping column ``by``."""
+    if by not in documents.columns:
+        known = ", ".join(c for c in documents.columns if c not in {"text", "title", "url"})
+        raise OptionError(f"cannot compare by {by!r}: no such column (columns: {known})")
+
+
+def grouped_features(
+    documents: pd.DataFrame, by: str = "outlet", *, matcher: CueMatcher | None = None
+) -> pd.DataFrame:
+    """:func:`extract` per document, with the grouping column ``by`` (checked to exist) attached.
+
+    The feature table carries outlet, date and corpus metadata; any other document column used for
+    grouping is copied over, so every function of :mod:`framing.compare` can group by it.
+    """
+    require_column(documents, by)
+    features = extract(documents, matcher=matcher)
+    if by not in features.columns:
+        features[by] = documents[by].to_numpy()
+    return features
 
 
 def evidence(
@@ -322,8 +510,10 @@ def evidence(
     Returns:
         Columns ``doc_id, outlet, date, sentence_id, start, end, matched_text, term, cue, subcategory,
         weight, negated, lexicon, left, right, sentence``. ``start``/``end`` are character offsets into the
-        document text; ``left``/``right`` are up to ``window`` characters of context.
+        document text; ``left``/``right`` are up to ``window`` characters (>= 0) of context.
     """
+    if window < 0:
+        raise OptionError(f"window must be 0 or more characters, not {window}")
     matcher = matcher or build_matcher(lexicons)
     if cue is not None and cue not in matcher.families:
         raise OptionError(f"unknown cue {cue!r}; known cues: {', '.join(matcher.families)}")
@@ -333,62 +523,85 @@ def evidence(
             known = ", ".join(sorted(set(documents.get("outlet", pd.Series(dtype=str)).dropna())))
             raise OptionError(f"unknown outlet {outlet!r}; outlets: {known or 'none'}")
         documents = documents[documents["outlet"] == outlet]
-    rows: list[dict[str, Any]] = []
-    for record in documents.to_dict("records"):
-        text = record["text"]
-        found = matcher.match(text)
-        for m in found.matches:
-            entry = m.entry
-            if (cue and entry.category != cue) or (subcategory and entry.subcategory != subcategory):
-                continue
-            if m.negated and not include_negated:
-                continue
-            s_start, s_end = found.sentences[m.sentence_id]
-            rows.append(
-                {
-                    "doc_id": record["doc_id"],
-                    "outlet": record.get("outlet"),
-                    "date": record.get("date"),
-                    "sentence_id": m.sentence_id,
-                    "start": m.start,
-                    "end": m.end,
-                    "matched_text": m.text,
-                    "term": entry.term,
-                    "cue": entry.category,
-                    "subcategory": entry.subcategory,
-                    "weight": entry.weight,
-                    "negated": m.negated,
-                    "lexicon": entry.lexicon,
-                    "left": " ".join(text[max(0, m.start - window) : m.start].split()),
-                    "right": " ".join(text[m.end : m.end + window].split()),
-                    "sentence": text[s_start:s_end],
-                }
-            )
-    columns = [
-        "doc_id",
-        "outlet",
-        "date",
-        "sentence_id",
-        "start",
-        "end",
-        "matched_text",
-        "term",
-        "cue",
-        "subcategory",
-        "weight",
-        "negated",
-        "lexicon",
-        "left",
-        "right",
-        "sentence",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    found = match_documents(documents, matcher=matcher, attribute=False)
+    rows = found.matches
+    keep = np.ones(len(rows), dtype=bool)
+    if cue:
+        keep &= (rows["cue"] == cue).to_numpy()
+    if subcategory:
+        keep &= (rows["subcategory"] == subcategory).to_numpy()
+    if not include_negated:
+        keep &= ~rows["negated"].to_numpy()
+    rows = rows[keep]
+    texts = found.documents["text"].to_numpy()
+    source = found.documents.iloc[rows["doc"].to_numpy()]
+    starts, ends, docs = rows["start"].to_numpy(), rows["end"].to_numpy(), rows["doc"].to_numpy()
+    table = pd.DataFrame(
+        {
+            "doc_id": source["doc_id"].to_numpy(),
+            "outlet": source["outlet"].to_numpy() if "outlet" in source else None,
+            "date": source["date"].to_numpy() if "date" in source else None,
+            "sentence_id": rows["sentence_id"].to_numpy(dtype="int64"),
+            "start": starts.astype("int64"),
+            "end": ends.astype("int64"),
+            "matched_text": found.matched_text(rows),
+            "term": rows["term"].astype(str).to_numpy(),
+            "cue": rows["cue"].astype(str).to_numpy(),
+            "subcategory": rows["subcategory"].astype(str).to_numpy(),
+            "weight": rows["weight"].to_numpy(),
+            "negated": rows["negated"].to_numpy(),
+            "lexicon": rows["lexicon"].astype(str).to_numpy(),
+            "left": [
+                " ".join(texts[d][max(0, s - window) : s].split()) for d, s in zip(docs, starts, strict=True)
+            ],
+            "right": [" ".join(texts[d][e : e + window].split()) for d, e in zip(docs, ends, strict=True)],
+            "sentence": found.sentences(rows),
+        },
+        columns=EVIDENCE_COLUMNS,
+    )
+    return table.reset_index(drop=True)
+
+
+EVIDENCE_COLUMNS = [
+    "doc_id", "outlet", "date", "sentence_id", "start", "end", "matched_text", "term", "cue", "subcategory",
+    "weight", "negated", "lexicon", "left", "right", "sentence",
+]  # fmt: skip
+
+
+def blame_attributions(
+    data: Corpus | pd.DataFrame | Iterable[str],
+    *,
+    actors: Mapping[str, Sequence[str]] | None = None,
+    matcher: CueMatcher | None = None,
+) -> pd.DataFrame:
+    """Who blames whom: one row per (blame or denial cue, blamed actor) in every sentence with such a cue.
+
+    The rules are those of :mod:`framing.cues.blame`; the rows come from :func:`match_documents`.
+
+    Args:
+        data: a :class:`Corpus` (its ``corpus.toml`` actors are used), a documents DataFrame, or texts.
+        actors: actor name -> aliases; overrides the corpus's actors.
+        matcher: a compiled matcher (default: the built-in lexicons).
+
+    Returns:
+        Columns ``doc_id, outlet, date, sentence_id, blamer, blamed, cue, cue_subcategory, kind, negated,
+        rule, start, end, sentence``; ``kind`` is ``accusation``, ``self_attribution`` or ``denial``;
+        ``start``/``end`` are the cue's character offsets in the document.
+    """
+    return match_documents(data, actors=actors, matcher=matcher).attributions
 
 
 def __getattr__(name: str) -> Any:
-    # FramingCues lives in framing.transformer so that scikit-learn is imported only when it is used.
+    # Deprecated alias: FramingCues lives in framing.transformer, which builds on this module (and imports
+    # scikit-learn); this module no longer imports it. Use ``from framing import FramingCues``.
     if name == "FramingCues":
-        from framing.transformer import FramingCues
+        import importlib
+        import warnings
 
-        return FramingCues
+        warnings.warn(
+            "framing.features.FramingCues is deprecated; import it from framing (or framing.transformer)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module("framing.transformer").FramingCues
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,9 +13,10 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
+from framing import FramingCues
 from framing.corpus import load_corpus
 from framing.errors import InputError, OptionError
-from framing.features import FramingCues, build_matcher, evidence, extract, feature_columns
+from framing.features import build_matcher, evidence, extract, feature_columns
 from framing.lexicon import CUE_FAMILIES
 
 TEXTS = [
@@ -328,3 +329,72 @@ def test_empty_input_has_the_same_columns_as_a_non_empty_one(unit: str) -> None:
     for empty, full in ((with_rows.iloc[:0], with_rows), ([], ["It may rain."])):
         assert list(extract(empty, unit=unit).columns) == list(extract(full, unit=unit).columns)
         assert extract(empty, unit=unit).empty
+
+
+# ---------------------------------------------------------------------------- the one matching pass
+
+
+def test_one_pass_gives_the_feature_table_the_matches_and_the_blame_rows() -> None:
+    from framing.cues import blame_attributions
+    from framing.features import MATCH_COLUMNS, match_documents
+
+    corpus = load_corpus(CROCUS)
+    matched = match_documents(corpus, by="outlet_type")
+    pd.testing.assert_frame_equal(matched.features, extract(corpus))  # outlet_type is a corpus column
+    assert matched.features["outlet_type"].tolist() == corpus.documents["outlet_type"].tolist()
+    pd.testing.assert_frame_equal(
+        matched.attributions.drop(columns="outlet_type"), blame_attributions(corpus)
+    )
+    matches = matched.matches
+    assert list(matches.columns) == [*MATCH_COLUMNS, "outlet_type"]
+    for column in ("doc_id", "cue", "subcategory", "term", "lexicon", "outlet_type"):
+        assert isinstance(matches[column].dtype, pd.CategoricalDtype), column
+    assert {str(matches[c].dtype) for c in ("start", "end", "sentence_start", "sentence_end")} == {"int32"}
+    # every non-negated match is counted once in the feature table
+    positive = matches[~matches["negated"]]
+    for cue in ("blame", "hedging", "emotive"):
+        per_doc = positive[positive["cue"] == cue].groupby("doc").size()
+        counts = matched.features[f"{cue}_count"]
+        assert per_doc.reindex(range(len(counts)), fill_value=0).tolist() == counts.tolist()
+
+
+def test_sentences_and_matched_text_are_recovered_from_offsets() -> None:
+    from framing.features import match_documents
+
+    matched = match_documents(["No link. Kyiv was blamed for the attack, officials said."], attribute=False)
+    rows = matched.matches[matched.matches["cue"] == "blame"]
+    assert matched.matched_text(rows) == ["blamed"]
+    assert matched.sentences(rows) == ["Kyiv was blamed for the attack, officials said."]
+    assert matched.attributions.empty
+
+
+def test_evidence_is_the_match_table_with_context() -> None:
+    corpus = load_corpus(CROCUS)
+    table = evidence(corpus, cue="hedging", window=20)
+    first = table.iloc[0]
+    text = corpus.documents.set_index("doc_id").loc[first["doc_id"], "text"]
+    assert text[first["start"] : first["end"]] == first["matched_text"]
+    assert first["sentence"] in text and first["matched_text"] in first["sentence"]
+    assert len(first["left"]) <= 20 and len(first["right"]) <= 20
+    assert len(table) == int(extract(corpus)[["hedging_count", "hedging_negated"]].to_numpy().sum())
+
+
+def test_evidence_refuses_a_negative_window() -> None:
+    with pytest.raises(OptionError, match="window"):
+        evidence(["It may be."], window=-5)
+
+
+def test_the_old_transformer_path_still_works_with_a_deprecation_warning() -> None:
+    import framing.features
+
+    with pytest.warns(DeprecationWarning, match="import it from framing"):
+        assert framing.features.FramingCues is FramingCues
+
+
+def test_features_does_not_import_the_transformer_or_scikit_learn() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, framing.features, framing.report; print('sklearn' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

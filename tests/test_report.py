@@ -259,3 +259,19 @@ def test_characteristic_phrases_are_in_the_summary(crocus_report: report_module.
     assert vestnik.loc["kyiv regime", "count_group"] > vestnik.loc["kyiv regime", "count_rest"]
     text = next(f.text for f in crocus_report.findings if f.text.startswith("Characteristic phrases"))
     assert "vestnik: 'kyiv regime'" in text
+
+
+def test_the_report_matches_every_document_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from framing.matcher import CueMatcher
+
+    calls: list[str] = []
+    original = CueMatcher.match
+
+    def counting(self: CueMatcher, text: str) -> object:
+        calls.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(CueMatcher, "match", counting)
+    corpus = framing.load_corpus(CROCUS)
+    analysis = report_module.analyse(corpus, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
+    assert len(calls) == len(corpus.documents) == len(analysis.tables["documents"])

@@ -3,8 +3,8 @@
 ``blame`` cues attribute responsibility (blamed, accused, claimed responsibility, behind the attack,
 orchestrated, linking ... to); ``denial`` cues reject it (denied, rejected, absurd accusations).
 
-:func:`blame_attributions` turns every sentence with such a cue into rows ``blamer -> blamed`` using the
-actors of the corpus (``[actors.NAME] aliases`` in ``corpus.toml``) and simple, documented
+:func:`framing.blame_attributions` turns every sentence with such a cue into rows ``blamer -> blamed`` using
+the actors of the corpus (``[actors.NAME] aliases`` in ``corpus.toml``) and simple, documented
 sentence-structure rules (the ``rule`` column names the one applied):
 
 * ``active``: "X blamed Y", "X accused Y of ...", "X pointed the finger at Y" -> X blames Y; when the
@@ -33,13 +33,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from framing.corpus import Corpus
 from framing.cues.base import CueFamily
-from framing.matcher import CueMatcher, DocumentMatches, Match
+from framing.matcher import DocumentMatches, Match
 
-__all__ = ["ATTRIBUTION_COLUMNS", "BLAME", "DENIAL", "ActorFinder", "blame_attributions"]
+__all__ = ["ATTRIBUTION_COLUMNS", "BLAME", "DENIAL", "ActorFinder", "document_attributions"]
 
 BLAME = CueFamily(
     name="blame",
@@ -343,43 +340,13 @@ def _roles(
     return blamers or [UNSPECIFIED], blamed or [UNDETERMINED], "accusation", "active"
 
 
-def blame_attributions(
-    data: Corpus | pd.DataFrame | Iterable[str],
-    *,
-    actors: Mapping[str, Sequence[str]] | None = None,
-    matcher: CueMatcher | None = None,
-) -> pd.DataFrame:
-    """Who blames whom: one row per (blame or denial cue, blamed actor) in every sentence with such a cue.
-
-    Args:
-        data: a :class:`Corpus` (its ``corpus.toml`` actors are used), a documents DataFrame, or texts.
-        actors: actor name -> aliases; overrides the corpus's actors.
-        matcher: a compiled matcher (default: the built-in lexicons).
-
-    Returns:
-        Columns ``doc_id, outlet, date, sentence_id, blamer, blamed, cue, cue_subcategory, kind, negated,
-        rule, start, end, sentence``; ``kind`` is ``accusation``, ``self_attribution`` or ``denial``;
-        ``start``/``end`` are the cue's character offsets in the document.
-    """
-    from framing.features import as_documents, build_matcher  # features imports nothing from cues
-
-    if actors is None:
-        actors = data.actors if isinstance(data, Corpus) else {}
-    finder = ActorFinder(actors)
-    matcher = matcher or build_matcher()
-    documents = as_documents(data)
-    rows: list[dict[str, Any]] = []
-    for record in documents.to_dict("records"):
-        rows.extend(document_attributions(record, matcher.match(record["text"]), finder))
-    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
-
-
 def document_attributions(
     record: Mapping[str, Any], found: DocumentMatches, finder: ActorFinder
 ) -> list[dict[str, Any]]:
     """The attribution rows of one document (``record`` with ``doc_id`` and ``text``) from its matches.
 
-    For callers that have already matched the text (the report), so it is not matched twice.
+    :func:`framing.features.match_documents` calls it in its one pass over the documents, which gives
+    :func:`framing.blame_attributions`.
     """
     text = record["text"]
     rows: list[dict[str, Any]] = []
@@ -443,3 +410,13 @@ def _rows_for(
         for target in blamed
         for blamer in blamers
     ]
+
+
+def __getattr__(name: str) -> Any:
+    # Compatibility: blame_attributions() matches documents, so it lives in framing.features (which builds
+    # on this module); the old import path keeps working without this module importing features.
+    if name == "blame_attributions":
+        from framing.features import blame_attributions
+
+        return blame_attributions
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

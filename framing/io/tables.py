@@ -14,14 +14,21 @@ import pandas as pd
 
 from framing.errors import OptionError
 from framing.io.atomic import open_atomic
+from framing.io.escape import spreadsheet_safe
 
 __all__ = ["TABLE_SUFFIXES", "check_output_is_not_input", "write_table"]
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl")
 
 
-def write_table(chunks: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> int:
+def write_table(
+    chunks: Iterable[pd.DataFrame], path: str | os.PathLike[str], *, spreadsheet_escape: bool = True
+) -> int:
     """Stream DataFrame chunks to CSV, TSV or JSONL (chosen by the suffix); return the rows written.
+
+    CSV and TSV files are opened in spreadsheets, so with ``spreadsheet_escape`` (the default) their text
+    cells that would run as formulas get a leading ``'`` (:func:`framing.io.escape.spreadsheet_safe`);
+    JSONL is written as it is.
 
     >>> write_table([pd.DataFrame({"a": [1]})], "out.csv")       # doctest: +SKIP
     1
@@ -43,6 +50,8 @@ def write_table(chunks: Iterable[pd.DataFrame], path: str | os.PathLike[str]) ->
             if suffix == ".jsonl":
                 chunk.to_json(handle, orient="records", lines=True, force_ascii=False)
             else:
+                if spreadsheet_escape:
+                    chunk = spreadsheet_safe(chunk)
                 chunk.to_csv(
                     handle,
                     index=False,

@@ -1,0 +1,51 @@
+"""Escaping corpus text for the files a researcher opens in a spreadsheet.
+
+A CSV cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is run as a formula by
+Excel, LibreOffice Calc and Google Sheets (CSV or formula injection): a sentence quoted from an article
+could then compute, fetch a URL or run a command on the reader's machine. :func:`spreadsheet_safe`
+prefixes such *text* cells with a single quote ``'``, which spreadsheets show as text; numbers are never
+changed (``-3.5`` stays a number). Tables written for programs rather than people (JSONL) need no escape.
+
+>>> escape_cell("=HYPERLINK(\\"http://x\\")")
+'\\'=HYPERLINK("http://x")'
+>>> escape_cell("-5 degrees"), escape_cell("plain")
+("'-5 degrees", 'plain')
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["FORMULA_TRIGGERS", "escape_cell", "spreadsheet_safe"]
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(value: Any) -> Any:
+    """``value`` with a ``'`` in front if it is a string starting with a formula trigger; else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` whose text cells cannot run as spreadsheet formulas (numbers untouched).
+
+    Only columns that can hold strings (object, string and categorical columns) are looked at, and in them
+    only the cells that are strings; the column names are escaped the same way.
+    """
+    out = table.copy()
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            series = series.astype(object)
+        elif not (pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype)):
+            continue
+        starts = series.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_TRIGGERS))
+        if starts.any():
+            out[column] = series.where(~starts, "'" + series[starts].astype(str))
+    out.columns = [escape_cell(c) for c in out.columns]
+    return out

@@ -1,0 +1,49 @@
+"""The outlet-comparison report: every statistic, chart and quoted sentence in one folder.
+
+:func:`analyse` runs the whole analysis on a corpus and returns its tables (tidy DataFrames, the same
+ones the report writes as CSV) and the findings stated in words; :func:`write_report` writes them as
+
+* ``index.html`` - one self-contained page (images beside it under ``figures/``, no network access):
+  summary in words, charts, tables, and for each outlet and cue the most typical sentences with the
+  matched terms highlighted. Every piece of corpus text is HTML-escaped;
+* ``report.md`` - the same summary and the main tables (corpus text Markdown- and HTML-escaped);
+* ``tables/*.csv`` - every table the charts and the summary are drawn from (text cells that a
+  spreadsheet would run as a formula start with ``'``; ``spreadsheet_escape=False`` turns that off);
+* ``figures/*.png`` and ``figures/*.svg``;
+* ``metadata.json`` - toolkit and lexicon versions, parameters, seed, corpus content hash and counts.
+
+The folder is written atomically: everything goes to a temporary folder beside the target, which then
+replaces the previous report in two renames, so a failed run leaves the previous report intact. Only a
+missing or empty folder, or an earlier framing report, is replaced (``force=True`` for any other folder);
+the corpus itself never is. Same corpus, same parameters, same seed: byte-identical tables and metadata.
+
+Modules: :mod:`~framing.report.analysis` (what is computed), :mod:`~framing.report.findings` (the
+summary in words), :mod:`~framing.report.examples` (quoted sentences), :mod:`~framing.report.render`
+(HTML and Markdown), :mod:`~framing.report.charts` and :mod:`~framing.report.writing`.
+
+>>> import framing.report
+>>> report = framing.report.build_report("corpora/crocus", "reports/crocus")   # doctest: +SKIP
+>>> report.tables["cue_rates"].head()                                          # doctest: +SKIP
+"""
+
+from framing.features import grouped_features
+from framing.report import charts
+from framing.report.analysis import REPORT_STEPS, Analysis, analyse
+from framing.report.findings import ALPHA, Example, Finding
+from framing.report.writing import Report, build_report, check_output_folder, is_report_folder, write_report
+
+__all__ = [
+    "ALPHA",
+    "REPORT_STEPS",
+    "Analysis",
+    "Example",
+    "Finding",
+    "Report",
+    "analyse",
+    "build_report",
+    "charts",
+    "check_output_folder",
+    "grouped_features",
+    "is_report_folder",
+    "write_report",
+]

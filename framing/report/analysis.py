@@ -1,0 +1,385 @@
+"""The report's analysis: every comparison of the report run on one corpus, as tidy tables.
+
+:func:`analyse` only orchestrates library calls (:mod:`framing.features` for the one matching pass,
+:mod:`framing.compare` for the statistics) and states the findings in words; it writes nothing.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from framing import compare
+from framing.corpus import Corpus
+from framing.dedup import is_syndicated_copy
+from framing.errors import OptionError
+from framing.features import build_matcher, match_documents, require_column
+from framing.lexicon import CUE_FAMILIES
+from framing.matcher import CueMatcher
+from framing.report.examples import examples_table, typical_examples
+from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+
+__all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
+
+#: The labelled steps reported to a ``progress`` callback, in order.
+REPORT_STEPS = (
+    "measuring cues",
+    "rates and bootstrap intervals",
+    "permutation tests",
+    "blame attribution",
+    "distinctive wording",
+    "separability",
+    "example sentences",
+    "charts",
+    "writing",
+)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Analysis:
+    """Everything the report shows: ``tables`` (name -> tidy DataFrame), ``findings`` and ``metadata``."""
+
+    corpus: Corpus
+    by: str
+    groups: list[Hashable]
+    cues: list[str]
+    tables: dict[str, pd.DataFrame]
+    findings: list[Finding]
+    examples: list[Example]
+    metadata: dict[str, Any]
+
+
+def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
+    """Tidy (group, term, count) of one cue family's non-negated matches, for distinctive cue wording."""
+    subset = matches.loc[(matches["cue"] == cue) & ~matches["negated"], [by, "term"]].astype(object)
+    counts = subset.groupby([by, "term"], sort=True).size().rename("count").reset_index()
+    return counts.rename(columns={by: "group"})
+
+
+def _select_groups(
+    documents: pd.DataFrame, by: str, min_documents: int, max_groups: int | None
+) -> tuple[list[Hashable], dict[str, Any]]:
+    """The groups to compare: at least ``min_documents`` documents each, the ``max_groups`` largest.
+
+    Returns the groups in sorted order and a record of what was left out (for the summary and metadata).
+    """
+    require_column(documents, by)
+    if min_documents < 1 or (max_groups is not None and max_groups < 2):
+        raise OptionError("min_documents must be >= 1 and max_groups >= 2")
+    # a document without words has no rate: it cannot make a group comparable
+    worded = documents[documents["tokens"] > 0] if "tokens" in documents.columns else documents
+    sizes = documents[by].dropna().value_counts()
+    usable = worded[by].dropna().value_counts().reindex(sizes.index, fill_value=0)
+    ranked = sorted(sizes.items(), key=lambda item: (-item[1], str(item[0])))
+    kept = [group for group, _ in ranked if usable[group] >= min_documents]
+    small = [group for group, _ in ranked if usable[group] < min_documents]
+    beyond = kept[max_groups:] if max_groups is not None else []
+    kept = kept[:max_groups] if max_groups is not None else kept
+    if len(kept) < 2:
+        raise OptionError(
+            f"fewer than two {by} groups have {min_documents} or more documents with words; nothing to "
+            f"compare (groups: {len(sizes)}; lower min_documents or compare by another column)"
+        )
+    left_out = [*small, *beyond]
+    record = {
+        "groups_compared": len(kept),
+        "groups_left_out": [str(g) for g in left_out],
+        "documents_left_out": int(sizes[left_out].sum()) + int(documents[by].isna().sum()),
+        "documents_without_group": int(documents[by].isna().sum()),
+        "min_documents": min_documents,
+        "max_groups": max_groups,
+    }
+    return compare.sorted_groups(kept), record
+
+
+def analyse(
+    corpus: Corpus,
+    *,
+    by: str = "outlet",
+    seed: int = 0,
+    n_resamples: int = 2000,
+    n_permutations: int = 2000,
+    drop_duplicates: bool = False,
+    examples_per_cue: int = 3,
+    top_terms: int = 10,
+    min_documents: int = 2,
+    max_groups: int | None = 12,
+    progress: Progress | None = None,
+) -> Analysis:
+    """Run every comparison of the report on ``corpus`` and state the main differences in words.
+
+    Rates are per 1,000 word tokens; bootstrap intervals resample documents within a group
+    (``n_resamples``); permutation tests shuffle documents (``n_permutations``); q-values are
+    Benjamini-Hochberg within each table; ``seed`` fixes every random stream. ``by`` is any document
+    column (``outlet``, ``outlet_type``, ``outlet_country``). With ``drop_duplicates`` syndicated copies
+    (non-empty ``duplicate_of``) are left out of every table. Groups with fewer than ``min_documents``
+    documents, and all but the ``max_groups`` largest (``None``: no limit), are left out; the summary and
+    ``metadata.json`` say which.
+
+    Tables (keys of ``Analysis.tables``): ``groups``, ``documents`` (per-document cue counts and rates),
+    ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
+    ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
+    ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
+    ``separability_features``, ``separability_folds``, ``examples``.
+    """
+    step = progress or (lambda _label: None)
+    documents = corpus.documents
+    dropped = 0
+    if drop_duplicates and "duplicate_of" in documents.columns:
+        keep = ~is_syndicated_copy(documents["duplicate_of"])
+        dropped = int((~keep).sum())
+        documents = documents[keep].reset_index(drop=True)
+    groups, selection = _select_groups(documents, by, min_documents, max_groups)
+    if selection["documents_left_out"]:
+        documents = documents[documents[by].isin(groups)].reset_index(drop=True)
+    matcher = build_matcher()
+    cues = [c for c in CUE_FAMILIES if c in matcher.families]
+    stats = {"by": by, "order": groups}
+    gaps: list[str] = []  # what could not be computed on this corpus, and why: said in the page
+    tables: dict[str, pd.DataFrame] = {}
+
+    step(REPORT_STEPS[0])
+    # one matcher pass gives the feature table, the matches behind the examples and the blame rows
+    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher)
+    features = matched.features
+    subcategories = [c for c in _subcategory_cues(features) if c not in cues]
+    tables["groups"] = _groups_table(documents, features, by, groups)
+    tables["documents"] = features
+
+    step(REPORT_STEPS[1])
+    tables["cue_rates"] = compare.outlet_summary(
+        features, cues=cues, n_resamples=n_resamples, seed=seed, **stats
+    )
+    tables["subcategory_rates"] = compare.outlet_summary(
+        features, cues=subcategories, n_resamples=n_resamples, seed=seed, **stats
+    )
+    # dates a chart cannot place (year 9999 as "unknown", typos) stay out of the time series, said so
+    dated, implausible = _plausible_dates(features)
+    freq = _time_frequency(dated)
+    tables["rates_over_time"] = compare.rates_over_time(dated, cues=cues, freq=freq, **stats)
+    selection["implausible_dates"] = implausible
+
+    step(REPORT_STEPS[2])
+    tables["omnibus"] = compare.omnibus_tests(features, cues=cues, **stats)
+    permutation = {"n_permutations": n_permutations, "seed": seed}
+    tables["pairwise"] = compare.pairwise_contrasts(features, cues=cues, **permutation, **stats)
+    tables["vs_rest"] = compare.group_vs_rest(features, cues=cues, **permutation, **stats)
+    tables["subcategory_vs_rest"] = compare.group_vs_rest(
+        features, cues=subcategories, **permutation, **stats
+    )
+
+    step(REPORT_STEPS[3])
+    attributions = matched.attributions
+    tables["blame_attributions"] = attributions
+    # a group without any blame or denial cue has no row to tabulate: the blame tables show the others
+    blaming = {"by": by, "order": [g for g in groups if g in set(attributions[by])]}
+    silent = [str(g) for g in groups if g not in blaming["order"]]
+    if silent:
+        gaps.append(f"blame tables for {', '.join(silent)}: no blame or denial cue in the documents")
+    tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
+    tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
+    tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
+
+    step(REPORT_STEPS[4])
+    counts = compare.term_counts(documents["text"], documents[by])
+    tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
+    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms)
+    per_cue = []
+    for cue in cues:
+        cue_counts = _cue_term_counts(matched.matches, by, cue)
+        if cue_counts["group"].nunique() >= 2:
+            table = compare.distinctive_terms(cue_counts, top_n=top_terms)
+            per_cue.append(table.assign(cue=cue)[["cue", *table.columns]])
+        else:
+            gaps.append(f"distinctive {cue} words: fewer than two {plural(by)} use any {cue} term")
+    tables["distinctive_cue_terms"] = (
+        pd.concat(per_cue, ignore_index=True)
+        if per_cue
+        else pd.DataFrame(columns=["cue", *tables["distinctive_terms"].columns])
+    )
+
+    step(REPORT_STEPS[5])
+    # cross-validation needs two groups with at least two documents that have words
+    worded = features.loc[features["tokens"] > 0, by].value_counts()
+    if int((worded >= 2).sum()) >= 2:
+        separable = compare.separability(features, cues=cues, seed=seed, **stats)
+        tables["separability"] = separable.summary
+        tables["separability_features"] = separable.features
+        tables["separability_folds"] = separable.folds
+    else:
+        tables.update(_no_separability(features, groups, cues, seed))
+        gaps.append(f"separability: fewer than two {plural(by)} have two or more documents with words")
+
+    step(REPORT_STEPS[6])
+    examples = typical_examples(matched, by, groups, cues, examples_per_cue)
+    tables["examples"] = examples_table(examples, by)
+
+    selection["not_computed"] = gaps
+    findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
+    metadata = _metadata(
+        corpus,
+        documents,
+        by=by,
+        seed=seed,
+        n_resamples=n_resamples,
+        n_permutations=n_permutations,
+        drop_duplicates=drop_duplicates,
+        dropped=dropped,
+        selection=selection,
+        freq=freq,
+        matcher=matcher,
+        tables=tables,
+    )
+    return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata)
+
+
+FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
+
+
+def _no_separability(
+    features: pd.DataFrame, groups: list[Hashable], cues: list[str], seed: int
+) -> dict[str, pd.DataFrame]:
+    """The separability tables when no classifier can be cross-validated: NaN scores, empty folds."""
+    summary = pd.DataFrame(
+        [{"macro_f1": np.nan, "macro_f1_sd": np.nan, "baseline_macro_f1": np.nan, "accuracy": np.nan,
+          "baseline_accuracy": np.nan, "n_splits": 0, "documents": len(features), "groups": len(groups),
+          "cues": len(cues), "dropped_groups": len(groups), "seed": seed}]
+    )  # fmt: skip
+    return {
+        "separability": summary,
+        "separability_features": pd.DataFrame(columns=["group", "feature", "coefficient", "rank"]),
+        "separability_folds": pd.DataFrame(
+            columns=[
+                "fold",
+                "test_documents",
+                "macro_f1",
+                "baseline_macro_f1",
+                "accuracy",
+                "baseline_accuracy",
+            ]
+        ),
+    }
+
+
+#: Dates outside these years are taken for placeholders or typos and left out of the time series.
+PLAUSIBLE_YEARS = (1800, 2200)
+
+
+def _plausible_dates(features: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``features`` with dates outside :data:`PLAUSIBLE_YEARS` blanked, and a record of how many and which."""
+    if "date" not in features.columns:
+        return features, {"documents": 0, "examples": []}
+    dates = pd.to_datetime(features["date"], errors="coerce")
+    years = dates.dt.year
+    outside = dates.notna() & ((years < PLAUSIBLE_YEARS[0]) | (years > PLAUSIBLE_YEARS[1]))
+    record = {
+        "documents": int(outside.sum()),
+        "examples": sorted({str(d)[:10] for d in features.loc[outside, "date"]})[:3],
+    }
+    if not outside.any():
+        return features, record
+    return features.assign(date=features["date"].where(~outside)), record
+
+
+def _time_frequency(documents: pd.DataFrame) -> str:
+    """Days for coverage of up to three months, weeks up to two years, months beyond."""
+    dates = pd.to_datetime(documents.get("date", pd.Series(dtype=str)), errors="coerce").dropna()
+    if dates.empty:
+        return "D"
+    span = (dates.max() - dates.min()).days
+    return "D" if span <= 92 else "W" if span <= 730 else "M"
+
+
+def _subcategory_cues(features: pd.DataFrame) -> list[str]:
+    stems = [c[: -len("_rate")] for c in features.columns if c.endswith("_rate")]
+    return [s for s in stems if f"{s}_count" in features.columns]
+
+
+def _groups_table(
+    documents: pd.DataFrame, features: pd.DataFrame, by: str, groups: list[Hashable]
+) -> pd.DataFrame:
+    """One row per group: documents, tokens, first and last date, syndicated copies."""
+    data = documents.assign(_tokens=features["tokens"].to_numpy())
+    rows = []
+    for group in groups:
+        subset = data[data[by] == group]
+        dates = subset["date"].dropna().astype(str) if "date" in subset else pd.Series(dtype=str)
+        duplicates = is_syndicated_copy(subset["duplicate_of"]).sum() if "duplicate_of" in subset else 0
+        rows.append(
+            {
+                by: group,
+                "documents": len(subset),
+                "tokens": int(subset["_tokens"].sum()),
+                "first_date": dates.min() if len(dates) else None,
+                "last_date": dates.max() if len(dates) else None,
+                "duplicates": int(duplicates),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _metadata(
+    corpus: Corpus,
+    documents: pd.DataFrame,
+    *,
+    matcher: CueMatcher,
+    tables: dict[str, pd.DataFrame],
+    **parameters: Any,
+) -> dict[str, Any]:
+    import matplotlib
+    import sklearn
+
+    import framing
+
+    by = parameters["by"]
+    return {
+        "toolkit": {"name": "framing", "version": framing.__version__},
+        "environment": {
+            "python": platform.python_version(),
+            "pandas": pd.__version__,
+            "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__,
+            "matplotlib": matplotlib.__version__,
+        },
+        "corpus": {
+            "name": corpus.name,
+            "source": str(corpus.source) if corpus.source is not None else None,
+            "content_hash": corpus.content_hash(),
+            "documents_loaded": len(corpus.documents),
+            "documents_analysed": len(documents),
+            "duplicates_dropped": parameters["dropped"],
+            "groups_left_out": parameters["selection"]["groups_left_out"],
+            "documents_left_out": parameters["selection"]["documents_left_out"],
+            "implausible_dates": parameters["selection"]["implausible_dates"],
+            "documents_per_group": {
+                str(k): int(v) for k, v in documents[by].value_counts().sort_index().items()
+            },
+            "load_summary": corpus.summary.to_dict(),
+        },
+        "lexicons": [
+            {"name": lexicon.name, "version": lexicon.version, "entries": len(lexicon.entries)}
+            for lexicon in matcher.lexicons
+        ],
+        "parameters": {
+            "by": by,
+            "seed": parameters["seed"],
+            "bootstrap_resamples": parameters["n_resamples"],
+            "permutations": parameters["n_permutations"],
+            "confidence": 0.95,
+            "drop_duplicates": parameters["drop_duplicates"],
+            "min_documents": parameters["selection"]["min_documents"],
+            "max_groups": parameters["selection"]["max_groups"],
+            "time_frequency": parameters["freq"],
+            "alpha": ALPHA,
+            "negation_window": matcher.negation_window,
+        },
+        "tables": {name: {"rows": len(table)} for name, table in sorted(tables.items())},
+        "not_computed": parameters["selection"]["not_computed"],
+    }

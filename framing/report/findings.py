@@ -1,0 +1,356 @@
+"""The report's findings in words: what differs between the groups, with the sentences that show it.
+
+Each :class:`Finding` is one plain-text statement built from the report's tables (rates per 1,000 word
+tokens, Benjamini-Hochberg q-values, effect sizes read with conventional thresholds) and, where it helps,
+the :class:`Example` sentences behind it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from framing.corpus import Corpus
+
+__all__ = ["ALPHA", "Example", "Finding", "fmt", "fmt_q", "plural", "state_findings"]
+
+#: Findings are called differences only below this Benjamini-Hochberg q-value.
+ALPHA = 0.05
+
+
+@dataclass
+class Example:
+    """One quoted sentence: where it comes from and which character spans (within it) to highlight."""
+
+    group: Hashable
+    cue: str
+    doc_id: str
+    sentence_id: int
+    sentence: str
+    spans: list[tuple[int, int]]
+    note: str = ""
+
+
+@dataclass
+class Finding:
+    """One statement of the summary, in plain text, with the sentences that show it."""
+
+    topic: str
+    text: str
+    examples: list[Example] = field(default_factory=list)
+
+
+def fmt(value: float, digits: int = 1) -> str:
+    return (
+        "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+    )
+
+
+def fmt_q(q: float) -> str:
+    if q is None or math.isnan(q):
+        return "n/a"
+    return "< 0.001" if q < 0.001 else f"= {q:.3f}"
+
+
+def _sentence_of(attribution: pd.Series, by: str) -> Example:
+    sentence = str(attribution["sentence"])
+    cue = str(attribution["cue"])
+    at = sentence.lower().find(cue.lower())
+    spans = [(at, at + len(cue))] if at >= 0 else []
+    return Example(
+        attribution[by], "blame", str(attribution["doc_id"]), int(attribution["sentence_id"]),
+        sentence, spans, f"{attribution['blamer']} → {attribution['blamed']} ({attribution['kind']})",
+    )  # fmt: skip
+
+
+def state_findings(
+    tables: dict[str, pd.DataFrame],
+    by: str,
+    groups: list[Hashable],
+    cues: list[str],
+    corpus: Corpus,
+    dropped: int,
+    selection: dict[str, Any],
+) -> list[Finding]:
+    findings: list[Finding] = []
+    group_table = tables["groups"]
+    documents = int(group_table["documents"].sum())
+    dates = pd.concat([group_table["first_date"], group_table["last_date"]]).dropna()
+    span = f", dated {dates.min()} to {dates.max()}" if len(dates) else ""
+    duplicates = int(group_table["duplicates"].sum())
+    syndication = (
+        f" {dropped} syndicated copies of another outlet's article were left out."
+        if dropped
+        else f" {duplicates} of them are syndicated copies of another outlet's article (kept; "
+        "use --drop-duplicates to leave them out)."
+        if duplicates
+        else ""
+    )
+    left_out = selection["groups_left_out"]
+    if left_out:
+        names = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+        syndication += (
+            f" {len(left_out)} {plural(by)} with fewer than {selection['min_documents']} documents"
+            + (f" or beyond the {selection['max_groups']} largest" if selection["max_groups"] else "")
+            + f" are left out ({names}; {selection['documents_left_out']} documents)."
+        )
+    elif selection["documents_without_group"]:
+        syndication += f" {selection['documents_without_group']} documents without a {by} are left out."
+    implausible = selection.get("implausible_dates", {}).get("documents", 0)
+    if implausible:
+        examples = ", ".join(selection["implausible_dates"]["examples"])
+        syndication += (
+            f" {implausible} documents dated before 1800 or after 2200 ({examples}) are left out of the "
+            "rates over time (the dates look like placeholders or typos)."
+        )
+    findings.append(
+        Finding(
+            "corpus",
+            f"The comparison covers {documents} documents from {len(groups)} {plural(by)}{span}."
+            f"{syndication} "
+            "Rates are cue matches per 1,000 word tokens; intervals are 95% bootstrap intervals over "
+            "documents; q-values are Benjamini-Hochberg corrected permutation or Kruskal-Wallis p-values. "
+            "The cues are counted with lexicons: they measure wording, not intent.",
+        )
+    )
+    findings.extend(_cue_findings(tables, by, cues))
+    findings.extend(_blame_findings(tables, by, groups, corpus.actors))
+    findings.extend(_wording_findings(tables, groups))
+    findings.extend(_phrase_findings(tables, groups))
+    findings.append(_separability_finding(tables, by))
+    if selection.get("not_computed"):
+        findings.append(
+            Finding(
+                "not computed", "Not computed on this corpus: " + "; ".join(selection["not_computed"]) + "."
+            )
+        )
+    return findings
+
+
+def _epsilon_label(epsilon_squared: float) -> str:
+    """Conventional reading of Kruskal-Wallis ε² (0.01 small, 0.08 medium, 0.26 large)."""
+    if math.isnan(epsilon_squared) or epsilon_squared < 0.01:
+        return "negligible"
+    return "small" if epsilon_squared < 0.08 else "medium" if epsilon_squared < 0.26 else "large"
+
+
+def _delta_label(delta: float) -> str:
+    """Romano et al. (2006) reading of |Cliff's δ| (0.147 small, 0.33 medium, 0.474 large)."""
+    size = abs(delta)
+    if math.isnan(size) or size < 0.147:
+        return "negligible"
+    return "small" if size < 0.33 else "medium" if size < 0.474 else "large"
+
+
+def plural(by: str) -> str:
+    label = by.replace("_", " ")
+    return label if label.endswith("s") else f"{label}s"
+
+
+def _cue_findings(tables: dict[str, pd.DataFrame], by: str, cues: list[str]) -> list[Finding]:
+    findings = []
+    omnibus = tables["omnibus"].set_index("cue")
+    rates = tables["cue_rates"]
+    pairwise = tables["pairwise"]
+    for cue in sorted(cues, key=lambda c: (omnibus.loc[c, "q_value"] if c in omnibus.index else 1.0, c)):
+        if cue not in omnibus.index:
+            continue
+        test = omnibus.loc[cue]
+        cue_rates = rates[rates["cue"] == cue].sort_values(["mean_rate", by], ascending=[False, True])
+        if cue_rates.empty:
+            continue
+        high, low = cue_rates.iloc[0], cue_rates.iloc[-1]
+        stat = (
+            f"Kruskal-Wallis H = {test['h_statistic']:.1f}, ε² = {test['epsilon_squared']:.2f} "
+            f"({_epsilon_label(test['epsilon_squared'])} effect), q {fmt_q(test['q_value'])}"
+        )
+        extremes = (
+            f"highest in {high[by]} ({fmt(high['mean_rate'])} per 1,000 tokens, 95% CI "
+            f"{fmt(high['ci_low'])}-{fmt(high['ci_high'])}), lowest in {low[by]} "
+            f"({fmt(low['mean_rate'])}, CI {fmt(low['ci_low'])}-{fmt(low['ci_high'])})"
+        )
+        if test["q_value"] < ALPHA:
+            pairs = pairwise[(pairwise["cue"] == cue) & (pairwise["q_value"] < ALPHA)]
+            text = f"{cue.capitalize()} differs between {plural(by)} ({stat}): {extremes}."
+            if len(pairs):
+                top = (
+                    pairs.assign(_abs=pairs["cliffs_delta"].abs())
+                    .sort_values(
+                        ["_abs", "q_value", "group_a", "group_b"], ascending=[False, True, True, True]
+                    )
+                    .iloc[0]
+                )
+                first, second = (top["group_a"], top["group_b"])
+                ratio = top["rate_ratio"]
+                if ratio < 1:
+                    first, second, ratio = second, first, 1 / ratio if ratio > 0 else math.inf
+                text += (
+                    f" {len(pairs)} of {int((pairwise['cue'] == cue).sum())} pairs differ after correction; "
+                    f"the clearest: {first} uses {fmt(ratio, 2)} times the {cue} rate of {second} "
+                    f"(Cliff's δ = {abs(top['cliffs_delta']):.2f}, {_delta_label(top['cliffs_delta'])}; "
+                    f"q {fmt_q(top['q_value'])})."
+                )
+            else:
+                text += " No single pair differs after correction for multiple comparisons."
+        else:
+            text = (
+                f"{cue.capitalize()}: no reliable difference between {plural(by)} ({stat}); "
+                f"the observed mean rates are {extremes}, but a difference of this size could be chance "
+                "at this sample size."
+            )
+        findings.append(Finding(cue, text))
+    return findings
+
+
+def _first_example(rows: pd.DataFrame, by: str) -> Example:
+    """The attribution to quote: active-voice sentences first ("X blamed Y"), then document order."""
+    order = rows.assign(_active=rows["rule"] == "active").sort_values(
+        ["_active", "doc_id", "sentence_id"], ascending=[False, True, True], kind="mergesort"
+    )
+    return _sentence_of(order.iloc[0], by)
+
+
+def _counts_phrase(counts: pd.Series, limit: int = 3) -> str:
+    return ", ".join(f"{name} ({count})" for name, count in list(counts.items())[:limit])
+
+
+def _ranked(values: pd.Series) -> pd.Series:
+    """Value counts, most frequent first and ties in alphabetical order (stable across runs)."""
+    counts = values.value_counts()
+    return counts.sort_index().sort_values(ascending=False, kind="mergesort")
+
+
+def _blame_findings(
+    tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable], actors: Mapping[str, Any]
+) -> list[Finding]:
+    """Per group: blame in its own voice, blame it attributes to named actors, claims, and denials.
+
+    "Own voice" means no actor of the corpus is named as the blamer in the sentence: the outlet's
+    narration or an unnamed source ("a security source said"). The distinction matters for framing: an
+    outlet reporting that officials accuse Ukraine is not the same as one asserting it.
+    """
+    attributions = tables["blame_attributions"]
+    if not actors:
+        return [
+            Finding(
+                "blame",
+                "No actors are defined for this corpus, so whom each group blames is not analysed (add "
+                "[actors.NAME] aliases = [...] to corpus.toml). The blame and denial rates above still count "
+                "the wording.",
+            )
+        ]
+    if attributions.empty:
+        return [Finding("blame", "No blame or denial cue names an actor of the corpus; no blame matrix.")]
+    findings = []
+    positive = attributions[~attributions["negated"].astype(bool)]
+    for group in groups:
+        own = positive[positive[by] == group]
+        accusations = own[(own["kind"] == "accusation") & (own["blamed"] != "undetermined")]
+        unattributed = accusations[accusations["blamer"] == "unspecified"]
+        attributed = accusations[accusations["blamer"] != "unspecified"]
+        claims = own[own["kind"] == "self_attribution"]
+        denials = attributions[(attributions[by] == group) & (attributions["kind"] == "denial")]
+        parts, examples = [], []
+        if len(unattributed):
+            counts = _ranked(unattributed["blamed"])
+            parts.append(f"in its own voice or from unnamed sources it blames {_counts_phrase(counts)}")
+            examples.append(_first_example(unattributed[unattributed["blamed"] == counts.index[0]], by))
+        else:
+            parts.append("it names no culprit in its own voice")
+        if len(attributed):
+            pairs = _ranked(attributed["blamer"] + " → " + attributed["blamed"])
+            parts.append(f"it reports accusations by named actors: {_counts_phrase(pairs)}")
+            blamer, blamed = pairs.index[0].split(" → ")
+            top = attributed[(attributed["blamer"] == blamer) & (attributed["blamed"] == blamed)]
+            examples.append(_first_example(top, by))
+        if len(claims):
+            claimant = _ranked(claims["blamed"]).index[0]
+            parts.append(f"it reports {claimant}'s own claim of responsibility {len(claims)} times")
+            examples.append(_first_example(claims, by))
+        if len(denials):
+            denied = _ranked(denials[denials["blamed"] != "undetermined"]["blamed"])
+            about = f", most about {denied.index[0]} ({denied.iloc[0]})" if len(denied) else ""
+            parts.append(f"it carries {len(denials)} denials or rejections of blame{about}")
+        findings.append(Finding("blame", f"Blame in {group}: " + "; ".join(parts) + ".", examples))
+    association = tables["blame_association"].iloc[0]
+    if not math.isnan(association["p_value"]):
+        reliable = association["p_value"] < ALPHA
+        findings.append(
+            Finding(
+                "blame",
+                f"Whom the {plural(by)} blame (accusations naming an actor, negations left out): "
+                f"Cramér's V = {association['cramers_v']:.2f}, permutation p = {association['p_value']:.3f} "
+                f"(document labels shuffled {int(association['n_permutations'])} times). "
+                + (
+                    "The outlets differ in whom they blame beyond what chance reshuffling of articles gives."
+                    if reliable
+                    else "At this sample size the differences in whom they blame are not statistically "
+                    "reliable; read the counts as descriptive."
+                ),
+            )
+        )
+    return findings
+
+
+def _wording_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) -> list[Finding]:
+    table = tables["distinctive_cue_terms"]
+    parts = []
+    for group in groups:
+        rows = table[(table["group"] == group) & (table["z_score"] > 1.96)]
+        rows = rows.sort_values(["z_score", "term"], ascending=[False, True]).head(3)
+        if len(rows):
+            terms = ", ".join(f"'{r.term}' ({r.cue}, z = {r.z_score:.1f})" for r in rows.itertuples())
+            parts.append(f"{group}: {terms}")
+    if not parts:
+        return [Finding("wording", "No cue term is used distinctively more by one group (all |z| < 1.96).")]
+    return [
+        Finding(
+            "wording",
+            "Cue words used distinctively more than by the rest (log-odds with an informative Dirichlet "
+            "prior, z > 1.96): " + "; ".join(parts) + ".",
+        )
+    ]
+
+
+def _phrase_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) -> list[Finding]:
+    table = tables["phrases"]
+    parts = []
+    for group in groups:
+        rows = table[table["group"] == group].sort_values("rank").head(2)
+        if len(rows):
+            phrases = ", ".join(
+                f"'{r.phrase}' ({r.count_group} times, {r.count_rest} elsewhere)" for r in rows.itertuples()
+            )
+            parts.append(f"{group}: {phrases}")
+    if not parts:
+        return []
+    return [
+        Finding(
+            "wording",
+            "Characteristic phrases (two-word collocations, log-likelihood, used at least twice as often as "
+            "by the rest): " + "; ".join(parts) + ". Names and bylines show up here too.",
+        )
+    ]
+
+
+def _separability_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
+    summary = tables["separability"].iloc[0]
+    if math.isnan(summary["macro_f1"]):
+        return Finding(
+            "separability",
+            "Separability not computed: cross-validating a classifier needs at least two groups with two "
+            "or more documents each.",
+        )
+    text = (
+        f"A logistic regression predicting the {by.replace('_', ' ')} from the {int(summary['cues'])} cue "
+        f"rates reaches a cross-validated macro-F1 of {summary['macro_f1']:.2f} "
+        f"(SD {summary['macro_f1_sd']:.2f} "
+        f"over {int(summary['n_splits'])} folds) against {summary['baseline_macro_f1']:.2f} for always "
+        "predicting the largest group"
+    )
+    text += "." if summary["macro_f1"] > summary["baseline_macro_f1"] else ": the cues do not separate them."
+    return Finding("separability", text)

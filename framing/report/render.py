@@ -1,0 +1,275 @@
+"""Rendering the report: charts, the Markdown summary and the self-contained HTML page.
+
+Every piece of corpus text (outlet names, terms, sentences, document ids) is escaped for where it goes:
+HTML-escaped in ``index.html``; in ``report.md`` Markdown-significant characters are backslash-escaped
+and HTML is escaped too, so a sentence can neither inject markup nor a ``javascript:`` link.
+The page template and its CSS are files shipped with the package (``framing/report/templates/``).
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+import re
+import string
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from framing.report import charts
+from framing.report.analysis import FREQUENCY_NAMES, Analysis
+from framing.report.findings import ALPHA, Example
+
+__all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
+
+
+@functools.cache
+def _template(name: str) -> string.Template:
+    """A file of framing/report/templates (shipped as package data) as a ``$name`` template."""
+    text = resources.files("framing.report").joinpath("templates", name).read_text(encoding="utf-8")
+    return string.Template(text)
+
+
+_CHARTS = (
+    ("cue_rates", "Cue rates by {by} with 95% bootstrap intervals", "cue_rates"),
+    ("cue_heatmap", "{By} x cue: mean rate relative to the cue's average", "cue_rates"),
+    ("distributions", "Per-document rates by {by}", "documents"),
+    ("blame_matrix", "Whom each {by} blames (share of its attributions)", "blame_matrix"),
+    (
+        "distinctive_cue_terms",
+        "Distinctive emotive words per {by} (log-odds z-score)",
+        "distinctive_cue_terms",
+    ),
+    ("distinctive_terms", "Distinctive words per {by} (log-odds z-score)", "distinctive_terms"),
+    ("rates_over_time", "Cue rates per {by} per {period}", "rates_over_time"),
+)
+
+
+def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
+    by, order, t = analysis.by, analysis.groups, analysis.tables
+    colors = charts.group_colors(order, order=order)
+    figures = {
+        "cue_rates": lambda: charts.rates_by_outlet(t["cue_rates"], by=by, order=order, colors=colors),
+        "cue_heatmap": lambda: charts.cue_heatmap(t["cue_rates"], by=by, order=order),
+        "distributions": lambda: charts.distributions_chart(
+            t["documents"], analysis.cues, by=by, order=order, colors=colors
+        ),
+        "blame_matrix": lambda: charts.blame_matrix_chart(t["blame_matrix"], by=by, order=order),
+        "distinctive_cue_terms": lambda: charts.distinctive_terms_chart(
+            t["distinctive_cue_terms"][t["distinctive_cue_terms"]["cue"] == "emotive"],
+            order=order,
+            colors=colors,
+            by=by,
+            title="Distinctive emotive words",
+        ),
+        "distinctive_terms": lambda: charts.distinctive_terms_chart(
+            t["distinctive_terms"], order=order, colors=colors, by=by
+        ),
+        "rates_over_time": lambda: charts.rates_over_time_chart(
+            t["rates_over_time"], analysis.cues, by=by, order=order, colors=colors
+        ),
+    }
+    written = {}
+    for name, caption, _table in _CHARTS:
+        figure = figures[name]()
+        charts.save_figure(figure, folder / name)
+        period = FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
+        label = by.replace("_", " ")
+        written[name] = caption.format(by=label, By=label.capitalize(), period=period)
+    return written
+
+
+_SHOWN_TABLES = (
+    ("groups", "Documents per {by}", None),
+    ("cue_rates", "Cue rates per {by} (per 1,000 tokens)",
+     ["{by}", "cue", "documents", "tokens", "matches", "mean_rate", "ci_low", "ci_high", "share_with_cue"]),
+    ("omnibus", "Do the {by}s differ? Kruskal-Wallis per cue", None),
+    ("pairwise", "Pairwise contrasts with q < 0.05",
+     ["cue", "group_a", "group_b", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "p_value", "q_value"]),
+    ("vs_rest", "Each {by} against the rest",
+     ["cue", "group_a", "documents_a", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "q_value"]),
+    ("phrases", "Characteristic two-word phrases per {by} (log-likelihood, over-used vs the rest)", None),
+    ("blame_matrix", "Whom each {by} blames", None),
+    ("blame_association", "Do the {by}s blame different actors?", None),
+    ("separability", "Separability of the {by}s from cue rates", None),
+)  # fmt: skip
+
+
+def _shown(analysis: Analysis, name: str, columns: list[str] | None) -> pd.DataFrame:
+    table = analysis.tables[name]
+    if name == "pairwise":
+        table = table[table["q_value"] < ALPHA]
+    if columns is not None:
+        table = table[
+            [c.format(by=analysis.by) for c in columns if c.format(by=analysis.by) in table.columns]
+        ]
+    return table
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return ""
+        if value != 0 and abs(value) < 0.001:
+            return f"{value:.1e}"
+        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
+
+
+def markdown_escape(text: Any) -> str:
+    """``text`` made inert in Markdown: HTML escaped, Markdown syntax backslash-escaped, one line.
+
+    Corpus text can then neither open a link (``[x](javascript:...)``), nor insert raw HTML, nor start
+    a heading, list or table cell.
+
+    >>> markdown_escape("[click](javascript:alert(1)) <b>")
+    '\\\\[click\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\) &lt;b&gt;'
+    """
+    flat = " ".join(str(text).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def _markdown_cell(value: Any) -> str:
+    # numbers are written by us; anything else may come from the corpus
+    return markdown_escape(value) if isinstance(value, str) else _cell(value)
+
+
+def _markdown_table(table: pd.DataFrame) -> str:
+    header = "| " + " | ".join(markdown_escape(c) for c in table.columns) + " |"
+    rule = "|" + "|".join("---" for _ in table.columns) + "|"
+    rows = ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *rows]) if len(table.columns) else "(empty)"
+
+
+def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
+    name = markdown_escape(analysis.corpus.title or analysis.corpus.name or "corpus")
+    lines = [f"# Framing comparison: {name}", "", "## Summary", ""]
+    for finding in analysis.findings:
+        lines.append(f"- {markdown_escape(finding.text)}")
+        for example in finding.examples:
+            lines.append(f"  - {markdown_escape(example.group)}, {markdown_escape(example.doc_id)} sentence "
+                         f"{example.sentence_id}: > {_markdown_quote(example)}")  # fmt: skip
+    lines.append("")
+    for chart, caption in captions.items():
+        lines += [f"![{caption}](figures/{chart}.png)", ""]
+    for table_name, title, columns in _SHOWN_TABLES:
+        lines += [f"## {title.format(by=analysis.by.replace('_', ' '))}", "",
+                  _markdown_table(_shown(analysis, table_name, columns)), ""]  # fmt: skip
+    lines += ["## Example sentences", ""]
+    for example in analysis.examples:
+        where = f"{markdown_escape(example.doc_id)} sentence {example.sentence_id}"
+        lines.append(f"- **{markdown_escape(example.group)} / {markdown_escape(example.cue)}** {where}: "
+                     f"{_markdown_quote(example)}")  # fmt: skip
+    lines += ["", "Every table is in `tables/` as CSV; parameters, versions and the corpus hash are in "
+              "`metadata.json`.", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _markdown_quote(example: Example) -> str:
+    pieces, cursor = [], 0
+    for start, end in example.spans:
+        if start < cursor:
+            continue
+        if start < 0:
+            continue
+        before, marked = example.sentence[cursor:start], example.sentence[start:end]
+        pieces += [markdown_escape(before), "**", markdown_escape(marked), "**"]
+        cursor = end
+    pieces.append(markdown_escape(example.sentence[cursor:]))
+    return "".join(pieces)
+
+
+def _highlight(example: Example) -> str:
+    """The sentence HTML-escaped, with its matched spans in ``<mark>``."""
+    pieces, cursor = [], 0
+    for start, end in example.spans:
+        if start < cursor or start < 0:
+            continue
+        pieces.append(html.escape(example.sentence[cursor:start]))
+        pieces.append(f"<mark>{html.escape(example.sentence[start:end])}</mark>")
+        cursor = end
+    pieces.append(html.escape(example.sentence[cursor:]))
+    return "".join(pieces)
+
+
+def _html_table(table: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+    body = []
+    for row in table.itertuples(index=False):
+        cells = []
+        for value in row:
+            numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+            cells.append(f'<td class="num">{html.escape(_cell(value))}</td>' if numeric
+                         else f"<td>{html.escape(_cell(value))}</td>")  # fmt: skip
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _quote_html(example: Example) -> str:
+    source = html.escape(f"{example.doc_id} · sentence {example.sentence_id}")
+    note = f' <span class="note">{html.escape(example.note)}</span>' if example.note else ""
+    return f"<blockquote>{_highlight(example)}<cite>{source}{note}</cite></blockquote>"
+
+
+def page(analysis: Analysis, captions: dict[str, str]) -> str:
+    by = analysis.by.replace("_", " ")
+    corpus = analysis.corpus
+    title = html.escape(f"Framing comparison: {corpus.title or corpus.name or 'corpus'}")
+    parts = ['<section id="summary"><h2>Summary</h2>']
+    for finding in analysis.findings:
+        parts.append(f'<div class="finding"><p>{html.escape(finding.text)}</p>')
+        parts.extend(_quote_html(example) for example in finding.examples)
+        parts.append("</div>")
+    parts.append('</section><section id="charts"><h2>Charts</h2>')
+    sources = {chart: table for chart, _, table in _CHARTS}
+    for chart, caption in captions.items():
+        alt = html.escape(caption)
+        parts.append(
+            f'<figure id="figure-{chart}"><img src="figures/{chart}.png" alt="{alt}">'
+            f'<figcaption>{alt} (<a href="figures/{chart}.svg">SVG</a>, data: '
+            f'<a href="tables/{sources[chart]}.csv">CSV</a>)</figcaption></figure>'
+        )
+    parts.append('</section><section id="tables"><h2>Tables</h2>')
+    for table_name, table_title, columns in _SHOWN_TABLES:
+        parts.append(f"<h3>{html.escape(table_title.format(by=by))}</h3>")
+        parts.append(_html_table(_shown(analysis, table_name, columns)))
+        parts.append(f'<p><a href="tables/{table_name}.csv">{table_name}.csv</a></p>')
+    parts.append(
+        '</section><section id="evidence"><h2>Evidence: the most typical sentences per '
+        f"{html.escape(by)} and cue</h2><p>Sentences that use the {html.escape(by)}'s most frequent terms "
+        "of the cue; matched terms are highlighted (negated matches left out). All matches are in "
+        '<a href="tables/examples.csv">examples.csv</a>; the blame attributions in '
+        '<a href="tables/blame_attributions.csv">blame_attributions.csv</a>.</p>'
+    )
+    for group in analysis.groups:
+        parts.append(f"<h3>{html.escape(str(group))}</h3>")
+        for cue in analysis.cues:
+            chosen = [e for e in analysis.examples if e.group == group and e.cue == cue]
+            if chosen:
+                parts.append(f"<h4>{html.escape(cue)}</h4>")
+                parts.extend(_quote_html(example) for example in chosen)
+    meta = analysis.metadata
+    parts.append('</section><section id="method"><h2>Method and reproducibility</h2><ul>')
+    items = [
+        f"framing {meta['toolkit']['version']}; lexicons: "
+        + ", ".join(f"{lex['name']} {lex['version']}" for lex in meta["lexicons"]),
+        f"seed {meta['parameters']['seed']}, {meta['parameters']['bootstrap_resamples']} bootstrap "
+        f"resamples, {meta['parameters']['permutations']} permutations, α = {ALPHA}",
+        f"corpus content hash (SHA-256): {meta['corpus']['content_hash']}",
+        "All tables: tables/*.csv; parameters and versions: metadata.json",
+    ]
+    parts.extend(f"<li>{html.escape(item)}</li>" for item in items)
+    parts.append("</ul></section>")
+    # substitute() with every value escaped above: corpus text cannot reach the template unescaped
+    return _template("page.html").substitute(
+        title=title, style=_template("report.css").template, body="\n".join(parts)
+    )

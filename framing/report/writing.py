@@ -1,0 +1,192 @@
+"""Writing the report folder, atomically, and only where it is safe to write.
+
+:func:`write_report` builds the whole folder beside the target and swaps it in with
+:func:`framing.io.atomic.replace_folder` (a failed run leaves the previous report intact; leftovers of a
+killed run are removed). A report replaces only a folder that is missing, empty, or a report written by
+this toolkit (its ``metadata.json`` names ``framing``); any other folder is refused unless ``force=True``
+(and even then a folder that is or contains the working folder or the home folder, or a file system root).
+It never writes into its own input: an output folder that is, contains or lies inside the corpus folder
+(or is the corpus file) is refused even with ``force``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from framing.corpus import Corpus, load_corpus
+from framing.errors import OptionError
+from framing.io.atomic import replace_folder
+from framing.io.escape import spreadsheet_safe
+from framing.report.analysis import REPORT_STEPS, Analysis, Progress, analyse
+from framing.report.findings import Finding
+from framing.report.render import draw_charts, markdown, page
+
+__all__ = ["Report", "build_report", "check_output_folder", "is_report_folder", "write_report"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Report:
+    """A written report: its folder, the analysis it shows, and the files written (relative paths)."""
+
+    path: Path
+    analysis: Analysis
+    files: list[str]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self.analysis.tables
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.analysis.findings
+
+
+def is_report_folder(folder: str | os.PathLike[str]) -> bool:
+    """True if ``folder`` holds a report written by this toolkit (``metadata.json`` naming ``framing``)."""
+    try:
+        metadata = json.loads((Path(folder) / "metadata.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    toolkit = metadata.get("toolkit") if isinstance(metadata, dict) else None
+    return isinstance(toolkit, dict) and toolkit.get("name") == "framing"
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def check_output_folder(
+    target: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None, force: bool = False
+) -> None:
+    """Raise :class:`OptionError` unless a report may replace ``target`` (see the module docstring).
+
+    ``source`` is the corpus folder or file the report is made from. With ``force`` a non-empty folder
+    that is not a report is replaced, with a warning; writing into the input is refused even then.
+    """
+    target = Path(target)
+    resolved = target.resolve()
+    if source is not None:
+        origin = Path(source).resolve()
+        if _within(resolved, origin) or _within(origin, resolved):
+            raise OptionError(
+                f"{target}: the output folder would overwrite the input {source}; choose a folder outside it"
+            )
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise OptionError(f"{target}: exists and is not a folder; choose another output folder")
+    if is_report_folder(target) or not any(target.iterdir()):
+        return
+    if not force:
+        raise OptionError(
+            f"{target}: folder is not empty and holds no framing report; refusing to replace it "
+            "(choose a new or empty folder, or pass --force to delete its contents)"
+        )
+    # even --force may not delete the folder the user works in, their home, or a file system root
+    if resolved == Path(resolved.anchor) or any(
+        _within(folder, resolved) for folder in (Path.cwd().resolve(), Path.home().resolve())
+    ):
+        raise OptionError(
+            f"{target}: is or contains the working folder, the home folder or a file system root; "
+            "--force will not delete it (choose a folder of its own for the report)"
+        )
+    logger.warning(
+        "--force: replacing %s, which is not a framing report; everything in it is deleted", target
+    )
+
+
+def _csv(table: pd.DataFrame, path: Path, *, escape: bool) -> None:
+    (spreadsheet_safe(table) if escape else table).to_csv(path, index=False, lineterminator="\n")
+
+
+def write_report(
+    analysis: Analysis,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    spreadsheet_escape: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Write ``analysis`` to ``out_dir`` atomically; return the :class:`Report`.
+
+    Files: ``index.html``, ``report.md``, ``tables/*.csv``, ``figures/*.png|svg``, ``metadata.json``.
+    With ``spreadsheet_escape`` (the default) text cells of the CSV tables that a spreadsheet would run as
+    a formula (starting with ``= + - @``, tab or CR) get a leading ``'``; numbers are never changed.
+    ``force``: replace a non-empty folder that is not a framing report (see :func:`check_output_folder`).
+    """
+    step = progress or (lambda _label: None)
+    target = Path(out_dir)
+    check_output_folder(target, source=analysis.corpus.source, force=force)
+    files: list[str] = []
+
+    def build(staging: Path) -> None:
+        step(REPORT_STEPS[7])
+        (staging / "tables").mkdir()
+        (staging / "figures").mkdir()
+        captions = draw_charts(analysis, staging / "figures")
+        step(REPORT_STEPS[8])
+        for name, table in sorted(analysis.tables.items()):
+            _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
+        # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
+        metadata = {**analysis.metadata, "output": {"spreadsheet_escape": spreadsheet_escape}}
+        (staging / "metadata.json").write_text(
+            json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+        )
+        (staging / "report.md").write_text(markdown(analysis, captions), encoding="utf-8")
+        (staging / "index.html").write_text(page(analysis, captions), encoding="utf-8")
+        files.extend(sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()))
+
+    try:
+        replace_folder(target, build)
+    except OSError as error:
+        # the temporary folder is an implementation detail: name the folder the user asked for
+        raise OSError(error.errno, error.strerror or str(error), str(target)) from error
+    return Report(target, analysis, files)
+
+
+def build_report(
+    source: Corpus | str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    by: str = "outlet",
+    seed: int = 0,
+    n_resamples: int = 2000,
+    n_permutations: int = 2000,
+    drop_duplicates: bool = False,
+    min_documents: int = 2,
+    max_groups: int | None = 12,
+    force: bool = False,
+    spreadsheet_escape: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
+
+    Options as in :func:`framing.report.analyse` and :func:`write_report`.
+
+    >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
+    """
+    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    folder = Path(out_dir) if out_dir is not None else Path("reports") / (corpus.name or "corpus")
+    check_output_folder(folder, source=corpus.source, force=force)
+    analysis = analyse(
+        corpus,
+        by=by,
+        seed=seed,
+        n_resamples=n_resamples,
+        n_permutations=n_permutations,
+        drop_duplicates=drop_duplicates,
+        min_documents=min_documents,
+        max_groups=max_groups,
+        progress=progress,
+    )
+    return write_report(
+        analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress
+    )
