@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
-from framing.text import TOKEN_PATTERN, WORD_PATTERN, sentence_spans
+from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
 
 __all__ = ["CueMatcher", "DocumentMatches", "Match"]
 
@@ -32,6 +32,10 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _WORD_RE = re.compile(WORD_PATTERN)
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
 _TOKEN_CLASSES = frozenset({"#num", "#cap"})
+# A candidate token that the toolkit's tokeniser reads as exactly one word token ending where it ends.
+_PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
+_SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
+_CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
 
 
@@ -225,6 +229,7 @@ class CueMatcher:
             if e.rules
         }
         self._resolved: dict[str, tuple[int, ...]] = {}
+        self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
         # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
         # The pattern consumes the non-word character before a term (the text is scanned with a space in
@@ -246,7 +251,7 @@ class CueMatcher:
                 ):
                     ids.append(index)
             found = tuple(ids)
-            if len(self._resolved) < 200_000:  # bounded: the vocabulary of a huge corpus keeps growing
+            if len(self._resolved) < _CACHE_LIMIT:
                 self._resolved[phrase] = found
         return found
 
@@ -334,8 +339,43 @@ class CueMatcher:
         """Find every cue match in ``text`` (see the module docstring for the matching rules)."""
         lowered, sentences, matches = self._scan(text)
         return DocumentMatches(
-            tokens=len(_WORD_RE.findall(lowered)), sentences=sentences, matches=matches, lowered=lowered
+            tokens=count_words(lowered), sentences=sentences, matches=matches, lowered=lowered
         )
+
+    def _plan(self, phrase: str) -> tuple[int, int, tuple[int, ...]] | None:
+        """What :meth:`_accept` decides for the candidate ``phrase`` when no context is needed, cached.
+
+        ``(length, offset, entries)``: the first ``length`` tokens match ``entries``, ending ``offset``
+        characters into the candidate; ``length`` is ``_SLOW`` when a rule needs the context or a token
+        is not a plain word (its end must then be found by the tokeniser); ``None`` when no entry matches.
+        """
+        if phrase in self._plans:
+            return self._plans[phrase]
+        tokens = phrase.split()
+        plan: tuple[int, int, tuple[int, ...]] | None = None
+        plain = all(_PLAIN_TOKEN_RE.fullmatch(token) for token in tokens)
+        for length in range(len(tokens), 0, -1):
+            ids = self._entries_for(" ".join(tokens[:length]))
+            if not ids:
+                continue
+            # A one-letter last word may begin a dotted acronym (``a.m``): the tokeniser decides its end.
+            if not plain or len(tokens[length - 1]) == 1 or any(self.entries[index].rules for index in ids):
+                plan = (_SLOW, 0, ())
+                break
+            accepted: list[int] = []
+            families: set[str] = set()
+            for index in ids:
+                if self.entries[index].category not in families:
+                    accepted.append(index)
+                    families.add(self.entries[index].category)
+            offset = 0
+            for token in tokens[:length]:
+                offset = phrase.index(token, offset) + len(token)
+            plan = (length, offset, tuple(accepted))
+            break
+        if len(self._plans) < _CACHE_LIMIT:
+            self._plans[phrase] = plan
+        return plan
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
@@ -343,24 +383,29 @@ class CueMatcher:
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         matches: list[Match] = []
+        entries = self.entries
+        plans = self._plans
         for candidate in self._candidates.finditer(" " + lowered):
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
             sentence_start = starts[sentence] if starts else 0
-            found = self._accept(
-                text,
-                lowered,
-                candidate.group(1).split(),
-                start,
-                sentence_start,
-                sentences[sentence][1] if sentences else len(text),
-            )
-            if found is None:
+            sentence_end = sentences[sentence][1] if sentences else len(text)
+            phrase = candidate.group(1)
+            plan = plans[phrase] if phrase in plans else self._plan(phrase)
+            if plan is None:
                 continue
-            end, ids = found
+            length, offset, ids = plan
+            end = start + offset
+            limit = sentence_end if sentence_end > start else len(text)
+            if length == _SLOW or end > limit:
+                found = self._accept(text, lowered, phrase.split(), start, sentence_start, sentence_end)
+                if found is None:
+                    continue
+                end, ids = found
             negated = self._is_negated(text, lowered, sentence_start, start)
+            matched = text[start:end]
             for index in ids:
-                matches.append(Match(start, end, sentence, self.entries[index], negated, text[start:end]))
+                matches.append(Match(start, end, sentence, entries[index], negated, matched))
         return lowered, sentences, matches
 
     def _accept(
