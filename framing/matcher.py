@@ -274,15 +274,21 @@ class CueMatcher:
     def _next_tokens(text: str, lowered: str, position: int, limit: int, end: int) -> list[tuple[str, str]]:
         """Up to ``limit`` (lower, original) tokens from ``position``, within ``24 * limit`` characters.
 
-        The window's last token is dropped when the window ends inside a word (it may be cut off); the
-        scan stops early once a token follows the first ``limit``, as none of those can be the last.
+        The window's last token is dropped when the window ends inside a word (it may be cut off); when
+        a token follows the first ``limit``, none of those can be the last. ``text`` and ``lowered``
+        tokenise into the same spans (lower-casing keeps every character's class), so two ``findall``
+        calls in C give both forms. A short window is read first: the first ``limit`` of more than
+        ``limit`` tokens found there are the same in the full window.
         """
+        short = min(end, position + 8 * limit)
+        lows = _TOKEN_RE.findall(lowered, position, short)
+        if len(lows) > limit:
+            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, short)[:limit], strict=True))
         stop = min(end, position + 24 * limit)
-        tokens: list[tuple[str, str]] = []
-        for token in _TOKEN_RE.finditer(lowered, position, stop):
-            if len(tokens) == limit:
-                return tokens
-            tokens.append((token.group(), text[token.start() : token.end()]))
+        lows = _TOKEN_RE.findall(lowered, position, stop)
+        if len(lows) > limit:
+            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, stop)[:limit], strict=True))
+        tokens = list(zip(lows, _TOKEN_RE.findall(text, position, stop), strict=True))
         if stop < end and stop < len(text) and text[stop].isalnum() and tokens:
             tokens.pop()  # cut off mid-token
         return tokens

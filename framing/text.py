@@ -106,15 +106,15 @@ _WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 
 # A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
-# letter or digit; or a blank line. Both alternatives begin with a set of literal characters, so the
-# regex engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
+# letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
+# engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
 #
-# A boundary starts only at the first mark of a run of end punctuation ((?<![.!?].)): a match starting
+# A boundary starts only at the first mark of a run of end punctuation (the look-behinds): a match starting
 # further inside the run would end where the one at its start ends, and trying every position of a run
 # of n marks cost O(n^2) ("It may be" followed by 40,000 dots took minutes).
 _END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
 _BOUNDARY_RE = re.compile(
-    rf"[.!?](?<![.!?].){_END_OF_SENTENCE}"
+    rf"\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
     r"|\n[ \t]*\n\s*"  # a blank line
 )
 
