@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
+
+try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
+    import ahocorasick
+except ImportError:  # pragma: no cover - pyahocorasick is a dependency; same results, slower
+    ahocorasick = None
 from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
 
 __all__ = ["CueMatcher", "DocumentMatches", "Match"]
@@ -36,6 +42,11 @@ _TOKEN_CLASSES = frozenset({"#num", "#cap"})
 _PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
 _SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
 _CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
+# What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
+# (first and second token joined by one space) may miss a multi-word candidate.
+_WHITE_SPACE = "".join(chr(code) for code in range(0x110000) if re.match(r"\s", chr(code)))
+_ODD_ASCII_SPACE = [c for c in _WHITE_SPACE if c.isascii() and c != " "] + ["  "]
+_ODD_OTHER_SPACE = [c for c in _WHITE_SPACE if not c.isascii()]
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
 
 
@@ -235,6 +246,33 @@ class CueMatcher:
         # The pattern consumes the non-word character before a term (the text is scanned with a space in
         # front), so the regex engine can skip from gap to gap instead of trying every position.
         self._candidates = re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+        self._starts, self._first_words = self._automaton(entries)
+        self._first_word_lengths = sorted({len(w) for w in self._first_words})
+        self._first_word_ends = frozenset(w[-1] for w in self._first_words)
+
+    @staticmethod
+    def _automaton(entries: Sequence[Entry]) -> tuple[Any, frozenset[str]]:
+        """An automaton of the literal text every candidate begins with, and the first words it keys on.
+
+        A term's key is its first token up to a wildcard, and, when that token has none, one space and
+        the second token up to its wildcard: the regex can match only where a key occurs, or where one
+        of those first tokens stands just before white space other than one space.
+        """
+        if ahocorasick is None:
+            return None, frozenset()
+        automaton = ahocorasick.Automaton()
+        first_words = set()
+        for entry in entries:
+            tokens = [t.lower() for t in entry.tokens]
+            key = tokens[0].rstrip("*")
+            if not key:
+                return None, frozenset()  # a bare wildcard: any word may begin a candidate
+            if len(tokens) > 1 and not tokens[0].endswith("*"):
+                first_words.add(key)
+                key += " " + tokens[1].rstrip("*")
+            automaton.add_word(key, len(key) - 1)
+        automaton.make_automaton()
+        return automaton, frozenset(first_words)
 
     # ------------------------------------------------------------------------------------------ matching
 
@@ -383,6 +421,50 @@ class CueMatcher:
             self._plans[phrase] = plan
         return plan
 
+    def _find_candidates(self, lowered: str) -> Iterator[re.Match[str]]:
+        """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them.
+
+        The automaton lists the places where a key begins; white space other than one space adds the
+        places where a first word of a multi-word term ends before it. The regex is tried at those
+        places only, in text order and each after the end of the previous match: the same
+        non-overlapping matches as a scan of every position. (A match starts one character before its
+        term, at the non-word character in front, hence ``place`` in ``padded`` = term start in
+        ``lowered``.)
+        """
+        padded = " " + lowered
+        if self._starts is None:
+            yield from self._candidates.finditer(padded)
+            return
+        places = [end - length for end, length in self._starts.iter(lowered)]
+        if self._first_words:
+            # A multi-word term whose words are not separated by one space: its first word ends where
+            # such a run of white space begins.
+            odd = _ODD_ASCII_SPACE if lowered.isascii() else _ODD_ASCII_SPACE + _ODD_OTHER_SPACE
+            size = len(lowered)
+            for space in odd:
+                at = lowered.find(space)
+                while at != -1:
+                    run = at
+                    while run > 0 and lowered[run - 1].isspace():
+                        run -= 1
+                    if run and lowered[run - 1] in self._first_word_ends:
+                        for length in self._first_word_lengths:
+                            if length <= run and lowered[run - length : run] in self._first_words:
+                                places.append(run - length)
+                    # Past the end of this run: each character is visited a bounded number of times.
+                    while at < size and lowered[at].isspace():
+                        at += 1
+                    at = lowered.find(space, at)
+        places.sort()
+        match_at = self._candidates.match
+        position = 0
+        for place in places:
+            if place >= position:
+                candidate = match_at(padded, place)
+                if candidate is not None:
+                    position = candidate.end()
+                    yield candidate
+
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
         lowered = _lower_same_length(text)
@@ -391,7 +473,7 @@ class CueMatcher:
         matches: list[Match] = []
         entries = self.entries
         plans = self._plans
-        for candidate in self._candidates.finditer(" " + lowered):
+        for candidate in self._find_candidates(lowered):
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
             sentence_start = starts[sentence] if starts else 0
