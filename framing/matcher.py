@@ -44,7 +44,10 @@ _SLOW = -1  # a candidate plan: the rules of an entry need the context, decided 
 _CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
 # What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
 # (first and second token joined by one space) may miss a multi-word candidate.
-_WHITE_SPACE = "".join(chr(code) for code in range(0x110000) if re.match(r"\s", chr(code)))
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _ODD_ASCII_SPACE = [c for c in _WHITE_SPACE if c.isascii() and c != " "] + ["  "]
 _ODD_OTHER_SPACE = [c for c in _WHITE_SPACE if not c.isascii()]
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
@@ -473,6 +476,8 @@ class CueMatcher:
         matches: list[Match] = []
         entries = self.entries
         plans = self._plans
+        hint = self._negation_hint.search
+        reach = 12 * self.negation_window
         for candidate in self._find_candidates(lowered):
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
@@ -490,7 +495,10 @@ class CueMatcher:
                 if found is None:
                     continue
                 end, ids = found
-            negated = self._is_negated(text, lowered, sentence_start, start)
+            # The cheap C-level test of _is_negated first: most windows hold no negator word.
+            negated = hint(lowered, max(sentence_start, start - reach), start) is not None and (
+                self._is_negated(text, lowered, sentence_start, start)
+            )
             matched = text[start:end]
             for index in ids:
                 matches.append(Match(start, end, sentence, entries[index], negated, matched))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from framing.features import build_matcher
@@ -233,3 +235,10 @@ def test_multi_word_terms_span_any_white_space(matcher: CueMatcher, space: str) 
         (f"kind{space}of", "kind of"),
         (f"held{space}responsible", "held responsible"),
     ]
+
+
+def test_the_white_space_list_is_what_the_regex_engine_calls_white_space() -> None:
+    from framing.matcher import _WHITE_SPACE
+
+    assert set(_WHITE_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert all(re.fullmatch(r"\s", c) for c in _WHITE_SPACE)
