@@ -1,9 +1,11 @@
 """The lexicon engine: compile any set of lexicons once, then match them over texts in one pass.
 
 Matching works on the toolkit's tokens (:mod:`framing.text`), case-insensitively unless an entry says
-otherwise. A single compiled regular expression (a trie of every entry's first token) finds candidate
-positions at C speed; only there does Python check the rest of a multi-word entry, its context rules
-and negation. Overlaps are resolved by *longest match wins*: a match that lies inside a longer match of
+otherwise. An Aho-Corasick automaton (pyahocorasick) of the literal start of every entry lists, in one
+pass at C speed, where a term may begin; a compiled regular expression (a trie of every entry) is tried
+only there and finds the longest candidate. Python touches each candidate once, through a cached plan
+per candidate phrase, and reads the neighbouring tokens only for entries with context rules and for
+windows that hold a negator word. Overlaps are resolved by *longest match wins*: a match that lies inside a longer match of
 any family is dropped (``claimed responsibility`` is blame, not also an attribution hedge ``claimed``).
 
 A match is *negated* when a negator (``not``, ``no``, ``never``, ``without``, ``n't`` forms, ``absence``,
