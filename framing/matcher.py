@@ -5,8 +5,9 @@ otherwise. An Aho-Corasick automaton (pyahocorasick) of the literal start of eve
 pass at C speed, where a term may begin; a compiled regular expression (a trie of every entry) is tried
 only there and finds the longest candidate. Python touches each candidate once, through a cached plan
 per candidate phrase, and reads the neighbouring tokens only for entries with context rules and for
-windows that hold a negator word. Overlaps are resolved by *longest match wins*: a match that lies inside a longer match of
-any family is dropped (``claimed responsibility`` is blame, not also an attribution hedge ``claimed``).
+windows that hold a negator word. Overlaps are resolved by *longest match wins*: a match that lies
+inside a longer match of any family is dropped (``claimed responsibility`` is blame, not also an
+attribution hedge ``claimed``).
 
 A match is *negated* when a negator (``not``, ``no``, ``never``, ``without``, ``n't`` forms, ``absence``,
 ``lack`` ...) occurs among the ``negation_window`` tokens before it in the same clause (the window stops
@@ -27,12 +28,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
+from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
 
 try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
     import ahocorasick
 except ImportError:  # pragma: no cover - pyahocorasick is a dependency; same results, slower
     ahocorasick = None
-from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
 
 __all__ = ["CueMatcher", "DocumentMatches", "Match"]
 
