@@ -104,6 +104,7 @@ WORD_PATTERN = r"(?:[^\W_](?:\.[^\W_])+\.?(?=\W|$)(?<!\.)|\w+(?:[-'’]\w+)*)"
 TOKEN_PATTERN = WORD_PATTERN + r"|[^\w\s]"
 _WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
+_WORD_CHAR_RE = re.compile(r"\w")
 
 # A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
 # letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
@@ -120,8 +121,8 @@ _BOUNDARY_RE = re.compile(
 
 # Word counting without a regex pass over the whole text (see count_words): non-ASCII characters are
 # first mapped to "a" (word characters) or " " (the rest), then every byte to its class.
-_NON_ASCII_NON_WORD = re.compile(r"[^\x00-\x7f\w]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_FORMS: dict[str, str] = {}  # a run of non-ASCII characters -> its ASCII stand-in, cached
 _CLASSES = bytes(
     ord("a") if chr(b).isalnum() else ord(chr(b)) if chr(b) in "_-." else ord("-") if b == ord("'") else 32
     for b in range(128)
@@ -150,7 +151,7 @@ def count_words(text: str) -> int:
     """
     plain = text.replace("’", "'")
     if not plain.isascii():
-        plain = _NON_ASCII.sub("a", _NON_ASCII_NON_WORD.sub(" ", plain))
+        plain = _NON_ASCII.sub(_ascii_stand_in, plain)
     classes = plain.encode("ascii").translate(_CLASSES)
     runs = classes.translate(_RUNS)
     count = runs.count(b" a") + runs.startswith(b"a") - _joins(classes, runs, 0, len(classes))
@@ -165,6 +166,17 @@ def count_words(text: str) -> int:
         count += len(_WORD_RE.findall(text, start, end)) - approximate
         dotted = classes.find(b"a.a", end)
     return count
+
+
+def _ascii_stand_in(run: re.Match[str]) -> str:
+    """ "a" for each word character of a run of non-ASCII characters, " " for each other one."""
+    text = run.group()
+    form = _NON_ASCII_FORMS.get(text)
+    if form is None:
+        form = "".join("a" if _WORD_CHAR_RE.match(c) else " " for c in text)
+        if len(_NON_ASCII_FORMS) < 100_000:
+            _NON_ASCII_FORMS[text] = form
+    return form
 
 
 def _joins(classes: bytes, runs: bytes, start: int, end: int) -> int:
