@@ -140,7 +140,7 @@ class DocumentMatches:
 
     def sentence_tokens(self) -> list[int]:
         """Word tokens in each sentence, aligned with ``sentences``."""
-        return [len(_WORD_RE.findall(self.lowered, start, end)) for start, end in self.sentences]
+        return [count_words(self.lowered[start:end]) for start, end in self.sentences]
 
 
 def _atoms(tokens: Sequence[str]) -> list[str]:
