@@ -54,7 +54,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
-SOURCE = ROOT.parent / "shared" / "data" / "allsides" / "dev.jsonl"
+SHARED_DATA = Path(os.environ.get("FRAMING_SHARED_DATA") or ROOT.parent / "shared" / "data")
+SOURCE = SHARED_DATA / "allsides" / "dev.jsonl"
 FLAT_TOLERANCE = 1.10  # peak memory on the 10x corpus may be at most 10% above that on the 1x corpus
 
 
@@ -190,10 +191,9 @@ class Command:
 
 
 def framing_command(corpus: Path, jobs: int, workdir: Path) -> Command:
-    executable = Path(sys.executable).with_name("framing")
-    launcher = [str(executable)]
-    if not executable.exists():
-        launcher = [sys.executable, "-c", "from framing.cli import app; app()"]
+    # Run from ROOT, ``-c`` puts this checkout first on sys.path: the code timed is the code beside this
+    # script, not whatever ``framing`` the virtualenv's console script was installed from.
+    launcher = [sys.executable, "-c", "from framing.cli import app; app()"]
     output = workdir / f"{corpus.stem}_features_j{jobs}.csv"
     argv = [*launcher, "features", str(corpus), "-o", str(output), "--jobs", str(jobs), "--quiet"]
     return Command(f"framing features --jobs {jobs}", argv, output)

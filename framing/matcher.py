@@ -1,10 +1,13 @@
 """The lexicon engine: compile any set of lexicons once, then match them over texts in one pass.
 
 Matching works on the toolkit's tokens (:mod:`framing.text`), case-insensitively unless an entry says
-otherwise. A single compiled regular expression (a trie of every entry's first token) finds candidate
-positions at C speed; only there does Python check the rest of a multi-word entry, its context rules
-and negation. Overlaps are resolved by *longest match wins*: a match that lies inside a longer match of
-any family is dropped (``claimed responsibility`` is blame, not also an attribution hedge ``claimed``).
+otherwise. An Aho-Corasick automaton (pyahocorasick) of the literal start of every entry lists, in one
+pass at C speed, where a term may begin; a compiled regular expression (a trie of every entry) is tried
+only there and finds the longest candidate. Python touches each candidate once, through a cached plan
+per candidate phrase, and reads the neighbouring tokens only for entries with context rules and for
+windows that hold a negator word. Overlaps are resolved by *longest match wins*: a match that lies
+inside a longer match of any family is dropped (``claimed responsibility`` is blame, not also an
+attribution hedge ``claimed``).
 
 A match is *negated* when a negator (``not``, ``no``, ``never``, ``without``, ``n't`` forms, ``absence``,
 ``lack`` ...) occurs among the ``negation_window`` tokens before it in the same clause (the window stops
@@ -20,11 +23,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
-from framing.text import TOKEN_PATTERN, WORD_PATTERN, sentence_spans
+from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
+
+try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
+    import ahocorasick
+except ImportError:  # pragma: no cover - pyahocorasick is a dependency; same results, slower
+    ahocorasick = None
 
 __all__ = ["CueMatcher", "DocumentMatches", "Match"]
 
@@ -32,6 +41,18 @@ _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _WORD_RE = re.compile(WORD_PATTERN)
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
 _TOKEN_CLASSES = frozenset({"#num", "#cap"})
+# A candidate token that the toolkit's tokeniser reads as exactly one word token ending where it ends.
+_PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
+_SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
+_CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
+# What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
+# (first and second token joined by one space) may miss a multi-word candidate.
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_ODD_ASCII_SPACE = [c for c in _WHITE_SPACE if c.isascii() and c != " "] + ["  "]
+_ODD_OTHER_SPACE = [c for c in _WHITE_SPACE if not c.isascii()]
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
 
 
@@ -119,7 +140,7 @@ class DocumentMatches:
 
     def sentence_tokens(self) -> list[int]:
         """Word tokens in each sentence, aligned with ``sentences``."""
-        return [len(_WORD_RE.findall(self.lowered, start, end)) for start, end in self.sentences]
+        return [count_words(self.lowered[start:end]) for start, end in self.sentences]
 
 
 def _atoms(tokens: Sequence[str]) -> list[str]:
@@ -225,11 +246,39 @@ class CueMatcher:
             if e.rules
         }
         self._resolved: dict[str, tuple[int, ...]] = {}
+        self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
         # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
         # The pattern consumes the non-word character before a term (the text is scanned with a space in
         # front), so the regex engine can skip from gap to gap instead of trying every position.
         self._candidates = re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+        self._starts, self._first_words = self._automaton(entries)
+        self._first_word_lengths = sorted({len(w) for w in self._first_words})
+        self._first_word_ends = frozenset(w[-1] for w in self._first_words)
+
+    @staticmethod
+    def _automaton(entries: Sequence[Entry]) -> tuple[Any, frozenset[str]]:
+        """An automaton of the literal text every candidate begins with, and the first words it keys on.
+
+        A term's key is its first token up to a wildcard, and, when that token has none, one space and
+        the second token up to its wildcard: the regex can match only where a key occurs, or where one
+        of those first tokens stands just before white space other than one space.
+        """
+        if ahocorasick is None:
+            return None, frozenset()
+        automaton = ahocorasick.Automaton()
+        first_words = set()
+        for entry in entries:
+            tokens = [t.lower() for t in entry.tokens]
+            key = tokens[0].rstrip("*")
+            if not key:
+                return None, frozenset()  # a bare wildcard: any word may begin a candidate
+            if len(tokens) > 1 and not tokens[0].endswith("*"):
+                first_words.add(key)
+                key += " " + tokens[1].rstrip("*")
+            automaton.add_word(key, len(key) - 1)
+        automaton.make_automaton()
+        return automaton, frozenset(first_words)
 
     # ------------------------------------------------------------------------------------------ matching
 
@@ -246,7 +295,7 @@ class CueMatcher:
                 ):
                     ids.append(index)
             found = tuple(ids)
-            if len(self._resolved) < 200_000:  # bounded: the vocabulary of a huge corpus keeps growing
+            if len(self._resolved) < _CACHE_LIMIT:
                 self._resolved[phrase] = found
         return found
 
@@ -269,15 +318,21 @@ class CueMatcher:
     def _next_tokens(text: str, lowered: str, position: int, limit: int, end: int) -> list[tuple[str, str]]:
         """Up to ``limit`` (lower, original) tokens from ``position``, within ``24 * limit`` characters.
 
-        The window's last token is dropped when the window ends inside a word (it may be cut off); the
-        scan stops early once a token follows the first ``limit``, as none of those can be the last.
+        The window's last token is dropped when the window ends inside a word (it may be cut off); when
+        a token follows the first ``limit``, none of those can be the last. ``text`` and ``lowered``
+        tokenise into the same spans (lower-casing keeps every character's class), so two ``findall``
+        calls in C give both forms. A short window is read first: the first ``limit`` of more than
+        ``limit`` tokens found there are the same in the full window.
         """
+        short = min(end, position + 8 * limit)
+        lows = _TOKEN_RE.findall(lowered, position, short)
+        if len(lows) > limit:
+            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, short)[:limit], strict=True))
         stop = min(end, position + 24 * limit)
-        tokens: list[tuple[str, str]] = []
-        for token in _TOKEN_RE.finditer(lowered, position, stop):
-            if len(tokens) == limit:
-                return tokens
-            tokens.append((token.group(), text[token.start() : token.end()]))
+        lows = _TOKEN_RE.findall(lowered, position, stop)
+        if len(lows) > limit:
+            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, stop)[:limit], strict=True))
+        tokens = list(zip(lows, _TOKEN_RE.findall(text, position, stop), strict=True))
         if stop < end and stop < len(text) and text[stop].isalnum() and tokens:
             tokens.pop()  # cut off mid-token
         return tokens
@@ -334,8 +389,87 @@ class CueMatcher:
         """Find every cue match in ``text`` (see the module docstring for the matching rules)."""
         lowered, sentences, matches = self._scan(text)
         return DocumentMatches(
-            tokens=len(_WORD_RE.findall(lowered)), sentences=sentences, matches=matches, lowered=lowered
+            tokens=count_words(lowered), sentences=sentences, matches=matches, lowered=lowered
         )
+
+    def _plan(self, phrase: str) -> tuple[int, int, tuple[int, ...]] | None:
+        """What :meth:`_accept` decides for the candidate ``phrase`` when no context is needed, cached.
+
+        ``(length, offset, entries)``: the first ``length`` tokens match ``entries``, ending ``offset``
+        characters into the candidate; ``length`` is ``_SLOW`` when a rule needs the context or a token
+        is not a plain word (its end must then be found by the tokeniser); ``None`` when no entry matches.
+        """
+        if phrase in self._plans:
+            return self._plans[phrase]
+        tokens = phrase.split()
+        plan: tuple[int, int, tuple[int, ...]] | None = None
+        plain = all(_PLAIN_TOKEN_RE.fullmatch(token) for token in tokens)
+        for length in range(len(tokens), 0, -1):
+            ids = self._entries_for(" ".join(tokens[:length]))
+            if not ids:
+                continue
+            # A one-letter last word may begin a dotted acronym (``a.m``): the tokeniser decides its end.
+            if not plain or len(tokens[length - 1]) == 1 or any(self.entries[index].rules for index in ids):
+                plan = (_SLOW, 0, ())
+                break
+            accepted: list[int] = []
+            families: set[str] = set()
+            for index in ids:
+                if self.entries[index].category not in families:
+                    accepted.append(index)
+                    families.add(self.entries[index].category)
+            offset = 0
+            for token in tokens[:length]:
+                offset = phrase.index(token, offset) + len(token)
+            plan = (length, offset, tuple(accepted))
+            break
+        if len(self._plans) < _CACHE_LIMIT:
+            self._plans[phrase] = plan
+        return plan
+
+    def _find_candidates(self, lowered: str) -> Iterator[re.Match[str]]:
+        """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them.
+
+        The automaton lists the places where a key begins; white space other than one space adds the
+        places where a first word of a multi-word term ends before it. The regex is tried at those
+        places only, in text order and each after the end of the previous match: the same
+        non-overlapping matches as a scan of every position. (A match starts one character before its
+        term, at the non-word character in front, hence ``place`` in ``padded`` = term start in
+        ``lowered``.)
+        """
+        padded = " " + lowered
+        if self._starts is None:
+            yield from self._candidates.finditer(padded)
+            return
+        places = [end - length for end, length in self._starts.iter(lowered)]
+        if self._first_words:
+            # A multi-word term whose words are not separated by one space: its first word ends where
+            # such a run of white space begins.
+            odd = _ODD_ASCII_SPACE if lowered.isascii() else _ODD_ASCII_SPACE + _ODD_OTHER_SPACE
+            size = len(lowered)
+            for space in odd:
+                at = lowered.find(space)
+                while at != -1:
+                    run = at
+                    while run > 0 and lowered[run - 1].isspace():
+                        run -= 1
+                    if run and lowered[run - 1] in self._first_word_ends:
+                        for length in self._first_word_lengths:
+                            if length <= run and lowered[run - length : run] in self._first_words:
+                                places.append(run - length)
+                    # Past the end of this run: each character is visited a bounded number of times.
+                    while at < size and lowered[at].isspace():
+                        at += 1
+                    at = lowered.find(space, at)
+        places.sort()
+        match_at = self._candidates.match
+        position = 0
+        for place in places:
+            if place >= position:
+                candidate = match_at(padded, place)
+                if candidate is not None:
+                    position = candidate.end()
+                    yield candidate
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
@@ -343,24 +477,34 @@ class CueMatcher:
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         matches: list[Match] = []
-        for candidate in self._candidates.finditer(" " + lowered):
+        entries = self.entries
+        plans = self._plans
+        hint = self._negation_hint.search
+        reach = 12 * self.negation_window
+        for candidate in self._find_candidates(lowered):
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
             sentence_start = starts[sentence] if starts else 0
-            found = self._accept(
-                text,
-                lowered,
-                candidate.group(1).split(),
-                start,
-                sentence_start,
-                sentences[sentence][1] if sentences else len(text),
-            )
-            if found is None:
+            sentence_end = sentences[sentence][1] if sentences else len(text)
+            phrase = candidate.group(1)
+            plan = plans[phrase] if phrase in plans else self._plan(phrase)
+            if plan is None:
                 continue
-            end, ids = found
-            negated = self._is_negated(text, lowered, sentence_start, start)
+            length, offset, ids = plan
+            end = start + offset
+            limit = sentence_end if sentence_end > start else len(text)
+            if length == _SLOW or end > limit:
+                found = self._accept(text, lowered, phrase.split(), start, sentence_start, sentence_end)
+                if found is None:
+                    continue
+                end, ids = found
+            # The cheap C-level test of _is_negated first: most windows hold no negator word.
+            negated = hint(lowered, max(sentence_start, start - reach), start) is not None and (
+                self._is_negated(text, lowered, sentence_start, start)
+            )
+            matched = text[start:end]
             for index in ids:
-                matches.append(Match(start, end, sentence, self.entries[index], negated, text[start:end]))
+                matches.append(Match(start, end, sentence, entries[index], negated, matched))
         return lowered, sentences, matches
 
     def _accept(

@@ -104,16 +104,30 @@ WORD_PATTERN = r"(?:[^\W_](?:\.[^\W_])+\.?(?=\W|$)(?<!\.)|\w+(?:[-'’]\w+)*)"
 TOKEN_PATTERN = WORD_PATTERN + r"|[^\w\s]"
 _WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
+_WORD_CHAR_RE = re.compile(r"\w")
 
 # A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
 # letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
 # engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
+#
+# A boundary starts only at the first mark of a run of end punctuation (the look-behinds): a match starting
+# further inside the run would end where the one at its start ends, and trying every position of a run
+# of n marks cost O(n^2) ("It may be" followed by 40,000 dots took minutes).
 _END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
 _BOUNDARY_RE = re.compile(
-    rf"\.{_END_OF_SENTENCE}|!{_END_OF_SENTENCE}|\?{_END_OF_SENTENCE}"
+    rf"\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
     r"|\n[ \t]*\n\s*"  # a blank line
 )
-_WORD_BEFORE_RE = re.compile(r"([\w.]+)$")
+
+# Word counting without a regex pass over the whole text (see count_words): non-ASCII characters are
+# first mapped to "a" (word characters) or " " (the rest), then every byte to its class.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_FORMS: dict[str, str] = {}  # a run of non-ASCII characters -> its ASCII stand-in, cached
+_CLASSES = bytes(
+    ord("a") if chr(b).isalnum() else ord(chr(b)) if chr(b) in "_-." else ord("-") if b == ord("'") else 32
+    for b in range(128)
+) + bytes(128 * [32])
+_RUNS = bytes(ord("a") if c in b"a_" else 32 for c in range(256))
 
 
 def word_tokens(text: str) -> list[str]:
@@ -125,8 +139,55 @@ def word_tokens(text: str) -> list[str]:
 
 
 def count_words(text: str) -> int:
-    """Number of word tokens in ``text`` (the denominator of rates per 1,000 tokens)."""
-    return sum(1 for _ in _WORD_RE.finditer(text))
+    """Number of word tokens in ``text`` (the denominator of rates per 1,000 tokens).
+
+    Always equal to ``len(re.findall(WORD_PATTERN, text))``, computed at C speed: the runs of word
+    characters are counted in a byte string of character classes, a hyphen or apostrophe between two
+    word characters joins two runs, and only the rare stretches where a full stop stands between two
+    word characters (``U.S``, ``3.5``) are re-counted with the regex.
+
+    >>> count_words("The U.S. didn't say - 3.5% of it.")
+    7
+    """
+    plain = text.replace("’", "'")
+    if not plain.isascii():
+        plain = _NON_ASCII.sub(_ascii_stand_in, plain)
+    classes = plain.encode("ascii").translate(_CLASSES)
+    runs = classes.translate(_RUNS)
+    count = runs.count(b" a") + runs.startswith(b"a") - _joins(classes, runs, 0, len(classes))
+    dotted = classes.find(b"a.a")
+    while dotted != -1:
+        # The stretch of word characters, joiners and full stops around the dot, recounted exactly.
+        start = classes.rfind(b" ", 0, dotted) + 1
+        end = classes.find(b" ", dotted)
+        end = len(classes) if end == -1 else end
+        piece = runs[start:end]
+        approximate = piece.count(b" a") + piece.startswith(b"a") - _joins(classes, runs, start, end)
+        count += len(_WORD_RE.findall(text, start, end)) - approximate
+        dotted = classes.find(b"a.a", end)
+    return count
+
+
+def _ascii_stand_in(run: re.Match[str]) -> str:
+    """ "a" for each word character of a run of non-ASCII characters, " " for each other one."""
+    text = run.group()
+    form = _NON_ASCII_FORMS.get(text)
+    if form is None:
+        form = "".join("a" if _WORD_CHAR_RE.match(c) else " " for c in text)
+        if len(_NON_ASCII_FORMS) < 100_000:
+            _NON_ASCII_FORMS[text] = form
+    return form
+
+
+def _joins(classes: bytes, runs: bytes, start: int, end: int) -> int:
+    """Hyphens and apostrophes in ``classes[start:end]`` with a word character on either side."""
+    joins = 0
+    at = classes.find(b"-", start, end)
+    while at != -1:
+        if start < at < end - 1 and runs[at - 1] == 97 and runs[at + 1] == 97:  # 97 = "a"
+            joins += 1
+        at = classes.find(b"-", at + 1, end)
+    return joins
 
 
 def iter_tokens(text: str) -> Iterator[re.Match[str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from framing.features import build_matcher
@@ -223,3 +225,20 @@ def test_no_before_a_number_is_not_a_negator(matcher: CueMatcher) -> None:
     # 'no' is still a negator elsewhere, also right before the cue
     assert found(matcher, "There is no blame here.", "blame") == [("blame", "blame", True)]
     assert found(matcher, "No one blamed the minister.", "blame") == [("blamed", "blame", True)]
+
+
+@pytest.mark.parametrize("space", ["\n", "\t", "  ", "\u00a0", " \r\n "])
+def test_multi_word_terms_span_any_white_space(matcher: CueMatcher, space: str) -> None:
+    # The candidate automaton keys on words joined by one space; other white space must match too.
+    text = f"It was kind{space}of sad, and they were held{space}responsible."
+    assert [(m.text, m.entry.term) for m in matcher.match(text).matches] == [
+        (f"kind{space}of", "kind of"),
+        (f"held{space}responsible", "held responsible"),
+    ]
+
+
+def test_the_white_space_list_is_what_the_regex_engine_calls_white_space() -> None:
+    from framing.matcher import _WHITE_SPACE
+
+    assert set(_WHITE_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert all(re.fullmatch(r"\s", c) for c in _WHITE_SPACE)

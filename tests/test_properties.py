@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +11,8 @@ from hypothesis import strategies as st
 from framing.compare import benjamini_hochberg
 from framing.corpus import clean_text
 from framing.features import build_matcher, extract
+from framing.matcher import CueMatcher
+from framing.text import WORD_PATTERN, count_words
 
 MATCHER = build_matcher()
 WORDS = [
@@ -18,6 +22,53 @@ WORDS = [
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
 any_text = st.text(max_size=300)
+# Characters where the fast word count and the candidate automaton could go wrong: joiners, full stops,
+# underscores, non-ASCII letters and punctuation, and white space of every kind.
+TRICKY = "ab_1.-'’ é“\u0301İ\n\t\u00a0\u2009\u3000"
+tricky_text = st.text(alphabet=TRICKY, max_size=40)
+SPACES = [" ", "  ", "\n", "\t", "\u00a0", " \n ", "\u2009", "\r\n", "\n\n"]
+MULTI_WORD_TERMS = sorted(
+    {" ".join(e.tokens) for e in MATCHER.entries if len(e.tokens) > 1 and "*" not in e.term}
+)
+# Multi-word terms with their words apart by any white space, among other words.
+spaced_texts = st.lists(
+    st.tuples(
+        st.one_of(st.sampled_from(WORDS), st.sampled_from(MULTI_WORD_TERMS)),
+        st.sampled_from(SPACES),
+        st.sampled_from(SPACES),
+    ).map(lambda item: item[0].replace(" ", item[1]) + item[2]),
+    max_size=12,
+).map("".join)
+
+
+def _scanned_by_regex_only() -> CueMatcher:
+    """The built-in matcher with the automaton switched off: candidates from the regex scan alone."""
+    reference = build_matcher()
+    reference._starts = None
+    return reference
+
+
+REFERENCE = _scanned_by_regex_only()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(tricky_text, any_text, texts))
+def test_the_fast_word_count_equals_the_regex_count(text: str) -> None:
+    assert count_words(text) == len(re.findall(WORD_PATTERN, text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(spaced_texts, spaced_texts, tricky_text))
+def test_the_automaton_finds_the_same_matches_as_the_regex_scan(text: str) -> None:
+    def key(found: object) -> tuple:
+        return (
+            found.tokens,
+            found.sentences,
+            [(m.start, m.end, m.sentence_id, m.entry, m.negated) for m in found.matches],
+        )
+
+    assert key(MATCHER.match(text)) == key(REFERENCE.match(text))
+    assert key(MATCHER.match(text.upper())) == key(REFERENCE.match(text.upper()))
 
 
 @settings(max_examples=200, deadline=None)
