@@ -35,6 +35,7 @@ import pandas as pd
 from framing.corpus import Corpus
 from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
 from framing.errors import OptionError
+from framing.io.readers import replace_surrogates
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 from framing.matcher import CueMatcher, DocumentMatches, Match
 
@@ -163,7 +164,13 @@ def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
     if isinstance(data, str):
         raise OptionError("pass a list of texts, not a single string")
     texts = ["" if t is None else str(t) for t in data]
-    return pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
+    # Lone surrogates (a JSON "\ud800" read by the caller) cannot be stored or written as UTF-8;
+    # the loader replaces and counts them, and plain lists get the same replacement here.
+    repaired = [replace_surrogates(t, None) for t in texts]
+    changed = sum(a is not b for a, b in zip(texts, repaired, strict=True))
+    if changed:
+        log.warning("%d text(s) had lone UTF-16 surrogates, replaced by U+FFFD", changed)
+    return pd.DataFrame({"doc_id": [str(i) for i in range(len(repaired))], "text": repaired})
 
 
 # ------------------------------------------------------------------------------------- the pipeline
