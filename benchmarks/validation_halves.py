@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +25,8 @@ import pandas as pd
 
 from framing.validate import validate
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+# the shared data folder next to the repository; FRAMING_SHARED_DATA points elsewhere (e.g. from a worktree)
+SHARED = Path(os.environ.get("FRAMING_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared/data")
 # name: (file, group key, cue, label)
 ROWS = {
     "szeged uncertain": ("szeged_wiki/dev.jsonl", "title", "hedging", "uncertain"),
