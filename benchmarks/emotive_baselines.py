@@ -4,7 +4,9 @@ For every emotive row of ``validation_halves.py`` (same files, labels and A/B sp
 article id) this prints ROC AUC, F1 of "score > 0" and the best F1 over thresholds of
 
 * the emotive family's candidate scores: ``weighted`` (sum of intensity weights, the validation default),
-  ``count`` (matches), ``rate`` (matches per 1,000 tokens) and ``wrate`` (weights per 1,000 tokens);
+  ``count`` (matches), ``rate`` (matches per 1,000 tokens) and ``wrate`` (weights per 1,000 tokens), and
+  the diagnostic ``wlen`` (weights plus tokens / 10,000: equal scores ranked by length; not a cue measure,
+  and its F1 at score > 0 is that of flagging every record);
 * the NRC-style baseline of ``../shared/data/README.md``: the number of word tokens (lowercased, not
   lemmatised) carrying one of NRC EmoLex's 8 emotions. It is computed only when the research-licensed
   ``nrclex`` package (4.1.0) is importable; the lexicon is never copied into the repository.
@@ -44,7 +46,7 @@ ROWS = {
     "babe biased": ("babe/dev.jsonl", "id", "biased"),
     "mbic biased": ("mbic/dev.jsonl", "id", "biased"),
 }
-SCORES = ("weighted", "count", "rate", "wrate")
+SCORES = ("weighted", "count", "rate", "wrate", "wlen")
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*")
 
 
@@ -76,6 +78,8 @@ def scored(file: str, key: str, matcher) -> pd.DataFrame:
     frame["count"] = table["emotive_count"]
     frame["rate"] = table["emotive_rate"]
     frame["wrate"] = table["emotive_weighted"] * per_thousand
+    # diagnostic only: ties (mostly score 0) broken by length; shows how much of a baseline's AUC is length
+    frame["wlen"] = table["emotive_weighted"] + table["tokens"] / 10_000
     counter = nrc_counter()
     if counter is not None:
         frame["nrc"] = frame["text"].map(counter)
