@@ -236,6 +236,24 @@ def test_emotive_word_sense_rules(matcher: CueMatcher, text: str, loaded: list[s
     assert [t.lower() for t, *_ in cues(matcher, text, "emotive")] == loaded
 
 
+def test_emotive_praise_and_dishonesty_labels(matcher: CueMatcher) -> None:
+    """Glorifying praise is loaded too (the hero side of a hero/villain frame); mild praise is not."""
+    assert cues(matcher, "The courageous heroes were hailed as martyrs.", "emotive") == [
+        ("courageous", "praise", 2.0, False),
+        ("heroes", "praise", 2.0, False),
+        ("martyrs", "praise", 2.0, False),
+    ]
+    assert cues(matcher, "It was a good and successful year for the company.", "emotive") == []
+    assert [
+        t for t, *_ in cues(matcher, "They called the vote rigged and the inquiry a whitewash.", "emotive")
+    ] == [
+        "rigged",
+        "whitewash",
+    ]
+    # 'rigged with explosives' is literal
+    assert cues(matcher, "The car was rigged with explosives.", "emotive") == []
+
+
 def test_emotive_weighted_sums_the_weights_of_counted_matches(matcher: CueMatcher) -> None:
     text = "It was a brutal massacre. The crowd was not furious. The town is in mourning."
     row = extract([text], matcher=matcher).iloc[0]
