@@ -7,8 +7,9 @@ fitted to the inspected sentences, half B would lag behind half A.
 
     .venv/bin/python benchmarks/validation_halves.py [--resamples 1000]
 
-Prints ROC AUC and F1 (score > 0) per half. The halves are written to a temporary folder, never to the
-repository.
+Prints ROC AUC and F1 (score > 0) per half. ``FRAMING_SHARED_DATA=/path/to/shared/data`` reads the data from
+elsewhere (a git worktree has no ``../shared`` beside it). The halves are written to a temporary folder,
+never to the repository.
 """
 
 from __future__ import annotations
