@@ -229,6 +229,10 @@ def test_emotive_derived_forms_match_by_stem(matcher: CueMatcher, text: str, ter
         ("Swine flu spread in the spring.", []),
         ("Pigs and rats.", ["pigs", "rats"]),
         ("Lab rats were tested.", []),
+        # a '*' stem never reaches an unrelated word: smug is not smuggling, a shill is not a shilling
+        ("Smugglers were caught smuggling fuel.", []),
+        ("The Kenyan shilling fell.", []),
+        ("He is a shill for the industry.", ["shill"]),
     ],
 )
 def test_emotive_word_sense_rules(matcher: CueMatcher, text: str, loaded: list[str]) -> None:
