@@ -7,8 +7,9 @@ fitted to the inspected sentences, half B would lag behind half A.
 
     .venv/bin/python benchmarks/validation_halves.py [--resamples 1000]
 
-Prints ROC AUC and F1 (score > 0) per half. The halves are written to a temporary folder, never to the
-repository.
+Prints ROC AUC and F1 (score > 0) per half. ``FRAMING_SHARED_DATA=/path/to/shared/data`` reads the data from
+elsewhere (a git worktree has no ``../shared`` beside it). The halves are written to a temporary folder,
+never to the repository.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,7 +26,8 @@ import pandas as pd
 
 from framing.validate import validate
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+# the shared data folder next to the repository; FRAMING_SHARED_DATA points elsewhere (e.g. from a worktree)
+SHARED = Path(os.environ.get("FRAMING_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared/data")
 # name: (file, group key, cue, label)
 ROWS = {
     "szeged uncertain": ("szeged_wiki/dev.jsonl", "title", "hedging", "uncertain"),

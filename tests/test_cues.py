@@ -173,6 +173,91 @@ def test_emotive_neutral_naming_words_and_negation(matcher: CueMatcher) -> None:
     assert cues(matcher, "Nobody was terrified.", "emotive") == [("terrified", "fear", 2.0, True)]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Masked thugs beat the marchers.", [("thugs", "name_calling", 2.0)]),
+        ("He called the mayor a clown and a liar.", [("clown", "name_calling", 2.0)]),
+        (
+            "The senator's cronies and lackeys cheered.",
+            [("cronies", "name_calling", 2.0), ("lackeys", "name_calling", 2.0)],
+        ),
+        ("Critics say the regime jailed its opponents.", [("regime", "name_calling", 1.0)]),
+        ("The warmongers in the capital want more.", [("warmongers", "name_calling", 2.0)]),
+        ("She dismissed them as idiots.", [("idiots", "name_calling", 3.0)]),
+    ],
+)
+def test_emotive_name_calling(matcher: CueMatcher, text: str, expected: list[tuple[str, str, float]]) -> None:
+    """Derogatory labels for people and groups are their own subcategory ('liar' stays a denial cue)."""
+    assert [(t, s, w) for t, s, w, _ in cues(matcher, text, "emotive")] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("The envoy was belligerent.", "belligerent"),
+        ("The envoy spoke belligerently.", "belligerently"),
+        ("The envoy's belligerence was noted.", "belligerence"),
+        ("It was an outrageous demand.", "outrageous"),
+        ("They were outrageously late.", "outrageously"),
+        ("Such hypocrisy is common.", "hypocrisy"),
+        ("A hypocritical speech.", "hypocritical"),
+        ("Voters punished their arrogance.", "arrogance"),
+    ],
+)
+def test_emotive_derived_forms_match_by_stem(matcher: CueMatcher, text: str, term: str) -> None:
+    """Adjective, adverb and noun of one loaded stem are all matched, by a '*' entry rather than by hand."""
+    found = cues(matcher, text, "emotive")
+    assert [t for t, *_ in found] == [term]
+    entry = next(m.entry for m in matcher.match(text).matches if m.entry.category == "emotive")
+    assert entry.term.endswith("*")
+
+
+@pytest.mark.parametrize(
+    ("text", "loaded"),
+    [
+        ("The regime crushed the protest.", ["regime"]),
+        ("Washington pursued regime change in Libya.", []),  # the name of a policy
+        ("The new sanctions regime starts in May.", []),  # a system of rules
+        ("He was held in contempt of court.", []),  # a legal finding
+        ("She spoke of them with open contempt.", ["contempt"]),
+        ("Prices went through the roof.", ["through the roof"]),
+        ("The war on coal goes on.", ["war on"]),
+        ("The war on the border goes on.", []),
+        ("A local butcher sells lamb.", []),
+        ("They are butchers and murderers.", ["butchers", "murderers"]),
+        ("Swine flu spread in the spring.", []),
+        ("Pigs and rats.", ["pigs", "rats"]),
+        ("Lab rats were tested.", []),
+        # a '*' stem never reaches an unrelated word: smug is not smuggling, a shill is not a shilling
+        ("Smugglers were caught smuggling fuel.", []),
+        ("The Kenyan shilling fell.", []),
+        ("He is a shill for the industry.", ["shill"]),
+    ],
+)
+def test_emotive_word_sense_rules(matcher: CueMatcher, text: str, loaded: list[str]) -> None:
+    """Where a frequent sense is neutral (a policy, a legal term, a trade, a disease), the rule drops it."""
+    assert [t.lower() for t, *_ in cues(matcher, text, "emotive")] == loaded
+
+
+def test_emotive_praise_and_dishonesty_labels(matcher: CueMatcher) -> None:
+    """Glorifying praise is loaded too (the hero side of a hero/villain frame); mild praise is not."""
+    assert cues(matcher, "The courageous heroes were hailed as martyrs.", "emotive") == [
+        ("courageous", "praise", 2.0, False),
+        ("heroes", "praise", 2.0, False),
+        ("martyrs", "praise", 2.0, False),
+    ]
+    assert cues(matcher, "It was a good and successful year for the company.", "emotive") == []
+    assert [
+        t for t, *_ in cues(matcher, "They called the vote rigged and the inquiry a whitewash.", "emotive")
+    ] == [
+        "rigged",
+        "whitewash",
+    ]
+    # 'rigged with explosives' is literal
+    assert cues(matcher, "The car was rigged with explosives.", "emotive") == []
+
+
 def test_emotive_weighted_sums_the_weights_of_counted_matches(matcher: CueMatcher) -> None:
     text = "It was a brutal massacre. The crowd was not furious. The town is in mourning."
     row = extract([text], matcher=matcher).iloc[0]

@@ -11,11 +11,13 @@ Few bootstrap resamples keep the file fast; the intervals in the README use 1,00
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import SHARED_DATA
 from typer.testing import CliRunner
@@ -46,6 +48,7 @@ class Row:
 ROWS = {
     "szeged-uncertain": Row("szeged_wiki/dev.jsonl", "uncertain", "hedging", 0.732, 0.516, True),
     "ptc-loaded_language": Row("ptc/sentences.jsonl", "loaded_language", "emotive", 0.663, 0.276, True),
+    "ptc-name_calling": Row("ptc/sentences.jsonl", "name_calling", "emotive", 0.657, 0.160, True),
     "basil-lexical_bias": Row("basil/sentences.jsonl", "lexical_bias", "emotive", 0.562, 0.131, True),
     # Articles: nearly every article has some emotive word, so "score > 0" is close to flagging all.
     "narrative_frames-emotive": Row("narrative_frames/dev.jsonl", "emotive", "emotive", 0.619, 0.446, False),
@@ -87,20 +90,61 @@ def test_cue_beats_the_best_baseline(row: Row) -> None:
     assert summary["f1_ci_low"] <= summary["f1"] <= summary["f1_ci_high"]
 
 
-def test_name_calling_f1_beats_the_baseline() -> None:
-    """PTC name calling: our F1 beats NRC's best F1 (0.160); its ROC AUC (0.657) is not beaten.
+# The NRC-style count (tokens carrying one of NRC EmoLex's 8 emotions, NRCLex 4.1.0, lowercased tokens) on the
+# two fixed halves of each file, measured by benchmarks/emotive_baselines.py: (AUC, best F1) per half.
+# The lexicon was revised looking at errors on half A only; half B was only scored.
+NRC_HALVES = {
+    ("ptc/sentences.jsonl", "loaded_language"): {"A": (0.660, 0.267), "B": (0.661, 0.281)},
+    ("ptc/sentences.jsonl", "name_calling"): {"A": (0.639, 0.149), "B": (0.661, 0.163)},
+    ("basil/sentences.jsonl", "lexical_bias"): {"A": (0.579, 0.132), "B": (0.553, 0.140)},
+}
 
-    NRC's count grows with sentence length, and length alone reaches AUC 0.67 on this label: most
-    name-calling spans are context-dependent noun phrases no general lexicon lists.
-    """
-    summary = summary_of("ptc/sentences.jsonl", "emotive", "name_calling")
-    assert summary["f1"] > 0.160 and summary["best_f1"] > 0.160
-    assert summary["roc_auc"] > 0.55
+
+def half_of(key: object) -> str:
+    """The half of a record, as in benchmarks/validation_halves.py: parity of the first byte of SHA-1."""
+    return "A" if hashlib.sha1(str(key).encode()).digest()[0] % 2 == 0 else "B"
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall: NRC's length-driven count reaches AUC 0.657")
-def test_name_calling_auc_beats_the_baseline() -> None:
-    assert summary_of("ptc/sentences.jsonl", "emotive", "name_calling")["roc_auc"] > 0.657
+@cache
+def halves_summary(file: str, label: str) -> dict[str, dict]:
+    records = pd.read_json(gold(file), lines=True, dtype=False)
+    records["doc_id"] = records["id"].astype(str)
+    half = records["article_id"].map(half_of)
+    return {
+        h: validate(records[half == h], cue="emotive", label=label, n_resamples=RESAMPLES)
+        .summary.iloc[0]
+        .to_dict()
+        for h in "AB"
+    }
+
+
+@pytest.mark.parametrize(("file", "label"), NRC_HALVES.keys(), ids=[label for _, label in NRC_HALVES])
+@pytest.mark.parametrize("half", ["A", "B"])
+def test_emotive_beats_the_nrc_count_on_both_halves(file: str, label: str, half: str) -> None:
+    """Issue 9: on the inspected and the unseen half, emotive's AUC beats NRC's by at least 0.03, and its
+    presence F1 (score > 0) beats NRC's best F1."""
+    summary = halves_summary(file, label)[half]
+    nrc_auc, nrc_best_f1 = NRC_HALVES[(file, label)][half]
+    assert summary["roc_auc"] >= nrc_auc + 0.03, summary
+    assert summary["f1"] > nrc_best_f1, summary
+
+
+def test_unseen_half_keeps_up_with_the_inspected_half() -> None:
+    """A lexicon fitted to the inspected sentences would lag on the unseen half; this one does not."""
+    for file, label in NRC_HALVES:
+        summary = halves_summary(file, label)
+        assert summary["B"]["roc_auc"] > summary["A"]["roc_auc"] - 0.02, (label, summary)
+
+
+def test_weighted_score_ranks_better_than_the_rate() -> None:
+    """emotive_weighted (the validation default) ranks sentences better than the length-normalised rate."""
+    path = gold("ptc/sentences.jsonl")
+    weighted = summary_of("ptc/sentences.jsonl", "emotive", "name_calling")
+    rate = validate(
+        path, cue="emotive", label="name_calling", score="emotive_rate", n_resamples=10
+    ).summary.iloc[0]
+    assert weighted["score"] == "emotive_weighted"
+    assert weighted["roc_auc"] > rate["roc_auc"]
 
 
 @pytest.mark.parametrize("file", ["babe/dev.jsonl", "mbic/dev.jsonl"])
