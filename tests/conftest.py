@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-SHARED_DATA = SHARED / "data"
+# FRAMING_SHARED_DATA points elsewhere (e.g. from a git worktree, which has no ../shared beside it)
+SHARED_DATA = Path(os.environ.get("FRAMING_SHARED_DATA") or SHARED / "data")
 CROCUS = REPO / "corpora" / "crocus"
 
 WIRE_STORY = (
