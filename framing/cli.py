@@ -371,9 +371,13 @@ def report_command(
     The output folder must be new, empty or an earlier framing report (--force replaces any other
     folder); it may not be, contain or lie inside the corpus.
     """
+    from framing.compare import check_group_column, check_seed
     from framing.report import REPORT_STEPS, analyse, check_output_folder, write_report
 
     _configure_logging(quiet)
+    # refuse bad options before the corpus is read and matched
+    check_seed(seed)
+    check_group_column(by)
     _require(min_documents >= 1, f"--min-documents must be 1 or more, not {min_documents}")
     _require(
         max_groups == 0 or max_groups >= 2, f"--max-groups must be 0 (all) or 2 or more, not {max_groups}"

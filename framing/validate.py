@@ -221,7 +221,12 @@ def validate(
         labels = documents.set_index("doc_id").loc[table["doc_id"], label].map(_as_label).to_numpy()
     else:
         labels = _sentence_units(documents, table, span_label).to_numpy()
-    keep = np.array([v is not None for v in labels])
+    keep = np.array([v is not None for v in labels], dtype=bool)
+    if unit == "document" and not keep.any():
+        raise OptionError(
+            f"label column {label!r} holds no true/false values (e.g. true, false, 1, 0, yes, no); "
+            "choose the column with the human judgement"
+        )
     scores = table.loc[keep, score].to_numpy(dtype=float)
     figures = agreement(labels[keep].astype(bool), scores, n_resamples=n_resamples, seed=seed)
     summary = pd.DataFrame(

@@ -107,3 +107,20 @@ def test_compare_on_a_corpus_without_any_cue_match(tmp_path: Path) -> None:
     table = pd.read_csv(out)
     assert table["matches"].eq(0).all() and table["mean_rate"].eq(0).all()
     assert table.groupby("outlet")["documents"].first().to_dict() == {"paper": 3, "wire": 3}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [(["--seed", "-1"], "seed must be an integer"), (["--by", "doc_id"], "identifies single documents")],
+)
+def test_report_refuses_bad_seed_and_id_grouping_before_loading(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    # regression: --seed -1 was refused only after every document was matched, and --by doc_id gave
+    # a confusing "fewer than two groups" message
+    from conftest import CROCUS
+
+    result = CliRunner().invoke(app, ["report", str(CROCUS), "-o", str(tmp_path / "r"), *options])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert "measuring cues" not in result.output

@@ -66,3 +66,16 @@ def test_duplicate_gold_ids_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(OptionError, match=r"ids are not unique.*'x'"):
         validate(gold, cue="hedging", label="hedge")
+
+
+def test_a_label_column_without_true_false_values_is_a_clear_error(tmp_path) -> None:
+    # regression: `framing validate --label text` ended in a scikit-learn traceback
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "1", "text": "It may rain.", "ok": true}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", str(gold), "--cue", "hedging", "--label", "text"])
+    assert result.exit_code == 2
+    assert "holds no true/false values" in result.output and "Traceback" not in result.output
