@@ -43,7 +43,7 @@ records = st.lists(
     st.fixed_dictionaries({}, optional={name: values for name in FIELDS}), min_size=0, max_size=8
 )
 SETTINGS = settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 
@@ -100,7 +100,7 @@ def test_random_bytes_load_or_fail_with_the_projects_own_error(
     _load_or_own_error(folder)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(texts=st.lists(texts, min_size=1, max_size=5))
 def test_random_texts_extract_with_consistent_counts(texts: list[str]) -> None:
     features = framing.extract(texts)
