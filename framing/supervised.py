@@ -52,6 +52,7 @@ __all__ = [
     "read_gold",
     "save_model",
     "train",
+    "validate_model",
 ]
 
 FORMAT = "framing-text-model/1"
@@ -691,6 +692,12 @@ def read_gold(
     else:
         source = str(path)
         frame = _read_table(Path(path))
+    coder_columns = [c for c in frame.columns if str(c).startswith(f"{label}__")]
+    if label not in frame.columns and coder_columns:
+        # a coding sheet: the label is the majority code of the coders (ties and blanks: missing)
+        from framing.agreement import majority_codes
+
+        frame = frame.assign(**{label: majority_codes(frame[coder_columns])})
     for column in (text_col, label):
         if column not in frame.columns:
             raise InputError(
@@ -734,3 +741,48 @@ def _read_table(path: Path) -> pd.DataFrame:
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(path, f"cannot read the coded records: {exc}") from exc
     raise InputError(path, f"unsupported file type {suffix!r}", hint="use JSONL, CSV, TSV or Parquet")
+
+
+def validate_model(
+    model: TextModel, texts: Sequence[str], labels: Sequence[bool] | np.ndarray
+) -> dict[str, Any]:
+    """ROC AUC, and precision, recall and F1 at the model's threshold, on coded units it did not see."""
+    from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
+
+    labels = np.asarray(labels, dtype=bool)
+    probabilities = model.predict_proba(list(texts))
+    predicted = probabilities >= model.threshold
+    both = 0 < labels.sum() < len(labels)
+    return {
+        "units": len(labels),
+        "positives": int(labels.sum()),
+        "roc_auc": float(roc_auc_score(labels, probabilities)) if both else float("nan"),
+        "precision": float(precision_score(labels, predicted, zero_division=0)),
+        "recall": float(recall_score(labels, predicted, zero_division=0)),
+        "f1": float(f1_score(labels, predicted, zero_division=0)),
+    }
+
+
+def iter_with_probabilities(
+    chunks: Iterable[pd.DataFrame], model: TextModel, **options: Any
+) -> Iterable[pd.DataFrame]:
+    """:func:`framing.features.iter_features` tables of document chunks, each with ``<label>_probability``.
+
+    ``options`` are those of ``iter_features`` (``matcher``, ``unit``, ``jobs``, ``keep``). Only the
+    texts of the chunks in flight are kept, so memory stays bounded.
+    """
+    from framing.features import iter_features
+
+    texts: dict[str, str] = {}
+
+    def remember(stream: Iterable[pd.DataFrame]) -> Iterable[pd.DataFrame]:
+        for chunk in stream:
+            texts.update(zip(chunk["doc_id"].astype(str), chunk["text"].fillna(""), strict=True))
+            yield chunk
+
+    for table in iter_features(remember(chunks), **options):
+        ids = list(dict.fromkeys(table["doc_id"].astype(str)))
+        documents = pd.DataFrame({"doc_id": ids, "text": [texts[i] for i in ids]})
+        yield add_probabilities(table, model, documents=documents)
+        for i in ids:
+            texts.pop(i, None)
