@@ -221,10 +221,13 @@ def _fit_classifier(
 ) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(
-        C=c, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=seed
-    )
-    model.fit(matrix, labels)
+    from threadpoolctl import threadpool_limits
+
+    model = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", max_iter=3000)
+    # one BLAS/OpenMP thread: on a shared machine more threads than cores slow the fit tenfold, and
+    # the folds are parallelised with processes (--jobs) instead
+    with threadpool_limits(limits=1):
+        model.fit(matrix, labels)
     return model.coef_.ravel().astype(float), float(model.intercept_[0])
 
 
@@ -455,7 +458,7 @@ def train(
             "cue_features": settings.cues,
             "min_df": settings.min_df,
             "cue_weight": settings.cue_weight,
-            "classifier": "logistic regression, L2, class_weight=balanced, liblinear",
+            "classifier": "logistic regression, L2, class_weight=balanced, lbfgs",
             "calibration": "Platt sigmoid on out-of-fold scores",
         },
         "cv": {
