@@ -220,7 +220,6 @@ def _fit_classifier(
     matrix: sp.csr_matrix, labels: np.ndarray, c: float, seed: int
 ) -> tuple[np.ndarray, float]:
     from sklearn.linear_model import LogisticRegression
-
     from threadpoolctl import threadpool_limits
 
     model = LogisticRegression(C=c, class_weight="balanced", solver="lbfgs", max_iter=3000)
