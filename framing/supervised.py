@@ -47,8 +47,11 @@ __all__ = [
     "add_probabilities",
     "baseline_settings",
     "cross_validate",
+    "iter_with_probabilities",
     "lexicon_versions",
     "load_model",
+    "model_card_markdown",
+    "prevalence_by_group",
     "read_gold",
     "save_model",
     "train",
@@ -788,3 +791,70 @@ def iter_with_probabilities(
         yield add_probabilities(table, model, documents=documents)
         for i in ids:
             texts.pop(i, None)
+
+
+def prevalence_by_group(
+    table: pd.DataFrame,
+    label: str,
+    *,
+    by: str = "outlet",
+    weight: str | None = None,
+    n_resamples: int = 2000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Estimated prevalence of ``label`` per group: the mean ``<label>_probability`` of its units.
+
+    One row per group: ``units``, ``prevalence`` (mean calibrated probability, 0-1; weighted by the
+    ``weight`` column when given, e.g. sampling weights), a percentile bootstrap interval resampling
+    units within the group (seeded), and ``predicted_share`` (share at the model's threshold).
+    """
+    column = f"{label}_probability"
+    for needed in (column, by):
+        if needed not in table.columns:
+            raise OptionError(f"no column {needed!r}; add it with add_probabilities (model of {label!r})")
+    rng = np.random.default_rng(seed)
+    tail = (1 - confidence) / 2 * 100
+    rows = []
+    for group, part in table.groupby(by, sort=True):
+        values = part[column].to_numpy(dtype=float)
+        weights = part[weight].to_numpy(dtype=float) if weight else np.ones(len(values))
+        draws = rng.integers(0, len(values), (n_resamples, len(values)))
+        means = (values[draws] * weights[draws]).sum(axis=1) / weights[draws].sum(axis=1)
+        low, high = np.percentile(means, [tail, 100 - tail])
+        predicted = part.get(f"{label}_predicted")
+        rows.append(
+            {
+                by: group,
+                "label": label,
+                "units": len(values),
+                "prevalence": float((values * weights).sum() / weights.sum()),
+                "ci_low": float(low),
+                "ci_high": float(high),
+                "predicted_share": float(predicted.mean()) if predicted is not None else float("nan"),
+                "n_resamples": n_resamples,
+                "seed": seed,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def model_card_markdown(model: TextModel, *, top: int = 10) -> str:
+    """The model card as Markdown (for the report): data, size, CV figures, versions, top features."""
+    card, cv = model.card, model.card["cv"]
+    lines = [
+        f"**Supervised measure `{card['label']}`** ({card['unit']} units), trained {card['created']} "
+        f"with framing {card['toolkit_version']}; lexicons "
+        + ", ".join(f"{n} {v}" for n, v in card.get("lexicon_versions", {}).items()),
+        "",
+        f"* training data: {card.get('source') or 'table'}, SHA-256 `{card['training_data_sha256'][:16]}…`, "
+        f"{card['units']} units, {card['positives']} positive, {card['groups']} groups",
+        f"* {cv['folds']}-fold cross-validation grouped by {cv['grouped_by']}: ROC AUC {cv['roc_auc']:.3f}, "
+        f"F1 {cv['f1_at_threshold']:.3f} at probability >= {cv['threshold']:.3f}",
+        "* most influential features: "
+        + ", ".join(f"`{f['feature']}` ({f['weight']:+.2f})" for f in card["top_features"][:top]),
+    ]
+    if "validation" in card:
+        v = card["validation"]
+        lines.append(f"* validation on {v['file']}: ROC AUC {v['roc_auc']:.3f}, F1 {v['f1']:.3f}")
+    return "\n".join(lines) + "\n"

@@ -227,3 +227,35 @@ def test_crocus_demo_sheet_trains() -> None:
     sheet = REPO / "corpora" / "coding" / "crocus_emotive.csv"
     texts, labels, groups = read_gold(sheet, label="emotive", group_col="doc_id")
     assert len(texts) == 36 and labels.sum() == 13 and groups is not None
+
+
+def test_prevalence_by_group_is_the_mean_probability_with_a_bootstrap_interval() -> None:
+    table = pd.DataFrame(
+        {
+            "outlet": ["a", "a", "a", "b", "b"],
+            "emotive_probability": [0.2, 0.4, 0.9, 0.1, 0.1],
+            "emotive_predicted": [False, False, True, False, False],
+            "w": [1.0, 1.0, 2.0, 1.0, 1.0],
+        }
+    )
+    from framing.supervised import prevalence_by_group
+
+    result = prevalence_by_group(table, "emotive", n_resamples=500, seed=0).set_index("outlet")
+    assert result.loc["a", "prevalence"] == pytest.approx(0.5)
+    assert result.loc["a", "ci_low"] >= 0.2 and result.loc["a", "ci_high"] <= 0.9
+    assert result.loc["b", ["prevalence", "ci_low", "ci_high"]].tolist() == pytest.approx([0.1, 0.1, 0.1])
+    assert result.loc["a", "predicted_share"] == pytest.approx(1 / 3)
+    weighted = prevalence_by_group(table, "emotive", weight="w", n_resamples=50).set_index("outlet")
+    assert weighted.loc["a", "prevalence"] == pytest.approx((0.2 + 0.4 + 1.8) / 4)
+    with pytest.raises(OptionError, match="hedging_probability"):
+        prevalence_by_group(table, "hedging")
+
+
+def test_model_card_markdown_names_data_versions_and_figures() -> None:
+    from framing.supervised import model_card_markdown
+
+    texts, labels, groups = _coded()
+    model = train(texts, labels, label="emotive", groups=groups, n_folds=3, source="coded.csv")
+    text = model_card_markdown(model)
+    assert "coded.csv" in text and model.card["training_data_sha256"][:16] in text
+    assert "12 units, 6 positive" in text and "ROC AUC" in text and "emotive" in text
