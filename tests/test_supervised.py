@@ -210,6 +210,12 @@ def test_sample_code_agree_train_score_end_to_end(tmp_path: Path) -> None:
         [texts[d][s:e] for d, s, e in zip(table.doc_id, table.start, table.end, strict=True)], model
     )
     np.testing.assert_allclose(table["emotive__a_probability"], direct["emotive__a_probability"], atol=1e-6)
+    # the same table in chunks scored by two worker processes
+    parallel = tmp_path / "parallel.csv"
+    again = _run("features", corpus, "--unit", "sentence", "--model", model, "-o", parallel,
+                 "--jobs", "2", "--chunk-size", "3")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert parallel.read_bytes() == features.read_bytes()
     # the majority of the coders can be the training label too (ties left out)
     majority = _run("train", sheet, "--label", "emotive", "--folds", "3", "-o", tmp_path / "m2")
     assert majority.exit_code == 0, majority.output
