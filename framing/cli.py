@@ -208,6 +208,11 @@ def features_command(
     quiet: Quiet = False,
     engine: Engine = "local",
     scheduler: Scheduler = None,
+    # issue 11 (h-supervised): --model adds the supervised measure's <label>_probability per unit
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="A model folder from `framing train`: adds <label>_probability."),
+    ] = None,
 ) -> None:
     """Measure every cue family in every document (or sentence) and write one row per unit.
 
@@ -236,7 +241,13 @@ def features_command(
     summaries: list[Any] = []
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
     keep = ["duplicate_of"] if path.is_dir() else []
-    tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
+    if model is not None:  # issue 11 (h-supervised): the same tables with <label>_probability added
+        from framing.supervised import iter_with_probabilities, load_model
+
+        options = {"matcher": matcher, "unit": unit, "jobs": jobs, "keep": keep}
+        tables = iter_with_probabilities(chunks, load_model(model), **options)  # type: ignore[arg-type]
+    else:
+        tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
     rows = write_table(tables, output, spreadsheet_escape=spreadsheet_escape)
     if not quiet:
         summary = summaries[0]
@@ -668,6 +679,190 @@ def _store_features(
         typer.echo(f"wrote {rows} document rows to {output}", err=True)
         typer.echo(f"{len(store)} documents in the store, from {len(store.ingests)} ingest(s)", err=True)
     return True
+
+
+# --- coding, agreement and supervised measures (issue 11) ----------------------------------------------
+
+
+def _split_names(text: str | None) -> list[str]:
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
+
+
+@app.command("sample")
+@_handles_errors
+def sample_command(
+    path: PathArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The coding sheet to write (.csv).")],
+    unit: Annotated[str, typer.Option(help="sentence or document.")] = "sentence",
+    n: Annotated[int, typer.Option("--n", min=1, help="Units to sample in all.")] = 400,
+    per_group: Annotated[
+        str, typer.Option("--per-group", help="Stratify by this column ('none': no group strata).")
+    ] = "outlet",
+    stratify_by: Annotated[
+        str | None, typer.Option("--stratify-by", help="Also stratify by this cue's score bands.")
+    ] = None,
+    labels: Annotated[str, typer.Option("--labels", help="Labels to code, comma-separated.")] = "",
+    coders: Annotated[str, typer.Option("--coders", help="Coder names, comma-separated.")] = "a,b",
+    html: Annotated[
+        bool, typer.Option("--html", help="Also write <output>.html, an offline page to code unit by unit.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the draw.")] = 0,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    id_col: IdCol = None,
+    quiet: Quiet = False,
+) -> None:
+    """Draw a seeded coding sample stratified by outlet (and score bands) and write a coding sheet.
+
+    Every row has its sampling weight (corpus units it stands for), so weighted means of the codes
+    estimate prevalence without bias; one empty column <label>__<coder> per label and coder.
+    """
+    from framing.coding import draw_sample, write_coding_page, write_sheet
+
+    _configure_logging(quiet)
+    if unit not in ("document", "sentence"):
+        raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
+    label_names = _split_names(labels) or ([stratify_by] if stratify_by else ["label"])
+    coder_names = _split_names(coders)
+    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
+    sample = draw_sample(
+        corpus,
+        unit=unit,  # type: ignore[arg-type]
+        n=n,
+        per_group=None if per_group == "none" else per_group,
+        stratify_by=stratify_by,
+        seed=seed,
+    )
+    write_sheet(sample, output, labels=label_names, coders=coder_names)
+    typer.echo(str(output))
+    if html:
+        page = output.with_suffix(".html")
+        write_coding_page(sample, page, labels=label_names, coders=coder_names)
+        typer.echo(str(page))
+    if not quiet:
+        strata = sample.groupby("stratum")[["stratum_units", "stratum_sampled"]].first()
+        typer.echo(
+            f"sampled {len(sample)} of {sample.attrs['units']} {unit}s in {len(strata)} strata", err=True
+        )
+
+
+@app.command("agreement")
+@_handles_errors
+def agreement_command(
+    sheet: Annotated[Path, typer.Argument(help="A filled coding sheet (CSV with <label>__<coder> columns).")],
+    label: Annotated[str, typer.Option(help="The coded label.")],
+    coders: Annotated[
+        str | None, typer.Option("--coders", help="Coders to compare, comma-separated (default: all).")
+    ] = None,
+    cue: Annotated[
+        str | None, typer.Option(help="Cue family used as instrument (default: the label, if a cue).")
+    ] = None,
+    resamples: Annotated[int, typer.Option(min=1, help="Bootstrap resamples of units.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the three tables (CSV) to this folder.")
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Krippendorff's alpha among coders (bootstrap CI), each coder vs the majority, the instrument vs all."""
+    from framing.agreement import coder_agreement
+
+    _configure_logging(quiet)
+    result = coder_agreement(
+        sheet, label=label, coders=_split_names(coders) or None, cue=cue, n_resamples=resamples, seed=seed
+    )
+    typer.echo(f"Krippendorff's alpha for {label!r} (95% bootstrap CI over units; seed {seed})")
+    for row in result.reliability.itertuples(index=False):
+        typer.echo(
+            f"  {row.level:<8} alpha {row.alpha:.3f} [{row.ci_low:.3f}, {row.ci_high:.3f}]  {row.reading}  "
+            f"({row.coders} coders, {row.pairable_units} of {row.units} units coded by 2+)"
+        )
+    typer.echo("  reading: >= 0.800 reliable, >= 0.667 tentative, below unreliable")
+    typer.echo("coders against the majority:")
+    for row in result.coders.itertuples(index=False):
+        typer.echo(
+            f"  {row.coder:<12} agreement {row.agreement_with_majority:.3f}  "
+            f"alpha {row.alpha_with_majority:.3f}  ({row.units_coded} units)"
+        )
+    if len(result.instrument):
+        typer.echo(f"instrument ({result.instrument['cue'].iloc[0]} score; decision = score > 0):")
+        for row in result.instrument.itertuples(index=False):
+            typer.echo(
+                f"  vs {row.against:<12} alpha {row.alpha:.3f} ({row.reading})  "
+                f"precision {row.precision:.3f}  recall {row.recall:.3f}  F1 {row.f1:.3f}  "
+                f"AUC {row.roc_auc:.3f}  ({row.units} units)"
+            )
+    if output is not None:
+        for name in ("reliability", "coders", "instrument"):
+            write_table([getattr(result, name)], output / f"agreement_{name}.csv")
+
+
+@app.command("train")
+@_handles_errors
+def train_command(
+    gold: Annotated[Path, typer.Argument(help="Coded units: JSONL/CSV/TSV/Parquet or a coding sheet.")],
+    label: Annotated[
+        str, typer.Option(help="Label column (true/false or 0/1; or <label>__<coder> in a sheet).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model folder to write.")],
+    unit: Annotated[
+        str, typer.Option(help="What a record is: sentence or document (recorded).")
+    ] = "document",
+    text_col: Annotated[str, typer.Option("--text-col", help="Column holding the text.")] = "text",
+    group_col: Annotated[
+        str | None,
+        typer.Option("--group-col", help="Article id column for grouped CV (default: article_id or doc_id)."),
+    ] = None,
+    validate: Annotated[
+        Path | None, typer.Option("--validate", help="Also score a second coded file with the model.")
+    ] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the classifier.")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Folds trained in parallel.")] = 1,
+    quiet: Quiet = False,
+) -> None:
+    """Train a classifier (cue features + word/char n-grams) on coded units; CV grouped by article."""
+    from framing.supervised import read_gold, save_model, train, validate_model
+
+    _configure_logging(quiet)
+    if unit not in ("document", "sentence"):
+        raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
+    texts, labels, groups = read_gold(gold, label=label, text_col=text_col, group_col=group_col or "auto")
+    model = train(
+        texts,
+        labels,
+        label=label,
+        groups=groups,
+        unit=unit,
+        n_folds=folds,
+        seed=seed,
+        jobs=jobs,
+        source=gold.name,
+    )
+    if validate is not None:
+        v_texts, v_labels, _ = read_gold(validate, label=label, text_col=text_col, group_col=None)
+        model.card["validation"] = {"file": validate.name, **validate_model(model, v_texts, v_labels)}
+    save_model(model, output)
+    card, cv = model.card, model.card["cv"]
+    typer.echo(f"{output}")
+    typer.echo(
+        f"{label}: {card['units']} units ({card['positives']} positive) in {card['groups']} groups; "
+        f"{cv['folds']}-fold CV grouped by {cv['grouped_by']}: ROC AUC {cv['roc_auc']:.3f}, "
+        f"F1 {cv['f1_at_threshold']:.3f} at probability >= {cv['threshold']:.3f} (C = {cv['C']:g})"
+    )
+    typer.echo("calibration (out-of-fold): predicted -> observed (units)")
+    for row in cv["calibration_table"]:
+        typer.echo(f"  {row['mean_predicted']:.2f} -> {row['observed_rate']:.2f} ({row['units']})")
+    typer.echo(
+        "most influential features: "
+        + ", ".join(f"{f['feature']} ({f['weight']:+.2f})" for f in card["top_features"][:10])
+    )
+    if "validation" in card:
+        v = card["validation"]
+        typer.echo(
+            f"validation on {validate}: ROC AUC {v['roc_auc']:.3f}, F1 {v['f1']:.3f} at the chosen threshold "
+            f"({v['units']} units, {v['positives']} positive)"
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_TRIGGERS", "escape_cell", "spreadsheet_safe"]
+__all__ = ["FORMULA_TRIGGERS", "escape_cell", "spreadsheet_safe", "unescape_cell"]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,6 +28,17 @@ def escape_cell(value: Any) -> Any:
     """``value`` with a ``'`` in front if it is a string starting with a formula trigger; else unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
+    return value
+
+
+def unescape_cell(value: Any) -> Any:
+    """Undo :func:`escape_cell`: ``'=x`` becomes ``=x`` again (for files this project wrote and reads back).
+
+    >>> unescape_cell("'=1+1"), unescape_cell("'quoted"), unescape_cell(3)
+    ('=1+1', "'quoted", 3)
+    """
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
     return value
 
 
