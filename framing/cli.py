@@ -448,9 +448,19 @@ def compare_command(
     outlet_col: OutletCol = None,
     date_col: DateCol = None,
     id_col: IdCol = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model", help="A model folder from `framing train`: also compare its estimated prevalence."
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
-    """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests."""
+    """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests.
+
+    With --model, also each group's estimated prevalence of the model's label (the mean calibrated
+    probability of its documents, 0-1) with a 95% bootstrap interval.
+    """
     from framing.compare import check_group_column, check_seed, omnibus_tests, outlet_summary
     from framing.features import grouped_features
 
@@ -483,6 +493,30 @@ def compare_command(
             f"{row.cue}: Kruskal-Wallis H = {row.h_statistic:.2f}, p = {row.p_value:.4f}, "
             f"BH q = {row.q_value:.4f}, epsilon^2 = {row.epsilon_squared:.2f}"
         )
+    if model is not None:
+        from framing.dedup import is_syndicated_copy
+        from framing.supervised import add_probabilities, load_model, prevalence_by_group
+
+        trained = load_model(model)
+        if trained.card.get("unit") != "document":
+            logging.getLogger("framing").warning(
+                "the model was trained on %s units and is applied to whole documents here",
+                trained.card.get("unit"),
+            )
+        scored = add_probabilities(features, trained, documents=corpus.documents)
+        if drop_duplicates and "duplicate_of" in scored.columns:
+            scored = scored[~is_syndicated_copy(scored["duplicate_of"])]
+        prevalence = prevalence_by_group(scored, trained.label, by=by, n_resamples=resamples, seed=seed)
+        typer.echo("")
+        typer.echo(
+            f"Estimated prevalence of {trained.label!r} (supervised model, mean calibrated probability) "
+            f"[95% bootstrap CI; seed {seed}]"
+        )
+        for row in prevalence.itertuples(index=False):
+            typer.echo(
+                f"{getattr(row, by)}: {row.prevalence:.3f} [{row.ci_low:.3f}, {row.ci_high:.3f}] "
+                f"({row.units} documents)"
+            )
 
 
 @lexicon_app.command("list")

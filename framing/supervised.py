@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from framing.compare.resampling import stream_key
 from framing.errors import InputError, OptionError
 
 __all__ = [
@@ -821,14 +822,20 @@ def prevalence_by_group(
     for needed in (column, by):
         if needed not in table.columns:
             raise OptionError(f"no column {needed!r}; add it with add_probabilities (model of {label!r})")
-    rng = np.random.default_rng(seed)
     tail = (1 - confidence) / 2 * 100
     rows = []
     for group, part in table.groupby(by, sort=True):
+        # one random stream per group (as in framing.compare): adding a group changes no other interval
+        rng = np.random.default_rng([seed, stream_key(group)])
         values = part[column].to_numpy(dtype=float)
         weights = part[weight].to_numpy(dtype=float) if weight else np.ones(len(values))
-        draws = rng.integers(0, len(values), (n_resamples, len(values)))
-        means = (values[draws] * weights[draws]).sum(axis=1) / weights[draws].sum(axis=1)
+        means = np.empty(n_resamples)
+        step = max(1, 2_000_000 // max(len(values), 1))  # bounded memory for large groups
+        for start in range(0, n_resamples, step):
+            draws = rng.integers(0, len(values), (min(step, n_resamples - start), len(values)))
+            means[start : start + len(draws)] = (values[draws] * weights[draws]).sum(axis=1) / weights[
+                draws
+            ].sum(axis=1)
         low, high = np.percentile(means, [tail, 100 - tail])
         predicted = part.get(f"{label}_predicted")
         rows.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -280,3 +281,17 @@ def test_saving_a_model_never_replaces_a_folder_of_other_files(tmp_path: Path) -
     save_model(model, tmp_path / "model")
     save_model(model, tmp_path / "model")  # an earlier model is replaced
     assert (tmp_path / "model" / "model.json").is_file()
+
+
+def test_compare_with_a_model_prints_the_prevalence_per_outlet(tmp_path: Path) -> None:
+    from conftest import CROCUS
+
+    texts, labels, groups = _coded()
+    folder = save_model(train(texts, labels, label="emotive", groups=groups, n_folds=3), tmp_path / "model")
+    result = CliRunner().invoke(app, ["compare", str(CROCUS), "--model", str(folder), "--resamples", "200"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith(("vestnik:", "the-chronicle:"))]
+    assert len(lines) == 2
+    for line in lines:
+        prevalence, low, high = (float(x) for x in re.findall(r"\d\.\d{3}", line)[:3])
+        assert 0 <= low <= prevalence <= high <= 1
