@@ -40,6 +40,19 @@ spaced_texts = st.lists(
     max_size=12,
 ).map("".join)
 
+# Negator words glued to cues by every kind of separator: the automaton's negator spans must cover
+# every place where the negation hint regex matches.
+NEGATION_PIECES = [
+    "not", "No", "didn't", "didn’t", "n't", "can't", "without", "no one", "never", "lack", "likely",
+    "denied", "may", "clearly", "blamed", "reportedly", "to", "one", "x", "é", "_", "-", "'", "(", ",",
+]  # fmt: skip
+negation_texts = st.lists(
+    st.tuples(
+        st.sampled_from(NEGATION_PIECES), st.sampled_from(["", " ", "  ", "-", "'", ".", "\n", "é"])
+    ).map("".join),
+    max_size=30,
+).map("".join)
+
 
 def _scanned_by_regex_only() -> CueMatcher:
     """The built-in matcher with the automaton switched off: candidates from the regex scan alone."""
@@ -66,6 +79,16 @@ def test_the_automaton_finds_the_same_matches_as_the_regex_scan(text: str) -> No
             found.sentences,
             [(m.start, m.end, m.sentence_id, m.entry, m.negated) for m in found.matches],
         )
+
+    assert key(MATCHER.match(text)) == key(REFERENCE.match(text))
+    assert key(MATCHER.match(text.upper())) == key(REFERENCE.match(text.upper()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(negation_texts)
+def test_negation_found_through_the_automaton_equals_the_regex_hint(text: str) -> None:
+    def key(found: object) -> list[tuple]:
+        return [(m.start, m.end, m.entry, m.negated) for m in found.matches]
 
     assert key(MATCHER.match(text)) == key(REFERENCE.match(text))
     assert key(MATCHER.match(text.upper())) == key(REFERENCE.match(text.upper()))
