@@ -274,6 +274,14 @@ class CueMatcher:
             for index, e in enumerate(entries)
             if e.rules
         }
+        # Whether a rule reads a token's original form (#cap); otherwise the context is read lower-cased only.
+        self._original_forms = any(
+            "#cap" in option
+            for e in entries
+            if e.rules
+            for options in (e.rules.not_next, e.rules.only_next, e.rules.not_prev)
+            for option in options
+        )
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
@@ -369,24 +377,31 @@ class CueMatcher:
         )
 
     @staticmethod
-    def _next_tokens(text: str, lowered: str, position: int, limit: int, end: int) -> list[tuple[str, str]]:
+    def _next_tokens(
+        text: str, lowered: str, position: int, limit: int, end: int, original: bool = True
+    ) -> list[tuple[str, str]]:
         """Up to ``limit`` (lower, original) tokens from ``position``, within ``24 * limit`` characters.
 
         The window's last token is dropped when the window ends inside a word (it may be cut off); when
         a token follows the first ``limit``, none of those can be the last. ``text`` and ``lowered``
         tokenise into the same spans (lower-casing keeps every character's class), so two ``findall``
-        calls in C give both forms. A short window is read first: the first ``limit`` of more than
+        calls in C give both forms; with ``original=False`` (no rule reads the original form) one call
+        gives (lower, lower) pairs. A short window is read first: the first ``limit`` of more than
         ``limit`` tokens found there are the same in the full window.
         """
         short = min(end, position + 8 * limit)
         lows = _TOKEN_RE.findall(lowered, position, short)
         if len(lows) > limit:
-            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, short)[:limit], strict=True))
+            del lows[limit:]
+            originals = _TOKEN_RE.findall(text, position, short)[:limit] if original else lows
+            return list(zip(lows, originals, strict=True))
         stop = min(end, position + 24 * limit)
         lows = _TOKEN_RE.findall(lowered, position, stop)
         if len(lows) > limit:
-            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, stop)[:limit], strict=True))
-        tokens = list(zip(lows, _TOKEN_RE.findall(text, position, stop), strict=True))
+            del lows[limit:]
+            originals = _TOKEN_RE.findall(text, position, stop)[:limit] if original else lows
+            return list(zip(lows, originals, strict=True))
+        tokens = list(zip(lows, _TOKEN_RE.findall(text, position, stop) if original else lows, strict=True))
         if stop < end and stop < len(text) and text[stop].isalnum() and tokens:
             tokens.pop()  # cut off mid-token
         return tokens
@@ -395,7 +410,11 @@ class CueMatcher:
         self, text: str, lowered: str, sentence_start: int, position: int
     ) -> list[tuple[str, str]]:
         window_start = max(sentence_start, position - _CONTEXT_CHARS)
-        tokens = self._tokens_in(text, lowered, window_start, position)
+        if self._original_forms:
+            tokens = self._tokens_in(text, lowered, window_start, position)
+        else:
+            lows = _TOKEN_RE.findall(lowered, window_start, position)
+            tokens = list(zip(lows, lows, strict=True))
         if window_start > sentence_start and tokens and text[window_start - 1].isalnum():
             tokens = tokens[1:]  # the first is a cut-off token
         return tokens
@@ -609,7 +628,9 @@ class CueMatcher:
                 if rules:
                     # The context is read only when a rule needs it, once per candidate.
                     if following is None and (rules.not_next or rules.only_next):
-                        following = self._next_tokens(text, lowered, start, self._max_following, len(text))
+                        following = self._next_tokens(
+                            text, lowered, start, self._max_following, len(text), self._original_forms
+                        )
                     if previous is None and (rules.not_prev or rules.lower_mid):
                         previous = self._previous_tokens(text, lowered, sentence_start, start)
                     after = following[length:] if following is not None else []
