@@ -12,7 +12,7 @@ from framing.compare import benjamini_hochberg
 from framing.corpus import clean_text
 from framing.features import build_matcher, extract
 from framing.matcher import CueMatcher
-from framing.text import WORD_PATTERN, count_words
+from framing.text import _END_OF_SENTENCE, WORD_PATTERN, _is_abbreviation, count_words, sentence_spans
 
 MATCHER = build_matcher()
 WORDS = [
@@ -53,6 +53,39 @@ negation_texts = st.lists(
     max_size=30,
 ).map("".join)
 
+# Full stops after abbreviations, initials and look-alikes, in every case, between every kind of gap.
+ABBREVIATION_PIECES = [
+    "Mr.", "mr.", "MRS.", "(Dr.", '"St.', "'U.S.", "u.k.", "U.\u212a.", "J.", "é.", "İnc.", "x.", ").", "2.",
+    "².", "Smith", "the", "co.", "e.g.", "a.m.", "Sept.", "approx.", "xmr.", "_mr.", "No.", "..", "!", "?",
+    '"', "(", "1", "\n\n",
+]  # fmt: skip
+abbreviation_texts = st.lists(
+    st.tuples(st.sampled_from(ABBREVIATION_PIECES), st.sampled_from(["", " ", "  ", "\n", "\t"])).map(
+        "".join
+    ),
+    max_size=20,
+).map("".join)
+# Sentence boundaries as they were found before the abbreviation test moved into the regex: every full
+# stop followed by white space checked in Python.
+_PLAIN_BOUNDARY = re.compile(
+    rf"\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
+    r"|\n[ \t]*\n\s*"
+)
+
+
+def _reference_sentence_starts(text: str) -> list[int]:
+    starts, start = [], 0
+    for boundary in _PLAIN_BOUNDARY.finditer(text):
+        position = boundary.start()
+        mark = boundary.group().rstrip()
+        if text[position] != "\n" and mark == "." and _is_abbreviation(text, position):
+            continue
+        end = position if text[position] == "\n" else position + len(mark)
+        if end > start:
+            starts.append(start)
+        start = boundary.end()
+    return [*starts, start] if start < len(text) else starts
+
 
 def _scanned_by_regex_only() -> CueMatcher:
     """The built-in matcher with the automaton switched off: candidates from the regex scan alone."""
@@ -82,6 +115,17 @@ def test_the_automaton_finds_the_same_matches_as_the_regex_scan(text: str) -> No
 
     assert key(MATCHER.match(text)) == key(REFERENCE.match(text))
     assert key(MATCHER.match(text.upper())) == key(REFERENCE.match(text.upper()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(abbreviation_texts, abbreviation_texts.map(str.upper), texts))
+def test_sentence_boundaries_skip_exactly_the_abbreviations(text: str) -> None:
+    expected = _reference_sentence_starts(text)
+    found = [start for start, _ in sentence_spans(text)]
+    # The reference does not trim white space at the text's edges; the starts inside agree.
+    assert [s for s in found if s > 0 and text[:s].strip()] == [
+        s for s in expected if s > 0 and text[:s].strip()
+    ]
 
 
 @settings(max_examples=200, deadline=None)
