@@ -44,6 +44,7 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
 _TOKEN_CLASSES = frozenset({"#num", "#cap"})
 # A candidate token that the toolkit's tokeniser reads as exactly one word token ending where it ends.
 _PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
+_NextPlan = tuple[int, tuple[tuple[int, str, "_Alternatives | None", "_Alternatives | None"], ...]]
 _SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
 _CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
 # What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
@@ -284,6 +285,7 @@ class CueMatcher:
         )
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
+        self._next_plans: dict[str, _NextPlan | None] = {}
         body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
         # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
         # The pattern consumes the non-word character before a term (the text is scanned with a space in
@@ -500,6 +502,56 @@ class CueMatcher:
             self._plans[phrase] = plan
         return plan
 
+    def _next_plan(self, phrase: str) -> _NextPlan | None:
+        """How :meth:`_accept` decides a one-word candidate whose rules read only the following tokens.
+
+        ``(tokens to read, entries)`` with each entry as ``(index, family, not_next, only_next)``;
+        ``None`` (cached) when the phrase is not one plain word of two or more characters, when a rule
+        reads anything else (previous tokens, case, original forms) or when ``_following`` could not
+        read the tokens the rules need.
+        """
+        plan: _NextPlan | None = None
+        ids = self._entries_for(phrase) if _PLAIN_TOKEN_RE.fullmatch(phrase) and len(phrase) > 1 else ()
+        if ids and not self._original_forms:
+            entries = [self.entries[index] for index in ids]
+            rules = [e.rules for e in entries if e.rules]
+            if not any(r.not_prev or r.lower_mid or r.case for r in rules):
+                need = max((len(o) for r in rules for o in (*r.not_next, *r.only_next)), default=0)
+                if 1 + need + 1 <= self._max_following:
+                    plan = (
+                        need,
+                        tuple(
+                            (index, e.category, *self._rules[index][:2])
+                            if e.rules
+                            else (index, e.category, None, None)
+                            for index, e in zip(ids, entries, strict=True)
+                        ),
+                    )
+        if len(self._next_plans) < _CACHE_LIMIT:
+            self._next_plans[phrase] = plan
+        return plan
+
+    def _following(self, text: str, lowered: str, start: int, end: int, need: int) -> list[tuple[str, str]]:
+        """The first ``need`` tokens after the one-word candidate ``lowered[start:end]`` as (lower, lower).
+
+        The same tokens as ``_next_tokens(..., start, limit, len(text))[1:]`` (``need + 2 <= limit``),
+        read by one regex search per token: one token more than needed shows that none of them is the
+        last of the window (which is dropped when the window ends inside a word).
+        """
+        stop = min(len(text), start + 24 * self._max_following)
+        search = _TOKEN_RE.search
+        tokens: list[str] = []
+        position = end
+        while len(tokens) <= need:
+            token = search(lowered, position, stop)
+            if token is None:
+                if tokens and stop < len(text) and text[stop].isalnum():
+                    tokens.pop()  # cut off mid-token
+                break
+            tokens.append(token.group())
+            position = token.end()
+        return [(token, token) for token in tokens]
+
     def _find_candidates(self, lowered: str) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
         """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them, and
         where the negation hint may match: the starts and ends of negator words (``None`` when unknown).
@@ -562,6 +614,7 @@ class CueMatcher:
         matches: list[Match] = []
         entries = self.entries
         plans = self._plans
+        next_plans = self._next_plans
         hint = self._negation_hint.search
         reach = 12 * self.negation_window
         candidates, negator_starts, negator_ends = self._find_candidates(lowered)
@@ -579,10 +632,29 @@ class CueMatcher:
             end = start + offset
             limit = sentence_end if sentence_end > start else len(text)
             if length == _SLOW or end > limit:
-                found = self._accept(text, lowered, phrase.split(), start, sentence_start, sentence_end)
-                if found is None:
-                    continue
-                end, ids = found
+                next_rules = next_plans[phrase] if phrase in next_plans else self._next_plan(phrase)
+                if next_rules is not None and start + len(phrase) <= limit:
+                    # A one-word candidate whose rules read only the tokens after it.
+                    end = start + len(phrase)
+                    after = self._following(text, lowered, start, end, next_rules[0])
+                    ids = []
+                    families = set()
+                    for index, category, not_next, only_next in next_rules[1]:
+                        if category in families:
+                            continue
+                        if not_next is not None and not_next.matches(after):
+                            continue
+                        if only_next is not None and not only_next.matches(after):
+                            continue
+                        ids.append(index)
+                        families.add(category)
+                    if not ids:
+                        continue
+                else:
+                    found = self._accept(text, lowered, phrase.split(), start, sentence_start, sentence_end)
+                    if found is None:
+                        continue
+                    end, ids = found
             # Cheap tests first: most windows hold no negator word.
             window_start = max(sentence_start, start - reach)
             if negator_starts is None:
