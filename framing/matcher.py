@@ -22,8 +22,8 @@ at ``,``, ``;``, ``:`` and ``but``). Negated matches are counted apart.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,10 +39,12 @@ __all__ = ["CueMatcher", "DocumentMatches", "Match"]
 
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _WORD_RE = re.compile(WORD_PATTERN)
+_WORD_CHAR_RE = re.compile(r"\w")
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
 _TOKEN_CLASSES = frozenset({"#num", "#cap"})
 # A candidate token that the toolkit's tokeniser reads as exactly one word token ending where it ends.
 _PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
+_NextPlan = tuple[int, tuple[tuple[int, str, "_Alternatives | None", "_Alternatives | None"], ...]]
 _SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
 _CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
 # What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
@@ -54,6 +56,16 @@ _WHITE_SPACE = (
 _ODD_ASCII_SPACE = [c for c in _WHITE_SPACE if c.isascii() and c != " "] + ["  "]
 _ODD_OTHER_SPACE = [c for c in _WHITE_SPACE if not c.isascii()]
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
+# The automaton reads a *bounded* copy of the text: every non-word character (``[^\w]``) becomes a space,
+# word characters stay, the length is kept. ASCII bytes are mapped by ``bytes.translate`` on the UTF-8
+# form (bytes of multi-byte characters are >= 128 and pass unchanged), runs of non-ASCII characters by
+# a cached per-run mapping. Keys are bounded the same way, with a space in front (a term begins after a
+# non-word character) and after (a term's last whole token ends before one), so the automaton reports
+# only word starts, not every substring.
+_BOUND_ASCII = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_BOUNDED_RUNS: dict[str, str] = {}
+_NEGATION_KEY = "n t "  # the hint's ``n't\b`` alternative, bounded: no word start before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +191,24 @@ def _trie_regex(terms: Iterable[Sequence[str]]) -> str:
     return build(trie)
 
 
+def _bounded_run(run: re.Match[str]) -> str:
+    text = run.group()
+    form = _BOUNDED_RUNS.get(text)
+    if form is None:
+        form = "".join(c if _WORD_CHAR_RE.match(c) else " " for c in text)
+        if len(_BOUNDED_RUNS) < 100_000:
+            _BOUNDED_RUNS[text] = form
+    return form
+
+
+def _bounded(text: str) -> str:
+    """``text`` with every non-word character replaced by a space (same length, word characters kept)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_BOUND_ASCII).decode("ascii")
+    plain = text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
+    return _NON_ASCII_RUN.sub(_bounded_run, plain)
+
+
 def _lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters (e.g. 'İ') grow when lower-cased; keep offsets exact
@@ -245,38 +275,72 @@ class CueMatcher:
             for index, e in enumerate(entries)
             if e.rules
         }
+        # Whether a rule reads a token's original form (#cap); otherwise the context is read lower-cased only.
+        self._original_forms = any(
+            "#cap" in option
+            for e in entries
+            if e.rules
+            for options in (e.rules.not_next, e.rules.only_next, e.rules.not_prev)
+            for option in options
+        )
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
+        self._next_plans: dict[str, _NextPlan | None] = {}
         body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
         # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
         # The pattern consumes the non-word character before a term (the text is scanned with a space in
         # front), so the regex engine can skip from gap to gap instead of trying every position.
         self._candidates = re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
-        self._starts, self._first_words = self._automaton(entries)
+        self._starts, self._first_words = self._automaton(entries, negator_words)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
 
     @staticmethod
-    def _automaton(entries: Sequence[Entry]) -> tuple[Any, frozenset[str]]:
+    def _automaton(entries: Sequence[Entry], negator_words: Iterable[str]) -> tuple[Any, frozenset[str]]:
         """An automaton of the literal text every candidate begins with, and the first words it keys on.
 
         A term's key is its first token up to a wildcard, and, when that token has none, one space and
         the second token up to its wildcard: the regex can match only where a key occurs, or where one
-        of those first tokens stands just before white space other than one space.
+        of those first tokens stands just before white space other than one space. Keys are bounded
+        (see ``_BOUND_ASCII``) and also list the negator words, so one pass gives both the candidate
+        starts and the places where the negation hint can match. Each key's value is
+        ``(term back, negator back, negator length)``: a start is the hit's end minus a back, -1 when
+        the key is not of that kind.
         """
         if ahocorasick is None:
             return None, frozenset()
-        automaton = ahocorasick.Automaton()
+        keys: dict[str, list[int]] = {}
         first_words = set()
+
+        def bounded_key(text: str, whole: bool) -> tuple[str, int]:
+            key = _bounded(text)
+            lead = 1 if _WORD_CHAR_RE.match(key[:1]) else 0
+            if whole and _WORD_CHAR_RE.match(key[-1:]):
+                key += " "
+            return " " * lead + key, lead
+
         for entry in entries:
             tokens = [t.lower() for t in entry.tokens]
             key = tokens[0].rstrip("*")
             if not key:
                 return None, frozenset()  # a bare wildcard: any word may begin a candidate
-            if len(tokens) > 1 and not tokens[0].endswith("*"):
+            whole = not tokens[0].endswith("*")
+            if len(tokens) > 1 and whole:
                 first_words.add(key)
                 key += " " + tokens[1].rstrip("*")
-            automaton.add_word(key, len(key) - 1)
+                whole = not tokens[1].endswith("*")
+            bounded, lead = bounded_key(key, whole)
+            keys.setdefault(bounded, [-1, -1, 0])[0] = len(bounded) - lead
+        for word in negator_words:
+            bounded, lead = bounded_key(word, True)
+            if not bounded.strip():
+                return None, frozenset()  # a negator without a word character: the regex hint decides
+            value = keys.setdefault(bounded, [-1, -1, 0])
+            value[1:] = [len(bounded) - lead, len(word)]
+        keys.setdefault(_NEGATION_KEY, [-1, -1, 0])[1:] = [len(_NEGATION_KEY), 3]
+        automaton = ahocorasick.Automaton()
+        for key, value in keys.items():
+            automaton.add_word(key, tuple(value))
         automaton.make_automaton()
         return automaton, frozenset(first_words)
 
@@ -315,24 +379,31 @@ class CueMatcher:
         )
 
     @staticmethod
-    def _next_tokens(text: str, lowered: str, position: int, limit: int, end: int) -> list[tuple[str, str]]:
+    def _next_tokens(
+        text: str, lowered: str, position: int, limit: int, end: int, original: bool = True
+    ) -> list[tuple[str, str]]:
         """Up to ``limit`` (lower, original) tokens from ``position``, within ``24 * limit`` characters.
 
         The window's last token is dropped when the window ends inside a word (it may be cut off); when
         a token follows the first ``limit``, none of those can be the last. ``text`` and ``lowered``
         tokenise into the same spans (lower-casing keeps every character's class), so two ``findall``
-        calls in C give both forms. A short window is read first: the first ``limit`` of more than
+        calls in C give both forms; with ``original=False`` (no rule reads the original form) one call
+        gives (lower, lower) pairs. A short window is read first: the first ``limit`` of more than
         ``limit`` tokens found there are the same in the full window.
         """
         short = min(end, position + 8 * limit)
         lows = _TOKEN_RE.findall(lowered, position, short)
         if len(lows) > limit:
-            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, short)[:limit], strict=True))
+            del lows[limit:]
+            originals = _TOKEN_RE.findall(text, position, short)[:limit] if original else lows
+            return list(zip(lows, originals, strict=True))
         stop = min(end, position + 24 * limit)
         lows = _TOKEN_RE.findall(lowered, position, stop)
         if len(lows) > limit:
-            return list(zip(lows[:limit], _TOKEN_RE.findall(text, position, stop)[:limit], strict=True))
-        tokens = list(zip(lows, _TOKEN_RE.findall(text, position, stop), strict=True))
+            del lows[limit:]
+            originals = _TOKEN_RE.findall(text, position, stop)[:limit] if original else lows
+            return list(zip(lows, originals, strict=True))
+        tokens = list(zip(lows, _TOKEN_RE.findall(text, position, stop) if original else lows, strict=True))
         if stop < end and stop < len(text) and text[stop].isalnum() and tokens:
             tokens.pop()  # cut off mid-token
         return tokens
@@ -341,7 +412,11 @@ class CueMatcher:
         self, text: str, lowered: str, sentence_start: int, position: int
     ) -> list[tuple[str, str]]:
         window_start = max(sentence_start, position - _CONTEXT_CHARS)
-        tokens = self._tokens_in(text, lowered, window_start, position)
+        if self._original_forms:
+            tokens = self._tokens_in(text, lowered, window_start, position)
+        else:
+            lows = _TOKEN_RE.findall(lowered, window_start, position)
+            tokens = list(zip(lows, lows, strict=True))
         if window_start > sentence_start and tokens and text[window_start - 1].isalnum():
             tokens = tokens[1:]  # the first is a cut-off token
         return tokens
@@ -427,21 +502,78 @@ class CueMatcher:
             self._plans[phrase] = plan
         return plan
 
-    def _find_candidates(self, lowered: str) -> Iterator[re.Match[str]]:
-        """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them.
+    def _next_plan(self, phrase: str) -> _NextPlan | None:
+        """How :meth:`_accept` decides a one-word candidate whose rules read only the following tokens.
+
+        ``(tokens to read, entries)`` with each entry as ``(index, family, not_next, only_next)``;
+        ``None`` (cached) when the phrase is not one plain word of two or more characters, when a rule
+        reads anything else (previous tokens, case, original forms) or when ``_following`` could not
+        read the tokens the rules need.
+        """
+        plan: _NextPlan | None = None
+        ids = self._entries_for(phrase) if _PLAIN_TOKEN_RE.fullmatch(phrase) and len(phrase) > 1 else ()
+        if ids and not self._original_forms:
+            entries = [self.entries[index] for index in ids]
+            rules = [e.rules for e in entries if e.rules]
+            if not any(r.not_prev or r.lower_mid or r.case for r in rules):
+                need = max((len(o) for r in rules for o in (*r.not_next, *r.only_next)), default=0)
+                if 1 + need + 1 <= self._max_following:
+                    plan = (
+                        need,
+                        tuple(
+                            (index, e.category, *self._rules[index][:2])
+                            if e.rules
+                            else (index, e.category, None, None)
+                            for index, e in zip(ids, entries, strict=True)
+                        ),
+                    )
+        if len(self._next_plans) < _CACHE_LIMIT:
+            self._next_plans[phrase] = plan
+        return plan
+
+    def _following(self, text: str, lowered: str, start: int, end: int, need: int) -> list[tuple[str, str]]:
+        """The first ``need`` tokens after the one-word candidate ``lowered[start:end]`` as (lower, lower).
+
+        The same tokens as ``_next_tokens(..., start, limit, len(text))[1:]`` (``need + 2 <= limit``),
+        read by one regex search per token: one token more than needed shows that none of them is the
+        last of the window (which is dropped when the window ends inside a word).
+        """
+        stop = min(len(text), start + 24 * self._max_following)
+        search = _TOKEN_RE.search
+        tokens: list[str] = []
+        position = end
+        while len(tokens) <= need:
+            token = search(lowered, position, stop)
+            if token is None:
+                if tokens and stop < len(text) and text[stop].isalnum():
+                    tokens.pop()  # cut off mid-token
+                break
+            tokens.append(token.group())
+            position = token.end()
+        return [(token, token) for token in tokens]
+
+    def _find_candidates(self, lowered: str) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
+        """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them, and
+        where the negation hint may match: the starts and ends of negator words (``None`` when unknown).
 
         The automaton lists the places where a key begins; white space other than one space adds the
         places where a first word of a multi-word term ends before it. The regex is tried at those
         places only, in text order and each after the end of the previous match: the same
         non-overlapping matches as a scan of every position. (A match starts one character before its
         term, at the non-word character in front, hence ``place`` in ``padded`` = term start in
-        ``lowered``.)
+        ``lowered``.) Every place where the negation hint regex matches is among the negator words'
+        spans, so a window without one needs no regex search.
         """
         padded = " " + lowered
         if self._starts is None:
-            yield from self._candidates.finditer(padded)
-            return
-        places = [end - length for end, length in self._starts.iter(lowered)]
+            return list(self._candidates.finditer(padded)), None, []
+        places: list[int] = []
+        negators: list[tuple[int, int]] = []
+        for end, (back, negator_back, negator_length) in self._starts.iter(" " + _bounded(lowered) + " "):
+            if back >= 0:
+                places.append(end - back)
+            if negator_back >= 0:
+                negators.append((end - negator_back, end - negator_back + negator_length))
         if self._first_words:
             # A multi-word term whose words are not separated by one space: its first word ends where
             # such a run of white space begins.
@@ -464,12 +596,15 @@ class CueMatcher:
         places.sort()
         match_at = self._candidates.match
         position = 0
+        found = []
         for place in places:
             if place >= position:
                 candidate = match_at(padded, place)
                 if candidate is not None:
                     position = candidate.end()
-                    yield candidate
+                    found.append(candidate)
+        negators.sort()
+        return found, [start for start, _ in negators], [end for _, end in negators]
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
@@ -479,9 +614,12 @@ class CueMatcher:
         matches: list[Match] = []
         entries = self.entries
         plans = self._plans
+        next_plans = self._next_plans
         hint = self._negation_hint.search
         reach = 12 * self.negation_window
-        for candidate in self._find_candidates(lowered):
+        candidates, negator_starts, negator_ends = self._find_candidates(lowered)
+        negators = len(negator_ends)
+        for candidate in candidates:
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
             sentence_start = starts[sentence] if starts else 0
@@ -494,14 +632,42 @@ class CueMatcher:
             end = start + offset
             limit = sentence_end if sentence_end > start else len(text)
             if length == _SLOW or end > limit:
-                found = self._accept(text, lowered, phrase.split(), start, sentence_start, sentence_end)
-                if found is None:
-                    continue
-                end, ids = found
-            # The cheap C-level test of _is_negated first: most windows hold no negator word.
-            negated = hint(lowered, max(sentence_start, start - reach), start) is not None and (
-                self._is_negated(text, lowered, sentence_start, start)
-            )
+                next_rules = next_plans[phrase] if phrase in next_plans else self._next_plan(phrase)
+                if next_rules is not None and start + len(phrase) <= limit:
+                    # A one-word candidate whose rules read only the tokens after it.
+                    end = start + len(phrase)
+                    after = self._following(text, lowered, start, end, next_rules[0])
+                    ids = []
+                    families = set()
+                    for index, category, not_next, only_next in next_rules[1]:
+                        if category in families:
+                            continue
+                        if not_next is not None and not_next.matches(after):
+                            continue
+                        if only_next is not None and not only_next.matches(after):
+                            continue
+                        ids.append(index)
+                        families.add(category)
+                    if not ids:
+                        continue
+                else:
+                    found = self._accept(text, lowered, phrase.split(), start, sentence_start, sentence_end)
+                    if found is None:
+                        continue
+                    end, ids = found
+            # Cheap tests first: most windows hold no negator word.
+            window_start = max(sentence_start, start - reach)
+            if negator_starts is None:
+                hinted = hint(lowered, window_start, start) is not None
+            else:
+                hinted = False
+                at = bisect_left(negator_starts, window_start)
+                while at < negators and negator_starts[at] < start:
+                    if negator_ends[at] <= start:
+                        hinted = True
+                        break
+                    at += 1
+            negated = hinted and self._is_negated(text, lowered, sentence_start, start)
             matched = text[start:end]
             for index in ids:
                 matches.append(Match(start, end, sentence, entries[index], negated, matched))
@@ -534,7 +700,9 @@ class CueMatcher:
                 if rules:
                     # The context is read only when a rule needs it, once per candidate.
                     if following is None and (rules.not_next or rules.only_next):
-                        following = self._next_tokens(text, lowered, start, self._max_following, len(text))
+                        following = self._next_tokens(
+                            text, lowered, start, self._max_following, len(text), self._original_forms
+                        )
                     if previous is None and (rules.not_prev or rules.lower_mid):
                         previous = self._previous_tokens(text, lowered, sentence_start, start)
                     after = following[length:] if following is not None else []

@@ -109,13 +109,35 @@ _WORD_CHAR_RE = re.compile(r"\w")
 # A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
 # letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
 # engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
-#
+_END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
+
+
+def _maybe_abbreviation() -> str:
+    """Look-behinds that hold after every full stop that may close an abbreviation or an initial.
+
+    A superset of :func:`_is_abbreviation` (which decides): the word before the stop is one character
+    (an initial; also the last letter of ``u.s``), or one of the abbreviations, case-insensitively, not
+    preceded by a word character. Look-behinds must have a fixed width, hence one per length.
+    """
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(_ABBREVIATIONS):
+        by_length.setdefault(len(word), []).append(re.escape(word))
+    alternatives = [r"(?<!\w\w\.)"]
+    for length, words in sorted(by_length.items()):
+        # The cheap test first: no word character just before a word of this length.
+        group = "(?i:" + "|".join(words) + ")"
+        alternatives.append(rf"(?<!\w[\s\S]{{{length}}}\.)(?<={group}\.)")
+    return "(?:" + "|".join(alternatives) + ")"
+
+
 # A boundary starts only at the first mark of a run of end punctuation (the look-behinds): a match starting
 # further inside the run would end where the one at its start ends, and trying every position of a run
-# of n marks cost O(n^2) ("It may be" followed by 40,000 dots took minutes).
-_END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
+# of n marks cost O(n^2) ("It may be" followed by 40,000 dots took minutes). A full stop followed by white
+# space after what may be an abbreviation is matched by its own alternative (the empty group ``stop``), the
+# first, so that only those stops are checked in Python; it consumes what the general alternative would.
 _BOUNDARY_RE = re.compile(
-    rf"\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
+    rf"""\.(?P<stop>)(?<![.!?]\.){_maybe_abbreviation()}\s+(?=["'“‘(\[]?[A-Z0-9])"""
+    rf"|\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
     r"|\n[ \t]*\n\s*"  # a blank line
 )
 
@@ -220,10 +242,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             end = position
         else:
             # The punctuation (and closing quotes) that end the sentence, without the space after them.
-            mark = boundary.group().rstrip()
-            if mark == "." and _is_abbreviation(text, position):
-                continue
-            end = position + len(mark)
+            if boundary.group("stop") is not None:
+                if _is_abbreviation(text, position):
+                    continue
+                end = position + 1
+            else:
+                end = position + len(boundary.group().rstrip())
         if end > start:
             spans.append((start, end))
         start = boundary.end()

@@ -117,6 +117,14 @@ def test_shorter_term_is_used_when_the_longer_one_is_rejected_by_its_rules() -> 
     assert found(m, "It was a red flag day.") == [("red", "colour", False)]
 
 
+def test_capital_rules_read_the_original_case_of_the_context() -> None:
+    # Without #cap rules the context is read lower-cased only; with one, the original forms decide.
+    m = toy("spoke\tsaying\t\t\tnot_next=#cap\nwith\tlink\t\t\tnot_prev=#cap\n")
+    assert found(m, "She spoke Friday with Kyiv.") == []
+    assert found(m, "She spoke friday with kyiv.") == [("spoke", "saying", False), ("with", "link", False)]
+    assert found(m, "She spoke friday with Kyiv.") == [("spoke", "saying", False), ("with", "link", False)]
+
+
 def test_wildcard_entries_and_same_span_in_two_families() -> None:
     m = toy("fear*\tmood\nfearless\tpraise\n")
     # a wildcard and a plain entry of different families can both match the same token
