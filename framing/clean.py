@@ -211,17 +211,23 @@ def _dash(match: re.Match[str]) -> str:
 
 # Zero-width characters, directional marks and embeddings/isolates, word joiner, byte order mark.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
+# Control characters (ESC of an ANSI sequence, NUL, DEL, C1) have no place in a one-line name and would
+# reach terminals and pages; white-space controls (tab, newline) become spaces below instead.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _ANY_SPACE = re.compile(r"\s+")
 
 
 def normalise_metadata(value: str) -> str:
-    """A metadata string (outlet, title, author, ...) in one canonical form: NFC, without zero-width or
-    direction-control characters, every run of white space (no-break spaces included) one space.
+    """A metadata string (outlet, title, author, ...) in one canonical form: NFC, without zero-width,
+    direction-control or other control characters, every run of white space (no-break spaces included)
+    one space.
 
     >>> normalise_metadata("Daily\u00a0 Blast\u200b")
     'Daily Blast'
+    >>> normalise_metadata("\x1b[2Jvestnik")
+    '[2Jvestnik'
     """
-    if value.isascii():
-        return " ".join(value.split()) if "  " in value or not value.isprintable() else value.strip()
-    value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
+    if value.isascii() and value.isprintable():
+        return " ".join(value.split()) if "  " in value else value.strip()
+    value = unicodedata.normalize("NFC", _CONTROL.sub("", _INVISIBLE.sub("", value)))
     return _ANY_SPACE.sub(" ", value).strip()

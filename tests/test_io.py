@@ -362,6 +362,17 @@ def test_outlets_differing_by_invisible_characters_are_one_outlet(tmp_path: Path
     assert corpus.summary.metadata_normalised == 4
 
 
+def test_control_characters_are_removed_from_outlet_names_and_counted(tmp_path: Path) -> None:
+    # regression (found by the fuzz test): an ANSI escape in an outlet name reached the report page
+    names = ["\x1b[2Jvestnik", "vest\x00nik", "plain"]
+    path = write_jsonl(
+        tmp_path / "a.jsonl", [{"id": str(i), "text": "x", "outlet": n} for i, n in enumerate(names)]
+    )
+    corpus = load_corpus(path)
+    assert corpus.documents["outlet"].tolist() == ["[2Jvestnik", "vestnik", "plain"]
+    assert corpus.summary.metadata_normalised == 2
+
+
 # ------------------------------------------------------------------ 11. surrogates, field size, FIFO
 
 
