@@ -95,29 +95,20 @@ def test_report_page_and_markdown_show_the_model_section_escaped(crocus_report) 
     assert text.index("## Supervised measure") < text.index("## Example sentences")
 
 
-def test_model_prevalence_drops_syndicated_copies_with_drop_duplicates() -> None:
+def test_model_prevalence_drops_syndicated_copies_with_drop_duplicates(tmp_path: Path) -> None:
     corpus = load_corpus(CROCUS)
-    model = _model()
-    kept = analyse(corpus, model=model, drop_duplicates=True, **FAST)
+    folder = save_model(_model(), tmp_path / "model")  # a model folder works as well as a TextModel
+    kept = analyse(corpus, model=folder, drop_duplicates=True, **FAST)
     units = dict(zip(kept.tables["model_prevalence"]["outlet"], kept.tables["model_prevalence"]["units"],
                      strict=True))  # fmt: skip
     assert units == kept.tables["documents"]["outlet"].value_counts().to_dict()
     assert sum(units.values()) == kept.metadata["corpus"]["documents_analysed"]
+    assert kept.metadata["corpus"]["duplicates_dropped"] > 0  # the demo corpus has syndicated copies
 
 
 def test_report_without_a_model_has_no_model_section(tmp_path: Path) -> None:
     analysis = analyse(load_corpus(CROCUS), **FAST)
     assert "model_prevalence" not in analysis.tables and "model" not in analysis.metadata
-
-
-def test_cli_report_with_a_model(tmp_path: Path) -> None:
-    folder = save_model(_model(), tmp_path / "model")
-    out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(CROCUS), "-o", str(out), "--model", str(folder),
-                                 "--resamples", "200", "--permutations", "200", "--quiet"])  # fmt: skip
-    assert result.exit_code == 0, result.output
-    table = pd.read_csv(out / "tables" / "model_prevalence.csv")
-    assert len(table) >= 2 and table["prevalence"].between(0, 1).all()
 
 
 def test_cli_report_refuses_a_folder_that_is_no_model(tmp_path: Path) -> None:
@@ -129,7 +120,10 @@ def test_cli_report_refuses_a_folder_that_is_no_model(tmp_path: Path) -> None:
 
 
 def test_sample_code_agree_train_report_end_to_end(tmp_path: Path) -> None:
-    """sample -> coder column filled from the emotive score -> agreement -> train -> report --model."""
+    """sample -> coder column filled from the emotive score -> agreement -> train -> report --model.
+
+    Also the CLI test of `framing report --model` (one report run keeps the suite fast).
+    """
     sheet = tmp_path / "sheet.csv"
     options = ["--unit", "document", "--n", "30", "--labels", "emotive", "--coders", "a,b", "--seed", "0"]
     result = runner.invoke(app, ["sample", str(CROCUS), *options, "-o", str(sheet)])
@@ -169,7 +163,8 @@ def test_sample_code_agree_train_report_end_to_end(tmp_path: Path) -> None:
                                  "--resamples", "50", "--permutations", "50", "--quiet"])  # fmt: skip
     assert report.exit_code == 0, report.output
     prevalence = pd.read_csv(out / "tables" / "model_prevalence.csv")
-    assert set(prevalence["label"]) == {"emotive__a"}
+    assert set(prevalence["label"]) == {"emotive__a"} and len(prevalence) >= 2
+    assert prevalence[["prevalence", "ci_low", "ci_high"]].stack().between(0, 1).all()
     assert (prevalence["ci_low"] <= prevalence["prevalence"]).all()
     assert "Supervised measure" in (out / "index.html").read_text(encoding="utf-8")
 
