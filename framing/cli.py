@@ -375,12 +375,20 @@ def report_command(
     id_col: IdCol = None,
     title_col: TitleCol = None,
     strict: Strict = False,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            help="A model folder from `framing train`: adds each group's estimated prevalence of its label.",
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
     The output folder must be new, empty or an earlier framing report (--force replaces any other
-    folder); it may not be, contain or lie inside the corpus.
+    folder); it may not be, contain or lie inside the corpus. With --model the report adds a section
+    "Supervised measure" (tables/model_prevalence.csv; the model card in metadata.json).
     """
     from framing.compare import check_group_column, check_seed
     from framing.report import REPORT_STEPS, analyse, check_output_folder, write_report
@@ -395,6 +403,11 @@ def report_command(
     )
     _require(resamples >= 1, f"--resamples must be 1 or more, not {resamples}")
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
+    trained = None
+    if model is not None:  # a bad model folder is refused before the corpus is read
+        from framing.supervised import load_model
+
+        trained = load_model(model)
     corpus = _load(
         path,
         text_col=text_col,
@@ -415,6 +428,7 @@ def report_command(
         "n_permutations": permutations,
         "min_documents": min_documents,
         "max_groups": max_groups or None,
+        "model": trained,
     }
     if quiet:
         report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,8 @@ from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.model import as_model, json_safe, model_prevalence
+from framing.supervised import TextModel
 
 __all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
 
@@ -112,6 +115,7 @@ def analyse(
     min_documents: int = 2,
     max_groups: int | None = 12,
     progress: Progress | None = None,
+    model: TextModel | str | Path | None = None,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
 
@@ -128,8 +132,14 @@ def analyse(
     ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
     ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
     ``separability_features``, ``separability_folds``, ``examples``.
+
+    With ``model`` (a :class:`framing.supervised.TextModel` or a folder from ``framing train``) also
+    ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
+    probability of its documents, 0-1) with a bootstrap interval (``seed``, ``n_resamples``); the model
+    card goes to ``metadata["model"]``.
     """
     step = progress or (lambda _label: None)
+    trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
@@ -223,6 +233,10 @@ def analyse(
 
     selection["not_computed"] = gaps
     findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
+    if trained is not None:  # issue 11: the supervised measure, beside (not among) the lexicon findings
+        tables["model_prevalence"] = model_prevalence(
+            features, documents, trained, by=by, groups=groups, seed=seed, n_resamples=n_resamples
+        )
     metadata = _metadata(
         corpus,
         documents,
@@ -237,6 +251,8 @@ def analyse(
         matcher=matcher,
         tables=tables,
     )
+    if trained is not None:
+        metadata["model"] = json_safe(trained.card)
     return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata)
 
 

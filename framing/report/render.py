@@ -23,6 +23,7 @@ import pandas as pd
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example
+from framing.report.model import card_markdown, model_section_html, model_section_markdown
 
 __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
 
@@ -164,6 +165,10 @@ def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
     for table_name, title, columns in _SHOWN_TABLES:
         lines += [f"## {title.format(by=analysis.by.replace('_', ' '))}", "",
                   _markdown_table(_shown(analysis, table_name, columns)), ""]  # fmt: skip
+    if "model_prevalence" in analysis.tables:  # issue 11: shown apart from the lexicon tables
+        card = card_markdown(analysis.metadata["model"])
+        table = analysis.tables["model_prevalence"]
+        lines.append(model_section_markdown(card, table, analysis.by, _markdown_table))
     lines += ["## Example sentences", ""]
     for example in analysis.examples:
         where = f"{markdown_escape(example.doc_id)} sentence {example.sentence_id}"
@@ -257,6 +262,10 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
             if chosen:
                 parts.append(f"<h4>{html.escape(cue)}</h4>")
                 parts.extend(_quote_html(example) for example in chosen)
+    if "model_prevalence" in analysis.tables:  # issue 11: closes the evidence section, opens its own
+        card = card_markdown(analysis.metadata["model"])
+        table = analysis.tables["model_prevalence"]
+        parts.append(model_section_html(card, table, analysis.by, _html_table))
     meta = analysis.metadata
     parts.append('</section><section id="method"><h2>Method and reproducibility</h2><ul>')
     items = [

@@ -26,6 +26,7 @@ from framing.io.escape import spreadsheet_safe
 from framing.report.analysis import REPORT_STEPS, Analysis, Progress, analyse
 from framing.report.findings import Finding
 from framing.report.render import draw_charts, markdown, page
+from framing.supervised import TextModel
 
 __all__ = ["Report", "build_report", "check_output_folder", "is_report_folder", "write_report"]
 
@@ -166,10 +167,12 @@ def build_report(
     force: bool = False,
     spreadsheet_escape: bool = True,
     progress: Progress | None = None,
+    model: TextModel | str | Path | None = None,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
-    Options as in :func:`framing.report.analyse` and :func:`write_report`.
+    Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
+    group) and :func:`write_report`.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
@@ -186,6 +189,7 @@ def build_report(
         min_documents=min_documents,
         max_groups=max_groups,
         progress=progress,
+        model=model,
     )
     return write_report(
         analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress
