@@ -230,10 +230,25 @@ def test_train_refuses_bad_input(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "model.json" in refused.output
 
 
-def test_crocus_demo_sheet_trains() -> None:
+def test_crocus_demo_sheet_runs_agreement_train_and_report_with_the_model(tmp_path: Path) -> None:
     sheet = REPO / "corpora" / "coding" / "crocus_emotive.csv"
     texts, labels, groups = read_gold(sheet, label="emotive", group_col="doc_id")
     assert len(texts) == 36 and labels.sum() == 13 and groups is not None
+    agreement = _run("agreement", sheet, "--label", "emotive", "--cue", "emotive", "-o", tmp_path / "agree")
+    assert agreement.exit_code == 0, agreement.output
+    assert (tmp_path / "agree" / "agreement_instrument.csv").is_file()
+    trained = _run(
+        "train", sheet, "--label", "emotive", "--unit", "sentence", "--group-col", "doc_id", "--folds", "3",
+        "-o", tmp_path / "model",
+    )  # fmt: skip
+    assert trained.exit_code == 0, trained.output
+    report = _run(
+        "report", REPO / "corpora" / "crocus", "-o", tmp_path / "report", "--model", tmp_path / "model",
+        "--resamples", "200", "--permutations", "200",
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    prevalence = pd.read_csv(tmp_path / "report" / "tables" / "model_prevalence.csv")
+    assert len(prevalence) == 6 and prevalence["prevalence"].between(0, 1).all()
 
 
 def test_prevalence_by_group_is_the_mean_probability_with_a_bootstrap_interval() -> None:
