@@ -365,6 +365,12 @@ def report_command(
     title_col: TitleCol = None,
     strict: Strict = False,
     quiet: Quiet = False,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings", help="Log each stage's wall and CPU seconds and peak memory to stderr (INFO)."
+        ),
+    ] = False,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
@@ -372,23 +378,29 @@ def report_command(
     folder); it may not be, contain or lie inside the corpus.
     """
     from framing.report import REPORT_STEPS, analyse, check_output_folder, write_report
+    from framing.report.timing import logger as timing_logger
+    from framing.report.timing import timed_stages
 
     _configure_logging(quiet)
+    if timings:
+        timing_logger.setLevel(logging.INFO)
     _require(min_documents >= 1, f"--min-documents must be 1 or more, not {min_documents}")
     _require(
         max_groups == 0 or max_groups >= 2, f"--max-groups must be 0 (all) or 2 or more, not {max_groups}"
     )
     _require(resamples >= 1, f"--resamples must be 1 or more, not {resamples}")
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
-    corpus = _load(
-        path,
-        text_col=text_col,
-        outlet_col=outlet_col,
-        date_col=date_col,
-        id_col=id_col,
-        title_col=title_col,
-        strict=strict,
-    )
+    with timed_stages() as stage:
+        stage("loading")
+        corpus = _load(
+            path,
+            text_col=text_col,
+            outlet_col=outlet_col,
+            date_col=date_col,
+            id_col=id_col,
+            title_col=title_col,
+            strict=strict,
+        )
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
     if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
         check_output_folder(folder, source=path)

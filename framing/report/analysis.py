@@ -23,6 +23,7 @@ from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.timing import timed_stages
 
 __all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
 
@@ -129,7 +130,36 @@ def analyse(
     ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
     ``separability_features``, ``separability_folds``, ``examples``.
     """
-    step = progress or (lambda _label: None)
+    with timed_stages(progress) as step:
+        return _analyse(
+            corpus,
+            step,
+            by=by,
+            seed=seed,
+            n_resamples=n_resamples,
+            n_permutations=n_permutations,
+            drop_duplicates=drop_duplicates,
+            examples_per_cue=examples_per_cue,
+            top_terms=top_terms,
+            min_documents=min_documents,
+            max_groups=max_groups,
+        )
+
+
+def _analyse(
+    corpus: Corpus,
+    step: Progress,
+    *,
+    by: str,
+    seed: int,
+    n_resamples: int,
+    n_permutations: int,
+    drop_duplicates: bool,
+    examples_per_cue: int,
+    top_terms: int,
+    min_documents: int,
+    max_groups: int | None,
+) -> Analysis:
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
