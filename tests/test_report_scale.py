@@ -143,3 +143,32 @@ def test_distributions_chart_thins_dots_but_counts_every_document() -> None:
     assert [t.get_text() for t in ax.get_yticklabels()] == ["a (n=20)", "b (n=10)"]
     everything = charts.distributions_chart(features, "hedging")
     assert sorted(len(c.get_offsets()) for c in everything.axes[0].collections) == [10, 20]
+
+
+def test_collocations_score_exactly_as_nltk_finder() -> None:
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+
+    from framing.text import word_tokens
+
+    texts = [
+        "",
+        "Kyiv regime forces. The Kyiv regime said. Kyiv regime again",
+        "regime change now; Kyiv regime",
+        "Islamic State claimed responsibility. Islamic State claimed it. Islamic State claimed",
+        "the the the Kyiv",
+        "",
+    ]
+    groups = ["a", "a", "b", "b", None, "a"]
+    table = compare.collocations(texts, groups, min_count=2, common_words=0, min_ratio=1.0)
+    for group in ("a", "b"):
+        documents = [word_tokens(t) for t, g in zip(texts, groups, strict=True) if g == group]
+        finder = BigramCollocationFinder.from_documents(documents)
+        finder.apply_freq_filter(2)
+        expected = dict(finder.score_ngrams(BigramAssocMeasures.likelihood_ratio))
+        rows = table[table["group"] == group]
+        got = {tuple(p.split()): s for p, s in zip(rows["phrase"], rows["likelihood_ratio"], strict=True)}
+        assert got and set(got) <= set(expected)
+        assert all(got[pair] == expected[pair] for pair in got)  # bit for bit
+    a = table[table["group"] == "a"].set_index("phrase")
+    assert a.loc["kyiv regime", "count_group"] == 3 and a.loc["kyiv regime", "count_rest"] == 1
