@@ -52,7 +52,8 @@ def term_counts(
     reported in their normalised form (word tokens joined by one space). Only non-zero counts appear;
     rows are sorted by group and term. Missing texts count as empty; documents whose group is missing
     are skipped with a logged warning. The counting is vectorised: every token is coded once
-    (``pandas.factorize``) and the (group, term) pairs are summed in a ``scipy.sparse`` matrix.
+    (``pandas.factorize``, a few texts at a time) and the (group, term) pairs are summed in a
+    ``scipy.sparse`` matrix.
 
     >>> term_counts(["They blamed Kyiv", "Kyiv denied it"], ["A", "B"], vocabulary=["Kyiv"])
       group  term  count
@@ -100,14 +101,14 @@ def term_counts(
     columns = ["group", "term", "count"]
     if not kept_texts:
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
-    # every token of every kept text, coded: term codes by hashing (pandas.factorize), group codes by text
-    tokens_per_text = [analyzer(text) for text in kept_texts]
-    lengths = np.fromiter(map(len, tokens_per_text), dtype=np.int64, count=len(tokens_per_text))
+    # every token of every kept text, coded a few texts at a time (the token strings of 20,000 articles
+    # held at once took over a gigabyte); group codes by text
+    coded = _code_tokens(kept_texts, analyzer)
+    lengths = coded.lengths
     if not lengths.sum():
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
-    flat = np.fromiter(itertools.chain.from_iterable(tokens_per_text), dtype=object, count=int(lengths.sum()))
-    term_codes, terms = pd.factorize(flat)
-    terms = np.asarray(terms, dtype=object)
+    term_codes = coded.codes
+    terms = np.array(coded.vocabulary, dtype=object)
     by_term = np.argsort(terms, kind="stable")  # Python string order, as sorted()
     rank = np.empty_like(by_term)
     rank[by_term] = np.arange(len(by_term))
@@ -116,7 +117,8 @@ def term_counts(
     group_codes = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int64), lengths)
     # group x term counts: a sparse matrix sums the repeated (group, term) pairs
     matrix = sparse.csr_matrix(
-        (np.ones(len(flat), dtype=np.int64), (group_codes, rank[term_codes])), shape=(len(order), len(terms))
+        (np.ones(len(term_codes), dtype=np.int64), (group_codes, rank[term_codes])),
+        shape=(len(order), len(terms)),
     )
     matrix.sum_duplicates()
     matrix.sort_indices()
