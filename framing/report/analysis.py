@@ -126,8 +126,10 @@ def analyse(
     Benjamini-Hochberg within each table; ``seed`` fixes every random stream. ``by`` is any document
     column (``outlet``, ``outlet_type``, ``outlet_country``). With ``drop_duplicates`` syndicated copies
     (non-empty ``duplicate_of``) are left out of every table. Groups with fewer than ``min_documents``
-    documents, and all but the ``max_groups`` largest (``None``: no limit), are left out; the summary and
-    ``metadata.json`` say which.
+    documents are left out; of the others, only the ``max_groups`` largest (``None``: no limit) are
+    compared, and the rest appear in the rate tables only (``groups``, ``cue_rates``,
+    ``subcategory_rates``); the summary and ``metadata.json`` (``groups_left_out``,
+    ``groups_rates_only``) say which.
 
     Tables (keys of ``Analysis.tables``): ``groups``, ``documents`` (per-document cue counts and rates),
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
