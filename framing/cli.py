@@ -383,6 +383,12 @@ def report_command(
         ),
     ] = None,
     quiet: Quiet = False,
+    timings: Annotated[
+        bool,
+        typer.Option(
+            "--timings", help="Log each stage's wall and CPU seconds and peak memory to stderr (INFO)."
+        ),
+    ] = False,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
@@ -392,11 +398,15 @@ def report_command(
     """
     from framing.compare import check_group_column, check_seed
     from framing.report import REPORT_STEPS, analyse, check_output_folder, write_report
+    from framing.report.timing import logger as timing_logger
+    from framing.report.timing import timed_stages
 
     _configure_logging(quiet)
     # refuse bad options before the corpus is read and matched
     check_seed(seed)
     check_group_column(by)
+    if timings:
+        timing_logger.setLevel(logging.INFO)
     _require(min_documents >= 1, f"--min-documents must be 1 or more, not {min_documents}")
     _require(
         max_groups == 0 or max_groups >= 2, f"--max-groups must be 0 (all) or 2 or more, not {max_groups}"
@@ -408,15 +418,17 @@ def report_command(
         from framing.supervised import load_model
 
         trained = load_model(model)
-    corpus = _load(
-        path,
-        text_col=text_col,
-        outlet_col=outlet_col,
-        date_col=date_col,
-        id_col=id_col,
-        title_col=title_col,
-        strict=strict,
-    )
+    with timed_stages() as stage:
+        stage("loading")
+        corpus = _load(
+            path,
+            text_col=text_col,
+            outlet_col=outlet_col,
+            date_col=date_col,
+            id_col=id_col,
+            title_col=title_col,
+            strict=strict,
+        )
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
     if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
         check_output_folder(folder, source=path)

@@ -67,8 +67,10 @@ def _shingles(text: str) -> np.ndarray:
     while start < len(lowered):
         space = _SPACE.search(lowered, min(start + _BLOCK, len(lowered)))
         end = space.start() if space is not None else len(lowered)
+        # map() with C functions: no Python frame per word (a generator here cost a third of loading)
+        words_found = _WORD.findall(lowered, start, end)
         hashed = np.fromiter(
-            (zlib.crc32(word.encode()) for word in _WORD.findall(lowered, start, end)), dtype=np.uint64
+            map(zlib.crc32, map(str.encode, words_found)), dtype=np.uint64, count=len(words_found)
         )
         words = np.concatenate([carry, hashed])
         if words.size >= _SHINGLE_SIZE:

@@ -39,15 +39,16 @@ def uneven_features() -> pd.DataFrame:
 
 
 def plain_p_values(a: np.ndarray, b: np.ndarray, seed: list[int], n: int) -> np.ndarray:
-    """One permutation at a time, labels shuffled with rng.permuted over the whole tiled matrix."""
+    """One permutation at a time: the smaller group's rows drawn without replacement, the rest the other's."""
     values = np.vstack([a, b])
-    labels = np.concatenate([np.ones(len(a)), np.zeros(len(b))])
-    shuffled = np.random.default_rng(seed).permuted(np.tile(labels, (n, 1)), axis=1)
+    rng = np.random.default_rng(seed)
     observed = a.mean(axis=0) - b.mean(axis=0)
     scale = np.maximum(np.abs(values).max(axis=0), 1.0)
     extreme = np.zeros(values.shape[1])
-    for row in shuffled:
-        mine = row == 1
+    for _ in range(n):
+        chosen = np.zeros(len(values), dtype=bool)
+        chosen[rng.choice(len(values), size=min(len(a), len(b)), replace=False, shuffle=False)] = True
+        mine = chosen if len(a) <= len(b) else ~chosen
         diff = values[mine].mean(axis=0) - values[~mine].mean(axis=0)
         extreme += np.abs(diff) >= np.abs(observed) - 1e-9 * scale
     return (1 + extreme) / (1 + n)

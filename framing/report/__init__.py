@@ -19,7 +19,13 @@ the corpus itself never is. Same corpus, same parameters, same seed: byte-identi
 
 Modules: :mod:`~framing.report.analysis` (what is computed), :mod:`~framing.report.findings` (the
 summary in words), :mod:`~framing.report.examples` (quoted sentences), :mod:`~framing.report.render`
-(HTML and Markdown), :mod:`~framing.report.charts` and :mod:`~framing.report.writing`.
+(HTML and Markdown), :mod:`~framing.report.charts`, :mod:`~framing.report.writing` and
+:mod:`~framing.report.timing` (the opt-in stage timing log of ``framing report --timings``).
+
+The rate tables (``groups``, ``cue_rates``, ``subcategory_rates``) cover every group with at least
+``min_documents`` documents; the comparisons (tests, contrasts, blame, wording, separability,
+examples) the ``max_groups`` largest of them. Charts draw at most 40 groups (the largest; the caption
+says so when some are not drawn).
 
 >>> import framing.report
 >>> report = framing.report.build_report("corpora/crocus", "reports/crocus")   # doctest: +SKIP

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,13 @@ from framing import compare
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
-from framing.features import build_matcher, match_documents, require_column
+from framing.features import MatchPass, build_matcher, match_documents, require_column
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
 from framing.report.model import as_model, json_safe, model_prevalence
+from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
 __all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
@@ -68,10 +69,12 @@ def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
 
 def _select_groups(
     documents: pd.DataFrame, by: str, min_documents: int, max_groups: int | None
-) -> tuple[list[Hashable], dict[str, Any]]:
+) -> tuple[list[Hashable], list[Hashable], dict[str, Any]]:
     """The groups to compare: at least ``min_documents`` documents each, the ``max_groups`` largest.
 
-    Returns the groups in sorted order and a record of what was left out (for the summary and metadata).
+    Returns the compared groups and the rated groups (every group with ``min_documents`` documents,
+    shown in the per-group rate tables even when beyond the ``max_groups`` largest), both in sorted
+    order, and a record of what was left out (for the summary and metadata).
     """
     require_column(documents, by)
     if min_documents < 1 or (max_groups is not None and max_groups < 2):
@@ -94,12 +97,15 @@ def _select_groups(
     record = {
         "groups_compared": len(kept),
         "groups_left_out": [str(g) for g in left_out],
+        # beyond the largest but with enough documents: not compared, yet in the per-group rate tables
+        "groups_rates_only": [str(g) for g in beyond],
+        "documents_rates_only": int(sizes[beyond].sum()),
         "documents_left_out": int(sizes[left_out].sum()) + int(documents[by].isna().sum()),
         "documents_without_group": int(documents[by].isna().sum()),
         "min_documents": min_documents,
         "max_groups": max_groups,
     }
-    return compare.sorted_groups(kept), record
+    return compare.sorted_groups(kept), compare.sorted_groups([*kept, *beyond]), record
 
 
 def analyse(
@@ -124,8 +130,10 @@ def analyse(
     Benjamini-Hochberg within each table; ``seed`` fixes every random stream. ``by`` is any document
     column (``outlet``, ``outlet_type``, ``outlet_country``). With ``drop_duplicates`` syndicated copies
     (non-empty ``duplicate_of``) are left out of every table. Groups with fewer than ``min_documents``
-    documents, and all but the ``max_groups`` largest (``None``: no limit), are left out; the summary and
-    ``metadata.json`` say which.
+    documents are left out; of the others, only the ``max_groups`` largest (``None``: no limit) are
+    compared, and the rest appear in the rate tables only (``groups``, ``cue_rates``,
+    ``subcategory_rates``); the summary and ``metadata.json`` (``groups_left_out``,
+    ``groups_rates_only``) say which.
 
     Tables (keys of ``Analysis.tables``): ``groups``, ``documents`` (per-document cue counts and rates),
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
@@ -138,17 +146,48 @@ def analyse(
     probability of its documents, 0-1) with a bootstrap interval (``seed``, ``n_resamples``); the model
     card goes to ``metadata["model"]``.
     """
-    step = progress or (lambda _label: None)
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
+    with timed_stages(progress) as step:
+        return _analyse(
+            corpus,
+            step,
+            trained=trained,
+            by=by,
+            seed=seed,
+            n_resamples=n_resamples,
+            n_permutations=n_permutations,
+            drop_duplicates=drop_duplicates,
+            examples_per_cue=examples_per_cue,
+            top_terms=top_terms,
+            min_documents=min_documents,
+            max_groups=max_groups,
+        )
+
+
+def _analyse(
+    corpus: Corpus,
+    step: Progress,
+    *,
+    by: str,
+    seed: int,
+    n_resamples: int,
+    n_permutations: int,
+    drop_duplicates: bool,
+    examples_per_cue: int,
+    top_terms: int,
+    min_documents: int,
+    max_groups: int | None,
+    trained: TextModel | None,
+) -> Analysis:
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
         keep = ~is_syndicated_copy(documents["duplicate_of"])
         dropped = int((~keep).sum())
         documents = documents[keep].reset_index(drop=True)
-    groups, selection = _select_groups(documents, by, min_documents, max_groups)
+    groups, rated, selection = _select_groups(documents, by, min_documents, max_groups)
     if selection["documents_left_out"]:
-        documents = documents[documents[by].isin(groups)].reset_index(drop=True)
+        documents = documents[documents[by].isin(rated)].reset_index(drop=True)
     matcher = build_matcher()
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
     stats = {"by": by, "order": groups}
@@ -158,18 +197,23 @@ def analyse(
     step(REPORT_STEPS[0])
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
     matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher)
-    features = matched.features
-    subcategories = [c for c in _subcategory_cues(features) if c not in cues]
-    tables["groups"] = _groups_table(documents, features, by, groups)
+    rated_features = matched.features
+    subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
+    tables["groups"] = _groups_table(documents, rated_features, by, rated)
+    if len(rated) > len(groups):
+        # the groups beyond the largest have rates (below) but take part in no comparison
+        compared = documents[by].isin(groups).to_numpy()
+        documents = documents[compared].reset_index(drop=True)
+        features = rated_features[compared].reset_index(drop=True)
+        matched = _only_groups(matched, by, groups)
+    else:
+        features = rated_features
     tables["documents"] = features
 
     step(REPORT_STEPS[1])
-    tables["cue_rates"] = compare.outlet_summary(
-        features, cues=cues, n_resamples=n_resamples, seed=seed, **stats
-    )
-    tables["subcategory_rates"] = compare.outlet_summary(
-        features, cues=subcategories, n_resamples=n_resamples, seed=seed, **stats
-    )
+    rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed}
+    tables["cue_rates"] = compare.outlet_summary(rated_features, cues=cues, **rating)
+    tables["subcategory_rates"] = compare.outlet_summary(rated_features, cues=subcategories, **rating)
     # dates a chart cannot place (year 9999 as "unknown", typos) stay out of the time series, said so
     dated, implausible = _plausible_dates(features)
     freq = _time_frequency(dated)
@@ -259,6 +303,20 @@ def analyse(
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 
 
+def _only_groups(matched: MatchPass, by: str, groups: list[Hashable]) -> MatchPass:
+    """``matched`` with the matches and blame rows of ``groups`` only (documents kept: rows index them)."""
+
+    def keep(table: pd.DataFrame) -> pd.DataFrame:
+        if by not in table.columns:
+            return table
+        kept = table[table[by].isin(groups)].reset_index(drop=True)
+        if isinstance(kept[by].dtype, pd.CategoricalDtype):
+            kept[by] = kept[by].cat.remove_unused_categories()
+        return kept
+
+    return replace(matched, matches=keep(matched.matches), attributions=keep(matched.attributions))
+
+
 def _no_separability(
     features: pd.DataFrame, groups: list[Hashable], cues: list[str], seed: int
 ) -> dict[str, pd.DataFrame]:
@@ -323,9 +381,11 @@ def _groups_table(
 ) -> pd.DataFrame:
     """One row per group: documents, tokens, first and last date, syndicated copies."""
     data = documents.assign(_tokens=features["tokens"].to_numpy())
+    # row positions per group in one pass: a mask per group is groups x documents (379 x 20,000)
+    positions = data.groupby(by, sort=False, observed=True, dropna=True).indices
     rows = []
     for group in groups:
-        subset = data[data[by] == group]
+        subset = data.iloc[positions.get(group, np.array([], dtype=np.intp))]
         dates = subset["date"].dropna().astype(str) if "date" in subset else pd.Series(dtype=str)
         duplicates = is_syndicated_copy(subset["duplicate_of"]).sum() if "duplicate_of" in subset else 0
         rows.append(
@@ -373,6 +433,7 @@ def _metadata(
             "duplicates_dropped": parameters["dropped"],
             "groups_left_out": parameters["selection"]["groups_left_out"],
             "documents_left_out": parameters["selection"]["documents_left_out"],
+            "groups_rates_only": parameters["selection"]["groups_rates_only"],
             "implausible_dates": parameters["selection"]["implausible_dates"],
             "documents_per_group": {
                 str(k): int(v) for k, v in documents[by].value_counts().sort_index().items()

@@ -532,13 +532,16 @@ def distributions_chart(
     order: Sequence[Hashable] | None = None,
     colors: Mapping[Hashable, str] | None = None,
     ncols: int = 3,
+    max_dots: int = 200,
 ) -> Figure:
     """Per-document rates per 1,000 tokens of each group: box plot with every document as a dot.
 
     ``features`` is the document feature table of :func:`framing.extract` (``<cue>_rate`` columns).
     ``cue=None`` draws one panel per family in ``features.attrs["cue_families"]`` (or every
     ``<cue>_rate`` column with a ``<cue>_count``). Dots are spread vertically in ``doc_id`` order (no
-    randomness), so the chart is reproducible.
+    randomness), so the chart is reproducible. A group with more than ``max_dots`` documents gets
+    ``max_dots`` dots, evenly spaced in ``doc_id`` order (the box still summarises every document, and
+    the title says so): thousands of overlapping dots add nothing to read and make the SVG huge.
     """
     _require(features, [by], "distributions_chart")
     if cue is None:
@@ -561,6 +564,9 @@ def distributions_chart(
     rows, columns = _grid(max(1, len(cues)), ncols)
     fig = Figure(figsize=(3.1 * columns + 1.2, (0.38 * len(groups) + 0.9) * rows + 0.5), layout="constrained")
     title = f"Cue rates {RATE_UNIT} of single documents (box: quartiles; dot: one document)"
+    thinned = bool(groups) and int(data.loc[data[by].isin(groups), by].value_counts().max()) > max_dots
+    if thinned:
+        title = title[:-1] + f"; at most {max_dots} dots per {_label(by)})"
     if not cues or not groups:
         return _empty(fig, "no documents", title)
     axes = fig.subplots(rows, columns, squeeze=False, sharey=True)
@@ -584,6 +590,8 @@ def distributions_chart(
             box.set_alpha(0.35)
             box.set_edgecolor("0.3")
         for sample, position, group in zip(samples, positions, groups, strict=True):
+            if len(sample) > max_dots:
+                sample = sample[np.linspace(0, len(sample) - 1, max_dots).round().astype(int)]
             if len(sample):
                 offsets = np.linspace(-0.18, 0.18, len(sample)) if len(sample) > 1 else np.zeros(1)
                 ax.scatter(

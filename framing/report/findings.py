@@ -78,6 +78,7 @@ def state_findings(
 ) -> list[Finding]:
     findings: list[Finding] = []
     group_table = tables["groups"]
+    group_table = group_table[group_table[by].isin(groups)]  # groups with rates only are not compared
     documents = int(group_table["documents"].sum())
     dates = pd.concat([group_table["first_date"], group_table["last_date"]]).dropna()
     span = f", dated {dates.min()} to {dates.max()}" if len(dates) else ""
@@ -90,15 +91,21 @@ def state_findings(
         if duplicates
         else ""
     )
-    left_out = selection["groups_left_out"]
-    if left_out:
-        names = ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+    rates_only = selection.get("groups_rates_only", [])
+    small = [g for g in selection["groups_left_out"] if g not in set(rates_only)]
+    if small:
+        documents_small = selection["documents_left_out"] - selection.get("documents_rates_only", 0)
         syndication += (
-            f" {len(left_out)} {plural(by)} with fewer than {selection['min_documents']} documents"
-            + (f" or beyond the {selection['max_groups']} largest" if selection["max_groups"] else "")
-            + f" are left out ({names}; {selection['documents_left_out']} documents)."
+            f" {len(small)} {plural(by)} with fewer than {selection['min_documents']} documents"
+            f" are left out ({_names(small)}; {documents_small} documents)."
         )
-    elif selection["documents_without_group"]:
+    if rates_only:
+        syndication += (
+            f" {len(rates_only)} {plural(by)} beyond the {selection['max_groups']} largest are not compared"
+            f" ({_names(rates_only)}; {selection['documents_rates_only']} documents); their cue rates are"
+            f" in the rate tables."
+        )
+    if not small and not rates_only and selection["documents_without_group"]:
         syndication += f" {selection['documents_without_group']} documents without a {by} are left out."
     implausible = selection.get("implausible_dates", {}).get("documents", 0)
     if implausible:
@@ -117,7 +124,7 @@ def state_findings(
             "The cues are counted with lexicons: they measure wording, not intent.",
         )
     )
-    findings.extend(_cue_findings(tables, by, cues))
+    findings.extend(_cue_findings(tables, by, cues, groups))
     findings.extend(_blame_findings(tables, by, groups, corpus.actors))
     findings.extend(_wording_findings(tables, groups))
     findings.extend(_phrase_findings(tables, groups))
@@ -151,10 +158,17 @@ def plural(by: str) -> str:
     return label if label.endswith("s") else f"{label}s"
 
 
-def _cue_findings(tables: dict[str, pd.DataFrame], by: str, cues: list[str]) -> list[Finding]:
+def _names(names: list[str], shown: int = 5) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def _cue_findings(
+    tables: dict[str, pd.DataFrame], by: str, cues: list[str], groups: list[Hashable]
+) -> list[Finding]:
     findings = []
     omnibus = tables["omnibus"].set_index("cue")
     rates = tables["cue_rates"]
+    rates = rates[rates[by].isin(groups)]  # highest and lowest among the groups compared
     pairwise = tables["pairwise"]
     for cue in sorted(cues, key=lambda c: (omnibus.loc[c, "q_value"] if c in omnibus.index else 1.0, c)):
         if cue not in omnibus.index:

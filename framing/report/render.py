@@ -50,12 +50,48 @@ _CHARTS = (
 )
 
 
+#: Most groups a chart shows: beyond, the largest are drawn and the caption says so (tables have all).
+MAX_CHART_GROUPS = 40
+
+
+def _largest(groups: list[Any], sizes: dict[Any, int], limit: int) -> list[Any]:
+    """The ``limit`` groups with the most documents (ties: first in ``groups``), kept in ``groups`` order."""
+    if len(groups) <= limit:
+        return list(groups)
+    ranked = sorted(range(len(groups)), key=lambda i: (-sizes.get(groups[i], 0), i))
+    return [groups[i] for i in sorted(ranked[:limit])]
+
+
+def chart_groups(analysis: Analysis, limit: int = MAX_CHART_GROUPS) -> tuple[list[Any], list[Any]]:
+    """The groups drawn in the charts: (compared groups, groups of the per-group rate charts).
+
+    Rate charts draw every group with rates (compared or not); all other charts the compared groups.
+    Each list holds at most ``limit`` groups, the largest by documents; the compared groups come first
+    in the rate charts, so they are never crowded out by groups that are only rated.
+    """
+    by, table = analysis.by, analysis.tables["groups"]
+    sizes = dict(zip(table[by], table["documents"], strict=True))
+    compared = _largest(list(analysis.groups), sizes, limit)
+    rated = [g for g in table[by] if g not in set(analysis.groups)]
+    extra = _largest(rated, sizes, max(0, limit - len(compared)))
+    shown = set(compared) | set(extra)
+    return compared, [g for g in charts._sorted([*analysis.groups, *rated]) if g in shown]
+
+
+def _shown_note(shown: int, total: int, by: str, table: str) -> str:
+    if shown >= total:
+        return ""
+    return f" (the {shown} largest of {total} {by}s; every {by} is in tables/{table}.csv)"
+
+
 def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
-    by, order, t = analysis.by, analysis.groups, analysis.tables
-    colors = charts.group_colors(order, order=order)
+    by, t = analysis.by, analysis.tables
+    order, rated = chart_groups(analysis)
+    # compared groups keep the palette order they always had; groups only rated continue the cycle
+    colors = charts.group_colors(rated, order=[*order, *(g for g in rated if g not in set(order))])
     figures = {
-        "cue_rates": lambda: charts.rates_by_outlet(t["cue_rates"], by=by, order=order, colors=colors),
-        "cue_heatmap": lambda: charts.cue_heatmap(t["cue_rates"], by=by, order=order),
+        "cue_rates": lambda: charts.rates_by_outlet(t["cue_rates"], by=by, order=rated, colors=colors),
+        "cue_heatmap": lambda: charts.cue_heatmap(t["cue_rates"], by=by, order=rated),
         "distributions": lambda: charts.distributions_chart(
             t["documents"], analysis.cues, by=by, order=order, colors=colors
         ),
@@ -75,12 +111,17 @@ def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
         ),
     }
     written = {}
-    for name, caption, _table in _CHARTS:
+    label = by.replace("_", " ")
+    period = FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
+    total_rated = len(t["groups"])
+    for name, caption, table in _CHARTS:
         figure = figures[name]()
         charts.save_figure(figure, folder / name)
-        period = FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
-        label = by.replace("_", " ")
-        written[name] = caption.format(by=label, By=label.capitalize(), period=period)
+        if table == "cue_rates":
+            note = _shown_note(len(rated), total_rated, label, table)
+        else:
+            note = _shown_note(len(order), len(analysis.groups), label, table)
+        written[name] = caption.format(by=label, By=label.capitalize(), period=period) + note
     return written
 
 

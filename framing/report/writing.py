@@ -26,6 +26,7 @@ from framing.io.escape import spreadsheet_safe
 from framing.report.analysis import REPORT_STEPS, Analysis, Progress, analyse
 from framing.report.findings import Finding
 from framing.report.render import draw_charts, markdown, page
+from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
 __all__ = ["Report", "build_report", "check_output_folder", "is_report_folder", "write_report"]
@@ -123,8 +124,15 @@ def write_report(
     a formula (starting with ``= + - @``, tab or CR) get a leading ``'``; numbers are never changed.
     ``force``: replace a non-empty folder that is not a framing report (see :func:`check_output_folder`).
     """
-    step = progress or (lambda _label: None)
-    target = Path(out_dir)
+    with timed_stages(progress) as step:
+        return _write_report(
+            analysis, Path(out_dir), step, force=force, spreadsheet_escape=spreadsheet_escape
+        )
+
+
+def _write_report(
+    analysis: Analysis, target: Path, step: Progress, *, force: bool, spreadsheet_escape: bool
+) -> Report:
     check_output_folder(target, source=analysis.corpus.source, force=force)
     files: list[str] = []
 

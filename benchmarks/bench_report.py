@@ -1,0 +1,211 @@
+"""Time ``framing report`` on 20,000 AllSides articles (optionally 200,000): wall, CPU, memory, stages.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/bench_report.py [--repeat 3] [--copies 5] [--scale 10] [--max-groups 12]
+
+The input is the AllSides development set (``../shared/data/allsides/dev.jsonl``, 4,000 articles)
+repeated ``--copies`` times into ``benchmarks/data/`` (repeated records get unique ids; the same file
+``bench_features.py`` makes). ``--scale 10`` also runs the report on the corpus ``10 x --copies`` times
+the development set (200,000 articles with the defaults) and compares the peak memory of the two runs
+(target: within 1.5x) and their wall time (target: roughly linear).
+
+Every run is a whole process, ``python -m framing.cli report FILE -o OUT --force --quiet --timings``
+started from the checkout this script sits in (so the code timed is this checkout's). Measured per run:
+
+* wall time (s) and CPU time (user + system, s, the process and any worker processes it reaped);
+* peak RSS (MB): the largest resident set of the process (``getrusage`` of the reaped child); the RSS
+  and PSS of the whole process tree are also sampled every 0.1 s (``RSS sum``, ``PSS sum``);
+* the report's own stage lines (``--timings``: wall s, CPU s and peak RSS so far, per stage).
+
+The tables show medians over ``--repeat`` runs; the machine's load average before and after is
+printed beside them (the machine is shared: quote medians with the load). Results are also written as
+JSON to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_features import (  # noqa: E402 - the sibling script, importable once HERE is on the path
+    RESULTS,
+    SOURCE,
+    _descendants,
+    _memory_kb,
+    build_corpus,
+    count_documents,
+    machine,
+)
+
+ROOT = HERE.parent
+MEMORY_TARGET = 1.5  # peak memory at 10x may be at most 1.5 times that at 1x
+STAGE_LINE = re.compile(
+    r"stage (?P<label>.+?)\s+(?P<wall>[\d.]+) s wall\s+(?P<cpu>[\d.]+) s CPU\s+peak RSS\s+(?P<rss>[\d.]+) MB"
+)
+
+
+@dataclass
+class Stage:
+    label: str
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+
+
+@dataclass
+class Run:
+    """One ``framing report`` process: wall and CPU seconds, peak memory in MB, its stage lines."""
+
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    peak_rss_sum_mb: float
+    peak_pss_mb: float
+    stages: list[Stage] = field(default_factory=list)
+
+
+def run_report(corpus: Path, output: Path, extra: list[str]) -> Run:
+    """Run the report on ``corpus`` into ``output``, sampling the memory of its process tree every 0.1 s."""
+    argv = [sys.executable, "-m", "framing.cli", "report", str(corpus), "-o", str(output)]
+    argv += ["--force", "--quiet", "--timings", *extra]
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    peak_rss_sum = peak_pss = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_rss_sum, peak_pss
+        while not stop.wait(0.1):
+            sizes = [_memory_kb(pid) for pid in _descendants(process.pid)]
+            peak_rss_sum = max(peak_rss_sum, sum(rss for rss, _ in sizes))
+            peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = (process.stderr.read() if process.stderr else b"").decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"error: {' '.join(argv)} failed ({code}):\n{stderr}")
+    stages = [
+        Stage(m["label"].strip(), float(m["wall"]), float(m["cpu"]), float(m["rss"]))
+        for m in STAGE_LINE.finditer(stderr)
+    ]
+    return Run(
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        peak_rss_sum_mb=peak_rss_sum / 1024,
+        peak_pss_mb=peak_pss / 1024,
+        stages=stages,
+    )
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def summary_table(name: str, runs: list[Run]) -> str:
+    """Per stage and in all: median wall s, CPU s, peak RSS MB (so far) over the runs."""
+    labels = list(dict.fromkeys(stage.label for run in runs for stage in run.stages))
+    rows = [["stage", "wall s", "CPU s", "peak RSS MB"]]
+    for label in labels:
+        found = [stage for run in runs for stage in run.stages if stage.label == label]
+        rows.append(
+            [
+                label,
+                f"{_median([s.wall_s for s in found]):.2f}",
+                f"{_median([s.cpu_s for s in found]):.2f}",
+                f"{_median([s.peak_rss_mb for s in found]):.0f}",
+            ]
+        )
+    rows.append(
+        [
+            "total (whole process)",
+            f"{_median([r.wall_s for r in runs]):.2f}",
+            f"{_median([r.cpu_s for r in runs]):.2f}",
+            f"{_median([r.peak_rss_mb for r in runs]):.0f}",
+        ]
+    )
+    walls = [r.wall_s for r in runs]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [f"{name}: {len(runs)} run(s), wall {min(walls):.1f}-{max(walls):.1f} s"]
+    for number, row in enumerate(rows):
+        cells = [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join([row[0].ljust(widths[0]), *cells]))
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    sums = [r.peak_rss_sum_mb for r in runs]
+    lines.append(f"RSS sum of the process tree (sampled): median {_median(sums):.0f} MB")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per corpus (medians are shown)")
+    parser.add_argument("--copies", type=int, default=5, help="copies of the development set (5: 20,000)")
+    parser.add_argument("--scale", type=int, default=0, help="also run on a corpus this many times larger")
+    parser.add_argument("--max-groups", type=int, default=None, help="passed to framing report")
+    args = parser.parse_args(argv)
+    if not SOURCE.exists():
+        sys.exit(f"error: {SOURCE} not found (set FRAMING_SHARED_DATA to the shared data folder)")
+    extra = ["--max-groups", str(args.max_groups)] if args.max_groups is not None else []
+    corpora = [build_corpus(SOURCE, args.copies)]
+    if args.scale > 1:
+        corpora.append(build_corpus(SOURCE, args.copies * args.scale))
+    load_before = os.getloadavg()
+    results: dict[str, list[Run]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench_report_") as workdir:
+        for _ in range(args.repeat):
+            for corpus in corpora:  # corpora in turn: runs of both share the machine's conditions
+                run = run_report(corpus, Path(workdir) / corpus.stem, extra)
+                results.setdefault(corpus.name, []).append(run)
+    load_after = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs, load average before {load_before}, after {load_after}")
+    for corpus in corpora:
+        print()
+        print(summary_table(f"{corpus.name} ({count_documents(corpus):,} documents)", results[corpus.name]))
+    if len(corpora) == 2:
+        small, large = (results[c.name] for c in corpora)
+        memory = _median([r.peak_rss_mb for r in large]) / _median([r.peak_rss_mb for r in small])
+        time_ratio = _median([r.wall_s for r in large]) / _median([r.wall_s for r in small])
+        verdict = "within" if memory <= MEMORY_TARGET else "ABOVE"
+        print(
+            f"\n{args.scale}x corpus: peak RSS {memory:.2f}x ({verdict} the {MEMORY_TARGET}x target), "
+            f"wall time {time_ratio:.2f}x"
+        )
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    record = {
+        "command": "framing report --force --quiet --timings " + " ".join(extra),
+        "machine": {**machine(), "load_before": load_before, "load_after": load_after},
+        "runs": {name: [asdict(run) for run in runs] for name, runs in results.items()},
+    }
+    path = RESULTS / f"report_{stamp}.json"
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten: {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

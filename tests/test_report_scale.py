@@ -1,0 +1,174 @@
+"""The report on many groups and its opt-in stage timing log (behaviour only: timings are not asserted)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import write_jsonl
+from typer.testing import CliRunner
+
+import framing
+from framing import compare
+from framing import report as report_module
+from framing.cli import app
+from framing.report import REPORT_STEPS, charts
+from framing.report.render import chart_groups, draw_charts
+from framing.report.timing import timed_stages
+
+TEXTS = (
+    "Officials said the horrific attack may be linked to extremists.",
+    "Kyiv was blamed for the brutal attack, reportedly, and clearly so.",
+    "The ministers confirmed the budget on Monday.",
+)
+
+
+def _many_outlets(path: Path, outlets: int, documents: int = 2) -> Path:
+    records = [
+        {
+            "id": f"o{o}-{d}",
+            "outlet": f"outlet {o:02d}",
+            "date": f"2024-03-{10 + d:02d}",
+            "text": f"{TEXTS[(o + d) % 3]} {'Utterly shocking. ' * (o % 4)}{TEXTS[d % 3]}",
+        }
+        for o in range(outlets)
+        for d in range(documents + (o % 3))
+    ]
+    return write_jsonl(path, records)
+
+
+def test_timed_stages_log_one_line_per_stage_and_call_progress(caplog: pytest.LogCaptureFixture) -> None:
+    seen: list[str] = []
+    with caplog.at_level(logging.INFO, logger="framing.report.timing"), timed_stages(seen.append) as stage:
+        stage("first")
+        stage("second")
+    assert seen == ["first", "second"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "framing.report.timing"]
+    assert [line.split()[1] for line in lines] == ["first", "second"]
+    assert all(re.search(r"s wall .* s CPU .*peak RSS +\d+ MB", line) for line in lines)
+
+
+def test_timed_stages_are_silent_unless_asked(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING), timed_stages() as stage:
+        stage("quiet")
+    assert not [r for r in caplog.records if r.name == "framing.report.timing"]
+
+
+def test_cli_report_timings_name_every_stage(tmp_path: Path) -> None:
+    corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
+    args = ["report", str(corpus), "-o", str(tmp_path / "out"), "--quiet", "--timings"]
+    result = CliRunner().invoke(app, [*args, "--resamples", "1000", "--permutations", "1000"])
+    assert result.exit_code == 0, result.output
+    stages = re.findall(r"INFO: stage (.+?)\s{2,}[\d.]+ s wall", result.output)
+    assert stages == ["loading", *REPORT_STEPS]
+
+
+@pytest.fixture(scope="module")
+def many_outlets(tmp_path_factory: pytest.TempPathFactory) -> report_module.Analysis:
+    path = _many_outlets(tmp_path_factory.mktemp("many") / "articles.jsonl", outlets=45)
+    corpus = framing.load_corpus(path)
+    return report_module.analyse(corpus, n_resamples=1000, n_permutations=1000, max_groups=12)
+
+
+def test_rate_tables_cover_every_group_with_enough_documents(many_outlets: report_module.Analysis) -> None:
+    tables = many_outlets.tables
+    assert len(many_outlets.groups) == 12
+    everyone = {f"outlet {o:02d}" for o in range(45)}
+    assert set(tables["cue_rates"]["outlet"]) == everyone
+    assert set(tables["subcategory_rates"]["outlet"]) == everyone
+    assert set(tables["groups"]["outlet"]) == everyone
+    # outlets with 4 documents are the largest (o % 3 == 2): 15 of them, the 12 first by name compared
+    assert many_outlets.groups == [f"outlet {o:02d}" for o in range(2, 36, 3)]
+    compared = set(many_outlets.groups)
+    assert set(tables["pairwise"]["group_a"]) | set(tables["pairwise"]["group_b"]) == compared
+    assert set(tables["documents"]["outlet"]) == compared
+    assert set(tables["omnibus"]["groups"]) == {12}
+    # a rate does not depend on which other groups are compared
+    rates = tables["cue_rates"].set_index(["outlet", "cue"])
+    alone = compare.outlet_summary(
+        framing.extract(many_outlets.corpus), cues=["emotive"], n_resamples=1000, seed=0
+    ).set_index(["outlet", "cue"])
+    assert (
+        rates.loc[("outlet 40", "emotive"), "mean_rate"] == alone.loc[("outlet 40", "emotive"), "mean_rate"]
+    )
+    assert rates.loc[("outlet 40", "emotive"), "ci_low"] == alone.loc[("outlet 40", "emotive"), "ci_low"]
+
+
+def test_groups_beyond_the_largest_are_named_as_rated_but_not_compared(
+    many_outlets: report_module.Analysis,
+) -> None:
+    corpus = many_outlets.metadata["corpus"]
+    assert len(corpus["groups_rates_only"]) == 33 and "outlet 00" in corpus["groups_rates_only"]
+    assert corpus["groups_left_out"] == corpus["groups_rates_only"]
+    summary = many_outlets.findings[0].text
+    assert "covers 48 documents from 12 outlets" in summary
+    assert "33 outlets beyond the 12 largest are not compared" in summary
+    assert "their cue rates are in the rate tables" in summary
+    assert "fewer than 2 documents" not in summary
+
+
+def test_charts_show_at_most_40_groups_and_say_so(
+    many_outlets: report_module.Analysis, tmp_path: Path
+) -> None:
+    compared, rated = chart_groups(many_outlets)
+    assert compared == many_outlets.groups
+    assert len(rated) == 40 and set(compared) <= set(rated)
+    assert rated == sorted(rated)
+    captions = draw_charts(many_outlets, tmp_path)
+    assert captions["cue_rates"].endswith(
+        "(the 40 largest of 45 outlets; every outlet is in tables/cue_rates.csv)"
+    )
+    assert "largest" not in captions["distributions"]
+    assert (tmp_path / "cue_rates.png").exists()
+
+
+def test_distributions_chart_thins_dots_but_counts_every_document() -> None:
+    features = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:02d}" for i in range(30)],
+            "outlet": ["a"] * 20 + ["b"] * 10,
+            "tokens": 100,
+            "hedging_rate": np.arange(30, dtype=float),
+        }
+    )
+    figure = charts.distributions_chart(features, "hedging", max_dots=8)
+    ax = figure.axes[0]
+    dots = sorted(len(c.get_offsets()) for c in ax.collections)
+    assert dots == [8, 8]
+    assert "at most 8 dots per outlet" in figure.texts[0].get_text()
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a (n=20)", "b (n=10)"]
+    everything = charts.distributions_chart(features, "hedging")
+    assert sorted(len(c.get_offsets()) for c in everything.axes[0].collections) == [10, 20]
+
+
+def test_collocations_score_exactly_as_nltk_finder() -> None:
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+
+    from framing.text import word_tokens
+
+    texts = [
+        "",
+        "Kyiv regime forces. The Kyiv regime said. Kyiv regime again",
+        "regime change now; Kyiv regime",
+        "Islamic State claimed responsibility. Islamic State claimed it. Islamic State claimed",
+        "the the the Kyiv",
+        "",
+    ]
+    groups = ["a", "a", "b", "b", None, "a"]
+    table = compare.collocations(texts, groups, min_count=2, common_words=0, min_ratio=1.0)
+    for group in ("a", "b"):
+        documents = [word_tokens(t) for t, g in zip(texts, groups, strict=True) if g == group]
+        finder = BigramCollocationFinder.from_documents(documents)
+        finder.apply_freq_filter(2)
+        expected = dict(finder.score_ngrams(BigramAssocMeasures.likelihood_ratio))
+        rows = table[table["group"] == group]
+        got = {tuple(p.split()): s for p, s in zip(rows["phrase"], rows["likelihood_ratio"], strict=True)}
+        assert got and set(got) <= set(expected)
+        assert all(got[pair] == expected[pair] for pair in got)  # bit for bit
+    a = table[table["group"] == "a"].set_index("phrase")
+    assert a.loc["kyiv regime", "count_group"] == 3 and a.loc["kyiv regime", "count_rest"] == 1
