@@ -20,7 +20,7 @@ lint: install
 	$(BIN)/ruff check .
 
 test: install lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 # One report per corpus folder: reports/<name>/index.html, report.md, tables/, figures/, metadata.json.
 report: install

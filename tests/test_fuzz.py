@@ -34,7 +34,7 @@ texts = st.one_of(
     st.text(max_size=200),
     st.lists(st.one_of(awkward_chars, st.text(max_size=8)), max_size=60).map("".join),
     st.builds(lambda c, n: c * n, st.sampled_from([".", "!", "-", " ", "<!--", "a", "Mr. "]),
-              st.integers(0, 3000)),
+              st.integers(0, 1500)),
 )  # fmt: skip
 values = st.one_of(texts, st.none(), st.integers(), st.floats(allow_nan=True), st.booleans(),
                    st.lists(st.integers(), max_size=3))  # fmt: skip
@@ -100,7 +100,7 @@ def test_random_bytes_load_or_fail_with_the_projects_own_error(
     _load_or_own_error(folder)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(texts=st.lists(texts, min_size=1, max_size=5))
 def test_random_texts_extract_with_consistent_counts(texts: list[str]) -> None:
     features = framing.extract(texts)
