@@ -2,8 +2,8 @@
 
 Subcategories: fear, anger and outrage, grief, violence and gore, moral condemnation, derision, name
 calling (derogatory labels: "thugs", "regime" in its pejorative sense), praise (glorifying labels:
-"hero", "martyr"), attack verbs, sensational, and intensifiers ("most severe", "utterly"). ``emotive_weighted`` sums the intensity weights; ``emotive_rate``
-counts matches per 1,000 word tokens.
+"hero", "martyr"), attack verbs, sensational, and intensifiers ("most severe", "utterly").
+``emotive_weighted`` sums the intensity weights; ``emotive_rate`` counts matches per 1,000 word tokens.
 """
 
 from framing.cues.base import CueFamily
