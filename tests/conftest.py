@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,3 +114,30 @@ def tiny_corpus(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return root
+
+
+# Hand-written coded sentences for training tiny supervised models: loud (emotive) and calm ones.
+LOUD = [
+    "A barbaric, horrific massacre of innocent people.",
+    "Chilling scenes of brutal slaughter shocked the nation.",
+    "An outrageous and disgraceful attack on terrified families.",
+    "The savage killers left a trail of carnage.",
+    "Horrified witnesses described a bloodbath.",
+    "A monstrous crime that sickened everyone.",
+]
+CALM = [
+    "The committee met on Tuesday to discuss the budget.",
+    "Officials said the report would be published next week.",
+    "The company announced its quarterly results.",
+    "Rain is expected in the north on Friday.",
+    "The minister visited a school in the capital.",
+    "Trade talks resumed after a short break.",
+]
+
+
+def coded_sentences() -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The LOUD and CALM sentences with their labels and four pseudo-articles as groups."""
+    texts = LOUD + CALM
+    labels = np.array([True] * len(LOUD) + [False] * len(CALM))
+    groups = np.array([f"article{i % 4}" for i in range(len(texts))])
+    return texts, labels, groups

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CROCUS
+from conftest import CROCUS, coded_sentences
 from typer.testing import CliRunner
 
 from framing.cli import app
@@ -19,29 +19,11 @@ from framing.supervised import save_model, train
 
 runner = CliRunner()
 
-LOUD = [
-    "A barbaric, horrific massacre of innocent people.",
-    "Chilling scenes of brutal slaughter shocked the nation.",
-    "An outrageous and disgraceful attack on terrified families.",
-    "The savage killers left a trail of carnage.",
-    "Horrified witnesses described a bloodbath.",
-    "A monstrous crime that sickened everyone.",
-]
-CALM = [
-    "The committee met on Tuesday to discuss the budget.",
-    "Officials said the report would be published next week.",
-    "The company announced its quarterly results.",
-    "Rain is expected in the north on Friday.",
-    "The minister visited a school in the capital.",
-    "Trade talks resumed after a short break.",
-]
 FAST = {"n_resamples": 200, "n_permutations": 200}
 
 
 def _model(source: str = "coded.csv"):
-    texts = LOUD + CALM
-    labels = np.array([True] * len(LOUD) + [False] * len(CALM))
-    groups = np.array([f"article{i % 4}" for i in range(len(texts))])
+    texts, labels, groups = coded_sentences()
     return train(texts, labels, label="emotive", groups=groups, n_folds=3, seed=0, source=source)
 
 

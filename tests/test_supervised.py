@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CALM, LOUD
+from conftest import coded_sentences as _coded
 from typer.testing import CliRunner
 
 from framing.cli import app
@@ -28,30 +30,6 @@ from framing.supervised import (
 
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[1]
-
-LOUD = [
-    "A barbaric, horrific massacre of innocent people.",
-    "Chilling scenes of brutal slaughter shocked the nation.",
-    "An outrageous and disgraceful attack on terrified families.",
-    "The savage killers left a trail of carnage.",
-    "Horrified witnesses described a bloodbath.",
-    "A monstrous crime that sickened everyone.",
-]
-CALM = [
-    "The committee met on Tuesday to discuss the budget.",
-    "Officials said the report would be published next week.",
-    "The company announced its quarterly results.",
-    "Rain is expected in the north on Friday.",
-    "The minister visited a school in the capital.",
-    "Trade talks resumed after a short break.",
-]
-
-
-def _coded() -> tuple[list[str], np.ndarray, np.ndarray]:
-    texts = LOUD + CALM
-    labels = np.array([True] * len(LOUD) + [False] * len(CALM))
-    groups = np.array([f"article{i % 4}" for i in range(len(texts))])
-    return texts, labels, groups
 
 
 def test_folds_never_split_an_article() -> None:
