@@ -142,9 +142,14 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_process(command: list[str], output: Path) -> Run:
-    """Run ``command`` to completion, sampling the memory of its process tree every 0.1 s."""
-    output.unlink(missing_ok=True)
+def run_process(command: list[str], output: Path, *, stderr_sink: list[str] | None = None) -> Run:
+    """Run ``command`` to completion, sampling the memory of its process tree every 0.1 s.
+
+    ``output`` is the file the command writes (removed first, its size recorded); a folder is left to
+    the command. With ``stderr_sink`` the command's standard error is appended to it as text.
+    """
+    if not output.is_dir():
+        output.unlink(missing_ok=True)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     peak_rss_sum = peak_pss = 0
@@ -165,6 +170,8 @@ def run_process(command: list[str], output: Path) -> Run:
     stop.set()
     sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
+    if stderr_sink is not None:
+        stderr_sink.append(stderr.decode(errors="replace"))
     if process.returncode != 0:
         message = stderr.decode(errors="replace")
         sys.exit(f"error: {' '.join(command)} failed ({process.returncode}):\n{message}")
@@ -175,7 +182,7 @@ def run_process(command: list[str], output: Path) -> Run:
         peak_rss_sum_mb=peak_rss_sum / 1024,
         peak_pss_mb=peak_pss / 1024,
         returncode=process.returncode,
-        output_bytes=output.stat().st_size if output.exists() else 0,
+        output_bytes=output.stat().st_size if output.is_file() else 0,
     )
 
 

@@ -30,11 +30,8 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,11 +42,10 @@ sys.path.insert(0, str(HERE))
 from bench_features import (  # noqa: E402 - the sibling script, importable once HERE is on the path
     RESULTS,
     SOURCE,
-    _descendants,
-    _memory_kb,
     build_corpus,
     count_documents,
     machine,
+    run_process,
 )
 
 ROOT = HERE.parent
@@ -83,38 +79,18 @@ def run_report(corpus: Path, output: Path, extra: list[str]) -> Run:
     """Run the report on ``corpus`` into ``output``, sampling the memory of its process tree every 0.1 s."""
     argv = [sys.executable, "-m", "framing.cli", "report", str(corpus), "-o", str(output)]
     argv += ["--force", "--quiet", "--timings", *extra]
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-    peak_rss_sum = peak_pss = 0
-    stop = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak_rss_sum, peak_pss
-        while not stop.wait(0.1):
-            sizes = [_memory_kb(pid) for pid in _descendants(process.pid)]
-            peak_rss_sum = max(peak_rss_sum, sum(rss for rss, _ in sizes))
-            peak_pss = max(peak_pss, sum(pss for _, pss in sizes))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    stderr = (process.stderr.read() if process.stderr else b"").decode(errors="replace")
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    stop.set()
-    sampler.join()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"error: {' '.join(argv)} failed ({code}):\n{stderr}")
+    stderr: list[str] = []
+    run = run_process(argv, output, stderr_sink=stderr)
     stages = [
         Stage(m["label"].strip(), float(m["wall"]), float(m["cpu"]), float(m["rss"]))
-        for m in STAGE_LINE.finditer(stderr)
+        for m in STAGE_LINE.finditer("".join(stderr))
     ]
     return Run(
-        wall_s=wall,
-        cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,
-        peak_rss_sum_mb=peak_rss_sum / 1024,
-        peak_pss_mb=peak_pss / 1024,
+        wall_s=run.wall_s,
+        cpu_s=run.cpu_s,
+        peak_rss_mb=run.peak_rss_mb,
+        peak_rss_sum_mb=run.peak_rss_sum_mb,
+        peak_pss_mb=run.peak_pss_mb,
         stages=stages,
     )
 
