@@ -275,3 +275,16 @@ def test_the_report_matches_every_document_once(monkeypatch: pytest.MonkeyPatch)
     corpus = framing.load_corpus(CROCUS)
     analysis = report_module.analyse(corpus, n_resamples=RESAMPLES, n_permutations=RESAMPLES)
     assert len(calls) == len(corpus.documents) == len(analysis.tables["documents"])
+
+
+def test_without_actors_no_blame_matrix_chart_is_drawn(tmp_path: Path) -> None:
+    # regression: with no actors the page showed a one-column "undetermined 100%" blame matrix
+    root = _tiny_corpus(tmp_path / "tiny")
+    (root / "corpus.toml").write_text('title = "No actors"\n', encoding="utf-8")
+    report = report_module.build_report(
+        framing.load_corpus(root), tmp_path / "out", n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    assert not (report.path / "figures" / "blame_matrix.png").exists()
+    assert (report.path / "figures" / "cue_rates.png").exists()
+    assert 'src="figures/blame_matrix.png"' not in (report.path / "index.html").read_text(encoding="utf-8")
+    assert (report.path / "tables" / "blame_matrix.csv").exists()  # the table stays, for the record

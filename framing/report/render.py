@@ -115,6 +115,9 @@ def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
     period = FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
     total_rated = len(t["groups"])
     for name, caption, table in _CHARTS:
+        if name == "blame_matrix" and not analysis.corpus.actors:
+            # without actors every attribution is "undetermined": a one-column matrix says nothing
+            continue
         figure = figures[name]()
         charts.save_figure(figure, folder / name)
         if table == "cue_rates":
