@@ -382,6 +382,9 @@ def report_command(
             help="A model folder from `framing train`: adds each group's estimated prevalence of its label.",
         ),
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes for matching (tables identical to 1).")
+    ] = 1,
     quiet: Quiet = False,
     timings: Annotated[
         bool,
@@ -413,6 +416,7 @@ def report_command(
     )
     _require(resamples >= 1, f"--resamples must be 1 or more, not {resamples}")
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
+    _require(jobs >= 1, f"--jobs must be 1 or more, not {jobs}")
     trained = None
     if model is not None:  # a bad model folder is refused before the corpus is read
         from framing.supervised import load_model
@@ -441,6 +445,7 @@ def report_command(
         "min_documents": min_documents,
         "max_groups": max_groups or None,
         "model": trained,
+        "jobs": jobs,
     }
     if quiet:
         report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)

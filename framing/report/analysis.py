@@ -122,6 +122,7 @@ def analyse(
     max_groups: int | None = 12,
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
+    jobs: int = 1,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
 
@@ -145,6 +146,8 @@ def analyse(
     ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
     probability of its documents, 0-1) with a bootstrap interval (``seed``, ``n_resamples``); the model
     card goes to ``metadata["model"]``.
+
+    ``jobs > 1`` matches the cues in that many worker processes (the tables are identical to ``jobs=1``).
     """
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
     with timed_stages(progress) as step:
@@ -152,6 +155,7 @@ def analyse(
             corpus,
             step,
             trained=trained,
+            jobs=jobs,
             by=by,
             seed=seed,
             n_resamples=n_resamples,
@@ -178,6 +182,7 @@ def _analyse(
     min_documents: int,
     max_groups: int | None,
     trained: TextModel | None,
+    jobs: int = 1,
 ) -> Analysis:
     documents = corpus.documents
     dropped = 0
@@ -196,7 +201,7 @@ def _analyse(
 
     step(REPORT_STEPS[0])
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
-    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher)
+    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher, jobs=jobs)
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)

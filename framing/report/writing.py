@@ -176,11 +176,12 @@ def build_report(
     spreadsheet_escape: bool = True,
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
     Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
-    group) and :func:`write_report`.
+    group; ``jobs``: worker processes for matching) and :func:`write_report`.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
@@ -198,6 +199,7 @@ def build_report(
         max_groups=max_groups,
         progress=progress,
         model=model,
+        jobs=jobs,
     )
     return write_report(
         analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress
