@@ -79,7 +79,7 @@ from framing.compare._checks import (
     sorted_groups,
 )
 from framing.compare.blame import blame_association, blame_matrix, blamer_blamed
-from framing.compare.keyness import collocations, distinctive_terms, term_counts
+from framing.compare.keyness import WordTokens, collocations, distinctive_terms, term_counts, word_tokens_of
 from framing.compare.rates import REST, group_vs_rest, omnibus_tests, outlet_summary, pairwise_contrasts
 from framing.compare.resampling import (
     CHUNK_CELLS,
@@ -98,6 +98,7 @@ __all__ = [
     "REST",
     "Freq",
     "Separability",
+    "WordTokens",
     "benjamini_hochberg",
     "blame_association",
     "blame_matrix",
@@ -117,6 +118,7 @@ __all__ = [
     "sorted_groups",
     "stream_key",
     "term_counts",
+    "word_tokens_of",
 ]
 
 # The private names of the former single module framing/compare.py, kept importable for code that still

@@ -25,7 +25,7 @@ from framing.compare._checks import (
 from framing.compare.resampling import CHUNK_CELLS
 from framing.errors import OptionError
 
-__all__ = ["collocations", "distinctive_terms", "term_counts"]
+__all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
 
 logger = logging.getLogger("framing.compare")
 
@@ -42,6 +42,7 @@ def term_counts(
     groups: Iterable[Hashable],
     *,
     vocabulary: Iterable[str] | None = None,
+    tokens: WordTokens | None = None,
 ) -> pd.DataFrame:
     """Tidy term counts per group (``group``, ``term``, ``count``) from raw texts.
 
@@ -53,7 +54,8 @@ def term_counts(
     rows are sorted by group and term. Missing texts count as empty; documents whose group is missing
     are skipped with a logged warning. The counting is vectorised: every token is coded once
     (``pandas.factorize``, a few texts at a time) and the (group, term) pairs are summed in a
-    ``scipy.sparse`` matrix.
+    ``scipy.sparse`` matrix. ``tokens`` (from :func:`word_tokens_of` on the same ``texts``) reuses a
+    tokenisation another function already did; it cannot be combined with ``vocabulary``.
 
     >>> term_counts(["They blamed Kyiv", "Kyiv denied it"], ["A", "B"], vocabulary=["Kyiv"])
       group  term  count
@@ -66,6 +68,8 @@ def term_counts(
     groups = list(groups)
     _check_lengths(texts, groups)
     analyzer = word_tokens
+    if tokens is not None and vocabulary is not None:
+        raise OptionError("give either vocabulary or tokens, not both")
     if vocabulary is not None:
         if isinstance(vocabulary, str):
             raise OptionError(
@@ -73,18 +77,18 @@ def term_counts(
             )
         grams: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
         for term in vocabulary:
-            tokens = tuple(word_tokens(str(term)))
-            if not tokens:
+            term_tokens = tuple(word_tokens(str(term)))
+            if not term_tokens:
                 raise OptionError(f"vocabulary term {term!r} contains no word tokens; remove it")
-            grams[len(tokens)][tokens] = " ".join(tokens)
+            grams[len(term_tokens)][term_tokens] = " ".join(term_tokens)
 
         def analyzer(text: str) -> list[str]:
             # every n-gram of the wanted lengths that is a vocabulary term, at every start position
-            tokens = word_tokens(text)
+            words = word_tokens(text)
             found = []
             for n, wanted in grams.items():
                 found.extend(
-                    wanted[g] for g in zip(*(tokens[i:] for i in range(n)), strict=False) if g in wanted
+                    wanted[g] for g in zip(*(words[i:] for i in range(n)), strict=False) if g in wanted
                 )
             return found
 
@@ -103,7 +107,10 @@ def term_counts(
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
     # every token of every kept text, coded a few texts at a time (the token strings of 20,000 articles
     # held at once took over a gigabyte); group codes by text
-    coded = _code_tokens(kept_texts, analyzer)
+    if tokens is not None:
+        coded = _kept(_check_tokens(tokens, len(texts)), ~missing_group)
+    else:
+        coded = _code_tokens(kept_texts, analyzer)
     lengths = coded.lengths
     if not lengths.sum():
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
@@ -134,13 +141,51 @@ def term_counts(
 
 
 @dataclass
-class _CodedTokens:
-    """The word tokens of many texts as integer codes: ``vocabulary[codes[i]]`` is token ``i``."""
+class WordTokens:
+    """The word tokens of many texts as integer codes: ``vocabulary[codes[i]]`` is token ``i``.
+
+    Made by :func:`word_tokens_of`; :func:`term_counts` and :func:`collocations` accept it so that a
+    corpus is tokenised once for both (the report's distinctive words and phrases).
+    """
 
     codes: np.ndarray  # every token of every text, texts one after the other (int64)
     lengths: np.ndarray  # tokens per text (int64)
     vocabulary: list[str]  # code -> word, in order of first appearance
     index: dict[str, int]  # word -> code
+
+
+_CodedTokens = WordTokens
+
+
+def word_tokens_of(texts: Iterable[Any]) -> WordTokens:
+    """The lower-cased word tokens (:func:`framing.text.word_tokens`) of ``texts``, coded as integers.
+
+    Missing texts (None, NaN) have no tokens. Pass the result as ``tokens=`` to :func:`term_counts` and
+    :func:`collocations` with the same texts.
+    """
+    from framing.text import word_tokens
+
+    return _code_tokens(("" if _is_missing(t) else str(t) for t in texts), word_tokens)
+
+
+def _check_tokens(tokens: WordTokens, n_texts: int) -> WordTokens:
+    if not isinstance(tokens, WordTokens):
+        raise OptionError(f"tokens must come from word_tokens_of(), not {type(tokens).__name__}")
+    if len(tokens.lengths) != n_texts:
+        raise OptionError(f"tokens are of {len(tokens.lengths)} texts, but {n_texts} texts were given")
+    return tokens
+
+
+def _kept(tokens: WordTokens, keep: np.ndarray) -> WordTokens:
+    """The tokens of the texts where ``keep`` is True (same vocabulary and codes)."""
+    if keep.all():
+        return tokens
+    return WordTokens(
+        codes=tokens.codes[np.repeat(keep, tokens.lengths)],
+        lengths=tokens.lengths[keep],
+        vocabulary=tokens.vocabulary,
+        index=tokens.index,
+    )
 
 
 def _code_tokens(
@@ -353,6 +398,7 @@ def collocations(
     min_count: int = 3,
     common_words: int = 30,
     min_ratio: float = 2.0,
+    tokens: WordTokens | None = None,
 ) -> pd.DataFrame:
     """Each group's characteristic two-word phrases ("Kyiv regime", "claimed responsibility").
 
@@ -367,7 +413,8 @@ def collocations(
 
     Returns one row per (group, phrase): ``group``, ``phrase``, ``count_group`` (occurrences in the
     group), ``count_rest`` (in all other groups), ``ratio_vs_rest`` (the over-representation above),
-    ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group.
+    ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group. ``tokens`` (from
+    :func:`word_tokens_of` on the same ``texts``) reuses an earlier tokenisation.
     """
     from nltk.metrics import BigramAssocMeasures
 
@@ -383,9 +430,13 @@ def collocations(
     kept_groups = [g for g, keep in zip(groups, kept, strict=True) if keep]
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    coded = _code_tokens(
-        ("" if _is_missing(t) else str(t) for t, keep in zip(texts, kept, strict=True) if keep), word_tokens
-    )
+    if tokens is not None:
+        coded = _kept(_check_tokens(tokens, len(texts)), np.asarray(kept, dtype=bool))
+    else:
+        coded = _code_tokens(
+            ("" if _is_missing(t) else str(t) for t, keep in zip(texts, kept, strict=True) if keep),
+            word_tokens,
+        )
     n_groups, n_words = len(order), len(coded.vocabulary)
     token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), coded.lengths)
     # The counts BigramCollocationFinder.from_documents builds (every token of a group's documents;

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from framing import compare
+from framing.compare.keyness import word_tokens_of
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
@@ -247,9 +248,11 @@ def _analyse(
     tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
 
     step(REPORT_STEPS[4])
-    counts = compare.term_counts(documents["text"], documents[by])
+    tokens = word_tokens_of(documents["text"])  # one tokenisation for the words and the phrases
+    counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
     tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
-    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms)
+    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms, tokens=tokens)
+    del tokens
     per_cue = []
     for cue in cues:
         cue_counts = _cue_term_counts(matched.matches, by, cue)
