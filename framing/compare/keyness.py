@@ -29,6 +29,8 @@ __all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "wo
 
 logger = logging.getLogger("framing.compare")
 
+_TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts
+
 
 def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
     if len(texts) != len(groups):
@@ -53,8 +55,8 @@ def term_counts(
     reported in their normalised form (word tokens joined by one space). Only non-zero counts appear;
     rows are sorted by group and term. Missing texts count as empty; documents whose group is missing
     are skipped with a logged warning. The counting is vectorised: every token is coded once
-    (``pandas.factorize``, a few texts at a time) and the (group, term) pairs are summed in a
-    ``scipy.sparse`` matrix. ``tokens`` (from :func:`word_tokens_of` on the same ``texts``) reuses a
+    (``pandas.factorize``, a few texts at a time) and the (group, term) pairs are counted as integer
+    keys, a block of tokens at a time. ``tokens`` (from :func:`word_tokens_of` on the same ``texts``) reuses a
     tokenisation another function already did; it cannot be combined with ``vocabulary``.
 
     >>> term_counts(["They blamed Kyiv", "Kyiv denied it"], ["A", "B"], vocabulary=["Kyiv"])
@@ -121,20 +123,27 @@ def term_counts(
     rank[by_term] = np.arange(len(by_term))
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    group_codes = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int64), lengths)
-    # group x term counts: a sparse matrix sums the repeated (group, term) pairs
-    matrix = sparse.csr_matrix(
-        (np.ones(len(term_codes), dtype=np.int64), (group_codes, rank[term_codes])),
-        shape=(len(order), len(terms)),
-    )
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    rows = np.repeat(np.arange(len(order)), np.diff(matrix.indptr))
+    token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), lengths)
+    # (group, term) pairs as one integer key each, counted a block of tokens at a time: building a
+    # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
+    # articles; the distinct pairs per block are few
+    n_terms = len(terms)
+    keys, key_counts = [], []
+    for start in range(0, len(term_codes), _TOKEN_BLOCK):
+        block = token_group[start : start + _TOKEN_BLOCK].astype(np.int64) * n_terms
+        block += rank[term_codes[start : start + _TOKEN_BLOCK]]
+        distinct, counted = np.unique(block, return_counts=True)
+        keys.append(distinct)
+        key_counts.append(counted)
+    del token_group
+    distinct, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    counted = np.bincount(inverse.ravel(), weights=np.concatenate(key_counts)).astype(np.int64)
+    rows, cols = np.divmod(distinct, n_terms)  # ordered by group, then term
     out = pd.DataFrame(
         {
             "group": np.array(order, dtype=object)[rows],
-            "term": terms[by_term][matrix.indices],
-            "count": matrix.data.astype(np.int64),
+            "term": terms[by_term][cols],
+            "count": counted,
         }
     )
     return out
@@ -148,7 +157,7 @@ class WordTokens:
     corpus is tokenised once for both (the report's distinctive words and phrases).
     """
 
-    codes: np.ndarray  # every token of every text, texts one after the other (int64)
+    codes: np.ndarray  # every token of every text, texts one after the other (int32: half the memory)
     lengths: np.ndarray  # tokens per text (int64)
     vocabulary: list[str]  # code -> word, in order of first appearance
     index: dict[str, int]  # word -> code
@@ -209,7 +218,7 @@ def _code_tokens(
             return
         local, uniques = pd.factorize(np.array(flat, dtype=object))
         mapping = np.fromiter(
-            (index.setdefault(word, len(index)) for word in uniques), dtype=np.int64, count=len(uniques)
+            (index.setdefault(word, len(index)) for word in uniques), dtype=np.int32, count=len(uniques)
         )
         codes.append(mapping[local])
 
@@ -219,7 +228,7 @@ def _code_tokens(
             flush()
     flush()
     return _CodedTokens(
-        codes=np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64),
+        codes=np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
         lengths=np.array(lengths, dtype=np.int64),
         vocabulary=list(index),
         index=index,
