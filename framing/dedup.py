@@ -109,14 +109,16 @@ def _signatures(shingles: list[np.ndarray]) -> np.ndarray:
     bins = _PERMUTATIONS
     empty_value = np.iinfo(np.uint64).max
     signatures = np.full((len(shingles), bins), empty_value, dtype=np.uint64)
-    sizes = np.fromiter((s.size for s in shingles), dtype=np.int64, count=len(shingles))
-    if not sizes.sum():
-        return signatures
-    owner = np.repeat(np.arange(len(shingles), dtype=np.int64), sizes)
-    values = np.concatenate(shingles).astype(np.uint64)
-    hashed = ((values * _MULTIPLIERS[0] + _INCREMENTS[0]) >> np.uint64(32)) & np.uint64(0xFFFFFFFF)
-    bin_of = (hashed * np.uint64(bins)) >> np.uint64(32)  # the top bits choose the bin
-    np.minimum.at(signatures.reshape(-1), owner * bins + bin_of.astype(np.int64), hashed)
+    # a block of documents at a time: the hashes of every shingle of 20,000 articles at once took
+    # several arrays of 14 million 64-bit entries
+    start = 0
+    while start < len(shingles):
+        stop, held = start, 0
+        while stop < len(shingles) and (held < _BLOCK or stop == start):
+            held += shingles[stop].size
+            stop += 1
+        _fill_bins(signatures[start:stop], shingles[start:stop])
+        start = stop
     # densify: walk right (circularly) from each empty bin to the first filled one
     filled = signatures != empty_value
     has_any = filled.any(axis=1)
@@ -135,6 +137,19 @@ def _signatures(shingles: list[np.ndarray]) -> np.ndarray:
     dense = signatures[rows[:, None], source[rows]] + distance[rows].astype(np.uint64) * _DENSIFY_STEP
     signatures[rows] = dense
     return signatures
+
+
+def _fill_bins(signatures: np.ndarray, shingles: list[np.ndarray]) -> None:
+    """Each document's smallest shingle hash per bin, into ``signatures`` (rows = documents)."""
+    bins = signatures.shape[1]
+    sizes = np.fromiter((s.size for s in shingles), dtype=np.int64, count=len(shingles))
+    if not sizes.sum():
+        return
+    owner = np.repeat(np.arange(len(shingles), dtype=np.int64), sizes)
+    values = np.concatenate(shingles).astype(np.uint64)
+    hashed = ((values * _MULTIPLIERS[0] + _INCREMENTS[0]) >> np.uint64(32)) & np.uint64(0xFFFFFFFF)
+    bin_of = (hashed * np.uint64(bins)) >> np.uint64(32)  # the top bits choose the bin
+    np.minimum.at(signatures.reshape(-1), owner * bins + bin_of.astype(np.int64), hashed)
 
 
 def _band_rows(threshold: float) -> int:
