@@ -128,16 +128,13 @@ def term_counts(
     # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
     # articles; the distinct pairs per block are few
     n_terms = len(terms)
-    keys, key_counts = [], []
+    pairs = _KeyCounts()
     for start in range(0, len(term_codes), _TOKEN_BLOCK):
         block = token_group[start : start + _TOKEN_BLOCK].astype(np.int64) * n_terms
         block += rank[term_codes[start : start + _TOKEN_BLOCK]]
-        distinct, counted = np.unique(block, return_counts=True)
-        keys.append(distinct)
-        key_counts.append(counted)
+        pairs.add(block)
     del token_group
-    distinct, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    counted = np.bincount(inverse.ravel(), weights=np.concatenate(key_counts)).astype(np.int64)
+    distinct, counted = pairs.keys, pairs.counts
     rows, cols = np.divmod(distinct, n_terms)  # ordered by group, then term
     out = pd.DataFrame(
         {
@@ -233,6 +230,24 @@ def _code_tokens(
         vocabulary=list(index),
         index=index,
     )
+
+
+class _KeyCounts:
+    """Counts of integer keys summed block by block; only the distinct keys seen so far are held."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.int64)
+
+    def add(self, keys: np.ndarray) -> None:
+        distinct, counted = np.unique(keys, return_counts=True)
+        merged = np.concatenate([self.keys, distinct])
+        order = np.argsort(merged, kind="stable")  # two sorted runs: a merge
+        merged = merged[order]
+        counts = np.concatenate([self.counts, counted.astype(np.int64)])[order]
+        starts = np.flatnonzero(np.r_[True, merged[1:] != merged[:-1]]) if merged.size else np.zeros(0, int)
+        self.keys = merged[starts]
+        self.counts = np.add.reduceat(counts, starts) if merged.size else counts
 
 
 def _is_missing(value: Any) -> bool:
@@ -447,45 +462,45 @@ def collocations(
             word_tokens,
         )
     n_groups, n_words = len(order), len(coded.vocabulary)
-    token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), coded.lengths)
     # The counts BigramCollocationFinder.from_documents builds (every token of a group's documents;
     # bigrams within a document), as integer codes counted with numpy: building NLTK's FreqDists per
     # group cost minutes at 20,000 articles, and only the bigrams left after the filters need a score.
-    # word counts per group, one group at a time (a sparse matrix built from every token at once
-    # held several arrays of 18 million entries at 20,000 articles)
-    word_fd = sparse.vstack(
-        [
-            sparse.csr_matrix(np.bincount(coded.codes[token_group == g], minlength=n_words)[None, :])
-            for g in range(n_groups)
-        ]
-        or [sparse.csr_matrix((0, n_words), dtype=np.int64)],
-        format="csr",
-    )
-    per_group_tokens = np.bincount(token_group, minlength=n_groups)
+    # Words and bigrams are coded with their group as one integer key and counted a block of whole
+    # texts at a time: arrays over all 18 million tokens of 20,000 articles held hundreds of megabytes.
+    if n_groups * n_words * n_words >= 2**63:
+        raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
+    text_group = np.array([position[g] for g in kept_groups], dtype=np.int64)
+    ends = np.cumsum(coded.lengths)
+    word_counts, pair_counts = _KeyCounts(), _KeyCounts()
+    first = 0
+    while first < len(text_group):
+        start = int(ends[first - 1]) if first else 0
+        last = max(int(np.searchsorted(ends, start + _TOKEN_BLOCK, side="right")), first + 1)
+        codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
+        lengths = coded.lengths[first:last]
+        group_of = np.repeat(text_group[first:last], lengths)
+        word_counts.add(group_of * n_words + codes)
+        within = np.ones(max(len(codes) - 1, 0), dtype=bool)  # a token and the next of the same text
+        text_ends = np.cumsum(lengths)[:-1]
+        within[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
+        pairs = (group_of[:-1][within] * n_words + codes[:-1][within]) * n_words + codes[1:][within]
+        pair_counts.add(pairs)
+        first = last
+    word_key, word_count = word_counts.keys, word_counts.counts
+    word_group, word = np.divmod(word_key, n_words)
+    word_fd = sparse.csr_matrix((word_count, (word_group, word)), shape=(n_groups, n_words))
+    per_group_tokens = np.bincount(word_group, weights=word_count, minlength=n_groups).astype(np.int64)
     frequency = np.asarray(word_fd.sum(axis=0)).ravel()
     vocabulary = coded.vocabulary
     ranked = sorted(zip(vocabulary, frequency.tolist(), strict=True), key=lambda i: (-i[1], i[0]))
     common = {word for word, count in ranked[:common_words] if count > 0}
-    # bigram positions: a token and the next one of the same document
-    within = np.ones(max(len(coded.codes) - 1, 0), dtype=bool)
-    ends = np.cumsum(coded.lengths)[:-1]
-    within[ends[(ends > 0) & (ends < len(coded.codes))] - 1] = False
-    bigram_group = token_group[:-1][within]
-    del token_group
-    pair_key = coded.codes[:-1][within].astype(np.int64) * n_words + coded.codes[1:][within]
-    del within
-    # distinct bigrams and their counts group by group: sorting all 18 million keys of 20,000 articles
-    # at once held about a gigabyte of temporary arrays
-    in_group_all = np.bincount(bigram_group, minlength=n_groups)
-    all_bigrams = len(bigram_group)
-    parts = [np.unique(pair_key[bigram_group == g], return_counts=True) for g in range(n_groups)]
-    del pair_key, bigram_group
-    key_pair = np.concatenate([keys for keys, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    own_counts = np.concatenate([counts for _, counts in parts]) if parts else np.zeros(0, dtype=np.int64)
-    key_group = np.repeat(np.arange(n_groups), [len(keys) for keys, _ in parts])
-    del parts
+    pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
+    del word_counts, pair_counts
+    key_group, key_pair = np.divmod(pair_key, n_words * n_words)
+    in_group_all = np.bincount(key_group, weights=own_counts, minlength=n_groups).astype(np.int64)
+    all_bigrams = int(own_counts.sum())
     _, pair_index = np.unique(key_pair, return_inverse=True)
-    total_counts = np.bincount(pair_index, weights=own_counts).astype(np.int64)[pair_index]
+    total_counts = np.bincount(pair_index.ravel(), weights=own_counts).astype(np.int64)[pair_index.ravel()]
     common_mask = np.zeros(n_words, dtype=bool)
     common_mask[[coded.index[w] for w in common]] = True
     w1, w2 = np.divmod(key_pair, n_words)
