@@ -307,3 +307,24 @@ def test_basil_events_are_recovered() -> None:
     unseen = documents[documents["half"] == "B"]
     assert benchmark.ari(unseen) >= 0.9
     assert benchmark.ari(documents) >= 0.9
+
+
+def test_the_report_has_a_within_story_section(tmp_path: Path) -> None:
+    from framing.corpus import load_corpus
+    from framing.report import build_report
+
+    source = write_jsonl(tmp_path / "docs.jsonl", two_stories().to_dict("records"))
+    report = build_report(load_corpus(source), tmp_path / "out", n_resamples=1000, n_permutations=1000)
+    stories = pd.read_csv(tmp_path / "out" / "tables" / "stories.csv")
+    assert stories["n_outlets"].tolist() == [3, 3]
+    within = pd.read_csv(tmp_path / "out" / "tables" / "within_story.csv")
+    # three pairs of outlets x the report's cues, each pair sharing both stories
+    assert set(within["stories"]) == {2}
+    assert len(within) == 3 * len(report.analysis.cues)
+    assert (tmp_path / "out" / "tables" / "story_effects.csv").is_file()
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<section id="within-story"><h2>Within-story comparison</h2>' in page
+    assert "Gunmen attack Crocus concert hall" in page or "Dozens killed at Crocus City Hall" in page
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "## Within-story comparison" in markdown
+    assert "2 stories, 2 of them covered by two or more outlets" in markdown
