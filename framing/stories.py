@@ -321,38 +321,50 @@ def cluster_stories(
         if labels[a] == labels[b]:
             centrality[a] += c
             centrality[b] += c
-    outlets = docs["outlet"] if "outlet" in docs.columns else None
-    titles = docs["title"] if "title" in docs.columns else pd.Series([None] * n)
-    info: dict[int, dict[str, Any]] = {}
-    for label in np.unique(labels):
-        members = np.flatnonzero(labels == label)  # in date order: members[0] is the first
-        central = members[np.argmax(centrality[members])]  # argmax: the earliest among equals
-        info[int(label)] = {
-            "first": days[members[0]],
-            "size": members.size,
-            "first_id": str(docs["doc_id"].iloc[members[0]]),
-            "outlets": outlets.iloc[members].dropna().nunique() if outlets is not None else pd.NA,
-            "title": _title(titles.iloc[central], docs["text"].iloc[central]),
-        }
-
-    def rank(k: int) -> tuple[bool, float, int, str]:
-        first = info[k]["first"]
-        return (bool(np.isnan(first)), float(np.nan_to_num(first)), -info[k]["size"], info[k]["first_id"])
-
-    ranked = sorted(info, key=rank)
-    number = {label: rank + 1 for rank, label in enumerate(ranked)}
+    # per story, vectorised: its members are in date order, so its first position is its first document
+    members = pd.DataFrame({"label": labels, "position": np.arange(n), "centrality": centrality})
+    grouped = members.groupby("label", sort=True)["position"]
+    first, size = grouped.min(), grouped.size()
+    central = (
+        members.sort_values(
+            ["label", "centrality", "position"], ascending=[True, False, True], kind="mergesort"
+        )
+        .groupby("label", sort=True)["position"]
+        .first()
+    )
+    has_outlet = "outlet" in docs.columns
+    if has_outlet:
+        n_outlets = pd.Series(docs["outlet"].to_numpy(), dtype="object").groupby(labels).nunique()
+    titles = docs["title"].to_numpy() if "title" in docs.columns else np.full(n, None)
+    story = pd.DataFrame(
+        {
+            "first_day": days[first.to_numpy()],
+            "size": size.to_numpy(),
+            "first_id": docs["doc_id"].astype(str).to_numpy()[first.to_numpy()],
+            "n_outlets": n_outlets.reindex(first.index).to_numpy() if has_outlet else pd.NA,
+            "title": [_title(titles[i], docs["text"].iloc[i]) for i in central.to_numpy()],
+        },
+        index=first.index,
+    )
+    # numbered by first date (undated last), the larger story first on the same day, then by first id
+    story["undated"] = np.isnan(story["first_day"])
+    story["day"] = np.nan_to_num(story["first_day"])
+    story["minus_size"] = -story["size"]
+    ranked = story.sort_values(["undated", "day", "minus_size", "first_id"], kind="mergesort").index
+    story["story_id"] = pd.Series(np.arange(1, len(ranked) + 1), index=ranked)
+    per_document = story.loc[labels]
     result = pd.DataFrame(
         {
             "doc_id": docs["doc_id"].to_numpy(),
-            "story_id": [number[int(k)] for k in labels],
-            "story_size": [info[int(k)]["size"] for k in labels],
-            "n_outlets": [info[int(k)]["outlets"] for k in labels],
-            "story_title": [info[int(k)]["title"] for k in labels],
+            "story_id": per_document["story_id"].to_numpy(),
+            "story_size": per_document["size"].to_numpy(),
+            "n_outlets": per_document["n_outlets"].to_numpy(),
+            "story_title": per_document["title"].to_numpy(),
         }
     )
     # back to the input's row order
     result = result.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-    result["n_outlets"] = result["n_outlets"].astype("Int64") if outlets is not None else result["n_outlets"]
+    result["n_outlets"] = result["n_outlets"].astype("Int64") if has_outlet else result["n_outlets"]
     result.attrs.update(
         {
             "window_days": window_days,
@@ -360,11 +372,11 @@ def cluster_stories(
             "title_weight": title_weight,
             "neighbours": neighbours,
             "linkage": linkage,
-            "stories": len(info),
+            "stories": len(story),
             "edges": len(edges),
         }
     )
-    log.info("%d documents in %d stories (%d similarity edges)", n, len(info), len(edges))
+    log.info("%d documents in %d stories (%d similarity edges)", n, len(story), len(edges))
     return result
 
 
