@@ -6,12 +6,13 @@ SHA-1 of the event id (even -> A, odd -> B, as in ``validation_halves.py``); the
 :func:`framing.stories.cluster_stories` were chosen on half A only, half B was only ever scored. Each half
 is clustered on its own.
 
-    .venv/bin/python benchmarks/story_clustering.py [--grid]
+    .venv/bin/python benchmarks/story_clustering.py [--grid] [--allsides]
 
 Prints the ARI (sklearn's ``adjusted_rand_score`` of story ids vs event ids; 1 = the events exactly, about
 0 = chance) per half with the default date window, and with dates ignored (``window_days=None``: the text
 alone must separate the events, a harder test since most BASIL events are years apart). ``--grid`` also
-prints half A's ARI over the thresholds and title weights that were tried. ``FRAMING_SHARED_DATA`` reads
+prints half A's ARI over the thresholds and title weights that were tried; ``--allsides`` times the
+clustering of the 4,000 AllSides articles (``allsides/dev.jsonl``). ``FRAMING_SHARED_DATA`` reads
 the data from elsewhere (a git worktree has no ``../shared`` beside it).
 """
 
@@ -20,7 +21,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import resource
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +56,9 @@ def ari(documents: pd.DataFrame, **options: object) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--grid", action="store_true", help="also print half A's ARI over the grid tried")
+    parser.add_argument(
+        "--allsides", action="store_true", help="also time the clustering of the 4,000 AllSides articles"
+    )
     arguments = parser.parse_args()
     if not BASIL.exists():
         print(f"BASIL not found at {BASIL} (set FRAMING_SHARED_DATA)", file=sys.stderr)
@@ -78,6 +84,16 @@ def main() -> int:
         for threshold in [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]:
             row = [ari(halves["A"], window_days=None, threshold=threshold, title_weight=w) for w in weights]
             print(f"{threshold:>9} " + " ".join(f"{v:6.3f}" for v in row))
+    if arguments.allsides:
+        allsides = pd.read_json(SHARED / "allsides" / "dev.jsonl", lines=True, dtype={"date": str})
+        allsides = allsides.rename(columns={"id": "doc_id"})
+        start = time.perf_counter()
+        stories = cluster_stories(allsides)
+        seconds = time.perf_counter() - start
+        shared = stories.loc[stories["n_outlets"] >= 2, "story_id"].nunique()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"AllSides: {len(allsides)} articles -> {stories.attrs['stories']} stories, {shared} covered "
+              f"by 2+ outlets; {seconds:.1f} s, peak RSS {peak:.0f} MB (whole process)")  # fmt: skip
     return 0
 
 
