@@ -31,9 +31,10 @@ starts splitting events; windows below 5 days split an event whose three article
 two articles share a story when about a fifth of their weighted vocabulary overlaps: the same named
 people, places and verbs, not merely the same topic.
 
-Stories are numbered from 1 in chronological order of their first document (undated stories last), the
-larger first on the same day. A story's title is the title of its most central document (the largest sum
-of cosines to the others), or the start of its text when it has no title.
+Stories are numbered S1, S2, ... (zero-padded: S01 when there are ten or more) in chronological order of
+their first document (undated stories last), the larger first on the same day. A story's title is the
+title of its most central document (the largest sum of cosines to the others), or the start of its text
+when it has no title.
 """
 
 from __future__ import annotations
@@ -287,17 +288,18 @@ def cluster_stories(
     window and the meaning of ``threshold`` (a TF-IDF cosine, 0-1) are in the module docstring.
 
     Returns:
-        One row per document, in the input's order: ``doc_id``, ``story_id`` (1, 2, ... in chronological
-        order), ``story_size`` (documents in the story), ``n_outlets`` (distinct outlets in the story; NA
-        without an ``outlet`` column), ``story_title``; ``attrs`` holds the parameters and ``stories``
-        (how many) and ``edges`` (pairs compared above ``threshold / 2``).
+        One row per document, in the input's order: ``doc_id``, ``story_id`` (``S1``, ``S2``, ... in
+        chronological order, zero-padded to sort as text: a label, so that a model taking it as a control
+        treats it as a category, never as a number), ``story_size`` (documents in the story),
+        ``n_outlets`` (distinct outlets in the story; NA without an ``outlet`` column), ``story_title``;
+        ``attrs`` holds the parameters and ``stories`` (how many) and ``edges`` (pairs kept in the graph).
 
     >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "outlet": ["X", "Y", "X"],
     ...     "date": ["2024-03-22", "2024-03-23", "2024-03-23"],
     ...     "text": ["Gunmen attacked the concert hall in Krasnogorsk", "Concert hall attack in Krasnogorsk",
     ...              "Parliament passed the budget on Tuesday"]})
     >>> cluster_stories(docs)[["doc_id", "story_id", "n_outlets"]].values.tolist()
-    [['a', 1, 2], ['b', 1, 2], ['c', 2, 1]]
+    [['a', 'S1', 2], ['b', 'S1', 2], ['c', 'S2', 1]]
     """
     _check_options(window_days, threshold, title_weight, neighbours, linkage)
     documents = _documents(data)
@@ -351,7 +353,8 @@ def cluster_stories(
     story["day"] = np.nan_to_num(story["first_day"])
     story["minus_size"] = -story["size"]
     ranked = story.sort_values(["undated", "day", "minus_size", "first_id"], kind="mergesort").index
-    story["story_id"] = pd.Series(np.arange(1, len(ranked) + 1), index=ranked)
+    width = len(str(len(ranked)))
+    story["story_id"] = pd.Series([f"S{k:0{width}d}" for k in range(1, len(ranked) + 1)], index=ranked)
     per_document = story.loc[labels]
     result = pd.DataFrame(
         {
@@ -411,7 +414,7 @@ def story_table(
         dates = group["date"].dropna()
         rows.append(
             {
-                "story_id": int(story_id),
+                "story_id": story_id,
                 "documents": len(group),
                 "n_outlets": len(outlets),
                 "outlets": "; ".join(outlets),

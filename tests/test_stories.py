@@ -62,28 +62,28 @@ def test_two_stories_of_three_outlets_are_found() -> None:
     assert list(result.columns) == ["doc_id", "story_id", "story_size", "n_outlets", "story_title"]
     stories = story_of(result)
     assert stories == {
-        "attack-A": 1,
-        "attack-B": 1,
-        "attack-C": 1,
-        "budget-A": 2,
-        "budget-B": 2,
-        "budget-C": 2,
+        "attack-A": "S1",
+        "attack-B": "S1",
+        "attack-C": "S1",
+        "budget-A": "S2",
+        "budget-B": "S2",
+        "budget-C": "S2",
     }
     assert result["story_size"].tolist() == [3] * 6
     assert result["n_outlets"].tolist() == [3] * 6
-    assert set(result.loc[result["story_id"] == 1, "story_title"]) <= {title for title, _ in ATTACK}
+    assert set(result.loc[result["story_id"] == "S1", "story_title"]) <= {title for title, _ in ATTACK}
     assert result.attrs["stories"] == 2
 
 
 def test_the_date_window_is_respected() -> None:
     late = two_stories(attack_C="2024-05-01")  # the same wording six weeks later: not the same story
-    assert story_of(cluster_stories(late))["attack-C"] not in {1, 2}
+    assert story_of(cluster_stories(late))["attack-C"] not in {"S1", "S2"}
     assert (
         story_of(cluster_stories(late, window_days=None))["attack-C"]
         == story_of(cluster_stories(late, window_days=None))["attack-A"]
     )
     # the later story is numbered after the earlier ones
-    assert story_of(cluster_stories(late))["attack-C"] == 3
+    assert story_of(cluster_stories(late))["attack-C"] == "S3"
 
 
 def test_an_undated_document_is_compared_with_every_document() -> None:
@@ -149,7 +149,7 @@ def test_single_linkage_chains_where_average_linkage_does_not() -> None:
 def test_story_table_lists_outlets_and_dates() -> None:
     docs = two_stories()
     table = story_table(cluster_stories(docs), docs, min_outlets=3)
-    assert table["story_id"].tolist() == [1, 2]
+    assert table["story_id"].tolist() == ["S1", "S2"]
     assert table["outlets"].tolist() == ["A; B; C", "A; B; C"]
     assert table["first_date"].tolist() == ["2024-03-22", "2024-03-23"]
     assert table["doc_ids"].iloc[0] == "attack-A; attack-B; attack-C"
@@ -158,7 +158,7 @@ def test_story_table_lists_outlets_and_dates() -> None:
 
 def test_only_stop_words_and_empty_input_give_well_formed_results() -> None:
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["the and of", ""]})
-    assert cluster_stories(docs)["story_id"].tolist() == [1, 2]
+    assert cluster_stories(docs)["story_id"].tolist() == ["S1", "S2"]
     assert cluster_stories(docs.iloc[:0]).empty
 
 
@@ -266,7 +266,7 @@ def test_cli_lists_stories_and_writes_tables(tmp_path: Path) -> None:
     assert "6 documents, 2 stories, 2 covered by 2+ outlets" in result.output
     table = pd.read_csv(out)
     assert table["n_outlets"].tolist() == [3, 3]
-    assert pd.read_csv(per_document)["story_id"].tolist() == [1, 1, 1, 2, 2, 2]
+    assert pd.read_csv(per_document)["story_id"].tolist() == ["S1"] * 3 + ["S2"] * 3
     bad = CliRunner().invoke(app, ["stories", str(source), "--threshold", "2"])
     assert bad.exit_code == 2
     assert "threshold" in bad.output and "Traceback" not in bad.output
@@ -280,6 +280,9 @@ def test_crocus_splits_its_one_event_into_sub_stories() -> None:
     table = story_table(stories, corpus, min_outlets=2)
     # the attack day, the arrests, the court hearing, the FSB accusations, migrants, the memorial
     assert len(table) >= 4
+    # 21 stories: ids are zero-padded labels that sort in story order
+    assert stories["story_id"].str.fullmatch(r"S\d\d").all()
+    assert sorted(stories["story_id"].unique())[:2] == ["S01", "S02"]
     assert table["story_title"].iloc[0].startswith("Dozens killed in attack on Moscow concert hall")
     # the wire story and its two republications are one story
     copies = corpus.documents.loc[corpus.documents["duplicate_of"].notna(), ["doc_id", "duplicate_of"]]
