@@ -46,8 +46,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
@@ -113,6 +111,9 @@ def _check_options(
 
 def _tfidf(texts: pd.Series) -> sp.csr_matrix | None:
     """Unit-length TF-IDF rows of ``texts`` (None when no text has a word outside the stop list)."""
+    # imported here: framing.report imports this module, and importing it must not load scikit-learn
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
     try:
         return vectoriser.fit_transform(texts.fillna("").astype(str).tolist()).tocsr()
@@ -122,6 +123,8 @@ def _tfidf(texts: pd.Series) -> sp.csr_matrix | None:
 
 def _vectors(documents: pd.DataFrame, title_weight: float) -> sp.csr_matrix:
     """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring)."""
+    from sklearn.preprocessing import normalize
+
     parts = []
     body = _tfidf(documents["text"])
     if body is not None:
