@@ -247,6 +247,15 @@ def test_documents_without_a_story_are_counted_and_bad_tables_refused() -> None:
     features, stories = features_of([("a1", "A", 1, 30.0), ("b1", "B", 1, 10.0), ("b2", "B", 2, 10.0)])
     table = within_story(features, stories[stories["doc_id"] != "b2"], n_resamples=1000)
     assert table.attrs["documents_without_story"] == 1
+    assert table["stories"].tolist() == [1]
+    # b2 counts in B's overall rate (10), not in the story comparison
+    assert table["overall_difference"].tolist() == [20.0]
+    # a group none of whose documents is in the story table: no story, but an overall rate (was a KeyError)
+    alone = within_story(features, stories[stories["doc_id"] == "a1"], n_resamples=1000)
+    assert alone["stories"].tolist() == [0]
+    assert alone["overall_difference"].tolist() == [20.0]
+    effects = story_fixed_effects(features, stories[stories["doc_id"] == "a1"], n_resamples=1000)
+    assert effects["mean_rate"].tolist() == [30.0, 10.0]
     with pytest.raises(InputError, match="story_id"):
         within_story(features, stories.drop(columns="story_id"))
     with pytest.raises(OptionError, match="unknown cue"):

@@ -58,7 +58,8 @@ def _story_cells(
     order: Sequence[Hashable] | None,
     drop_duplicates: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[Hashable], dict]:
-    """Per-document rates with their story, and per (story, group) mean rates and document counts."""
+    """Per-document rates with their story (NaN when the story table lacks the document), and per
+    (story, group) mean rates and document counts of the documents that have a story."""
     require_columns(features, ["doc_id"], "feature")
     if not isinstance(stories, pd.DataFrame):
         raise input_error("story table", f"expected a DataFrame, not {type(stories).__name__}")
@@ -77,12 +78,12 @@ def _story_cells(
     data["story_id"] = data["doc_id"].astype(str).map(story_of)
     meta["documents_without_story"] = int(data["story_id"].isna().sum())
     if meta["documents_without_story"]:
+        # left out of the story comparisons; they still count in the overall rates (overall_difference)
         log.warning(
             "%d document(s) are not in the story table and are left out", meta["documents_without_story"]
         )
-        data = data[data["story_id"].notna()]
     rates = [f"{c}_rate" for c in cues]
-    grouped = data.groupby(["story_id", "_group_pos"], sort=True)
+    grouped = data[data["story_id"].notna()].groupby(["story_id", "_group_pos"], sort=True)
     cells = grouped[rates].mean()
     cells["documents"] = grouped.size()
     return data, cells.reset_index(), cues, groups, meta
