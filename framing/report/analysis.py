@@ -26,6 +26,7 @@ from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
 from framing.report.model import as_model, json_safe, model_prevalence
+from framing.report.stories import story_tables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
@@ -39,6 +40,7 @@ REPORT_STEPS = (
     "blame attribution",
     "distinctive wording",
     "separability",
+    "same-story comparison",
     "example sentences",
     "charts",
     "writing",
@@ -141,7 +143,8 @@ def analyse(
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
     ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
     ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
-    ``separability_features``, ``separability_folds``, ``examples``.
+    ``separability_features``, ``separability_folds``, ``examples``, and the same-story comparison
+    (:mod:`framing.report.stories`): ``stories``, ``within_story``, ``story_effects``.
 
     With ``model`` (a :class:`framing.supervised.TextModel` or a folder from ``framing train``) also
     ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
@@ -279,7 +282,11 @@ def _analyse(
         tables.update(_no_separability(features, groups, cues, seed))
         gaps.append(f"separability: fewer than two {plural(by)} have two or more documents with words")
 
-    step(REPORT_STEPS[6])
+    step("same-story comparison")  # issue 10: compare the groups within the stories they share
+    tables.update(story_tables(documents, features, by=by, groups=groups, cues=cues, seed=seed,
+                               n_resamples=n_resamples, n_permutations=n_permutations))  # fmt: skip
+
+    step("example sentences")
     examples = typical_examples(matched, by, groups, cues, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 
