@@ -464,8 +464,8 @@ def report_command(
     # refuse bad options before the corpus is read and matched
     check_seed(seed)
     check_group_column(by)
-    if timings:
-        timing_logger.setLevel(logging.INFO)
+    # set on every run, not only with --timings: the level outlives the command in one process
+    timing_logger.setLevel(logging.INFO if timings else logging.NOTSET)
     _require(min_documents >= 1, f"--min-documents must be 1 or more, not {min_documents}")
     _require(
         max_groups == 0 or max_groups >= 2, f"--max-groups must be 0 (all) or 2 or more, not {max_groups}"

@@ -67,6 +67,18 @@ def test_cli_report_timings_name_every_stage(tmp_path: Path) -> None:
     assert stages == ["loading", *REPORT_STEPS]
 
 
+def test_timings_of_one_report_do_not_leak_into_the_next(tmp_path: Path) -> None:
+    # regression: --timings left the stage logger at INFO, so a later quiet report in the same process
+    # printed "INFO: stage loading"
+    corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
+    quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
+    first = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "a"), "--timings", *quick])
+    assert first.exit_code == 0 and "INFO: stage loading" in first.output
+    second = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "b"), *quick])
+    assert second.exit_code == 0, second.output
+    assert "INFO" not in second.output
+
+
 @pytest.fixture(scope="module")
 def many_outlets(tmp_path_factory: pytest.TempPathFactory) -> report_module.Analysis:
     path = _many_outlets(tmp_path_factory.mktemp("many") / "articles.jsonl", outlets=45)
