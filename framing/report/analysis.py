@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ from framing.errors import OptionError
 from framing.features import MatchPass, build_matcher, match_documents, require_column
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
-from framing.report.examples import examples_table, typical_examples
+from framing.report.examples import examples_table, first_per_cell, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.interactive import evidence_cap
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
@@ -58,6 +59,8 @@ class Analysis:
     findings: list[Finding]
     examples: list[Example]
     metadata: dict[str, Any]
+    #: the page's evidence explorer: up to interactive.evidence_cap sentences per group and cue
+    evidence: list[Example] = field(default_factory=list)
 
 
 def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
@@ -272,7 +275,10 @@ def _analyse(
         gaps.append(f"separability: fewer than two {plural(by)} have two or more documents with words")
 
     step(REPORT_STEPS[6])
-    examples = typical_examples(matched, by, groups, cues, examples_per_cue)
+    # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
+    cap = evidence_cap(len(groups), len(cues), at_least=examples_per_cue)
+    evidence = typical_examples(matched, by, groups, cues, cap)
+    examples = first_per_cell(evidence, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 
     selection["not_computed"] = gaps
@@ -297,7 +303,7 @@ def _analyse(
     )
     if trained is not None:
         metadata["model"] = json_safe(trained.card)
-    return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata)
+    return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata, evidence)
 
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}

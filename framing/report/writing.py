@@ -150,7 +150,7 @@ def _write_report(
             json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
         (staging / "report.md").write_text(markdown(analysis, captions), encoding="utf-8")
-        (staging / "index.html").write_text(page(analysis, captions), encoding="utf-8")
+        (staging / "index.html").write_text(page(analysis, captions, staging / "figures"), encoding="utf-8")
         files.extend(sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()))
 
     try:
