@@ -22,6 +22,7 @@ from framing.errors import OptionError
 from framing.features import MatchPass, build_matcher, match_documents, require_column
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
+from framing.report.dates import corpus_date_range
 from framing.report.examples import examples_table, first_per_cell, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
 from framing.report.interactive import evidence_cap
@@ -353,16 +354,32 @@ PLAUSIBLE_YEARS = (1800, 2200)
 
 
 def _plausible_dates(features: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """``features`` with dates outside :data:`PLAUSIBLE_YEARS` blanked, and a record of how many and which."""
+    """``features`` with dates outside :data:`PLAUSIBLE_YEARS` or the corpus's range blanked, and a record.
+
+    The record counts and names the documents dated outside the plausible years (``documents``,
+    ``examples``) and outside :func:`~framing.report.dates.corpus_date_range` (``outside_range``), and
+    counts the documents without a usable date (``undated``): none of them are in the rates over time.
+    """
     if "date" not in features.columns:
-        return features, {"documents": 0, "examples": []}
+        return features, {"documents": 0, "examples": [], "undated": len(features)}
     dates = pd.to_datetime(features["date"], errors="coerce")
     years = dates.dt.year
     outside = dates.notna() & ((years < PLAUSIBLE_YEARS[0]) | (years > PLAUSIBLE_YEARS[1]))
-    record = {
+    record: dict[str, Any] = {
         "documents": int(outside.sum()),
         "examples": sorted({str(d)[:10] for d in features.loc[outside, "date"]})[:3],
+        "undated": int(dates.isna().sum()),
     }
+    # issue 10: one article dated 2050 in coverage of 2020 stretched the time axis over thirty empty years
+    bounds = corpus_date_range(dates[~outside])
+    if bounds is not None:
+        stray = dates.notna() & ~outside & ((dates < bounds[0]) | (dates > bounds[1]))
+        record["outside_range"] = {
+            "documents": int(stray.sum()),
+            "examples": sorted({str(d)[:10] for d in features.loc[stray, "date"]})[:3],
+            "range": [str(bound.date()) for bound in bounds],
+        }
+        outside |= stray
     if not outside.any():
         return features, record
     return features.assign(date=features["date"].where(~outside)), record

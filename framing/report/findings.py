@@ -114,6 +114,7 @@ def state_findings(
             f" {implausible} documents dated before 1800 or after 2200 ({examples}) are left out of the "
             "rates over time (the dates look like placeholders or typos)."
         )
+    syndication += dates_note(selection.get("implausible_dates", {}))
     findings.append(
         Finding(
             "corpus",
@@ -136,6 +137,25 @@ def state_findings(
             )
         )
     return findings
+
+
+def dates_note(record: Mapping[str, Any]) -> str:
+    """What the rates over time leave out besides implausible years: stray dates, undated documents."""
+    note = ""
+    stray = record.get("outside_range") or {}
+    if stray.get("documents"):
+        first, last = stray["range"]
+        note += (
+            f" {stray['documents']:,} documents dated outside the corpus's range ({first} to {last}: the "
+            f"bulk of its dates, widened) are left out of the rates over time "
+            f"({', '.join(stray['examples'])})."
+        )
+    if record.get("undated"):
+        note += (
+            f" {record['undated']:,} documents have no usable date: they are in every table but the "
+            "rates over time."
+        )
+    return note
 
 
 def _epsilon_label(epsilon_squared: float) -> str:

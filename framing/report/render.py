@@ -23,7 +23,7 @@ import pandas as pd
 
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
-from framing.report.findings import ALPHA, Example
+from framing.report.findings import ALPHA, Example, dates_note
 from framing.report.interactive import evidence_cap, evidence_json, explorer_html, inline_image, page_script
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 from framing.report.numbers import format_cell
@@ -127,6 +127,8 @@ def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
             note = _shown_note(len(rated), total_rated, label, table)
         else:
             note = _shown_note(len(order), len(analysis.groups), label, table)
+        if name == "rates_over_time":  # issue 10: stray and missing dates said where the time chart is
+            note += dates_note(analysis.metadata["corpus"].get("implausible_dates") or {})
         written[name] = caption.format(by=label, By=label.capitalize(), period=period) + note
     return written
 
