@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["P_FLOOR", "column_kind", "format_cell", "format_number", "format_p", "format_rate"]
+__all__ = ["P_FLOOR", "column_kind", "format_cell", "format_number", "format_p", "format_rate", "p_relation"]
 
 #: p- and q-values below this are written "< 0.001".
 P_FLOOR = 0.001
@@ -70,6 +70,16 @@ def format_p(value: Any) -> str:
     if _missing(value):
         return "n/a"
     return f"< {P_FLOOR}" if float(value) < P_FLOOR else f"{float(value):.3f}"
+
+
+def p_relation(value: Any) -> str:
+    """A p- or q-value with its relation, to follow its symbol in a sentence: ``< 0.001`` or ``= 0.012``.
+
+    >>> "q " + p_relation(0.00001), "p " + p_relation(0.5)
+    ('q < 0.001', 'p = 0.500')
+    """
+    text = format_p(value)
+    return text if text.startswith("<") or text == "n/a" else f"= {text}"
 
 
 def format_rate(value: Any) -> str:

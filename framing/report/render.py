@@ -128,7 +128,8 @@ def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
         else:
             note = _shown_note(len(order), len(analysis.groups), label, table)
         if name == "rates_over_time":  # issue 10: stray and missing dates said where the time chart is
-            note += dates_note(analysis.metadata["corpus"].get("implausible_dates") or {})
+            dates = dates_note(analysis.metadata["corpus"].get("implausible_dates") or {})
+            note += f".{dates}" if dates else ""
         written[name] = caption.format(by=label, By=label.capitalize(), period=period) + note
     return written
 
@@ -194,9 +195,15 @@ def _markdown_table(table: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows]) if len(table.columns) else "(empty)"
 
 
-def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
-    name = markdown_escape(analysis.corpus.title or analysis.corpus.name or "corpus")
-    lines = [f"# Framing comparison: {name}", "", "## Summary", ""]
+def heading(analysis: Analysis, title: str | None = None) -> str:
+    """The report's heading (plain text): ``title`` if given, else "Framing comparison: <corpus title>"."""
+    if title and title.strip():
+        return " ".join(title.split())
+    return f"Framing comparison: {analysis.corpus.title or analysis.corpus.name or 'corpus'}"
+
+
+def markdown(analysis: Analysis, captions: dict[str, str], title: str | None = None) -> str:
+    lines = [f"# {markdown_escape(heading(analysis, title))}", "", "## Summary", ""]
     for finding in analysis.findings:
         lines.append(f"- {markdown_escape(finding.text)}")
         for example in finding.examples:
@@ -280,15 +287,16 @@ def _section(anchor: str, title: str) -> str:
     return f'<details class="section" id="{anchor}" open><summary><h2>{title}</h2></summary>'
 
 
-def page(analysis: Analysis, captions: dict[str, str], figures: Path | None = None) -> str:
+def page(
+    analysis: Analysis, captions: dict[str, str], figures: Path | None = None, title: str | None = None
+) -> str:
     """The report page: one self-contained HTML file (see :mod:`framing.report.interactive`).
 
     With ``figures`` (the folder the charts were saved in) each chart is inlined as a PNG ``data:`` URI,
     so the page alone carries everything; without it the images refer to ``figures/*.png``.
     """
     by = analysis.by.replace("_", " ")
-    corpus = analysis.corpus
-    title = html.escape(f"Framing comparison: {corpus.title or corpus.name or 'corpus'}")
+    title = html.escape(heading(analysis, title))
     parts = [_section("summary", "Summary")]
     for finding in analysis.findings:
         parts.append(f'<div class="finding"><p>{html.escape(finding.text)}</p>')
