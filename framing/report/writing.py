@@ -153,7 +153,8 @@ def _write_report(
         for name, table in sorted(analysis.tables.items()):
             _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
         # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
-        metadata = {**analysis.metadata, "output": {"spreadsheet_escape": spreadsheet_escape, "title": title}}
+        output = {"spreadsheet_escape": spreadsheet_escape, **({"title": title} if title else {})}
+        metadata = {**analysis.metadata, "output": output}
         (staging / "metadata.json").write_text(
             json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
