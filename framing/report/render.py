@@ -53,6 +53,9 @@ _CHARTS = (
 )
 
 
+#: Tables of the page with more rows than this start folded (a click on their title opens them).
+MAX_OPEN_ROWS = 60
+
 #: Most groups a chart shows: beyond, the largest are drawn and the caption says so (tables have all).
 MAX_CHART_GROUPS = 40
 
@@ -325,8 +328,11 @@ def page(
     )  # fmt: skip
     for table_name, table_title, columns in _SHOWN_TABLES:
         caption = html.escape(table_title.format(by=by))
-        parts.append(f'<details class="table" open><summary>{caption}</summary>')
-        parts.append(_html_table(_shown(analysis, table_name, columns)))
+        shown = _shown(analysis, table_name, columns)
+        # long tables start folded, so the page stays navigable at 379 outlets
+        is_open = " open" if len(shown) <= MAX_OPEN_ROWS else ""
+        parts.append(f'<details class="table"{is_open}><summary>{caption} ({len(shown):,} rows)</summary>')
+        parts.append(_html_table(shown))
         parts.append(f'<p><a href="tables/{table_name}.csv">{table_name}.csv</a></p></details>')
     evidence = analysis.evidence or analysis.examples
     quoted = Counter((e.group, e.cue) for e in analysis.examples)
