@@ -448,6 +448,12 @@ def report_command(
             "--timings", help="Log each stage's wall and CPU seconds and peak memory to stderr (INFO)."
         ),
     ] = False,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title", help="Heading of the page and report.md (default: 'Framing comparison: <corpus>')."
+        ),
+    ] = None,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
@@ -504,7 +510,9 @@ def report_command(
         "jobs": jobs,
     }
     if quiet:
-        report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)
+        report = write_report(
+            analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, title=title, **writing
+        )
     else:
         with typer.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr) as bar:
 
@@ -513,11 +521,13 @@ def report_command(
                 bar.update(1)
 
             analysis = analyse(corpus, drop_duplicates=drop_duplicates, progress=advance, **options)
-            report = write_report(analysis, folder, progress=advance, **writing)
+            report = write_report(analysis, folder, progress=advance, title=title, **writing)
     typer.echo(f"{report.path / 'index.html'}")
-    if not quiet:
-        for finding in report.findings:
-            typer.echo(f"- {finding.text}", err=True)
+    if not quiet:  # a digest of a few lines: the summary in full is on the page
+        from framing.report.digest import digest
+
+        for line in digest(report):
+            typer.echo(line, err=True)
 
 
 @app.command("compare")
@@ -550,6 +560,7 @@ def compare_command(
     """
     from framing.compare import check_group_column, check_seed, omnibus_tests, outlet_summary
     from framing.features import grouped_features
+    from framing.report.numbers import p_relation
 
     # refuse bad options before the corpus is read and matched
     check_seed(seed)
@@ -564,7 +575,7 @@ def compare_command(
         write_table([summary], output)
     cells = summary.assign(
         value=[
-            f"{m:.1f} [{lo:.1f}, {hi:.1f}]"
+            f"{m:.2f} [{lo:.2f}, {hi:.2f}]"
             for m, lo, hi in zip(summary["mean_rate"], summary["ci_low"], summary["ci_high"], strict=True)
         ]
     )
@@ -577,8 +588,8 @@ def compare_command(
     typer.echo("")
     for row in tests.itertuples(index=False):
         typer.echo(
-            f"{row.cue}: Kruskal-Wallis H = {row.h_statistic:.2f}, p = {row.p_value:.4f}, "
-            f"BH q = {row.q_value:.4f}, epsilon^2 = {row.epsilon_squared:.2f}"
+            f"{row.cue}: Kruskal-Wallis H = {row.h_statistic:.2f}, p {p_relation(row.p_value)}, "
+            f"BH q {p_relation(row.q_value)}, epsilon^2 = {row.epsilon_squared:.2f}"
         )
     if model is not None:
         from framing.dedup import is_syndicated_copy

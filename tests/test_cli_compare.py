@@ -103,7 +103,7 @@ def test_compare_on_a_corpus_without_any_cue_match(tmp_path: Path) -> None:
     out = tmp_path / "summary.csv"
     result = run("compare", corpus, "--resamples", "1000", "-q", "-o", out)
     assert result.exit_code == 0, result.output
-    assert "blame: Kruskal-Wallis H = 0.00, p = 1.0000" in result.stdout
+    assert "blame: Kruskal-Wallis H = 0.00, p = 1.000" in result.stdout
     table = pd.read_csv(out)
     assert table["matches"].eq(0).all() and table["mean_rate"].eq(0).all()
     assert table.groupby("outlet")["documents"].first().to_dict() == {"paper": 3, "wire": 3}

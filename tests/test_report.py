@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -36,8 +37,12 @@ def test_report_writes_page_markdown_tables_figures_and_metadata(crocus_report: 
     page = (folder / "index.html").read_text(encoding="utf-8")
     images = re.findall(r'<img src="([^"]+)"', page)
     assert len(images) == 7
-    assert all((folder / image).is_file() for image in images)
+    # the page carries its charts: each one is the PNG beside it, inlined as a data: URI
+    assert all(image.startswith("data:image/png;base64,") for image in images)
+    inlined = {base64.b64decode(image.split(",", 1)[1]) for image in images}
+    assert inlined == {png.read_bytes() for png in (folder / "figures").glob("*.png")}
     assert "http://" not in page and "https://" not in page  # self-contained: no network
+    assert "default-src 'none'" in page  # and the page forbids itself any request
 
 
 def test_report_tables_match_the_library(crocus_report: report_module.Report) -> None:
@@ -144,8 +149,13 @@ def test_corpus_text_is_escaped_in_the_page(tmp_path: Path) -> None:
         corpus, tmp_path / "out", n_resamples=RESAMPLES, n_permutations=RESAMPLES
     )
     page = (report.path / "index.html").read_text(encoding="utf-8")
-    assert "<script" not in page
+    assert "<script>alert" not in page and "</script><" not in page.replace("</script>\n</body>", "")
     assert "&lt;script&gt;alert(&#x27;pwned&#x27;)&lt;/script&gt;" in page
+    # the explorer's JSON carries the sentence with <, > and & escaped, so it cannot close its script
+    data = re.search(r'<script type="application/json" id="evidence-data">(.*?)</script>', page, re.S)
+    assert data and "\\u003cscript\\u003ealert('pwned')\\u003c/script\\u003e" in data.group(1)
+    quoted = [s[2] for cell in json.loads(data.group(1))["cells"] for s in cell[2]]
+    assert any("<script>alert('pwned')</script>" in sentence for sentence in quoted)
 
 
 def test_same_input_and_seed_give_byte_identical_output(tmp_path: Path) -> None:

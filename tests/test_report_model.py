@@ -66,7 +66,7 @@ def test_report_metadata_holds_the_model_card(crocus_report) -> None:
 def test_report_page_and_markdown_show_the_model_section_escaped(crocus_report) -> None:
     report, _ = crocus_report
     page = (report.path / "index.html").read_text(encoding="utf-8")
-    assert '<section id="supervised"><h2>Supervised measure</h2>' in page
+    assert '<details class="section" id="supervised" open><summary><h2>Supervised measure</h2>' in page
     assert "not from the lexicons" in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;.csv" in page
     assert "Supervised measure `emotive`" in page  # the card itself, verbatim text

@@ -3,9 +3,13 @@
 :func:`analyse` runs the whole analysis on a corpus and returns its tables (tidy DataFrames, the same
 ones the report writes as CSV) and the findings stated in words; :func:`write_report` writes them as
 
-* ``index.html`` - one self-contained page (images beside it under ``figures/``, no network access):
-  summary in words, charts, tables, and for each outlet and cue the most typical sentences with the
-  matched terms highlighted. Every piece of corpus text is HTML-escaped;
+* ``index.html`` - one self-contained page that works offline on its own (charts inlined, its own few
+  KB of JavaScript, a Content-Security-Policy that forbids any request): summary in words, charts,
+  sortable and filterable tables, an evidence explorer (click a group x cue cell for its sentences with
+  the matched terms marked; a search box over them; at most 10 per cell, fewer with many groups, as the
+  page says) and for each outlet and cue the most typical sentences. Every piece of corpus text is
+  HTML-escaped (and ``</script>``-safe in the embedded JSON); numbers are formatted per column kind
+  (:mod:`~framing.report.numbers`), the CSV tables keep full precision;
 * ``report.md`` - the same summary and the main tables (corpus text Markdown- and HTML-escaped);
 * ``tables/*.csv`` - every table the charts and the summary are drawn from (text cells that a
   spreadsheet would run as a formula start with ``'``; ``spreadsheet_escape=False`` turns that off);

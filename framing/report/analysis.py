@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,10 @@ from framing.errors import OptionError
 from framing.features import MatchPass, build_matcher, match_documents, require_column
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
-from framing.report.examples import examples_table, typical_examples
+from framing.report.dates import corpus_date_range
+from framing.report.examples import examples_table, first_per_cell, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.interactive import evidence_cap
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import story_tables
 from framing.report.timing import timed_stages
@@ -61,6 +63,8 @@ class Analysis:
     findings: list[Finding]
     examples: list[Example]
     metadata: dict[str, Any]
+    #: the page's evidence explorer: up to interactive.evidence_cap sentences per group and cue
+    evidence: list[Example] = field(default_factory=list)
 
 
 def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
@@ -287,7 +291,10 @@ def _analyse(
                                n_resamples=n_resamples, n_permutations=n_permutations))  # fmt: skip
 
     step("example sentences")
-    examples = typical_examples(matched, by, groups, cues, examples_per_cue)
+    # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
+    cap = evidence_cap(len(groups), len(cues), at_least=examples_per_cue)
+    evidence = typical_examples(matched, by, groups, cues, cap)
+    examples = first_per_cell(evidence, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 
     selection["not_computed"] = gaps
@@ -312,7 +319,7 @@ def _analyse(
     )
     if trained is not None:
         metadata["model"] = json_safe(trained.card)
-    return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata)
+    return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata, evidence)
 
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
@@ -362,16 +369,32 @@ PLAUSIBLE_YEARS = (1800, 2200)
 
 
 def _plausible_dates(features: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """``features`` with dates outside :data:`PLAUSIBLE_YEARS` blanked, and a record of how many and which."""
+    """``features`` with dates outside :data:`PLAUSIBLE_YEARS` or the corpus's range blanked, and a record.
+
+    The record counts and names the documents dated outside the plausible years (``documents``,
+    ``examples``) and outside :func:`~framing.report.dates.corpus_date_range` (``outside_range``), and
+    counts the documents without a usable date (``undated``): none of them are in the rates over time.
+    """
     if "date" not in features.columns:
-        return features, {"documents": 0, "examples": []}
+        return features, {"documents": 0, "examples": [], "undated": len(features)}
     dates = pd.to_datetime(features["date"], errors="coerce")
     years = dates.dt.year
     outside = dates.notna() & ((years < PLAUSIBLE_YEARS[0]) | (years > PLAUSIBLE_YEARS[1]))
-    record = {
+    record: dict[str, Any] = {
         "documents": int(outside.sum()),
         "examples": sorted({str(d)[:10] for d in features.loc[outside, "date"]})[:3],
+        "undated": int(dates.isna().sum()),
     }
+    # issue 10: one article dated 2050 in coverage of 2020 stretched the time axis over thirty empty years
+    bounds = corpus_date_range(dates[~outside])
+    if bounds is not None:
+        stray = dates.notna() & ~outside & ((dates < bounds[0]) | (dates > bounds[1]))
+        record["outside_range"] = {
+            "documents": int(stray.sum()),
+            "examples": sorted({str(d)[:10] for d in features.loc[stray, "date"]})[:3],
+            "range": [str(bound.date()) for bound in bounds],
+        }
+        outside |= stray
     if not outside.any():
         return features, record
     return features.assign(date=features["date"].where(~outside)), record

@@ -9,7 +9,7 @@ import pandas as pd
 from framing.features import MatchPass
 from framing.report.findings import Example
 
-__all__ = ["examples_table", "typical_examples"]
+__all__ = ["examples_table", "first_per_cell", "typical_examples"]
 
 #: Example sentences longer than this many characters are passed over when a shorter one is as typical.
 _LONG_SENTENCE = 400
@@ -89,3 +89,16 @@ def examples_table(examples: list[Example], by: str) -> pd.DataFrame:
             "sentence": [e.sentence for e in examples],
         }
     )
+
+
+def first_per_cell(examples: list[Example], per_cue: int) -> list[Example]:
+    """The first ``per_cue`` examples of each (group, cue), in order: :func:`typical_examples` with a
+    smaller ``per_cue`` gives exactly these (its ranking does not depend on how many are kept)."""
+    seen: dict[tuple[Hashable, str], int] = {}
+    kept = []
+    for example in examples:
+        key = (example.group, example.cue)
+        if seen.get(key, 0) < per_cue:
+            seen[key] = seen.get(key, 0) + 1
+            kept.append(example)
+    return kept

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from framing.corpus import Corpus
+from framing.report.numbers import p_relation
 
 __all__ = ["ALPHA", "Example", "Finding", "fmt", "fmt_q", "plural", "state_findings"]
 
@@ -44,16 +45,16 @@ class Finding:
     examples: list[Example] = field(default_factory=list)
 
 
-def fmt(value: float, digits: int = 1) -> str:
+def fmt(value: float, digits: int = 2) -> str:
+    # two decimals, as the tables beside the summary show rates and ratios (framing.report.numbers)
     return (
         "n/a" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
     )
 
 
 def fmt_q(q: float) -> str:
-    if q is None or math.isnan(q):
-        return "n/a"
-    return "< 0.001" if q < 0.001 else f"= {q:.3f}"
+    """``< 0.001`` or ``= 0.012``: a p- or q-value after its symbol, as the tables show it."""
+    return p_relation(q)
 
 
 def _sentence_of(attribution: pd.Series, by: str) -> Example:
@@ -114,10 +115,11 @@ def state_findings(
             f" {implausible} documents dated before 1800 or after 2200 ({examples}) are left out of the "
             "rates over time (the dates look like placeholders or typos)."
         )
+    syndication += dates_note(selection.get("implausible_dates", {}))
     findings.append(
         Finding(
             "corpus",
-            f"The comparison covers {documents} documents from {len(groups)} {plural(by)}{span}."
+            f"The comparison covers {documents:,} documents from {len(groups)} {plural(by)}{span}."
             f"{syndication} "
             "Rates are cue matches per 1,000 word tokens; intervals are 95% bootstrap intervals over "
             "documents; q-values are Benjamini-Hochberg corrected permutation or Kruskal-Wallis p-values. "
@@ -136,6 +138,27 @@ def state_findings(
             )
         )
     return findings
+
+
+def dates_note(record: Mapping[str, Any]) -> str:
+    """What the rates over time leave out besides implausible years: stray dates, undated documents."""
+    note = ""
+    stray = record.get("outside_range") or {}
+    if stray.get("documents"):
+        first, last = stray["range"]
+        count = stray["documents"]
+        noun, verb = ("document", "is") if count == 1 else ("documents", "are")
+        note += (
+            f" {count:,} {noun} dated outside the corpus's range ({first} to {last}: the bulk of its "
+            f"dates, widened) {verb} left out of the rates over time ({', '.join(stray['examples'])})."
+        )
+    if record.get("undated"):
+        count = record["undated"]
+        note += (
+            f" {count:,} {'document has' if count == 1 else 'documents have'} no usable date: "
+            f"{'it is' if count == 1 else 'they are'} in every table but the rates over time."
+        )
+    return note
 
 
 def _epsilon_label(epsilon_squared: float) -> str:
@@ -179,7 +202,7 @@ def _cue_findings(
             continue
         high, low = cue_rates.iloc[0], cue_rates.iloc[-1]
         stat = (
-            f"Kruskal-Wallis H = {test['h_statistic']:.1f}, ε² = {test['epsilon_squared']:.2f} "
+            f"Kruskal-Wallis H = {test['h_statistic']:.2f}, ε² = {test['epsilon_squared']:.2f} "
             f"({_epsilon_label(test['epsilon_squared'])} effect), q {fmt_q(test['q_value'])}"
         )
         extremes = (
@@ -297,7 +320,7 @@ def _blame_findings(
             Finding(
                 "blame",
                 f"Whom the {plural(by)} blame (accusations naming an actor, negations left out): "
-                f"Cramér's V = {association['cramers_v']:.2f}, permutation p = {association['p_value']:.3f} "
+                f"Cramér's V = {association['cramers_v']:.2f}, permutation p {fmt_q(association['p_value'])} "
                 f"(document labels shuffled {int(association['n_permutations'])} times). "
                 + (
                     "The outlets differ in whom they blame beyond what chance reshuffling of articles gives."
@@ -317,7 +340,7 @@ def _wording_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) -
         rows = table[(table["group"] == group) & (table["z_score"] > 1.96)]
         rows = rows.sort_values(["z_score", "term"], ascending=[False, True]).head(3)
         if len(rows):
-            terms = ", ".join(f"'{r.term}' ({r.cue}, z = {r.z_score:.1f})" for r in rows.itertuples())
+            terms = ", ".join(f"'{r.term}' ({r.cue}, z = {r.z_score:.2f})" for r in rows.itertuples())
             parts.append(f"{group}: {terms}")
     if not parts:
         return [Finding("wording", "No cue term is used distinctively more by one group (all |z| < 1.96).")]
@@ -337,7 +360,8 @@ def _phrase_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) ->
         rows = table[table["group"] == group].sort_values("rank").head(2)
         if len(rows):
             phrases = ", ".join(
-                f"'{r.phrase}' ({r.count_group} times, {r.count_rest} elsewhere)" for r in rows.itertuples()
+                f"'{r.phrase}' ({int(r.count_group):,} times, {int(r.count_rest):,} elsewhere)"
+                for r in rows.itertuples()
             )
             parts.append(f"{group}: {phrases}")
     if not parts:

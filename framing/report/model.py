@@ -119,7 +119,8 @@ def model_section_html(card_markdown: str, table: pd.DataFrame, by: str, html_ta
     label = str(table["label"].iloc[0]) if len(table) else ""
     note = html.escape(_NOTE.format(by=by.replace("_", " "), label=f"“{label}”"))
     return (
-        '</section><section id="supervised"><h2>Supervised measure</h2>'
+        '</details><details class="section" id="supervised" open>'
+        "<summary><h2>Supervised measure</h2></summary>"
         f'<p class="note">{note}</p><pre class="model-card">{html.escape(card_markdown)}</pre>'
         f"<h3>Estimated prevalence per {html.escape(by.replace('_', ' '))}</h3>{html_table(table)}"
         '<p><a href="tables/model_prevalence.csv">model_prevalence.csv</a></p>'

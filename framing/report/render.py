@@ -13,6 +13,7 @@ import html
 import math
 import re
 import string
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,10 @@ import pandas as pd
 
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
-from framing.report.findings import ALPHA, Example
+from framing.report.findings import ALPHA, Example, dates_note
+from framing.report.interactive import evidence_cap, evidence_json, explorer_html, inline_image, page_script
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
+from framing.report.numbers import format_cell
 from framing.report.stories import story_section_html, story_section_markdown
 
 __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
@@ -50,6 +53,9 @@ _CHARTS = (
     ("rates_over_time", "Cue rates per {by} per {period}", "rates_over_time"),
 )
 
+
+#: Tables of the page with more rows than this start folded (a click on their title opens them).
+MAX_OPEN_ROWS = 60
 
 #: Most groups a chart shows: beyond, the largest are drawn and the caption says so (tables have all).
 MAX_CHART_GROUPS = 40
@@ -125,6 +131,9 @@ def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
             note = _shown_note(len(rated), total_rated, label, table)
         else:
             note = _shown_note(len(order), len(analysis.groups), label, table)
+        if name == "rates_over_time":  # issue 10: stray and missing dates said where the time chart is
+            dates = dates_note(analysis.metadata["corpus"].get("implausible_dates") or {})
+            note += f".{dates}" if dates else ""
         written[name] = caption.format(by=label, By=label.capitalize(), period=period) + note
     return written
 
@@ -156,16 +165,9 @@ def _shown(analysis: Analysis, name: str, columns: list[str] | None) -> pd.DataF
     return table
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, (float, np.floating)):
-        if math.isnan(value):
-            return ""
-        if value != 0 and abs(value) < 0.001:
-            return f"{value:.1e}"
-        return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value)
+def _cell(value: Any, column: Any = "") -> str:
+    """A table cell as the page and report.md show it: one format per column kind (report.numbers)."""
+    return format_cell(value, column)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
@@ -184,21 +186,28 @@ def markdown_escape(text: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
 
 
-def _markdown_cell(value: Any) -> str:
+def _markdown_cell(value: Any, column: Any = "") -> str:
     # numbers are written by us; anything else may come from the corpus
-    return markdown_escape(value) if isinstance(value, str) else _cell(value)
+    return markdown_escape(value) if isinstance(value, str) else _cell(value, column)
 
 
 def _markdown_table(table: pd.DataFrame) -> str:
     header = "| " + " | ".join(markdown_escape(c) for c in table.columns) + " |"
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    rows = ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    rows = ["| " + " | ".join(_markdown_cell(v, c) for v, c in zip(row, table.columns, strict=True)) + " |"
+            for row in table.itertuples(index=False)]  # fmt: skip
     return "\n".join([header, rule, *rows]) if len(table.columns) else "(empty)"
 
 
-def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
-    name = markdown_escape(analysis.corpus.title or analysis.corpus.name or "corpus")
-    lines = [f"# Framing comparison: {name}", "", "## Summary", ""]
+def heading(analysis: Analysis, title: str | None = None) -> str:
+    """The report's heading (plain text): ``title`` if given, else "Framing comparison: <corpus title>"."""
+    if title and title.strip():
+        return " ".join(title.split())
+    return f"Framing comparison: {analysis.corpus.title or analysis.corpus.name or 'corpus'}"
+
+
+def markdown(analysis: Analysis, captions: dict[str, str], title: str | None = None) -> str:
+    lines = [f"# {markdown_escape(heading(analysis, title))}", "", "## Summary", ""]
     for finding in analysis.findings:
         lines.append(f"- {markdown_escape(finding.text)}")
         for example in finding.examples:
@@ -254,16 +263,23 @@ def _highlight(example: Example) -> str:
 
 
 def _html_table(table: pd.DataFrame) -> str:
+    """A sortable, filterable table: numbers formatted per column kind, the exact value in ``data-v``."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
     body = []
     for row in table.itertuples(index=False):
         cells = []
-        for value in row:
-            numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-            cells.append(f'<td class="num">{html.escape(_cell(value))}</td>' if numeric
-                         else f"<td>{html.escape(_cell(value))}</td>")  # fmt: skip
+        for value, column in zip(row, table.columns, strict=True):
+            numeric = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+                value, (bool, np.bool_)
+            )
+            shown = html.escape(_cell(value, column))
+            if numeric:
+                exact = "" if math.isnan(value) else repr(float(value))
+                cells.append(f'<td class="num" data-v="{exact}">{shown}</td>')
+            else:
+                cells.append(f"<td>{shown}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def _quote_html(example: Example) -> str:
@@ -272,36 +288,71 @@ def _quote_html(example: Example) -> str:
     return f"<blockquote>{_highlight(example)}<cite>{source}{note}</cite></blockquote>"
 
 
-def page(analysis: Analysis, captions: dict[str, str]) -> str:
+def _section(anchor: str, title: str) -> str:
+    """Opens a collapsible top-level section (closed by ``</details>``), open by default."""
+    return f'<details class="section" id="{anchor}" open><summary><h2>{title}</h2></summary>'
+
+
+def page(
+    analysis: Analysis, captions: dict[str, str], figures: Path | None = None, title: str | None = None
+) -> str:
+    """The report page: one self-contained HTML file (see :mod:`framing.report.interactive`).
+
+    With ``figures`` (the folder the charts were saved in) each chart is inlined as a PNG ``data:`` URI,
+    so the page alone carries everything; without it the images refer to ``figures/*.png``.
+    """
     by = analysis.by.replace("_", " ")
-    corpus = analysis.corpus
-    title = html.escape(f"Framing comparison: {corpus.title or corpus.name or 'corpus'}")
-    parts = ['<section id="summary"><h2>Summary</h2>']
+    title = html.escape(heading(analysis, title))
+    parts = [_section("summary", "Summary")]
     for finding in analysis.findings:
         parts.append(f'<div class="finding"><p>{html.escape(finding.text)}</p>')
         parts.extend(_quote_html(example) for example in finding.examples)
         parts.append("</div>")
-    parts.append('</section><section id="charts"><h2>Charts</h2>')
+    parts.append("</details>" + _section("charts", "Charts"))
     sources = {chart: table for chart, _, table in _CHARTS}
     for chart, caption in captions.items():
         alt = html.escape(caption)
+        png = figures / f"{chart}.png" if figures is not None else None
+        image = (
+            inline_image(png, alt)
+            if png is not None and png.is_file()
+            else (f'<img src="figures/{chart}.png" alt="{alt}">')
+        )
         parts.append(
-            f'<figure id="figure-{chart}"><img src="figures/{chart}.png" alt="{alt}">'
+            f'<figure id="figure-{chart}">{image}'
             f'<figcaption>{alt} (<a href="figures/{chart}.svg">SVG</a>, data: '
             f'<a href="tables/{sources[chart]}.csv">CSV</a>)</figcaption></figure>'
         )
-    parts.append('</section><section id="tables"><h2>Tables</h2>')
-    for table_name, table_title, columns in _SHOWN_TABLES:
-        parts.append(f"<h3>{html.escape(table_title.format(by=by))}</h3>")
-        parts.append(_html_table(_shown(analysis, table_name, columns)))
-        parts.append(f'<p><a href="tables/{table_name}.csv">{table_name}.csv</a></p>')
     parts.append(
-        '</section><section id="evidence"><h2>Evidence: the most typical sentences per '
-        f"{html.escape(by)} and cue</h2><p>Sentences that use the {html.escape(by)}'s most frequent terms "
+        "</details>" + _section("tables", "Tables")
+        + '<p class="caveat">Click a column header to sort, type in the box above a table to filter its '
+        "rows. Rates per 1,000 tokens and effect sizes to 2 decimals, p- and q-values to 3 (&lt; 0.001 "
+        "below); the CSV files beside this page (tables/) keep full precision.</p>"
+    )  # fmt: skip
+    for table_name, table_title, columns in _SHOWN_TABLES:
+        caption = html.escape(table_title.format(by=by))
+        shown = _shown(analysis, table_name, columns)
+        # long tables start folded, so the page stays navigable at 379 outlets
+        is_open = " open" if len(shown) <= MAX_OPEN_ROWS else ""
+        parts.append(f'<details class="table"{is_open}><summary>{caption} ({len(shown):,} rows)</summary>')
+        parts.append(_html_table(shown))
+        parts.append(f'<p><a href="tables/{table_name}.csv">{table_name}.csv</a></p></details>')
+    evidence = analysis.evidence or analysis.examples
+    quoted = Counter((e.group, e.cue) for e in analysis.examples)
+    cap = evidence_cap(len(analysis.groups), len(analysis.cues), at_least=max(quoted.values(), default=3))
+    parts.append(
+        "</details>"
+        + _section("explorer-section", f"Evidence explorer: sentences per {html.escape(by)} and cue")
+        + explorer_html(evidence, analysis.groups, analysis.cues, by, cap)
+    )  # fmt: skip
+    parts.append(
+        "</details>"
+        + _section("evidence", f"Evidence: the most typical sentences per {html.escape(by)} and cue")
+        + f"<p>Sentences that use the {html.escape(by)}'s most frequent terms "
         "of the cue; matched terms are highlighted (negated matches left out). All matches are in "
         '<a href="tables/examples.csv">examples.csv</a>; the blame attributions in '
         '<a href="tables/blame_attributions.csv">blame_attributions.csv</a>.</p>'
-    )
+    )  # fmt: skip
     for group in analysis.groups:
         parts.append(f"<h3>{html.escape(str(group))}</h3>")
         for cue in analysis.cues:
@@ -316,7 +367,7 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
     if "within_story" in analysis.tables:  # issue 10: closes the section before it, opens its own
         parts.append(story_section_html(analysis.tables, analysis.by, _html_table))
     meta = analysis.metadata
-    parts.append('</section><section id="method"><h2>Method and reproducibility</h2><ul>')
+    parts.append("</details>" + _section("method", "Method and reproducibility") + "<ul>")
     items = [
         f"framing {meta['toolkit']['version']}; lexicons: "
         + ", ".join(f"{lex['name']} {lex['version']}" for lex in meta["lexicons"]),
@@ -326,8 +377,12 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
         "All tables: tables/*.csv; parameters and versions: metadata.json",
     ]
     parts.extend(f"<li>{html.escape(item)}</li>" for item in items)
-    parts.append("</ul></section>")
+    parts.append("</ul></details>")
     # substitute() with every value escaped above: corpus text cannot reach the template unescaped
     return _template("page.html").substitute(
-        title=title, style=_template("report.css").template, body="\n".join(parts)
+        title=title,
+        style=_template("report.css").template,
+        body="\n".join(parts),
+        evidence=evidence_json(evidence, analysis.groups, analysis.cues, cap),
+        script=page_script(),
     )

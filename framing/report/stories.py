@@ -113,7 +113,8 @@ def story_section_html(
 ) -> str:
     """The page's section "Within-story comparison" (closes the section before it, as the model's does)."""
     return (
-        '</section><section id="within-story"><h2>Within-story comparison</h2>'
+        '</details><details class="section" id="within-story" open>'
+        "<summary><h2>Within-story comparison</h2></summary>"
         f'<p class="note">{html.escape(story_note(tables, by))}</p>'
         f"<h3>Stories covered by two or more outlets</h3>{html_table(_shown_stories(tables))}"
         '<p><a href="tables/stories.csv">stories.csv</a> (every story, with its documents)</p>'

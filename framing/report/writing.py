@@ -116,6 +116,7 @@ def write_report(
     force: bool = False,
     spreadsheet_escape: bool = True,
     progress: Progress | None = None,
+    title: str | None = None,
 ) -> Report:
     """Write ``analysis`` to ``out_dir`` atomically; return the :class:`Report`.
 
@@ -123,15 +124,22 @@ def write_report(
     With ``spreadsheet_escape`` (the default) text cells of the CSV tables that a spreadsheet would run as
     a formula (starting with ``= + - @``, tab or CR) get a leading ``'``; numbers are never changed.
     ``force``: replace a non-empty folder that is not a framing report (see :func:`check_output_folder`).
+    ``title``: the heading of the page and of report.md (default: "Framing comparison: <corpus title>").
     """
     with timed_stages(progress) as step:
         return _write_report(
-            analysis, Path(out_dir), step, force=force, spreadsheet_escape=spreadsheet_escape
+            analysis, Path(out_dir), step, force=force, spreadsheet_escape=spreadsheet_escape, title=title
         )
 
 
 def _write_report(
-    analysis: Analysis, target: Path, step: Progress, *, force: bool, spreadsheet_escape: bool
+    analysis: Analysis,
+    target: Path,
+    step: Progress,
+    *,
+    force: bool,
+    spreadsheet_escape: bool,
+    title: str | None = None,
 ) -> Report:
     check_output_folder(target, source=analysis.corpus.source, force=force)
     files: list[str] = []
@@ -145,12 +153,14 @@ def _write_report(
         for name, table in sorted(analysis.tables.items()):
             _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
         # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
-        metadata = {**analysis.metadata, "output": {"spreadsheet_escape": spreadsheet_escape}}
+        output = {"spreadsheet_escape": spreadsheet_escape, **({"title": title} if title else {})}
+        metadata = {**analysis.metadata, "output": output}
         (staging / "metadata.json").write_text(
             json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
         )
-        (staging / "report.md").write_text(markdown(analysis, captions), encoding="utf-8")
-        (staging / "index.html").write_text(page(analysis, captions), encoding="utf-8")
+        (staging / "report.md").write_text(markdown(analysis, captions, title), encoding="utf-8")
+        the_page = page(analysis, captions, staging / "figures", title)
+        (staging / "index.html").write_text(the_page, encoding="utf-8")
         files.extend(sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()))
 
     try:
@@ -177,11 +187,13 @@ def build_report(
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
     jobs: int = 1,
+    title: str | None = None,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
     Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
-    group; ``jobs``: worker processes for matching) and :func:`write_report`.
+    group; ``jobs``: worker processes for matching) and :func:`write_report` (``title``: the page's
+    heading).
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
@@ -202,5 +214,5 @@ def build_report(
         jobs=jobs,
     )
     return write_report(
-        analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress
+        analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress, title=title
     )
