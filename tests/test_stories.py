@@ -335,7 +335,7 @@ def test_the_report_has_a_within_story_section(tmp_path: Path) -> None:
     assert len(within) == 3 * len(report.analysis.cues)
     assert (tmp_path / "out" / "tables" / "story_effects.csv").is_file()
     page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert '<section id="within-story"><h2>Within-story comparison</h2>' in page
+    assert 'id="within-story" open><summary><h2>Within-story comparison</h2>' in page
     assert "Gunmen attack Crocus concert hall" in page or "Dozens killed at Crocus City Hall" in page
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "## Within-story comparison" in markdown
