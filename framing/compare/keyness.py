@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from framing.errors import OptionError
 __all__ = ["collocations", "distinctive_terms", "term_counts"]
 
 logger = logging.getLogger("framing.compare")
+# a term must hold a letter: runs of underscores, dashes or digits are page furniture or numbers
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
@@ -46,7 +49,8 @@ def term_counts(
     """Tidy term counts per group (``group``, ``term``, ``count``) from raw texts.
 
     Texts are split with :func:`framing.text.word_tokens` (lower-cased word tokens). Without
-    ``vocabulary`` every word token is a term. With ``vocabulary`` only those terms are counted; a
+    ``vocabulary`` every word token with a letter is a term (``___``, ``--`` or ``2019`` are page
+    furniture or numbers, not wording). With ``vocabulary`` only those terms are counted; a
     multi-word term (``"held responsible"``) is counted as the n-gram of its word tokens, every start
     position counts (so ``"blame"`` and ``"to blame"`` may both count the same token), and terms are
     reported in their normalised form (word tokens joined by one space). Only non-zero counts appear;
@@ -65,7 +69,9 @@ def term_counts(
     texts = list(texts)
     groups = list(groups)
     _check_lengths(texts, groups)
-    analyzer = word_tokens
+    def analyzer(text: str) -> list[str]:
+        return [token for token in word_tokens(text) if _LETTER.search(token)]
+
     if vocabulary is not None:
         if isinstance(vocabulary, str):
             raise OptionError(
@@ -78,7 +84,7 @@ def term_counts(
                 raise OptionError(f"vocabulary term {term!r} contains no word tokens; remove it")
             grams[len(tokens)][tokens] = " ".join(tokens)
 
-        def analyzer(text: str) -> list[str]:
+        def analyzer(text: str) -> list[str]:  # type: ignore[no-redef]
             # every n-gram of the wanted lengths that is a vocabulary term, at every start position
             tokens = word_tokens(text)
             found = []
