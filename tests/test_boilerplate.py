@@ -209,3 +209,18 @@ def test_polnear_huffpost_editors_note_is_removed() -> None:
     notes = table[(table["outlet"] == "HuffPost") & table["pattern"].str.startswith("editor's note")]
     assert notes["documents"].sum() >= 12
     assert ("New York Times", "abstract.") in set(zip(table["outlet"], table["pattern"], strict=True))
+
+
+def test_the_report_lists_the_removed_patterns(noted: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    args = ["report", str(noted), "-o", str(out), "--resamples", "20", "--permutations", "20", "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "tables" / "boilerplate.csv")
+    assert table[["outlet", "documents", "outlet_documents", "source"]].values.tolist() == [
+        ["post", 4, 5, "learned"]
+    ]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Boilerplate removed" in page
+    assert "1 boilerplate patterns were removed before measuring: 1 learned" in page
+    assert "## Boilerplate removed" in (out / "report.md").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from framing import compare
+from framing.boilerplate import boilerplate_table
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
@@ -139,7 +140,8 @@ def analyse(
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
     ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
     ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
-    ``separability_features``, ``separability_folds``, ``examples``.
+    ``separability_features``, ``separability_folds``, ``examples``, ``boilerplate`` (the boilerplate
+    patterns removed while loading, :func:`framing.boilerplate.boilerplate_table`).
 
     With ``model`` (a :class:`framing.supervised.TextModel` or a folder from ``framing train``) also
     ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
@@ -200,6 +202,7 @@ def _analyse(
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
+    tables["boilerplate"] = boilerplate_table(corpus)  # what loading removed, per outlet (h-boiler)
     if len(rated) > len(groups):
         # the groups beyond the largest have rates (below) but take part in no comparison
         compared = documents[by].isin(groups).to_numpy()

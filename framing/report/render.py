@@ -23,6 +23,7 @@ import pandas as pd
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example
+from framing.report.furniture import boilerplate_html, boilerplate_markdown
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 
 __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
@@ -213,6 +214,7 @@ def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
         card = card_markdown(analysis.metadata["model"])
         table = analysis.tables["model_prevalence"]
         lines.append(model_section_markdown(card, table, analysis.by, _markdown_table))
+    lines.append(boilerplate_markdown(analysis.tables["boilerplate"], _markdown_table, markdown_escape))
     lines += ["## Example sentences", ""]
     for example in analysis.examples:
         where = f"{markdown_escape(example.doc_id)} sentence {example.sentence_id}"
@@ -311,7 +313,8 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
         table = analysis.tables["model_prevalence"]
         parts.append(model_section_html(card, table, analysis.by, _html_table))
     meta = analysis.metadata
-    parts.append('</section><section id="method"><h2>Method and reproducibility</h2><ul>')
+    parts.append("</section>" + boilerplate_html(analysis.tables["boilerplate"], _html_table))
+    parts.append('<section id="method"><h2>Method and reproducibility</h2><ul>')
     items = [
         f"framing {meta['toolkit']['version']}; lexicons: "
         + ", ".join(f"{lex['name']} {lex['version']}" for lex in meta["lexicons"]),
