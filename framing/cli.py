@@ -31,6 +31,8 @@ corpus_app = typer.Typer(help="Load and inspect corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 lexicon_app = typer.Typer(help="List and show the cue lexicons.", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
+actors_app = typer.Typer(help="Suggest the actors whose blame is tracked.", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -962,6 +964,40 @@ def train_command(
             f"validation on {validate}: ROC AUC {v['roc_auc']:.3f}, F1 {v['f1']:.3f} at the chosen threshold "
             f"({v['units']} units, {v['positives']} positive)"
         )
+
+
+@actors_app.command("suggest")
+@_handles_errors
+def actors_suggest(
+    path: PathArg,
+    n: Annotated[int, typer.Option("-n", help="How many actors to suggest (the most mentioned).")] = 30,
+    min_mentions: Annotated[
+        int, typer.Option("--min-mentions", help="Fewest mentions of a suggested actor.")
+    ] = 2,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    id_col: IdCol = None,
+    quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
+) -> None:
+    """Print candidate actors as a ready corpus.toml [actors] snippet, with mention counts.
+
+    Candidates come from rules and counts (capitalised names, acronyms, demonyms and capitals mapped to
+    their country, aliases grouped by shared head and by acronym); check them before use.
+    """
+    from framing.actors import actors_toml, suggest_actors
+
+    _configure_logging(quiet)
+    _require(n >= 1, f"-n must be 1 or more, not {n}")
+    _require(min_mentions >= 1, f"--min-mentions must be 1 or more, not {min_mentions}")
+    corpus = _load(
+        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+    )
+    table = suggest_actors(corpus, n=n, min_mentions=min_mentions)
+    if table.empty:
+        typer.echo(f"no actor is mentioned {min_mentions} times or more", err=True)
+        return
+    typer.echo(printable(actors_toml(table, source=str(path)).rstrip("\n"), keep_newlines=True))
 
 
 def main() -> None:  # pragma: no cover - console entry point

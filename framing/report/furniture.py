@@ -11,7 +11,7 @@ import pandas as pd
 
 from framing.boilerplate import MIN_DOCUMENTS, MIN_SHARE
 
-__all__ = ["boilerplate_html", "boilerplate_markdown", "boilerplate_sentence"]
+__all__ = ["boilerplate_html", "boilerplate_markdown", "boilerplate_sentence", "suggested_actors_sentence"]
 
 #: Rows of the boilerplate table shown on the page (all of them are in tables/boilerplate.csv).
 SHOWN_PATTERNS = 15
@@ -61,3 +61,16 @@ def boilerplate_markdown(
     if not table.empty:
         lines += [markdown_table(_shown(table)), ""]
     return "\n".join(lines)
+
+
+def suggested_actors_sentence(table: pd.DataFrame) -> str:
+    """The summary's statement that the blame analysis runs on suggested, not researcher-defined, actors."""
+    names = ", ".join(f"{row.actor} ({row.mentions} mentions)" for row in table.itertuples(index=False))
+    return (
+        "No actors are defined for this corpus, so whom each group blames is analysed with the "
+        f"{len(table)} most mentioned actors suggested from the corpus itself by `framing actors suggest` "
+        "(capitalised names, acronyms and demonyms, grouped by rules; not checked by a researcher): "
+        f"{names}. "
+        "Their aliases are in tables/suggested_actors.csv; to choose the actors, add [actors.NAME] "
+        "aliases = [...] to corpus.toml (framing actors suggest prints a snippet to start from)."
+    )
