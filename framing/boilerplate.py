@@ -10,7 +10,9 @@ can make an outlet the "most emotive"). Two sources of patterns are removed, alw
   of them. Learning is within an outlet, so a wire story that several outlets republish does not make
   its own lines boilerplate; documents marked as syndicated copies (``duplicate_of``) are not counted,
   so an outlet that carries the same story three times does not either; and a line that is the whole
-  of a document is not counted (nothing would remain of it).
+  of a document is not counted (nothing would remain of it). A reworded copy of a long learned line
+  (at least 8 words, the same first 4 words, word-set Jaccard similarity >= 0.6: an editor's note
+  revised over a campaign) is removed too and counted under that line.
 * **shipped**: ``framing/data/boilerplate.tsv`` (captions, credits, sharing bars, ad markers), and the
   navigation lines that :func:`framing.clean.clean_text` removes while cleaning.
 
@@ -205,8 +207,45 @@ class LineLearner:
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
-def strip_lines(text: str, learned: frozenset[str] = frozenset()) -> tuple[str, list[tuple[str, str]]]:
-    """``text`` without its boilerplate lines, and the ``(pattern, source)`` of each line removed."""
+#: A line of at least this many words that starts with the same words as a long learned line and shares
+#: most of its words (Jaccard >= NEAR_COPY_JACCARD) is a variant of it (an editor's note reworded in
+#: a few articles), removed and counted under that pattern.
+NEAR_COPY_WORDS = 8
+NEAR_COPY_PREFIX = 4
+NEAR_COPY_JACCARD = 0.6
+
+
+class _NearCopies:
+    """The long learned lines of one outlet, indexed by their first words."""
+
+    def __init__(self, learned: frozenset[str]) -> None:
+        self.by_prefix: dict[tuple[str, ...], list[tuple[str, set[str]]]] = {}
+        for line in learned:
+            words = line.split()
+            if len(words) >= NEAR_COPY_WORDS:
+                self.by_prefix.setdefault(tuple(words[:NEAR_COPY_PREFIX]), []).append((line, set(words)))
+
+    def match(self, line: str) -> str | None:
+        if not self.by_prefix:
+            return None
+        words = line.split()
+        if len(words) < NEAR_COPY_WORDS:
+            return None
+        vocabulary = set(words)
+        for pattern, pattern_words in self.by_prefix.get(tuple(words[:NEAR_COPY_PREFIX]), []):
+            overlap = len(vocabulary & pattern_words) / len(vocabulary | pattern_words)
+            if overlap >= NEAR_COPY_JACCARD:
+                return pattern
+        return None
+
+
+def strip_lines(
+    text: str, learned: frozenset[str] = frozenset(), near: _NearCopies | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` without its boilerplate lines, and the ``(pattern, source)`` of each line removed.
+
+    ``near`` (the outlet's long learned lines) also removes near-copies of them.
+    """
     kept: list[str] = []
     hits: list[tuple[str, str]] = []
     shipped = _shipped()
@@ -215,6 +254,10 @@ def strip_lines(text: str, learned: frozenset[str] = frozenset()) -> tuple[str, 
         if normalised:
             if normalised in learned:
                 hits.append((normalised, "learned"))
+                continue
+            variant_of = near.match(normalised) if near is not None else None
+            if variant_of is not None:
+                hits.append((variant_of, "learned"))
                 continue
             pattern = shipped.match(normalised)
             if pattern is not None:
@@ -273,8 +316,9 @@ def remove_boilerplate(
     tally = tally if tally is not None else Tally()
     texts = documents["text"].tolist()
     changed = []
+    near = {outlet: _NearCopies(lines) for outlet, lines in learned.items()}
     for i, (outlet, text) in enumerate(zip(documents["outlet"], texts, strict=True)):
-        stripped, hits = strip_lines(text, learned.get(outlet, frozenset()))
+        stripped, hits = strip_lines(text, learned.get(outlet, frozenset()), near.get(outlet))
         if hits and stripped:
             tally.add(outlet, hits)
             tally.lines_removed += len(hits)
