@@ -14,10 +14,12 @@ Rules and counts, no trained model and no downloaded data (``framing actors sugg
 * **Demonyms and capitals** are mapped to their country (``Ukrainian``, ``Ukrainians``, ``Kyiv`` ->
   ``Ukraine``) by the shipped table ``framing/data/demonyms.tsv``; a name that starts with a demonym
   (``Russian President Vladimir Putin``) counts the demonym and the rest separately.
-* **Aliases** are grouped: a one-word name into the most frequent longer name it ends
-  (``Putin`` -> ``Vladimir Putin``); an acronym into the name whose initials it spells (``US`` ->
-  ``United States``, ``FBI`` -> ``Federal Bureau of Investigation``) or starts with (``ISIS``,
-  ``IS-K`` -> ``Islamic State``), when that name appears in the corpus.
+* **Aliases** are grouped: a one-word name into the most mentioned name of 2-3 words that it ends
+  (``Putin`` -> ``Vladimir Putin``) unless the word is also a common word (``House`` is not ``White
+  House``) or the longer name is rare beside it; an acronym into the name whose initials it spells
+  (``FBI`` -> ``Federal Bureau of Investigation``) or begins with (``ISIS``, ``IS-K`` -> ``Islamic
+  State``), when that name appears in at least half of the acronym's documents; country
+  abbreviations (``US``, ``UK``) by the shipped table.
 
 Outlet names of the corpus are never suggested (they are sources, not actors). ``mentions`` counts the
 occurrences the rules found (sentence-initial ambiguous words are not counted), ``documents`` the
@@ -49,13 +51,17 @@ REPORT_ACTORS = 10
 
 SUGGESTED_COLUMNS = ["actor", "aliases", "mentions", "documents"]
 
-# a word as it is written: letters, inner apostrophes, hyphens and dots (U.S., ISIS-K, O'Neill)
-_WORD = re.compile(r"[^\W\d_](?:[\w'’.-]*[\w])?")
 # words that join the capitalised words of one name (Ministry of Defence), and that initials skip
 _JOINERS = {"of", "for", "de", "al", "bin", "von", "van", "la", "du"}
 _CONNECTORS = _JOINERS | {"and", "the"}
 _ACRONYM = re.compile(r"^[A-Z](?:\.[A-Z]){1,5}\.?$|^[A-Z][A-Z&]{1,5}(?:-[A-Z0-9]{1,3})?$")
 _DOTTED = re.compile(r"^[A-Z](?:\.[A-Z])+$")
+_CAPITAL_WORD = r"[A-ZÀ-ÖØ-ÞА-ЯЁЄІЇҐ](?:[\w'’.-]*\w)?"
+# capitalised words separated by spaces or tabs (a line break or punctuation ends a name), joiners inside
+_RUN = re.compile(
+    rf"(?<![\w'’.-]){_CAPITAL_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(_JOINERS))})[ \t]+)*{_CAPITAL_WORD})*"
+)
+_LOWER_WORD = re.compile(r"(?<![\w'’.-])[a-zß-öø-ÿа-яёєіїґ](?:[\w'’.-]*\w)?")
 # the end of a sentence before a word: . ! ? (closing quotes, brackets) and white space, or a newline
 _SENTENCE_END = re.compile(r"(?:[.!?][\"')\]]*\s+|\n\s*|^\s*|[:;\"“(]\s*)$")
 
@@ -64,6 +70,7 @@ _SENTENCE_END = re.compile(r"(?:[.!?][\"')\]]*\s+|\n\s*|^\s*|[:;\"“(]\s*)$")
 class _Tables:
     demonym_to_country: dict[str, str]
     capital_to_country: dict[str, str]
+    abbreviation_to_country: dict[str, str]
     not_actors: frozenset[str]
     titles: frozenset[str]
 
@@ -78,7 +85,10 @@ def _rows(name: str) -> list[list[str]]:
 def _tables() -> _Tables:
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
-    for country, forms, capital in (row + [""] * (3 - len(row)) for row in _rows("demonyms.tsv")):
+    abbreviations: dict[str, str] = {}
+    for country, forms, capital, short in (row + [""] * (4 - len(row)) for row in _rows("demonyms.tsv")):
+        for form in filter(None, (f.strip() for f in short.split(","))):
+            abbreviations[form] = country
         for form in filter(None, (f.strip() for f in forms.split(","))):
             demonyms[form] = country
             if form.endswith(("an", "i")):  # Ukrainians, Iraqis
@@ -89,6 +99,7 @@ def _tables() -> _Tables:
     return _Tables(
         demonyms,
         capitals,
+        abbreviations,
         frozenset(word for word, _ in words),
         frozenset(word for word, kind in words if kind == "title"),
     )
@@ -134,30 +145,10 @@ def _texts(data: Any) -> tuple[list[str], set[str]]:
 
 
 def _runs(text: str) -> Iterable[tuple[list[str], bool]]:
-    """Runs of capitalised words (connectors inside), and whether each starts a sentence."""
-    words = list(_WORD.finditer(text))
-    i = 0
-    while i < len(words):
-        if not words[i].group()[0].isupper():
-            i += 1
-            continue
-        run = [words[i]]
-        j = i + 1
-        while j < len(words):
-            gap = text[run[-1].end() : words[j].start()]
-            if gap.strip() not in ("", "-"):  # punctuation ends a name
-                break
-            word = words[j].group()
-            joined = word in _JOINERS and j + 1 < len(words) and words[j + 1].group()[0].isupper()
-            if not (word[0].isupper() or joined):
-                break
-            run.append(words[j])
-            j += 1
-        while run and run[-1].group() in _CONNECTORS:
-            run.pop()
-        initial = _SENTENCE_END.search(text[max(0, run[0].start() - 4) : run[0].start()]) is not None
-        yield [w.group() for w in run], initial
-        i = j
+    """Runs of capitalised words (joiners inside), and whether each starts a sentence."""
+    for match in _RUN.finditer(text):
+        start = match.start()
+        yield match.group().split(), _SENTENCE_END.search(text[max(0, start - 4) : start]) is not None
 
 
 def _candidates(words: list[str], initial: bool, lower: Counter[str], tables: _Tables) -> list[str]:
@@ -204,7 +195,7 @@ def suggest_actors(data: Any, *, n: int = 30, min_mentions: int = 2) -> pd.DataF
     tables = _tables()
     lower: Counter[str] = Counter()
     for text in texts:
-        lower.update(w for w in _WORD.findall(text) if w.islower())
+        lower.update(_LOWER_WORD.findall(text))
     mentions: Counter[str] = Counter()
     documents: dict[str, set[int]] = defaultdict(set)
     capitalised: Counter[str] = Counter()
@@ -216,6 +207,24 @@ def suggest_actors(data: Any, *, n: int = 30, min_mentions: int = 2) -> pd.DataF
                 mentions[name] += 1
                 documents[name].add(index)
     return _group(mentions, documents, capitalised, lower, outlets, tables, n, min_mentions)
+
+
+#: Share of an acronym's documents that must name an expansion with exactly its initials (FBI) ...
+ACRONYM_SHARED_EXACT = 0.5
+#: ... or with initials that begin it (ISIS -> Islamic State), for the acronym to join that actor.
+ACRONYM_SHARED_PREFIX = 0.5
+#: A word joins the longer name it ends (Putin -> Vladimir Putin) if that name has this share of its
+#: mentions, and if the word is not also a common word (House -> White House: "house" is written in
+#: lower case more than COMMON_SHARE times per capitalised mention).
+HEAD_SHARE = 0.1
+COMMON_SHARE = 0.05
+
+
+def _prefix_sizes(letters: str) -> list[tuple[int, float]]:
+    """Initials lengths that may begin an acronym, longest first: at least 2, at most 2 letters short."""
+    return [
+        (size, ACRONYM_SHARED_PREFIX) for size in range(len(letters) - 1, 1, -1) if len(letters) - size <= 2
+    ]
 
 
 def _group(
@@ -240,45 +249,71 @@ def _group(
         return True
 
     names = [name for name in mentions if keep(name)]
+    countries = set(tables.demonym_to_country.values()) | set(tables.capital_to_country.values())
     target: dict[str, str] = {}  # alias -> the actor it belongs to
     for name in names:
-        country = tables.demonym_to_country.get(name) or tables.capital_to_country.get(name)
+        country = (
+            tables.demonym_to_country.get(name)
+            or tables.capital_to_country.get(name)
+            or tables.abbreviation_to_country.get(name)
+        )
         if country is not None and country != name:
             target[name] = country
     longer = sorted((m for m in names if " " in m), key=lambda m: (-mentions[m], m))
     by_initials: dict[str, list[str]] = defaultdict(list)
+    by_last_word: dict[str, list[str]] = defaultdict(list)
     for name in longer:
         if len(_initials(name)) >= 2:
             by_initials[_initials(name)].append(name)
+        by_last_word[name.split()[-1]].append(name)
+
+    def shared(acronym: str, name: str) -> float:
+        return len(documents[acronym] & documents[name]) / len(documents[acronym])
+
     for name in names:
-        if name in target:
+        if name in target or name in countries:
             continue
         if _ACRONYM.match(name):
             letters = _letters(name)
-            exact = by_initials.get(letters)
-            if exact:
-                target[name] = exact[0]
-                continue
-            # ISIS, ISIL, IS-K -> Islamic State: the name's initials begin the acronym
-            prefixes = [i for i in by_initials if letters.startswith(i) and len(letters) - len(i) <= 3]
-            if prefixes:
-                target[name] = by_initials[max(prefixes, key=len)][0]
+            # exact initials (FBI, US), else initials that begin the acronym (ISIS, ISIL, IS-K -> IS):
+            # the expansion must appear in a share of the acronym's documents (BOE is not Barack Obama)
+            for size, wanted in ((len(letters), ACRONYM_SHARED_EXACT), *_prefix_sizes(letters)):
+                expansions = [
+                    m
+                    for m in by_initials.get(letters[:size], [])
+                    if m not in countries and shared(name, m) >= wanted
+                ]
+                if expansions:
+                    target[name] = expansions[0]
+                    break
         elif " " not in name:
-            # Putin -> Vladimir Putin: the most mentioned longer name that ends with the word
-            heads = [m for m in longer if m.split()[-1] == name and m.split()[0] not in _CONNECTORS]
-            if heads:
-                target[name] = heads[0]
+            # Putin -> Vladimir Putin: the most mentioned 2-3 word name ending with the word, when that
+            # name is frequent beside the word and its first word is not itself a more frequent name
+            # (Democrats is not House Democrats: "House" is named on its own more often)
+            for longer_name in by_last_word.get(name, []):
+                words = longer_name.split()
+                if (
+                    len(words) <= 3
+                    and words[0] not in _CONNECTORS
+                    and mentions[longer_name] >= HEAD_SHARE * mentions[name]
+                    and mentions.get(words[0], 0) < mentions[longer_name]
+                    and lower[name.lower()] <= COMMON_SHARE * mentions[name]
+                ):
+                    target[name] = longer_name
+                    break
     groups: dict[str, list[str]] = defaultdict(list)
     for name in names:
         actor = target.get(name, name)
         actor = target.get(actor, actor)  # Moscow -> Russia; an alias of an alias
         groups[actor].append(name)
+    totals = {actor: sum(mentions[a] for a in aliases) for actor, aliases in groups.items()}
+    ranked = sorted((a for a in groups if totals[a] >= min_mentions), key=lambda a: (-totals[a], a))
     rows = []
-    for actor, aliases in groups.items():
-        count = sum(mentions[a] for a in aliases)
+    for actor in ranked[: n + 50]:  # the document counts only break ties near the cut
+        aliases = groups[actor]
         docs = set().union(*(documents[a] for a in aliases))
         ordered = [actor, *sorted((a for a in aliases if a != actor), key=lambda a: (-mentions[a], a))]
-        rows.append((actor, ordered, count, len(docs)))
+        rows.append((actor, ordered, totals[actor], len(docs)))
     table = pd.DataFrame(rows, columns=SUGGESTED_COLUMNS)
     table = table[table["mentions"] >= min_mentions]
     table = table.sort_values(

@@ -22,8 +22,8 @@ else:  # pragma: no cover
 TEXTS = [
     "Russian President Vladimir Putin said the attack was planned in Kyiv. Officials in Moscow agreed.",
     "The Islamic State claimed responsibility. Putin did not mention IS in his address on Saturday.",
-    "Ukrainian officials denied any role. Kyiv called the claim absurd, and ISIS repeated its claim.",
-    "After the attack, Putin blamed Ukraine. The Federal Bureau of Investigation had warned in March.",
+    "Ukrainian officials denied any role. Kyiv called it absurd; ISIS repeated the Islamic State claim.",
+    "After the attack, Putin blamed Ukraine. The Federal Bureau of Investigation (FBI) had warned in March.",
     "The FBI said the warning was shared. Officials said the Islamic State was behind it.",
     "Reuters reported that Ukrainians were angry. Daily Blast said Putin lied.",
 ]
