@@ -3,13 +3,14 @@
 Rules and counts, no trained model and no downloaded data (``framing actors suggest``):
 
 * **Names**: runs of capitalised words (``Islamic State``, ``Vladimir Putin``, ``Investigative
-  Committee``), joined across ``of``/``for``/``and``/``the`` inside a name (``Ministry of Defence``).
+  Committee``), joined across ``of``, ``for``, ``de``, ``al``, ``bin``, ``von``, ``van``, ``la``,
+  ``du`` inside a name (``Ministry of Defence``); a line break or punctuation ends a name.
   A word at the start of a sentence is capitalised by position, not because it is a name: it is dropped
   from a run when the corpus also uses it in lower case (``Officials said``, ``After the attack``).
   Leading titles (``President``, ``Mr``) and single days, months and titles are not names
   (``framing/data/not_actors.tsv``); a possessive ``'s`` and a lower-case hyphen suffix
-  (``Kremlin-backed``) are cut; a single word that the corpus uses in lower case more often than
-  capitalised is not a name.
+  (``Kremlin-backed``) are cut; a single word that the corpus uses in lower case at least as often
+  as capitalised inside sentences is not a name (so a word seen only at sentence starts is none).
 * **Acronyms**: words of 2-6 capitals (``FSB``, ``ISIS``, ``IS-K``, ``U.S.``), counted anywhere.
 * **Demonyms and capitals** are mapped to their country (``Ukrainian``, ``Ukrainians``, ``Kyiv`` ->
   ``Ukraine``) by the shipped table ``framing/data/demonyms.tsv``; a name that starts with a demonym
