@@ -707,6 +707,7 @@ def ingest_command(
     ] = 0.5,
     strict: Strict = False,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Add the cleaned documents of SOURCES to a Parquet corpus store (partitioned by outlet).
 
@@ -729,6 +730,7 @@ def ingest_command(
         date_col=date_col,
         id_col=id_col,
         title_col=title_col,
+        keep_boilerplate=keep_boilerplate,  # type: ignore[arg-type]
     )
     if not quiet:
         typer.echo(f"ingested into {store}", err=True)

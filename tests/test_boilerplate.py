@@ -239,3 +239,13 @@ def test_the_report_lists_the_removed_patterns(noted: Path, tmp_path: Path) -> N
     assert "Boilerplate removed" in page
     assert "1 boilerplate patterns were removed before measuring: 1 learned" in page
     assert "## Boilerplate removed" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_ingest_removes_boilerplate_unless_kept(noted: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for flags, notes in (([], 0), (["--keep-boilerplate"], 4)):
+        store = tmp_path / f"store{len(flags)}"
+        result = runner.invoke(app, ["ingest", str(noted), "--store", str(store), "-q", *flags])
+        assert result.exit_code == 0, result.output
+        texts = framing.load_corpus(store).documents["text"]
+        assert texts.str.contains("Editor's note").sum() == notes
