@@ -160,7 +160,8 @@ class LoadSummary:
             return []
         learned = sum(p.source == "learned" for p in self.boilerplate)
         out = [
-            f"{len(self.boilerplate)} boilerplate patterns removed ({learned} learned per outlet, "
+            f"{len(self.boilerplate)} boilerplate pattern{'' if len(self.boilerplate) == 1 else 's'} removed "
+            f"({learned} learned per outlet, "
             f"{len(self.boilerplate) - learned} shipped); the most frequent:"
         ]
         for p in self.boilerplate[:shown]:

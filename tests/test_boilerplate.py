@@ -60,7 +60,7 @@ def test_a_repeated_editors_note_is_learned_and_removed(noted: Path) -> None:
         }
     ]
     assert corpus.summary.boilerplate_lines_removed == 4
-    assert any("1 boilerplate patterns removed (1 learned" in line for line in corpus.summary.lines())
+    assert any("1 boilerplate pattern removed (1 learned" in line for line in corpus.summary.lines())
     # the note is emotive: it no longer counts
     features = framing.extract(corpus)
     assert features.loc[features["outlet"] == "post", "emotive_count"].sum() == 0
@@ -188,7 +188,7 @@ def test_the_cli_lists_patterns_and_keep_boilerplate_turns_removal_off(noted: Pa
         assert result.exit_code == 0, result.output
         streamed = pd.read_csv(out)
         assert streamed.loc[streamed["doc_id"] == "post-0", "tokens"].item() == 11
-        assert "1 boilerplate patterns removed" in result.stderr
+        assert "1 boilerplate pattern removed" in result.stderr
     result = runner.invoke(app, ["features", str(noted), "-o", str(out), "--keep-boilerplate"])
     assert pd.read_csv(out).loc[lambda f: f["doc_id"] == "post-0", "tokens"].item() > 11
 
@@ -237,7 +237,7 @@ def test_the_report_lists_the_removed_patterns(noted: Path, tmp_path: Path) -> N
     ]
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Boilerplate removed" in page
-    assert "1 boilerplate patterns were removed before measuring: 1 learned" in page
+    assert "1 boilerplate pattern was removed before measuring: 1 learned" in page
     assert "## Boilerplate removed" in (out / "report.md").read_text(encoding="utf-8")
 
 

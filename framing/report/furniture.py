@@ -27,7 +27,8 @@ def boilerplate_sentence(table: pd.DataFrame) -> str:
         )
     learned = int((table["source"] == "learned").sum())
     return (
-        f"{len(table)} boilerplate patterns were removed before measuring: {learned} learned (a line in at "
+        f"{len(table)} boilerplate {'pattern was' if len(table) == 1 else 'patterns were'} removed before "
+        f"measuring: {learned} learned (a line in at "
         f"least {MIN_DOCUMENTS} and {MIN_SHARE:.0%} of an outlet's documents, syndicated copies not "
         f"counted) and {len(table) - learned} shipped (caption, credit, sharing and advertisement lines). "
         "Rates, evidence offsets and distinctive words refer to the text without them; --keep-boilerplate "
