@@ -744,6 +744,12 @@ def load_corpus(
     if (path / "framing-store.json").is_file():  # a corpus store (framing.store): dispatch, h-store
         from framing.store import load_store
 
+        if keep_boilerplate:  # its texts were cleaned at ingest: the removed lines are not stored
+            raise OptionError(
+                f"{path} is a corpus store, whose documents had their boilerplate removed at ingest; "
+                "to keep it, ingest the sources into a new store with --keep-boilerplate"
+            )
+
         return load_store(path, drop_duplicates=drop_duplicates, name=name)
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")

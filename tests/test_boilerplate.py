@@ -249,3 +249,6 @@ def test_ingest_removes_boilerplate_unless_kept(noted: Path, tmp_path: Path) -> 
         assert result.exit_code == 0, result.output
         texts = framing.load_corpus(store).documents["text"]
         assert texts.str.contains("Editor's note").sum() == notes
+    result = runner.invoke(app, ["corpus", "info", str(tmp_path / "store0"), "--keep-boilerplate"])
+    assert result.exit_code == 2
+    assert "ingest the sources into a new store with --keep-boilerplate" in result.stderr
