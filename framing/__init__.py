@@ -11,6 +11,7 @@ and write a report with charts and quoted evidence.
 >>> framing.blame_attributions(corpus)                              # who blames whom, per sentence
 """
 
+from framing.actors import suggest_actors
 from framing.corpus import Corpus, LoadSummary, load_corpus
 from framing.errors import FramingError, InputError, OptionError
 from framing.features import blame_attributions, build_matcher, evidence, extract
@@ -44,4 +45,5 @@ __all__ = [
     "extract",
     "load_corpus",
     "load_lexicon",
+    "suggest_actors",
 ]

@@ -105,10 +105,18 @@ _LINE_EDGES = re.compile(r" *\n *")  # both edges in one match: " \n " must lose
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
-def clean_text(text: str, summary: LoadSummary | None = None) -> str:
+def clean_text(
+    text: str,
+    summary: LoadSummary | None = None,
+    *,
+    boilerplate: bool = True,
+    removed: list[str] | None = None,
+) -> str:
     """Remove HTML and scraping boilerplate lines, and normalise Unicode (NFC, quotes, dashes, spaces).
 
-    When ``summary`` is given, the steps that changed the text are counted in it.
+    When ``summary`` is given, the steps that changed the text are counted in it. With
+    ``boilerplate=False`` the boilerplate lines are kept; ``removed``, when given, receives each removed
+    boilerplate line (stripped).
 
     >>> clean_text("It was \u201cchilling\u201d\u2014she said.\\n\\nAdvertisment\\n\\nRead more: other story")
     'It was "chilling" - she said.'
@@ -137,16 +145,8 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
             text, changed = _EN_DASH.sub(_dash, text), True
         if changed and summary is not None:
             summary.unicode_normalised += 1
-    cookies = _COOKIE_WORD.search(text) is not None
-    boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
-    text, removed = boilerplate.subn("\n", text)
-    # The first line has no newline before it; matched on its own instead of prefixing one (a copy).
-    first = (_BOILERPLATE_FIRST_LINE_COOKIES if cookies else _BOILERPLATE_FIRST_LINE).match(text)
-    if first is not None:
-        text = text[first.end() :]
-        removed += 1
-    if summary is not None:
-        summary.boilerplate_lines_removed += removed
+    if boilerplate:
+        text = _remove_boilerplate_lines(text, summary, removed)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Each substitution is skipped when a plain substring test shows it has nothing to do.
@@ -160,6 +160,30 @@ def clean_text(text: str, summary: LoadSummary | None = None) -> str:
     if "\n\n\n" in text:
         text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
+
+
+def _remove_boilerplate_lines(text: str, summary: LoadSummary | None, removed: list[str] | None) -> str:
+    cookies = _COOKIE_WORD.search(text) is not None
+    boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
+    if removed is None:
+        text, count = boilerplate.subn("\n", text)
+    else:
+
+        def record(match: re.Match[str]) -> str:
+            removed.append(match.group().strip())
+            return "\n"
+
+        text, count = boilerplate.subn(record, text)
+    # The first line has no newline before it; matched on its own instead of prefixing one (a copy).
+    first = (_BOILERPLATE_FIRST_LINE_COOKIES if cookies else _BOILERPLATE_FIRST_LINE).match(text)
+    if first is not None:
+        if removed is not None:
+            removed.append(first.group().strip())
+        text = text[first.end() :]
+        count += 1
+    if summary is not None:
+        summary.boilerplate_lines_removed += count
+    return text
 
 
 def _strip_tags(text: str) -> str:

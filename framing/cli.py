@@ -31,6 +31,8 @@ corpus_app = typer.Typer(help="Load and inspect corpora.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
 lexicon_app = typer.Typer(help="List and show the cue lexicons.", no_args_is_help=True)
 app.add_typer(lexicon_app, name="lexicon")
+actors_app = typer.Typer(help="Suggest the actors whose blame is tracked.", no_args_is_help=True)
+app.add_typer(actors_app, name="actors")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +49,14 @@ DropDuplicates = Annotated[
 ]
 Strict = Annotated[bool, typer.Option("--strict", help="Fail on non-UTF-8 bytes instead of repairing them.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only results and errors.")]
+KeepBoilerplate = Annotated[
+    bool,
+    typer.Option(
+        "--keep-boilerplate",
+        help="Keep page furniture (lines an outlet repeats in many articles, captions, ads), "
+        "which is removed by default.",
+    ),
+]
 Lexicons = Annotated[
     list[Path] | None,
     typer.Option("--lexicon", "-l", help="Extra lexicon file (TSV or LIWC .dic); repeat for several."),
@@ -113,6 +123,7 @@ def _load(
     title_col: str | None = None,
     drop_duplicates: bool = False,
     strict: bool = False,
+    keep_boilerplate: bool = False,
 ) -> Corpus:
     return load_corpus(
         path,
@@ -123,6 +134,7 @@ def _load(
         title_col=title_col,
         drop_duplicates=drop_duplicates,
         strict=strict,
+        keep_boilerplate=keep_boilerplate,
     )
 
 
@@ -141,6 +153,7 @@ def corpus_info(
     drop_duplicates: DropDuplicates = False,
     strict: Strict = False,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Print one row per outlet (documents, tokens, first and last date, duplicates) and the load summary."""
     _configure_logging(quiet or as_json)
@@ -153,6 +166,7 @@ def corpus_info(
         title_col=title_col,
         drop_duplicates=drop_duplicates,
         strict=strict,
+        keep_boilerplate=keep_boilerplate,
     )
     if as_json:
         typer.echo(json.dumps(corpus.info(), indent=2, ensure_ascii=False))
@@ -171,19 +185,26 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _document_chunks(
-    path: Path, chunk_size: int, strict: bool, columns: dict[str, str | None], report: list[Any]
+    path: Path,
+    chunk_size: int,
+    strict: bool,
+    columns: dict[str, str | None],
+    report: list[Any],
+    keep_boilerplate: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """A corpus folder is loaded whole (syndication marks need it); a single file is streamed."""
     if chunk_size < 1:
         raise OptionError(f"--chunk-size must be at least 1, got {chunk_size}")
     if path.is_dir():
-        corpus = load_corpus(path, strict=strict, **columns)
+        corpus = load_corpus(path, strict=strict, keep_boilerplate=keep_boilerplate, **columns)
         report.append(corpus.summary)
         documents = corpus.documents.drop(columns=["tokens"])
         for start in range(0, len(documents), chunk_size):
             yield documents.iloc[start : start + chunk_size]
         return
-    stream = DocumentStream(path, chunk_size=chunk_size, strict=strict, **columns)
+    stream = DocumentStream(
+        path, chunk_size=chunk_size, strict=strict, keep_boilerplate=keep_boilerplate, **columns
+    )
     report.append(stream.summary)
     yield from stream
 
@@ -213,6 +234,7 @@ def features_command(
         Path | None,
         typer.Option("--model", help="A model folder from `framing train`: adds <label>_probability."),
     ] = None,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Measure every cue family in every document (or sentence) and write one row per unit.
 
@@ -239,7 +261,7 @@ def features_command(
     }
     check_output_is_not_input(output, [path])
     summaries: list[Any] = []
-    chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
+    chunks = _document_chunks(path, chunk_size, strict, columns, summaries, keep_boilerplate)
     keep = ["duplicate_of"] if path.is_dir() else []
     if model is not None:  # issue 11 (h-supervised): the same tables with <label>_probability added
         from framing.supervised import iter_with_probabilities, load_model
@@ -274,6 +296,7 @@ def evidence_command(
     outlet_col: OutletCol = None,
     id_col: IdCol = None,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Print a keyword-in-context table of the matches of one cue (the evidence behind the counts)."""
     from framing.features import build_matcher, evidence
@@ -281,7 +304,9 @@ def evidence_command(
     _configure_logging(quiet)
     _require(n >= 0, f"-n must be 0 (all) or more, not {n}")
     _require(width >= 0, f"--width must be 0 or more characters, not {width}")
-    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
+    corpus = _load(
+        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+    )
     table = evidence(
         corpus, cue=cue, outlet=outlet, subcategory=subcategory, window=width, matcher=build_matcher(lexicon)
     )
@@ -310,12 +335,15 @@ def blame_command(
     outlet_col: OutletCol = None,
     id_col: IdCol = None,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Print who blames whom: one row per blame or denial cue and blamed actor, with the sentence."""
     from framing.features import blame_attributions, build_matcher
 
     _configure_logging(quiet)
-    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
+    corpus = _load(
+        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+    )
     if not corpus.actors:
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
     table = blame_attributions(corpus, matcher=build_matcher(lexicon))
@@ -454,6 +482,7 @@ def report_command(
             "--title", help="Heading of the page and report.md (default: 'Framing comparison: <corpus>')."
         ),
     ] = None,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
@@ -494,6 +523,7 @@ def report_command(
             id_col=id_col,
             title_col=title_col,
             strict=strict,
+            keep_boilerplate=keep_boilerplate,
         )
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
     if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
@@ -552,6 +582,7 @@ def compare_command(
         ),
     ] = None,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests.
 
@@ -566,7 +597,14 @@ def compare_command(
     check_seed(seed)
     check_group_column(by)
     _configure_logging(quiet)
-    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col)
+    corpus = _load(
+        path,
+        text_col=text_col,
+        outlet_col=outlet_col,
+        date_col=date_col,
+        id_col=id_col,
+        keep_boilerplate=keep_boilerplate,
+    )
     features = grouped_features(corpus.documents, by)
     options = {"by": by, "drop_duplicates": drop_duplicates}
     summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
@@ -741,6 +779,7 @@ def ingest_command(
     ] = 0.5,
     strict: Strict = False,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Add the cleaned documents of SOURCES to a Parquet corpus store (partitioned by outlet).
 
@@ -763,6 +802,7 @@ def ingest_command(
         date_col=date_col,
         id_col=id_col,
         title_col=title_col,
+        keep_boilerplate=keep_boilerplate,  # type: ignore[arg-type]
     )
     if not quiet:
         typer.echo(f"ingested into {store}", err=True)
@@ -843,6 +883,7 @@ def sample_command(
     outlet_col: OutletCol = None,
     id_col: IdCol = None,
     quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Draw a seeded coding sample stratified by outlet (and score bands) and write a coding sheet.
 
@@ -856,7 +897,9 @@ def sample_command(
         raise OptionError(f"--unit must be 'document' or 'sentence', not {unit!r}")
     label_names = _split_names(labels) or ([stratify_by] if stratify_by else ["label"])
     coder_names = _split_names(coders)
-    corpus = _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col)
+    corpus = _load(
+        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+    )
     sample = draw_sample(
         corpus,
         unit=unit,  # type: ignore[arg-type]
@@ -995,6 +1038,40 @@ def train_command(
             f"validation on {validate}: ROC AUC {v['roc_auc']:.3f}, F1 {v['f1']:.3f} at the chosen threshold "
             f"({v['units']} units, {v['positives']} positive)"
         )
+
+
+@actors_app.command("suggest")
+@_handles_errors
+def actors_suggest(
+    path: PathArg,
+    n: Annotated[int, typer.Option("-n", help="How many actors to suggest (the most mentioned).")] = 30,
+    min_mentions: Annotated[
+        int, typer.Option("--min-mentions", help="Fewest mentions of a suggested actor.")
+    ] = 2,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    id_col: IdCol = None,
+    quiet: Quiet = False,
+    keep_boilerplate: KeepBoilerplate = False,
+) -> None:
+    """Print candidate actors as a ready corpus.toml [actors] snippet, with mention counts.
+
+    Candidates come from rules and counts (capitalised names, acronyms, demonyms and capitals mapped to
+    their country, aliases grouped by shared head and by acronym); check them before use.
+    """
+    from framing.actors import actors_toml, suggest_actors
+
+    _configure_logging(quiet)
+    _require(n >= 1, f"-n must be 1 or more, not {n}")
+    _require(min_mentions >= 1, f"--min-mentions must be 1 or more, not {min_mentions}")
+    corpus = _load(
+        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+    )
+    table = suggest_actors(corpus, n=n, min_mentions=min_mentions)
+    if table.empty:
+        typer.echo(f"no actor is mentioned {min_mentions} times or more", err=True)
+        return
+    typer.echo(printable(actors_toml(table, source=str(path)).rstrip("\n"), keep_newlines=True))
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from framing.boilerplate import BoilerplatePattern, LineLearner, Tally, normalise_line, remove_boilerplate
 from framing.clean import clean_text, normalise_metadata
 from framing.dedup import find_duplicates, is_syndicated_copy
 from framing.errors import InputError, OptionError
@@ -82,6 +83,9 @@ class LoadSummary:
     dangling link, FIFO) and why; ``metadata_normalised`` counts metadata strings changed by
     :func:`normalise_metadata`; ``surrogates_replaced`` counts strings whose lone surrogates became
     U+FFFD; ``warnings`` holds one line per repaired CSV quote or unknown ``corpus.toml`` key.
+    ``boilerplate`` lists every boilerplate pattern removed (pattern, outlet, documents it was removed
+    from, source ``learned`` or ``shipped``; see :mod:`framing.boilerplate`); ``boilerplate_only`` counts
+    documents kept whole because they held nothing but boilerplate lines.
     """
 
     files: int = 0
@@ -102,6 +106,8 @@ class LoadSummary:
     metadata_normalised: int = 0
     surrogates_replaced: int = 0
     warnings: list[str] = field(default_factory=list)
+    boilerplate: list[BoilerplatePattern] = field(default_factory=list)
+    boilerplate_only: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-serialisable data."""
@@ -127,6 +133,7 @@ class LoadSummary:
             (self.dropped_duplicates, "duplicates dropped"),
             (self.metadata_normalised, "metadata values normalised (Unicode, invisible characters, spaces)"),
             (self.surrogates_replaced, "values with lone surrogates replaced by U+FFFD"),
+            (self.boilerplate_only, "documents of boilerplate lines only, kept whole"),
         ]:
             if count:
                 out.append(f"{count} {what}")
@@ -139,12 +146,30 @@ class LoadSummary:
             out.append(f"{len(self.skipped_paths)} paths not read:")
             out += [f"  {s.source}: {s.reason}" for s in self.skipped_paths]
         out += self.warnings
+        out += self._boilerplate_lines()
         if self.ignored_files:
             out.append(
                 f"{len(self.ignored_files)} files ignored (not a document format): "
                 + ", ".join(self.ignored_files[:5])
                 + (" ..." if len(self.ignored_files) > 5 else "")
             )
+        return out
+
+    def _boilerplate_lines(self, shown: int = 10) -> list[str]:
+        if not self.boilerplate:
+            return []
+        learned = sum(p.source == "learned" for p in self.boilerplate)
+        out = [
+            f"{len(self.boilerplate)} boilerplate pattern{'' if len(self.boilerplate) == 1 else 's'} removed "
+            f"({learned} learned per outlet, "
+            f"{len(self.boilerplate) - learned} shipped); the most frequent:"
+        ]
+        for p in self.boilerplate[:shown]:
+            text = p.pattern if len(p.pattern) <= 70 else p.pattern[:67] + "..."
+            out.append(f"  {p.outlet}: {text!r} ({p.source}, {p.documents} documents)")
+        if len(self.boilerplate) > shown:
+            more = len(self.boilerplate) - shown
+            out.append(f"  ... {more} more (corpus info --json; boilerplate.csv in a report)")
         return out
 
 
@@ -519,11 +544,19 @@ def _parse_one_date(value: str) -> pd.Timestamp | None:
 
 
 def _iter_clean_records(
-    path: Path, mapping: ColumnMapping, summary: LoadSummary, strict: bool, *, hash_ids: bool = False
+    path: Path,
+    mapping: ColumnMapping,
+    summary: LoadSummary,
+    strict: bool,
+    *,
+    hash_ids: bool = False,
+    keep_boilerplate: bool = False,
+    tally: Tally | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Cleaned records with an id and an outlet; empty ones skipped and counted, duplicate ids refused.
 
     With ``hash_ids`` only a hash of each id is remembered, so memory stays small on huge corpora.
+    The boilerplate lines removed while cleaning are counted per outlet in ``tally``.
     """
     seen_ids: dict[Any, str] = {}
     for source, line, record in _iter_raw_records(path, mapping, summary, strict):
@@ -535,7 +568,12 @@ def _iter_clean_records(
             summary.skipped.append(SkippedRecord(source, reason, line))
             log.warning("skipped %s%s: %s", source, "" if line is None else f":{line}", reason)
             continue
-        cleaned = clean_text(text, summary) if isinstance(text, str) else ""
+        removed: list[str] = []
+        cleaned = (
+            clean_text(text, summary, boilerplate=not keep_boilerplate, removed=removed)
+            if isinstance(text, str)
+            else ""
+        )
         del text
         if not cleaned:
             summary.skipped.append(SkippedRecord(source, "empty text", line))
@@ -565,6 +603,8 @@ def _iter_clean_records(
             summary.unknown_outlet += 1
         else:
             record["outlet"] = str(outlet).strip()
+        if removed and tally is not None:
+            tally.add(record["outlet"], [(normalise_line(line), "shipped") for line in removed])
         yield record
 
 
@@ -588,11 +628,20 @@ class DocumentStream:
     """Documents of a corpus folder or file in chunks of cleaned rows, for corpora too large to hold.
 
     Iterating yields DataFrames with the document columns (no ``tokens``, no syndication marks: those
-    need the whole corpus). ``summary`` fills in as the stream is read.
+    need the whole corpus). ``summary`` fills in as the stream is read. Unless ``keep_boilerplate``, the
+    input is read twice: a first pass learns each outlet's recurring lines (:mod:`framing.boilerplate`;
+    without syndication marks, only exact repeats of a text are left out of that count), the second
+    yields the documents without them.
     """
 
     def __init__(
-        self, path: str | Path, *, chunk_size: int = 1000, strict: bool = False, **columns: str | None
+        self,
+        path: str | Path,
+        *,
+        chunk_size: int = 1000,
+        strict: bool = False,
+        keep_boilerplate: bool = False,
+        **columns: str | None,
     ) -> None:
         self.path = Path(path)
         if not self.path.exists():
@@ -600,14 +649,28 @@ class DocumentStream:
         self.chunk_size = chunk_size
         self.strict = strict
         self.mapping = ColumnMapping(**columns)
+        self.keep_boilerplate = keep_boilerplate
         self.summary = LoadSummary()
+        self._tally = Tally()
+        self._learned: dict[str, frozenset[str]] = {}
         if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
             raise OptionError(f"chunk_size must be a positive number of documents, got {chunk_size!r}")
         self.settings = _read_settings(self.path, self.summary) if self.path.is_dir() else {}
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
+        if not self.keep_boilerplate:
+            self._learned = self._learn_boilerplate()
         batch: list[dict[str, Any]] = []
-        for record in _iter_clean_records(self.path, self.mapping, self.summary, self.strict, hash_ids=True):
+        records = _iter_clean_records(
+            self.path,
+            self.mapping,
+            self.summary,
+            self.strict,
+            hash_ids=True,
+            keep_boilerplate=self.keep_boilerplate,
+            tally=self._tally,
+        )
+        for record in records:
             batch.append(record)
             if len(batch) >= self.chunk_size:
                 yield self._frame(batch)
@@ -615,9 +678,26 @@ class DocumentStream:
         if batch:
             yield self._frame(batch)
 
+    def _learn_boilerplate(self) -> dict[str, frozenset[str]]:
+        learner = LineLearner()
+        framing_log = logging.getLogger("framing")
+        level = framing_log.level
+        framing_log.setLevel(logging.ERROR)  # the second pass warns about skipped records, once
+        try:
+            for record in _iter_clean_records(
+                self.path, self.mapping, LoadSummary(), self.strict, hash_ids=True
+            ):
+                learner.add(record["outlet"], record["text"])
+        finally:
+            framing_log.setLevel(level)
+        return learner.learned()
+
     def _frame(self, batch: list[dict[str, Any]]) -> pd.DataFrame:
         self.summary.documents += len(batch)
         frame = _to_frame(batch, self.summary, tokens=False)
+        if not self.keep_boilerplate:
+            frame = remove_boilerplate(frame, learned=self._learned, tally=self._tally)
+        self._tally.report(self.summary)
         _attach_outlet_metadata(frame, self.settings)
         return frame
 
@@ -635,6 +715,7 @@ def load_corpus(
     duplicate_threshold: float = 0.5,
     strict: bool = False,
     name: str | None = None,
+    keep_boilerplate: bool = False,
 ) -> Corpus:
     """Load a corpus folder or a single CSV / TSV / JSONL / Parquet / .txt file.
 
@@ -648,6 +729,10 @@ def load_corpus(
             near-duplicates (0 to 1).
         strict: fail on bytes that are not UTF-8 instead of decoding them as cp1252/latin-1.
         name: corpus name (default: folder or file stem).
+        keep_boilerplate: keep page furniture. By default the lines each outlet repeats in many of its
+            documents, and shipped caption, credit, sharing and advertisement lines, are removed before
+            anything is measured, and listed in ``summary.boilerplate`` (see :mod:`framing.boilerplate`);
+            the ``text`` column, to which all match offsets refer, is the text after removal.
 
     Raises:
         InputError: for a missing path, unknown format, malformed record, missing text column, empty
@@ -659,16 +744,28 @@ def load_corpus(
     if (path / "framing-store.json").is_file():  # a corpus store (framing.store): dispatch, h-store
         from framing.store import load_store
 
+        if keep_boilerplate:  # its texts were cleaned at ingest: the removed lines are not stored
+            raise OptionError(
+                f"{path} is a corpus store, whose documents had their boilerplate removed at ingest; "
+                "to keep it, ingest the sources into a new store with --keep-boilerplate"
+            )
+
         return load_store(path, drop_duplicates=drop_duplicates, name=name)
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")
     mapping = ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
     summary = LoadSummary()
     settings = _read_settings(path, summary) if path.is_dir() else {}
-    records = list(_iter_clean_records(path, mapping, summary, strict))
+    tally = Tally()
+    records = list(
+        _iter_clean_records(path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally)
+    )
     documents = _to_frame(records, summary)
     _attach_outlet_metadata(documents, settings)
     documents["duplicate_of"] = find_duplicates(documents, threshold=duplicate_threshold)
+    if not keep_boilerplate:  # learned from originals only: the syndication marks come first
+        documents = remove_boilerplate(documents, tally=tally)
+    tally.report(summary)
     summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
     summary.documents = len(documents)
     corpus = Corpus(

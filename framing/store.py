@@ -659,10 +659,12 @@ def ingest(
     """Add the documents of ``sources`` (corpus folders or files) to the store at ``store``.
 
     Each source is loaded and cleaned with :func:`framing.load_corpus` (``columns``: ``text_col``,
-    ``outlet_col``, ``date_col``, ``id_col``, ``title_col``, ``url_col``). A document is added unless the
-    store (or an earlier source of the same call) already holds its ``doc_id`` or its cleaned text; those
-    are skipped and listed in the record. ``duplicate_of`` is then recomputed over all documents with
-    ``duplicate_threshold`` (as :func:`framing.corpus.find_duplicates`). The new documents are written as
+    ``outlet_col``, ``date_col``, ``id_col``, ``title_col``, ``url_col``, and ``keep_boilerplate``: the
+    boilerplate lines of each source are learned from that source and removed before storing). A
+    document is added unless the store (or an earlier source of the same call) already holds its
+    ``doc_id`` or its cleaned text; those are skipped and listed in the record. ``duplicate_of`` is
+    then recomputed over all documents with ``duplicate_threshold`` (as
+    :func:`framing.corpus.find_duplicates`). The new documents are written as
     a new generation of Parquet files and the manifest is replaced in one rename, so a killed ingest
     leaves the store as it was.
 

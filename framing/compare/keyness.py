@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ from framing.errors import OptionError
 __all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
 
 logger = logging.getLogger("framing.compare")
+# a term must hold a letter: runs of underscores, dashes or digits are page furniture or numbers
+_LETTER = re.compile(r"[^\W\d_]")
 
 _TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts
 
@@ -49,7 +52,8 @@ def term_counts(
     """Tidy term counts per group (``group``, ``term``, ``count``) from raw texts.
 
     Texts are split with :func:`framing.text.word_tokens` (lower-cased word tokens). Without
-    ``vocabulary`` every word token is a term. With ``vocabulary`` only those terms are counted; a
+    ``vocabulary`` every word token with a letter is a term (``___``, ``--`` or ``2019`` are page
+    furniture or numbers, not wording). With ``vocabulary`` only those terms are counted; a
     multi-word term (``"held responsible"``) is counted as the n-gram of its word tokens, every start
     position counts (so ``"blame"`` and ``"to blame"`` may both count the same token), and terms are
     reported in their normalised form (word tokens joined by one space). Only non-zero counts appear;
@@ -69,7 +73,7 @@ def term_counts(
     texts = list(texts)
     groups = list(groups)
     _check_lengths(texts, groups)
-    analyzer = word_tokens
+    analyzer = word_tokens  # without a vocabulary, tokens without a letter are dropped below
     if tokens is not None and vocabulary is not None:
         raise OptionError("give either vocabulary or tokens, not both")
     if vocabulary is not None:
@@ -124,6 +128,10 @@ def term_counts(
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
     token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), lengths)
+    if vocabulary is None:  # the same words whether the texts were tokenised here or by word_tokens_of
+        has_letter = np.fromiter((bool(_LETTER.search(t)) for t in terms), dtype=bool, count=len(terms))
+        worded = has_letter[term_codes]
+        term_codes, token_group = term_codes[worded], token_group[worded]
     # (group, term) pairs as one integer key each, counted a block of tokens at a time: building a
     # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
     # articles; the distinct pairs per block are few

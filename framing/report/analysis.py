@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from framing import compare
+from framing.actors import actors_from_table, with_suggested_actors
+from framing.boilerplate import boilerplate_table
 from framing.compare.keyness import word_tokens_of
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
@@ -26,6 +28,7 @@ from framing.matcher import CueMatcher
 from framing.report.dates import corpus_date_range
 from framing.report.examples import examples_table, first_per_cell, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.furniture import suggested_actors_sentence
 from framing.report.interactive import evidence_cap
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import story_tables
@@ -147,8 +150,11 @@ def analyse(
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
     ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
     ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
-    ``separability_features``, ``separability_folds``, ``examples``, and the same-story comparison
-    (:mod:`framing.report.stories`): ``stories``, ``within_story``, ``story_effects``.
+    ``separability_features``, ``separability_folds``, ``examples``, ``boilerplate`` (the boilerplate
+    patterns removed while loading, :func:`framing.boilerplate.boilerplate_table`), and the same-story
+    comparison (:mod:`framing.report.stories`): ``stories``, ``within_story``, ``story_effects``. When
+    the corpus defines no actors, the blame analysis uses the most mentioned suggested actors
+    (:func:`framing.actors.suggest_actors`), listed in ``suggested_actors`` and said so in the summary.
 
     With ``model`` (a :class:`framing.supervised.TextModel` or a folder from ``framing train``) also
     ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
@@ -192,6 +198,8 @@ def _analyse(
     trained: TextModel | None,
     jobs: int = 1,
 ) -> Analysis:
+    # no [actors] in the corpus: the blame analysis runs on the most mentioned suggestions (h-boiler)
+    corpus, suggested = with_suggested_actors(corpus)
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
@@ -213,6 +221,7 @@ def _analyse(
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
+    tables["boilerplate"] = boilerplate_table(corpus)  # what loading removed, per outlet (h-boiler)
     if len(rated) > len(groups):
         # the groups beyond the largest have rates (below) but take part in no comparison
         compared = documents[by].isin(groups).to_numpy()
@@ -299,6 +308,9 @@ def _analyse(
 
     selection["not_computed"] = gaps
     findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
+    if len(suggested):  # said on the page, right after the corpus description
+        tables["suggested_actors"] = suggested.assign(aliases=suggested["aliases"].map("; ".join))
+        findings.insert(min(1, len(findings)), Finding("actors", suggested_actors_sentence(suggested)))
     if trained is not None:  # issue 11: the supervised measure, beside (not among) the lexicon findings
         tables["model_prevalence"] = model_prevalence(
             features, documents, trained, by=by, groups=groups, seed=seed, n_resamples=n_resamples
@@ -319,6 +331,8 @@ def _analyse(
     )
     if trained is not None:
         metadata["model"] = json_safe(trained.card)
+    if len(suggested):
+        metadata["suggested_actors"] = actors_from_table(suggested)
     return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata, evidence)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example, dates_note
+from framing.report.furniture import boilerplate_html, boilerplate_markdown
 from framing.report.interactive import evidence_cap, evidence_json, explorer_html, inline_image, page_script
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 from framing.report.numbers import format_cell
@@ -225,6 +226,7 @@ def markdown(analysis: Analysis, captions: dict[str, str], title: str | None = N
         lines.append(model_section_markdown(card, table, analysis.by, _markdown_table))
     if "within_story" in analysis.tables:  # issue 10: the groups compared within shared stories
         lines.append(story_section_markdown(analysis.tables, analysis.by, _markdown_table, markdown_escape))
+    lines.append(boilerplate_markdown(analysis.tables["boilerplate"], _markdown_table, markdown_escape))
     lines += ["## Example sentences", ""]
     for example in analysis.examples:
         where = f"{markdown_escape(example.doc_id)} sentence {example.sentence_id}"
@@ -367,7 +369,8 @@ def page(
     if "within_story" in analysis.tables:  # issue 10: closes the section before it, opens its own
         parts.append(story_section_html(analysis.tables, analysis.by, _html_table))
     meta = analysis.metadata
-    parts.append("</details>" + _section("method", "Method and reproducibility") + "<ul>")
+    parts.append("</details>" + boilerplate_html(analysis.tables["boilerplate"], _html_table))
+    parts.append(_section("method", "Method and reproducibility") + "<ul>")
     items = [
         f"framing {meta['toolkit']['version']}; lexicons: "
         + ", ".join(f"{lex['name']} {lex['version']}" for lex in meta["lexicons"]),

@@ -1,0 +1,351 @@
+"""Page furniture removed before measuring: lines an outlet repeats in many of its articles, and a
+shipped list of caption, credit, sharing and advertisement lines.
+
+Outlets repeat their own furniture (an editor's note, "Story Continued Below", a copyright line) in
+every article; left in, it is counted as if it were each article's wording (one repeated editor's note
+can make an outlet the "most emotive"). Two sources of patterns are removed, always whole lines:
+
+* **learned** per outlet: a line (normalised: lower case, digits as ``0``, white space collapsed)
+  found in at least ``min_documents`` (3) of the outlet's documents and in at least ``min_share`` (10%)
+  of them. Learning is within an outlet, so a wire story that several outlets republish does not make
+  its own lines boilerplate; documents marked as syndicated copies (``duplicate_of``) are not counted,
+  so an outlet that carries the same story three times does not either; and a line that is the whole
+  of a document is not counted (nothing would remain of it). A reworded copy of a long learned line
+  (at least 8 words, the same first 4 words, word-set Jaccard similarity >= 0.6: an editor's note
+  revised over a campaign) is removed too and counted under that line.
+* **shipped**: ``framing/data/boilerplate.tsv`` (captions, credits, sharing bars, ad markers), and the
+  navigation lines that :func:`framing.clean.clean_text` removes while cleaning.
+
+Every pattern removed is listed with its outlet, source and the number of documents it was removed
+from (:attr:`framing.LoadSummary.boilerplate`, :func:`boilerplate_table`). The ``text`` column of the
+loaded corpus is the text after removal: every character offset of a match or of evidence refers to
+that text. ``load_corpus(..., keep_boilerplate=True)`` (``--keep-boilerplate``) turns removal off.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from framing.errors import OptionError
+
+if TYPE_CHECKING:
+    from framing.corpus import Corpus, LoadSummary
+
+__all__ = [
+    "MIN_DOCUMENTS",
+    "MIN_SHARE",
+    "BoilerplatePattern",
+    "boilerplate_table",
+    "learn_boilerplate",
+    "normalise_line",
+    "remove_boilerplate",
+    "shipped_patterns",
+]
+
+#: A line is learned as an outlet's boilerplate when at least this many of its documents hold it ...
+MIN_DOCUMENTS = 3
+#: ... and at least this share of them (an outlet with fewer than 3 documents learns nothing).
+MIN_SHARE = 0.1
+
+Source = Literal["learned", "shipped"]
+BOILERPLATE_COLUMNS = ["pattern", "outlet", "documents", "outlet_documents", "source"]
+
+
+@dataclass(frozen=True)
+class BoilerplatePattern:
+    """A pattern removed from the documents of one outlet.
+
+    ``pattern`` is the normalised line (learned) or the shipped pattern; ``documents`` the number of the
+    outlet's documents it was removed from; ``source`` is ``learned`` or ``shipped``.
+    """
+
+    pattern: str
+    outlet: str
+    documents: int
+    source: str
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def normalise_line(line: str) -> str:
+    """The form in which lines are compared: lower case, every digit ``0``, white space collapsed.
+
+    >>> normalise_line("  Copyright (c) 2019  The Washington Times ")
+    'copyright (c) 0000 the washington times'
+    """
+    return _DIGIT.sub("0", " ".join(line.split()).lower())
+
+
+@dataclass(frozen=True)
+class _Shipped:
+    lines: frozenset[str]
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    contains: tuple[str, ...]
+
+    def match(self, line: str) -> str | None:
+        """The shipped pattern a normalised line matches, or None."""
+        if line in self.lines:
+            return line
+        for prefix in self.prefixes:
+            if line.startswith(prefix):
+                return prefix
+        for suffix in self.suffixes:
+            if line.endswith(suffix):
+                return suffix.strip()
+        for phrase in self.contains:
+            if phrase in line:
+                return phrase
+        return None
+
+
+@cache
+def _shipped() -> _Shipped:
+    text = resources.files("framing").joinpath("data/boilerplate.tsv").read_text(encoding="utf-8")
+    kinds: dict[str, list[str]] = {"line": [], "prefix": [], "suffix": [], "contains": []}
+    rows = [row for row in text.splitlines() if row.strip() and not row.startswith("#")]
+    for row in rows[1:]:  # the first is the header
+        pattern, match = row.split("\t")[:2]
+        # a suffix keeps its leading space (" read more" must not match "spread more")
+        kinds[match].append(pattern.lower() if match == "suffix" else normalise_line(pattern))
+    return _Shipped(
+        frozenset(kinds["line"]), tuple(kinds["prefix"]), tuple(kinds["suffix"]), tuple(kinds["contains"])
+    )
+
+
+def shipped_patterns() -> pd.DataFrame:
+    """The shipped boilerplate patterns: ``pattern``, ``match`` (line, prefix, suffix, contains), ``kind``."""
+    text = resources.files("framing").joinpath("data/boilerplate.tsv").read_text(encoding="utf-8")
+    rows = [row.split("\t") for row in text.splitlines() if row.strip() and not row.startswith("#")]
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def _distinct_lines(text: str) -> set[str]:
+    return {normalised for line in text.split("\n") if (normalised := normalise_line(line))}
+
+
+def learn_boilerplate(
+    documents: pd.DataFrame, *, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE
+) -> dict[str, frozenset[str]]:
+    """Each outlet's recurring lines: normalised lines held by at least ``min_documents`` of its
+    documents and by at least ``min_share`` (0-1) of them.
+
+    ``documents`` needs ``outlet`` and ``text``; rows with a non-empty ``duplicate_of`` (syndicated
+    copies) are not counted, nor are documents of a single line.
+
+    >>> docs = pd.DataFrame({"outlet": ["a"] * 3, "text": [f"Story {w}.\\nEditor's note." for w in "xyz"]})
+    >>> learn_boilerplate(docs)
+    {'a': frozenset({"editor's note."})}
+    """
+    if isinstance(min_documents, bool) or not isinstance(min_documents, int) or min_documents < 1:
+        raise OptionError(f"min_documents must be a positive number of documents, got {min_documents!r}")
+    if not 0 <= min_share <= 1:
+        raise OptionError(f"min_share must be a share between 0 and 1, got {min_share!r}")
+    from framing.dedup import is_syndicated_copy
+
+    if "duplicate_of" in documents.columns:
+        documents = documents[~is_syndicated_copy(documents["duplicate_of"])]
+    counters: dict[str, Counter[str]] = {}
+    totals: Counter[str] = Counter()
+    for outlet, text in zip(documents["outlet"], documents["text"], strict=True):
+        totals[outlet] += 1
+        lines = _distinct_lines(text)
+        if len(lines) >= 2:  # a line that is the whole document is its content, not furniture
+            counters.setdefault(outlet, Counter()).update(lines)
+    return _learned(counters, totals, min_documents, min_share)
+
+
+def _learned(
+    counters: Mapping[str, Counter[str]], totals: Mapping[str, int], min_documents: int, min_share: float
+) -> dict[str, frozenset[str]]:
+    learned = {}
+    for outlet in sorted(counters, key=str):
+        threshold = max(min_documents, math.ceil(min_share * totals[outlet]))
+        lines = frozenset(line for line, n in counters[outlet].items() if n >= threshold)
+        if lines:
+            learned[outlet] = lines
+    return learned
+
+
+class LineLearner:
+    """Learns recurring lines from documents seen one at a time (for streams that cannot hold a corpus).
+
+    Without syndication marks, only exact repeats of a document's text are left out of the counts.
+    """
+
+    def __init__(self, *, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE) -> None:
+        self.min_documents = min_documents
+        self.min_share = min_share
+        self._counters: dict[str, Counter[str]] = {}
+        self._totals: Counter[str] = Counter()
+        self._seen: set[int] = set()
+
+    def add(self, outlet: str, text: str) -> None:
+        key = hash((outlet, text))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self._totals[outlet] += 1
+        lines = _distinct_lines(text)
+        if len(lines) >= 2:
+            self._counters.setdefault(outlet, Counter()).update(lines)
+
+    def learned(self) -> dict[str, frozenset[str]]:
+        return _learned(self._counters, self._totals, self.min_documents, self.min_share)
+
+
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+#: A line of at least this many words that starts with the same words as a long learned line and shares
+#: most of its words (Jaccard >= NEAR_COPY_JACCARD) is a variant of it (an editor's note reworded in
+#: a few articles), removed and counted under that pattern.
+NEAR_COPY_WORDS = 8
+NEAR_COPY_PREFIX = 4
+NEAR_COPY_JACCARD = 0.6
+
+
+class _NearCopies:
+    """The long learned lines of one outlet, indexed by their first words."""
+
+    def __init__(self, learned: frozenset[str]) -> None:
+        self.by_prefix: dict[tuple[str, ...], list[tuple[str, set[str]]]] = {}
+        for line in learned:
+            words = line.split()
+            if len(words) >= NEAR_COPY_WORDS:
+                self.by_prefix.setdefault(tuple(words[:NEAR_COPY_PREFIX]), []).append((line, set(words)))
+
+    def match(self, line: str) -> str | None:
+        if not self.by_prefix:
+            return None
+        words = line.split()
+        if len(words) < NEAR_COPY_WORDS:
+            return None
+        vocabulary = set(words)
+        for pattern, pattern_words in self.by_prefix.get(tuple(words[:NEAR_COPY_PREFIX]), []):
+            overlap = len(vocabulary & pattern_words) / len(vocabulary | pattern_words)
+            if overlap >= NEAR_COPY_JACCARD:
+                return pattern
+        return None
+
+
+def strip_lines(
+    text: str, learned: frozenset[str] = frozenset(), near: _NearCopies | None = None
+) -> tuple[str, list[tuple[str, str]]]:
+    """``text`` without its boilerplate lines, and the ``(pattern, source)`` of each line removed.
+
+    ``near`` (the outlet's long learned lines) also removes near-copies of them.
+    """
+    kept: list[str] = []
+    hits: list[tuple[str, str]] = []
+    shipped = _shipped()
+    for line in text.split("\n"):
+        normalised = normalise_line(line)
+        if normalised:
+            if normalised in learned:
+                hits.append((normalised, "learned"))
+                continue
+            variant_of = near.match(normalised) if near is not None else None
+            if variant_of is not None:
+                hits.append((variant_of, "learned"))
+                continue
+            pattern = shipped.match(normalised)
+            if pattern is not None:
+                hits.append((pattern, "shipped"))
+                continue
+        kept.append(line)
+    if not hits:
+        return text, hits
+    joined = "\n".join(kept)
+    if "\n\n\n" in joined:
+        joined = _MANY_NEWLINES.sub("\n\n", joined)
+    return joined.strip(), hits
+
+
+class Tally:
+    """Documents affected per (pattern, outlet, source), gathered while documents are cleaned; also the
+    lines removed after cleaning and the documents kept whole because they were boilerplate only."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str, str]] = Counter()
+        self.lines_removed = 0
+        self.boilerplate_only = 0
+
+    def add(self, outlet: str, hits: Iterable[tuple[str, str]]) -> None:
+        for pattern, source in set(hits):
+            self.counts[(pattern, outlet, source)] += 1
+
+    def patterns(self) -> list[BoilerplatePattern]:
+        rows = [BoilerplatePattern(p, o, n, s) for (p, o, s), n in self.counts.items()]
+        return sorted(rows, key=lambda r: (-r.documents, str(r.outlet), r.source, r.pattern))
+
+    def report(self, summary: LoadSummary) -> None:
+        """Write what was removed into ``summary`` (patterns replaced, counts added once)."""
+        summary.boilerplate = self.patterns()
+        summary.boilerplate_lines_removed += self.lines_removed
+        summary.boilerplate_only += self.boilerplate_only
+        self.lines_removed = self.boilerplate_only = 0
+
+
+def remove_boilerplate(
+    documents: pd.DataFrame,
+    *,
+    learned: Mapping[str, frozenset[str]] | None = None,
+    tally: Tally | None = None,
+) -> pd.DataFrame:
+    """``documents`` with boilerplate lines removed from ``text`` (learned per outlet unless given).
+
+    Returns a copy; ``tokens`` is recounted where the text changed. A document that holds nothing but
+    boilerplate lines is kept unchanged (removing them would leave an empty document) and counted in
+    ``tally.boilerplate_only``.
+    """
+    from framing.text import count_words
+
+    if learned is None:
+        learned = learn_boilerplate(documents)
+    tally = tally if tally is not None else Tally()
+    texts = documents["text"].tolist()
+    changed = []
+    near = {outlet: _NearCopies(lines) for outlet, lines in learned.items()}
+    for i, (outlet, text) in enumerate(zip(documents["outlet"], texts, strict=True)):
+        stripped, hits = strip_lines(text, learned.get(outlet, frozenset()), near.get(outlet))
+        if hits and stripped:
+            tally.add(outlet, hits)
+            tally.lines_removed += len(hits)
+            texts[i] = stripped
+            changed.append(i)
+        elif hits:
+            tally.boilerplate_only += 1
+    result = documents.copy()
+    if changed:
+        result["text"] = texts
+        if "tokens" in result.columns:
+            result.loc[result.index[changed], "tokens"] = [count_words(texts[i]) for i in changed]
+    return result
+
+
+def boilerplate_table(data: Corpus | LoadSummary) -> pd.DataFrame:
+    """One row per boilerplate pattern and outlet: ``pattern``, ``outlet``, ``documents`` (of the outlet's
+    documents it was removed from), ``outlet_documents`` (the outlet's documents loaded; empty for a
+    summary alone) and ``source`` (learned, shipped), most documents first."""
+    from framing.corpus import Corpus
+
+    summary = data.summary if isinstance(data, Corpus) else data
+    rows: list[Any] = [
+        (p.pattern, p.outlet, p.documents, p.source)
+        for p in summary.boilerplate  # type: ignore[union-attr]
+    ]
+    table = pd.DataFrame(rows, columns=["pattern", "outlet", "documents", "source"])
+    sizes = data.documents["outlet"].value_counts() if isinstance(data, Corpus) else pd.Series(dtype="int64")
+    table.insert(3, "outlet_documents", table["outlet"].map(sizes).astype("Int64"))
+    return table[BOILERPLATE_COLUMNS]

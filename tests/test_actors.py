@@ -1,0 +1,111 @@
+"""Suggested actors: capitalised names, acronyms and demonyms grouped into a corpus.toml snippet."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import framing
+from framing.actors import actors_from_table, actors_toml, suggest_actors
+from framing.cli import app
+from tests.conftest import CROCUS, write_jsonl
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TEXTS = [
+    "Russian President Vladimir Putin said the attack was planned in Kyiv. Officials in Moscow agreed.",
+    "The Islamic State claimed responsibility. Putin did not mention IS in his address on Saturday.",
+    "Ukrainian officials denied any role. Kyiv called it absurd; ISIS repeated the Islamic State claim.",
+    "After the attack, Putin blamed Ukraine. The Federal Bureau of Investigation (FBI) had warned in March.",
+    "The FBI said the warning was shared. Officials said the Islamic State was behind it.",
+    "Reuters reported that Ukrainians were angry. Daily Blast said Putin lied.",
+]
+
+
+def _by_actor(table: pd.DataFrame) -> dict[str, list[str]]:
+    return actors_from_table(table)
+
+
+def test_names_acronyms_and_demonyms_are_grouped() -> None:
+    docs = pd.DataFrame({"outlet": ["Daily Blast"] * len(TEXTS), "text": TEXTS})
+    table = suggest_actors(docs)
+    actors = _by_actor(table)
+    assert actors["Vladimir Putin"] == ["Vladimir Putin", "Putin"]  # title stripped, surname grouped
+    assert actors["Islamic State"] == ["Islamic State", "IS", "ISIS"]  # acronym and its extension
+    assert actors["Ukraine"] == ["Ukraine", "Kyiv", "Ukrainian", "Ukrainians"]  # capital, demonyms
+    assert actors["Russia"] == ["Russia", "Moscow", "Russian"]
+    assert actors["Federal Bureau of Investigation"] == ["Federal Bureau of Investigation", "FBI"]
+    # sentence-initial common words, days, months and the outlet itself are not actors
+    for word in ("Officials", "After", "The", "Saturday", "March", "Daily Blast", "President"):
+        assert word not in actors
+    row = table.set_index("actor").loc["Vladimir Putin"]
+    assert (row["mentions"], row["documents"]) == (4, 4)
+    assert table["mentions"].is_monotonic_decreasing
+
+
+def test_a_word_capitalised_only_at_sentence_starts_is_not_a_name() -> None:
+    texts = ["Witnesses ran. The witnesses were shaken.", "Witnesses said so. Two witnesses left."]
+    assert suggest_actors(texts, min_mentions=1).empty
+
+
+def test_the_snippet_is_valid_corpus_toml(tmp_path: Path) -> None:
+    table = suggest_actors(TEXTS, n=3)
+    snippet = actors_toml(table, source="t.jsonl")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "corpus.toml").write_text(snippet, encoding="utf-8")
+    (folder / "a.txt").write_text("outlet: x\n\nPutin blamed Kyiv.", encoding="utf-8")
+    corpus = framing.load_corpus(folder)
+    assert corpus.actors == actors_from_table(table)
+    assert tomllib.loads(snippet)["actors"]["Vladimir Putin"]["aliases"] == ["Vladimir Putin", "Putin"]
+    assert "# 4 mentions in 4 documents" in snippet
+
+
+def test_bad_options_are_refused() -> None:
+    with pytest.raises(framing.OptionError, match="n must be"):
+        suggest_actors(TEXTS, n=0)
+    with pytest.raises(framing.OptionError, match="not one string"):
+        suggest_actors("Putin")
+
+
+def test_crocus_suggestions_include_islamic_state_and_ukraine() -> None:
+    corpus = framing.load_corpus(CROCUS)
+    actors = _by_actor(suggest_actors(corpus, n=10))
+    assert {"Islamic State", "Ukraine", "Russia", "Vladimir Putin"} <= set(actors)
+    assert {"ISIS"} <= set(actors["Islamic State"])
+    assert {"Kyiv", "Ukrainian"} <= set(actors["Ukraine"])
+    assert "Global Wire" not in actors  # an outlet's display name from corpus.toml
+
+
+def test_cli_prints_a_snippet_and_refuses_bad_n() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["actors", "suggest", str(CROCUS), "-n", "5"])
+    assert result.exit_code == 0, result.output
+    parsed = tomllib.loads(result.stdout)["actors"]
+    assert len(parsed) == 5
+    assert "Islamic State" in parsed
+    bad = runner.invoke(app, ["actors", "suggest", str(CROCUS), "-n", "0"])
+    assert bad.exit_code == 2
+    assert "-n must be 1 or more" in bad.stderr
+
+
+def test_report_falls_back_to_suggested_actors(tmp_path: Path) -> None:
+    records = [{"id": f"a{i}", "outlet": "a" if i % 2 else "b", "text": t} for i, t in enumerate(TEXTS * 2)]
+    path = write_jsonl(tmp_path / "noactors.jsonl", records)
+    out = tmp_path / "report"
+    args = ["report", str(path), "-o", str(out), "--resamples", "20", "--permutations", "20", "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    suggested = pd.read_csv(out / "tables" / "suggested_actors.csv")
+    assert "Vladimir Putin" in set(suggested["actor"])
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "No actors are defined for this corpus, so whom each group blames is analysed with the" in page
+    blamed = set(pd.read_csv(out / "tables" / "blame_attributions.csv")["blamed"])
+    assert "Ukraine" in blamed
