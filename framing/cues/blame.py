@@ -36,7 +36,16 @@ from typing import Any
 from framing.cues.base import CueFamily
 from framing.matcher import DocumentMatches, Match
 
-__all__ = ["ATTRIBUTION_COLUMNS", "BLAME", "DENIAL", "ActorFinder", "document_attributions"]
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "BLAME",
+    "DEFINITE_SUBJECTS",
+    "DENIAL",
+    "ActorFinder",
+    "document_attributions",
+    "person_like",
+    "resolve_subject",
+]
 
 BLAME = CueFamily(
     name="blame",
@@ -113,11 +122,63 @@ _DENIED_CLAUSE = re.compile(
 )
 
 
+# Sentence-initial definite descriptions that refer back to a group, organisation or state.
+DEFINITE_SUBJECTS = (
+    "group", "organisation", "organization", "movement", "militants", "company", "firm", "corporation",
+    "government", "administration", "regime", "authorities", "agency", "ministry", "party", "country",
+    "state", "network", "campaign", "committee", "industry", "council", "court", "department",
+)  # fmt: skip
+_PERSON_PRONOUN = re.compile(r"^[\s\"'“‘(]*(?:he|she)\b", re.I)
+_GROUP_PRONOUN = re.compile(
+    r"^[\s\"'“‘(]*(?:it|they|the\s+(?:[a-z-]+\s+)?(?:" + "|".join(DEFINITE_SUBJECTS) + r"))\b(?!['’]s)",
+    re.I,
+)
+_ORG_WORDS = frozenset(
+    "party committee ministry state states department army council government union inc corp corporation "
+    "company group news times post agency bank court house office republic federation kingdom nations "
+    "organisation organization association institute university foundation fund league front forces "
+    "service services administration commission board church movement network".split()
+)
+_CAPITALISED = re.compile(r"^[A-Z][\w.'’-]*$")
+
+
+def person_like(aliases: Sequence[str]) -> bool:
+    """True when an alias looks like a person's name: 2-4 capitalised words, no organisation word."""
+    for alias in aliases:
+        words = alias.replace("_", " ").split()
+        if 2 <= len(words) <= 4 and all(_CAPITALISED.match(w) for w in words):
+            if not any(w.lower().strip(".") in _ORG_WORDS for w in words):
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
     end: int
     actor: str
+
+
+def resolve_subject(
+    sentence: str, mentions: Sequence[Mention], previous: Sequence[Mention], persons: Mapping[str, bool]
+) -> str | None:
+    """The actor a sentence-initial pronoun or definite description refers to, or None.
+
+    "He"/"She" -> the last person-like actor named in the previous sentence (``previous``); "It", "They",
+    "The group", "The Russian government" ... -> its last actor that is not person-like. A sentence that
+    starts with a named actor, or has nothing compatible before it, resolves to nothing.
+    """
+    if not previous:
+        return None
+    opening = _PERSON_PRONOUN.match(sentence) or _GROUP_PRONOUN.match(sentence)
+    # "The Islamic State said ...": a named actor inside the opening words is no back-reference
+    if opening is None or (mentions and mentions[0].start < opening.end() + 1):
+        return None
+    wanted = opening.re is _PERSON_PRONOUN
+    for m in reversed(previous):
+        if persons.get(m.actor, False) == wanted:
+            return m.actor
+    return None
 
 
 class ActorFinder:
