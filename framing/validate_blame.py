@@ -13,8 +13,8 @@ victim string; BASIL: every span target, every named speaker and the main entiti
 
 1. normalise each string: underscores to spaces, a possessive ``'s`` and surrounding punctuation removed,
    whitespace collapsed; pronouns (he, they, it, ...) and strings shorter than 2 characters are dropped;
-2. its head is its last word (lowercased); strings sharing a head form one actor, named by its longest
-   string (ties: alphabetical); its aliases are its strings, plus the head itself when the head is a
+2. its head is its last word (lowercased); strings sharing a head form one actor, named by its most
+   frequent string (ties: the longest, then alphabetical); its aliases are its strings, plus the head itself when the head is a
    capitalised word of 3+ letters ("Michael Steele" -> also "Steele");
 3. an actor is a gold blamed actor when one of its strings is a villain (a negative target).
 
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,32 @@ __all__ = ["BlameValidation", "gold_actor_list", "read_blame_gold", "validate_bl
 
 Kind = Literal["auto", "narrative_frames", "basil"]
 _PRONOUNS = frozenset(
-    "he she it they them him her his hers its their theirs we us our you i me who whom this that these those".split()
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "them",
+        "him",
+        "her",
+        "his",
+        "hers",
+        "its",
+        "their",
+        "theirs",
+        "we",
+        "us",
+        "our",
+        "you",
+        "i",
+        "me",
+        "who",
+        "whom",
+        "this",
+        "that",
+        "these",
+        "those",
+    ]
 )
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 METHODS = ("profile", "every mentioned actor", "most-mentioned actor")
@@ -62,19 +88,17 @@ def _normalise(text: str) -> str:
 
 def gold_actor_list(strings: Sequence[str], blamed: Sequence[str]) -> tuple[dict[str, list[str]], set[str]]:
     """(actor name -> aliases, gold blamed actor names) from an article's entity strings (see module doc)."""
-    clusters: dict[str, list[str]] = {}
+    clusters: dict[str, Counter[str]] = {}
     for raw in strings:
         text = _normalise(raw)
         if len(text) < 2 or text.lower() in _PRONOUNS:
             continue
-        head = text.split()[-1].lower()
-        clusters.setdefault(head, [])
-        if text not in clusters[head]:
-            clusters[head].append(text)
+        clusters.setdefault(text.split()[-1].lower(), Counter())[text] += 1
     actors: dict[str, list[str]] = {}
     name_of: dict[str, str] = {}
-    for head, members in sorted(clusters.items()):
-        name = sorted(members, key=lambda s: (-len(s), s))[0]
+    for head, counted in sorted(clusters.items()):
+        members = list(counted)
+        name = sorted(members, key=lambda s: (-counted[s], -len(s), s))[0]
         aliases = sorted(members)
         heads = {m.split()[-1] for m in members}
         proper = sorted(h for h in heads if h[:1].isupper() and len(h) >= 3 and h.lower() not in _PRONOUNS)

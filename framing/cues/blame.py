@@ -134,10 +134,53 @@ _GROUP_PRONOUN = re.compile(
     re.I,
 )
 _ORG_WORDS = frozenset(
-    "party committee ministry state states department army council government union inc corp corporation "
-    "company group news times post agency bank court house office republic federation kingdom nations "
-    "organisation organization association institute university foundation fund league front forces "
-    "service services administration commission board church movement network".split()
+    [
+        "party",
+        "committee",
+        "ministry",
+        "state",
+        "states",
+        "department",
+        "army",
+        "council",
+        "government",
+        "union",
+        "inc",
+        "corp",
+        "corporation",
+        "company",
+        "group",
+        "news",
+        "times",
+        "post",
+        "agency",
+        "bank",
+        "court",
+        "house",
+        "office",
+        "republic",
+        "federation",
+        "kingdom",
+        "nations",
+        "organisation",
+        "organization",
+        "association",
+        "institute",
+        "university",
+        "foundation",
+        "fund",
+        "league",
+        "front",
+        "forces",
+        "service",
+        "services",
+        "administration",
+        "commission",
+        "board",
+        "church",
+        "movement",
+        "network",
+    ]
 )
 _CAPITALISED = re.compile(r"^[A-Z][\w.'’-]*$")
 
