@@ -14,8 +14,8 @@ victim string; BASIL: every span target, every named speaker and the main entiti
 1. normalise each string: underscores to spaces, a possessive ``'s`` and surrounding punctuation removed,
    whitespace collapsed; pronouns (he, they, it, ...) and strings shorter than 2 characters are dropped;
 2. its head is its last word (lowercased); strings sharing a head form one actor, named by its most
-   frequent string (ties: the longest, then alphabetical); its aliases are its strings, plus the head itself when the head is a
-   capitalised word of 3+ letters ("Michael Steele" -> also "Steele");
+   frequent string (ties: the longest, then alphabetical); its aliases are its strings, plus the head
+   itself when the head is a capitalised word of 3+ letters ("Michael Steele" -> also "Steele");
 3. an actor is a gold blamed actor when one of its strings is a villain (a negative target).
 
 An article is scored when at least one gold blamed actor is named in its text (gold actors never named
@@ -45,37 +45,15 @@ from framing.errors import InputError, OptionError
 from framing.io.readers import read_table
 from framing.validate import validation_half
 
-__all__ = ["BlameValidation", "gold_actor_list", "read_blame_gold", "validate_blame"]
+__all__ = ["BlameValidation", "format_summary", "gold_actor_list", "read_blame_gold", "validate_blame"]
 
 Kind = Literal["auto", "narrative_frames", "basil"]
 _PRONOUNS = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "them",
-        "him",
-        "her",
-        "his",
-        "hers",
-        "its",
-        "their",
-        "theirs",
-        "we",
-        "us",
-        "our",
-        "you",
-        "i",
-        "me",
-        "who",
-        "whom",
-        "this",
-        "that",
-        "these",
-        "those",
-    ]
-)
+    {
+        "he", "she", "it", "they", "them", "him", "her", "his", "hers", "its", "their", "theirs", "we", "us",
+        "our", "you", "i", "me", "who", "whom", "this", "that", "these", "those",
+    }
+)  # fmt: skip
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 METHODS = ("profile", "every mentioned actor", "most-mentioned actor")
 
@@ -321,3 +299,19 @@ def validate_blame(
             }
         )
     return BlameValidation(pd.DataFrame(summary), articles)
+
+
+def format_summary(summary: pd.DataFrame) -> str:
+    """The summary as a fixed-width table: one line per (gold, half, method)."""
+    lines = [
+        f"{'gold':17} {'half':4} {'method':22} {'articles':>8} {'micro P':>7} {'micro R':>7} "
+        f"{'micro F1':>8} {'95% CI':>15} {'macro F1':>8} {'95% CI':>15} {'coverage':>8}"
+    ]
+    for row in summary.itertuples(index=False):
+        lines.append(
+            f"{row.gold:17} {row.half:4} {row.method:22} {row.articles:>8} {row.micro_precision:>7.3f} "
+            f"{row.micro_recall:>7.3f} {row.micro_f1:>8.3f} [{row.micro_f1_ci_low:.3f}, "
+            f"{row.micro_f1_ci_high:.3f}] {row.macro_f1:>8.3f} [{row.macro_f1_ci_low:.3f}, "
+            f"{row.macro_f1_ci_high:.3f}] {row.coverage:>8.1%}"
+        )
+    return "\n".join(lines)

@@ -134,54 +134,15 @@ _GROUP_PRONOUN = re.compile(
     re.I,
 )
 _ORG_WORDS = frozenset(
-    [
-        "party",
-        "committee",
-        "ministry",
-        "state",
-        "states",
-        "department",
-        "army",
-        "council",
-        "government",
-        "union",
-        "inc",
-        "corp",
-        "corporation",
-        "company",
-        "group",
-        "news",
-        "times",
-        "post",
-        "agency",
-        "bank",
-        "court",
-        "house",
-        "office",
-        "republic",
-        "federation",
-        "kingdom",
-        "nations",
-        "organisation",
-        "organization",
-        "association",
-        "institute",
-        "university",
-        "foundation",
-        "fund",
-        "league",
-        "front",
-        "forces",
-        "service",
-        "services",
-        "administration",
-        "commission",
-        "board",
-        "church",
-        "movement",
-        "network",
-    ]
-)
+    {
+        "party", "committee", "ministry", "state", "states", "department", "army", "council",
+        "government", "union", "inc", "corp", "corporation", "company", "group", "news", "times", "post",
+        "agency", "bank", "court", "house", "office", "republic", "federation", "kingdom", "nations",
+        "organisation", "organization", "association", "institute", "university", "foundation", "fund",
+        "league", "front", "forces", "service", "services", "administration", "commission", "board",
+        "church", "movement", "network",
+    }
+)  # fmt: skip
 _CAPITALISED = re.compile(r"^[A-Z][\w.'’-]*$")
 
 
@@ -189,9 +150,9 @@ def person_like(aliases: Sequence[str]) -> bool:
     """True when an alias looks like a person's name: 2-4 capitalised words, no organisation word."""
     for alias in aliases:
         words = alias.replace("_", " ").split()
-        if 2 <= len(words) <= 4 and all(_CAPITALISED.match(w) for w in words):
-            if not any(w.lower().strip(".") in _ORG_WORDS for w in words):
-                return True
+        named = 2 <= len(words) <= 4 and all(_CAPITALISED.match(w) for w in words)
+        if named and not any(w.lower().strip(".") in _ORG_WORDS for w in words):
+            return True
     return False
 
 
