@@ -240,6 +240,12 @@ def _analyse(
     tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
     tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
+    if corpus.actors:  # issue 9: who each group's articles blame (framing.blame_profile)
+        from framing.blame_profile import blame_profile, blamed_by_group
+
+        tables["blame_profile"] = blame_profile(documents, actors=corpus.actors, matcher=matcher)
+        group_of = dict(zip(documents["doc_id"].astype(str), documents[by], strict=True))
+        tables["blamed_by_article"] = blamed_by_group(tables["blame_profile"], group_of, by=by, order=groups)
 
     step(REPORT_STEPS[4])
     counts = compare.term_counts(documents["text"], documents[by])
