@@ -64,12 +64,26 @@ from typing import Any
 import pandas as pd
 
 from framing.corpus import Corpus
-from framing.cues.blame import UNDETERMINED, UNSPECIFIED, ActorFinder, Mention, document_attributions, resolve_subject
+from framing.cues.blame import (
+    UNDETERMINED,
+    UNSPECIFIED,
+    ActorFinder,
+    Mention,
+    document_attributions,
+    resolve_subject,
+)
 from framing.errors import OptionError
 from framing.features import as_documents, build_matcher
 from framing.matcher import CueMatcher
 
-__all__ = ["BLAMED_MIN_SCORE", "BLAMED_RATIO", "PROFILE_COLUMNS", "WEIGHTS", "blame_profile", "blamed_by_group"]
+__all__ = [
+    "BLAMED_MIN_SCORE",
+    "BLAMED_RATIO",
+    "PROFILE_COLUMNS",
+    "WEIGHTS",
+    "blame_profile",
+    "blamed_by_group",
+]
 
 RULES = ("active", "passive", "subject", "object", "context")
 PROFILE_COLUMNS = [
@@ -238,7 +252,7 @@ def _document_rows(
     headline_actors = {m.actor for m in finder.find(title)} if title else set()
     if not title and mentions_by_sentence:
         headline_actors = {m.actor for m in mentions_by_sentence[0]}
-    for sentence_id, blamers in accusers.items():
+    for blamers in accusers.values():
         for actor in blamers - {UNSPECIFIED}:
             row(actor)["accusations_made"] += 1
     for actor in headline_actors:
