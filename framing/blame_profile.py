@@ -40,8 +40,8 @@ actors with the same evidence are ordered by prominence.
 
 Decision rule (:data:`BLAMED_MIN_SCORE` = 2, :data:`BLAMED_RATIO` = 0.5): an actor is ``blamed`` when its
 score is at least half the top score of the article *and* at least 2, or at least half the top score
-with an accusation that names it (any rule, not negated). An article that names its actors only once or
-twice without any cue blames no one; one actor whose evidence dominates is blamed alone; actors with
+with an accusation that names it (any rule, not negated). An actor named once, outside the headline, with
+no cue around it is not blamed (score 1); one actor whose evidence dominates is blamed alone; actors with
 comparable evidence are blamed together. The rule was set on the inspected half of the validation
 files (see :mod:`framing.validate_blame`); the other half was only scored.
 

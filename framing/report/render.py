@@ -140,6 +140,7 @@ _SHOWN_TABLES = (
     ("phrases", "Characteristic two-word phrases per {by} (log-likelihood, over-used vs the rest)", None),
     ("blame_matrix", "Whom each {by} blames", None),
     ("blame_association", "Do the {by}s blame different actors?", None),
+    ("blamed_by_article", "Who the articles of each {by} blame (per-article blame profile)", None),
     ("separability", "Separability of the {by}s from cue rates", None),
 )  # fmt: skip
 
@@ -207,6 +208,8 @@ def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
     for chart, caption in captions.items():
         lines += [f"![{caption}](figures/{chart}.png)", ""]
     for table_name, title, columns in _SHOWN_TABLES:
+        if table_name not in analysis.tables:  # blamed_by_article: only when the corpus defines actors
+            continue
         lines += [f"## {title.format(by=analysis.by.replace('_', ' '))}", "",
                   _markdown_table(_shown(analysis, table_name, columns)), ""]  # fmt: skip
     if "model_prevalence" in analysis.tables:  # issue 11: shown apart from the lexicon tables
@@ -289,6 +292,8 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
         )
     parts.append('</section><section id="tables"><h2>Tables</h2>')
     for table_name, table_title, columns in _SHOWN_TABLES:
+        if table_name not in analysis.tables:
+            continue
         parts.append(f"<h3>{html.escape(table_title.format(by=by))}</h3>")
         parts.append(_html_table(_shown(analysis, table_name, columns)))
         parts.append(f'<p><a href="tables/{table_name}.csv">{table_name}.csv</a></p>')
