@@ -9,8 +9,10 @@ Columns (counts are numbers of occurrences in the document):
 
 * ``mentions``: alias matches of the actor; ``resolved_mentions``: sentence-initial pronouns and
   definite descriptions resolved to it (rule below); ``first_sentence``: where it is first named;
-* ``rule_active``, ``rule_passive``, ``rule_subject``, ``rule_object``, ``rule_context``: attributions
-  naming the actor as blamed (not negated) by each sentence rule; ``self_attributions`` ("X claimed
+* ``rule_active``, ``rule_passive``, ``rule_subject``, ``rule_object``, ``rule_nominal``,
+  ``rule_accuser_after``, ``rule_previous_sentence`` (``rule_other``: a rule of another version):
+  attributions naming the actor as blamed (not negated) by each sentence rule of
+  :mod:`framing.cues.blame`; ``self_attributions`` ("X claimed
   responsibility"); ``denials`` (the actor rejects blame); ``negated_links`` ("no evidence linking X");
 * ``accused_by_outlet`` / ``accused_by_source``: those accusations in the outlet's own voice (blamer
   unspecified) or voiced by a named actor;
@@ -85,7 +87,7 @@ __all__ = [
     "blamed_by_group",
 ]
 
-RULES = ("active", "passive", "subject", "object", "context")
+RULES = ("active", "passive", "subject", "object", "nominal", "accuser_after", "previous_sentence", "other")
 PROFILE_COLUMNS = [
     "doc_id",
     "actor",
@@ -304,7 +306,7 @@ def _count_attributions(attributions: list[dict[str, Any]], row: Any) -> None:
         elif a["negated"]:
             r["negated_links"] += 1
         else:
-            rule = a["rule"] if a["rule"] in RULES else "context"
+            rule = a["rule"] if a["rule"] in RULES else "other"
             r[f"rule_{rule}"] += 1
             r["accused_by_outlet" if a["blamer"] == "unspecified" else "accused_by_source"] += 1
 
