@@ -357,3 +357,16 @@ def test_no_antecedent_keeps_undetermined() -> None:
     assert roles("The weather was calm. They were blamed for the attack.") == [
         ("unspecified", "undetermined", "accusation", False, "passive")
     ]
+
+
+def test_pronoun_denier_resolved_but_not_the_subject_of_a_discrediting_cue() -> None:
+    assert roles("Kyiv issued a statement. It denied any involvement.") == [
+        ("unspecified", "Ukraine", "denial", True, "previous_sentence")
+    ]
+    assert roles("Vladimir Putin blamed Kyiv. He provided no evidence.", PERSONS)[-1] == (
+        "unspecified",
+        "undetermined",
+        "denial",
+        True,
+        "denial",
+    )

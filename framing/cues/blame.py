@@ -533,7 +533,8 @@ def _from_previous_sentence(
     for row in new:
         kind, rule = row["kind"], row["rule"]
         open_blamer = row["blamer"] == UNSPECIFIED and kind == "accusation" and rule == "active"
-        open_blamed = row["blamed"] == UNDETERMINED
+        # a discrediting cue's subject is the accuser discredited ("He provided no evidence"), no denier
+        open_blamed = row["blamed"] == UNDETERMINED and row["cue_subcategory"] != "discrediting"
         if not (open_blamer or open_blamed):
             out.append(row)
             continue
