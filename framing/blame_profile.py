@@ -75,8 +75,7 @@ from framing.cues.blame import (
     resolve_subject,
 )
 from framing.errors import OptionError
-from framing.features import as_documents, build_matcher
-from framing.matcher import CueMatcher
+from framing.matcher import CueMatcher, DocumentMatches
 
 __all__ = [
     "BLAMED_MIN_SCORE",
@@ -85,6 +84,8 @@ __all__ = [
     "WEIGHTS",
     "blame_profile",
     "blamed_by_group",
+    "document_profile",
+    "profile_table",
 ]
 
 RULES = ("active", "passive", "subject", "object", "nominal", "accuser_after", "previous_sentence", "other")
@@ -159,6 +160,8 @@ def blame_profile(
         raise OptionError(f"min_score must be >= 0 and ratio in [0, 1] (got {min_score}, {ratio})")
     if isinstance(data, pd.DataFrame) and "text" not in data.columns and "blamed" in data.columns:
         return _from_attributions(data, min_score, ratio)
+    from framing.features import as_documents, build_matcher  # features builds on this module
+
     if actors is None:
         actors = data.actors if isinstance(data, Corpus) else {}
     documents = as_documents(data).reset_index(drop=True)
@@ -166,24 +169,47 @@ def blame_profile(
     default_finder = ActorFinder(actors)
     rows: list[dict[str, Any]] = []
     has_outlet = "outlet" in documents.columns
-    titles = documents["title"] if "title" in documents.columns else None
-    for position, record in enumerate(documents.to_dict("records")):
+    for record in documents.to_dict("records"):
         doc_id = str(record["doc_id"])
         if document_actors is not None and doc_id in document_actors:
             finder = ActorFinder(document_actors[doc_id])
         else:
             finder = default_finder
-        title = titles.iloc[position] if titles is not None else None
-        title = title if isinstance(title, str) and title.strip() else None
         found = matcher.match(record["text"])
         attributions = document_attributions(record, found, finder)
-        doc_rows = _document_rows(record["text"], title, found, attributions, finder)
-        for row in _decide(doc_rows, min_score, ratio):
-            row["doc_id"] = doc_id
-            if has_outlet:
-                row["outlet"] = record.get("outlet")
-            rows.append(row)
-    columns = PROFILE_COLUMNS[:1] + (["outlet"] if has_outlet else []) + PROFILE_COLUMNS[1:]
+        rows.extend(document_profile(record, found, attributions, finder, min_score=min_score, ratio=ratio))
+    return profile_table(rows, outlet=has_outlet)
+
+
+def document_profile(
+    record: Mapping[str, Any],
+    found: DocumentMatches,
+    attributions: list[dict[str, Any]],
+    finder: ActorFinder,
+    *,
+    min_score: float = BLAMED_MIN_SCORE,
+    ratio: float = BLAMED_RATIO,
+) -> list[dict[str, Any]]:
+    """The profile rows of one document from its matches and attribution rows (one matcher pass).
+
+    :func:`framing.features.match_documents` calls it with ``profile=True`` (what the report uses).
+    The headline is ``record["title"]`` when it is a non-empty string, else the first sentence.
+    """
+    title = record.get("title")
+    title = title if isinstance(title, str) and title.strip() else None
+    doc_rows = _document_rows(record["text"], title, found, attributions, finder)
+    out = []
+    for row in _decide(doc_rows, min_score, ratio):
+        row["doc_id"] = str(record["doc_id"])
+        if "outlet" in record:
+            row["outlet"] = record.get("outlet")
+        out.append(row)
+    return out
+
+
+def profile_table(rows: list[dict[str, Any]], *, outlet: bool) -> pd.DataFrame:
+    """:data:`PROFILE_COLUMNS` (with ``outlet`` after ``doc_id`` when ``outlet``) from profile rows."""
+    columns = PROFILE_COLUMNS[:1] + (["outlet"] if outlet else []) + PROFILE_COLUMNS[1:]
     return _typed(pd.DataFrame(rows, columns=columns))
 
 

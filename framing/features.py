@@ -191,6 +191,7 @@ class _Collected:
     columns: dict[str, list[Any]] | None
     attributions: list[dict[str, Any]]
     attributed: list[int]  # the document position of each attribution row
+    profile: list[dict[str, Any]] | None = None  # framing.blame_profile rows, when asked for
 
 
 def _match_pass(
@@ -200,6 +201,7 @@ def _match_pass(
     unit: Unit = "document",
     collect_matches: bool = False,
     finder: ActorFinder | None = None,
+    profile: bool = False,
 ) -> _Collected:
     """The one loop that matches documents: count vectors, and optionally match rows and blame rows.
 
@@ -209,6 +211,10 @@ def _match_pass(
     """
     layout = _Layout(matcher)
     out = _Collected([], {name: [] for name in MATCH_COLUMNS} if collect_matches else None, [], [])
+    if profile and finder is not None:  # issue 9: the per-article blame profile from the same pass
+        from framing.blame_profile import document_profile
+
+        out.profile = []
     for position, record in enumerate(records):
         found = matcher.match(record["text"])
         if unit == "document":
@@ -219,6 +225,8 @@ def _match_pass(
             rows = document_attributions(record, found, finder)
             out.attributions.extend(rows)
             out.attributed.extend([position] * len(rows))
+            if out.profile is not None:
+                out.profile.extend(document_profile(record, found, rows, finder))
         if out.columns is not None:
             doc_id = str(record["doc_id"])
             for match in found.matches:
@@ -389,12 +397,14 @@ class MatchPass:
             compact: categorical ``doc_id``/``cue``/``subcategory``/``term``/``lexicon`` (and group),
             32-bit integer offsets, no text; :meth:`sentences` and :meth:`matched_text` recover it.
         attributions: :func:`framing.blame_attributions` rows (empty unless actors were given).
+        profile: :func:`framing.blame_profile` rows when ``match_documents(..., profile=True)``, else None.
     """
 
     documents: pd.DataFrame
     features: pd.DataFrame
     matches: pd.DataFrame
     attributions: pd.DataFrame
+    profile: pd.DataFrame | None = None
 
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
         texts = self.documents["text"].to_numpy()
@@ -422,6 +432,7 @@ def match_documents(
     lexicons: Sequence[LexiconSpec] | None = None,
     matcher: CueMatcher | None = None,
     attribute: bool = True,
+    profile: bool = False,
 ) -> MatchPass:
     """Match every document once and derive the feature table, the match table and the blame rows.
 
@@ -430,6 +441,7 @@ def match_documents(
     turns blame and denial matches into :func:`framing.blame_attributions` rows; with no actors every
     blamed actor is ``undetermined``. With ``actors={}`` explicitly or a plain table the attributions
     are still computed (blamed ``undetermined``). ``attribute=False`` skips them (no rows).
+    ``profile=True`` also gives the per-article :func:`framing.blame_profile` table, from the same pass.
     """
     matcher = matcher or build_matcher(lexicons)
     if actors is None:
@@ -443,6 +455,7 @@ def match_documents(
         matcher,
         collect_matches=True,
         finder=ActorFinder(actors) if attribute else None,
+        profile=profile,
     )
     counts = collected.counts
     keep = _metadata_columns(documents)
@@ -462,7 +475,12 @@ def match_documents(
         matches[by] = pd.Categorical(groups)
         if by not in blame.columns:
             blame[by] = documents[by].to_numpy()[np.asarray(collected.attributed, dtype=int)]
-    return MatchPass(documents, features, matches, blame)
+    profiled = None
+    if collected.profile is not None:
+        from framing.blame_profile import profile_table
+
+        profiled = profile_table(collected.profile, outlet="outlet" in documents.columns)
+    return MatchPass(documents, features, matches, blame, profiled)
 
 
 def _compact_matches(columns: dict[str, list[Any]]) -> pd.DataFrame:

@@ -226,3 +226,10 @@ def test_validation_half_is_the_sha1_rule_of_the_benchmarks() -> None:
     for key in ["nfc-0", "basil-2010-x-nyt", 17]:
         expected = "A" if hashlib.sha1(str(key).encode()).digest()[0] % 2 == 0 else "B"
         assert validation_half(key) == expected
+
+
+def test_public_import_paths() -> None:
+    from framing.blame_profile import blame_profile as from_module
+
+    assert framing.blame_profile is from_module
+    assert "blame_profile" in framing.__all__

@@ -196,7 +196,7 @@ def _analyse(
 
     step(REPORT_STEPS[0])
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
-    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher)
+    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher, profile=True)
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
@@ -241,9 +241,13 @@ def _analyse(
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
     tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
     if corpus.actors:  # issue 9: who each group's articles blame (framing.blame_profile)
-        from framing.blame_profile import blame_profile, blamed_by_group
+        from framing.blame_profile import blamed_by_group
 
-        tables["blame_profile"] = blame_profile(documents, actors=corpus.actors, matcher=matcher)
+        assert matched.profile is not None
+        compared_ids = set(documents["doc_id"].astype(str))
+        tables["blame_profile"] = matched.profile[matched.profile["doc_id"].isin(compared_ids)].reset_index(
+            drop=True
+        )
         group_of = dict(zip(documents["doc_id"].astype(str), documents[by], strict=True))
         tables["blamed_by_article"] = blamed_by_group(tables["blame_profile"], group_of, by=by, order=groups)
 
