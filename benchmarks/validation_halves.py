@@ -15,7 +15,6 @@ never to the repository.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.validate import validate
+from framing.validate import validate, validation_half
 
 # the shared data folder next to the repository; FRAMING_SHARED_DATA points elsewhere (e.g. from a worktree)
 SHARED = Path(os.environ.get("FRAMING_SHARED_DATA") or Path(__file__).resolve().parents[2] / "shared/data")
@@ -49,7 +48,7 @@ def split(source: Path, key: str, folder: Path) -> dict[str, Path]:
     with source.open(encoding="utf-8") as lines:
         for line in lines:
             record = json.loads(line)
-            half = "A" if hashlib.sha1(str(record[key]).encode()).digest()[0] % 2 == 0 else "B"
+            half = validation_half(record[key])
             handles[half].write(line)
     for handle in handles.values():
         handle.close()

@@ -9,9 +9,11 @@ and write a report with charts and quoted evidence.
 >>> features = framing.extract(corpus)                              # one row per document
 >>> framing.evidence(corpus, cue="hedging", outlet="vestnik")       # the matches behind the counts
 >>> framing.blame_attributions(corpus)                              # who blames whom, per sentence
+>>> framing.blame_profile(corpus)                                   # who each article blames
 """
 
 from framing.actors import suggest_actors
+from framing.blame_profile import blame_profile
 from framing.corpus import Corpus, LoadSummary, load_corpus
 from framing.errors import FramingError, InputError, OptionError
 from framing.features import blame_attributions, build_matcher, evidence, extract
@@ -39,6 +41,7 @@ __all__ = [
     "OptionError",
     "__version__",
     "blame_attributions",
+    "blame_profile",
     "build_matcher",
     "builtin_lexicons",
     "evidence",

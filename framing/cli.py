@@ -336,6 +336,13 @@ def blame_command(
     id_col: IdCol = None,
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
+    per_article: Annotated[
+        bool,
+        typer.Option(
+            "--per-article",
+            help="One row per (article, actor): evidence counts, blame_score, rank and blamed (the profile).",
+        ),
+    ] = False,
 ) -> None:
     """Print who blames whom: one row per blame or denial cue and blamed actor, with the sentence."""
     from framing.features import blame_attributions, build_matcher
@@ -346,6 +353,21 @@ def blame_command(
     )
     if not corpus.actors:
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
+    if per_article:  # issue 9: who each article blames (framing.blame_profile)
+        from framing.blame_profile import blame_profile
+
+        profile = blame_profile(corpus, matcher=build_matcher(lexicon))
+        if output is not None:
+            write_table([profile], output, spreadsheet_escape=spreadsheet_escape)
+        shown = profile[profile["blamed"]][["doc_id", "outlet", "actor", "blame_score", "rank"]]
+        with pd.option_context("display.width", 200, "display.max_rows", None):
+            typer.echo(shown.to_string(index=False) if len(shown) else "no article blames an actor")
+        typer.echo(
+            f"{int(profile['blamed'].sum())} blamed actor(s) in {profile['doc_id'].nunique()} article(s) "
+            f"naming an actor, of {len(corpus.documents)}",
+            err=True,
+        )
+        return
     table = blame_attributions(corpus, matcher=build_matcher(lexicon))
     if output is not None:
         write_table([table], output, spreadsheet_escape=spreadsheet_escape)
@@ -691,6 +713,35 @@ def lexicon_show(
             continue
         rules = " rules" if entry.rules else ""
         typer.echo(f"{entry.term}\t{entry.category}\t{entry.subcategory}\t{entry.weight:g}{rules}")
+
+
+@app.command("validate-blame")
+@_handles_errors
+def validate_blame_command(
+    gold: Annotated[
+        Path, typer.Argument(help="narrative_frames records (villains) or BASIL articles (span_details).")
+    ],
+    kind: Annotated[str, typer.Option(help="auto, narrative_frames or basil.")] = "auto",
+    half: Annotated[
+        str | None, typer.Option(help="Only the fixed half A (inspected) or B (unseen) of the articles.")
+    ] = None,
+    resamples: Annotated[int, typer.Option(help="Bootstrap resamples of articles for the intervals.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the per-article predictions to CSV/JSONL.")
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Who is blamed, per article, against coders: P/R/F1 of the blamed set next to two baselines."""
+    from framing.validate_blame import format_summary, validate_blame
+
+    _configure_logging(quiet)
+    if half is not None and half not in ("A", "B"):
+        raise OptionError(f"--half must be A or B, not {half!r}")
+    result = validate_blame(gold, kind=kind, half=half, n_resamples=resamples, seed=seed)  # type: ignore[arg-type]
+    if output is not None:
+        write_table([result.articles], output)
+    typer.echo(format_summary(result.summary))
 
 
 @app.command("validate")

@@ -197,6 +197,7 @@ class _Collected:
     columns: dict[str, list[Any]] | None
     attributions: list[dict[str, Any]]
     attributed: list[int]  # the document position of each attribution row
+    profile: list[dict[str, Any]] | None = None  # framing.blame_profile rows, when asked for
 
 
 def _match_pass(
@@ -206,6 +207,7 @@ def _match_pass(
     unit: Unit = "document",
     collect_matches: bool = False,
     finder: ActorFinder | None = None,
+    profile: bool = False,
 ) -> _Collected:
     """The one loop that matches documents: count vectors, and optionally match rows and blame rows.
 
@@ -215,6 +217,10 @@ def _match_pass(
     """
     layout = _Layout(matcher)
     out = _Collected([], {name: [] for name in MATCH_COLUMNS} if collect_matches else None, [], [])
+    if profile and finder is not None:  # issue 9: the per-article blame profile from the same pass
+        from framing.blame_profile import document_profile
+
+        out.profile = []
     for position, record in enumerate(records):
         found = matcher.match(record["text"])
         if unit == "document":
@@ -225,6 +231,8 @@ def _match_pass(
             rows = document_attributions(record, found, finder)
             out.attributions.extend(rows)
             out.attributed.extend([position] * len(rows))
+            if out.profile is not None:
+                out.profile.extend(document_profile(record, found, rows, finder))
         if out.columns is not None:
             doc_id = str(record["doc_id"])
             for match in found.matches:
@@ -239,14 +247,18 @@ def _match_pass(
     return out
 
 
-def _collect_chunk(records: list[dict[str, Any]]) -> _Collected:
+def _collect_chunk(records: list[dict[str, Any]], profile: bool) -> _Collected:
     """:func:`_match_pass` with match rows (and blame rows when the worker has actors), in a worker."""
     assert _WORKER_MATCHER is not None
-    return _match_pass(records, _WORKER_MATCHER, collect_matches=True, finder=_WORKER_FINDER)
+    return _match_pass(records, _WORKER_MATCHER, collect_matches=True, finder=_WORKER_FINDER, profile=profile)
 
 
 def _collect_in_workers(
-    records: list[dict[str, Any]], matcher: CueMatcher, actors: Mapping[str, Sequence[str]] | None, jobs: int
+    records: list[dict[str, Any]],
+    matcher: CueMatcher,
+    actors: Mapping[str, Sequence[str]] | None,
+    jobs: int,
+    profile: bool = False,
 ) -> _Collected:
     """The one matching pass over ``records`` split across ``jobs`` worker processes, merged in input order.
 
@@ -262,10 +274,12 @@ def _collect_in_workers(
         initializer=_init_worker,
         initargs=(matcher.lexicons, matcher.negation_window, actors),
     ) as pool:
-        futures = [pool.submit(_collect_chunk, records[start : start + size]) for start in starts]
+        futures = [pool.submit(_collect_chunk, records[start : start + size], profile) for start in starts]
         for start, future in zip(starts, futures, strict=True):
             part = future.result()
             merged.counts.extend(part.counts)
+            if part.profile is not None:  # profile rows name their document; no positions to shift
+                merged.profile = (merged.profile or []) + part.profile
             merged.attributions.extend(part.attributions)
             merged.attributed.extend(position + start for position in part.attributed)
             assert part.columns is not None
@@ -432,12 +446,14 @@ class MatchPass:
             compact: categorical ``doc_id``/``cue``/``subcategory``/``term``/``lexicon`` (and group),
             32-bit integer offsets, no text; :meth:`sentences` and :meth:`matched_text` recover it.
         attributions: :func:`framing.blame_attributions` rows (empty unless actors were given).
+        profile: :func:`framing.blame_profile` rows when ``match_documents(..., profile=True)``, else None.
     """
 
     documents: pd.DataFrame
     features: pd.DataFrame
     matches: pd.DataFrame
     attributions: pd.DataFrame
+    profile: pd.DataFrame | None = None
 
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
         texts = self.documents["text"].to_numpy()
@@ -466,6 +482,7 @@ def match_documents(
     matcher: CueMatcher | None = None,
     attribute: bool = True,
     jobs: int = 1,
+    profile: bool = False,
 ) -> MatchPass:
     """Match every document once and derive the feature table, the match table and the blame rows.
 
@@ -475,6 +492,7 @@ def match_documents(
     blamed actor is ``undetermined``. With ``actors={}`` explicitly or a plain table the attributions
     are still computed (blamed ``undetermined``). ``attribute=False`` skips them (no rows).
     ``jobs > 1`` matches in that many worker processes; the result is identical to ``jobs=1``.
+    ``profile=True`` also gives the per-article :func:`framing.blame_profile` table, from the same pass.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise OptionError(f"jobs must be a whole number of at least 1, not {jobs!r}")
@@ -487,11 +505,10 @@ def match_documents(
     layout = _Layout(matcher)
     records = documents.to_dict("records")
     if jobs > 1 and len(records) > 1:
-        collected = _collect_in_workers(records, matcher, actors if attribute else None, jobs)
+        collected = _collect_in_workers(records, matcher, actors if attribute else None, jobs, profile)
     else:
-        collected = _match_pass(
-            records, matcher, collect_matches=True, finder=ActorFinder(actors) if attribute else None
-        )
+        finder = ActorFinder(actors) if attribute else None
+        collected = _match_pass(records, matcher, collect_matches=True, finder=finder, profile=profile)
     counts = collected.counts
     keep = _metadata_columns(documents)
     if len(documents):
@@ -510,7 +527,12 @@ def match_documents(
         matches[by] = pd.Categorical(groups)
         if by not in blame.columns:
             blame[by] = documents[by].to_numpy()[np.asarray(collected.attributed, dtype=int)]
-    return MatchPass(documents, features, matches, blame)
+    profiled = None
+    if collected.profile is not None:
+        from framing.blame_profile import profile_table
+
+        profiled = profile_table(collected.profile, outlet="outlet" in documents.columns)
+    return MatchPass(documents, features, matches, blame, profiled)
 
 
 def _compact_matches(columns: dict[str, list[Any]]) -> pd.DataFrame:

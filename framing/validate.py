@@ -21,6 +21,7 @@ boilerplate-line removal) would shift them or drop annotated records.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,10 +38,19 @@ from framing.features import build_matcher, extract
 from framing.io.readers import read_table
 from framing.matcher import CueMatcher
 
-__all__ = ["ValidationResult", "agreement", "validate"]
+__all__ = ["ValidationResult", "agreement", "validate", "validation_half"]
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f"}
+
+
+def validation_half(key: Any) -> Literal["A", "B"]:
+    """The fixed half of a dev record: "A" (inspected) when the first byte of SHA-1(str(key)) is even.
+
+    ``key`` is the article id (for sentence files the article the sentence belongs to), so an article
+    never falls on both sides. Errors are read on half A only; half B is only ever scored.
+    """
+    return "A" if hashlib.sha1(str(key).encode()).digest()[0] % 2 == 0 else "B"
 
 
 @dataclass

@@ -280,3 +280,93 @@ def test_crocus_russian_actors_accuse_ukraine(crocus_blame: pd.DataFrame) -> Non
     denials = crocus_blame[(crocus_blame["kind"] == "denial") & (crocus_blame["blamed"] == "Ukraine")]
     assert len(denials) >= 1 and bool(denials["negated"].all())
     assert "Ukraine" not in set(denials["blamer"])
+
+
+# ----------------------------------------------------------------------------------------------------
+# issue 9: rules where the sentence rules were silent
+# ----------------------------------------------------------------------------------------------------
+
+PERSONS = {**ACTORS, "Russia": [*ACTORS["Russia"], "Vladimir Putin"]}
+
+
+def test_list_of_blamed_actors_in_the_passive() -> None:
+    assert roles("Ukraine and the United States were blamed for the attack.") == [
+        ("unspecified", "Ukraine", "accusation", False, "passive"),
+        ("unspecified", "United States", "accusation", False, "passive"),
+    ]
+
+
+def test_nominal_responsibility_of_an_actor() -> None:
+    assert roles("Russia's responsibility for the massacre is clear.") == [
+        ("unspecified", "Russia", "accusation", False, "subject")
+    ]
+
+
+def test_nominal_actor_backed_attack() -> None:
+    assert roles("It was a Ukraine-backed attack, Putin said.") == [
+        ("Russia", "Ukraine", "accusation", False, "nominal")
+    ]
+    assert roles("The Kremlin denounced the US-sponsored coup.") == [
+        ("unspecified", "United States", "accusation", False, "nominal")
+    ]
+
+
+def test_nominal_rule_negated_and_not_fired_by_other_compounds() -> None:
+    assert roles("There was no Ukraine-backed plot, the report found.") == [
+        ("unspecified", "Ukraine", "accusation", True, "nominal")
+    ]
+    assert roles("Kyiv-based reporters and US-made cars filled the street.") == []
+
+
+def test_accuser_named_in_a_following_clause() -> None:
+    assert roles("The accusations against Ukraine came from the Kremlin.") == [
+        ("Russia", "Ukraine", "accusation", False, "accuser_after")
+    ]
+    assert roles("The accusations against Kyiv were made by Moscow on Friday.") == [
+        ("Russia", "Ukraine", "accusation", False, "accuser_after")
+    ]
+
+
+def test_blamer_is_a_pronoun_for_the_previous_sentence() -> None:
+    text = "Vladimir Putin spoke on Sunday. He accused Kyiv of organising the attack."
+    assert roles(text, PERSONS) == [("Russia", "Ukraine", "accusation", False, "previous_sentence")]
+    # "He" needs a person-like actor: a country is no antecedent, the blamer stays unspecified
+    assert roles("Russia spoke on Sunday. He accused Kyiv of organising the attack.") == [
+        ("unspecified", "Ukraine", "accusation", False, "active")
+    ]
+
+
+def test_definite_description_claims_responsibility() -> None:
+    text = "Islamic State fighters opened fire. The group later claimed responsibility."
+    assert ("Islamic State", "Islamic State", "self_attribution", False, "previous_sentence") in roles(text)
+
+
+def test_blamed_pronoun_in_the_passive() -> None:
+    text = "Ukraine mobilised troops. It was blamed for the attack by Moscow."
+    assert roles(text) == [("Russia", "Ukraine", "accusation", False, "previous_sentence")]
+
+
+def test_accusation_taken_up_in_the_next_sentence() -> None:
+    assert roles("Ukraine was blamed. The accusation came from Moscow.") == [
+        ("unspecified", "Ukraine", "accusation", False, "passive"),
+        ("Russia", "Ukraine", "accusation", False, "previous_sentence"),
+    ]
+
+
+def test_no_antecedent_keeps_undetermined() -> None:
+    assert roles("The weather was calm. They were blamed for the attack.") == [
+        ("unspecified", "undetermined", "accusation", False, "passive")
+    ]
+
+
+def test_pronoun_denier_resolved_but_not_the_subject_of_a_discrediting_cue() -> None:
+    assert roles("Kyiv issued a statement. It denied any involvement.") == [
+        ("unspecified", "Ukraine", "denial", True, "previous_sentence")
+    ]
+    assert roles("Vladimir Putin blamed Kyiv. He provided no evidence.", PERSONS)[-1] == (
+        "unspecified",
+        "undetermined",
+        "denial",
+        True,
+        "denial",
+    )

@@ -23,6 +23,18 @@ sentence-structure rules (the ``rule`` column names the one applied):
   X is an actor right after the cue, never one across a clause break nor Y itself ("Kyiv denied any
   involvement, and Zelensky said ..." -> unspecified -> Ukraine).
 
+* ``nominal``: "the Ukraine-backed attack", "a US-sponsored coup" (an actor joined by a hyphen to
+  backed, sponsored, funded, orchestrated, ...) -> the reporting actor, else unspecified, blames Y;
+  "no Ukraine-backed plot" sets ``negated``;
+* ``accuser_after``: an accusation noun whose accuser follows it: "the accusations against Y came from
+  X", "... were made by X" -> X blames Y;
+* ``previous_sentence``: a role the rules left open is filled across the sentence boundary. A
+  sentence-initial pronoun or definite description before the cue ("He accused Y", "They were blamed",
+  "The group claimed responsibility") refers to the last compatible actor of the previous sentence
+  (:func:`resolve_subject`: he/she -> a person-like actor, it/they/the group -> another); a sentence
+  that takes up an accusation ("The accusation came from X") inherits the actors blamed in the
+  previous sentence.
+
 Where no actor fills the role the row is kept with ``blamed = "undetermined"``, never guessed.
 """
 
@@ -36,7 +48,16 @@ from typing import Any
 from framing.cues.base import CueFamily
 from framing.matcher import DocumentMatches, Match
 
-__all__ = ["ATTRIBUTION_COLUMNS", "BLAME", "DENIAL", "ActorFinder", "document_attributions"]
+__all__ = [
+    "ATTRIBUTION_COLUMNS",
+    "BLAME",
+    "DEFINITE_SUBJECTS",
+    "DENIAL",
+    "ActorFinder",
+    "document_attributions",
+    "person_like",
+    "resolve_subject",
+]
 
 BLAME = CueFamily(
     name="blame",
@@ -113,11 +134,102 @@ _DENIED_CLAUSE = re.compile(
 )
 
 
+# Sentence-initial definite descriptions that refer back to a group, organisation or state.
+DEFINITE_SUBJECTS = (
+    "group", "organisation", "organization", "movement", "militants", "company", "firm", "corporation",
+    "government", "administration", "regime", "authorities", "agency", "ministry", "party", "country",
+    "state", "network", "campaign", "committee", "industry", "council", "court", "department",
+)  # fmt: skip
+_PERSON_PRONOUN = re.compile(r"^[\s\"'“‘(]*(?:he|she)\b", re.I)
+_GROUP_PRONOUN = re.compile(
+    r"^[\s\"'“‘(]*(?:it|they|the\s+(?:[a-z-]+\s+)?(?:" + "|".join(DEFINITE_SUBJECTS) + r"))\b(?!['’]s)",
+    re.I,
+)
+_ORG_WORDS = frozenset(
+    {
+        "party", "committee", "ministry", "state", "states", "department", "army", "council",
+        "government", "union", "inc", "corp", "corporation", "company", "group", "news", "times", "post",
+        "agency", "bank", "court", "house", "office", "republic", "federation", "kingdom", "nations",
+        "organisation", "organization", "association", "institute", "university", "foundation", "fund",
+        "league", "front", "forces", "service", "services", "administration", "commission", "board",
+        "church", "movement", "network",
+    }
+)  # fmt: skip
+_CAPITALISED = re.compile(r"^[A-Z][\w.'’-]*$")
+
+
+def person_like(aliases: Sequence[str]) -> bool:
+    """True when an alias looks like a person's name: 2-4 capitalised words, no organisation word."""
+    for alias in aliases:
+        words = alias.replace("_", " ").split()
+        named = 2 <= len(words) <= 4 and all(_CAPITALISED.match(w) for w in words)
+        if named and not any(w.lower().strip(".") in _ORG_WORDS for w in words):
+            return True
+    return False
+
+
+# An accusation noun whose accuser is named after it: "the accusations ... came from X / were made by X".
+_ACCUSATION_NOUNS = frozenset(
+    {
+        "accusation",
+        "accusations",
+        "blame",
+        "charge",
+        "charges",
+        "allegation",
+        "allegations",
+        "finger-pointing",
+    }
+)
+_ACCUSER_AFTER = re.compile(
+    r"[^.;:!?]{0,80}?\b(?:(?:came|come|comes|coming)\s+from|(?:was|were|had\s+been|have\s+been|has\s+been)\s+"
+    r"(?:made|voiced|levell?ed|leveled|raised|repeated|echoed|issued)\s+by)\s",
+    re.I,
+)
+# A sentence that takes up the accusation of the previous one: "The accusation came from Moscow."
+_ANAPHORIC_ACCUSATION = re.compile(
+    r"^[\s\"'“‘(]*(?:the|this|that|these|those|such)\s+(?:[\w-]+\s+)?"
+    r"(?:accusations?|claims?|charges?|allegations?|blame)\b",
+    re.I,
+)
+_NOMINAL_NEGATION = re.compile(
+    r"\b(?:no|not|never|nor|without|denied|deny|denies)\b(?:\W+\w+){0,3}\W*$", re.I
+)
+# "the Ukraine-backed attack", "a US-sponsored coup": the actor before the hyphen is implicated.
+_NOMINAL_AGENT = re.compile(
+    r"(?<=\w)-(?:backed|sponsored|funded|financed|orchestrated|ordered|inspired|engineered|directed|"
+    r"instigated|organised|organized|planned|masterminded)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
     end: int
     actor: str
+
+
+def resolve_subject(
+    sentence: str, mentions: Sequence[Mention], previous: Sequence[Mention], persons: Mapping[str, bool]
+) -> str | None:
+    """The actor a sentence-initial pronoun or definite description refers to, or None.
+
+    "He"/"She" -> the last person-like actor named in the previous sentence (``previous``); "It", "They",
+    "The group", "The Russian government" ... -> its last actor that is not person-like. A sentence that
+    starts with a named actor, or has nothing compatible before it, resolves to nothing.
+    """
+    if not previous:
+        return None
+    opening = _PERSON_PRONOUN.match(sentence) or _GROUP_PRONOUN.match(sentence)
+    # "The Islamic State said ...": a named actor inside the opening words is no back-reference
+    if opening is None or (mentions and mentions[0].start < opening.end() + 1):
+        return None
+    wanted = opening.re is _PERSON_PRONOUN
+    for m in reversed(previous):
+        if persons.get(m.actor, False) == wanted:
+            return m.actor
+    return None
 
 
 class ActorFinder:
@@ -135,6 +247,7 @@ class ActorFinder:
                 strict = alias.replace(".", "").replace("-", "").isupper() and len(alias) <= 4
                 patterns.append((name, alias, strict))
         patterns.sort(key=lambda p: -len(p[1]))
+        self.persons = {name: person_like(aliases) for name, aliases in self.actors.items()}
         self._regexes = [
             (
                 name,
@@ -332,6 +445,12 @@ def _roles(
             "object",
         )
     # accusation verbs and nouns: "X blamed Y", "X's accusations against Y"
+    source = _ACCUSER_AFTER.match(sentence, cue_end) if first_word in _ACCUSATION_NOUNS else None
+    if source is not None:  # "the accusations against Y came from X": X accuses, in a following clause
+        accusers = _group_after(sentence, inside, source.end(), limit=20)
+        if accusers:
+            blamed = [n for n in _names(objects) if n not in _names(accusers)]
+            return _names(accusers), blamed or [UNDETERMINED], "accusation", "accuser_after"
     blamers = _names(subject)
     blamed = [n for n in _names(objects) if n not in blamers]
     if not blamed:  # "X blamed X" is a misparse (the actor before the cue is not its subject)
@@ -361,9 +480,145 @@ def document_attributions(
             and match.entry.category == "blame"
             and bool(_DENIED_CLAUSE.match(text[last_denial.end : match.start]))
         )
-        rows.extend(_rows_for(record, text, found.sentences, match, finder, mention_cache, denied))
+        new = _rows_for(record, text, found.sentences, match, finder, mention_cache, denied)
+        rows.extend(_from_previous_sentence(new, text, found.sentences, finder, mention_cache, rows))
         if match.entry.category == "denial" and match.entry.subcategory == "denial":
             last_denial = match
+    rows.extend(_nominal_rows(record, text, found.sentences, finder, mention_cache))
+    return sorted(rows, key=lambda r: (r["sentence_id"], r["start"]))
+
+
+def _mentions(
+    text: str,
+    sentences: list[tuple[int, int]],
+    sentence_id: int,
+    finder: ActorFinder,
+    cache: dict[int, list[Mention]],
+) -> list[Mention]:
+    if sentence_id not in cache:
+        start, end = sentences[sentence_id]
+        cache[sentence_id] = finder.find(text[start:end])
+    return cache[sentence_id]
+
+
+def _from_previous_sentence(
+    new: list[dict[str, Any]],
+    text: str,
+    sentences: list[tuple[int, int]],
+    finder: ActorFinder,
+    cache: dict[int, list[Mention]],
+    earlier: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Fill a role left open from the previous sentence (rule ``previous_sentence``), else keep the rows.
+
+    * a sentence-initial pronoun or definite description ("He", "They", "The group") standing before the
+      cue is the subject the rules did not find: the blamer of an active accusation ("They blamed Y"), the
+      blamed of a passive or subject one ("They were blamed", "It was behind the attack"), the claimant of
+      a self-attribution, the denier of a denial; it refers to the last compatible actor of the previous
+      sentence (:func:`resolve_subject`);
+    * a sentence that opens by taking up an accusation ("The accusation came from Moscow") with no blamed
+      actor of its own inherits the actors blamed in the previous sentence.
+
+    Nothing compatible: the roles stay ``unspecified`` / ``undetermined``.
+    """
+    if not new:
+        return new
+    sentence_id = new[0]["sentence_id"]
+    if sentence_id == 0:
+        return new
+    start, end = sentences[sentence_id]
+    sentence = text[start:end]
+    cue_at = new[0]["start"] - start
+    out = []
+    for row in new:
+        kind, rule = row["kind"], row["rule"]
+        open_blamer = row["blamer"] == UNSPECIFIED and kind == "accusation" and rule == "active"
+        # a discrediting cue's subject is the accuser discredited ("He provided no evidence"), no denier
+        open_blamed = row["blamed"] == UNDETERMINED and row["cue_subcategory"] != "discrediting"
+        if not (open_blamer or open_blamed):
+            out.append(row)
+            continue
+        mentions = _mentions(text, sentences, sentence_id, finder, cache)
+        before_cue = [m for m in mentions if m.end <= cue_at]
+        referent = None
+        if not before_cue:
+            previous = _mentions(text, sentences, sentence_id - 1, finder, cache)
+            referent = resolve_subject(sentence[:cue_at], [], previous, finder.persons)
+        if referent is not None and open_blamer and referent != row["blamed"]:
+            out.append({**row, "blamer": referent, "rule": "previous_sentence"})
+        elif (
+            referent is not None and open_blamed and (kind != "accusation" or rule in {"passive", "subject"})
+        ):
+            blamer = referent if kind == "self_attribution" else row["blamer"]
+            out.append({**row, "blamed": referent, "blamer": blamer, "rule": "previous_sentence"})
+        elif open_blamed and kind == "accusation" and _ANAPHORIC_ACCUSATION.match(sentence):
+            taken = [
+                r["blamed"]
+                for r in earlier
+                if r["sentence_id"] == sentence_id - 1
+                and r["kind"] == "accusation"
+                and r["blamed"] != UNDETERMINED
+                and not r["negated"]
+            ]
+            targets = [t for t in dict.fromkeys(taken) if t != row["blamer"]]
+            out.extend({**row, "blamed": t, "rule": "previous_sentence"} for t in targets)
+            if not targets:
+                out.append(row)
+        else:
+            out.append(row)
+    return out
+
+
+def _nominal_rows(
+    record: Mapping[str, Any],
+    text: str,
+    sentences: list[tuple[int, int]],
+    finder: ActorFinder,
+    cache: dict[int, list[Mention]],
+) -> list[dict[str, Any]]:
+    """``nominal``: "the Ukraine-backed attack" -> the actor before the hyphen is blamed (complicity).
+
+    The blamer is the reporting actor of the sentence ("X said ..."), else unspecified; a negation in the
+    four words before ("no Ukraine-backed ...", "not a US-sponsored ...") sets ``negated``.
+    """
+    rows = []
+    for sentence_id, (start, end) in enumerate(sentences):
+        sentence = text[start:end]
+        for hit in _NOMINAL_AGENT.finditer(sentence):
+            window = sentence[max(0, hit.start() - 60) : hit.start()]
+            offset = hit.start() - len(window)
+            found = [m for m in finder.find(window + " ") if m.end == len(window)]
+            if not found:
+                continue
+            actor = found[-1].actor
+            mentions = _mentions(text, sentences, sentence_id, finder, cache)
+            speakers = _speaker_before(sentence, mentions, offset + found[-1].start)[0]
+            speakers = speakers or _speaker_after(sentence, mentions, hit.end())
+            blamers = [n for n in _names(speakers) if n != actor] or [UNSPECIFIED]
+            negated = bool(
+                _NOMINAL_NEGATION.search(
+                    sentence[max(0, offset + found[-1].start - 40) : offset + found[-1].start]
+                )
+            )
+            for blamer in blamers:
+                rows.append(
+                    {
+                        "doc_id": record["doc_id"],
+                        "outlet": record.get("outlet"),
+                        "date": record.get("date"),
+                        "sentence_id": sentence_id,
+                        "blamer": blamer,
+                        "blamed": actor,
+                        "cue": sentence[offset + found[-1].start : hit.end()],
+                        "cue_subcategory": "complicity",
+                        "kind": "accusation",
+                        "negated": negated,
+                        "rule": "nominal",
+                        "start": start + offset + found[-1].start,
+                        "end": start + hit.end(),
+                        "sentence": sentence,
+                    }
+                )
     return rows
 
 

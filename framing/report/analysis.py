@@ -217,7 +217,9 @@ def _analyse(
 
     step(REPORT_STEPS[0])
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
-    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher, jobs=jobs)
+    matched = match_documents(
+        documents, by=by, actors=corpus.actors, matcher=matcher, profile=True, jobs=jobs
+    )
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
@@ -262,6 +264,16 @@ def _analyse(
     tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
     tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
+    if corpus.actors:  # issue 9: who each group's articles blame (framing.blame_profile)
+        from framing.blame_profile import blamed_by_group
+
+        assert matched.profile is not None
+        compared_ids = set(documents["doc_id"].astype(str))
+        tables["blame_profile"] = matched.profile[matched.profile["doc_id"].isin(compared_ids)].reset_index(
+            drop=True
+        )
+        group_of = dict(zip(documents["doc_id"].astype(str), documents[by], strict=True))
+        tables["blamed_by_article"] = blamed_by_group(tables["blame_profile"], group_of, by=by, order=groups)
 
     step(REPORT_STEPS[4])
     tokens = word_tokens_of(documents["text"])  # one tokenisation for the words and the phrases

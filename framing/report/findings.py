@@ -128,6 +128,7 @@ def state_findings(
     )
     findings.extend(_cue_findings(tables, by, cues, groups))
     findings.extend(_blame_findings(tables, by, groups, corpus.actors))
+    findings.extend(_profile_findings(tables, by, groups))
     findings.extend(_wording_findings(tables, groups))
     findings.extend(_phrase_findings(tables, groups))
     findings.append(_separability_finding(tables, by))
@@ -328,6 +329,49 @@ def _blame_findings(
                     else "At this sample size the differences in whom they blame are not statistically "
                     "reliable; read the counts as descriptive."
                 ),
+            )
+        )
+    return findings
+
+
+def _profile_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable]) -> list[Finding]:
+    """Per group: the actors its articles blame (framing.blame_profile), with a deciding sentence each.
+
+    The deciding sentence is an accusation naming the actor (not negated) in an article whose profile
+    marks it blamed: in the outlet's own voice first, then active-voice, then document order.
+    """
+    if "blamed_by_article" not in tables or tables["blamed_by_article"].empty:
+        return []
+    table = tables["blamed_by_article"]
+    profile = tables["blame_profile"]
+    attributions = tables["blame_attributions"]
+    accusations = attributions[
+        ~attributions["negated"].astype(bool) & (attributions["kind"] != "denial")
+    ].assign(_own=lambda t: t["blamer"] == "unspecified")
+    findings = []
+    for group in groups:
+        rows = table[table[by] == group].head(3)
+        if rows.empty:
+            continue
+        parts, examples = [], []
+        for row in rows.itertuples(index=False):
+            parts.append(
+                f"{row.actor} in {row.articles_blaming} of {row.group_articles} articles ({row.share:.0%})"
+            )
+            blamed_docs = profile.loc[profile["blamed"] & (profile["actor"] == row.actor), "doc_id"]
+            deciding = accusations[
+                (accusations[by] == group)
+                & (accusations["blamed"] == row.actor)
+                & accusations["doc_id"].isin(set(blamed_docs))
+            ]
+            if len(deciding):
+                own = deciding[deciding["_own"]]
+                examples.append(_first_example(own if len(own) else deciding, by))
+        findings.append(
+            Finding(
+                "blame",
+                f"Who the articles of {group} blame (per-article blame profile): " + "; ".join(parts) + ".",
+                examples,
             )
         )
     return findings

@@ -151,6 +151,7 @@ _SHOWN_TABLES = (
     ("phrases", "Characteristic two-word phrases per {by} (log-likelihood, over-used vs the rest)", None),
     ("blame_matrix", "Whom each {by} blames", None),
     ("blame_association", "Do the {by}s blame different actors?", None),
+    ("blamed_by_article", "Who the articles of each {by} blame (per-article blame profile)", None),
     ("separability", "Separability of the {by}s from cue rates", None),
 )  # fmt: skip
 
@@ -218,6 +219,8 @@ def markdown(analysis: Analysis, captions: dict[str, str], title: str | None = N
     for chart, caption in captions.items():
         lines += [f"![{caption}](figures/{chart}.png)", ""]
     for table_name, title, columns in _SHOWN_TABLES:
+        if table_name not in analysis.tables:  # blamed_by_article: only when the corpus defines actors
+            continue
         lines += [f"## {title.format(by=analysis.by.replace('_', ' '))}", "",
                   _markdown_table(_shown(analysis, table_name, columns)), ""]  # fmt: skip
     if "model_prevalence" in analysis.tables:  # issue 11: shown apart from the lexicon tables
@@ -332,6 +335,8 @@ def page(
         "below); the CSV files beside this page (tables/) keep full precision.</p>"
     )  # fmt: skip
     for table_name, table_title, columns in _SHOWN_TABLES:
+        if table_name not in analysis.tables:  # e.g. blamed_by_article exists only with actors
+            continue
         caption = html.escape(table_title.format(by=by))
         shown = _shown(analysis, table_name, columns)
         # long tables start folded, so the page stays navigable at 379 outlets
