@@ -137,12 +137,14 @@ def test_parallel_output_identical_to_serial(crocus) -> None:
 def test_one_matching_pass_in_workers_equals_the_serial_pass(crocus) -> None:
     from framing.features import match_documents
 
-    serial = match_documents(crocus, by="outlet")
-    parallel = match_documents(crocus, by="outlet", jobs=2)
+    serial = match_documents(crocus, by="outlet", profile=True)
+    parallel = match_documents(crocus, by="outlet", jobs=2, profile=True)
     assert len(serial.matches) > 100 and len(serial.attributions) > 10  # the comparison has content
     pd.testing.assert_frame_equal(parallel.features, serial.features)
     pd.testing.assert_frame_equal(parallel.matches, serial.matches)
     pd.testing.assert_frame_equal(parallel.attributions, serial.attributions)
+    assert serial.profile is not None and serial.profile["blamed"].any()
+    pd.testing.assert_frame_equal(parallel.profile, serial.profile)
     with pytest.raises(OptionError, match="jobs"):
         match_documents(crocus, jobs=0)
 
