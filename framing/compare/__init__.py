@@ -14,6 +14,9 @@ Modules (one per family of statistics; every public name is importable from ``fr
 * :mod:`~framing.compare.keyness`: :func:`term_counts`, :func:`distinctive_terms`, :func:`collocations`.
 * :mod:`~framing.compare.blame`: :func:`blame_matrix`, :func:`blamer_blamed`, :func:`blame_association`.
 * :mod:`~framing.compare.separability`: :func:`separability` and its :class:`Separability` result.
+* :mod:`~framing.compare.clustered`: outlet-clustered bootstrap and permutation (``cluster=`` of
+  :func:`outlet_summary`, :func:`omnibus_tests`, :func:`pairwise_contrasts`, :func:`group_vs_rest`).
+* :mod:`~framing.compare.rate_model`: :func:`rate_model` (negative-binomial incidence-rate ratios).
 * ``_checks``: the input validation shared by all of them.
 
 Conventions shared by all functions
@@ -79,7 +82,9 @@ from framing.compare._checks import (
     sorted_groups,
 )
 from framing.compare.blame import blame_association, blame_matrix, blamer_blamed
+from framing.compare.clustered import MIN_CLUSTERS
 from framing.compare.keyness import collocations, distinctive_terms, term_counts
+from framing.compare.rate_model import rate_model
 from framing.compare.rates import REST, group_vs_rest, omnibus_tests, outlet_summary, pairwise_contrasts
 from framing.compare.resampling import (
     CHUNK_CELLS,
@@ -94,6 +99,7 @@ from framing.compare.separability import Separability, separability
 from framing.compare.time import Freq, rates_over_time
 
 __all__ = [
+    "MIN_CLUSTERS",
     "MIN_RESAMPLES",
     "REST",
     "Freq",
@@ -112,6 +118,7 @@ __all__ = [
     "omnibus_tests",
     "outlet_summary",
     "pairwise_contrasts",
+    "rate_model",
     "rates_over_time",
     "separability",
     "sorted_groups",

@@ -1,0 +1,144 @@
+"""Outlet-clustered inference (issue 10 item 4): groups made of several outlets resample whole outlets."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing import compare
+from framing.compare.clustered import minimum_p
+from framing.errors import InputError
+
+
+def nested_features(
+    outlets: dict[str, list[str]],
+    *,
+    documents: int = 20,
+    boost: dict[str, float] | None = None,
+    base_rate: float = 5.0,
+    seed: int = 7,
+) -> pd.DataFrame:
+    """Documents of outlets nested in leanings; ``boost`` multiplies one outlet's emotive rate."""
+    boost = boost or {}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for leaning, names in outlets.items():
+        for outlet in names:
+            for i in range(documents):
+                tokens = int(rng.integers(300, 900))
+                count = int(rng.poisson(tokens / 1000 * base_rate * boost.get(outlet, 1.0)))
+                rows.append(
+                    {
+                        "doc_id": f"{outlet}-{i:02d}",
+                        "outlet": outlet,
+                        "leaning": leaning,
+                        "tokens": tokens,
+                        "emotive_count": count,
+                        "emotive_rate": count / tokens * 1000,
+                    }
+                )
+    return pd.DataFrame(rows).sample(frac=1.0, random_state=1)  # row order must not matter
+
+
+SIX_A_SIX = {"left": list("abcdef"), "right": list("ghijkl")}
+
+
+def test_one_outlet_driving_the_difference_is_not_significant_once_outlets_are_the_unit() -> None:
+    features = nested_features(SIX_A_SIX, boost={"a": 3.0})
+    naive = compare.pairwise_contrasts(features, by="leaning", seed=3)
+    clustered = compare.pairwise_contrasts(features, by="leaning", seed=3, cluster="outlet")
+    assert naive["p_value"].iloc[0] < 0.01
+    assert clustered["p_value"].iloc[0] > 0.1
+    # the statistic is the same difference of mean document rates; only its reference distribution changes
+    assert clustered["mean_difference"].iloc[0] == pytest.approx(naive["mean_difference"].iloc[0])
+    row = clustered.iloc[0]
+    assert (row["n_clusters_a"], row["n_clusters_b"]) == (6, 6)
+    assert bool(row["exact"]) and row["n_permutations"] == math.comb(12, 6) and row["note"] == ""
+    rest = compare.group_vs_rest(features, by="leaning", seed=3, cluster="outlet")
+    assert (rest["p_value"] > 0.1).all() and rest["n_clusters_b"].tolist() == [6, 6]
+    omnibus = compare.omnibus_tests(features, by="leaning", seed=3, cluster="outlet")
+    assert compare.omnibus_tests(features, by="leaning")["p_value"].iloc[0] < 0.01
+    assert omnibus["p_value"].iloc[0] > 0.1 and omnibus["n_clusters"].iloc[0] == 12
+
+
+def test_two_outlets_against_six_is_refused_with_the_reason() -> None:
+    features = nested_features({"state": ["s1", "s2"], "independent": [f"i{k}" for k in range(6)]})
+    table = compare.pairwise_contrasts(features, by="leaning", cluster="outlet")
+    row = table.iloc[0]
+    assert (row["group_a"], row["n_clusters_a"], row["n_clusters_b"]) == ("independent", 6, 2)
+    assert math.isnan(row["p_value"]) and math.isnan(row["q_value"])
+    assert row["note"].startswith("refused: fewer than 3 outlet clusters (state has 2)")
+    summary = compare.outlet_summary(features, by="leaning", cluster="outlet").set_index("leaning")
+    assert summary.loc["independent", "ci_low"] < summary.loc["independent", "ci_high"]
+    assert math.isnan(summary.loc["state", "ci_low"]) and "state has 2" in summary.loc["state", "note"]
+    assert summary["n_clusters"].to_dict() == {"independent": 6, "state": 2}
+    omnibus = compare.omnibus_tests(features, by="leaning", cluster="outlet")
+    assert math.isnan(omnibus["p_value"].iloc[0]) and omnibus["min_clusters"].iloc[0] == 2
+
+
+def test_three_outlets_against_three_cannot_reach_significance_and_is_refused() -> None:
+    assert minimum_p(3, 3) == pytest.approx(0.1)  # 20 relabellings, each equal to its mirror image
+    features = nested_features({"x": ["a", "b", "c"], "y": ["d", "e", "f"]}, boost=dict.fromkeys("abc", 4))
+    row = compare.pairwise_contrasts(features, by="leaning", cluster="outlet").iloc[0]
+    assert math.isnan(row["p_value"]) and "smallest attainable p-value (0.1)" in row["note"]
+
+
+def test_an_exact_cluster_test_gives_one_over_the_number_of_relabellings() -> None:
+    # three outlets far above five: the observed labelling is the single most extreme of C(8, 3) = 56
+    features = nested_features(
+        {"high": ["a", "b", "c"], "low": ["d", "e", "f", "g", "h"]}, boost=dict.fromkeys("abc", 5.0)
+    )
+    row = compare.pairwise_contrasts(features, by="leaning", cluster="outlet").iloc[0]
+    assert bool(row["exact"]) and row["n_permutations"] == 56
+    assert row["p_value"] == pytest.approx(1 / 56)
+
+
+def test_cluster_bootstrap_interval_is_wider_than_the_document_one() -> None:
+    features = nested_features(SIX_A_SIX, boost={"a": 3.0, "b": 0.3})
+    naive = compare.outlet_summary(features, by="leaning").set_index("leaning")
+    clustered = compare.outlet_summary(features, by="leaning", cluster="outlet").set_index("leaning")
+    width = clustered["ci_high"] - clustered["ci_low"]
+    assert width["left"] > 1.5 * (naive["ci_high"] - naive["ci_low"])["left"]
+    assert (clustered["mean_rate"] == naive["mean_rate"]).all()
+
+
+def test_when_the_groups_are_the_outlets_nothing_changes() -> None:
+    features = nested_features({"left": list("abc"), "right": list("def")}, documents=8)
+    for function, resamples in (
+        (compare.pairwise_contrasts, "n_permutations"),
+        (compare.group_vs_rest, "n_permutations"),
+        (compare.outlet_summary, "n_resamples"),
+    ):
+        options = {"by": "outlet", "seed": 1, resamples: 200}
+        plain = function(features, **options)
+        pd.testing.assert_frame_equal(function(features, **options, cluster="outlet"), plain)
+        assert "cluster" not in function(features, **options, cluster="outlet").attrs
+    # one outlet per group under another name: the groups are the clusters
+    features["house"] = features["outlet"].str.upper()
+    pd.testing.assert_frame_equal(
+        compare.pairwise_contrasts(features, by="house", cluster="outlet", n_permutations=200),
+        compare.pairwise_contrasts(features, by="house", n_permutations=200),
+    )
+
+
+def test_monte_carlo_cluster_tests_are_seeded() -> None:
+    features = nested_features({"l": [f"l{k}" for k in range(8)], "r": [f"r{k}" for k in range(8)]})
+    first = compare.pairwise_contrasts(features, by="leaning", cluster="outlet", seed=5, n_permutations=500)
+    again = compare.pairwise_contrasts(features, by="leaning", cluster="outlet", seed=5, n_permutations=500)
+    other = compare.pairwise_contrasts(features, by="leaning", cluster="outlet", seed=6, n_permutations=500)
+    pd.testing.assert_frame_equal(first, again)
+    assert not bool(first["exact"].iloc[0]) and first["n_permutations"].iloc[0] == 500  # C(16, 8) > 500
+    assert first["p_value"].iloc[0] != other["p_value"].iloc[0]
+    summary = compare.outlet_summary(features, by="leaning", cluster="outlet", seed=5)
+    pd.testing.assert_frame_equal(
+        summary, compare.outlet_summary(features, by="leaning", cluster="outlet", seed=5)
+    )
+
+
+def test_a_missing_cluster_column_is_an_input_error() -> None:
+    features = nested_features(SIX_A_SIX).drop(columns="outlet")
+    with pytest.raises(InputError, match="no column 'outlet' to cluster by"):
+        compare.pairwise_contrasts(features, by="leaning", cluster="outlet")
