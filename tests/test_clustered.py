@@ -142,3 +142,85 @@ def test_a_missing_cluster_column_is_an_input_error() -> None:
     features = nested_features(SIX_A_SIX).drop(columns="outlet")
     with pytest.raises(InputError, match="no column 'outlet' to cluster by"):
         compare.pairwise_contrasts(features, by="leaning", cluster="outlet")
+
+
+def planted_counts(ratio: float, *, seed: int = 11, topic_effect: float = 1.0) -> pd.DataFrame:
+    """Negative-binomial counts: 8 outlets per leaning, outlet effects, leaning 'b' at ``ratio`` times 'a'.
+
+    With ``topic_effect`` != 1 the 'war' topic multiplies the rate and leaning 'b' covers it three times
+    as often, so a model without the topic confuses topic and leaning.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for leaning, multiplier in (("a", 1.0), ("b", ratio)):
+        for k in range(8):
+            outlet = f"{leaning}{k}"
+            outlet_effect = math.exp(rng.normal(0, 0.15))
+            for i in range(40):
+                tokens = int(rng.integers(300, 1500))
+                war = rng.random() < (0.6 if leaning == "b" else 0.2)
+                mean = tokens / 1000 * 6.0 * multiplier * outlet_effect * (topic_effect if war else 1.0)
+                count = int(rng.poisson(mean * rng.gamma(1 / 0.3, 0.3)))  # NB2 with alpha 0.3
+                rows.append(
+                    {
+                        "doc_id": f"{outlet}-{i:02d}",
+                        "outlet": outlet,
+                        "leaning": leaning,
+                        "topic": "war" if war else "economy",
+                        "date": f"2024-03-{1 + i % 28:02d}",
+                        "tokens": tokens,
+                        "emotive_count": count,
+                        "emotive_rate": count / tokens * 1000,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_rate_model_recovers_a_planted_rate_ratio_within_its_interval() -> None:
+    table = compare.rate_model(planted_counts(1.5), by="leaning")
+    row = table.iloc[0]
+    assert (row["group"], row["reference"], row["n_clusters"]) == ("b", "a", 8)
+    assert row["ci_low"] < 1.5 < row["ci_high"] and row["ci_low"] > 1.0
+    assert row["irr"] == pytest.approx(1.5, rel=0.15)
+    assert row["model"] == "negative binomial" and row["dispersion"] > 0.1
+    assert row["standard_errors"] == "cluster-robust by outlet (16 clusters)"
+    assert row["q_value"] == row["p_value"] < 0.05
+    # same input, same table
+    pd.testing.assert_frame_equal(table, compare.rate_model(planted_counts(1.5), by="leaning"))
+
+
+def test_rate_model_controls_separate_topic_from_leaning() -> None:
+    features = planted_counts(1.0, topic_effect=2.0)
+    naive = compare.rate_model(features, by="leaning").iloc[0]
+    adjusted = compare.rate_model(features, by="leaning", controls=["topic"], event_date="2024-03-01").iloc[0]
+    assert naive["irr"] > 1.2  # 'b' covers the emotive topic more often
+    assert adjusted["ci_low"] < 1.0 < adjusted["ci_high"]
+    assert adjusted["controls"] == "topic, weeks_since_event"
+
+
+def test_rate_model_by_outlet_uses_model_based_errors_and_refuses_few_clusters() -> None:
+    features = planted_counts(1.5)
+    by_outlet = compare.rate_model(features, by="outlet", reference="a0")
+    assert len(by_outlet) == 15 and set(by_outlet["standard_errors"]) == {"model-based"}
+    assert by_outlet["n_clusters"].isna().all() and by_outlet["p_value"].notna().all()
+    features.loc[features["outlet"].isin(["a2", "a3", "a4", "a5", "a6", "a7"]), "leaning"] = "c"
+    few = compare.rate_model(features, by="leaning", reference="b").set_index("group")
+    assert few.loc["c", "n_clusters"] == 6 and few.loc["c", "p_value"] < 0.05
+    assert math.isnan(few.loc["a", "p_value"]) and math.isnan(few.loc["a", "ci_low"])
+    assert few.loc["a", "note"] == "no interval or p-value: fewer than 3 clusters in a"
+    assert few.loc["a", "irr"] < 1.0  # the estimate is still shown
+
+
+def test_rate_model_states_a_group_without_matches_and_the_quasi_poisson_fallback() -> None:
+    features = planted_counts(1.5)
+    silent = features["leaning"] == "b"
+    features.loc[silent, ["emotive_count", "emotive_rate"]] = 0
+    row = compare.rate_model(features, by="leaning").iloc[0]
+    assert math.isnan(row["irr"]) and row["note"] == "not estimable: no emotive match in b (rate ratio 0)"
+    # counts exactly proportional to length have no extra-Poisson variation: NB's alpha runs to 0
+    even = planted_counts(1.5)
+    even["emotive_count"] = (even["tokens"] // 100) * np.where(even["leaning"] == "b", 3, 2)
+    even["emotive_rate"] = even["emotive_count"] / even["tokens"] * 1000
+    fallback = compare.rate_model(even, by="leaning").iloc[0]
+    assert fallback["model"] == "quasi-Poisson (negative binomial dispersion at its boundary 0)"
+    assert fallback["dispersion"] < 1 and fallback["irr"] == pytest.approx(1.5, rel=0.02)

@@ -50,7 +50,9 @@ RATE_MODEL_COLUMNS = [
 ]
 
 NEGATIVE_BINOMIAL = "negative binomial"
-QUASI_POISSON = "quasi-Poisson (negative binomial did not converge)"
+QUASI_POISSON = "quasi-Poisson"
+#: Below this the NB dispersion sits on its boundary (no extra-Poisson variation, NB is Poisson).
+MIN_DISPERSION = 1e-6
 
 
 def rate_model(
@@ -70,8 +72,9 @@ def rate_model(
 
     Model, per cue: ``count ~ NegativeBinomial(mu, alpha)`` with ``log(mu) = log(tokens) + b0 +
     b_group + controls`` (statsmodels ``NegativeBinomial``, NB2, dispersion ``alpha`` estimated). When it
-    fails or does not converge, a quasi-Poisson model (Poisson GLM, scale = Pearson X2 / df) is fitted
-    instead and the ``model`` column says so.
+    fails, does not converge, or puts ``alpha`` on its boundary 0 (below ``1e-6``: no extra-Poisson
+    variation, where a quasi-Poisson scale also captures under-dispersion), a quasi-Poisson model
+    (Poisson GLM, scale = Pearson X2 / df) is fitted instead and the ``model`` column says why.
 
     * ``by``: the group column; ``reference``: the group the others are compared with (default: the
       first group in sorted order or in ``order``).
@@ -278,15 +281,18 @@ def _fit(
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", (ConvergenceWarning, HessianInversionWarning, RuntimeWarning))
+        why = "negative binomial did not converge"
         try:
             nb = sm.NegativeBinomial(y, X, offset=offset, loglike_method="nb2")
             result = nb.fit(disp=0, maxiter=200, **robust)
             alpha = float(result.params.iloc[-1])
             converged = bool(result.mle_retvals.get("converged", False))
-            if converged and np.all(np.isfinite(result.bse)) and np.isfinite(alpha) and alpha > 0:
+            if converged and np.isfinite(alpha) and alpha < MIN_DISPERSION:
+                why = "negative binomial dispersion at its boundary 0"
+            elif converged and np.all(np.isfinite(result.bse)) and np.isfinite(alpha):
                 return result, NEGATIVE_BINOMIAL, alpha
         except (np.linalg.LinAlgError, ValueError, FloatingPointError):
             pass
         glm = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
         result = glm.fit(scale="X2", **robust)
-    return result, QUASI_POISSON, float(result.scale)
+    return result, f"{QUASI_POISSON} ({why})", float(result.scale)
