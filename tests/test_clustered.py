@@ -224,3 +224,26 @@ def test_rate_model_states_a_group_without_matches_and_the_quasi_poisson_fallbac
     fallback = compare.rate_model(even, by="leaning").iloc[0]
     assert fallback["model"] == "quasi-Poisson (negative binomial dispersion at its boundary 0)"
     assert fallback["dispersion"] < 1 and fallback["irr"] == pytest.approx(1.5, rel=0.02)
+
+
+def test_separability_is_compared_with_chance_on_the_same_folds() -> None:
+    # two groups of 30 and 10 documents whose rates carry no signal: the majority baseline's macro-F1 is
+    # about 0.43 (one class always right), chance guesses score near 0.5, and so does the classifier
+    rng = np.random.default_rng(4)
+    rates = rng.gamma(2.0, 2.0, size=40)
+    features = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:02d}" for i in range(40)],
+            "outlet": ["big"] * 30 + ["small"] * 10,
+            "tokens": 500,
+            "emotive_count": np.round(rates / 2).astype(int),
+            "emotive_rate": rates,
+        }
+    )
+    result = compare.separability(features, seed=2)
+    summary, folds = result.summary.iloc[0], result.folds
+    for name in ("stratified_macro_f1", "uniform_macro_f1"):
+        assert summary[name] == pytest.approx(folds[name].mean())
+        assert 0.2 < summary[name] < 0.8
+    assert summary["uniform_macro_f1"] != summary["stratified_macro_f1"]
+    pd.testing.assert_frame_equal(result.folds, compare.separability(features, seed=2).folds)

@@ -23,7 +23,9 @@ class Separability:
     """How well the cue rates tell the groups apart (result of :func:`separability`).
 
     ``summary``: one row with cross-validated ``macro_f1`` (mean over folds), ``macro_f1_sd`` (sample SD
-    over folds), ``baseline_macro_f1`` (majority-class classifier, same folds), ``accuracy``,
+    over folds), ``baseline_macro_f1`` (majority-class classifier, same folds), ``stratified_macro_f1``
+    and ``uniform_macro_f1`` (chance: guessing in proportion to the training groups' sizes, or uniformly,
+    same folds), ``accuracy``,
     ``baseline_accuracy``, ``n_splits``, ``documents``, ``groups``, ``cues``, ``dropped_groups`` and
     ``seed``. ``folds``: one row per fold with the same scores and ``test_documents``.
     ``features``: ``group``, ``feature`` (cue whose rate per 1,000 tokens is used), ``coefficient`` (of the
@@ -53,8 +55,11 @@ def separability(
 
     Model: ``StandardScaler`` then multinomial ``LogisticRegression`` (L2, C = 1) on the ``<cue>_rate``
     columns (per 1,000 tokens). Evaluation: ``StratifiedKFold(n_splits=min(n_splits, smallest group
-    size), shuffle=True, random_state=seed)``; the baseline is a majority-class ``DummyClassifier`` on the
-    same folds. Macro-F1 (unweighted mean of per-group F1, 0 to 1) is computed per fold and averaged.
+    size), shuffle=True, random_state=seed)``; the baselines are ``DummyClassifier`` s on the same folds:
+    majority class (``baseline_*``), ``stratified`` and ``uniform`` random guesses (``random_state=seed``),
+    which give the chance level a macro-F1 should beat (the majority class alone scores a low macro-F1
+    with many groups, so beating it says little). Macro-F1 (unweighted mean of per-group F1, 0 to 1) is
+    computed per fold and averaged.
 
     Groups with fewer than 2 documents cannot be cross-validated: they are **dropped** with a logged
     warning and listed in ``result.dropped_groups`` (and the summary's ``dropped_groups``); fewer than 2
@@ -104,6 +109,18 @@ def separability(
     for number, (train, test) in enumerate(folds.split(X, y), start=1):
         predicted = model().fit(X[train], y[train]).predict(X[test])
         dummy = DummyClassifier(strategy="most_frequent").fit(X[train], y[train]).predict(X[test])
+        chance = {
+            f"{strategy}_macro_f1": f1_score(
+                y[test],
+                DummyClassifier(strategy=strategy, random_state=seed)
+                .fit(X[train], y[train])
+                .predict(X[test]),
+                labels=labels,
+                average="macro",
+                zero_division=0,
+            )
+            for strategy in ("stratified", "uniform")
+        }
         fold_rows.append(
             {
                 "fold": number,
@@ -112,6 +129,7 @@ def separability(
                 "baseline_macro_f1": f1_score(
                     y[test], dummy, labels=labels, average="macro", zero_division=0
                 ),
+                **chance,
                 "accuracy": accuracy_score(y[test], predicted),
                 "baseline_accuracy": accuracy_score(y[test], dummy),
             }
@@ -123,6 +141,8 @@ def separability(
                 "macro_f1": fold_table["macro_f1"].mean(),
                 "macro_f1_sd": fold_table["macro_f1"].std(ddof=1),
                 "baseline_macro_f1": fold_table["baseline_macro_f1"].mean(),
+                "stratified_macro_f1": fold_table["stratified_macro_f1"].mean(),
+                "uniform_macro_f1": fold_table["uniform_macro_f1"].mean(),
                 "accuracy": fold_table["accuracy"].mean(),
                 "baseline_accuracy": fold_table["baseline_accuracy"].mean(),
                 "n_splits": splits,

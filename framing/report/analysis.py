@@ -23,7 +23,7 @@ from framing.features import MatchPass, build_matcher, match_documents, require_
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
-from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.findings import ALPHA, Example, Finding, clustered_finding, plural, state_findings
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
@@ -211,7 +211,9 @@ def _analyse(
     tables["documents"] = features
 
     step(REPORT_STEPS[1])
-    rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed}
+    # issue 10: groups made of several outlets (leaning, country) resample and permute whole outlets
+    clustering = {"cluster": "outlet"} if by != "outlet" and "outlet" in features.columns else {}
+    rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed, **clustering}
     tables["cue_rates"] = compare.outlet_summary(rated_features, cues=cues, **rating)
     tables["subcategory_rates"] = compare.outlet_summary(rated_features, cues=subcategories, **rating)
     # dates a chart cannot place (year 9999 as "unknown", typos) stay out of the time series, said so
@@ -221,12 +223,17 @@ def _analyse(
     selection["implausible_dates"] = implausible
 
     step(REPORT_STEPS[2])
-    tables["omnibus"] = compare.omnibus_tests(features, cues=cues, **stats)
-    permutation = {"n_permutations": n_permutations, "seed": seed}
+    permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
+    tables["omnibus"] = compare.omnibus_tests(
+        features, cues=cues, **stats, **(permutation if clustering else {})
+    )
     tables["pairwise"] = compare.pairwise_contrasts(features, cues=cues, **permutation, **stats)
     tables["vs_rest"] = compare.group_vs_rest(features, cues=cues, **permutation, **stats)
     tables["subcategory_vs_rest"] = compare.group_vs_rest(
         features, cues=subcategories, **permutation, **stats
+    )
+    tables["rate_model"] = compare.rate_model(
+        features, cues=cues, cluster="outlet" if clustering else None, **stats
     )
 
     step(REPORT_STEPS[3])
@@ -239,7 +246,9 @@ def _analyse(
         gaps.append(f"blame tables for {', '.join(silent)}: no blame or denial cue in the documents")
     tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
-    tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
+    tables["blame_association"] = compare.blame_association(
+        attributions, n_permutations=n_permutations, seed=seed, **blaming
+    )
 
     step(REPORT_STEPS[4])
     counts = compare.term_counts(documents["text"], documents[by])
@@ -277,6 +286,8 @@ def _analyse(
 
     selection["not_computed"] = gaps
     findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
+    if "n_clusters_a" in tables["pairwise"].columns:  # issue 10: say what the unit of evidence is
+        findings.append(clustered_finding(tables, by))
     if trained is not None:  # issue 11: the supervised measure, beside (not among) the lexicon findings
         tables["model_prevalence"] = model_prevalence(
             features, documents, trained, by=by, groups=groups, seed=seed, n_resamples=n_resamples
@@ -322,7 +333,8 @@ def _no_separability(
 ) -> dict[str, pd.DataFrame]:
     """The separability tables when no classifier can be cross-validated: NaN scores, empty folds."""
     summary = pd.DataFrame(
-        [{"macro_f1": np.nan, "macro_f1_sd": np.nan, "baseline_macro_f1": np.nan, "accuracy": np.nan,
+        [{"macro_f1": np.nan, "macro_f1_sd": np.nan, "baseline_macro_f1": np.nan,
+          "stratified_macro_f1": np.nan, "uniform_macro_f1": np.nan, "accuracy": np.nan,
           "baseline_accuracy": np.nan, "n_splits": 0, "documents": len(features), "groups": len(groups),
           "cues": len(cues), "dropped_groups": len(groups), "seed": seed}]
     )  # fmt: skip
@@ -335,6 +347,8 @@ def _no_separability(
                 "test_documents",
                 "macro_f1",
                 "baseline_macro_f1",
+                "stratified_macro_f1",
+                "uniform_macro_f1",
                 "accuracy",
                 "baseline_accuracy",
             ]
@@ -455,6 +469,7 @@ def _metadata(
             "max_groups": parameters["selection"]["max_groups"],
             "time_frequency": parameters["freq"],
             "alpha": ALPHA,
+            "cluster": "outlet" if "n_clusters_a" in tables["pairwise"].columns else None,
             "negation_window": matcher.negation_window,
         },
         "tables": {name: {"rows": len(table)} for name, table in sorted(tables.items())},
