@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_jsonl
 
 from framing import compare
 from framing.compare.clustered import minimum_p
@@ -247,3 +249,46 @@ def test_separability_is_compared_with_chance_on_the_same_folds() -> None:
         assert 0.2 < summary[name] < 0.8
     assert summary["uniform_macro_f1"] != summary["stratified_macro_f1"]
     pd.testing.assert_frame_equal(result.folds, compare.separability(features, seed=2).folds)
+
+
+def test_cli_compare_by_leaning_counts_outlets_refuses_few_and_fits_the_rate_model(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    plain = "The council met on Tuesday and discussed the budget for the coming year in some detail. "
+    records = []
+    outlets = {"state": ["s1", "s2"], "independent": ["i1", "i2", "i3", "i4"]}
+    for leaning, names in outlets.items():
+        for n, outlet in enumerate(names):
+            for i in range(4):
+                scary = "The scene was terrifying and horrific. " * (1 + (n + i) % 3)
+                records.append(
+                    {"id": f"{outlet}-{i}", "outlet": outlet, "leaning": leaning, "topic": ["a", "b"][i % 2],
+                     "date": f"2024-05-0{i + 1}", "text": plain * 6 + scary}
+                )  # fmt: skip
+    path = write_jsonl(tmp_path / "nested.jsonl", records)
+    result = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(path),
+            "--by",
+            "leaning",
+            "--rate-model",
+            "--control",
+            "topic",
+            "--resamples",
+            "1000",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "over whole outlets (cluster bootstrap" in out
+    table = out.split("\n\n")[0].splitlines()
+    assert "outlets" in table[1]
+    state = next(line for line in table if line.startswith("state"))
+    assert state.split()[1:3] == ["8", "2"] and "nan" in state  # 8 documents, 2 outlets: no interval
+    assert "(outlet permutation, 6 outlets); refused: fewer than 3 outlet clusters (state has 2)" in out
+    assert "Incidence-rate ratio vs independent" in out and "controls: topic" in out
+    assert "emotive state: IRR" in out and "no interval or p-value: fewer than 3 clusters in state" in out
