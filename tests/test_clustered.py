@@ -292,3 +292,29 @@ def test_cli_compare_by_leaning_counts_outlets_refuses_few_and_fits_the_rate_mod
     assert "(outlet permutation, 6 outlets); refused: fewer than 3 outlet clusters (state has 2)" in out
     assert "Incidence-rate ratio vs independent" in out and "controls: topic" in out
     assert "emotive state: IRR" in out and "no interval or p-value: fewer than 3 clusters in state" in out
+
+
+def test_report_by_leaning_is_outlet_clustered_and_has_the_rate_model(tmp_path: Path) -> None:
+    import framing
+    from framing.report.analysis import analyse
+
+    plain = "The council met on Tuesday and discussed the budget for the coming year in some detail. "
+    records = []
+    for leaning, names in {"left": ["l1", "l2", "l3"], "right": ["r1", "r2", "r3", "r4"]}.items():
+        for n, outlet in enumerate(names):
+            for i in range(3):
+                scary = "The scene was terrifying. " * (1 + (n + i) % 3)
+                records.append({"id": f"{outlet}-{i}", "outlet": outlet, "leaning": leaning,
+                                "date": f"2024-05-0{i + 1}", "text": plain * 5 + scary})  # fmt: skip
+    corpus = framing.load_corpus(write_jsonl(tmp_path / "nested.jsonl", records))
+    analysis = analyse(corpus, by="leaning", n_resamples=200, n_permutations=200)
+    tables = analysis.tables
+    assert tables["pairwise"][["n_clusters_a", "n_clusters_b"]].drop_duplicates().values.tolist() == [[3, 4]]
+    assert set(tables["cue_rates"]["n_clusters"]) == {3, 4} and "n_clusters" in tables["omnibus"]
+    assert tables["pairwise"]["exact"].all() and (tables["pairwise"]["n_permutations"] == 35).all()
+    model = tables["rate_model"]
+    assert set(model["group"]) == {"right"} and set(model["reference"]) == {"left"}
+    assert model["standard_errors"].str.startswith("cluster-robust by outlet (7 clusters)").any()
+    assert analysis.metadata["parameters"]["cluster"] == "outlet"
+    finding = next(f for f in analysis.findings if f.topic == "clustering")
+    assert "holds several outlets (3 to 4)" in finding.text
