@@ -521,7 +521,11 @@ def compare_command(
     _configure_logging(quiet)
     corpus = _load(path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col)
     features = grouped_features(corpus.documents, by)
-    clustered = cluster != "none" and cluster != by and cluster in features.columns
+    if cluster not in ("none", by) and cluster not in features.columns:
+        if cluster not in corpus.documents.columns:
+            raise OptionError(f"--cluster {cluster!r}: no such document column (use 'outlet' or 'none')")
+        features[cluster] = corpus.documents[cluster].to_numpy()
+    clustered = cluster not in ("none", by)
     options = {"by": by, "drop_duplicates": drop_duplicates, "cluster": cluster if clustered else None}
     summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
     tests = omnibus_tests(features, **options, n_permutations=resamples, seed=seed)

@@ -96,6 +96,9 @@ def rate_model(
     table), ``model``, ``dispersion`` (NB ``alpha``, or the quasi-Poisson scale), ``standard_errors``,
     ``controls`` and ``note``. A group with no match of a cue has no finite IRR: its row is NaN with a
     note and its documents are left out of that cue's fit.
+
+    >>> table = rate_model(features, by="leaning", controls=["topic"])  # doctest: +SKIP
+    >>> table[["cue", "group", "n_clusters", "irr", "ci_low", "ci_high", "q_value"]]  # doctest: +SKIP
     """
     import statsmodels.api as sm  # noqa: F401  (fails here, not mid-loop, when statsmodels is missing)
 
