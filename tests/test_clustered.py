@@ -318,3 +318,23 @@ def test_report_by_leaning_is_outlet_clustered_and_has_the_rate_model(tmp_path: 
     assert analysis.metadata["parameters"]["cluster"] == "outlet"
     finding = next(f for f in analysis.findings if f.topic == "clustering")
     assert "holds several outlets (3 to 4)" in finding.text
+
+
+def test_cli_compare_cluster_option(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    text = "The council met and the scene was terrifying, officials said. " * 5
+    records = [
+        {"id": f"{o}-{i}", "outlet": o, "leaning": "l" if o < "m" else "r", "text": text}
+        for o in ("a", "b", "c", "x", "y", "z")
+        for i in range(2)
+    ]
+    path = write_jsonl(tmp_path / "small.jsonl", records)
+    runner = CliRunner()
+    unknown = runner.invoke(app, ["compare", str(path), "--by", "leaning", "--cluster", "desk"])
+    assert unknown.exit_code == 2 and "--cluster 'desk': no such document column" in unknown.output
+    documents = runner.invoke(app, ["compare", str(path), "--by", "leaning", "--cluster", "none"])
+    assert documents.exit_code == 0 and "CI over documents;" in documents.output
+    assert "permutation" not in documents.output
