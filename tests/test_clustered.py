@@ -338,3 +338,26 @@ def test_cli_compare_cluster_option(tmp_path: Path) -> None:
     documents = runner.invoke(app, ["compare", str(path), "--by", "leaning", "--cluster", "none"])
     assert documents.exit_code == 0 and "CI over documents;" in documents.output
     assert "permutation" not in documents.output
+
+
+def test_separability_with_whole_outlets_in_folds_cannot_score_by_recognising_outlets() -> None:
+    # 8 outlets at random points of a 3-cue space, leanings alternating: with documents of every outlet in
+    # training, a linear boundary through the outlets' points recognises them (macro-F1 0.88); on outlets
+    # it never saw it does no better than chance, which is what the leaning difference really is
+    rng = np.random.default_rng(1)
+    rows = []
+    for k in range(8):
+        centre = rng.normal(10, 3, size=3)
+        for i in range(20):
+            rate = centre + rng.normal(0, 0.3, size=3)
+            row = {"doc_id": f"o{k}-{i:02d}", "outlet": f"o{k}", "leaning": "ab"[k % 2], "tokens": 1000}
+            for c, cue in enumerate(["emotive", "hedging", "blame"]):
+                row[f"{cue}_count"], row[f"{cue}_rate"] = round(rate[c]), rate[c]
+            rows.append(row)
+    features = pd.DataFrame(rows)
+    documents = compare.separability(features, by="leaning", seed=0).summary.iloc[0]
+    outlets = compare.separability(features, by="leaning", seed=0, cluster="outlet").summary.iloc[0]
+    assert (outlets["cluster"], outlets["n_clusters"], outlets["n_splits"]) == ("outlet", 8, 4)
+    assert "cluster" not in documents.index
+    assert documents["macro_f1"] > 0.85 > documents["stratified_macro_f1"] + 0.3
+    assert outlets["macro_f1"] < outlets["stratified_macro_f1"]

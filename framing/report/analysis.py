@@ -272,7 +272,7 @@ def _analyse(
     # cross-validation needs two groups with at least two documents that have words
     worded = features.loc[features["tokens"] > 0, by].value_counts()
     if int((worded >= 2).sum()) >= 2:
-        separable = compare.separability(features, cues=cues, seed=seed, **stats)
+        separable = compare.separability(features, cues=cues, seed=seed, **stats, **clustering)
         tables["separability"] = separable.summary
         tables["separability_features"] = separable.features
         tables["separability_folds"] = separable.folds
