@@ -361,3 +361,19 @@ def test_separability_with_whole_outlets_in_folds_cannot_score_by_recognising_ou
     assert "cluster" not in documents.index
     assert documents["macro_f1"] > 0.85 > documents["stratified_macro_f1"] + 0.3
     assert outlets["macro_f1"] < outlets["stratified_macro_f1"]
+
+
+def test_report_leaves_out_the_rate_model_beyond_its_group_limit_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing
+    from framing.report import analysis as analysis_module
+
+    monkeypatch.setattr(analysis_module, "RATE_MODEL_MAX_GROUPS", 2)
+    text = "The council met and the scene was terrifying, officials said. " * 5
+    records = [{"id": f"{o}-{i}", "outlet": o, "text": text} for o in ("a", "b", "c") for i in range(2)]
+    corpus = framing.load_corpus(write_jsonl(tmp_path / "three.jsonl", records))
+    result = analysis_module.analyse(corpus, n_resamples=100, n_permutations=100)
+    assert result.tables["rate_model"].empty
+    assert list(result.tables["rate_model"].columns) == compare.RATE_MODEL_COLUMNS
+    assert any(gap.startswith("rate model: more than 2 outlets") for gap in result.metadata["not_computed"])

@@ -84,7 +84,7 @@ from framing.compare._checks import (
 from framing.compare.blame import blame_association, blame_matrix, blamer_blamed
 from framing.compare.clustered import MIN_CLUSTERS
 from framing.compare.keyness import collocations, distinctive_terms, term_counts
-from framing.compare.rate_model import rate_model
+from framing.compare.rate_model import RATE_MODEL_COLUMNS, rate_model
 from framing.compare.rates import REST, group_vs_rest, omnibus_tests, outlet_summary, pairwise_contrasts
 from framing.compare.resampling import (
     CHUNK_CELLS,
@@ -101,6 +101,7 @@ from framing.compare.time import Freq, rates_over_time
 __all__ = [
     "MIN_CLUSTERS",
     "MIN_RESAMPLES",
+    "RATE_MODEL_COLUMNS",
     "REST",
     "Freq",
     "Separability",

@@ -232,9 +232,16 @@ def _analyse(
     tables["subcategory_vs_rest"] = compare.group_vs_rest(
         features, cues=subcategories, **permutation, **stats
     )
-    tables["rate_model"] = compare.rate_model(
-        features, cues=cues, cluster="outlet" if clustering else None, **stats
-    )
+    if len(groups) <= RATE_MODEL_MAX_GROUPS:
+        tables["rate_model"] = compare.rate_model(
+            features, cues=cues, cluster="outlet" if clustering else None, **stats
+        )
+    else:  # one dense column per group: the fit grows with the square of the groups
+        tables["rate_model"] = pd.DataFrame(columns=compare.RATE_MODEL_COLUMNS)
+        gaps.append(
+            f"rate model: more than {RATE_MODEL_MAX_GROUPS} {plural(by)} (fit it for a selection with "
+            "framing.compare.rate_model)"
+        )
 
     step(REPORT_STEPS[3])
     attributions = matched.attributions
@@ -312,6 +319,9 @@ def _analyse(
 
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
+
+#: Above this many compared groups the report leaves the rate model out (minutes per cue at 379 outlets).
+RATE_MODEL_MAX_GROUPS = 40
 
 
 def _only_groups(matched: MatchPass, by: str, groups: list[Hashable]) -> MatchPass:
