@@ -39,6 +39,10 @@ Conventions shared by all functions
   where the ``k`` are ``zlib.crc32`` keys of the group (and cue) names (see :func:`stream_key`), so a
   stream belongs to its group (or pair of groups) and adding or removing another group or cue never
   changes a result. The seed is written in a ``seed`` column and in ``df.attrs["seed"]``.
+* **Clusters**: with ``cluster="outlet"`` and groups that hold several outlets (``by="leaning"``),
+  intervals resample and tests permute whole outlets, tables gain ``n_clusters`` columns and a ``note``,
+  and tests with fewer than :data:`MIN_CLUSTERS` outlets on a side are refused (no p-value); when every
+  group is one outlet the tables are unchanged (see :mod:`~framing.compare.clustered`).
 * Rows are sorted deterministically (group order, then cue order) and documents are put in ``doc_id``
   order before resampling, so results do not depend on the row order of the input.
 * **Errors** are one line: a bad option (seed outside ``0 <= seed < 2**32``, a non-positive number of
