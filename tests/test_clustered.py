@@ -377,3 +377,14 @@ def test_report_leaves_out_the_rate_model_beyond_its_group_limit_and_says_so(
     assert result.tables["rate_model"].empty
     assert list(result.tables["rate_model"].columns) == compare.RATE_MODEL_COLUMNS
     assert any(gap.startswith("rate model: more than 2 outlets") for gap in result.metadata["not_computed"])
+
+
+def test_rate_model_on_identical_documents_says_it_cannot_fit_instead_of_failing() -> None:
+    # regression: every document a copy of one text gave Pearson X2 = 0 and statsmodels raised ValueError
+    features = pd.DataFrame(
+        {"doc_id": ["a1", "a2", "b1", "b2"], "outlet": ["a", "a", "b", "b"], "tokens": 40,
+         "emotive_count": 2, "emotive_rate": 50.0}
+    )  # fmt: skip
+    row = compare.rate_model(features).iloc[0]
+    assert (row["group"], row["reference"]) == ("b", "a") and math.isnan(row["irr"])
+    assert row["note"].startswith("not estimable: the count model could not be fitted")

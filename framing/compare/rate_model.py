@@ -243,7 +243,14 @@ def _fit_cue(
     X = X.loc[:, (X != 0).any(axis=0)]  # a control value seen only in left-out documents
     y, offset = counts[keep], np.log(data["tokens"].to_numpy(dtype=float)[keep])
     groups_arg = None if codes is None else codes[keep]
-    result, model, dispersion = _fit(y, X, offset, groups_arg)
+    try:
+        result, model, dispersion = _fit(y, X, offset, groups_arg)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+        # e.g. identical documents: no variation, Pearson X2 = 0, the quasi-Poisson scale is undefined
+        logger.warning("rate_model: %s could not be fitted: %s", cue, exc)
+        for g in fitted:
+            rows[g]["note"] = f"not estimable: the count model could not be fitted ({str(exc)[:80]})"
+        return list(rows.values())
     if codes is None:
         se_label = "model-based"
     else:
