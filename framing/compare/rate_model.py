@@ -245,7 +245,7 @@ def _fit_cue(
     groups_arg = None if codes is None else codes[keep]
     try:
         result, model, dispersion = _fit(y, X, offset, groups_arg)
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+    except _fit_errors() as exc:
         # e.g. identical documents: no variation, Pearson X2 = 0, the quasi-Poisson scale is undefined
         logger.warning("rate_model: %s could not be fitted: %s", cue, exc)
         for g in fitted:
@@ -277,6 +277,13 @@ def _fit_cue(
     return list(rows.values())
 
 
+def _fit_errors() -> tuple[type[BaseException], ...]:
+    """What statsmodels raises on data a count model cannot fit (no variation, separation, singularity)."""
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError
+
+    return (ValueError, ArithmeticError, np.linalg.LinAlgError, PerfectSeparationError)
+
+
 def _fit(
     y: np.ndarray, X: pd.DataFrame, offset: np.ndarray, clusters: np.ndarray | None
 ) -> tuple[Any, str, float]:
@@ -301,7 +308,7 @@ def _fit(
                 why = "negative binomial dispersion at its boundary 0"
             elif converged and np.all(np.isfinite(result.bse)) and np.isfinite(alpha):
                 return result, NEGATIVE_BINOMIAL, alpha
-        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+        except _fit_errors():
             pass
         glm = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset)
         result = glm.fit(scale="X2", **robust)
