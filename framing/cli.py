@@ -603,13 +603,38 @@ def compare_command(
             "--model", help="A model folder from `framing train`: also compare its estimated prevalence."
         ),
     ] = None,
+    rate_model: Annotated[
+        bool,
+        typer.Option(
+            "--rate-model",
+            help="Also fit a negative-binomial rate model per cue: incidence-rate ratios vs the first group.",
+        ),
+    ] = False,
+    control: Annotated[
+        list[str] | None,
+        typer.Option("--control", help="Rate model control: a document column (topic, story); repeatable."),
+    ] = None,
+    event_date: Annotated[
+        str | None,
+        typer.Option("--event-date", help="Rate model control: weeks since this date (YYYY-MM-DD)."),
+    ] = None,
+    cluster: Annotated[
+        str,
+        typer.Option(
+            "--cluster",
+            help="When groups hold several of these, resample and permute them whole ('none': documents).",
+        ),
+    ] = "outlet",
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests.
 
-    With --model, also each group's estimated prevalence of the model's label (the mean calibrated
-    probability of its documents, 0-1) with a 95% bootstrap interval.
+    With --by a column whose groups hold several outlets (leaning, country), intervals resample whole
+    outlets and the omnibus p-value permutes whole outlets (--cluster); the number of outlets is shown.
+    With --rate-model, also incidence-rate ratios per cue (negative binomial, log-tokens offset,
+    outlet-clustered standard errors). With --model, also each group's estimated prevalence of the
+    model's label (the mean calibrated probability of its documents, 0-1) with a 95% bootstrap interval.
     """
     from framing.compare import check_group_column, check_seed, omnibus_tests, outlet_summary
     from framing.features import grouped_features
@@ -628,9 +653,14 @@ def compare_command(
         keep_boilerplate=keep_boilerplate,
     )
     features = grouped_features(corpus.documents, by)
-    options = {"by": by, "drop_duplicates": drop_duplicates}
+    if cluster not in ("none", by) and cluster not in features.columns:
+        if cluster not in corpus.documents.columns:
+            raise OptionError(f"--cluster {cluster!r}: no such document column (use 'outlet' or 'none')")
+        features[cluster] = corpus.documents[cluster].to_numpy()
+    clustered = cluster not in ("none", by)
+    options = {"by": by, "drop_duplicates": drop_duplicates, "cluster": cluster if clustered else None}
     summary = outlet_summary(features, n_resamples=resamples, seed=seed, **options)
-    tests = omnibus_tests(features, **options)
+    tests = omnibus_tests(features, **options, n_permutations=resamples, seed=seed)
     if output is not None:
         write_table([summary], output)
     cells = summary.assign(
@@ -641,16 +671,26 @@ def compare_command(
     )
     table = cells.pivot(index=by, columns="cue", values="value")[list(dict.fromkeys(summary["cue"]))]
     table.insert(0, "documents", summary.groupby(by)["documents"].first())
+    unit = "documents"
+    if "n_clusters" in summary.columns:  # issue 10: the groups hold several outlets
+        table.insert(1, f"{cluster}s", summary.groupby(by)["n_clusters"].first())
+        unit = f"whole {cluster}s (cluster bootstrap; no interval below 3 {cluster}s)"
     typer.echo(
-        f"Mean rate per 1,000 tokens [95% bootstrap CI over documents; seed {seed}, {resamples} resamples]"
+        f"Mean rate per 1,000 tokens [95% bootstrap CI over {unit}; seed {seed}, {resamples} resamples]"
     )
     typer.echo(table.to_string())
     typer.echo("")
     for row in tests.itertuples(index=False):
-        typer.echo(
+        line = (
             f"{row.cue}: Kruskal-Wallis H = {row.h_statistic:.2f}, p {p_relation(row.p_value)}, "
             f"BH q {p_relation(row.q_value)}, epsilon^2 = {row.epsilon_squared:.2f}"
         )
+        if "n_clusters" in tests.columns:
+            line += f" ({cluster} permutation, {row.n_clusters} {cluster}s)"
+            line += f"; {row.note}" if row.note else ""
+        typer.echo(line)
+    if rate_model:
+        _print_rate_model(features, corpus.documents, by, options, control or [], event_date)
     if model is not None:
         from framing.dedup import is_syndicated_copy
         from framing.supervised import add_probabilities, load_model, prevalence_by_group
@@ -675,6 +715,38 @@ def compare_command(
                 f"{getattr(row, by)}: {row.prevalence:.3f} [{row.ci_low:.3f}, {row.ci_high:.3f}] "
                 f"({row.units} documents)"
             )
+
+
+def _print_rate_model(
+    features: Any,
+    documents: Any,
+    by: str,
+    options: dict[str, Any],
+    controls: list[str],
+    event_date: str | None,
+) -> None:
+    """Fit :func:`framing.compare.rate_model` for ``framing compare --rate-model`` and print its rows."""
+    from framing.compare import rate_model
+    from framing.features import require_column
+
+    for name in controls:  # controls are document columns the feature table does not carry
+        if name not in features.columns:
+            require_column(documents, name)
+            features[name] = documents[name].to_numpy()
+    table = rate_model(features, controls=controls, event_date=event_date, **options)
+    typer.echo("")
+    first = table.iloc[0] if len(table) else None
+    typer.echo(
+        "Incidence-rate ratio vs "
+        f"{first['reference'] if first is not None else '-'} [95% CI], BH q (count model per cue, log-tokens "
+        f"offset; controls: {first['controls'] if first is not None else 'none'}; "
+        f"SE: {first['standard_errors'] if first is not None else '-'})"
+    )
+    for row in table.itertuples(index=False):
+        clusters = "" if pd.isna(row.n_clusters) else f", {int(row.n_clusters)} clusters"
+        text = f"{row.cue} {row.group}: IRR {row.irr:.2f} [{row.ci_low:.2f}, {row.ci_high:.2f}]"
+        text += f", q = {row.q_value:.4f}"
+        typer.echo(f"{text} ({row.model}{clusters}){'; ' + row.note if row.note else ''}")
 
 
 @lexicon_app.command("list")

@@ -16,6 +16,9 @@ Modules (one per family of statistics; every public name is importable from ``fr
 * :mod:`~framing.compare.separability`: :func:`separability` and its :class:`Separability` result.
 * :mod:`~framing.compare.within`: :func:`within_story`, :func:`story_fixed_effects` (comparisons within
   the same stories, from :func:`framing.stories.cluster_stories`).
+* :mod:`~framing.compare.clustered`: outlet-clustered bootstrap and permutation (``cluster=`` of
+  :func:`outlet_summary`, :func:`omnibus_tests`, :func:`pairwise_contrasts`, :func:`group_vs_rest`).
+* :mod:`~framing.compare.rate_model`: :func:`rate_model` (negative-binomial incidence-rate ratios).
 * ``_checks``: the input validation shared by all of them.
 
 Conventions shared by all functions
@@ -38,6 +41,10 @@ Conventions shared by all functions
   where the ``k`` are ``zlib.crc32`` keys of the group (and cue) names (see :func:`stream_key`), so a
   stream belongs to its group (or pair of groups) and adding or removing another group or cue never
   changes a result. The seed is written in a ``seed`` column and in ``df.attrs["seed"]``.
+* **Clusters**: with ``cluster="outlet"`` and groups that hold several outlets (``by="leaning"``),
+  intervals resample and tests permute whole outlets, tables gain ``n_clusters`` columns and a ``note``,
+  and tests with fewer than :data:`MIN_CLUSTERS` outlets on a side are refused (no p-value); when every
+  group is one outlet the tables are unchanged (see :mod:`~framing.compare.clustered`).
 * Rows are sorted deterministically (group order, then cue order) and documents are put in ``doc_id``
   order before resampling, so results do not depend on the row order of the input.
 * **Errors** are one line: a bad option (seed outside ``0 <= seed < 2**32``, a non-positive number of
@@ -81,7 +88,9 @@ from framing.compare._checks import (
     sorted_groups,
 )
 from framing.compare.blame import blame_association, blame_matrix, blamer_blamed
+from framing.compare.clustered import MIN_CLUSTERS
 from framing.compare.keyness import WordTokens, collocations, distinctive_terms, term_counts, word_tokens_of
+from framing.compare.rate_model import RATE_MODEL_COLUMNS, rate_model
 from framing.compare.rates import REST, group_vs_rest, omnibus_tests, outlet_summary, pairwise_contrasts
 from framing.compare.resampling import (
     CHUNK_CELLS,
@@ -97,7 +106,9 @@ from framing.compare.time import Freq, rates_over_time
 from framing.compare.within import story_fixed_effects, within_story
 
 __all__ = [
+    "MIN_CLUSTERS",
     "MIN_RESAMPLES",
+    "RATE_MODEL_COLUMNS",
     "REST",
     "Freq",
     "Separability",
@@ -116,6 +127,7 @@ __all__ = [
     "omnibus_tests",
     "outlet_summary",
     "pairwise_contrasts",
+    "rate_model",
     "rates_over_time",
     "separability",
     "sorted_groups",

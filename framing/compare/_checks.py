@@ -202,8 +202,11 @@ def prepare_features(
     by: str,
     order: Sequence[Hashable] | None,
     drop_duplicates: bool,
+    keep: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[str], list[Hashable], dict[str, Any]]:
     """Validate, drop duplicates / empty / ungrouped documents, sort; return (data, cues, groups, attrs).
+
+    ``keep`` names further columns to carry over unchanged when present (the cluster column, controls).
 
     Groups named in ``order`` whose documents were all left out (duplicates, no tokens) are dropped
     from the groups with a logged warning and listed in ``attrs["groups_without_documents"]``.
@@ -252,15 +255,15 @@ def prepare_features(
         logger.warning("group(s) with no document left to compare are left out: %s", without)
         groups = [g for g in groups if g in present]
     meta["groups_without_documents"] = list(without)
-    keep = data[by].isin(groups)
-    meta["excluded_documents"] = int((~keep).sum())
+    in_groups = data[by].isin(groups)
+    meta["excluded_documents"] = int((~in_groups).sum())
     if meta["excluded_documents"]:
         logger.info("%d document(s) of groups not in `order` are left out", meta["excluded_documents"])
-        data = data[keep]
+        data = data[in_groups]
     meta["groups"] = list(groups)
 
     columns = [by, "tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]
-    for extra in ("doc_id", "date"):
+    for extra in ("doc_id", "date", *keep):
         if extra in data.columns and extra not in columns:
             columns.append(extra)
     data = data[columns].copy()

@@ -25,6 +25,14 @@ from framing.compare._checks import (
     integral,
     prepare_features,
 )
+from framing.compare.clustered import (
+    cluster_bootstrap_means,
+    cluster_codes,
+    cluster_note,
+    cluster_permutation_diffs,
+    cluster_permutation_kruskal,
+    cluster_sums,
+)
 from framing.compare.resampling import (
     benjamini_hochberg,
     bootstrap_means,
@@ -76,6 +84,7 @@ def outlet_summary(
     confidence: float = 0.95,
     seed: int = 0,
     drop_duplicates: bool = False,
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """Cue rates per group, with a bootstrap interval: one row per (group, cue).
 
@@ -92,6 +101,13 @@ def outlet_summary(
     group's rates in ``doc_id`` order; adding another cue or group never changes it. ``n_resamples``
     below 1,000 is allowed but logged as a warning.
 
+    ``cluster`` (e.g. ``"outlet"`` when ``by="leaning"``) makes the interval a **cluster bootstrap**
+    when groups hold several clusters (see :mod:`framing.compare.clustered`): the group's outlets are
+    resampled with replacement, with all their documents, using the same stream. Two columns are then
+    added: ``n_clusters`` (outlets in the group) and ``note`` (why an interval is missing: fewer than
+    :data:`~framing.compare.clustered.MIN_CLUSTERS` outlets). Without ``cluster``, or when every group is
+    one outlet, the table is the document-level one above.
+
     >>> outlet_summary(features, cues=["blame"], seed=1)  # doctest: +SKIP
     """
     check_resamples(n_resamples, "n_resamples")
@@ -99,8 +115,9 @@ def outlet_summary(
     check_seed(seed)
     check_by(by, _SUMMARY_COLUMNS)
     data, cue_list, groups, meta = prepare_features(
-        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
+    codes = cluster_codes(data, by, cluster)
     alpha = 1 - confidence
     docs = _Documents.of(data, cue_list, len(groups))
     rows = []
@@ -110,8 +127,19 @@ def outlet_summary(
         tokens = docs.tokens[mine].sum()
         documents = len(rates)
         rng = np.random.default_rng([seed, stream_key(group)])
-        means = bootstrap_means(rates, n_resamples, rng)
-        lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
+        clustered: dict[str, Any] = {}
+        if codes is None:
+            means = bootstrap_means(rates, n_resamples, rng)
+            lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
+        else:
+            sums, sizes = cluster_sums(rates, codes[mine])
+            note = cluster_note([group], [len(sizes)], str(cluster))
+            clustered = {"n_clusters": len(sizes), "note": note}
+            if note:
+                lows = highs = np.full(len(cue_list), np.nan)
+            else:
+                means = cluster_bootstrap_means(sums, sizes, n_resamples, rng)
+                lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
         for k, cue in enumerate(cue_list):
             matches = counts[:, k].sum()
             with_cue = int((counts[:, k] > 0).sum())
@@ -131,11 +159,24 @@ def outlet_summary(
                     "confidence": confidence,
                     "n_resamples": n_resamples,
                     "seed": seed,
+                    **clustered,
                 }
             )
-    out = pd.DataFrame(rows, columns=[by, *_SUMMARY_COLUMNS])
+    extra = [] if codes is None else ["n_clusters", "note"]
+    out = pd.DataFrame(rows, columns=[by, *_SUMMARY_COLUMNS, *extra])
     out = integral(out, ["tokens", "matches"])
-    return finish(out, meta, seed=seed, n_resamples=n_resamples, confidence=confidence)
+    return finish(
+        out, meta, seed=seed, n_resamples=n_resamples, confidence=confidence, **_used(codes, cluster)
+    )
+
+
+def _kept(cluster: str | None) -> tuple[str, ...]:
+    return () if cluster is None else (cluster,)
+
+
+def _used(codes: np.ndarray | None, cluster: str | None) -> dict[str, Any]:
+    """``attrs`` naming the cluster column a table resamples (nothing when it resamples documents)."""
+    return {} if codes is None else {"cluster": cluster}
 
 
 def omnibus_tests(
@@ -145,6 +186,9 @@ def omnibus_tests(
     by: str = "outlet",
     order: Sequence[Hashable] | None = None,
     drop_duplicates: bool = False,
+    cluster: str | None = None,
+    n_permutations: int = 2000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Do the groups differ at all? Kruskal–Wallis test per cue on document rates (per 1,000 tokens).
 
@@ -155,15 +199,31 @@ def omnibus_tests(
     occurs) the test is undefined: H = 0 and p = 1 are reported (no evidence of a difference), and the
     cue is listed in ``df.attrs["constant_cues"]`` with an explanation in ``df.attrs["note"]``.
 
+    With ``cluster`` (e.g. ``"outlet"``) and groups holding several outlets, H is the same but its
+    p-value comes from a **cluster permutation**: whole outlets' group labels are shuffled
+    (``n_permutations`` times, stream ``default_rng([seed, stream_key(cue)])``, each group keeping its
+    number of outlets) and ``p = (1 + #{H_perm >= H}) / (1 + n_permutations)``. Columns ``n_clusters``
+    (outlets), ``min_clusters`` (outlets of the smallest group) and ``note`` are added; when a group has
+    fewer than :data:`~framing.compare.clustered.MIN_CLUSTERS` outlets the test is refused (p NaN, note).
+    ``n_permutations`` and ``seed`` are used only then.
+
     >>> omnibus_tests(features, cues=["blame", "hedging"])  # doctest: +SKIP
     """
     from scipy import stats
 
     data, cue_list, groups, meta = prepare_features(
-        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
         raise _too_few_groups("omnibus_tests", by, groups)
+    codes = cluster_codes(data, by, cluster)
+    if codes is not None:
+        check_resamples(n_permutations, "n_permutations")
+        check_seed(seed)
+        group_of_cluster = np.zeros(int(codes.max()) + 1, dtype=np.int64)
+        group_of_cluster[codes] = data["_group_pos"].to_numpy()
+        per_group = np.bincount(group_of_cluster, minlength=len(groups))
+        refusal = cluster_note(groups, per_group.tolist(), str(cluster))
     n = len(data)
     # documents are sorted by group: one split per group boundary gives every group's rates
     bounds = np.searchsorted(data["_group_pos"].to_numpy(), np.arange(1, len(groups)))
@@ -176,6 +236,18 @@ def omnibus_tests(
             constant.append(cue)
         else:
             h, p = stats.kruskal(*np.split(rates, bounds))
+        clustered: dict[str, Any] = {}
+        if codes is not None:
+            clustered = {"n_clusters": len(group_of_cluster), "min_clusters": int(per_group.min())}
+            clustered["note"] = refusal
+            if refusal:
+                p = float("nan")
+            elif cue not in constant:
+                rng = np.random.default_rng([seed, stream_key(cue)])
+                ranks = stats.rankdata(rates)
+                _, p = cluster_permutation_kruskal(
+                    ranks, codes, group_of_cluster, len(groups), n_permutations, rng
+                )
         rows.append(
             {
                 "cue": cue,
@@ -185,6 +257,7 @@ def omnibus_tests(
                 "epsilon_squared": float(h) / (n - 1) if n > 1 else float("nan"),
                 "groups": len(groups),
                 "documents": n,
+                **clustered,
             }
         )
     out = pd.DataFrame(rows)
@@ -194,6 +267,9 @@ def omnibus_tests(
         if constant
         else ""
     )
+    if codes is not None:
+        return finish(out, meta, constant_cues=constant, note=note, n_permutations=n_permutations, seed=seed,
+                      cluster=cluster)  # fmt: skip
     return finish(out, meta, constant_cues=constant, note=note)
 
 
@@ -246,11 +322,15 @@ class _Documents:
 class _Contrasts:
     """Accumulates contrasts (a vs b, every cue at once) and builds the tidy table, cue by cue."""
 
-    def __init__(self, cue_list: list[str], n_permutations: int, seed: int) -> None:
+    def __init__(
+        self, cue_list: list[str], n_permutations: int, seed: int, cluster: str | None = None
+    ) -> None:
         self.cue_list, self.n_permutations, self.seed = cue_list, n_permutations, seed
+        self.cluster = cluster  # None: documents are permuted
         self.labels: list[tuple[Hashable, Hashable]] = []
         self.sizes: list[tuple[int, int, float, float]] = []
         self.per_cue: list[np.ndarray] = []  # one (7, cues) array per contrast
+        self.clustered: list[tuple[int, int, int, bool, str]] = []  # clusters a, b, relabellings, exact, note
 
     def add(
         self,
@@ -258,11 +338,16 @@ class _Contrasts:
         rates: tuple[np.ndarray, np.ndarray],
         counts: tuple[np.ndarray, np.ndarray],
         tokens: tuple[np.ndarray, np.ndarray],
+        clusters: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
         rates_a, rates_b = rates
         rng = np.random.default_rng([self.seed, stream_key(labels[0]), stream_key(labels[1])])
         values = np.vstack([rates_a, rates_b])
-        observed, extreme = permutation_diffs(values, len(rates_a), self.n_permutations, rng)
+        if clusters is None:
+            observed, extreme = permutation_diffs(values, len(rates_a), self.n_permutations, rng)
+            p_value = (1 + extreme.astype(np.int64)) / (1 + self.n_permutations)
+        else:
+            observed, p_value = self._cluster_test(labels, values, len(rates_a), clusters, rng)
         k = len(self.cue_list)
         # column by column, as numpy sums a 1-D column (pairwise) differently from a 2-D axis
         self.per_cue.append(
@@ -274,13 +359,39 @@ class _Contrasts:
                     [rates_b[:, c].mean() for c in range(k)],
                     observed,
                     [cliffs_delta(rates_a[:, c], rates_b[:, c]) for c in range(k)],
-                    extreme,
+                    p_value,
                 ],
                 dtype=float,
             )
         )
         self.labels.append(labels)
         self.sizes.append((len(rates_a), len(rates_b), tokens[0].sum(), tokens[1].sum()))
+
+    def _cluster_test(
+        self,
+        labels: tuple[Hashable, Hashable],
+        values: np.ndarray,
+        n_a: int,
+        clusters: tuple[np.ndarray, np.ndarray],
+        rng: np.random.Generator,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Observed mean differences and cluster permutation p-values (NaN when the test is refused)."""
+        sums_a, sizes_a = cluster_sums(values[:n_a], clusters[0])
+        sums_b, sizes_b = cluster_sums(values[n_a:], clusters[1])
+        counts = [len(sizes_a), len(sizes_b)]
+        note = cluster_note(labels, counts, str(self.cluster))
+        k = values.shape[1]
+        if note:
+            observed = values[:n_a].mean(axis=0) - values[n_a:].mean(axis=0)
+            self.clustered.append((*counts, 0, False, note))
+            return observed, np.full(k, np.nan)
+        sums, sizes = np.vstack([sums_a, sums_b]), np.concatenate([sizes_a, sizes_b])
+        observed, extreme, used, exact = cluster_permutation_diffs(
+            sums, sizes, counts[0], self.n_permutations, rng
+        )
+        p_value = extreme / used if exact else (1 + extreme) / (1 + used)
+        self.clustered.append((*counts, used, exact, ""))
+        return observed, p_value
 
     def table(self, meta: dict[str, Any]) -> pd.DataFrame:
         k, n = len(self.cue_list), len(self.labels)
@@ -290,13 +401,12 @@ class _Contrasts:
             sizes = np.array(self.sizes, dtype=float)
         else:
             stats, sizes = np.empty((7, 0)), np.empty((0, 4))
-        matches_a, matches_b, mean_a, mean_b, observed, delta, extreme = stats
+        matches_a, matches_b, mean_a, mean_b, observed, delta, p_value = stats
         tokens_a, tokens_b = np.tile(sizes[:, 2], k), np.tile(sizes[:, 3], k)
         with np.errstate(divide="ignore", invalid="ignore"):
             rate_a, rate_b = matches_a / tokens_a * 1000, matches_b / tokens_b * 1000
             # rate ratio: inf when only group b never uses the cue, NaN when neither does
             ratio = np.where(rate_b > 0, rate_a / rate_b, np.where(rate_a > 0, math.inf, math.nan))
-        p_value = (1 + extreme.astype(np.int64)) / (1 + self.n_permutations)
         out = pd.DataFrame(
             {
                 "cue": np.repeat(np.array(self.cue_list, dtype=object), n),
@@ -323,7 +433,15 @@ class _Contrasts:
             columns=_CONTRAST_COLUMNS,
         )
         out = integral(out, ["tokens_a", "tokens_b", "matches_a", "matches_b"])
-        return finish(out, meta, seed=self.seed, n_permutations=self.n_permutations)
+        if self.cluster is None:
+            return finish(out, meta, seed=self.seed, n_permutations=self.n_permutations)
+        n_a, n_b, used, exact, note = zip(*self.clustered, strict=True) if n else ((),) * 5
+        out["n_permutations"] = np.tile(np.array(used, dtype=np.int64), k)
+        out["n_clusters_a"] = np.tile(np.array(n_a, dtype=np.int64), k)
+        out["n_clusters_b"] = np.tile(np.array(n_b, dtype=np.int64), k)
+        out["exact"] = np.tile(np.array(exact, dtype=bool), k)
+        out["note"] = np.tile(np.array(note, dtype=object), k)
+        return finish(out, meta, seed=self.seed, n_permutations=self.n_permutations, cluster=self.cluster)
 
 
 def pairwise_contrasts(
@@ -335,6 +453,7 @@ def pairwise_contrasts(
     n_permutations: int = 2000,
     seed: int = 0,
     drop_duplicates: bool = False,
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """Every pair of groups compared on every cue: one row per (cue, group_a, group_b), a before b.
 
@@ -350,17 +469,26 @@ def pairwise_contrasts(
     The permutations of a pair use ``numpy.random.default_rng([seed, stream_key(a), stream_key(b)])``
     and are shared by all cues (documents of a then b, each in ``doc_id`` order).
 
+    ``cluster`` (e.g. ``"outlet"`` when ``by="leaning"``): when groups hold several outlets, the test
+    is a **cluster permutation** (whole outlets relabelled, same stream; exact when there are at most
+    ``n_permutations`` relabellings, then ``p = #{|d| >= |observed|} / relabellings``), see
+    :mod:`framing.compare.clustered`. Columns added: ``n_clusters_a``, ``n_clusters_b`` (outlets on each
+    side), ``exact``, ``note``; ``n_permutations`` is the number of relabellings used. A test with fewer
+    than :data:`~framing.compare.clustered.MIN_CLUSTERS` outlets on a side, or one that cannot reach
+    p <= 0.05, is refused: ``p_value``/``q_value`` NaN and the reason in ``note``.
+
     >>> pairwise_contrasts(features, cues=["blame"], n_permutations=5000)  # doctest: +SKIP
     """
     check_resamples(n_permutations, "n_permutations")
     check_seed(seed)
     data, cue_list, groups, meta = prepare_features(
-        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
         raise _too_few_groups("pairwise_contrasts", by, groups)
     docs = _Documents.of(data, cue_list, len(groups))
-    contrasts = _Contrasts(cue_list, n_permutations, seed)
+    codes = cluster_codes(data, by, cluster)
+    contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i in range(len(groups)):
         a = docs.rows(i)
         for j in range(i + 1, len(groups)):
@@ -370,6 +498,7 @@ def pairwise_contrasts(
                 (docs.rates[a], docs.rates[b]),
                 (docs.counts[a], docs.counts[b]),
                 (docs.tokens[a], docs.tokens[b]),
+                None if codes is None else (codes[a], codes[b]),
             )
     return contrasts.table(meta)
 
@@ -383,26 +512,29 @@ def group_vs_rest(
     n_permutations: int = 2000,
     seed: int = 0,
     drop_duplicates: bool = False,
+    cluster: str | None = None,
 ) -> pd.DataFrame:
     """Each group against all other documents pooled: one row per (cue, group).
 
     Same columns and tests as :func:`pairwise_contrasts`, with ``group_b = "rest"`` (every document of
     the other groups). The permutation stream is ``default_rng([seed, stream_key(group),
-    stream_key("rest")])``.
+    stream_key("rest")])``. ``cluster`` works as in :func:`pairwise_contrasts` (the rest's outlets are
+    the other side).
 
     >>> group_vs_rest(features, cues=["emotive"])  # doctest: +SKIP
     """
     check_resamples(n_permutations, "n_permutations")
     check_seed(seed)
     data, cue_list, groups, meta = prepare_features(
-        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
         raise _too_few_groups("group_vs_rest", by, groups)
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
     docs = _Documents.of(data, cue_list, len(groups))
-    contrasts = _Contrasts(cue_list, n_permutations, seed)
+    codes = cluster_codes(data, by, cluster)
+    contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i, group in enumerate(groups):
         mine = docs.rows(i)
 
@@ -415,5 +547,6 @@ def group_vs_rest(
             (docs.rates[mine], rest(docs.rates)),
             (docs.counts[mine], rest(docs.counts)),
             (docs.tokens[mine], rest(docs.tokens)),
+            None if codes is None else (codes[mine], rest(codes)),
         )
     return contrasts.table(meta)

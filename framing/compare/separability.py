@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from framing.compare._checks import check_seed, finish, prepare_features
+from framing.compare.clustered import cluster_codes
 from framing.errors import OptionError
 
 __all__ = ["Separability", "separability"]
@@ -23,7 +24,9 @@ class Separability:
     """How well the cue rates tell the groups apart (result of :func:`separability`).
 
     ``summary``: one row with cross-validated ``macro_f1`` (mean over folds), ``macro_f1_sd`` (sample SD
-    over folds), ``baseline_macro_f1`` (majority-class classifier, same folds), ``accuracy``,
+    over folds), ``baseline_macro_f1`` (majority-class classifier, same folds), ``stratified_macro_f1``
+    and ``uniform_macro_f1`` (chance: guessing in proportion to the training groups' sizes, or uniformly,
+    same folds), ``accuracy``,
     ``baseline_accuracy``, ``n_splits``, ``documents``, ``groups``, ``cues``, ``dropped_groups`` and
     ``seed``. ``folds``: one row per fold with the same scores and ``test_documents``.
     ``features``: ``group``, ``feature`` (cue whose rate per 1,000 tokens is used), ``coefficient`` (of the
@@ -48,13 +51,17 @@ def separability(
     seed: int = 0,
     top_n: int | None = None,
     drop_duplicates: bool = False,
+    cluster: str | None = None,
 ) -> Separability:
     """Can a classifier tell the groups apart from the cue rates alone? Cross-validated macro-F1.
 
     Model: ``StandardScaler`` then multinomial ``LogisticRegression`` (L2, C = 1) on the ``<cue>_rate``
     columns (per 1,000 tokens). Evaluation: ``StratifiedKFold(n_splits=min(n_splits, smallest group
-    size), shuffle=True, random_state=seed)``; the baseline is a majority-class ``DummyClassifier`` on the
-    same folds. Macro-F1 (unweighted mean of per-group F1, 0 to 1) is computed per fold and averaged.
+    size), shuffle=True, random_state=seed)``; the baselines are ``DummyClassifier`` s on the same folds:
+    majority class (``baseline_*``), ``stratified`` and ``uniform`` random guesses (``random_state=seed``),
+    which give the chance level a macro-F1 should beat (the majority class alone scores a low macro-F1
+    with many groups, so beating it says little). Macro-F1 (unweighted mean of per-group F1, 0 to 1) is
+    computed per fold and averaged.
 
     Groups with fewer than 2 documents cannot be cross-validated: they are **dropped** with a logged
     warning and listed in ``result.dropped_groups`` (and the summary's ``dropped_groups``); fewer than 2
@@ -62,13 +69,19 @@ def separability(
     coefficients per group in ``result.features`` (default: all). With two groups the model has one
     coefficient vector, reported for the second group, and its negation for the first.
 
+    ``cluster`` (e.g. ``"outlet"`` when ``by="leaning"``): when groups hold several outlets, the folds
+    keep each outlet whole (``StratifiedGroupKFold``, ``n_splits`` at most the fewest outlets of a
+    group), so the classifier is scored on outlets it never saw and cannot score by recognising an
+    outlet's house style. The summary then gains ``cluster`` and ``n_clusters``. With fewer than 2
+    outlets in a group, documents are split as above (logged).
+
     >>> result = separability(features, seed=0)  # doctest: +SKIP
     >>> result.summary[["macro_f1", "baseline_macro_f1"]]  # doctest: +SKIP
     """
     from sklearn.dummy import DummyClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import accuracy_score, f1_score
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -76,8 +89,9 @@ def separability(
     if isinstance(n_splits, bool) or not isinstance(n_splits, (int, np.integer)) or n_splits < 2:
         raise OptionError(f"n_splits must be an integer >= 2, got {n_splits!r}")
     data, cue_list, groups, meta = prepare_features(
-        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates
-    )
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates,
+        keep=() if cluster is None else (cluster,),
+    )  # fmt: skip
     sizes = data.groupby("_group_pos").size()
     dropped = [groups[i] for i in range(len(groups)) if sizes.get(i, 0) < 2]
     if dropped:
@@ -95,15 +109,37 @@ def separability(
     y = data["_group_pos"].to_numpy()
     labels = np.arange(len(groups))
     splits = int(min(n_splits, data.groupby("_group_pos").size().min()))
-    folds = StratifiedKFold(n_splits=splits, shuffle=True, random_state=seed)
+    folds: Any = StratifiedKFold(n_splits=splits, shuffle=True, random_state=seed)
+    codes = cluster_codes(data.assign(_group_pos=y), by, cluster)
+    whole: dict[str, Any] = {}
+    if codes is not None:
+        fewest = int(min(np.unique(codes[y == g]).size for g in np.unique(y)))
+        if fewest >= 2:
+            splits = min(splits, fewest)
+            folds = StratifiedGroupKFold(n_splits=splits, shuffle=True, random_state=seed)
+            whole = {"cluster": cluster, "n_clusters": int(np.unique(codes).size)}
+        else:
+            logger.warning("separability: a group has one %s only; folds split documents", cluster)
 
     def model() -> Any:
         return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=5000))
 
     fold_rows = []
-    for number, (train, test) in enumerate(folds.split(X, y), start=1):
+    for number, (train, test) in enumerate(folds.split(X, y, groups=codes), start=1):
         predicted = model().fit(X[train], y[train]).predict(X[test])
         dummy = DummyClassifier(strategy="most_frequent").fit(X[train], y[train]).predict(X[test])
+        chance = {
+            f"{strategy}_macro_f1": f1_score(
+                y[test],
+                DummyClassifier(strategy=strategy, random_state=seed)
+                .fit(X[train], y[train])
+                .predict(X[test]),
+                labels=labels,
+                average="macro",
+                zero_division=0,
+            )
+            for strategy in ("stratified", "uniform")
+        }
         fold_rows.append(
             {
                 "fold": number,
@@ -112,6 +148,7 @@ def separability(
                 "baseline_macro_f1": f1_score(
                     y[test], dummy, labels=labels, average="macro", zero_division=0
                 ),
+                **chance,
                 "accuracy": accuracy_score(y[test], predicted),
                 "baseline_accuracy": accuracy_score(y[test], dummy),
             }
@@ -123,6 +160,8 @@ def separability(
                 "macro_f1": fold_table["macro_f1"].mean(),
                 "macro_f1_sd": fold_table["macro_f1"].std(ddof=1),
                 "baseline_macro_f1": fold_table["baseline_macro_f1"].mean(),
+                "stratified_macro_f1": fold_table["stratified_macro_f1"].mean(),
+                "uniform_macro_f1": fold_table["uniform_macro_f1"].mean(),
                 "accuracy": fold_table["accuracy"].mean(),
                 "baseline_accuracy": fold_table["baseline_accuracy"].mean(),
                 "n_splits": splits,
@@ -131,6 +170,7 @@ def separability(
                 "cues": len(cue_list),
                 "dropped_groups": len(dropped),
                 "seed": seed,
+                **whole,
             }
         ]
     )

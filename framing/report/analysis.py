@@ -27,7 +27,7 @@ from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.dates import corpus_date_range
 from framing.report.examples import examples_table, first_per_cell, typical_examples
-from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
+from framing.report.findings import ALPHA, Example, Finding, clustered_finding, plural, state_findings
 from framing.report.furniture import suggested_actors_sentence
 from framing.report.interactive import evidence_cap
 from framing.report.model import as_model, json_safe, model_prevalence
@@ -235,7 +235,9 @@ def _analyse(
     tables["documents"] = features
 
     step(REPORT_STEPS[1])
-    rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed}
+    # issue 10: groups made of several outlets (leaning, country) resample and permute whole outlets
+    clustering = {"cluster": "outlet"} if by != "outlet" and "outlet" in features.columns else {}
+    rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed, **clustering}
     tables["cue_rates"] = compare.outlet_summary(rated_features, cues=cues, **rating)
     tables["subcategory_rates"] = compare.outlet_summary(rated_features, cues=subcategories, **rating)
     # dates a chart cannot place (year 9999 as "unknown", typos) stay out of the time series, said so
@@ -245,13 +247,25 @@ def _analyse(
     selection["implausible_dates"] = implausible
 
     step(REPORT_STEPS[2])
-    tables["omnibus"] = compare.omnibus_tests(features, cues=cues, **stats)
-    permutation = {"n_permutations": n_permutations, "seed": seed}
+    permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
+    tables["omnibus"] = compare.omnibus_tests(
+        features, cues=cues, **stats, **(permutation if clustering else {})
+    )
     tables["pairwise"] = compare.pairwise_contrasts(features, cues=cues, **permutation, **stats)
     tables["vs_rest"] = compare.group_vs_rest(features, cues=cues, **permutation, **stats)
     tables["subcategory_vs_rest"] = compare.group_vs_rest(
         features, cues=subcategories, **permutation, **stats
     )
+    if len(groups) <= RATE_MODEL_MAX_GROUPS:
+        tables["rate_model"] = compare.rate_model(
+            features, cues=cues, cluster="outlet" if clustering else None, **stats
+        )
+    else:  # one dense column per group: the fit grows with the square of the groups
+        tables["rate_model"] = pd.DataFrame(columns=compare.RATE_MODEL_COLUMNS)
+        gaps.append(
+            f"rate model: more than {RATE_MODEL_MAX_GROUPS} {plural(by)} (fit it for a selection with "
+            "framing.compare.rate_model)"
+        )
 
     step(REPORT_STEPS[3])
     attributions = matched.attributions
@@ -263,7 +277,9 @@ def _analyse(
         gaps.append(f"blame tables for {', '.join(silent)}: no blame or denial cue in the documents")
     tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
-    tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
+    tables["blame_association"] = compare.blame_association(
+        attributions, n_permutations=n_permutations, seed=seed, **blaming
+    )
     if corpus.actors:  # issue 9: who each group's articles blame (framing.blame_profile)
         from framing.blame_profile import blamed_by_group
 
@@ -299,7 +315,7 @@ def _analyse(
     # cross-validation needs two groups with at least two documents that have words
     worded = features.loc[features["tokens"] > 0, by].value_counts()
     if int((worded >= 2).sum()) >= 2:
-        separable = compare.separability(features, cues=cues, seed=seed, **stats)
+        separable = compare.separability(features, cues=cues, seed=seed, **stats, **clustering)
         tables["separability"] = separable.summary
         tables["separability_features"] = separable.features
         tables["separability_folds"] = separable.folds
@@ -323,6 +339,8 @@ def _analyse(
     if len(suggested):  # said on the page, right after the corpus description
         tables["suggested_actors"] = suggested.assign(aliases=suggested["aliases"].map("; ".join))
         findings.insert(min(1, len(findings)), Finding("actors", suggested_actors_sentence(suggested)))
+    if "n_clusters_a" in tables["pairwise"].columns:  # issue 10: say what the unit of evidence is
+        findings.append(clustered_finding(tables, by))
     if trained is not None:  # issue 11: the supervised measure, beside (not among) the lexicon findings
         tables["model_prevalence"] = model_prevalence(
             features, documents, trained, by=by, groups=groups, seed=seed, n_resamples=n_resamples
@@ -350,6 +368,9 @@ def _analyse(
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 
+#: Above this many compared groups the report leaves the rate model out (minutes per cue at 379 outlets).
+RATE_MODEL_MAX_GROUPS = 40
+
 
 def _only_groups(matched: MatchPass, by: str, groups: list[Hashable]) -> MatchPass:
     """``matched`` with the matches and blame rows of ``groups`` only (documents kept: rows index them)."""
@@ -370,7 +391,8 @@ def _no_separability(
 ) -> dict[str, pd.DataFrame]:
     """The separability tables when no classifier can be cross-validated: NaN scores, empty folds."""
     summary = pd.DataFrame(
-        [{"macro_f1": np.nan, "macro_f1_sd": np.nan, "baseline_macro_f1": np.nan, "accuracy": np.nan,
+        [{"macro_f1": np.nan, "macro_f1_sd": np.nan, "baseline_macro_f1": np.nan,
+          "stratified_macro_f1": np.nan, "uniform_macro_f1": np.nan, "accuracy": np.nan,
           "baseline_accuracy": np.nan, "n_splits": 0, "documents": len(features), "groups": len(groups),
           "cues": len(cues), "dropped_groups": len(groups), "seed": seed}]
     )  # fmt: skip
@@ -383,6 +405,8 @@ def _no_separability(
                 "test_documents",
                 "macro_f1",
                 "baseline_macro_f1",
+                "stratified_macro_f1",
+                "uniform_macro_f1",
                 "accuracy",
                 "baseline_accuracy",
             ]
@@ -519,6 +543,7 @@ def _metadata(
             "max_groups": parameters["selection"]["max_groups"],
             "time_frequency": parameters["freq"],
             "alpha": ALPHA,
+            "cluster": "outlet" if "n_clusters_a" in tables["pairwise"].columns else None,
             "negation_window": matcher.negation_window,
         },
         "tables": {name: {"rows": len(table)} for name, table in sorted(tables.items())},

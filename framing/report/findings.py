@@ -419,6 +419,25 @@ def _phrase_findings(tables: dict[str, pd.DataFrame], groups: list[Hashable]) ->
     ]
 
 
+def clustered_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
+    """What outlet-clustered inference means for the tables, and which tests it refused (issue 10)."""
+    rates = tables["cue_rates"].drop_duplicates(by)
+    counts = rates["n_clusters"].astype(int)
+    tests = pd.concat([tables["pairwise"], tables["vs_rest"]], ignore_index=True)
+    refused = tests[tests["note"].astype(str).str.startswith("refused")]
+    text = (
+        f"Each {by.replace('_', ' ')} holds several outlets ({counts.min()} to {counts.max()}), whose "
+        "articles are not independent: intervals resample whole outlets and tests permute whole "
+        "outlets' labels (n_clusters columns), so the evidence counts outlets, not articles."
+    )
+    if len(refused):
+        text += (
+            f" {len(refused)} of {len(tests)} tests are refused (no p-value): fewer than 3 outlets on a "
+            "side, or too few relabellings to reach p < 0.05."
+        )
+    return Finding("clustering", text)
+
+
 def _separability_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
     summary = tables["separability"].iloc[0]
     if math.isnan(summary["macro_f1"]):
@@ -434,5 +453,9 @@ def _separability_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
         f"over {int(summary['n_splits'])} folds) against {summary['baseline_macro_f1']:.2f} for always "
         "predicting the largest group"
     )
-    text += "." if summary["macro_f1"] > summary["baseline_macro_f1"] else ": the cues do not separate them."
+    chance = summary.get("stratified_macro_f1", math.nan)
+    if not math.isnan(chance):  # the macro-F1 of guessing in proportion to group sizes, same folds
+        text += f" and {chance:.2f} for guessing in proportion to group sizes"
+    best = max(summary["baseline_macro_f1"], chance if not math.isnan(chance) else -1.0)
+    text += "." if summary["macro_f1"] > best else ": the cues do not separate them."
     return Finding("separability", text)

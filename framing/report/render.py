@@ -147,7 +147,11 @@ _SHOWN_TABLES = (
     ("pairwise", "Pairwise contrasts with q < 0.05",
      ["cue", "group_a", "group_b", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "p_value", "q_value"]),
     ("vs_rest", "Each {by} against the rest",
-     ["cue", "group_a", "documents_a", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "q_value"]),
+     ["cue", "group_a", "documents_a", "rate_a", "rate_b", "rate_ratio", "cliffs_delta", "q_value",
+      "n_clusters_a", "n_clusters_b", "note"]),
+    ("rate_model", "Rate model: incidence-rate ratio of each {by} against a reference (count regression, "
+     "log-tokens offset)",
+     ["cue", "group", "reference", "n_clusters", "irr", "ci_low", "ci_high", "q_value", "model", "note"]),
     ("phrases", "Characteristic two-word phrases per {by} (log-likelihood, over-used vs the rest)", None),
     ("blame_matrix", "Whom each {by} blames", None),
     ("blame_association", "Do the {by}s blame different actors?", None),
