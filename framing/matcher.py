@@ -24,10 +24,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
+from framing.morphology import MORPHOLOGY_LANGUAGES, expand_term
 from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
 
 try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
@@ -209,11 +210,35 @@ def _bounded(text: str) -> str:
     return _NON_ASCII_RUN.sub(_bounded_run, plain)
 
 
+def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
+    """The lexicon's entries; for Russian and Ukrainian, one per inflected form of each term.
+
+    Each form keeps its entry's term, so counts and match rows name the lexicon's own entry. A form
+    that an earlier entry of the same family already gave is not repeated (one match per family).
+    """
+    language = lexicon.language
+    if language not in MORPHOLOGY_LANGUAGES:
+        return lexicon.entries
+    out: list[Entry] = []
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    for entry in lexicon.entries:
+        forms = (
+            (entry.tokens,) if entry.rules.exact or entry.rules.case else expand_term(entry.tokens, language)
+        )
+        for tokens in forms:
+            if (tokens, entry.category) not in seen:
+                seen.add((tokens, entry.category))
+                out.append(entry if tokens == entry.tokens else replace(entry, tokens=tokens))
+    return out
+
+
 def _lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters (e.g. 'İ') grow when lower-cased; keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return lowered.replace("’", "'")
+    # ё/е and the Ukrainian apostrophes (’ and the modifier letter ʼ) are one letter for matching.
+    lowered = lowered.replace("’", "'")
+    return lowered if lowered.isascii() else lowered.replace("ё", "е").replace("ʼ", "'")
 
 
 class CueMatcher:
@@ -232,8 +257,13 @@ class CueMatcher:
     def __init__(self, lexicons: Sequence[Lexicon], *, negation_window: int = 4) -> None:
         self.lexicons = list(lexicons)
         self.negation_window = negation_window
-        entries = [e for lex in self.lexicons for e in lex.entries if e.category != NEGATOR]
-        negators = [e for lex in self.lexicons for e in lex.entries if e.category == NEGATOR]
+        # Russian and Ukrainian entries stand for all their inflected forms (framing.morphology).
+        all_entries = [e for lex in self.lexicons for e in _inflected_entries(lex)]
+        entries = [e for e in all_entries if e.category != NEGATOR]
+        negators = [e for e in all_entries if e.category == NEGATOR]
+        #: lexicon name -> its language (``None``: applied to documents of every language).
+        self.lexicon_languages: dict[str, str | None] = {lex.name: lex.language for lex in self.lexicons}
+        self._mixed_languages = len(set(self.lexicon_languages.values())) > 1
         self.entries: list[Entry] = entries
         found = list(dict.fromkeys(e.category for e in entries))
         self.families = [f for f in CUE_FAMILIES if f in found] + [f for f in found if f not in CUE_FAMILIES]
@@ -460,9 +490,28 @@ class CueMatcher:
                     return True
         return False
 
-    def match(self, text: str) -> DocumentMatches:
-        """Find every cue match in ``text`` (see the module docstring for the matching rules)."""
+    def applies(self, lexicon: str, language: str | None) -> bool:
+        """Whether the lexicon named ``lexicon`` is applied to a document in ``language``."""
+        written_in = self.lexicon_languages.get(lexicon)
+        return language is None or written_in is None or written_in == language
+
+    def lexicons_for(self, language: str | None) -> list[str]:
+        """Names of the cue lexicons (negators excluded) applied to documents in ``language``."""
+        return [
+            lex.name
+            for lex in self.lexicons
+            if self.applies(lex.name, language) and any(e.category != NEGATOR for e in lex.entries)
+        ]
+
+    def match(self, text: str, language: str | None = None) -> DocumentMatches:
+        """Find every cue match in ``text`` (see the module docstring for the matching rules).
+
+        With ``language`` only the lexicons written in it (and those without a language) count.
+        """
         lowered, sentences, matches = self._scan(text)
+        if language is not None and self._mixed_languages:
+            applies = self.applies
+            matches = [m for m in matches if applies(m.entry.lexicon, language)]
         return DocumentMatches(
             tokens=count_words(lowered), sentences=sentences, matches=matches, lowered=lowered
         )

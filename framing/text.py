@@ -27,6 +27,7 @@ __all__ = [
     "TOKEN_PATTERN",
     "WORD_PATTERN",
     "count_words",
+    "fold_yo",
     "iter_tokens",
     "sentence_spans",
     "word_tokens",
@@ -96,6 +97,40 @@ _ABBREVIATIONS = frozenset(
         "i.e",
         "a.m",
         "p.m",
+        # Russian and Ukrainian (one-letter ones such as "г.", "т. е.", "ст." are initials already)
+        "ул",
+        "им",
+        "гг",
+        "вв",
+        "тыс",
+        "млн",
+        "млрд",
+        "руб",
+        "коп",
+        "грн",
+        "др",
+        "пр",
+        "см",
+        "стр",
+        "обл",
+        "проф",
+        "акад",
+        "ген",
+        "пос",
+        "просп",
+        "пер",
+        "тел",
+        "т.е",
+        "т.к",
+        "т.д",
+        "т.п",
+        "т.н",
+        "и.о",
+        "в.о",
+        "вул",
+        "тис",
+        "чол",
+        "напр",
     }
 )
 
@@ -106,10 +141,13 @@ _WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _WORD_CHAR_RE = re.compile(r"\w")
 
+# What begins a sentence: an optional opening quote or bracket («ёлочки» and „лапки“ too), then a capital
+# letter (Latin or Cyrillic) or a digit.
+_NEXT_SENTENCE = r"""["'“‘«„(\[]?[A-Z0-9А-ЯЁІЇЄҐЎ]"""
 # A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
 # letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
 # engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
-_END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
+_END_OF_SENTENCE = rf"""[.!?]*["'”’)\]»]*\s+(?={_NEXT_SENTENCE})"""
 
 
 def _maybe_abbreviation() -> str:
@@ -136,7 +174,7 @@ def _maybe_abbreviation() -> str:
 # space after what may be an abbreviation is matched by its own alternative (the empty group ``stop``), the
 # first, so that only those stops are checked in Python; it consumes what the general alternative would.
 _BOUNDARY_RE = re.compile(
-    rf"""\.(?P<stop>)(?<![.!?]\.){_maybe_abbreviation()}\s+(?=["'“‘(\[]?[A-Z0-9])"""
+    rf"""\.(?P<stop>)(?<![.!?]\.){_maybe_abbreviation()}\s+(?={_NEXT_SENTENCE})"""
     rf"|\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
     r"|\n[ \t]*\n\s*"  # a blank line
 )
@@ -157,7 +195,15 @@ def word_tokens(text: str) -> list[str]:
 
     The length of this list is the ``tokens`` denominator used by every rate in the toolkit.
     """
-    return [t.replace("’", "'") for t in _WORD_RE.findall(text.lower())]
+    return [t.replace("’", "'").replace("ʼ", "'") for t in _WORD_RE.findall(fold_yo(text.lower()))]
+
+
+def fold_yo(text: str) -> str:
+    """``text`` with ё written е (Ё as Е): Russian print mostly omits the dots, so both spell one word.
+
+    Same length, so character offsets stay valid.
+    """
+    return text.replace("ё", "е").replace("Ё", "Е") if "ё" in text or "Ё" in text else text
 
 
 def count_words(text: str) -> int:
