@@ -240,7 +240,7 @@ def features_command(
     check_output_is_not_input(output, [path])
     summaries: list[Any] = []
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries)
-    keep = ["duplicate_of"] if path.is_dir() else []
+    keep = ["language", *(["duplicate_of"] if path.is_dir() else [])]
     if model is not None:  # issue 11 (h-supervised): the same tables with <label>_probability added
         from framing.supervised import iter_with_probabilities, load_model
 
@@ -248,11 +248,17 @@ def features_command(
         tables = iter_with_probabilities(chunks, load_model(model), **options)  # type: ignore[arg-type]
     else:
         tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
-    rows = write_table(tables, output, spreadsheet_escape=spreadsheet_escape)
+    from framing.coverage import CoverageTally, coverage_lines  # issue 12: per-language coverage
+
+    tally = CoverageTally(matcher)
+    rows = write_table(tally.watch(tables), output, spreadsheet_escape=spreadsheet_escape)
     if not quiet:
         summary = summaries[0]
         typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
         for line in summary.lines():
+            typer.echo(printable(line), err=True)
+    for line in coverage_lines(tally.table()):  # a language without lexicons is warned even when quiet
+        if not quiet or line.startswith("warning:"):
             typer.echo(printable(line), err=True)
 
 
