@@ -17,7 +17,8 @@ Rules of generation (:func:`expand_term`), each word type parsed once and cached
 * one word: every form of its lexeme (the dictionary's first analysis), if the word inflects;
 * several words with a verb (``возложить ответственность``, ``стоять за``): the verb's forms, the
   other words as written (their case is governed by the verb);
-* several words starting with a preposition (``по данным``, ``по словам``): as written (fixed phrases);
+* several words starting with a preposition and without a verb (``по данным``, ``по словам``): as
+  written (fixed phrases);
 * other phrases (``киевский режим``, ``абсурдные обвинения``): the declinable words together in each
   case and number, so adjective and noun agree;
 * a word with ``*``, digits or Latin letters, and entries with the rule ``exact``: as written.
@@ -36,7 +37,7 @@ import warnings
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MORPHOLOGY_LANGUAGES", "backend", "expand_term", "word_forms"]
+__all__ = ["MORPHOLOGY_LANGUAGES", "alias_forms", "backend", "expand_term", "word_forms"]
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +173,7 @@ def expand_term(tokens: tuple[str, ...], language: str) -> tuple[tuple[str, ...]
         return tuple(dict.fromkeys([tokens, tuple(word_forms(t, language)[-1] for t in tokens)]))
     parses = [_parse(t, language) if _inflects(t) else None for t in tokens]
     kinds = [p.tag.POS if p is not None else None for p in parses]
-    if kinds[0] == "PREP":
+    if kinds[0] == "PREP" and not any(kind in _VERBAL for kind in kinds):
         return (tokens,)
     found: list[tuple[str, ...]] = [tokens]
     if any(kind in _VERBAL for kind in kinds):
@@ -194,3 +195,32 @@ def expand_term(tokens: tuple[str, ...], language: str) -> tuple[tuple[str, ...]
                 continue
             found.append(tuple(d[key] if d else t for t, d in zip(tokens, declined, strict=True)))
     return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=10_000)
+def alias_forms(alias: str) -> tuple[str, ...]:
+    """Lower-cased forms of a Cyrillic actor alias in Russian and Ukrainian (``Украина`` -> ``украины``,
+    ``украину``, ...; ``Исламское государство`` -> ``исламского государства``, ...), the alias first.
+
+    An alias may be written in either language, so the forms of both dictionaries are pooled; stem
+    patterns (the fallback without pymorphy3) are not used for aliases, which then match as written.
+    Forms of fewer than three letters are left out (they would match common words).
+    """
+    tokens = tuple(_fold(t) for t in alias.split())
+    forms: list[str] = [" ".join(tokens)]
+    # The dictionaries that know every word of the alias; else the one its letters point to (unknown
+    # names are then inflected by the dictionary's guesser, as a noun of that shape would be).
+    available = [language for language in MORPHOLOGY_LANGUAGES if _analyzer(language) is not None]
+    languages = [
+        language
+        for language in available
+        if all(_analyzer(language).word_is_known(t) for t in tokens if _inflects(t))
+    ]
+    if not languages:
+        guess = "uk" if re.search("[іїєґ]", alias.lower()) else "ru"
+        languages = [guess] if guess in available else []
+    for language in languages:
+        for variant in expand_term(tokens, language):
+            if not any(t.endswith("*") for t in variant) and len("".join(variant)) >= 3:
+                forms.append(" ".join(variant))
+    return tuple(dict.fromkeys(forms))
