@@ -45,7 +45,9 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
 _TOKEN_CLASSES = frozenset({"#num", "#cap"})
 # A candidate token that the toolkit's tokeniser reads as exactly one word token ending where it ends.
 _PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
-_NextPlan = tuple[int, tuple[tuple[int, str, "_Alternatives | None", "_Alternatives | None"], ...]]
+_NextPlan = tuple[
+    int, tuple[tuple[int, tuple[str, str | None], "_Alternatives | None", "_Alternatives | None"], ...]
+]
 _SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
 _CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
 # What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
@@ -264,6 +266,9 @@ class CueMatcher:
         #: lexicon name -> its language (``None``: applied to documents of every language).
         self.lexicon_languages: dict[str, str | None] = {lex.name: lex.language for lex in self.lexicons}
         self._mixed_languages = len(set(self.lexicon_languages.values())) > 1
+        # One match per family at a span, per language: the same word in the Russian and the Ukrainian
+        # lexicon (фейк) must reach documents of both languages.
+        self._family_keys = [(e.category, self.lexicon_languages.get(e.lexicon)) for e in entries]
         self.entries: list[Entry] = entries
         found = list(dict.fromkeys(e.category for e in entries))
         self.families = [f for f in CUE_FAMILIES if f in found] + [f for f in found if f not in CUE_FAMILIES]
@@ -537,11 +542,11 @@ class CueMatcher:
                 plan = (_SLOW, 0, ())
                 break
             accepted: list[int] = []
-            families: set[str] = set()
+            families: set[tuple[str, str | None]] = set()
             for index in ids:
-                if self.entries[index].category not in families:
+                if self._family_keys[index] not in families:
                     accepted.append(index)
-                    families.add(self.entries[index].category)
+                    families.add(self._family_keys[index])
             offset = 0
             for token in tokens[:length]:
                 offset = phrase.index(token, offset) + len(token)
@@ -570,9 +575,9 @@ class CueMatcher:
                     plan = (
                         need,
                         tuple(
-                            (index, e.category, *self._rules[index][:2])
+                            (index, self._family_keys[index], *self._rules[index][:2])
                             if e.rules
-                            else (index, e.category, None, None)
+                            else (index, self._family_keys[index], None, None)
                             for index, e in zip(ids, entries, strict=True)
                         ),
                     )
@@ -740,10 +745,10 @@ class CueMatcher:
                 lowered, start, length, sentence_end if sentence_end > start else len(text)
             )
             accepted: list[int] = []
-            families: set[str] = set()
+            families: set[tuple[str, str | None]] = set()
             for index in ids:
                 entry = self.entries[index]
-                if entry.category in families:
+                if self._family_keys[index] in families:
                     continue
                 rules = entry.rules
                 if rules:
@@ -759,7 +764,7 @@ class CueMatcher:
                     if not self._rules_allow(index, text, start, end, previous or [], after, mid_sentence):
                         continue
                 accepted.append(index)
-                families.add(entry.category)
+                families.add(self._family_keys[index])
             if accepted:
                 return end, accepted
         return None
