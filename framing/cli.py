@@ -395,6 +395,13 @@ def report_command(
             "--timings", help="Log each stage's wall and CPU seconds and peak memory to stderr (INFO)."
         ),
     ] = False,
+    across_languages: Annotated[
+        bool,
+        typer.Option(
+            "--across-languages",
+            help="Compare groups across languages (default: within each language; lexicons differ).",
+        ),
+    ] = False,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
@@ -447,6 +454,7 @@ def report_command(
         "min_documents": min_documents,
         "max_groups": max_groups or None,
         "model": trained,
+        "across_languages": across_languages,
     }
     if quiet:
         report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)
@@ -463,6 +471,10 @@ def report_command(
     if not quiet:
         for finding in report.findings:
             typer.echo(f"- {finding.text}", err=True)
+    else:  # issue 12: documents left out for want of a lexicon are said even when quiet
+        for finding in report.findings:
+            if finding.topic == "languages" and finding.text.startswith("Warning:"):
+                typer.echo(f"- {finding.text}", err=True)
 
 
 @app.command("compare")

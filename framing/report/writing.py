@@ -176,6 +176,7 @@ def build_report(
     spreadsheet_escape: bool = True,
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
+    across_languages: bool = False,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
@@ -198,6 +199,7 @@ def build_report(
         max_groups=max_groups,
         progress=progress,
         model=model,
+        across_languages=across_languages,
     )
     return write_report(
         analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress
