@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
@@ -212,6 +213,17 @@ def _bounded(text: str) -> str:
     return _NON_ASCII_RUN.sub(_bounded_run, plain)
 
 
+@lru_cache(maxsize=8)
+def _candidate_regex(terms: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """The candidate regex of a set of terms, compiled once per process for the same terms (the built-in
+    lexicons with their Russian and Ukrainian forms take seconds to turn into a trie and compile)."""
+    body = _trie_regex(_atoms([t.lower() for t in tokens]) for tokens in terms) or "(?!)"
+    # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
+    # The pattern consumes the non-word character before a term (the text is scanned with a space in
+    # front), so the regex engine can skip from gap to gap instead of trying every position.
+    return re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+
+
 def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
     """The lexicon's entries; for Russian and Ukrainian, one per inflected form of each term.
 
@@ -221,9 +233,14 @@ def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
     language = lexicon.language
     if language not in MORPHOLOGY_LANGUAGES:
         return lexicon.entries
+    return list(_inflected(tuple(lexicon.entries), language))
+
+
+@lru_cache(maxsize=32)
+def _inflected(entries: tuple[Entry, ...], language: str) -> tuple[Entry, ...]:
     out: list[Entry] = []
     seen: set[tuple[tuple[str, ...], str]] = set()
-    for entry in lexicon.entries:
+    for entry in entries:
         forms = (
             (entry.tokens,) if entry.rules.exact or entry.rules.case else expand_term(entry.tokens, language)
         )
@@ -231,7 +248,7 @@ def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
             if (tokens, entry.category) not in seen:
                 seen.add((tokens, entry.category))
                 out.append(entry if tokens == entry.tokens else replace(entry, tokens=tokens))
-    return out
+    return tuple(out)
 
 
 def _lower_same_length(text: str) -> str:
@@ -321,11 +338,7 @@ class CueMatcher:
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         self._next_plans: dict[str, _NextPlan | None] = {}
-        body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
-        # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
-        # The pattern consumes the non-word character before a term (the text is scanned with a space in
-        # front), so the regex engine can skip from gap to gap instead of trying every position.
-        self._candidates = re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+        self._candidates = _candidate_regex(tuple(dict.fromkeys(e.tokens for e in entries)))
         self._starts, self._first_words = self._automaton(entries, negator_words)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
