@@ -14,6 +14,7 @@ and write a report with charts and quoted evidence.
 from framing.corpus import Corpus, LoadSummary, load_corpus
 from framing.errors import FramingError, InputError, OptionError
 from framing.features import blame_attributions, build_matcher, evidence, extract
+from framing.language import detect_language
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 
 __version__ = "0.1.0"
@@ -40,6 +41,7 @@ __all__ = [
     "blame_attributions",
     "build_matcher",
     "builtin_lexicons",
+    "detect_language",
     "evidence",
     "extract",
     "load_corpus",
