@@ -114,8 +114,17 @@ def _inflects(token: str) -> bool:
 
 @lru_cache(maxsize=50_000)
 def _parse(word: str, language: str) -> Any:
+    """The analysis of a lexicon word: entries are written in dictionary form, so the most likely parse
+    whose lemma is the word itself and that inflects (*данные* the noun, not a participle of *дать*),
+    else the most likely parse."""
     analyzer = _analyzer(language)
-    return analyzer.parse(word)[0] if analyzer is not None else None
+    if analyzer is None:
+        return None
+    parses = analyzer.parse(word)
+    for parse in parses:
+        if _fold(parse.normal_form) == word and parse.tag.POS in _INFLECTING:
+            return parse
+    return parses[0]
 
 
 @lru_cache(maxsize=50_000)

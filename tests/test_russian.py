@@ -324,6 +324,7 @@ def test_user_tsv_and_dic_lexicons_in_cyrillic(tmp_path: Path) -> None:
 
 
 def test_stem_fallback_without_pymorphy3_warns_and_still_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from framing import matcher as matcher_module
     from framing import morphology
 
     def clear() -> None:
@@ -332,6 +333,7 @@ def test_stem_fallback_without_pymorphy3_warns_and_still_matches(monkeypatch: py
             morphology.expand_term,
             morphology._parse,
             morphology.alias_forms,
+            matcher_module._inflected,  # the forms generated per lexicon, kept per process
         ):
             cached.cache_clear()
 
