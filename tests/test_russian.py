@@ -347,3 +347,77 @@ def test_stem_fallback_without_pymorphy3_warns_and_still_matches(monkeypatch: py
     finally:
         monkeypatch.undo()
         clear()
+
+
+# ------------------------------------------------------------------------------- the report by language
+
+MULTILINGUAL = {
+    "tass": [
+        "Кремль обвинил Украину в организации кровавого теракта. Это зверское преступление.",
+        "Следствие установило, что за терактом стоит Киев. Это несомненно.",
+        "Путин заявил, что Украина стоит за терактом и якобы готовила бегство.",
+    ],
+    "meduza": [
+        "Ответственность за теракт взяло на себя Исламское государство. Кремль, по-видимому, молчит.",
+        "По данным источников, ИГИЛ причастно к нападению. Обвинения в адрес Украины голословны.",
+        "Киев отверг обвинения Москвы, назвав их абсурдными.",
+    ],
+    "wire": [
+        "Islamic State claimed responsibility for the attack.",
+        "The Kremlin blamed Ukraine without evidence.",
+        "Kyiv denied any involvement in the attack.",
+    ],
+    "daily": [
+        "A horrific massacre shocked Moscow. Brutal killers struck.",
+        "Putin blamed Ukraine for the bloodbath.",
+        "Terror and fear gripped the city.",
+    ],
+    "spiegel": ["Der Kreml beschuldigte die Ukraine ohne Beweise.", "Die Polizei hat es nicht bestätigt."],
+}
+
+
+@pytest.fixture
+def multilingual(tmp_path: Path) -> Path:
+    files = {f"{o}/{i}.txt": t for o, texts in MULTILINGUAL.items() for i, t in enumerate(texts)}
+    actors = (
+        '[actors.Ukraine]\naliases = ["Украина", "Киев", "Kyiv"]\n'
+        '[actors.Russia]\naliases = ["Кремль", "Kremlin"]\n'
+    )
+    return write_corpus(tmp_path / "multi", 'title = "m"\n' + actors, files)
+
+
+def test_report_compares_within_each_language_and_leaves_unsupported_out(multilingual: Path) -> None:
+    from framing.report import analyse
+
+    corpus = framing.load_corpus(multilingual)
+    analysis = analyse(corpus, n_resamples=200, n_permutations=200)
+    omnibus = analysis.tables["omnibus"]
+    assert sorted(set(omnibus["language"])) == ["en", "ru"]
+    pairs = analysis.tables["pairwise"][["language", "group_a", "group_b"]].drop_duplicates()
+    assert pairs.values.tolist() == [["en", "daily", "wire"], ["ru", "meduza", "tass"]]
+    assert analysis.tables["separability"]["language"].tolist() == ["en", "ru"]
+    languages = analysis.tables["languages"].set_index("language")
+    assert languages.loc["ru", "documents"] == 6 and "de" not in languages.index  # left out before
+    assert "spiegel" not in set(analysis.tables["documents"]["outlet"])
+    notes = [f.text for f in analysis.findings if f.topic == "languages"]
+    assert notes[0].startswith("Warning: 2 documents in German (de) are left out of every comparison")
+    assert "tested against each other within each language" in notes[1]
+    assert analysis.metadata["languages"]["unsupported_documents"] == {"de": 2}
+    assert any(f.text.startswith("Russian: ") for f in analysis.findings)
+
+
+def test_report_across_languages_on_request(multilingual: Path, tmp_path: Path) -> None:
+    from framing.report import analyse
+
+    analysis = analyse(
+        framing.load_corpus(multilingual), n_resamples=200, n_permutations=200, across_languages=True
+    )
+    assert "language" not in analysis.tables["omnibus"].columns
+    assert analysis.tables["omnibus"]["groups"].iloc[0] == 4  # the four outlets pooled
+    assert any("compared across languages on request" in f.text for f in analysis.findings)
+    output = tmp_path / "report"
+    options = ["--resamples", "200", "--permutations", "200", "--quiet", "-o", str(output)]
+    result = runner.invoke(app, ["report", str(multilingual), *options])
+    assert result.exit_code == 0, result.output
+    assert "Warning: 2 documents in German (de) are left out" in result.stderr
+    assert (output / "tables" / "languages.csv").exists()
