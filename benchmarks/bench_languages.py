@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/bench_languages.py [--tokens 200000] [--repeat 5]
+    .venv/bin/python benchmarks/bench_languages.py [--tokens 200000] [--repeat 5] [--corpus corpora/crocus]
 
 Each language gets a corpus of about ``--tokens`` word tokens: the Crocus demo corpus's documents of
 that language when it has some (``corpora/crocus``), else hand-written news sentences below (written
@@ -65,9 +65,8 @@ SENTENCES = {
 }
 
 
-def texts_of(language: str, tokens: int, seed: int) -> list[str]:
+def texts_of(language: str, tokens: int, seed: int, crocus: Path) -> list[str]:
     """About ``tokens`` word tokens of ``language`` as a list of documents."""
-    crocus = ROOT / "corpora" / "crocus"
     base: list[str] = []
     if crocus.exists():
         documents = framing.load_corpus(crocus).documents
@@ -99,6 +98,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "crocus", help="corpus folder")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -110,7 +110,7 @@ def main() -> None:
     )
     rows = []
     for language in ("en", "ru", "uk"):
-        texts = texts_of(language, args.tokens, args.seed)
+        texts = texts_of(language, args.tokens, args.seed, args.corpus)
         documents = pd.DataFrame(
             {"doc_id": [str(i) for i in range(len(texts))], "text": texts, "language": language}
         )
