@@ -11,6 +11,11 @@ family) the columns are:
 * ``F_weighted`` (families with intensity weights, e.g. emotive): sum of the weights of the matches;
 * ``F_<subcategory>_count`` and ``F_<subcategory>_rate`` for each subcategory.
 
+Every table also has ``language`` (the document's language, :mod:`framing.language`: given or detected)
+and ``language_supported`` (1 when some cue lexicon applies to that language, 0 when the row's zeros
+are not measurements: see :mod:`framing.coverage`). A document is matched only with the lexicons of its
+language and those without one.
+
 One loop matches documents (``_match_pass``); everything else is derived from what it collects:
 :func:`extract` (count vectors, optionally in worker processes), :func:`match_documents` (the feature
 table, a compact table of every match and the blame rows, in one pass: what the report uses),
@@ -410,7 +415,8 @@ def extract(
         jobs: worker processes for matching.
 
     Returns:
-        One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``tokens`` (word tokens, the
+        One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``language`` and
+        ``language_supported`` (see the module docstring), ``tokens`` (word tokens, the
         denominator of every rate), ``sentences`` (document unit), then the cue columns described in
         the module docstring; metadata columns of a corpus (``outlet_*``, ``duplicate_of``) follow the
         identity columns. ``df.attrs["cue_families"]`` lists the families.

@@ -8,9 +8,15 @@ the same denominator as the matcher that produced the count:
 * punctuation marks are separate tokens for matching but are **not** counted in ``tokens``.
 
 Sentence splitting is rule-based (no model, no downloaded data): a sentence ends at ``.``, ``!`` or
-``?`` (plus closing quotes or brackets) followed by white space and a capital letter, digit or opening
-quote, unless the word before the full stop is a known abbreviation or an initial; a blank line
-(paragraph break) always ends a sentence, so headlines and sub-headings become sentences of their own.
+``?`` (plus closing quotes or brackets, ``»`` included) followed by white space and a capital letter
+(Latin or Cyrillic), digit or opening quote (``«`` and ``„`` included), unless the word before the full
+stop is a known abbreviation (English, Russian and Ukrainian: ``ул.``, ``им.``, ``т.е.``; one-letter
+ones such as ``г.`` and ``т. е.`` count as initials) or an initial; a blank line (paragraph break)
+always ends a sentence, so headlines and sub-headings become sentences of their own.
+
+Cyrillic words are word tokens like any other; Ukrainian apostrophes (``'``, ``’`` and ``ʼ``) join a
+word (``м'ята``) and read as ``'``; ``ё`` reads as ``е`` (:func:`fold_yo`), since Russian print mostly
+omits the dots.
 
 >>> word_tokens("Kyiv didn't respond to the U.S. warning.")
 ['kyiv', "didn't", 'respond', 'to', 'the', 'u.s', 'warning']
