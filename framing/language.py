@@ -11,7 +11,9 @@ Detection (:func:`detect_language`) reads at most the first 4,000 characters of 
    (ru: ы э ъ ё; uk: і ї є ґ), each occurrence one point.
 
 The language with most points wins; with no evidence at all the script's main language is returned
-(``ru`` for Cyrillic, ``en`` for Latin), and a text without letters is ``und`` (undetermined).
+(``ru`` for Cyrillic, ``en`` for Latin), and a text without letters is ``und`` (undetermined). A Latin
+text is taken for German, French or Spanish only with clear evidence (3 points or more, and more than
+twice English's), so that a short English sentence with a foreign name keeps the English lexicons.
 
 The corpus may set the language instead (:func:`assign_languages`): a ``language`` column (a table
 column or a ``language:`` line in a .txt header) wins, then ``[files."<doc_id>"] language`` in
@@ -56,6 +58,7 @@ LANGUAGE_NAMES = {
 }
 _SCRIPT = {"en": "latin", "de": "latin", "fr": "latin", "es": "latin", "ru": "cyrillic", "uk": "cyrillic"}
 _SAMPLE = 4000
+_MIN_OTHER_LATIN = 3  # function words of German, French or Spanish needed to leave English
 
 # Frequent words of news prose that the other languages of the same script do not share.
 _WORDS = {
@@ -126,7 +129,12 @@ def detect_language(text: str) -> str:
     # The script's main language wins ties, then the order of the profiles.
     if scores[default] == best:
         return default
-    return next(language for language, score in scores.items() if score == best)
+    chosen = next(language for language, score in scores.items() if score == best)
+    if default == "en" and best < max(_MIN_OTHER_LATIN, 2 * scores["en"] + 1):
+        # A short English text with a foreign name ("Le Pen said ...") must not lose its lexicons: another
+        # Latin language needs clear evidence.
+        return default
+    return chosen
 
 
 def _normalise(value: Any) -> str | None:

@@ -53,6 +53,8 @@ def blame_rows(text: str) -> list[tuple[str, str, str, str]]:
         ("Съезд", "ru"),  # one word: the letter ъ
         ("Путин", "ru"),  # no distinctive letter or word: the main Cyrillic language
         ("Der Anschlag wurde von der Polizei nicht bestätigt.", "de"),
+        ("Le Pen said the attack was a failure of intelligence.", "en"),  # a foreign name is not French
+        ("El Chapo", "en"),
         ("12:30 — 14:00", "und"),
         ("", "und"),
         # mixed: a Russian article quoting English is Russian, and the reverse
@@ -372,7 +374,10 @@ MULTILINGUAL = {
         "Putin blamed Ukraine for the bloodbath.",
         "Terror and fear gripped the city.",
     ],
-    "spiegel": ["Der Kreml beschuldigte die Ukraine ohne Beweise.", "Die Polizei hat es nicht bestätigt."],
+    "spiegel": [
+        "Der Kreml beschuldigte die Ukraine ohne Beweise und nannte keine Quelle.",
+        "Die Polizei hat nicht bestätigt, dass es ein Anschlag war.",
+    ],
 }
 
 
