@@ -17,6 +17,7 @@ from framing.blame_profile import blame_profile
 from framing.corpus import Corpus, LoadSummary, load_corpus
 from framing.errors import FramingError, InputError, OptionError
 from framing.features import blame_attributions, build_matcher, evidence, extract
+from framing.language import detect_language
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 
 __version__ = "0.1.0"
@@ -44,6 +45,7 @@ __all__ = [
     "blame_profile",
     "build_matcher",
     "builtin_lexicons",
+    "detect_language",
     "evidence",
     "extract",
     "load_corpus",

@@ -262,7 +262,7 @@ def features_command(
     check_output_is_not_input(output, [path])
     summaries: list[Any] = []
     chunks = _document_chunks(path, chunk_size, strict, columns, summaries, keep_boilerplate)
-    keep = ["duplicate_of"] if path.is_dir() else []
+    keep = ["language", *(["duplicate_of"] if path.is_dir() else [])]
     if model is not None:  # issue 11 (h-supervised): the same tables with <label>_probability added
         from framing.supervised import iter_with_probabilities, load_model
 
@@ -270,11 +270,17 @@ def features_command(
         tables = iter_with_probabilities(chunks, load_model(model), **options)  # type: ignore[arg-type]
     else:
         tables = iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep)  # type: ignore[arg-type]
-    rows = write_table(tables, output, spreadsheet_escape=spreadsheet_escape)
+    from framing.coverage import CoverageTally, coverage_lines  # issue 12: per-language coverage
+
+    tally = CoverageTally(matcher)
+    rows = write_table(tally.watch(tables), output, spreadsheet_escape=spreadsheet_escape)
     if not quiet:
         summary = summaries[0]
         typer.echo(f"wrote {rows} {unit} rows to {output}", err=True)
         for line in summary.lines():
+            typer.echo(printable(line), err=True)
+    for line in coverage_lines(tally.table()):  # a language without lexicons is warned even when quiet
+        if not quiet or line.startswith("warning:"):
             typer.echo(printable(line), err=True)
 
 
@@ -505,6 +511,13 @@ def report_command(
         ),
     ] = None,
     keep_boilerplate: KeepBoilerplate = False,
+    across_languages: Annotated[
+        bool,
+        typer.Option(
+            "--across-languages",
+            help="Compare groups across languages (default: within each language; lexicons differ).",
+        ),
+    ] = False,
 ) -> None:
     """Write the comparison report (index.html, report.md, tables/*.csv, figures/, metadata.json).
 
@@ -560,6 +573,7 @@ def report_command(
         "max_groups": max_groups or None,
         "model": trained,
         "jobs": jobs,
+        "across_languages": across_languages,
     }
     if quiet:
         report = write_report(
@@ -580,6 +594,9 @@ def report_command(
 
         for line in digest(report):
             typer.echo(line, err=True)
+    for finding in report.findings:  # issue 12: documents left out for want of a lexicon, even when quiet
+        if finding.topic == "languages" and finding.text.startswith("Warning:"):
+            typer.echo(f"- {finding.text}", err=True)
 
 
 @app.command("compare")

@@ -108,6 +108,7 @@ class LoadSummary:
     warnings: list[str] = field(default_factory=list)
     boilerplate: list[BoilerplatePattern] = field(default_factory=list)
     boilerplate_only: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-serialisable data."""
@@ -145,6 +146,11 @@ class LoadSummary:
         if self.skipped_paths:
             out.append(f"{len(self.skipped_paths)} paths not read:")
             out += [f"  {s.source}: {s.reason}" for s in self.skipped_paths]
+        if self.languages and set(self.languages) != {"en"}:
+            out.append(
+                "languages: "
+                + ", ".join(f"{lang} {count} documents" for lang, count in self.languages.items())
+            )
         out += self.warnings
         out += self._boilerplate_lines()
         if self.ignored_files:
@@ -280,6 +286,9 @@ class Corpus:
             }
             for _, row in self.by_outlet().iterrows()
         }
+        if "language" in self.documents.columns:
+            for (outlet, language), count in self.documents.groupby(["outlet", "language"]).size().items():
+                outlets[outlet].setdefault("languages", {})[str(language)] = int(count)
         summary = self.summary.to_dict()
         return {
             "name": self.name,
@@ -351,6 +360,7 @@ _SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
     "language": str,
     "outlets": dict,
     "actors": dict,
+    "files": dict,  # [files."<doc_id>"] language = "ru" (framing.language)
 }
 _ACTOR_KEYS = {"aliases"}
 
@@ -699,6 +709,7 @@ class DocumentStream:
             frame = remove_boilerplate(frame, learned=self._learned, tally=self._tally)
         self._tally.report(self.summary)
         _attach_outlet_metadata(frame, self.settings)
+        _attach_languages(frame, self.settings, self.summary)
         return frame
 
 
@@ -762,6 +773,7 @@ def load_corpus(
     )
     documents = _to_frame(records, summary)
     _attach_outlet_metadata(documents, settings)
+    _attach_languages(documents, settings, summary)
     documents["duplicate_of"] = find_duplicates(documents, threshold=duplicate_threshold)
     if not keep_boilerplate:  # learned from originals only: the syndication marks come first
         documents = remove_boilerplate(documents, tally=tally)
@@ -804,6 +816,17 @@ def _attach_outlet_metadata(documents: pd.DataFrame, settings: Mapping[str, Any]
     keys = sorted({key for spec in outlets.values() for key in spec})
     for key in keys:
         documents[f"outlet_{key}"] = documents["outlet"].map(lambda o, k=key: outlets.get(o, {}).get(k))
+
+
+def _attach_languages(documents: pd.DataFrame, settings: Mapping[str, Any], summary: LoadSummary) -> None:
+    """The ``language`` column (:func:`framing.language.assign_languages`), counted in the summary."""
+    from framing.language import assign_languages
+
+    for warning in assign_languages(documents, settings):
+        if warning not in summary.warnings:
+            summary.warnings.append(warning)
+    for language, count in documents["language"].value_counts().sort_index().items():
+        summary.languages[str(language)] = summary.languages.get(str(language), 0) + int(count)
 
 
 def _iso_or_none(value: Any) -> str | None:

@@ -93,7 +93,8 @@ def _measure_partition(
     table = features.extract(documents, matcher=_matcher(lexicons, negation_window, key))
     if table.empty:
         return _meta(lexicons, negation_window, key)
-    table = table.drop(columns=["doc_id"])
+    # the language columns come from the store's documents (framing.store), not from the measurement
+    table = table.drop(columns=["doc_id", "language", "language_supported"], errors="ignore")
     table.insert(0, _POSITION, partition[_POSITION].to_numpy(dtype="int64"))
     return table
 

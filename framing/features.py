@@ -11,6 +11,11 @@ family) the columns are:
 * ``F_weighted`` (families with intensity weights, e.g. emotive): sum of the weights of the matches;
 * ``F_<subcategory>_count`` and ``F_<subcategory>_rate`` for each subcategory.
 
+Every table also has ``language`` (the document's language, :mod:`framing.language`: given or detected)
+and ``language_supported`` (1 when some cue lexicon applies to that language, 0 when the row's zeros
+are not measurements: see :mod:`framing.coverage`). A document is matched only with the lexicons of its
+language and those without one.
+
 One loop matches documents (``_match_pass``); everything else is derived from what it collects:
 :func:`extract` (count vectors, optionally in worker processes), :func:`match_documents` (the feature
 table, a compact table of every match and the blame rows, in one pass: what the report uses),
@@ -36,8 +41,10 @@ from framing.corpus import Corpus
 from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
 from framing.errors import OptionError
 from framing.io.readers import replace_surrogates
+from framing.language import detect_language, document_languages
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 from framing.matcher import CueMatcher, DocumentMatches, Match
+from framing.morphology import MORPHOLOGY_LANGUAGES
 
 __all__ = [
     "MATCH_COLUMNS",
@@ -73,17 +80,35 @@ def build_matcher(
     builtin = builtin_lexicons()
     if replace:
         has_negators = any(e.category == "negator" for lex in user for e in lex.entries)
-        chosen = user + ([] if has_negators else [lex for lex in builtin if lex.name == "negators"])
+        negators = [lex for lex in builtin if _base_name(lex.name) == "negators"]
+        chosen = user + ([] if has_negators else negators)
     else:
-        names = {lex.name for lex in user}
-        chosen = [lex for lex in builtin if lex.name not in names] + user
+        chosen = [lex for lex in builtin if not any(_replaces(u, lex) for u in user)] + user
     return CueMatcher(chosen, negation_window=negation_window)
+
+
+def _base_name(name: str) -> str:
+    """``hedging_ru`` -> ``hedging``: the family file a language version belongs to."""
+    stem, _, suffix = name.rpartition("_")
+    return stem if stem and suffix in MORPHOLOGY_LANGUAGES else name
+
+
+def _replaces(user: Lexicon, builtin: Lexicon) -> bool:
+    """A user lexicon replaces the built-in one of its name in its language (every language when it
+    declares none: a user ``hedging`` without ``# language:`` replaces hedging, hedging_ru, hedging_uk)."""
+    if user.name == builtin.name:
+        return True
+    if _base_name(user.name) != _base_name(builtin.name):
+        return False
+    return user.language is None or user.language == builtin.language
 
 
 class _Layout:
     """Column layout of the count vectors produced for one matcher."""
 
     def __init__(self, matcher: CueMatcher) -> None:
+        self._matcher = matcher
+        self._supported: dict[Any, int] = {}
         self.families = list(matcher.families)
         weighted = {e.category for e in matcher.entries if e.weight != 1.0}
         self.weighted = [f for f in self.families if f in weighted]
@@ -115,6 +140,19 @@ class _Layout:
             if weight_index is not None:
                 row[weight_index] += entry.weight
         return row
+
+    def mark_languages(self, head: pd.DataFrame) -> pd.DataFrame:
+        """``head`` with ``language_supported`` (1: some cue lexicon applies to the row's language; 0: its
+        counts are not measurements) after its ``language`` column."""
+        if "language" not in head.columns:
+            return head
+        marks = []
+        for language in head["language"].tolist():
+            if language not in self._supported:
+                self._supported[language] = int(bool(self._matcher.lexicons_for(language)))
+            marks.append(self._supported[language])
+        head.insert(head.columns.get_loc("language") + 1, "language_supported", marks)
+        return head
 
     def frame(self, rows: list[list[float]], tokens: Sequence[int]) -> pd.DataFrame:
         """Counts plus presence and rates per 1,000 tokens, columns in a stable, readable order."""
@@ -151,7 +189,7 @@ def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
     position), or an iterable of strings.
     """
     if isinstance(data, Corpus):
-        return data.documents
+        return _with_language(data.documents)
     if isinstance(data, pd.DataFrame):
         if "text" not in data.columns:
             raise OptionError(
@@ -160,7 +198,7 @@ def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
         frame = data.reset_index(drop=True)
         if "doc_id" not in frame.columns:
             frame = frame.assign(doc_id=[str(i) for i in range(len(frame))])
-        return frame
+        return _with_language(frame)
     if isinstance(data, str):
         raise OptionError("pass a list of texts, not a single string")
     texts = ["" if t is None else str(t) for t in data]
@@ -170,7 +208,14 @@ def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
     changed = sum(a is not b for a, b in zip(texts, repaired, strict=True))
     if changed:
         log.warning("%d text(s) had lone UTF-16 surrogates, replaced by U+FFFD", changed)
-    return pd.DataFrame({"doc_id": [str(i) for i in range(len(repaired))], "text": repaired})
+    return _with_language(pd.DataFrame({"doc_id": [str(i) for i in range(len(repaired))], "text": repaired}))
+
+
+def _with_language(documents: pd.DataFrame) -> pd.DataFrame:
+    """``documents`` with a complete ``language`` column (given values kept, the others detected)."""
+    if "language" in documents.columns and documents["language"].notna().all():
+        return documents
+    return documents.assign(language=document_languages(documents))
 
 
 # ------------------------------------------------------------------------------------- the pipeline
@@ -222,7 +267,10 @@ def _match_pass(
 
         out.profile = []
     for position, record in enumerate(records):
-        found = matcher.match(record["text"])
+        language = record.get("language")
+        if not isinstance(language, str):
+            language = detect_language(record["text"])
+        found = matcher.match(record["text"], language)
         if unit == "document":
             out.counts.append((found.tokens, len(found.sentences), layout.vector(found.matches)))
         else:
@@ -290,11 +338,22 @@ def _collect_in_workers(
     return merged
 
 
-def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None) -> list[tuple[Any, ...]]:
-    """Count vectors for a chunk of texts: (tokens, sentences, row) per document, or per sentence rows."""
+def _count_chunk(
+    texts: list[str], unit: Unit, matcher: CueMatcher | None = None, languages: list[Any] | None = None
+) -> list[tuple[Any, ...]]:
+    """Count vectors for a chunk of texts: (tokens, sentences, row) per document, or per sentence rows.
+
+    ``languages`` (one per text; default: detected) chooses the lexicons applied to each text.
+    """
     matcher = matcher or _WORKER_MATCHER
     assert matcher is not None
-    return _match_pass(({"text": text} for text in texts), matcher, unit=unit).counts
+    languages = languages if languages is not None else [None] * len(texts)
+    records = ({"text": text, "language": language} for text, language in zip(texts, languages, strict=True))
+    return _match_pass(records, matcher, unit=unit).counts
+
+
+def _chunk_languages(chunk: pd.DataFrame) -> list[Any] | None:
+    return chunk["language"].tolist() if "language" in chunk.columns else None
 
 
 def _sentence_rows(found: DocumentMatches, layout: _Layout) -> tuple[Any, ...]:
@@ -330,14 +389,16 @@ def iter_features(
     layout = _Layout(matcher)
     if jobs == 1:
         for chunk in chunks:
-            yield _assemble(chunk, _count_chunk(chunk["text"].tolist(), unit, matcher), layout, unit, keep)
+            counts = _count_chunk(chunk["text"].tolist(), unit, matcher, _chunk_languages(chunk))
+            yield _assemble(chunk, counts, layout, unit, keep)
         return
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(matcher.lexicons, matcher.negation_window)
     ) as pool:
         pending: list[tuple[pd.DataFrame, Future[list[tuple[Any, ...]]]]] = []
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_count_chunk, chunk["text"].tolist(), unit)))
+            texts = chunk["text"].tolist()
+            pending.append((chunk, pool.submit(_count_chunk, texts, unit, None, _chunk_languages(chunk))))
             if len(pending) >= 2 * jobs:
                 done_chunk, future = pending.pop(0)
                 yield _assemble(done_chunk, future.result(), layout, unit, keep)
@@ -352,6 +413,7 @@ def _assemble(
     if unit == "document":
         tokens = [r[0] for r in results]
         head = chunk[identity].reset_index(drop=True).assign(tokens=tokens, sentences=[r[1] for r in results])
+        head = layout.mark_languages(head)
         return pd.concat([head, layout.frame([r[2] for r in results], tokens)], axis=1)
     repeat, sentence_ids, starts, ends, tokens, rows = [], [], [], [], [], []
     for position, (sentence_tokens, spans, vectors) in enumerate(results):
@@ -366,7 +428,7 @@ def _assemble(
             rows.append(vector)
     head = chunk[identity].iloc[repeat].reset_index(drop=True)
     head.insert(1, "sentence_id", sentence_ids)
-    head = head.assign(start=starts, end=ends, tokens=tokens)
+    head = layout.mark_languages(head.assign(start=starts, end=ends, tokens=tokens))
     return pd.concat([head, layout.frame(rows, tokens)], axis=1)
 
 
@@ -376,6 +438,8 @@ def _empty_features(
     """The same columns as a non-empty result of this input and unit, with no rows."""
     layout = _Layout(matcher)
     identity = [c for c in [*_IDENTITY, *keep] if c in documents.columns]
+    if "language" in identity:
+        identity.insert(identity.index("language") + 1, "language_supported")
     if unit == "document":
         head = [*identity, "tokens", "sentences"]
     else:
@@ -384,7 +448,8 @@ def _empty_features(
 
 
 def _metadata_columns(documents: pd.DataFrame) -> list[str]:
-    return [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
+    language = ["language"] if "language" in documents.columns else []
+    return language + [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
 
 
 def extract(
@@ -407,7 +472,8 @@ def extract(
         jobs: worker processes for matching.
 
     Returns:
-        One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``tokens`` (word tokens, the
+        One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``language`` and
+        ``language_supported`` (see the module docstring), ``tokens`` (word tokens, the
         denominator of every rate), ``sentences`` (document unit), then the cue columns described in
         the module docstring; metadata columns of a corpus (``outlet_*``, ``duplicate_of``) follow the
         identity columns. ``df.attrs["cue_families"]`` lists the families.

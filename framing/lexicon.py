@@ -49,6 +49,9 @@ class Rules:
     not_next: tuple[tuple[str, ...], ...] = ()
     not_prev: tuple[tuple[str, ...], ...] = ()
     only_next: tuple[tuple[str, ...], ...] = ()
+    # Russian/Ukrainian: match the term as written, without its inflected forms (framing.morphology).
+    # Not a context rule: it does not make the matcher read the context (``__bool__``).
+    exact: bool = False
 
     def __bool__(self) -> bool:
         return self.lower_mid or self.case or bool(self.not_next or self.not_prev or self.only_next)
@@ -82,6 +85,15 @@ class Lexicon:
     path: str | None = None
 
     @property
+    def language(self) -> str | None:
+        """The language the entries are written in (header ``# language: ru``); ``None``: any language.
+
+        A document is matched only against the lexicons of its language and those without one.
+        """
+        code = self.metadata.get("language", "").strip().lower()
+        return code or None
+
+    @property
     def categories(self) -> list[str]:
         """The cue families this lexicon counts toward, in first-seen order."""
         return list(dict.fromkeys(e.category for e in self.entries))
@@ -98,7 +110,11 @@ class Lexicon:
             "entries": len(self.entries),
             "path": self.path,
             "categories": counts,
-            **{k: v for k, v in self.metadata.items() if k in {"description", "scope", "sources", "licence"}},
+            **{
+                k: v
+                for k, v in self.metadata.items()
+                if k in {"description", "scope", "sources", "licence", "language"}
+            },
         }
 
 
@@ -129,7 +145,7 @@ def _parse_rules(text: str, source: str, line: int) -> Rules:
     for rule in filter(None, (r.strip() for r in text.split(";"))):
         key, _, value = rule.partition("=")
         key = key.strip()
-        if key in {"lower_mid", "case"} and not value:
+        if key in {"lower_mid", "case", "exact"} and not value:
             options[key] = True
         elif key in {"not_next", "not_prev", "only_next"} and value.strip():
             options[key] = _alternatives(value.strip(), source, line)
@@ -138,7 +154,7 @@ def _parse_rules(text: str, source: str, line: int) -> Rules:
                 source,
                 f"unknown rule {rule!r}",
                 line=line,
-                hint="rules are lower_mid, case, not_next=..., not_prev=..., only_next=...",
+                hint="rules are lower_mid, case, exact, not_next=..., not_prev=..., only_next=...",
             )
     return Rules(**options)
 
@@ -221,6 +237,14 @@ def read_tsv(path: str | Path, *, text: str | None = None) -> Lexicon:
     )
 
 
+def _read_dic_text(path: Path) -> str:
+    """A .dic file as text: UTF-8 (with or without BOM), else a legacy encoding such as cp1251, the usual
+    one of Russian dictionaries of the LIWC era (read as UTF-8 with replacement every entry was U+FFFD)."""
+    from framing.io.readers import decode  # cp1251 / cp1252 / latin-1 chosen by the letters they give
+
+    return decode(path.read_bytes(), path, None, False)
+
+
 def read_dic(path: str | Path, *, text: str | None = None) -> Lexicon:
     """Read a LIWC-style ``.dic`` dictionary.
 
@@ -230,7 +254,7 @@ def read_dic(path: str | Path, *, text: str | None = None) -> Lexicon:
     becomes a cue family of its own (``category = subcategory = its name``).
     """
     source = str(path)
-    content = Path(path).read_text(encoding="utf-8-sig", errors="replace") if text is None else text
+    content = _read_dic_text(Path(path)) if text is None else text
     lines = content.splitlines()
     names: dict[str, str] = {}
     entries: list[Entry] = []
@@ -306,8 +330,18 @@ def read_dic(path: str | Path, *, text: str | None = None) -> Lexicon:
     )
 
 
+_TRANSLIT = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdezijklmnoprstufye", strict=True)),
+        **{"ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": ""},
+        **{"ю": "yu", "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g"},
+    }
+)
+
+
 def _snake(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_") or "category"
+    # Cyrillic category names (a Russian LIWC-style dictionary) are transliterated, not all "category".
+    return re.sub(r"[^a-z0-9]+", "_", text.strip().lower().translate(_TRANSLIT)).strip("_") or "category"
 
 
 def load_lexicon(path: str | Path) -> Lexicon:
@@ -327,7 +361,10 @@ def _builtin_dir() -> Any:
 def builtin_lexicons() -> list[Lexicon]:
     """The lexicons shipped with the toolkit, sorted by name (negators included)."""
     files = sorted((f for f in _builtin_dir().iterdir() if f.name.endswith(".tsv")), key=lambda f: f.name)
-    return [read_tsv(f"framing/lexicons/{f.name}", text=f.read_text(encoding="utf-8")) for f in files]
+    lexicons = [read_tsv(f"framing/lexicons/{f.name}", text=f.read_text(encoding="utf-8")) for f in files]
+    for lexicon in lexicons:
+        lexicon.metadata.setdefault("language", "en")  # the files without a language header are English
+    return lexicons
 
 
 def builtin_lexicon(name: str) -> Lexicon:

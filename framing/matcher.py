@@ -24,10 +24,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
+from framing.morphology import MORPHOLOGY_LANGUAGES, expand_term
 from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
 
 try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
@@ -44,7 +46,9 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "but", "(", ")", '"'})
 _TOKEN_CLASSES = frozenset({"#num", "#cap"})
 # A candidate token that the toolkit's tokeniser reads as exactly one word token ending where it ends.
 _PLAIN_TOKEN_RE = re.compile(r"\w+(?:[-']\w+)*")
-_NextPlan = tuple[int, tuple[tuple[int, str, "_Alternatives | None", "_Alternatives | None"], ...]]
+_NextPlan = tuple[
+    int, tuple[tuple[int, tuple[str, str | None], "_Alternatives | None", "_Alternatives | None"], ...]
+]
 _SLOW = -1  # a candidate plan: the rules of an entry need the context, decided by :meth:`_accept`
 _CACHE_LIMIT = 200_000  # bounded caches: the vocabulary of a huge corpus keeps growing
 # What ``\s`` matches; a run of white space other than one " " is where the automaton's keys
@@ -63,7 +67,10 @@ _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negat
 # non-word character) and after (a term's last whole token ends before one), so the automaton reports
 # only word starts, not every substring.
 _BOUND_ASCII = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_BOUND_COVERED = str.maketrans(
+    {chr(c): " " for c in (*range(0x80, 0x530), *range(0x2000, 0x2070)) if not _WORD_CHAR_RE.match(chr(c))}
+)
+_UNCOVERED_RUN = re.compile(r"[^\x00-\x7f\u0080-\u052f\u2000-\u206f]+")
 _BOUNDED_RUNS: dict[str, str] = {}
 _NEGATION_KEY = "n t "  # the hint's ``n't\b`` alternative, bounded: no word start before it
 
@@ -206,14 +213,56 @@ def _bounded(text: str) -> str:
     if text.isascii():
         return text.encode("ascii").translate(_BOUND_ASCII).decode("ascii")
     plain = text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
-    return _NON_ASCII_RUN.sub(_bounded_run, plain)
+    # Cyrillic and the other common blocks at C speed; the callback only for characters outside them.
+    plain = plain.translate(_BOUND_COVERED)
+    return _UNCOVERED_RUN.sub(_bounded_run, plain) if _UNCOVERED_RUN.search(plain) else plain
+
+
+@lru_cache(maxsize=8)
+def _candidate_regex(terms: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """The candidate regex of a set of terms, compiled once per process for the same terms (the built-in
+    lexicons with their Russian and Ukrainian forms take seconds to turn into a trie and compile)."""
+    body = _trie_regex(_atoms([t.lower() for t in tokens]) for tokens in terms) or "(?!)"
+    # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
+    # The pattern consumes the non-word character before a term (the text is scanned with a space in
+    # front), so the regex engine can skip from gap to gap instead of trying every position.
+    return re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+
+
+def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
+    """The lexicon's entries; for Russian and Ukrainian, one per inflected form of each term.
+
+    Each form keeps its entry's term, so counts and match rows name the lexicon's own entry. A form
+    that an earlier entry of the same family already gave is not repeated (one match per family).
+    """
+    language = lexicon.language
+    if language not in MORPHOLOGY_LANGUAGES:
+        return lexicon.entries
+    return list(_inflected(tuple(lexicon.entries), language))
+
+
+@lru_cache(maxsize=32)
+def _inflected(entries: tuple[Entry, ...], language: str) -> tuple[Entry, ...]:
+    out: list[Entry] = []
+    seen: set[tuple[tuple[str, ...], str]] = set()
+    for entry in entries:
+        forms = (
+            (entry.tokens,) if entry.rules.exact or entry.rules.case else expand_term(entry.tokens, language)
+        )
+        for tokens in forms:
+            if (tokens, entry.category) not in seen:
+                seen.add((tokens, entry.category))
+                out.append(entry if tokens == entry.tokens else replace(entry, tokens=tokens))
+    return tuple(out)
 
 
 def _lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters (e.g. 'İ') grow when lower-cased; keep offsets exact
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-    return lowered.replace("’", "'")
+    # ё/е and the Ukrainian apostrophes (’ and the modifier letter ʼ) are one letter for matching.
+    lowered = lowered.replace("’", "'")
+    return lowered if lowered.isascii() else lowered.replace("ё", "е").replace("ʼ", "'")
 
 
 class CueMatcher:
@@ -232,8 +281,16 @@ class CueMatcher:
     def __init__(self, lexicons: Sequence[Lexicon], *, negation_window: int = 4) -> None:
         self.lexicons = list(lexicons)
         self.negation_window = negation_window
-        entries = [e for lex in self.lexicons for e in lex.entries if e.category != NEGATOR]
-        negators = [e for lex in self.lexicons for e in lex.entries if e.category == NEGATOR]
+        # Russian and Ukrainian entries stand for all their inflected forms (framing.morphology).
+        all_entries = [e for lex in self.lexicons for e in _inflected_entries(lex)]
+        entries = [e for e in all_entries if e.category != NEGATOR]
+        negators = [e for e in all_entries if e.category == NEGATOR]
+        #: lexicon name -> its language (``None``: applied to documents of every language).
+        self.lexicon_languages: dict[str, str | None] = {lex.name: lex.language for lex in self.lexicons}
+        self._mixed_languages = len(set(self.lexicon_languages.values())) > 1
+        # One match per family at a span, per language: the same word in the Russian and the Ukrainian
+        # lexicon (фейк) must reach documents of both languages.
+        self._family_keys = [(e.category, self.lexicon_languages.get(e.lexicon)) for e in entries]
         self.entries: list[Entry] = entries
         found = list(dict.fromkeys(e.category for e in entries))
         self.families = [f for f in CUE_FAMILIES if f in found] + [f for f in found if f not in CUE_FAMILIES]
@@ -286,11 +343,7 @@ class CueMatcher:
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         self._next_plans: dict[str, _NextPlan | None] = {}
-        body = _trie_regex(_atoms([t.lower() for t in e.tokens]) for e in entries) or "(?!)"
-        # Whole tokens only: not preceded or followed by a word character or an internal hyphen/apostrophe.
-        # The pattern consumes the non-word character before a term (the text is scanned with a space in
-        # front), so the regex engine can skip from gap to gap instead of trying every position.
-        self._candidates = re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+        self._candidates = _candidate_regex(tuple(dict.fromkeys(e.tokens for e in entries)))
         self._starts, self._first_words = self._automaton(entries, negator_words)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
@@ -460,9 +513,28 @@ class CueMatcher:
                     return True
         return False
 
-    def match(self, text: str) -> DocumentMatches:
-        """Find every cue match in ``text`` (see the module docstring for the matching rules)."""
+    def applies(self, lexicon: str, language: str | None) -> bool:
+        """Whether the lexicon named ``lexicon`` is applied to a document in ``language``."""
+        written_in = self.lexicon_languages.get(lexicon)
+        return language is None or written_in is None or written_in == language
+
+    def lexicons_for(self, language: str | None) -> list[str]:
+        """Names of the cue lexicons (negators excluded) applied to documents in ``language``."""
+        return [
+            lex.name
+            for lex in self.lexicons
+            if self.applies(lex.name, language) and any(e.category != NEGATOR for e in lex.entries)
+        ]
+
+    def match(self, text: str, language: str | None = None) -> DocumentMatches:
+        """Find every cue match in ``text`` (see the module docstring for the matching rules).
+
+        With ``language`` only the lexicons written in it (and those without a language) count.
+        """
         lowered, sentences, matches = self._scan(text)
+        if language is not None and self._mixed_languages:
+            applies = self.applies
+            matches = [m for m in matches if applies(m.entry.lexicon, language)]
         return DocumentMatches(
             tokens=count_words(lowered), sentences=sentences, matches=matches, lowered=lowered
         )
@@ -488,11 +560,11 @@ class CueMatcher:
                 plan = (_SLOW, 0, ())
                 break
             accepted: list[int] = []
-            families: set[str] = set()
+            families: set[tuple[str, str | None]] = set()
             for index in ids:
-                if self.entries[index].category not in families:
+                if self._family_keys[index] not in families:
                     accepted.append(index)
-                    families.add(self.entries[index].category)
+                    families.add(self._family_keys[index])
             offset = 0
             for token in tokens[:length]:
                 offset = phrase.index(token, offset) + len(token)
@@ -521,9 +593,9 @@ class CueMatcher:
                     plan = (
                         need,
                         tuple(
-                            (index, e.category, *self._rules[index][:2])
+                            (index, self._family_keys[index], *self._rules[index][:2])
                             if e.rules
-                            else (index, e.category, None, None)
+                            else (index, self._family_keys[index], None, None)
                             for index, e in zip(ids, entries, strict=True)
                         ),
                     )
@@ -691,10 +763,10 @@ class CueMatcher:
                 lowered, start, length, sentence_end if sentence_end > start else len(text)
             )
             accepted: list[int] = []
-            families: set[str] = set()
+            families: set[tuple[str, str | None]] = set()
             for index in ids:
                 entry = self.entries[index]
-                if entry.category in families:
+                if self._family_keys[index] in families:
                     continue
                 rules = entry.rules
                 if rules:
@@ -710,7 +782,7 @@ class CueMatcher:
                     if not self._rules_allow(index, text, start, end, previous or [], after, mid_sentence):
                         continue
                 accepted.append(index)
-                families.add(entry.category)
+                families.add(self._family_keys[index])
             if accepted:
                 return end, accepted
         return None

@@ -536,7 +536,8 @@ def _measure_local(documents: pd.DataFrame, matcher: Any, jobs: int) -> pd.DataF
     from framing import features
 
     table = features.extract(documents[["doc_id", "text"]].reset_index(drop=True), matcher=matcher, jobs=jobs)
-    cues = [c for c in table.columns if c != "doc_id"]
+    # the language columns come from the store's documents (_assemble), as in the dask engine's rows
+    cues = [c for c in table.columns if c not in ("doc_id", "language", "language_supported")]
     head = documents[["doc_id", _TEXT_HASH]].reset_index(drop=True)
     return pd.concat([head, table[cues].reset_index(drop=True)], axis=1)
 
@@ -550,13 +551,16 @@ def _assemble(
     if documents.empty:
         return extract(documents.assign(text=pd.Series(dtype="str")), matcher=matcher)
     keep = [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
-    identity = [c for c in ["doc_id", "outlet", "date", *keep] if c in documents.columns]
+    identity = [c for c in ["doc_id", "outlet", "date", "language", *keep] if c in documents.columns]
     measured = ["tokens", "sentences", *feature_columns(matcher)]
     assert values is not None
     lookup = values.set_index(["doc_id", _TEXT_HASH])
     index = pd.MultiIndex.from_arrays([documents["doc_id"].to_numpy(), hashes.to_numpy()])
     rows = lookup.loc[index, measured].reset_index(drop=True)
     table = pd.concat([documents[identity].reset_index(drop=True), rows], axis=1)
+    if "language" in table.columns:  # issue 12: as framing.extract marks rows whose language has no lexicon
+        supported = [int(bool(matcher.lexicons_for(language))) for language in table["language"]]
+        table.insert(table.columns.get_loc("language") + 1, "language_supported", supported)
     table.attrs["cue_families"] = list(matcher.families)
     table.attrs["unit"] = "document"
     return table

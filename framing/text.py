@@ -8,9 +8,15 @@ the same denominator as the matcher that produced the count:
 * punctuation marks are separate tokens for matching but are **not** counted in ``tokens``.
 
 Sentence splitting is rule-based (no model, no downloaded data): a sentence ends at ``.``, ``!`` or
-``?`` (plus closing quotes or brackets) followed by white space and a capital letter, digit or opening
-quote, unless the word before the full stop is a known abbreviation or an initial; a blank line
-(paragraph break) always ends a sentence, so headlines and sub-headings become sentences of their own.
+``?`` (plus closing quotes or brackets, ``»`` included) followed by white space and a capital letter
+(Latin or Cyrillic), digit or opening quote (``«`` and ``„`` included), unless the word before the full
+stop is a known abbreviation (English, Russian and Ukrainian: ``ул.``, ``им.``, ``т.е.``; one-letter
+ones such as ``г.`` and ``т. е.`` count as initials) or an initial; a blank line (paragraph break)
+always ends a sentence, so headlines and sub-headings become sentences of their own.
+
+Cyrillic words are word tokens like any other; Ukrainian apostrophes (``'``, ``’`` and ``ʼ``) join a
+word (``м'ята``) and read as ``'``; ``ё`` reads as ``е`` (:func:`fold_yo`), since Russian print mostly
+omits the dots.
 
 >>> word_tokens("Kyiv didn't respond to the U.S. warning.")
 ['kyiv', "didn't", 'respond', 'to', 'the', 'u.s', 'warning']
@@ -27,6 +33,7 @@ __all__ = [
     "TOKEN_PATTERN",
     "WORD_PATTERN",
     "count_words",
+    "fold_yo",
     "iter_tokens",
     "sentence_spans",
     "word_tokens",
@@ -96,6 +103,40 @@ _ABBREVIATIONS = frozenset(
         "i.e",
         "a.m",
         "p.m",
+        # Russian and Ukrainian (one-letter ones such as "г.", "т. е.", "ст." are initials already)
+        "ул",
+        "им",
+        "гг",
+        "вв",
+        "тыс",
+        "млн",
+        "млрд",
+        "руб",
+        "коп",
+        "грн",
+        "др",
+        "пр",
+        "см",
+        "стр",
+        "обл",
+        "проф",
+        "акад",
+        "ген",
+        "пос",
+        "просп",
+        "пер",
+        "тел",
+        "т.е",
+        "т.к",
+        "т.д",
+        "т.п",
+        "т.н",
+        "и.о",
+        "в.о",
+        "вул",
+        "тис",
+        "чол",
+        "напр",
     }
 )
 
@@ -106,10 +147,13 @@ _WORD_RE = re.compile(WORD_PATTERN)
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _WORD_CHAR_RE = re.compile(r"\w")
 
+# What begins a sentence: an optional opening quote or bracket («ёлочки» and „лапки“ too), then a capital
+# letter (Latin or Cyrillic) or a digit.
+_NEXT_SENTENCE = r"""["'“‘«„(\[]?[A-Z0-9А-ЯЁІЇЄҐЎ]"""
 # A sentence boundary: end punctuation (plus closing quotes or brackets), white space and a capital
 # letter or digit; or a blank line. Every alternative begins with a literal character, so the regex
 # engine skips straight to the next ".", "!", "?" or newline instead of trying every position.
-_END_OF_SENTENCE = r"""[.!?]*["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])"""
+_END_OF_SENTENCE = rf"""[.!?]*["'”’)\]»]*\s+(?={_NEXT_SENTENCE})"""
 
 
 def _maybe_abbreviation() -> str:
@@ -136,7 +180,7 @@ def _maybe_abbreviation() -> str:
 # space after what may be an abbreviation is matched by its own alternative (the empty group ``stop``), the
 # first, so that only those stops are checked in Python; it consumes what the general alternative would.
 _BOUNDARY_RE = re.compile(
-    rf"""\.(?P<stop>)(?<![.!?]\.){_maybe_abbreviation()}\s+(?=["'“‘(\[]?[A-Z0-9])"""
+    rf"""\.(?P<stop>)(?<![.!?]\.){_maybe_abbreviation()}\s+(?={_NEXT_SENTENCE})"""
     rf"|\.(?<![.!?]\.){_END_OF_SENTENCE}|!(?<![.!?]!){_END_OF_SENTENCE}|\?(?<![.!?]\?){_END_OF_SENTENCE}"
     r"|\n[ \t]*\n\s*"  # a blank line
 )
@@ -144,6 +188,13 @@ _BOUNDARY_RE = re.compile(
 # Word counting without a regex pass over the whole text (see count_words): non-ASCII characters are
 # first mapped to "a" (word characters) or " " (the rest), then every byte to its class.
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+# Cyrillic (and Latin-1, Latin Extended, Greek, general punctuation) text has a non-ASCII run in every
+# word: those characters are mapped by one ``str.translate`` at C speed, the regex callback is left for
+# the rare characters outside these blocks. The same mapping, character by character, as the callback.
+_COVERED_BLOCKS = "\u0080-\u052f\u2000-\u206f"
+_COVERED = [chr(c) for c in (*range(0x80, 0x530), *range(0x2000, 0x2070))]
+_STAND_INS = str.maketrans({c: "a" if _WORD_CHAR_RE.match(c) else " " for c in _COVERED})
+_UNCOVERED = re.compile(rf"[^\x00-\x7f{_COVERED_BLOCKS}]+")
 _NON_ASCII_FORMS: dict[str, str] = {}  # a run of non-ASCII characters -> its ASCII stand-in, cached
 _CLASSES = bytes(
     ord("a") if chr(b).isalnum() else ord(chr(b)) if chr(b) in "_-." else ord("-") if b == ord("'") else 32
@@ -157,7 +208,15 @@ def word_tokens(text: str) -> list[str]:
 
     The length of this list is the ``tokens`` denominator used by every rate in the toolkit.
     """
-    return [t.replace("’", "'") for t in _WORD_RE.findall(text.lower())]
+    return [t.replace("’", "'").replace("ʼ", "'") for t in _WORD_RE.findall(fold_yo(text.lower()))]
+
+
+def fold_yo(text: str) -> str:
+    """``text`` with ё written е (Ё as Е): Russian print mostly omits the dots, so both spell one word.
+
+    Same length, so character offsets stay valid.
+    """
+    return text.replace("ё", "е").replace("Ё", "Е") if "ё" in text or "Ё" in text else text
 
 
 def count_words(text: str) -> int:
@@ -173,7 +232,9 @@ def count_words(text: str) -> int:
     """
     plain = text.replace("’", "'")
     if not plain.isascii():
-        plain = _NON_ASCII.sub(_ascii_stand_in, plain)
+        plain = plain.translate(_STAND_INS)
+        if not plain.isascii():
+            plain = _UNCOVERED.sub(_ascii_stand_in, plain)
     classes = plain.encode("ascii").translate(_CLASSES)
     runs = classes.translate(_RUNS)
     count = runs.count(b" a") + runs.startswith(b"a") - _joins(classes, runs, 0, len(classes))

@@ -24,6 +24,7 @@ def test_info_json(tiny_corpus: Path) -> None:
         "first_date": "2024-03-23",
         "last_date": "2024-03-24",
         "duplicates": 0,
+        "languages": {"en": 2},
     }
     assert info["duplicates"] == 1
     assert info["duplicate_pairs"] == [{"doc_id": "paper/copy", "duplicate_of": "w1"}]

@@ -114,7 +114,15 @@ def test_features_csv_is_plain_rfc4180(plain_jsonl: Path, tmp_path: Path) -> Non
     assert run("features", plain_jsonl, "-o", output, "--quiet").exit_code == 0
     with output.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][:5] == ["doc_id", "outlet", "date", "tokens", "sentences"]
+    assert rows[0][:7] == [
+        "doc_id",
+        "outlet",
+        "date",
+        "language",
+        "language_supported",
+        "tokens",
+        "sentences",
+    ]
     assert [r[0] for r in rows[1:]] == ["b-9", "a-3"]
     assert all(len(r) == len(rows[0]) for r in rows)
 

@@ -52,7 +52,14 @@ def test_documented_columns_in_order() -> None:
     matcher = build_matcher()
     table = extract(TEXTS, matcher=matcher)
     cue_columns = feature_columns(matcher)
-    assert list(table.columns) == ["doc_id", "tokens", "sentences", *cue_columns]
+    assert list(table.columns) == [
+        "doc_id",
+        "language",
+        "language_supported",
+        "tokens",
+        "sentences",
+        *cue_columns,
+    ]
     for family in CUE_FAMILIES:
         block = [f"{family}_count", f"{family}_negated", f"{family}_present", f"{family}_rate"]
         start = cue_columns.index(block[0])
@@ -114,7 +121,9 @@ def test_extract_corpus_keeps_ids_and_metadata(crocus) -> None:
 
 def test_sentence_unit_offsets_index_the_text() -> None:
     table = extract(TEXTS, unit="sentence")
-    assert table.columns[:5].tolist() == ["doc_id", "sentence_id", "start", "end", "tokens"]
+    assert table.columns[:7].tolist() == [
+        "doc_id", "sentence_id", "language", "language_supported", "start", "end", "tokens",
+    ]  # fmt: skip
     assert [TEXTS[int(r.doc_id)][r.start : r.end] for r in table.itertuples()] == [
         "The bridge may close on Friday.",
         "Engineers were clearly worried.",

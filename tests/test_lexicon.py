@@ -42,13 +42,15 @@ def write_lexicon(folder: Path, body: str, *, name: str = "spin.tsv", header: st
 
 def test_builtin_lexicons_have_header_metadata_and_valid_entries() -> None:
     lexicons = builtin_lexicons()
-    assert [lex.name for lex in lexicons] == ["blame", "certainty", "emotive", "hedging", "negators"]
+    families = ["blame", "certainty", "emotive", "hedging", "negators"]
+    assert [lex.name for lex in lexicons] == sorted(f + s for f in families for s in ("", "_ru", "_uk"))
+    assert {lex.name: lex.language for lex in lexicons}["hedging_uk"] == "uk"
     for lex in lexicons:
         assert lex.version != "unversioned" and lex.version[0].isdigit(), lex.name
         for key in ("scope", "sources", "licence", "description"):
             assert len(lex.metadata.get(key, "")) > 10, (lex.name, key)
         assert lex.path == f"framing/lexicons/{lex.name}.tsv"
-        assert len(lex.entries) > 40, lex.name
+        assert len(lex.entries) > (40 if lex.language == "en" else 8), lex.name
         for entry in lex.entries:
             assert entry.term and entry.tokens and entry.category and entry.subcategory
             assert entry.weight > 0
@@ -307,9 +309,11 @@ def test_cli_lexicon_list() -> None:
     result = runner.invoke(app, ["lexicon", "list"])
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["blame", "certainty", "emotive", "hedging", "negators"]
+    names = [line.split()[0] for line in lines]
+    assert names == [lex.name for lex in builtin_lexicons()]
     hedging = builtin_lexicon("hedging")
-    assert f"v{hedging.version}" in lines[3] and f"{len(hedging.entries)} entries" in lines[3]
+    line = lines[names.index("hedging")]
+    assert f"v{hedging.version}" in line and f"{len(hedging.entries)} entries" in line
     assert "families: blame, denial" in lines[0]
 
 

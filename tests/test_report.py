@@ -277,9 +277,9 @@ def test_the_report_matches_every_document_once(monkeypatch: pytest.MonkeyPatch)
     calls: list[str] = []
     original = CueMatcher.match
 
-    def counting(self: CueMatcher, text: str) -> object:
+    def counting(self: CueMatcher, text: str, language: str | None = None) -> object:
         calls.append(text)
-        return original(self, text)
+        return original(self, text, language)
 
     monkeypatch.setattr(CueMatcher, "match", counting)
     corpus = framing.load_corpus(CROCUS)

@@ -251,7 +251,9 @@ class ActorFinder:
         self._regexes = [
             (
                 name,
-                re.compile(rf"(?<![\w-]){re.escape(alias)}(?:'s)?(?![\w-])", 0 if strict else re.IGNORECASE),
+                re.compile(
+                    rf"(?<![\w-]){_alias_pattern(alias, strict)}(?:'s)?(?![\w-])", 0 if strict else re.I
+                ),
             )
             for name, alias, strict in patterns
         ]
@@ -267,6 +269,17 @@ class ActorFinder:
                 taken.append(m.span())
                 found.append(Mention(m.start(), m.end(), name))
         return sorted(found, key=lambda x: x.start)
+
+
+def _alias_pattern(alias: str, strict: bool) -> str:
+    """The regex of an alias; a Cyrillic one stands for its inflected forms (Украина, Украины, Украину ...,
+    :mod:`framing.morphology`), with ё and е as one letter."""
+    if strict or not re.search("[\u0400-\u04ff]", alias):
+        return re.escape(alias)
+    from framing.morphology import alias_forms
+
+    forms = sorted(alias_forms(alias), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(f).replace("е", "[её]").replace(r"\ ", r"\s+") for f in forms) + ")"
 
 
 def _group_before(sentence: str, mentions: list[Mention], position: int) -> list[Mention]:
@@ -635,14 +648,24 @@ def _rows_for(
     sentence = text[s_start:s_end]
     if match.sentence_id not in cache:
         cache[match.sentence_id] = finder.find(sentence)
-    blamers, blamed, kind, rule = _roles(
-        sentence,
-        match.start - s_start,
-        match.end - s_start,
-        match.entry.subcategory,
-        match.entry.category,
-        cache[match.sentence_id],
-    )
+    language = match.entry.lexicon.rpartition("_")[2]
+    if language in ("ru", "uk"):  # issue 12: Russian and Ukrainian word order (framing.cues.blame_ru)
+        from framing.cues.blame_ru import roles_ru
+
+        roles = roles_ru(
+            sentence, match.start - s_start, match.end - s_start, match.entry.subcategory,
+            match.entry.category, cache[match.sentence_id], language,
+        )  # fmt: skip
+    else:
+        roles = _roles(
+            sentence,
+            match.start - s_start,
+            match.end - s_start,
+            match.entry.subcategory,
+            match.entry.category,
+            cache[match.sentence_id],
+        )
+    blamers, blamed, kind, rule = roles
     # "Kyiv denied that it was behind the attack": the accusation is reported as rejected
     negated = match.negated or kind == "denial" or denied
     return [

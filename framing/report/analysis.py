@@ -20,9 +20,11 @@ from framing.actors import actors_from_table, with_suggested_actors
 from framing.boilerplate import boilerplate_table
 from framing.compare.keyness import word_tokens_of
 from framing.corpus import Corpus
+from framing.coverage import language_coverage
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
 from framing.features import MatchPass, build_matcher, match_documents, require_column
+from framing.language import LANGUAGE_NAMES
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.dates import corpus_date_range
@@ -30,6 +32,7 @@ from framing.report.examples import examples_table, first_per_cell, typical_exam
 from framing.report.findings import ALPHA, Example, Finding, clustered_finding, plural, state_findings
 from framing.report.furniture import suggested_actors_sentence
 from framing.report.interactive import evidence_cap
+from framing.report.languages import LanguagePlan, by_language, plan_languages
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import story_tables
 from framing.report.timing import timed_stages
@@ -133,6 +136,7 @@ def analyse(
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
     jobs: int = 1,
+    across_languages: bool = False,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
 
@@ -162,6 +166,12 @@ def analyse(
     card goes to ``metadata["model"]``.
 
     ``jobs > 1`` matches the cues in that many worker processes (the tables are identical to ``jobs=1``).
+
+    Documents in several languages are tested within each language (the test tables get a ``language``
+    column; ``languages`` gives each language's documents, tokens, matches and lexicons);
+    ``across_languages=True`` pools them, with a note that the lexicons differ by language. Documents
+    in a language without any cue lexicon are left out of every comparison, and the summary says so
+    (:mod:`framing.report.languages`).
     """
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
     with timed_stages(progress) as step:
@@ -179,6 +189,7 @@ def analyse(
             top_terms=top_terms,
             min_documents=min_documents,
             max_groups=max_groups,
+            across_languages=across_languages,
         )
 
 
@@ -197,6 +208,7 @@ def _analyse(
     max_groups: int | None,
     trained: TextModel | None,
     jobs: int = 1,
+    across_languages: bool = False,
 ) -> Analysis:
     # no [actors] in the corpus: the blame analysis runs on the most mentioned suggestions (h-boiler)
     corpus, suggested = with_suggested_actors(corpus)
@@ -206,10 +218,12 @@ def _analyse(
         keep = ~is_syndicated_copy(documents["duplicate_of"])
         dropped = int((~keep).sum())
         documents = documents[keep].reset_index(drop=True)
+    matcher = build_matcher()
+    # issue 12: languages without lexicons are left out; several languages are compared within each
+    documents, plan = plan_languages(documents, matcher, across_languages)
     groups, rated, selection = _select_groups(documents, by, min_documents, max_groups)
     if selection["documents_left_out"]:
         documents = documents[documents[by].isin(rated)].reset_index(drop=True)
-    matcher = build_matcher()
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
     stats = {"by": by, "order": groups}
     gaps: list[str] = []  # what could not be computed on this corpus, and why: said in the page
@@ -248,17 +262,28 @@ def _analyse(
 
     step(REPORT_STEPS[2])
     permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
-    tables["omnibus"] = compare.omnibus_tests(
-        features, cues=cues, **stats, **(permutation if clustering else {})
+    omnibus_options = permutation if clustering else {}  # outlets permuted only when clustering
+    lone: list[str] = []  # languages with fewer than two groups: nothing to test within them
+
+    def within(table: pd.DataFrame, compute: Callable[..., pd.DataFrame]) -> pd.DataFrame:
+        return by_language(plan, table, by, groups, compute, min_documents=min_documents, skipped=lone)
+
+    tables["omnibus"] = within(
+        features, lambda f, o: compare.omnibus_tests(f, cues=cues, by=by, order=o, **omnibus_options)
     )
-    tables["pairwise"] = compare.pairwise_contrasts(features, cues=cues, **permutation, **stats)
-    tables["vs_rest"] = compare.group_vs_rest(features, cues=cues, **permutation, **stats)
-    tables["subcategory_vs_rest"] = compare.group_vs_rest(
-        features, cues=subcategories, **permutation, **stats
+    tables["pairwise"] = within(
+        features, lambda f, o: compare.pairwise_contrasts(f, cues=cues, by=by, order=o, **permutation)
+    )
+    tables["vs_rest"] = within(
+        features, lambda f, o: compare.group_vs_rest(f, cues=cues, by=by, order=o, **permutation)
+    )
+    tables["subcategory_vs_rest"] = within(
+        features, lambda f, o: compare.group_vs_rest(f, cues=subcategories, by=by, order=o, **permutation)
     )
     if len(groups) <= RATE_MODEL_MAX_GROUPS:
-        tables["rate_model"] = compare.rate_model(
-            features, cues=cues, cluster="outlet" if clustering else None, **stats
+        cluster = "outlet" if clustering else None  # within each language: lexicons differ by language
+        tables["rate_model"] = within(
+            features, lambda f, o: compare.rate_model(f, cues=cues, by=by, order=o, cluster=cluster)
         )
     else:  # one dense column per group: the fit grows with the square of the groups
         tables["rate_model"] = pd.DataFrame(columns=compare.RATE_MODEL_COLUMNS)
@@ -292,15 +317,41 @@ def _analyse(
         tables["blamed_by_article"] = blamed_by_group(tables["blame_profile"], group_of, by=by, order=groups)
 
     step(REPORT_STEPS[4])
-    tokens = word_tokens_of(documents["text"])  # one tokenisation for the words and the phrases
-    counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
-    tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
-    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms, tokens=tokens)
-    del tokens
+    if plan.within:
+
+        def compared(d: pd.DataFrame, o: list[Hashable]) -> pd.DataFrame:
+            return d[d[by].isin(o)]
+
+        tables["distinctive_terms"] = within(
+            documents,
+            lambda d, o: compare.distinctive_terms(
+                compare.term_counts(compared(d, o)["text"], compared(d, o)[by]), top_n=top_terms
+            ),
+        )
+        tables["phrases"] = within(
+            documents,
+            lambda d, o: compare.collocations(compared(d, o)["text"], compared(d, o)[by], top_n=top_terms),
+        )
+    else:
+        tokens = word_tokens_of(documents["text"])  # one tokenisation for the words and the phrases
+        counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
+        tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
+        tables["phrases"] = compare.collocations(
+            documents["text"], documents[by], top_n=top_terms, tokens=tokens
+        )
+        del tokens
     per_cue = []
     for cue in cues:
         cue_counts = _cue_term_counts(matched.matches, by, cue)
-        if cue_counts["group"].nunique() >= 2:
+        if plan.within:  # the words of one language are distinctive against the same language only
+            cue_counts = _cue_term_counts_by_language(matched, by, cue, plan.languages)
+        if plan.within:
+            table = _distinctive_by_language(cue_counts, top_terms)
+            if len(table):
+                per_cue.append(table.assign(cue=cue)[["cue", *table.columns]])
+            else:
+                gaps.append(f"distinctive {cue} words: fewer than two {plural(by)} of one language use any")
+        elif cue_counts["group"].nunique() >= 2:
             table = compare.distinctive_terms(cue_counts, top_n=top_terms)
             per_cue.append(table.assign(cue=cue)[["cue", *table.columns]])
         else:
@@ -314,7 +365,9 @@ def _analyse(
     step(REPORT_STEPS[5])
     # cross-validation needs two groups with at least two documents that have words
     worded = features.loc[features["tokens"] > 0, by].value_counts()
-    if int((worded >= 2).sum()) >= 2:
+    if plan.within:
+        tables.update(_separability_by_language(features, plan, by, groups, cues, seed, min_documents))
+    elif int((worded >= 2).sum()) >= 2:
         separable = compare.separability(features, cues=cues, seed=seed, **stats, **clustering)
         tables["separability"] = separable.summary
         tables["separability_features"] = separable.features
@@ -334,8 +387,16 @@ def _analyse(
     examples = first_per_cell(evidence, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 
+    if lone:
+        gaps.append(f"tests within {', '.join(lone)}: fewer than two {plural(by)} in that language")
+    if plan.multilingual or plan.unsupported:
+        tables["languages"] = language_coverage(rated_features, matcher)
     selection["not_computed"] = gaps
-    findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
+    if plan.within:
+        findings = _findings_by_language(tables, features, plan, by, groups, cues, corpus, dropped, selection)
+    else:
+        findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
+    findings[1:1] = [Finding("languages", note) for note in plan.notes(by)]
     if len(suggested):  # said on the page, right after the corpus description
         tables["suggested_actors"] = suggested.assign(aliases=suggested["aliases"].map("; ".join))
         findings.insert(min(1, len(findings)), Finding("actors", suggested_actors_sentence(suggested)))
@@ -359,6 +420,7 @@ def _analyse(
         matcher=matcher,
         tables=tables,
     )
+    metadata["languages"] = plan.metadata()
     if trained is not None:
         metadata["model"] = json_safe(trained.card)
     if len(suggested):
@@ -384,6 +446,96 @@ def _only_groups(matched: MatchPass, by: str, groups: list[Hashable]) -> MatchPa
         return kept
 
     return replace(matched, matches=keep(matched.matches), attributions=keep(matched.attributions))
+
+
+def _findings_by_language(
+    tables: dict[str, pd.DataFrame],
+    features: pd.DataFrame,
+    plan: LanguagePlan,
+    by: str,
+    groups: list[Hashable],
+    cues: list[str],
+    corpus: Corpus,
+    dropped: int,
+    selection: dict[str, Any],
+) -> list[Finding]:
+    """The summary stated language by language: each from the tables' rows of that language only."""
+    findings: list[Finding] = []
+    for language in plan.languages:
+        sizes = features.loc[features["language"] == language, by].value_counts()
+        order = [g for g in groups if sizes.get(g, 0) >= 1]
+        if len(order) < 2 or language not in set(tables["omnibus"].get("language", [])):
+            continue
+        view = {
+            name: (
+                table[table["language"] == language].drop(columns="language").reset_index(drop=True)
+                if "language" in table.columns and name != "languages"
+                else table
+            )
+            for name, table in tables.items()
+        }
+        stated = state_findings(view, by, order, cues, corpus, dropped, {**selection, "not_computed": []})
+        name = LANGUAGE_NAMES.get(language, language)
+        findings.extend(replace(f, text=f"{name}: {f.text}") for f in stated)
+    if selection.get("not_computed"):
+        text = "Not computed on this corpus: " + "; ".join(selection["not_computed"]) + "."
+        findings.append(Finding("not computed", text))
+    return findings or state_findings(tables, by, groups, cues, corpus, dropped, selection)
+
+
+def _cue_term_counts_by_language(matched: MatchPass, by: str, cue: str, languages: list[str]) -> pd.DataFrame:
+    """:func:`_cue_term_counts` with a ``language`` column (the language of each match's document)."""
+    matches = matched.matches
+    language = matched.documents["language"].to_numpy()[matches["doc"].to_numpy()]
+    parts = []
+    for code in languages:
+        subset = matches[language == code]
+        parts.append(_cue_term_counts(subset, by, cue).assign(language=code))
+    return pd.concat(parts, ignore_index=True) if parts else _cue_term_counts(matches, by, cue)
+
+
+def _distinctive_by_language(counts: pd.DataFrame, top_terms: int) -> pd.DataFrame:
+    parts = []
+    for language, rows in counts.groupby("language", sort=True):
+        if rows["group"].nunique() >= 2:
+            table = compare.distinctive_terms(rows.drop(columns="language"), top_n=top_terms)
+            parts.append(table.assign(language=language)[["language", *table.columns]])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _separability_by_language(
+    features: pd.DataFrame,
+    plan: LanguagePlan,
+    by: str,
+    groups: list[Hashable],
+    cues: list[str],
+    seed: int,
+    min_documents: int,
+) -> dict[str, pd.DataFrame]:
+    """The separability tables computed within each language (a ``language`` column), concatenated."""
+    found: dict[str, list[pd.DataFrame]] = {"separability": [], "separability_features": [], "folds": []}
+    for language in plan.languages:
+        rows = features[(features["language"] == language) & (features["tokens"] > 0)]
+        sizes = rows[by].value_counts()
+        order = [g for g in groups if sizes.get(g, 0) >= max(2, min_documents)]
+        if len(order) < 2:
+            continue
+        subset = rows[rows[by].isin(order)].reset_index(drop=True)
+        separable = compare.separability(subset, cues=cues, seed=seed, by=by, order=order)
+        for key, table in (
+            ("separability", separable.summary),
+            ("separability_features", separable.features),
+            ("folds", separable.folds),
+        ):
+            found[key].append(table.assign(language=language)[["language", *table.columns]])
+    if not found["separability"]:
+        empty = _no_separability(features, groups, cues, seed)
+        return {k: v.assign(language=None)[["language", *v.columns]] for k, v in empty.items()}
+    return {
+        "separability": pd.concat(found["separability"], ignore_index=True),
+        "separability_features": pd.concat(found["separability_features"], ignore_index=True),
+        "separability_folds": pd.concat(found["folds"], ignore_index=True),
+    }
 
 
 def _no_separability(

@@ -188,6 +188,7 @@ def build_report(
     model: TextModel | str | Path | None = None,
     jobs: int = 1,
     title: str | None = None,
+    across_languages: bool = False,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
@@ -212,6 +213,7 @@ def build_report(
         progress=progress,
         model=model,
         jobs=jobs,
+        across_languages=across_languages,
     )
     return write_report(
         analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress, title=title

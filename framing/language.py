@@ -1,0 +1,199 @@
+"""The language of each document, detected without any model or download, or set by the corpus.
+
+Detection (:func:`detect_language`) reads at most the first 4,000 characters of a text:
+
+1. the **script**: the share of Cyrillic against Latin letters decides between the Cyrillic languages
+   (``ru``, ``uk``) and the Latin ones (``en`` and, to report them as unsupported rather than score them
+   as English, ``de``, ``fr``, ``es``);
+2. within a script, **evidence** for each language: its frequent function words that the other
+   languages of the script do not share (ru: что, это, от, как, он ...; uk: що, це, від, та, як ...;
+   en: the, and, of ...), plus, for Russian and Ukrainian, the letters only one of them uses
+   (ru: ы э ъ ё; uk: і ї є ґ), each occurrence one point.
+
+The language with most points wins; with no evidence at all the script's main language is returned
+(``ru`` for Cyrillic, ``en`` for Latin), and a text without letters is ``und`` (undetermined). A Latin
+text is taken for German, French or Spanish only with clear evidence (3 points or more, and more than
+twice English's), so that a short English sentence with a foreign name keeps the English lexicons.
+
+The corpus may set the language instead (:func:`assign_languages`): a ``language`` column (a table
+column or a ``language:`` line in a .txt header) wins, then ``[files."<doc_id>"] language`` in
+``corpus.toml``, then ``[outlets.NAME] language``; the corpus-wide ``language = "..."`` applies to the
+documents written in that language's script (a Cyrillic article in a corpus declared ``"en"`` keeps its
+detected language, and the load summary says how many did).
+
+>>> detect_language("Киев отверг обвинения, заявив, что это абсурд.")
+'ru'
+>>> detect_language("Київ відкинув звинувачення, заявивши, що це абсурд.")
+'uk'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "LANGUAGE_NAMES",
+    "UNDETERMINED",
+    "assign_languages",
+    "detect_language",
+    "document_languages",
+    "language_scores",
+    "script_of",
+]
+
+UNDETERMINED = "und"
+#: Languages the detector knows, with their English names (for tables and warnings).
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    UNDETERMINED: "undetermined",
+}
+_SCRIPT = {"en": "latin", "de": "latin", "fr": "latin", "es": "latin", "ru": "cyrillic", "uk": "cyrillic"}
+_SAMPLE = 4000
+_MIN_OTHER_LATIN = 3  # function words of German, French or Spanish needed to leave English
+
+# Frequent words of news prose that the other languages of the same script do not share.
+_WORDS = {
+    "ru": "что это от как из он она они его её ее был была были было также после но все уже или только "
+    "который которые которая году заявил заявила если когда где чтобы этого этом эти этой того ещё еще "
+    "ли их при этом также же было бы нет",
+    "uk": "що це від та як з зі із він вона вони його її був була були було також після але всі вже або "
+    "тільки який які яка році заявив заявила якщо коли де щоб цього цьому ці цієї того ще чи їх щодо "
+    "і й ж б немає",
+    "en": "the and of to is that was for on it with as by said at he from his have be are were has not "
+    "this an they which or had but after who its their been would will",
+    "de": "der die und das ist nicht mit den von zu ein eine auf sich dem des auch wurde im nach bei",
+    "fr": "le les et est une du dans qui pour pas sur au avec ont été ce il elle aux par",
+    "es": "el los las y del por una con para es se su fue como al pero más sus le",
+}
+_PROFILES = {language: frozenset(words.split()) for language, words in _WORDS.items()}
+# "и" is Russian only (Ukrainian writes "і"); "в", "не", "на", "за" are shared and count for neither.
+_PROFILES["ru"] = _PROFILES["ru"] | {"и"}
+_LETTERS = {"ru": "ыэъё", "uk": "іїєґ"}
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def script_of(language: str) -> str | None:
+    """``"latin"`` or ``"cyrillic"`` for a known language code, else ``None``."""
+    return _SCRIPT.get(language)
+
+
+def language_scores(text: str) -> dict[str, int]:
+    """Evidence points per candidate language of the text's script (see the module docstring).
+
+    Empty when the text has no letters.
+    """
+    sample = text[:_SAMPLE].lower()
+    cyrillic = len(_CYRILLIC_RE.findall(sample))
+    latin = len(_LATIN_RE.findall(sample))
+    if not cyrillic and not latin:
+        return {}
+    script = "cyrillic" if cyrillic > latin else "latin"
+    candidates = [language for language, s in _SCRIPT.items() if s == script]
+    scores = dict.fromkeys(candidates, 0)
+    for word in _WORD_RE.findall(sample):
+        word = word.replace("’", "'").replace("ʼ", "'")
+        for language in candidates:
+            if word in _PROFILES[language]:
+                scores[language] += 1
+    for language, letters in _LETTERS.items():
+        if language in scores:
+            scores[language] += sum(sample.count(letter) for letter in letters)
+    return scores
+
+
+def detect_language(text: str) -> str:
+    """The language code of ``text``: ``en``, ``ru``, ``uk``, ``de``, ``fr``, ``es`` or ``und`` (no letters).
+
+    Russian/Ukrainian ties (no distinctive word or letter) give ``ru``, Latin ties ``en``.
+    """
+    if not isinstance(text, str):
+        return UNDETERMINED
+    scores = language_scores(text)
+    if not scores:
+        return UNDETERMINED
+    default = "ru" if "ru" in scores else "en"
+    best = max(scores.values())
+    if best == 0:
+        return default
+    # The script's main language wins ties, then the order of the profiles.
+    if scores[default] == best:
+        return default
+    chosen = next(language for language, score in scores.items() if score == best)
+    if default == "en" and best < max(_MIN_OTHER_LATIN, 2 * scores["en"] + 1):
+        # A short English text with a foreign name ("Le Pen said ...") must not lose its lexicons: another
+        # Latin language needs clear evidence.
+        return default
+    return chosen
+
+
+def _normalise(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    code = str(value).strip().lower()
+    return code or None
+
+
+def document_languages(documents: pd.DataFrame) -> list[str]:
+    """The language of every row of a documents table: its ``language`` column, else detected."""
+    if "language" in documents.columns:
+        given = [_normalise(v) for v in documents["language"].tolist()]
+        texts = documents["text"].tolist()
+        return [g if g is not None else detect_language(t) for g, t in zip(given, texts, strict=True)]
+    return [detect_language(t) for t in documents["text"].tolist()]
+
+
+def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any]) -> list[str]:
+    """Set ``documents["language"]`` from the column, ``corpus.toml`` and detection (module docstring).
+
+    Returns one warning line per kind of disagreement worth reporting in the load summary (documents
+    whose detected script contradicts the corpus-wide ``language``).
+    """
+    files = settings.get("files", {}) if isinstance(settings.get("files"), Mapping) else {}
+    outlets = settings.get("outlets", {}) if isinstance(settings.get("outlets"), Mapping) else {}
+    corpus_wide = _normalise(settings.get("language"))
+    column = documents["language"].tolist() if "language" in documents.columns else [None] * len(documents)
+    languages: list[str] = []
+    kept_detected = 0
+    for given, doc_id, outlet, text in zip(
+        column,
+        documents["doc_id"].tolist(),
+        documents["outlet"].tolist(),
+        documents["text"].tolist(),
+        strict=True,
+    ):
+        chosen = _normalise(given)
+        if chosen is None:
+            spec = files.get(str(doc_id))
+            chosen = _normalise(spec.get("language")) if isinstance(spec, Mapping) else None
+        if chosen is None:
+            spec = outlets.get(outlet)
+            chosen = _normalise(spec.get("language")) if isinstance(spec, Mapping) else None
+        if chosen is None:
+            detected = detect_language(text)
+            if corpus_wide is None or corpus_wide == detected:
+                chosen = detected
+            elif detected == UNDETERMINED or script_of(detected) == script_of(corpus_wide):
+                chosen = corpus_wide
+            else:
+                chosen = detected
+                kept_detected += 1
+        languages.append(chosen)
+    documents["language"] = languages
+    warnings = []
+    if kept_detected:
+        warnings.append(
+            f"{kept_detected} documents are not in the script of the corpus language {corpus_wide!r}; "
+            "their detected language was kept (set [outlets.NAME] language to override)"
+        )
+    return warnings
