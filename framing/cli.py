@@ -330,6 +330,62 @@ def blame_command(
         typer.echo(counts.to_string())
 
 
+@app.command("stories")
+@_handles_errors
+def stories_command(
+    path: PathArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the stories (one row per story) to CSV/TSV/JSONL."),
+    ] = None,
+    documents_output: Annotated[
+        Path | None,
+        typer.Option("--documents", help="Write each document's story (doc_id, story_id, ...) to a table."),
+    ] = None,
+    window_days: Annotated[
+        int, typer.Option("--window-days", help="Compare documents at most this many days apart (-1: any).")
+    ] = 7,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="TF-IDF cosine (0-1) a story's documents reach on average.")
+    ] = 0.2,
+    min_outlets: Annotated[
+        int, typer.Option("--min-outlets", help="List only stories covered by this many outlets or more.")
+    ] = 1,
+    spreadsheet_escape: SpreadsheetEscape = True,
+    text_col: TextCol = None,
+    outlet_col: OutletCol = None,
+    date_col: DateCol = None,
+    id_col: IdCol = None,
+    title_col: TitleCol = None,
+    quiet: Quiet = False,
+) -> None:
+    """List the stories: documents of different outlets about the same story (TF-IDF cosine within a
+    date window, average linkage; see framing.stories), with their titles, outlets and dates."""
+    from framing.stories import cluster_stories, story_table
+
+    _configure_logging(quiet)
+    _require(window_days >= -1, f"--window-days must be -1 (any) or 0 or more, not {window_days}")
+    for target in (output, documents_output):
+        if target is not None:
+            check_output_is_not_input(target, [path])
+    corpus = _load(
+        path, text_col=text_col, outlet_col=outlet_col, date_col=date_col, id_col=id_col, title_col=title_col
+    )
+    stories = cluster_stories(
+        corpus, window_days=None if window_days == -1 else window_days, threshold=threshold
+    )
+    table = story_table(stories, corpus, min_outlets=min_outlets)
+    if output is not None:
+        write_table([table], output, spreadsheet_escape=spreadsheet_escape)
+    if documents_output is not None:
+        write_table([stories], documents_output, spreadsheet_escape=spreadsheet_escape)
+    shared = int((table["n_outlets"] >= 2).sum())
+    typer.echo(f"{len(corpus)} documents, {stories.attrs['stories']} stories, {shared} covered by 2+ outlets")
+    columns = ["story_id", "documents", "n_outlets", "first_date", "outlets", "story_title"]
+    with pd.option_context("display.width", 200, "display.max_rows", None, "display.max_colwidth", 70):
+        typer.echo(printable(table[columns].to_string(index=False), keep_newlines=True) if len(table) else "")
+
+
 Seed = Annotated[int, typer.Option("--seed", help="Seed of every bootstrap and permutation stream.")]
 Resamples = Annotated[
     int,
@@ -382,6 +438,9 @@ def report_command(
             help="A model folder from `framing train`: adds each group's estimated prevalence of its label.",
         ),
     ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", help="Worker processes for matching (tables identical to 1).")
+    ] = 1,
     quiet: Quiet = False,
     timings: Annotated[
         bool,
@@ -405,14 +464,15 @@ def report_command(
     # refuse bad options before the corpus is read and matched
     check_seed(seed)
     check_group_column(by)
-    if timings:
-        timing_logger.setLevel(logging.INFO)
+    # set on every run, not only with --timings: the level outlives the command in one process
+    timing_logger.setLevel(logging.INFO if timings else logging.NOTSET)
     _require(min_documents >= 1, f"--min-documents must be 1 or more, not {min_documents}")
     _require(
         max_groups == 0 or max_groups >= 2, f"--max-groups must be 0 (all) or 2 or more, not {max_groups}"
     )
     _require(resamples >= 1, f"--resamples must be 1 or more, not {resamples}")
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
+    _require(jobs >= 1, f"--jobs must be 1 or more, not {jobs}")
     trained = None
     if model is not None:  # a bad model folder is refused before the corpus is read
         from framing.supervised import load_model
@@ -441,6 +501,7 @@ def report_command(
         "min_documents": min_documents,
         "max_groups": max_groups or None,
         "model": trained,
+        "jobs": jobs,
     }
     if quiet:
         report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)

@@ -37,12 +37,12 @@ _SHINGLE_SIZE = 5
 # MinHash + LSH banding finds candidate pairs in near-linear time; each candidate is then verified with
 # its exact Jaccard similarity, so the marks depend on the threshold only, not on the hashing.
 _PERMUTATIONS = 126  # divisible by 2, 3, 6, 7 and 9 rows per band
-_SIGNATURE_BLOCK = 8192
 _MAX_BUCKET = 200
 _SEEDS = np.random.default_rng(20240322)
 _MULTIPLIERS = _SEEDS.integers(1, 2**63, size=_PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _INCREMENTS = _SEEDS.integers(0, 2**63, size=_PERMUTATIONS, dtype=np.uint64)
 _WORD_WEIGHTS = _SEEDS.integers(1, 2**63, size=_SHINGLE_SIZE, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_DENSIFY_STEP = np.uint64(1 << 32)  # added per bin of distance: borrowed values never equal own hashes
 _WORD = re.compile(WORD_PATTERN)
 _SPACE = re.compile(r"\s")
 _BLOCK = 1 << 20
@@ -96,16 +96,60 @@ def _sorted_unique(values: np.ndarray) -> np.ndarray:
     return values[keep]
 
 
-def _minhash(shingles: np.ndarray) -> np.ndarray:
-    """The MinHash signature of a shingle set: for each of _PERMUTATIONS hash functions, the smallest
-    hash of any shingle (uint32). Two sets agree at one position with probability = their Jaccard."""
-    signature = np.full(_PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    for start in range(0, shingles.size, _SIGNATURE_BLOCK):  # bounded memory on huge documents
-        block = shingles[start : start + _SIGNATURE_BLOCK, None].astype(np.uint64)
-        # Multiply-shift hashing: odd 64-bit multipliers, wrap-around arithmetic, the top 32 bits kept.
-        hashed = (block * _MULTIPLIERS + _INCREMENTS) >> np.uint64(32)
-        np.minimum(signature, hashed.min(axis=0), out=signature)
-    return signature
+def _signatures(shingles: list[np.ndarray]) -> np.ndarray:
+    """One-permutation MinHash signatures (uint64, one row of _PERMUTATIONS per document).
+
+    Each shingle is hashed once (multiply-shift, 32 bits) and falls in one of _PERMUTATIONS bins by its
+    hash; a bin keeps its smallest hash. Two documents agree in a bin with probability about their
+    Jaccard similarity, as with _PERMUTATIONS independent hash functions, at 1/_PERMUTATIONS of the cost
+    (Li, Owen & Zhang 2012). An empty bin (a short document) borrows the value of the next non-empty bin
+    to its right, circularly, plus a constant times the distance (rotation densification, Shrivastava &
+    Li 2014), so equal sets always have equal signatures and short documents still band.
+    """
+    bins = _PERMUTATIONS
+    empty_value = np.iinfo(np.uint64).max
+    signatures = np.full((len(shingles), bins), empty_value, dtype=np.uint64)
+    # a block of documents at a time: the hashes of every shingle of 20,000 articles at once took
+    # several arrays of 14 million 64-bit entries
+    start = 0
+    while start < len(shingles):
+        stop, held = start, 0
+        while stop < len(shingles) and (held < _BLOCK or stop == start):
+            held += shingles[stop].size
+            stop += 1
+        _fill_bins(signatures[start:stop], shingles[start:stop])
+        start = stop
+    # densify: walk right (circularly) from each empty bin to the first filled one
+    filled = signatures != empty_value
+    has_any = filled.any(axis=1)
+    column = np.arange(bins)
+    distance = np.zeros(signatures.shape, dtype=np.int64)
+    source = np.where(filled, column, -1)
+    for step in range(1, bins):
+        todo = (source < 0) & has_any[:, None]
+        if not todo.any():
+            break
+        shifted = np.roll(filled, -step, axis=1)
+        found = todo & shifted
+        source[found] = ((column + step) % bins)[np.nonzero(found)[1]]
+        distance[found] = step
+    rows = np.nonzero(has_any)[0]
+    dense = signatures[rows[:, None], source[rows]] + distance[rows].astype(np.uint64) * _DENSIFY_STEP
+    signatures[rows] = dense
+    return signatures
+
+
+def _fill_bins(signatures: np.ndarray, shingles: list[np.ndarray]) -> None:
+    """Each document's smallest shingle hash per bin, into ``signatures`` (rows = documents)."""
+    bins = signatures.shape[1]
+    sizes = np.fromiter((s.size for s in shingles), dtype=np.int64, count=len(shingles))
+    if not sizes.sum():
+        return
+    owner = np.repeat(np.arange(len(shingles), dtype=np.int64), sizes)
+    values = np.concatenate(shingles).astype(np.uint64)
+    hashed = ((values * _MULTIPLIERS[0] + _INCREMENTS[0]) >> np.uint64(32)) & np.uint64(0xFFFFFFFF)
+    bin_of = (hashed * np.uint64(bins)) >> np.uint64(32)  # the top bits choose the bin
+    np.minimum.at(signatures.reshape(-1), owner * bins + bin_of.astype(np.int64), hashed)
 
 
 def _band_rows(threshold: float) -> int:
@@ -127,7 +171,7 @@ def _candidate_pairs(shingles: list[np.ndarray], threshold: float) -> set[tuple[
     """
     rows = _band_rows(threshold)
     bands = _PERMUTATIONS // rows
-    signatures = np.stack([_minhash(s) for s in shingles]) if shingles else np.zeros((0, _PERMUTATIONS))
+    signatures = _signatures(shingles)
     candidates: set[tuple[int, int]] = set()
     for band in range(bands):
         buckets: dict[bytes, list[int]] = {}

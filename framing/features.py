@@ -178,9 +178,15 @@ def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
 _WORKER_MATCHER: CueMatcher | None = None
 
 
-def _init_worker(lexicons: list[Lexicon], negation_window: int) -> None:
-    global _WORKER_MATCHER  # one compiled matcher per worker process, built once
+_WORKER_FINDER: ActorFinder | None = None
+
+
+def _init_worker(
+    lexicons: list[Lexicon], negation_window: int, actors: Mapping[str, Sequence[str]] | None = None
+) -> None:
+    global _WORKER_MATCHER, _WORKER_FINDER  # one compiled matcher (and actor finder) per worker, built once
     _WORKER_MATCHER = CueMatcher(lexicons, negation_window=negation_window)
+    _WORKER_FINDER = ActorFinder(actors) if actors is not None else None
 
 
 @dataclass
@@ -231,6 +237,43 @@ def _match_pass(
                 for name, value in zip(MATCH_COLUMNS, values, strict=True):
                     out.columns[name].append(value)
     return out
+
+
+def _collect_chunk(records: list[dict[str, Any]]) -> _Collected:
+    """:func:`_match_pass` with match rows (and blame rows when the worker has actors), in a worker."""
+    assert _WORKER_MATCHER is not None
+    return _match_pass(records, _WORKER_MATCHER, collect_matches=True, finder=_WORKER_FINDER)
+
+
+def _collect_in_workers(
+    records: list[dict[str, Any]], matcher: CueMatcher, actors: Mapping[str, Sequence[str]] | None, jobs: int
+) -> _Collected:
+    """The one matching pass over ``records`` split across ``jobs`` worker processes, merged in input order.
+
+    Each worker numbers documents from 0 within its chunk; positions are shifted back to corpus positions
+    here, so the merged result equals a single-process pass exactly.
+    """
+    size = max(1, -(-len(records) // (4 * jobs)))  # a few chunks per worker evens out long articles
+    starts = range(0, len(records), size)
+    merged = _Collected([], {name: [] for name in MATCH_COLUMNS}, [], [])
+    assert merged.columns is not None
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        initializer=_init_worker,
+        initargs=(matcher.lexicons, matcher.negation_window, actors),
+    ) as pool:
+        futures = [pool.submit(_collect_chunk, records[start : start + size]) for start in starts]
+        for start, future in zip(starts, futures, strict=True):
+            part = future.result()
+            merged.counts.extend(part.counts)
+            merged.attributions.extend(part.attributions)
+            merged.attributed.extend(position + start for position in part.attributed)
+            assert part.columns is not None
+            for name, values in part.columns.items():
+                if name == "doc":
+                    values = [position + start for position in values]
+                merged.columns[name].extend(values)
+    return merged
 
 
 def _count_chunk(texts: list[str], unit: Unit, matcher: CueMatcher | None = None) -> list[tuple[Any, ...]]:
@@ -422,6 +465,7 @@ def match_documents(
     lexicons: Sequence[LexiconSpec] | None = None,
     matcher: CueMatcher | None = None,
     attribute: bool = True,
+    jobs: int = 1,
 ) -> MatchPass:
     """Match every document once and derive the feature table, the match table and the blame rows.
 
@@ -430,7 +474,10 @@ def match_documents(
     turns blame and denial matches into :func:`framing.blame_attributions` rows; with no actors every
     blamed actor is ``undetermined``. With ``actors={}`` explicitly or a plain table the attributions
     are still computed (blamed ``undetermined``). ``attribute=False`` skips them (no rows).
+    ``jobs > 1`` matches in that many worker processes; the result is identical to ``jobs=1``.
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise OptionError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     matcher = matcher or build_matcher(lexicons)
     if actors is None:
         actors = data.actors if isinstance(data, Corpus) else {}
@@ -438,12 +485,13 @@ def match_documents(
     if by is not None:
         require_column(documents, by)
     layout = _Layout(matcher)
-    collected = _match_pass(
-        documents.to_dict("records"),
-        matcher,
-        collect_matches=True,
-        finder=ActorFinder(actors) if attribute else None,
-    )
+    records = documents.to_dict("records")
+    if jobs > 1 and len(records) > 1:
+        collected = _collect_in_workers(records, matcher, actors if attribute else None, jobs)
+    else:
+        collected = _match_pass(
+            records, matcher, collect_matches=True, finder=ActorFinder(actors) if attribute else None
+        )
     counts = collected.counts
     keep = _metadata_columns(documents)
     if len(documents):

@@ -673,6 +673,31 @@ def test_collocations_characteristic_phrases():
     assert (table["group"] == "B").sum() == 0
 
 
+def test_one_tokenisation_serves_term_counts_and_collocations():
+    from framing.compare import word_tokens_of
+    from framing.errors import OptionError
+
+    texts = [
+        "The Kyiv regime acted, officials said.",
+        None,
+        "Officials blamed the Kyiv regime again.",
+        "No group for this one.",
+        "The Kyiv regime denied it. The Kyiv regime!",
+    ]
+    groups = ["A", "B", "A", None, "B"]  # a missing text and a missing group are skipped alike
+    tokens = word_tokens_of(texts)
+    assert tokens.lengths.tolist() == [6, 0, 6, 5, 8]
+    assert term_counts(texts, groups, tokens=tokens).equals(term_counts(texts, groups))
+    reused = collocations(texts, groups, min_count=1, common_words=0, min_ratio=0, tokens=tokens)
+    assert len(reused) > 0 and reused.equals(
+        collocations(texts, groups, min_count=1, common_words=0, min_ratio=0)
+    )
+    with pytest.raises(OptionError, match="4 texts"):
+        term_counts(texts[:4], groups[:4], tokens=tokens)
+    with pytest.raises(OptionError, match="not both"):
+        term_counts(texts, groups, tokens=tokens, vocabulary=["kyiv"])
+
+
 def test_package_reexports_public_and_former_private_names():
     import framing.compare as compare
     from framing.compare import blame, keyness, rates, resampling, time

@@ -136,6 +136,19 @@ def test_parallel_output_identical_to_serial(crocus) -> None:
     pd.testing.assert_frame_equal(chunked, extract(crocus))
 
 
+def test_one_matching_pass_in_workers_equals_the_serial_pass(crocus) -> None:
+    from framing.features import match_documents
+
+    serial = match_documents(crocus, by="outlet")
+    parallel = match_documents(crocus, by="outlet", jobs=2)
+    assert len(serial.matches) > 100 and len(serial.attributions) > 10  # the comparison has content
+    pd.testing.assert_frame_equal(parallel.features, serial.features)
+    pd.testing.assert_frame_equal(parallel.matches, serial.matches)
+    pd.testing.assert_frame_equal(parallel.attributions, serial.attributions)
+    with pytest.raises(OptionError, match="jobs"):
+        match_documents(crocus, jobs=0)
+
+
 def test_user_lexicon_objects_are_accepted(tmp_path: Path) -> None:
     path = tmp_path / "spin.tsv"
     path.write_text("# name: spin\nterm\tcategory\nwhitewash\tspin\n", encoding="utf-8")

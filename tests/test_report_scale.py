@@ -67,6 +67,18 @@ def test_cli_report_timings_name_every_stage(tmp_path: Path) -> None:
     assert stages == ["loading", *REPORT_STEPS]
 
 
+def test_timings_of_one_report_do_not_leak_into_the_next(tmp_path: Path) -> None:
+    # regression: --timings left the stage logger at INFO, so a later quiet report in the same process
+    # printed "INFO: stage loading"
+    corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
+    quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
+    first = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "a"), "--timings", *quick])
+    assert first.exit_code == 0 and "INFO: stage loading" in first.output
+    second = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "b"), *quick])
+    assert second.exit_code == 0, second.output
+    assert "INFO" not in second.output
+
+
 @pytest.fixture(scope="module")
 def many_outlets(tmp_path_factory: pytest.TempPathFactory) -> report_module.Analysis:
     path = _many_outlets(tmp_path_factory.mktemp("many") / "articles.jsonl", outlets=45)
@@ -172,3 +184,20 @@ def test_collocations_score_exactly_as_nltk_finder() -> None:
         assert all(got[pair] == expected[pair] for pair in got)  # bit for bit
     a = table[table["group"] == "a"].set_index("phrase")
     assert a.loc["kyiv regime", "count_group"] == 3 and a.loc["kyiv regime", "count_rest"] == 1
+
+
+def test_cli_report_with_worker_processes_writes_the_same_tables(tmp_path: Path) -> None:
+    corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
+    quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            app, ["report", str(corpus), "-o", str(tmp_path / jobs), "-j", jobs, *quick]
+        )
+        assert result.exit_code == 0, result.output
+    tables = sorted(p.name for p in (tmp_path / "1" / "tables").glob("*.csv"))
+    assert "cue_rates.csv" in tables and "blame_attributions.csv" in tables
+    for name in tables:
+        serial = (tmp_path / "1" / "tables" / name).read_text(encoding="utf-8")
+        assert (tmp_path / "2" / "tables" / name).read_text(encoding="utf-8") == serial, name
+    refused = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "0"), "--jobs", "0", "-q"])
+    assert refused.exit_code == 2 and "--jobs" in refused.output

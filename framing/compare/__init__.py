@@ -14,6 +14,8 @@ Modules (one per family of statistics; every public name is importable from ``fr
 * :mod:`~framing.compare.keyness`: :func:`term_counts`, :func:`distinctive_terms`, :func:`collocations`.
 * :mod:`~framing.compare.blame`: :func:`blame_matrix`, :func:`blamer_blamed`, :func:`blame_association`.
 * :mod:`~framing.compare.separability`: :func:`separability` and its :class:`Separability` result.
+* :mod:`~framing.compare.within`: :func:`within_story`, :func:`story_fixed_effects` (comparisons within
+  the same stories, from :func:`framing.stories.cluster_stories`).
 * ``_checks``: the input validation shared by all of them.
 
 Conventions shared by all functions
@@ -79,7 +81,7 @@ from framing.compare._checks import (
     sorted_groups,
 )
 from framing.compare.blame import blame_association, blame_matrix, blamer_blamed
-from framing.compare.keyness import collocations, distinctive_terms, term_counts
+from framing.compare.keyness import WordTokens, collocations, distinctive_terms, term_counts, word_tokens_of
 from framing.compare.rates import REST, group_vs_rest, omnibus_tests, outlet_summary, pairwise_contrasts
 from framing.compare.resampling import (
     CHUNK_CELLS,
@@ -92,12 +94,14 @@ from framing.compare.resampling import (
 )
 from framing.compare.separability import Separability, separability
 from framing.compare.time import Freq, rates_over_time
+from framing.compare.within import story_fixed_effects, within_story
 
 __all__ = [
     "MIN_RESAMPLES",
     "REST",
     "Freq",
     "Separability",
+    "WordTokens",
     "benjamini_hochberg",
     "blame_association",
     "blame_matrix",
@@ -115,8 +119,11 @@ __all__ = [
     "rates_over_time",
     "separability",
     "sorted_groups",
+    "story_fixed_effects",
     "stream_key",
     "term_counts",
+    "within_story",
+    "word_tokens_of",
 ]
 
 # The private names of the former single module framing/compare.py, kept importable for code that still

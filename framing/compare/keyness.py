@@ -25,9 +25,11 @@ from framing.compare._checks import (
 from framing.compare.resampling import CHUNK_CELLS
 from framing.errors import OptionError
 
-__all__ = ["collocations", "distinctive_terms", "term_counts"]
+__all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
 
 logger = logging.getLogger("framing.compare")
+
+_TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts
 
 
 def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
@@ -42,6 +44,7 @@ def term_counts(
     groups: Iterable[Hashable],
     *,
     vocabulary: Iterable[str] | None = None,
+    tokens: WordTokens | None = None,
 ) -> pd.DataFrame:
     """Tidy term counts per group (``group``, ``term``, ``count``) from raw texts.
 
@@ -52,8 +55,9 @@ def term_counts(
     reported in their normalised form (word tokens joined by one space). Only non-zero counts appear;
     rows are sorted by group and term. Missing texts count as empty; documents whose group is missing
     are skipped with a logged warning. The counting is vectorised: every token is coded once
-    (``pandas.factorize``, a few texts at a time) and the (group, term) pairs are summed in a
-    ``scipy.sparse`` matrix.
+    (``pandas.factorize``, a few texts at a time) and the (group, term) pairs are counted as integer
+    keys, a block of tokens at a time. ``tokens`` (from :func:`word_tokens_of` on the same ``texts``) reuses a
+    tokenisation another function already did; it cannot be combined with ``vocabulary``.
 
     >>> term_counts(["They blamed Kyiv", "Kyiv denied it"], ["A", "B"], vocabulary=["Kyiv"])
       group  term  count
@@ -66,6 +70,8 @@ def term_counts(
     groups = list(groups)
     _check_lengths(texts, groups)
     analyzer = word_tokens
+    if tokens is not None and vocabulary is not None:
+        raise OptionError("give either vocabulary or tokens, not both")
     if vocabulary is not None:
         if isinstance(vocabulary, str):
             raise OptionError(
@@ -73,18 +79,18 @@ def term_counts(
             )
         grams: dict[int, dict[tuple[str, ...], str]] = defaultdict(dict)
         for term in vocabulary:
-            tokens = tuple(word_tokens(str(term)))
-            if not tokens:
+            term_tokens = tuple(word_tokens(str(term)))
+            if not term_tokens:
                 raise OptionError(f"vocabulary term {term!r} contains no word tokens; remove it")
-            grams[len(tokens)][tokens] = " ".join(tokens)
+            grams[len(term_tokens)][term_tokens] = " ".join(term_tokens)
 
         def analyzer(text: str) -> list[str]:
             # every n-gram of the wanted lengths that is a vocabulary term, at every start position
-            tokens = word_tokens(text)
+            words = word_tokens(text)
             found = []
             for n, wanted in grams.items():
                 found.extend(
-                    wanted[g] for g in zip(*(tokens[i:] for i in range(n)), strict=False) if g in wanted
+                    wanted[g] for g in zip(*(words[i:] for i in range(n)), strict=False) if g in wanted
                 )
             return found
 
@@ -103,7 +109,10 @@ def term_counts(
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
     # every token of every kept text, coded a few texts at a time (the token strings of 20,000 articles
     # held at once took over a gigabyte); group codes by text
-    coded = _code_tokens(kept_texts, analyzer)
+    if tokens is not None:
+        coded = _kept(_check_tokens(tokens, len(texts)), ~missing_group)
+    else:
+        coded = _code_tokens(kept_texts, analyzer)
     lengths = coded.lengths
     if not lengths.sum():
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
@@ -114,33 +123,75 @@ def term_counts(
     rank[by_term] = np.arange(len(by_term))
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    group_codes = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int64), lengths)
-    # group x term counts: a sparse matrix sums the repeated (group, term) pairs
-    matrix = sparse.csr_matrix(
-        (np.ones(len(term_codes), dtype=np.int64), (group_codes, rank[term_codes])),
-        shape=(len(order), len(terms)),
-    )
-    matrix.sum_duplicates()
-    matrix.sort_indices()
-    rows = np.repeat(np.arange(len(order)), np.diff(matrix.indptr))
+    token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), lengths)
+    # (group, term) pairs as one integer key each, counted a block of tokens at a time: building a
+    # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
+    # articles; the distinct pairs per block are few
+    n_terms = len(terms)
+    pairs = _KeyCounts()
+    for start in range(0, len(term_codes), _TOKEN_BLOCK):
+        block = token_group[start : start + _TOKEN_BLOCK].astype(np.int64) * n_terms
+        block += rank[term_codes[start : start + _TOKEN_BLOCK]]
+        pairs.add(block)
+    del token_group
+    distinct, counted = pairs.keys, pairs.counts
+    rows, cols = np.divmod(distinct, n_terms)  # ordered by group, then term
     out = pd.DataFrame(
         {
             "group": np.array(order, dtype=object)[rows],
-            "term": terms[by_term][matrix.indices],
-            "count": matrix.data.astype(np.int64),
+            "term": terms[by_term][cols],
+            "count": counted,
         }
     )
     return out
 
 
 @dataclass
-class _CodedTokens:
-    """The word tokens of many texts as integer codes: ``vocabulary[codes[i]]`` is token ``i``."""
+class WordTokens:
+    """The word tokens of many texts as integer codes: ``vocabulary[codes[i]]`` is token ``i``.
 
-    codes: np.ndarray  # every token of every text, texts one after the other (int64)
+    Made by :func:`word_tokens_of`; :func:`term_counts` and :func:`collocations` accept it so that a
+    corpus is tokenised once for both (the report's distinctive words and phrases).
+    """
+
+    codes: np.ndarray  # every token of every text, texts one after the other (int32: half the memory)
     lengths: np.ndarray  # tokens per text (int64)
     vocabulary: list[str]  # code -> word, in order of first appearance
     index: dict[str, int]  # word -> code
+
+
+_CodedTokens = WordTokens
+
+
+def word_tokens_of(texts: Iterable[Any]) -> WordTokens:
+    """The lower-cased word tokens (:func:`framing.text.word_tokens`) of ``texts``, coded as integers.
+
+    Missing texts (None, NaN) have no tokens. Pass the result as ``tokens=`` to :func:`term_counts` and
+    :func:`collocations` with the same texts.
+    """
+    from framing.text import word_tokens
+
+    return _code_tokens(("" if _is_missing(t) else str(t) for t in texts), word_tokens)
+
+
+def _check_tokens(tokens: WordTokens, n_texts: int) -> WordTokens:
+    if not isinstance(tokens, WordTokens):
+        raise OptionError(f"tokens must come from word_tokens_of(), not {type(tokens).__name__}")
+    if len(tokens.lengths) != n_texts:
+        raise OptionError(f"tokens are of {len(tokens.lengths)} texts, but {n_texts} texts were given")
+    return tokens
+
+
+def _kept(tokens: WordTokens, keep: np.ndarray) -> WordTokens:
+    """The tokens of the texts where ``keep`` is True (same vocabulary and codes)."""
+    if keep.all():
+        return tokens
+    return WordTokens(
+        codes=tokens.codes[np.repeat(keep, tokens.lengths)],
+        lengths=tokens.lengths[keep],
+        vocabulary=tokens.vocabulary,
+        index=tokens.index,
+    )
 
 
 def _code_tokens(
@@ -164,7 +215,7 @@ def _code_tokens(
             return
         local, uniques = pd.factorize(np.array(flat, dtype=object))
         mapping = np.fromiter(
-            (index.setdefault(word, len(index)) for word in uniques), dtype=np.int64, count=len(uniques)
+            (index.setdefault(word, len(index)) for word in uniques), dtype=np.int32, count=len(uniques)
         )
         codes.append(mapping[local])
 
@@ -174,11 +225,29 @@ def _code_tokens(
             flush()
     flush()
     return _CodedTokens(
-        codes=np.concatenate(codes) if codes else np.zeros(0, dtype=np.int64),
+        codes=np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
         lengths=np.array(lengths, dtype=np.int64),
         vocabulary=list(index),
         index=index,
     )
+
+
+class _KeyCounts:
+    """Counts of integer keys summed block by block; only the distinct keys seen so far are held."""
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.int64)
+
+    def add(self, keys: np.ndarray) -> None:
+        distinct, counted = np.unique(keys, return_counts=True)
+        merged = np.concatenate([self.keys, distinct])
+        order = np.argsort(merged, kind="stable")  # two sorted runs: a merge
+        merged = merged[order]
+        counts = np.concatenate([self.counts, counted.astype(np.int64)])[order]
+        starts = np.flatnonzero(np.r_[True, merged[1:] != merged[:-1]]) if merged.size else np.zeros(0, int)
+        self.keys = merged[starts]
+        self.counts = np.add.reduceat(counts, starts) if merged.size else counts
 
 
 def _is_missing(value: Any) -> bool:
@@ -353,6 +422,7 @@ def collocations(
     min_count: int = 3,
     common_words: int = 30,
     min_ratio: float = 2.0,
+    tokens: WordTokens | None = None,
 ) -> pd.DataFrame:
     """Each group's characteristic two-word phrases ("Kyiv regime", "claimed responsibility").
 
@@ -367,7 +437,8 @@ def collocations(
 
     Returns one row per (group, phrase): ``group``, ``phrase``, ``count_group`` (occurrences in the
     group), ``count_rest`` (in all other groups), ``ratio_vs_rest`` (the over-representation above),
-    ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group.
+    ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group. ``tokens`` (from
+    :func:`word_tokens_of` on the same ``texts``) reuses an earlier tokenisation.
     """
     from nltk.metrics import BigramAssocMeasures
 
@@ -383,49 +454,53 @@ def collocations(
     kept_groups = [g for g, keep in zip(groups, kept, strict=True) if keep]
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    coded = _code_tokens(
-        ("" if _is_missing(t) else str(t) for t, keep in zip(texts, kept, strict=True) if keep), word_tokens
-    )
+    if tokens is not None:
+        coded = _kept(_check_tokens(tokens, len(texts)), np.asarray(kept, dtype=bool))
+    else:
+        coded = _code_tokens(
+            ("" if _is_missing(t) else str(t) for t, keep in zip(texts, kept, strict=True) if keep),
+            word_tokens,
+        )
     n_groups, n_words = len(order), len(coded.vocabulary)
-    token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), coded.lengths)
     # The counts BigramCollocationFinder.from_documents builds (every token of a group's documents;
     # bigrams within a document), as integer codes counted with numpy: building NLTK's FreqDists per
     # group cost minutes at 20,000 articles, and only the bigrams left after the filters need a score.
-    # word counts per group, one group at a time (a sparse matrix built from every token at once
-    # held several arrays of 18 million entries at 20,000 articles)
-    word_fd = sparse.vstack(
-        [
-            sparse.csr_matrix(np.bincount(coded.codes[token_group == g], minlength=n_words)[None, :])
-            for g in range(n_groups)
-        ]
-        or [sparse.csr_matrix((0, n_words), dtype=np.int64)],
-        format="csr",
-    )
-    per_group_tokens = np.bincount(token_group, minlength=n_groups)
+    # Words and bigrams are coded with their group as one integer key and counted a block of whole
+    # texts at a time: arrays over all 18 million tokens of 20,000 articles held hundreds of megabytes.
+    if n_groups * n_words * n_words >= 2**63:
+        raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
+    text_group = np.array([position[g] for g in kept_groups], dtype=np.int64)
+    ends = np.cumsum(coded.lengths)
+    word_counts, pair_counts = _KeyCounts(), _KeyCounts()
+    first = 0
+    while first < len(text_group):
+        start = int(ends[first - 1]) if first else 0
+        last = max(int(np.searchsorted(ends, start + _TOKEN_BLOCK, side="right")), first + 1)
+        codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
+        lengths = coded.lengths[first:last]
+        group_of = np.repeat(text_group[first:last], lengths)
+        word_counts.add(group_of * n_words + codes)
+        within = np.ones(max(len(codes) - 1, 0), dtype=bool)  # a token and the next of the same text
+        text_ends = np.cumsum(lengths)[:-1]
+        within[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
+        pairs = (group_of[:-1][within] * n_words + codes[:-1][within]) * n_words + codes[1:][within]
+        pair_counts.add(pairs)
+        first = last
+    word_key, word_count = word_counts.keys, word_counts.counts
+    word_group, word = np.divmod(word_key, n_words)
+    word_fd = sparse.csr_matrix((word_count, (word_group, word)), shape=(n_groups, n_words))
+    per_group_tokens = np.bincount(word_group, weights=word_count, minlength=n_groups).astype(np.int64)
     frequency = np.asarray(word_fd.sum(axis=0)).ravel()
     vocabulary = coded.vocabulary
     ranked = sorted(zip(vocabulary, frequency.tolist(), strict=True), key=lambda i: (-i[1], i[0]))
     common = {word for word, count in ranked[:common_words] if count > 0}
-    # bigram positions: a token and the next one of the same document
-    within = np.ones(max(len(coded.codes) - 1, 0), dtype=bool)
-    ends = np.cumsum(coded.lengths)[:-1]
-    within[ends[(ends > 0) & (ends < len(coded.codes))] - 1] = False
-    bigram_group = token_group[:-1][within]
-    del token_group
-    pair_key = coded.codes[:-1][within].astype(np.int64) * n_words + coded.codes[1:][within]
-    del within
-    # distinct bigrams and their counts group by group: sorting all 18 million keys of 20,000 articles
-    # at once held about a gigabyte of temporary arrays
-    in_group_all = np.bincount(bigram_group, minlength=n_groups)
-    all_bigrams = len(bigram_group)
-    parts = [np.unique(pair_key[bigram_group == g], return_counts=True) for g in range(n_groups)]
-    del pair_key, bigram_group
-    key_pair = np.concatenate([keys for keys, _ in parts]) if parts else np.zeros(0, dtype=np.int64)
-    own_counts = np.concatenate([counts for _, counts in parts]) if parts else np.zeros(0, dtype=np.int64)
-    key_group = np.repeat(np.arange(n_groups), [len(keys) for keys, _ in parts])
-    del parts
+    pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
+    del word_counts, pair_counts
+    key_group, key_pair = np.divmod(pair_key, n_words * n_words)
+    in_group_all = np.bincount(key_group, weights=own_counts, minlength=n_groups).astype(np.int64)
+    all_bigrams = int(own_counts.sum())
     _, pair_index = np.unique(key_pair, return_inverse=True)
-    total_counts = np.bincount(pair_index, weights=own_counts).astype(np.int64)[pair_index]
+    total_counts = np.bincount(pair_index.ravel(), weights=own_counts).astype(np.int64)[pair_index.ravel()]
     common_mask = np.zeros(n_words, dtype=bool)
     common_mask[[coded.index[w] for w in common]] = True
     w1, w2 = np.divmod(key_pair, n_words)

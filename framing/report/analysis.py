@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from framing import compare
+from framing.compare.keyness import word_tokens_of
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
@@ -25,6 +26,7 @@ from framing.matcher import CueMatcher
 from framing.report.examples import examples_table, typical_examples
 from framing.report.findings import ALPHA, Example, Finding, plural, state_findings
 from framing.report.model import as_model, json_safe, model_prevalence
+from framing.report.stories import story_tables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
@@ -38,6 +40,7 @@ REPORT_STEPS = (
     "blame attribution",
     "distinctive wording",
     "separability",
+    "same-story comparison",
     "example sentences",
     "charts",
     "writing",
@@ -122,6 +125,7 @@ def analyse(
     max_groups: int | None = 12,
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
+    jobs: int = 1,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
 
@@ -139,12 +143,15 @@ def analyse(
     ``cue_rates``, ``subcategory_rates``, ``omnibus``, ``pairwise``, ``vs_rest``, ``subcategory_vs_rest``,
     ``blame_attributions``, ``blame_matrix``, ``blamer_blamed``, ``blame_association``,
     ``distinctive_terms``, ``distinctive_cue_terms``, ``phrases``, ``rates_over_time``, ``separability``,
-    ``separability_features``, ``separability_folds``, ``examples``.
+    ``separability_features``, ``separability_folds``, ``examples``, and the same-story comparison
+    (:mod:`framing.report.stories`): ``stories``, ``within_story``, ``story_effects``.
 
     With ``model`` (a :class:`framing.supervised.TextModel` or a folder from ``framing train``) also
     ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
     probability of its documents, 0-1) with a bootstrap interval (``seed``, ``n_resamples``); the model
     card goes to ``metadata["model"]``.
+
+    ``jobs > 1`` matches the cues in that many worker processes (the tables are identical to ``jobs=1``).
     """
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
     with timed_stages(progress) as step:
@@ -152,6 +159,7 @@ def analyse(
             corpus,
             step,
             trained=trained,
+            jobs=jobs,
             by=by,
             seed=seed,
             n_resamples=n_resamples,
@@ -178,6 +186,7 @@ def _analyse(
     min_documents: int,
     max_groups: int | None,
     trained: TextModel | None,
+    jobs: int = 1,
 ) -> Analysis:
     documents = corpus.documents
     dropped = 0
@@ -196,7 +205,7 @@ def _analyse(
 
     step(REPORT_STEPS[0])
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
-    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher)
+    matched = match_documents(documents, by=by, actors=corpus.actors, matcher=matcher, jobs=jobs)
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
@@ -242,9 +251,11 @@ def _analyse(
     tables["blame_association"] = compare.blame_association(attributions, **permutation, **blaming)
 
     step(REPORT_STEPS[4])
-    counts = compare.term_counts(documents["text"], documents[by])
+    tokens = word_tokens_of(documents["text"])  # one tokenisation for the words and the phrases
+    counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
     tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
-    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms)
+    tables["phrases"] = compare.collocations(documents["text"], documents[by], top_n=top_terms, tokens=tokens)
+    del tokens
     per_cue = []
     for cue in cues:
         cue_counts = _cue_term_counts(matched.matches, by, cue)
@@ -271,7 +282,11 @@ def _analyse(
         tables.update(_no_separability(features, groups, cues, seed))
         gaps.append(f"separability: fewer than two {plural(by)} have two or more documents with words")
 
-    step(REPORT_STEPS[6])
+    step("same-story comparison")  # issue 10: compare the groups within the stories they share
+    tables.update(story_tables(documents, features, by=by, groups=groups, cues=cues, seed=seed,
+                               n_resamples=n_resamples, n_permutations=n_permutations))  # fmt: skip
+
+    step("example sentences")
     examples = typical_examples(matched, by, groups, cues, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 

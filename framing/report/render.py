@@ -24,6 +24,7 @@ from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
+from framing.report.stories import story_section_html, story_section_markdown
 
 __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
 
@@ -213,6 +214,8 @@ def markdown(analysis: Analysis, captions: dict[str, str]) -> str:
         card = card_markdown(analysis.metadata["model"])
         table = analysis.tables["model_prevalence"]
         lines.append(model_section_markdown(card, table, analysis.by, _markdown_table))
+    if "within_story" in analysis.tables:  # issue 10: the groups compared within shared stories
+        lines.append(story_section_markdown(analysis.tables, analysis.by, _markdown_table, markdown_escape))
     lines += ["## Example sentences", ""]
     for example in analysis.examples:
         where = f"{markdown_escape(example.doc_id)} sentence {example.sentence_id}"
@@ -310,6 +313,8 @@ def page(analysis: Analysis, captions: dict[str, str]) -> str:
         card = card_markdown(analysis.metadata["model"])
         table = analysis.tables["model_prevalence"]
         parts.append(model_section_html(card, table, analysis.by, _html_table))
+    if "within_story" in analysis.tables:  # issue 10: closes the section before it, opens its own
+        parts.append(story_section_html(analysis.tables, analysis.by, _html_table))
     meta = analysis.metadata
     parts.append('</section><section id="method"><h2>Method and reproducibility</h2><ul>')
     items = [

@@ -23,7 +23,7 @@ from framing.corpus import Corpus, load_corpus
 from framing.errors import OptionError
 from framing.io.atomic import replace_folder
 from framing.io.escape import spreadsheet_safe
-from framing.report.analysis import REPORT_STEPS, Analysis, Progress, analyse
+from framing.report.analysis import Analysis, Progress, analyse
 from framing.report.findings import Finding
 from framing.report.render import draw_charts, markdown, page
 from framing.report.timing import timed_stages
@@ -137,11 +137,11 @@ def _write_report(
     files: list[str] = []
 
     def build(staging: Path) -> None:
-        step(REPORT_STEPS[7])
+        step("charts")
         (staging / "tables").mkdir()
         (staging / "figures").mkdir()
         captions = draw_charts(analysis, staging / "figures")
-        step(REPORT_STEPS[8])
+        step("writing")
         for name, table in sorted(analysis.tables.items()):
             _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
         # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
@@ -176,11 +176,12 @@ def build_report(
     spreadsheet_escape: bool = True,
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
     Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
-    group) and :func:`write_report`.
+    group; ``jobs``: worker processes for matching) and :func:`write_report`.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
@@ -198,6 +199,7 @@ def build_report(
         max_groups=max_groups,
         progress=progress,
         model=model,
+        jobs=jobs,
     )
     return write_report(
         analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress

@@ -1,0 +1,124 @@
+"""The report's section "Within-story comparison": the stories found and the groups compared within them.
+
+:func:`story_tables` clusters the analysed documents into stories (:func:`framing.stories.cluster_stories`,
+default threshold and date window) and compares the compared groups within the stories they share
+(:func:`framing.compare.within_story`, :func:`framing.compare.story_fixed_effects`). The section shows the
+stories covered by two or more outlets and the within-story differences with the lowest q-values; every
+row is in ``tables/stories.csv``, ``tables/within_story.csv`` and ``tables/story_effects.csv``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Hashable
+
+import pandas as pd
+
+from framing.compare import story_fixed_effects, within_story
+from framing.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, cluster_stories, story_table
+
+__all__ = ["STORY_TABLES", "story_note", "story_section_html", "story_section_markdown", "story_tables"]
+
+#: The tables this section adds to ``Analysis.tables``.
+STORY_TABLES = ("stories", "within_story", "story_effects")
+#: Rows shown in the page and report.md (all rows are in the CSV files).
+SHOWN_ROWS = 15
+_STORY_COLUMNS = ["story_id", "documents", "n_outlets", "first_date", "outlets", "story_title"]
+_WITHIN_COLUMNS = ["cue", "group_a", "group_b", "stories", "mean_rate_a", "mean_rate_b", "difference",
+                   "ci_low", "ci_high", "q_value", "overall_difference"]  # fmt: skip
+
+
+def story_tables(
+    documents: pd.DataFrame,
+    features: pd.DataFrame,
+    *,
+    by: str,
+    groups: list[Hashable],
+    cues: list[str],
+    seed: int,
+    n_resamples: int,
+    n_permutations: int,
+) -> dict[str, pd.DataFrame]:
+    """``stories`` (one row per story), ``within_story`` and ``story_effects`` for the compared groups."""
+    stories = cluster_stories(documents)
+    options = {"cue": cues, "by": by, "order": groups, "seed": seed, "n_resamples": n_resamples}
+    within = within_story(features, stories, n_permutations=n_permutations, **options)
+    return {
+        "stories": story_table(stories, documents),
+        "within_story": within,
+        "story_effects": story_fixed_effects(features, stories, **options),
+    }
+
+
+def story_note(tables: dict[str, pd.DataFrame], by: str) -> str:
+    """The section's explanation: method, coverage, and how to read ``difference`` against the overall one."""
+    stories = tables["stories"]
+    within = tables["within_story"]
+    shared = int((stories["n_outlets"] >= 2).sum())
+    pairs = within.drop_duplicates(["group_a", "group_b"])
+    compared = int((pairs["stories"] > 0).sum())
+    groups = by.replace("_", " ")
+    return (
+        f"Articles about the same story were grouped by the similarity of their wording (TF-IDF cosine, "
+        f"average linkage at {DEFAULT_THRESHOLD}, documents at most {DEFAULT_WINDOW_DAYS} days apart): "
+        f"{len(stories)} stories, {shared} of them covered by two or more outlets. Within the stories two "
+        f"{groups}s both covered, 'difference' is the mean over those stories of the difference of their "
+        f"mean cue rates (per 1,000 tokens), with a 95% bootstrap interval over stories and a sign-flip "
+        f"test (with fewer than six shared stories no p-value can fall below 0.05: the smallest is 2 / 2^n); "
+        f"'overall difference' ignores the stories. A difference that shrinks within stories came "
+        f"from the choice of stories, not from how they were told. {compared} of {len(pairs)} pairs of "
+        f"{groups}s share at least one story; {groups}s whose wording differs most from the others may "
+        f"share none and are then not compared here."
+    )
+
+
+def _shown_stories(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    stories = tables["stories"]
+    shown = stories[stories["n_outlets"] >= 2].sort_values(["n_outlets", "documents", "story_id"],
+                                                           ascending=[False, False, True])  # fmt: skip
+    return shown[_STORY_COLUMNS].head(SHOWN_ROWS)
+
+
+def _shown_within(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    within = tables["within_story"]
+    shown = within[within["stories"] >= 2].sort_values(["q_value", "p_value", "cue"], kind="mergesort")
+    return shown[_WITHIN_COLUMNS].head(SHOWN_ROWS)
+
+
+def story_section_markdown(
+    tables: dict[str, pd.DataFrame], by: str, markdown_table: Callable[[pd.DataFrame], str], escape: Callable
+) -> str:
+    """The report.md section "Within-story comparison"."""
+    return "\n".join(
+        [
+            "## Within-story comparison",
+            "",
+            escape(story_note(tables, by)),
+            "",
+            f"### Stories covered by two or more outlets (at most {SHOWN_ROWS}; all in tables/stories.csv)",
+            "",
+            markdown_table(_shown_stories(tables)),
+            "",
+            f"### Within-story differences, lowest q-values first (pairs sharing 2+ stories; at most "
+            f"{SHOWN_ROWS}; all in tables/within_story.csv)",
+            "",
+            markdown_table(_shown_within(tables)),
+            "",
+        ]
+    )
+
+
+def story_section_html(
+    tables: dict[str, pd.DataFrame], by: str, html_table: Callable[[pd.DataFrame], str]
+) -> str:
+    """The page's section "Within-story comparison" (closes the section before it, as the model's does)."""
+    return (
+        '</section><section id="within-story"><h2>Within-story comparison</h2>'
+        f'<p class="note">{html.escape(story_note(tables, by))}</p>'
+        f"<h3>Stories covered by two or more outlets</h3>{html_table(_shown_stories(tables))}"
+        '<p><a href="tables/stories.csv">stories.csv</a> (every story, with its documents)</p>'
+        "<h3>Within-story differences, lowest q-values first</h3>"
+        f"{html_table(_shown_within(tables))}"
+        '<p><a href="tables/within_story.csv">within_story.csv</a>; story-demeaned rates per '
+        f'{html.escape(by.replace("_", " "))}: <a href="tables/story_effects.csv">story_effects.csv</a></p>'
+    )
