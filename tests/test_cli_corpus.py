@@ -86,7 +86,7 @@ def test_strict_non_utf8(tmp_path: Path) -> None:
 def test_crocus_info() -> None:
     result = runner.invoke(app, ["corpus", "info", str(CROCUS), "--json"])
     info = json.loads(result.stdout)
-    assert len(info["outlets"]) >= 6 and info["documents"] >= 36 and info["duplicates"] == 2
+    assert len(info["outlets"]) >= 10 and info["documents"] >= 60 and info["duplicates"] == 3
 
 
 def test_info_escapes_control_characters_in_outlets_and_errors(tmp_path: Path) -> None:

@@ -266,14 +266,46 @@ def test_bundled_crocus_corpus() -> None:
     words = corpus.documents["tokens"]
     assert words.between(250, 850).all(), corpus.documents.loc[~words.between(250, 850), ["doc_id", "tokens"]]
     copies = corpus.documents.dropna(subset=["duplicate_of"])
-    assert len(copies) == 2
-    assert set(copies["outlet"]) == {"the-chronicle", "daily-blast"}
     originals = corpus.documents.set_index("doc_id").loc[copies["duplicate_of"], "outlet"]
-    assert set(originals) == {"global-wire"}
+    # the English wire story is republished by two outlets, the Russian agency story by the business daily
+    assert sorted(zip(copies["outlet"], originals, strict=True)) == [
+        ("daily-blast", "global-wire"),
+        ("delovoy-kurs", "derzhava"),
+        ("the-chronicle", "global-wire"),
+    ]
     assert corpus.summary.boilerplate_lines_removed > 0
     assert corpus.summary.skipped == [] and corpus.summary.unknown_outlet == 0
     info = json.loads(json.dumps(corpus.info()))
-    assert info["duplicates"] == 2
+    assert info["duplicates"] == 3
+
+
+def test_bundled_crocus_corpus_languages() -> None:
+    # Issue 12: three Russian outlets (state agency, exile, business) and one Ukrainian, >= 6 articles each,
+    # their language set per outlet in corpus.toml; every actor has Russian and Ukrainian aliases.
+    corpus = load_corpus(CROCUS)
+    documents = corpus.documents
+    per_outlet = documents.groupby("outlet")["outlet_language"].agg(["first", "nunique", "size"])
+    assert (per_outlet["nunique"] == 1).all()
+    languages = per_outlet["first"]
+    assert sorted(languages[languages == "ru"].index) == ["delovoy-kurs", "derzhava", "volnaya"]
+    assert list(languages[languages == "uk"].index) == ["holos-dnipra"]
+    assert (per_outlet.loc[languages != "en", "size"] >= 6).all()
+    cyrillic = documents.loc[documents["outlet_language"].isin(["ru", "uk"]), "text"]
+    assert cyrillic.str.count(r"[А-Яа-яЁёІіЇїЄєҐґ]").div(cyrillic.str.len()).gt(0.6).all()
+    ukrainian = documents.loc[cyrillic.index, "outlet_language"] == "uk"
+    assert cyrillic[ukrainian].str.contains("[ІіЇїЄєҐґ]").all()  # letters Russian does not have
+    assert not cyrillic[ukrainian].str.contains("[ЫыЭэЪъЁё]").any()  # and the reverse
+    assert not cyrillic[~ukrainian].str.contains("[ІіЇїЄєҐґ]").any()
+    in_russian_and_ukrainian = {
+        "Islamic State": ("Исламское государство", "Ісламська держава"),
+        "Ukraine": ("Украина", "Україна"),
+        "Russia": ("Россия", "Росія"),
+        "United States": ("Соединённые Штаты", "Сполучені Штати"),
+        "West": ("Великобритания", "Велика Британія"),
+    }
+    assert set(corpus.actors) == set(in_russian_and_ukrainian)
+    for actor, names in in_russian_and_ukrainian.items():
+        assert set(names) <= set(corpus.actors[actor]), actor
 
 
 def test_id_column_preferred_and_clashing_doc_id_kept(tmp_path: Path) -> None:

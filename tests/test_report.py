@@ -79,7 +79,12 @@ def test_summary_states_differences_with_effect_sizes_and_q_values(
     # daily-blast (the tabloid) is the most emotive outlet of the demo corpus, by construction.
     assert "highest in daily-blast" in emotive and "Cliff's δ" in emotive and "q " in emotive
     hedging = next(t for t in texts if t.startswith("Hedging"))
-    assert "highest in the-chronicle" in hedging and "lowest in vestnik" in hedging
+    assert "highest in the-chronicle" in hedging
+    # The lowest is the outlet with the lowest hedging rate; not pinned to vestnik, since the Russian and
+    # Ukrainian outlets of the demo corpus count no hedge until the lexicons of their language exist.
+    rates = crocus_report.tables["cue_rates"].query("cue == 'hedging'")
+    lowest = set(rates.loc[rates["mean_rate"] == rates["mean_rate"].min(), "outlet"])
+    assert any(f"lowest in {outlet}" in hedging for outlet in lowest)
     # A cue whose omnibus q-value is not small is reported as no reliable difference, never as one.
     omnibus = crocus_report.tables["omnibus"]
     for cue in omnibus.loc[omnibus["q_value"] >= report_module.ALPHA, "cue"]:
@@ -208,7 +213,8 @@ def test_compare_by_another_column_and_drop_duplicates(tmp_path: Path) -> None:
         == corpus.documents["duplicate_of"].notna().sum()
         > 0
     )
-    assert rates.groupby("cue")["documents"].sum().eq(len(corpus.documents) - 2).all()
+    copies = int(corpus.documents["duplicate_of"].notna().sum())
+    assert rates.groupby("cue")["documents"].sum().eq(len(corpus.documents) - copies).all()
 
 
 def test_unknown_grouping_column_is_a_clear_error(tmp_path: Path) -> None:

@@ -18,6 +18,9 @@ from framing.errors import InputError, OptionError
 from framing.store import MANIFEST, feature_key, ingest, is_store, open_store, validate_where
 
 runner = CliRunner()
+# corpora/crocus: its articles in all languages, and the syndicated copies among them
+CROCUS_DOCUMENTS = 62
+CROCUS_COPIES = 3
 
 
 def _records(*rows: tuple[str, str, str, str]) -> list[dict[str, str]]:
@@ -76,7 +79,7 @@ def test_drop_duplicates_on_a_store(crocus_store: Path) -> None:
     corpus = framing.load_corpus(crocus_store, drop_duplicates=True)
     expected = framing.load_corpus(CROCUS, drop_duplicates=True)
     assert corpus.documents["doc_id"].tolist() == expected.documents["doc_id"].tolist()
-    assert corpus.summary.dropped_duplicates == 2
+    assert corpus.summary.dropped_duplicates == CROCUS_COPIES
 
 
 def test_not_a_store(tmp_path: Path) -> None:
@@ -165,9 +168,9 @@ def test_one_ingest_at_a_time(crocus_store: Path, tiny_corpus: Path) -> None:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(InputError, match="another ingest into this store is running"):
             ingest([tiny_corpus], crocus_store)
-    assert len(framing.load_corpus(crocus_store)) == 38
+    assert len(framing.load_corpus(crocus_store)) == CROCUS_DOCUMENTS
     ingest([tiny_corpus], crocus_store)  # the lock is released with its file
-    assert len(framing.load_corpus(crocus_store)) == 43
+    assert len(framing.load_corpus(crocus_store)) == CROCUS_DOCUMENTS + 5
 
 
 def test_syndication_is_recomputed_across_ingests(tmp_path: Path) -> None:
@@ -302,12 +305,12 @@ def test_features_are_computed_only_for_new_documents(
     store_path = tmp_path / "store"
     ingest([CROCUS], store_path)
     open_store(store_path).features()
-    assert counted_extract == [38]
+    assert counted_extract == [CROCUS_DOCUMENTS]
     ingest([tiny_corpus], store_path)
     table = open_store(store_path).features()
-    assert counted_extract == [38, 5]
+    assert counted_extract == [CROCUS_DOCUMENTS, 5]
     open_store(store_path).features()
-    assert counted_extract == [38, 5]  # nothing new: everything from the cache
+    assert counted_extract == [CROCUS_DOCUMENTS, 5]  # nothing new: everything from the cache
     counted_extract.clear()
     pd.testing.assert_frame_equal(table, framing.extract(framing.load_corpus(store_path)))
 
@@ -321,7 +324,7 @@ def test_cache_is_keyed_by_the_lexicon_set(crocus_store: Path, counted_extract: 
     store.features(default)
     store.features(narrow)
     store.features(narrow, where="outlet = 'vestnik'")
-    assert counted_extract == [38, 38]
+    assert counted_extract == [CROCUS_DOCUMENTS, CROCUS_DOCUMENTS]
     assert len(list((crocus_store / "features").iterdir())) == 2
     pd.testing.assert_frame_equal(
         store.features(narrow), framing.extract(framing.load_corpus(CROCUS), matcher=narrow)
@@ -349,13 +352,15 @@ def test_cli_ingest_and_features(tmp_path: Path, tiny_corpus: Path) -> None:
     store = tmp_path / "store"
     result = runner.invoke(app, ["ingest", str(CROCUS), "--store", str(store)])
     assert result.exit_code == 0, result.output
-    assert "38 documents added, 38 in the store (2 marked as syndicated duplicates)" in result.stderr
+    n, copies = CROCUS_DOCUMENTS, CROCUS_COPIES
+    added = f"{n} documents added, {n} in the store ({copies} marked as syndicated duplicates)"
+    assert added in result.stderr
     result = runner.invoke(app, ["ingest", str(CROCUS), str(tiny_corpus), "--store", str(store)])
     assert result.exit_code == 0, result.output
-    assert "43 records read from 2 source(s): 5 documents added, 43 in the store" in result.stderr
-    assert "38 documents skipped: id already in the store" in result.stderr
+    assert f"{n + 5} records read from 2 source(s): 5 documents added, {n + 5} in the store" in result.stderr
+    assert f"{n} documents skipped: id already in the store" in result.stderr
     info = runner.invoke(app, ["corpus", "info", str(store), "--json"])
-    assert info.exit_code == 0 and json.loads(info.stdout)["documents"] == 43
+    assert info.exit_code == 0 and json.loads(info.stdout)["documents"] == n + 5
 
 
 def test_cli_features_of_a_store_equal_those_of_the_folder(crocus_store: Path, tmp_path: Path) -> None:
@@ -366,7 +371,7 @@ def test_cli_features_of_a_store_equal_those_of_the_folder(crocus_store: Path, t
     sentences = tmp_path / "sentences.csv"
     result = runner.invoke(app, ["features", str(crocus_store), "-o", str(sentences), "--unit", "sentence"])
     assert result.exit_code == 0
-    assert pd.read_csv(sentences)["doc_id"].nunique() == 38
+    assert pd.read_csv(sentences)["doc_id"].nunique() == CROCUS_DOCUMENTS
 
 
 @pytest.mark.parametrize(
