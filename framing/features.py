@@ -11,6 +11,16 @@ family) the columns are:
 * ``F_weighted`` (families with intensity weights, e.g. emotive): sum of the weights of the matches;
 * ``F_<subcategory>_count`` and ``F_<subcategory>_rate`` for each subcategory.
 
+The cue families a table was made with are recoverable from its columns alone (:func:`cue_families`): a
+family has all four of ``F_count``, ``F_negated``, ``F_present`` and ``F_rate``; a subcategory only
+``_count`` and ``_rate``. So a merged table or one read back from CSV compares the same cues by default
+as the table :func:`extract` returned (``attrs`` do not survive a ``merge`` or a file).
+
+Per-document and per-sentence tables carry the documents' own columns (``leaning``, ``topic``,
+``outlet_*``, ``duplicate_of``, ...) after ``doc_id, outlet, date``, except the long text columns
+``text``, ``title`` and ``url``: join those back by ``doc_id``, e.g.
+``features.merge(corpus.documents[["doc_id", "title", "url"]], on="doc_id")``.
+
 One loop matches documents (``_match_pass``); everything else is derived from what it collects:
 :func:`extract` (count vectors, optionally in worker processes), :func:`match_documents` (the feature
 table, a compact table of every match and the blame rows, in one pass: what the report uses),
@@ -45,6 +55,7 @@ __all__ = [
     "as_documents",
     "blame_attributions",
     "build_matcher",
+    "cue_families",
     "evidence",
     "extract",
     "feature_columns",
@@ -326,8 +337,37 @@ def _empty_features(
     return pd.DataFrame(columns=[*head, *layout.frame([], []).columns])
 
 
-def _metadata_columns(documents: pd.DataFrame) -> list[str]:
-    return [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
+#: Document columns not copied into feature tables: long texts (joined back by ``doc_id`` when wanted)
+#: and the names of the columns that the measurement itself writes.
+_NOT_COPIED = frozenset({"text", "title", "url", "tokens", "sentences", "sentence_id", "start", "end"})
+
+#: The four columns every cue family has, and a subcategory has not all of.
+FAMILY_SUFFIXES = ("_count", "_negated", "_present", "_rate")
+
+
+def cue_families(columns: Iterable[Any]) -> list[str]:
+    """The cue families of a feature table, from its column names alone, in column order.
+
+    A family ``F`` has the columns ``F_count``, ``F_negated``, ``F_present`` and ``F_rate``; subcategory
+    columns (``F_<sub>_count``, ``F_<sub>_rate``) have no ``_negated`` or ``_present``, so they are not
+    families. Pass ``table.columns``; an empty list means the table has no complete family.
+    """
+    names = [c for c in columns if isinstance(c, str)]
+    present = set(names)
+    return [
+        c[: -len("_count")]
+        for c in names
+        if c.endswith("_count") and all(c[: -len("_count")] + s in present for s in FAMILY_SUFFIXES)
+    ]
+
+
+def _metadata_columns(documents: pd.DataFrame, matcher: CueMatcher | None = None) -> list[str]:
+    """The documents' own columns copied into a feature table (see the module docstring)."""
+    measured = set(feature_columns(matcher)) if matcher is not None else set()
+    clashing = [c for c in documents.columns if c in measured]
+    if clashing:
+        log.warning("document column(s) %s replaced by the measured values of the same name", clashing)
+    return [c for c in documents.columns if c not in _NOT_COPIED and c not in _IDENTITY and c not in measured]
 
 
 def extract(
@@ -352,12 +392,14 @@ def extract(
     Returns:
         One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``tokens`` (word tokens, the
         denominator of every rate), ``sentences`` (document unit), then the cue columns described in
-        the module docstring; metadata columns of a corpus (``outlet_*``, ``duplicate_of``) follow the
-        identity columns. ``df.attrs["cue_families"]`` lists the families.
+        the module docstring. The documents' other columns (``outlet_*``, ``duplicate_of``, ``leaning``,
+        any column of the input but ``text``, ``title`` and ``url``) follow the identity columns, so
+        ``compare.outlet_summary(table, by="leaning")`` works. The families are those of
+        :func:`cue_families` (also in ``df.attrs["cue_families"]``).
     """
     matcher = matcher or build_matcher(lexicons)
     documents = as_documents(data)
-    keep = _metadata_columns(documents)
+    keep = _metadata_columns(documents, matcher)
     parts = list(
         iter_features(_chunks(documents, chunk_size), matcher=matcher, unit=unit, jobs=jobs, keep=keep)
     )
@@ -445,7 +487,7 @@ def match_documents(
         finder=ActorFinder(actors) if attribute else None,
     )
     counts = collected.counts
-    keep = _metadata_columns(documents)
+    keep = _metadata_columns(documents, matcher)
     if len(documents):
         features = _assemble(documents, counts, layout, "document", keep)
     else:

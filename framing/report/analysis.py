@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from framing import compare
-from framing.corpus import Corpus
+from framing.corpus import Corpus, as_corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
 from framing.features import MatchPass, build_matcher, match_documents, require_column
@@ -109,7 +109,7 @@ def _select_groups(
 
 
 def analyse(
-    corpus: Corpus,
+    corpus: Corpus | pd.DataFrame,
     *,
     by: str = "outlet",
     seed: int = 0,
@@ -122,6 +122,8 @@ def analyse(
     max_groups: int | None = 12,
     progress: Progress | None = None,
     model: TextModel | str | Path | None = None,
+    matcher: CueMatcher | None = None,
+    actors: Mapping[str, Sequence[str]] | None = None,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
 
@@ -145,7 +147,13 @@ def analyse(
     ``model_prevalence``: each group's estimated prevalence of the model's label (mean calibrated
     probability of its documents, 0-1) with a bootstrap interval (``seed``, ``n_resamples``); the model
     card goes to ``metadata["model"]``.
+
+    ``corpus`` may be a documents DataFrame with a ``text`` column (:func:`framing.corpus.as_corpus`).
+    ``matcher`` (:func:`framing.build_matcher`, e.g. with the user's lexicons) replaces the built-in
+    lexicons: every family it has is compared, the toolkit's own first. ``actors`` (name -> aliases)
+    replaces the corpus's ``[actors]``.
     """
+    corpus = as_corpus(corpus) if actors is None else as_corpus(corpus).with_actors(actors)
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
     with timed_stages(progress) as step:
         return _analyse(
@@ -161,6 +169,7 @@ def analyse(
             top_terms=top_terms,
             min_documents=min_documents,
             max_groups=max_groups,
+            matcher=matcher or build_matcher(),
         )
 
 
@@ -178,6 +187,7 @@ def _analyse(
     min_documents: int,
     max_groups: int | None,
     trained: TextModel | None,
+    matcher: CueMatcher,
 ) -> Analysis:
     documents = corpus.documents
     dropped = 0
@@ -188,8 +198,8 @@ def _analyse(
     groups, rated, selection = _select_groups(documents, by, min_documents, max_groups)
     if selection["documents_left_out"]:
         documents = documents[documents[by].isin(rated)].reset_index(drop=True)
-    matcher = build_matcher()
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
+    cues += [c for c in matcher.families if c not in cues]  # families of the user's lexicons
     stats = {"by": by, "order": groups}
     gaps: list[str] = []  # what could not be computed on this corpus, and why: said in the page
     tables: dict[str, pd.DataFrame] = {}
