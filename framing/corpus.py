@@ -241,6 +241,8 @@ class Corpus:
 
         summary = self._summary_copy()
         documents = subset_documents(self.documents, where=where, start=start, end=end, summary=summary)
+        if documents.empty and len(self.documents):
+            log.warning("the subset is empty: no document is left of %d", len(self.documents))
         return self._replace(documents, summary)
 
     def regroup(

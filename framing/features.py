@@ -62,6 +62,7 @@ __all__ = [
     "grouped_features",
     "iter_features",
     "match_documents",
+    "metadata_columns",
     "require_column",
 ]
 
@@ -302,6 +303,9 @@ def iter_features(
 def _assemble(
     chunk: pd.DataFrame, results: list[tuple[Any, ...]], layout: _Layout, unit: Unit, keep: Sequence[str]
 ) -> pd.DataFrame:
+    missing = [c for c in keep if c not in chunk.columns]
+    if missing:  # a streamed chunk without a column of the first one: the table keeps its columns
+        chunk = chunk.assign(**dict.fromkeys(missing))
     identity = [c for c in [*_IDENTITY, *keep] if c in chunk.columns]
     if unit == "document":
         tokens = [r[0] for r in results]
@@ -361,7 +365,7 @@ def cue_families(columns: Iterable[Any]) -> list[str]:
     ]
 
 
-def _metadata_columns(documents: pd.DataFrame, matcher: CueMatcher | None = None) -> list[str]:
+def metadata_columns(documents: pd.DataFrame, matcher: CueMatcher | None = None) -> list[str]:
     """The documents' own columns copied into a feature table (see the module docstring)."""
     measured = set(feature_columns(matcher)) if matcher is not None else set()
     clashing = [c for c in documents.columns if c in measured]
@@ -399,7 +403,7 @@ def extract(
     """
     matcher = matcher or build_matcher(lexicons)
     documents = as_documents(data)
-    keep = _metadata_columns(documents, matcher)
+    keep = metadata_columns(documents, matcher)
     parts = list(
         iter_features(_chunks(documents, chunk_size), matcher=matcher, unit=unit, jobs=jobs, keep=keep)
     )
@@ -487,7 +491,7 @@ def match_documents(
         finder=ActorFinder(actors) if attribute else None,
     )
     counts = collected.counts
-    keep = _metadata_columns(documents, matcher)
+    keep = metadata_columns(documents, matcher)
     if len(documents):
         features = _assemble(documents, counts, layout, "document", keep)
     else:

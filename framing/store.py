@@ -545,11 +545,11 @@ def _assemble(
     documents: pd.DataFrame, hashes: pd.Series, values: pd.DataFrame | None, matcher: Any
 ) -> pd.DataFrame:
     """The table framing.extract returns for ``documents``, from cached feature rows."""
-    from framing.features import _metadata_columns, extract, feature_columns
+    from framing.features import extract, feature_columns, metadata_columns
 
     if documents.empty:
         return extract(documents.assign(text=pd.Series(dtype="str")), matcher=matcher)
-    keep = _metadata_columns(documents, matcher)  # the same columns as framing.extract keeps
+    keep = metadata_columns(documents, matcher)  # the same columns as framing.extract keeps
     identity = [c for c in ["doc_id", "outlet", "date", *keep] if c in documents.columns]
     measured = ["tokens", "sentences", *feature_columns(matcher)]
     assert values is not None

@@ -162,8 +162,6 @@ def subset_documents(
     if summary is not None:
         summary.subsets.append(record)
         summary.documents -= record["dropped"]
-    if record["kept"] == 0:
-        log.warning("the subset is empty: %s", subset_line(record))
     return documents[keep.to_numpy()].reset_index(drop=True)
 
 
