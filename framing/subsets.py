@@ -59,7 +59,8 @@ def _day(value: Any, name: str) -> pd.Timestamp | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        day = pd.Timestamp(value)
+        # ISO only: pandas would read "March" as March of the current year
+        day = pd.to_datetime(value, format="ISO8601") if isinstance(value, str) else pd.Timestamp(value)
     except (ValueError, TypeError) as error:
         raise OptionError(f"{name} must be a date such as 2024-03-22, got {value!r} ({error})") from None
     if day is pd.NaT:
