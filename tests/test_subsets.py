@@ -19,7 +19,7 @@ from framing.coding import draw_sample
 from framing.corpus import as_corpus
 from framing.errors import InputError, OptionError
 from framing.features import cue_families, match_documents
-from framing.report import analyse, build_report
+from framing.report import build_report
 from framing.subsets import read_actors, read_group_map
 
 FAMILIES = ["blame", "denial", "emotive", "hedging", "certainty"]
@@ -162,7 +162,7 @@ def test_every_verb_accepts_a_dataframe_of_documents(tmp_path: Path, quiet_logs:
     assert (report.path / "index.html").is_file()
     rates = pd.read_csv(report.path / "tables" / "cue_rates.csv")
     assert set(rates["leaning"]) == {"left", "right"}
-    assert set(analyse(frame, n_resamples=1000, n_permutations=1000).groups) == set(OUTLETS)
+    assert report.analysis.corpus.name == "table" and report.analysis.groups == ["left", "right"]
     assert len(framing.extract(frame)) == 24
     assert set(framing.evidence(frame, cue="hedging")["outlet"]) == set(OUTLETS)
     assert len(framing.blame_attributions(frame)) > 0
@@ -367,12 +367,23 @@ def test_cli_report_takes_lexicon_actors_and_where(news: Path, tmp_path: Path) -
     actors = tmp_path / "actors.csv"
     actors.write_text("actor,alias\nrebels,the rebels\n", encoding="utf-8")
     out = tmp_path / "report"
-    args = ["report", str(news), "-o", str(out), "--resamples", "1000", "--permutations", "1000", "-q"]
+    args = [
+        "report",
+        str(news),
+        "-o",
+        str(out),
+        "--by",
+        "leaning",
+        "--resamples",
+        "1000",
+        "--permutations",
+        "1000",
+    ]
     extra = ["--lexicon", str(lexicon), "--actors", str(actors), "--where", "outlet != 'NPR'"]
-    result = CliRunner().invoke(app, [*args, *extra])
+    result = CliRunner().invoke(app, [*args, *extra, "-q"])
     assert result.exit_code == 0, result.output
     metadata = json.loads((out / "metadata.json").read_text())
-    assert "NPR" not in metadata["corpus"]["documents_per_group"]
+    assert metadata["corpus"]["documents_per_group"] == {"left": 4, "right": 16}  # NPR left out
     assert metadata["corpus"]["load_summary"]["subsets"][0]["dropped"] == 4
     assert "fiscal" in set(pd.read_csv(out / "tables" / "cue_rates.csv")["cue"])
     blamed = pd.read_csv(out / "tables" / "blame_attributions.csv")["blamed"]
