@@ -385,6 +385,8 @@ def test_cli_report_takes_lexicon_actors_and_where(news: Path, tmp_path: Path) -
     metadata = json.loads((out / "metadata.json").read_text())
     assert metadata["corpus"]["documents_per_group"] == {"left": 4, "right": 16}  # NPR left out
     assert metadata["corpus"]["load_summary"]["subsets"][0]["dropped"] == 4
+    summary = (out / "report.md").read_text().split("## Summary")[1]
+    assert "Subset where" in summary and "kept 20 of 24 documents, dropped 4" in summary  # said in words
     assert "fiscal" in set(pd.read_csv(out / "tables" / "cue_rates.csv")["cue"])
     blamed = pd.read_csv(out / "tables" / "blame_attributions.csv")["blamed"]
     assert "rebels" in set(blamed)
