@@ -373,7 +373,8 @@ def features_command(
 ) -> None:
     """Measure every cue family in every document (or sentence) and write one row per unit.
 
-    Columns: doc_id (the input's own id), outlet, date, tokens, and per cue family F: F_count, F_negated,
+    Columns: doc_id (the input's own id), outlet, date, the documents' other columns (not text, title,
+    url), tokens, and per cue family F: F_count, F_negated,
     F_present, F_rate (per 1,000 tokens), plus F_<subcategory>_count and _rate. In CSV/TSV output, text
     cells starting with = + - @ (a spreadsheet formula) get a leading ' unless --no-spreadsheet-escape.
     """

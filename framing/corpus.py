@@ -165,6 +165,10 @@ class Corpus:
         name: the corpus name (folder or file stem).
         settings: the parsed ``corpus.toml`` (empty for a single file).
         summary: the :class:`LoadSummary` of the load.
+
+    :meth:`subset` selects documents (a pandas query, a date window), :meth:`regroup` and
+    :meth:`apply_groups` merge name variants and define collections; each returns a new corpus whose
+    summary counts what was kept, dropped and renamed.
     """
 
     def __init__(

@@ -443,3 +443,14 @@ def test_cli_where_on_a_store_is_its_duckdb_filter(news: Path, tmp_path: Path) -
     table = pd.read_csv(out)
     assert len(table) == 4 and set(table["outlet"]) == {"CNN", "NPR"}
     assert "kept 4 of 24 documents" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["corpus", "info"], ["features"], ["evidence"], ["blame"], ["report"], ["compare"], ["sample"]],
+)
+def test_every_command_that_reads_a_corpus_has_the_subset_options(command: list[str]) -> None:
+    result = CliRunner().invoke(app, [*command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--where", "--from", "--to", "--group-map"):
+        assert option in result.output, (command, option)
