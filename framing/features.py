@@ -18,7 +18,8 @@ as the table :func:`extract` returned (``attrs`` do not survive a ``merge`` or a
 
 Per-document and per-sentence tables carry the documents' own columns (``leaning``, ``topic``,
 ``outlet_*``, ``duplicate_of``, ...) after ``doc_id, outlet, date``, except the long text columns
-``text``, ``title`` and ``url``: join those back by ``doc_id``, e.g.
+``text``, ``title`` and ``url`` and columns of lists or mappings (``spans``): join those back by
+``doc_id``, e.g.
 ``features.merge(corpus.documents[["doc_id", "title", "url"]], on="doc_id")``.
 
 One loop matches documents (``_match_pass``); everything else is derived from what it collects:
@@ -366,12 +367,25 @@ def cue_families(columns: Iterable[Any]) -> list[str]:
 
 
 def metadata_columns(documents: pd.DataFrame, matcher: CueMatcher | None = None) -> list[str]:
-    """The documents' own columns copied into a feature table (see the module docstring)."""
+    """The documents' own columns copied into a feature table (see the module docstring).
+
+    Columns holding lists or mappings (annotation spans, author lists) are not copied: repeated on every
+    sentence and written to CSV as text they would bloat the tables; join them back by ``doc_id``.
+    """
     measured = set(feature_columns(matcher)) if matcher is not None else set()
     clashing = [c for c in documents.columns if c in measured]
     if clashing:
         log.warning("document column(s) %s replaced by the measured values of the same name", clashing)
-    return [c for c in documents.columns if c not in _NOT_COPIED and c not in _IDENTITY and c not in measured]
+    candidates = [
+        c for c in documents.columns if c not in _NOT_COPIED and c not in _IDENTITY and c not in measured
+    ]
+    return [c for c in candidates if not _is_nested(documents[c])]
+
+
+def _is_nested(column: pd.Series) -> bool:
+    if column.dtype != object:
+        return False
+    return bool(column.map(lambda v: isinstance(v, (list, dict, tuple, set, np.ndarray))).any())
 
 
 def extract(

@@ -93,6 +93,15 @@ def test_extract_keeps_the_documents_own_columns_and_outlet_summary_groups_by_th
     assert by_doc.to_dict() == corpus.documents.set_index("doc_id")["leaning"].to_dict()
 
 
+def test_list_columns_are_not_copied_into_feature_tables() -> None:
+    frame = pd.DataFrame(
+        {"text": ["It may rain.", "It will rain."], "spans": [[[0, 2, "x"]], []], "topic": ["a", "b"]}
+    )
+    for unit in ("document", "sentence"):
+        table = framing.extract(frame, unit=unit)  # type: ignore[arg-type]
+        assert "spans" not in table.columns and table["topic"].tolist() == ["a", "b"]
+
+
 def test_a_document_column_named_like_a_measured_one_is_replaced_with_a_warning(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
