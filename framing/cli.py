@@ -198,11 +198,11 @@ def _announce(summary: Any) -> None:
 
 def _store_filter(selection: Selection) -> str | None:
     """--where and the --from/--to window as one SQL filter for a corpus store (None: no filter)."""
-    from framing.subsets import _day
+    from framing.subsets import parse_day
 
     parts = [f"({selection.where})"] if selection.where is not None else []
     for bound, operator, name in ((selection.start, ">=", "--from"), (selection.end, "<=", "--to")):
-        day = _day(bound, name)
+        day = parse_day(bound, name)
         if day is not None:  # an ISO date from pandas: safe to quote
             parts.append(f"date {operator} '{day.date().isoformat()}'")
     return " and ".join(parts) or None
@@ -217,11 +217,15 @@ def _matcher(lexicon: list[Path] | None, replace: bool) -> Any:
     return build_matcher(lexicon, replace=replace)
 
 
-def _with_actors(corpus: Corpus, actors: Path | None) -> Corpus:
-    """The corpus with the actors of --actors FILE in place of its corpus.toml [actors]."""
+def _with_actors(corpus: Corpus, actors: dict[str, list[str]] | None) -> Corpus:
+    """The corpus with the actors read from --actors FILE in place of its corpus.toml [actors]."""
+    return corpus if actors is None else corpus.with_actors(actors)
+
+
+def _read_actors(path: Path | None) -> dict[str, list[str]] | None:
     from framing.subsets import read_actors
 
-    return corpus if actors is None else corpus.with_actors(read_actors(actors))
+    return None if path is None else read_actors(path)
 
 
 def _is_store(path: Path) -> bool:
@@ -480,8 +484,9 @@ def blame_command(
     from framing.features import blame_attributions, build_matcher
 
     _configure_logging(quiet)
+    chosen = _read_actors(actors)  # a bad file is refused before the corpus is read
     corpus = _with_actors(
-        _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, selection=selection), actors
+        _load(path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, selection=selection), chosen
     )
     if not corpus.actors:
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
@@ -586,6 +591,7 @@ def report_command(
     _require(resamples >= 1, f"--resamples must be 1 or more, not {resamples}")
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
     trained = None
+    matcher, chosen = _matcher(lexicon, replace_lexicons), _read_actors(actors)
     if model is not None:  # a bad model folder is refused before the corpus is read
         from framing.supervised import load_model
 
@@ -602,7 +608,7 @@ def report_command(
             strict=strict,
             selection=selection,
         )
-        corpus = _with_actors(corpus, actors)
+        corpus = _with_actors(corpus, chosen)
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
     if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
         check_output_folder(folder, source=path)
@@ -615,7 +621,7 @@ def report_command(
         "min_documents": min_documents,
         "max_groups": max_groups or None,
         "model": trained,
-        "matcher": _matcher(lexicon, replace_lexicons),
+        "matcher": matcher,
     }
     if quiet:
         report = write_report(analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, **writing)

@@ -38,6 +38,7 @@ __all__ = [
     "Where",
     "apply_groups",
     "check_groups",
+    "parse_day",
     "read_actors",
     "read_group_map",
     "regroup_documents",
@@ -54,8 +55,8 @@ Where = str | Callable[[pd.DataFrame], Any]
 Groups = Mapping[str, Mapping[str, str]]
 
 
-def _day(value: Any, name: str) -> pd.Timestamp | None:
-    """A date bound as a day (``"2024-03-22"``, a date or a timestamp); None stays None."""
+def parse_day(value: Any, name: str) -> pd.Timestamp | None:
+    """A date bound (ISO text such as ``"2024-03-22"``, a date or a timestamp) as a day; None stays None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
@@ -133,7 +134,7 @@ def subset_documents(
         OptionError: for a query that cannot be evaluated (naming the problem and the columns), a result
             that is not one condition per document, a bound that is not a date, or ``start`` after ``end``.
     """
-    first, last = _day(start, "start (--from)"), _day(end, "end (--to)")
+    first, last = parse_day(start, "start (--from)"), parse_day(end, "end (--to)")
     if first is not None and last is not None and first > last:
         raise OptionError(f"the date window is empty: start {first.date()} is after end {last.date()}")
     keep = pd.Series(True, index=documents.index)
