@@ -32,7 +32,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from framing.features import cue_families
 from framing.io.atomic import open_atomic
 
 __all__ = [
@@ -538,7 +537,7 @@ def distributions_chart(
     """Per-document rates per 1,000 tokens of each group: box plot with every document as a dot.
 
     ``features`` is the document feature table of :func:`framing.extract` (``<cue>_rate`` columns).
-    ``cue=None`` draws one panel per cue family of the table (:func:`framing.features.cue_families`, or every
+    ``cue=None`` draws one panel per family in ``features.attrs["cue_families"]`` (or every
     ``<cue>_rate`` column with a ``<cue>_count``). Dots are spread vertically in ``doc_id`` order (no
     randomness), so the chart is reproducible. A group with more than ``max_dots`` documents gets
     ``max_dots`` dots, evenly spaced in ``doc_id`` order (the box still summarises every document, and
@@ -546,7 +545,7 @@ def distributions_chart(
     """
     _require(features, [by], "distributions_chart")
     if cue is None:
-        families = cue_families(features.columns) or features.attrs.get("cue_families") or [
+        families = features.attrs.get("cue_families") or [
             c[: -len("_rate")]
             for c in features.columns
             if str(c).endswith("_rate") and f"{str(c)[: -len('_rate')]}_count" in features.columns
