@@ -309,7 +309,8 @@ def _document_chunks(
         raise OptionError(f"--chunk-size must be at least 1, got {chunk_size}")
     selection = selection or Selection()
     if path.is_dir():
-        corpus = selection.apply(load_corpus(path, strict=strict, **columns))
+        # through _load: a corpus store takes --where as its SQL filter here too (--unit sentence)
+        corpus = _load(path, strict=strict, selection=selection, announce=False, **columns)  # type: ignore[arg-type]
         report.append(corpus.summary)
         documents = corpus.documents.drop(columns=["tokens"])
         for start in range(0, len(documents), chunk_size):

@@ -452,6 +452,9 @@ def test_cli_where_on_a_store_is_its_duckdb_filter(news: Path, tmp_path: Path) -
     table = pd.read_csv(out)
     assert len(table) == 4 and set(table["outlet"]) == {"CNN", "NPR"}
     assert "kept 4 of 24 documents" in result.stderr
+    sentences = CliRunner().invoke(app, [*args, "--unit", "sentence"])  # loaded whole, filtered by DuckDB
+    assert sentences.exit_code == 0, sentences.output
+    assert set(pd.read_csv(out)["doc_id"]) == set(table["doc_id"])
 
 
 @pytest.mark.parametrize(
