@@ -11,7 +11,7 @@ and write a report with charts and quoted evidence.
 >>> framing.blame_attributions(corpus)                              # who blames whom, per sentence
 """
 
-from framing.corpus import Corpus, LoadSummary, load_corpus
+from framing.corpus import Corpus, LoadSummary, as_corpus, load_corpus
 from framing.errors import FramingError, InputError, OptionError
 from framing.features import blame_attributions, build_matcher, evidence, extract
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
@@ -37,6 +37,7 @@ __all__ = [
     "LoadSummary",
     "OptionError",
     "__version__",
+    "as_corpus",
     "blame_attributions",
     "build_matcher",
     "builtin_lexicons",

@@ -16,7 +16,7 @@ import framing
 from framing import compare
 from framing.cli import app
 from framing.coding import draw_sample
-from framing.corpus import as_corpus
+from framing.corpus import DocumentStream, as_corpus
 from framing.errors import InputError, OptionError
 from framing.features import cue_families, match_documents
 from framing.report import build_report
@@ -156,7 +156,7 @@ def test_as_corpus_turns_a_documents_table_into_a_corpus(news: Path) -> None:
     assert pd.isna(corpus.documents.loc[3, "date"])
     assert corpus.documents["tokens"].gt(0).all() and "duplicate_of" in corpus.documents
     assert corpus.documents["leaning"].tolist() == frame["leaning"].tolist()
-    assert as_corpus(corpus) is corpus
+    assert as_corpus(corpus) is corpus and framing.as_corpus is as_corpus
     with pytest.raises(OptionError, match="no 'text' column"):
         as_corpus(frame.drop(columns=["text"]))
     with pytest.raises(OptionError, match="unique"):
@@ -271,6 +271,8 @@ def test_groups_in_corpus_toml_apply_on_loading(tmp_path: Path) -> None:
     assert corpus.documents["outlet"].nunique() == 4  # outlet is mapped first, media names the merged
     assert corpus.documents["media"].value_counts().to_dict() == {"cable": 20, "public": 4}
     assert [r["into"] for r in corpus.summary.regroupings] == ["outlet", "media"]
+    streamed = pd.concat(DocumentStream(root, chunk_size=5), ignore_index=True)  # the same, chunk by chunk
+    assert streamed["media"].tolist() == corpus.documents["media"].tolist()
     (root / "corpus.toml").write_text("[groups.media]\nCNN = 3\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"groups\.media\.CNN must be a non-empty string"):
         framing.load_corpus(root)
