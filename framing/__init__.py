@@ -14,7 +14,7 @@ and write a report with charts and quoted evidence.
 
 from framing.actors import suggest_actors
 from framing.blame_profile import blame_profile
-from framing.corpus import Corpus, LoadSummary, load_corpus
+from framing.corpus import Corpus, LoadSummary, as_corpus, load_corpus
 from framing.errors import FramingError, InputError, OptionError
 from framing.features import blame_attributions, build_matcher, evidence, extract
 from framing.language import detect_language
@@ -41,6 +41,7 @@ __all__ = [
     "LoadSummary",
     "OptionError",
     "__version__",
+    "as_corpus",
     "blame_attributions",
     "blame_profile",
     "build_matcher",

@@ -7,6 +7,7 @@ about the input are printed as one line and exit with status 2.
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 import sys
@@ -17,9 +18,10 @@ from typing import Annotated, Any, TypeVar
 import pandas as pd
 import typer
 
-from framing.corpus import Corpus, DocumentStream, load_corpus
+from framing.corpus import Corpus, DocumentStream, LoadSummary, load_corpus
 from framing.errors import FramingError, OptionError, printable
 from framing.io.tables import check_output_is_not_input, write_table
+from framing.subsets import Selection
 
 app = typer.Typer(
     help="Compare how news outlets frame the same events.",
@@ -80,6 +82,61 @@ ReplaceLexicons = Annotated[
     bool,
     typer.Option("--replace-lexicons", help="Use only the --lexicon files (plus the built-in negators)."),
 ]
+ActorsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--actors",
+        help="Actors whose blame is tracked, replacing corpus.toml's: TOML ([actors.NAME] aliases = [...]) "
+        "or CSV/TSV (actor,alias).",
+    ),
+]
+
+# issue 10: the subset and group options of every command that reads a corpus, defined once here and
+# added by @_selection_options; the command receives them as one `selection` (framing.subsets.Selection).
+_SELECTION_OPTIONS: dict[str, Any] = {
+    "where": Annotated[
+        str | None,
+        typer.Option(
+            "--where",
+            help="Keep only documents matching this filter: a pandas query over the document columns, e.g. "
+            "\"outlet != 'wire' and leaning == 'left'\" (for a corpus store, a SQL filter: outlet = 'wire').",
+        ),
+    ],
+    "date_from": Annotated[
+        str | None, typer.Option("--from", help="First day kept (YYYY-MM-DD); drops undated documents.")
+    ],
+    "date_to": Annotated[
+        str | None, typer.Option("--to", help="Last day kept (YYYY-MM-DD); drops undated documents.")
+    ],
+    "group_map": Annotated[
+        Path | None,
+        typer.Option(
+            "--group-map",
+            help="Merge names or define groups: CSV/TSV with columns from,to (and column) or TOML with "
+            "groups.COLUMN tables of old = new; a COLUMN that exists is renamed in place, a new one is "
+            "defined from outlet.",
+        ),
+    ],
+}
+
+
+def _selection_options(command: F) -> F:
+    """Add --where, --from, --to and --group-map to a command, passed to it as ``selection``."""
+    signature = inspect.signature(command, eval_str=True)
+    parameters = [p for name, p in signature.parameters.items() if name != "selection"]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+        for name, kind in _SELECTION_OPTIONS.items()
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = [kwargs.pop(name, None) for name in _SELECTION_OPTIONS]
+        return command(*args, selection=Selection(*values), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper  # type: ignore[return-value]
 
 
 def _handles_errors(command: F) -> F:
@@ -124,22 +181,89 @@ def _load(
     drop_duplicates: bool = False,
     strict: bool = False,
     keep_boilerplate: bool = False,
+    selection: Selection | None = None,
+    announce: bool = True,
 ) -> Corpus:
-    return load_corpus(
-        path,
-        text_col=text_col,
-        outlet_col=outlet_col,
-        date_col=date_col,
-        id_col=id_col,
-        title_col=title_col,
-        drop_duplicates=drop_duplicates,
-        strict=strict,
-        keep_boilerplate=keep_boilerplate,
-    )
+    columns = {"text_col": text_col, "outlet_col": outlet_col, "date_col": date_col, "id_col": id_col}
+    selection = selection or Selection()
+    if selection.where is not None and _is_store(path):
+        corpus = _load_store_subset(path, selection.where, drop_duplicates)
+    else:
+        columns["title_col"] = title_col
+        corpus = load_corpus(
+            path, drop_duplicates=drop_duplicates, strict=strict, keep_boilerplate=keep_boilerplate, **columns
+        )
+    if selection:
+        corpus = selection.apply(corpus, where=not _is_store(path))
+        if announce:
+            _announce(corpus.summary)
+    return corpus
+
+
+def _announce(summary: Any) -> None:
+    """Print what the subset and group options did (kept and dropped documents) unless --quiet."""
+    from framing.subsets import regroup_line, subset_line
+
+    if logging.getLogger("framing").isEnabledFor(logging.WARNING):
+        for line in [*map(regroup_line, summary.regroupings), *map(subset_line, summary.subsets)]:
+            typer.echo(printable(line), err=True)
+
+
+def _store_filter(selection: Selection) -> str | None:
+    """--where and the --from/--to window as one SQL filter for a corpus store (None: no filter)."""
+    from framing.subsets import parse_day
+
+    parts = [f"({selection.where})"] if selection.where is not None else []
+    for bound, operator, name in ((selection.start, ">=", "--from"), (selection.end, "<=", "--to")):
+        day = parse_day(bound, name)
+        if day is not None:  # an ISO date from pandas: safe to quote
+            parts.append(f"date {operator} '{day.date().isoformat()}'")
+    return " and ".join(parts) or None
+
+
+def _matcher(lexicon: list[Path] | None, replace: bool) -> Any:
+    """The matcher of --lexicon / --replace-lexicons (the built-in lexicons when neither is given)."""
+    from framing.features import build_matcher
+
+    if replace and not lexicon:
+        raise OptionError("--replace-lexicons needs at least one --lexicon file")
+    return build_matcher(lexicon, replace=replace)
+
+
+def _with_actors(corpus: Corpus, actors: dict[str, list[str]] | None) -> Corpus:
+    """The corpus with the actors read from --actors FILE in place of its corpus.toml [actors]."""
+    return corpus if actors is None else corpus.with_actors(actors)
+
+
+def _read_actors(path: Path | None) -> dict[str, list[str]] | None:
+    from framing.subsets import read_actors
+
+    return None if path is None else read_actors(path)
+
+
+def _is_store(path: Path) -> bool:
+    from framing.store import is_store
+
+    return is_store(path)
+
+
+def _load_store_subset(path: Path, where: str, drop_duplicates: bool) -> Corpus:
+    """A store's documents matching ``where``, filtered by DuckDB before they are read; counted."""
+    from framing.store import open_store
+
+    store = open_store(path)
+    corpus = store.load(where=where)
+    groups = corpus.settings.get("groups")
+    corpus = corpus.apply_groups(groups) if groups else corpus
+    kept = len(corpus)
+    record = {"documents_before": len(store), "where": where, "dropped_by_where": len(store) - kept}
+    corpus.summary.subsets.append({**record, "kept": kept, "dropped": len(store) - kept})
+    return corpus.drop_duplicates() if drop_duplicates else corpus
 
 
 @corpus_app.command("info")
 @_handles_errors
+@_selection_options
 def corpus_info(
     path: PathArg,
     as_json: Annotated[
@@ -154,6 +278,7 @@ def corpus_info(
     strict: Strict = False,
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
+    selection: Selection | None = None,
 ) -> None:
     """Print one row per outlet (documents, tokens, first and last date, duplicates) and the load summary."""
     _configure_logging(quiet or as_json)
@@ -167,6 +292,8 @@ def corpus_info(
         drop_duplicates=drop_duplicates,
         strict=strict,
         keep_boilerplate=keep_boilerplate,
+        selection=selection,
+        announce=False,  # the summary printed below says it
     )
     if as_json:
         typer.echo(json.dumps(corpus.info(), indent=2, ensure_ascii=False))
@@ -191,12 +318,22 @@ def _document_chunks(
     columns: dict[str, str | None],
     report: list[Any],
     keep_boilerplate: bool = False,
+    selection: Selection | None = None,
 ) -> Iterator[pd.DataFrame]:
     """A corpus folder is loaded whole (syndication marks need it); a single file is streamed."""
     if chunk_size < 1:
         raise OptionError(f"--chunk-size must be at least 1, got {chunk_size}")
+    selection = selection or Selection()
     if path.is_dir():
-        corpus = load_corpus(path, strict=strict, keep_boilerplate=keep_boilerplate, **columns)
+        # through _load: a corpus store takes --where as its SQL filter here too (--unit sentence)
+        corpus = _load(  # type: ignore[arg-type]
+            path,
+            strict=strict,
+            keep_boilerplate=keep_boilerplate,
+            selection=selection,
+            announce=False,
+            **columns,
+        )
         report.append(corpus.summary)
         documents = corpus.documents.drop(columns=["tokens"])
         for start in range(0, len(documents), chunk_size):
@@ -206,11 +343,39 @@ def _document_chunks(
         path, chunk_size=chunk_size, strict=strict, keep_boilerplate=keep_boilerplate, **columns
     )
     report.append(stream.summary)
-    yield from stream
+    groups = selection.groups()
+    for chunk in stream:
+        chunk = selection.apply_frame(chunk, stream.summary, groups) if selection else chunk
+        if len(chunk):
+            yield chunk
+
+
+def _with_metadata(chunks: Iterator[pd.DataFrame], matcher: Any) -> tuple[list[str], Iterator[pd.DataFrame]]:
+    """The documents' own columns to write (those of the first chunk), and the chunks."""
+    from framing.features import metadata_columns
+
+    first = next(chunks, None)
+    if first is None:
+        return [], iter(())
+
+    def chunks_again() -> Iterator[pd.DataFrame]:
+        yield first
+        warned: set[str] = set(first.columns)
+        for chunk in chunks:
+            new = [c for c in chunk.columns if c not in warned]
+            if new:  # the header is written already: say so rather than drop them unannounced
+                logging.getLogger("framing").warning(
+                    "column(s) %s first appear later in the file: not written", new
+                )
+                warned.update(new)
+            yield chunk
+
+    return metadata_columns(first, matcher), chunks_again()
 
 
 @app.command("features")
 @_handles_errors
+@_selection_options
 def features_command(
     path: PathArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="Output table (.csv, .tsv or .jsonl).")],
@@ -235,10 +400,12 @@ def features_command(
         typer.Option("--model", help="A model folder from `framing train`: adds <label>_probability."),
     ] = None,
     keep_boilerplate: KeepBoilerplate = False,
+    selection: Selection | None = None,
 ) -> None:
     """Measure every cue family in every document (or sentence) and write one row per unit.
 
-    Columns: doc_id (the input's own id), outlet, date, tokens, and per cue family F: F_count, F_negated,
+    Columns: doc_id (the input's own id), outlet, date, the documents' other columns (not text, title,
+    url), tokens, and per cue family F: F_count, F_negated,
     F_present, F_rate (per 1,000 tokens), plus F_<subcategory>_count and _rate. In CSV/TSV output, text
     cells starting with = + - @ (a spreadsheet formula) get a leading ' unless --no-spreadsheet-escape.
     """
@@ -250,7 +417,8 @@ def features_command(
     _require(jobs >= 1, f"--jobs must be 1 or more, not {jobs}")
     _require(chunk_size >= 1, f"--chunk-size must be 1 or more, not {chunk_size}")
     matcher = build_matcher(lexicon, replace=replace_lexicons)
-    if _store_features(path, output, matcher, unit, engine, scheduler, jobs, quiet, spreadsheet_escape):
+    options = (engine, scheduler, jobs, quiet, spreadsheet_escape, selection)
+    if _store_features(path, output, matcher, unit, *options):
         return
     columns = {
         "text_col": text_col,
@@ -261,8 +429,18 @@ def features_command(
     }
     check_output_is_not_input(output, [path])
     summaries: list[Any] = []
-    chunks = _document_chunks(path, chunk_size, strict, columns, summaries, keep_boilerplate)
-    keep = ["language", *(["duplicate_of"] if path.is_dir() else [])]
+    keep, chunks = _with_metadata(
+        _document_chunks(
+            path,
+            chunk_size,
+            strict,
+            columns,
+            summaries,
+            keep_boilerplate=keep_boilerplate,
+            selection=selection,
+        ),
+        matcher,
+    )
     if model is not None:  # issue 11 (h-supervised): the same tables with <label>_probability added
         from framing.supervised import iter_with_probabilities, load_model
 
@@ -286,6 +464,7 @@ def features_command(
 
 @app.command("evidence")
 @_handles_errors
+@_selection_options
 def evidence_command(
     path: PathArg,
     cue: Annotated[str, typer.Option(help="Cue family: blame, denial, emotive, hedging, certainty, ...")],
@@ -303,6 +482,7 @@ def evidence_command(
     id_col: IdCol = None,
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
+    selection: Selection | None = None,
 ) -> None:
     """Print a keyword-in-context table of the matches of one cue (the evidence behind the counts)."""
     from framing.features import build_matcher, evidence
@@ -311,7 +491,12 @@ def evidence_command(
     _require(n >= 0, f"-n must be 0 (all) or more, not {n}")
     _require(width >= 0, f"--width must be 0 or more characters, not {width}")
     corpus = _load(
-        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+        path,
+        text_col=text_col,
+        outlet_col=outlet_col,
+        id_col=id_col,
+        keep_boilerplate=keep_boilerplate,
+        selection=selection,
     )
     table = evidence(
         corpus, cue=cue, outlet=outlet, subcategory=subcategory, window=width, matcher=build_matcher(lexicon)
@@ -330,6 +515,7 @@ def evidence_command(
 
 @app.command("blame")
 @_handles_errors
+@_selection_options
 def blame_command(
     path: PathArg,
     output: Annotated[
@@ -342,6 +528,8 @@ def blame_command(
     id_col: IdCol = None,
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
+    actors: ActorsFile = None,
+    selection: Selection | None = None,
     per_article: Annotated[
         bool,
         typer.Option(
@@ -354,8 +542,17 @@ def blame_command(
     from framing.features import blame_attributions, build_matcher
 
     _configure_logging(quiet)
-    corpus = _load(
-        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+    chosen = _read_actors(actors)  # a bad file is refused before the corpus is read
+    corpus = _with_actors(
+        _load(
+            path,
+            text_col=text_col,
+            outlet_col=outlet_col,
+            id_col=id_col,
+            keep_boilerplate=keep_boilerplate,
+            selection=selection,
+        ),
+        chosen,
     )
     if not corpus.actors:
         logging.getLogger("framing").warning("no [actors] in corpus.toml: every blamed actor is undetermined")
@@ -458,6 +655,7 @@ By = Annotated[
 
 @app.command("report")
 @_handles_errors
+@_selection_options
 def report_command(
     path: PathArg,
     output: Annotated[
@@ -498,6 +696,10 @@ def report_command(
         int, typer.Option("--jobs", "-j", help="Worker processes for matching (tables identical to 1).")
     ] = 1,
     quiet: Quiet = False,
+    lexicon: Lexicons = None,
+    replace_lexicons: ReplaceLexicons = False,
+    actors: ActorsFile = None,
+    selection: Selection | None = None,
     timings: Annotated[
         bool,
         typer.Option(
@@ -544,6 +746,7 @@ def report_command(
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
     _require(jobs >= 1, f"--jobs must be 1 or more, not {jobs}")
     trained = None
+    matcher, chosen = _matcher(lexicon, replace_lexicons), _read_actors(actors)
     if model is not None:  # a bad model folder is refused before the corpus is read
         from framing.supervised import load_model
 
@@ -559,7 +762,9 @@ def report_command(
             title_col=title_col,
             strict=strict,
             keep_boilerplate=keep_boilerplate,
+            selection=selection,
         )
+        corpus = _with_actors(corpus, chosen)
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
     if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
         check_output_folder(folder, source=path)
@@ -574,6 +779,7 @@ def report_command(
         "model": trained,
         "jobs": jobs,
         "across_languages": across_languages,
+        "matcher": matcher,
     }
     if quiet:
         report = write_report(
@@ -601,6 +807,7 @@ def report_command(
 
 @app.command("compare")
 @_handles_errors
+@_selection_options
 def compare_command(
     path: PathArg,
     by: By = "outlet",
@@ -644,6 +851,9 @@ def compare_command(
     ] = "outlet",
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
+    lexicon: Lexicons = None,
+    replace_lexicons: ReplaceLexicons = False,
+    selection: Selection | None = None,
 ) -> None:
     """Print mean cue rates per outlet (per 1,000 tokens), 95% bootstrap intervals and omnibus tests.
 
@@ -661,15 +871,10 @@ def compare_command(
     check_seed(seed)
     check_group_column(by)
     _configure_logging(quiet)
-    corpus = _load(
-        path,
-        text_col=text_col,
-        outlet_col=outlet_col,
-        date_col=date_col,
-        id_col=id_col,
-        keep_boilerplate=keep_boilerplate,
-    )
-    features = grouped_features(corpus.documents, by)
+    matcher = _matcher(lexicon, replace_lexicons)
+    columns = {"text_col": text_col, "outlet_col": outlet_col, "date_col": date_col, "id_col": id_col}
+    corpus = _load(path, keep_boilerplate=keep_boilerplate, selection=selection, **columns)
+    features = grouped_features(corpus.documents, by, matcher=matcher)
     if cluster not in ("none", by) and cluster not in features.columns:
         if cluster not in corpus.documents.columns:
             raise OptionError(f"--cluster {cluster!r}: no such document column (use 'outlet' or 'none')")
@@ -960,6 +1165,7 @@ def _store_features(
     jobs: int,
     quiet: bool,
     spreadsheet_escape: bool,
+    selection: Selection | None = None,
 ) -> bool:
     """Write the features of a store through its feature cache (and on Dask); False if not for a store.
 
@@ -983,9 +1189,20 @@ def _store_features(
             raise OptionError("--engine dask measures documents; use --unit document")
         return False
     store = open_store(path)
-    table = store.features(matcher, engine=engine, scheduler=scheduler, jobs=jobs)  # type: ignore[arg-type]
-    # The same columns as `framing features FOLDER` writes (outlet metadata stays in the corpus).
-    table = table.drop(columns=[c for c in table.columns if c.startswith("outlet_")])
+    selection = selection or Selection()
+    where = _store_filter(selection)
+    options = {"engine": engine, "scheduler": scheduler, "jobs": jobs, "where": where}
+    table = store.features(matcher, **options)  # type: ignore[arg-type]
+    summary = LoadSummary()
+    if where is not None:
+        record = {"documents_before": len(store), "where": where, "dropped_by_where": len(store) - len(table)}
+        summary.subsets.append({**record, "kept": len(table), "dropped": len(store) - len(table)})
+    if selection.group_map is not None:
+        from framing.subsets import apply_groups
+
+        table = apply_groups(table, selection.groups() or {}, summary)
+    if not quiet:
+        _announce(summary)
     rows = write_table([table], output, spreadsheet_escape=spreadsheet_escape)
     if not quiet:
         typer.echo(f"wrote {rows} document rows to {output}", err=True)
@@ -1002,6 +1219,7 @@ def _split_names(text: str | None) -> list[str]:
 
 @app.command("sample")
 @_handles_errors
+@_selection_options
 def sample_command(
     path: PathArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="The coding sheet to write (.csv).")],
@@ -1024,6 +1242,7 @@ def sample_command(
     id_col: IdCol = None,
     quiet: Quiet = False,
     keep_boilerplate: KeepBoilerplate = False,
+    selection: Selection | None = None,
 ) -> None:
     """Draw a seeded coding sample stratified by outlet (and score bands) and write a coding sheet.
 
@@ -1038,7 +1257,12 @@ def sample_command(
     label_names = _split_names(labels) or ([stratify_by] if stratify_by else ["label"])
     coder_names = _split_names(coders)
     corpus = _load(
-        path, text_col=text_col, outlet_col=outlet_col, id_col=id_col, keep_boilerplate=keep_boilerplate
+        path,
+        text_col=text_col,
+        outlet_col=outlet_col,
+        id_col=id_col,
+        keep_boilerplate=keep_boilerplate,
+        selection=selection,
     )
     sample = draw_sample(
         corpus,

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ __all__ = [
     "DocumentStream",
     "LoadSummary",
     "SkippedRecord",
+    "as_corpus",
     "clean_text",
     "find_duplicates",
     "load_corpus",
@@ -109,6 +110,8 @@ class LoadSummary:
     boilerplate: list[BoilerplatePattern] = field(default_factory=list)
     boilerplate_only: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+    subsets: list[dict[str, Any]] = field(default_factory=list)  # issue 10: --where/--from/--to counts
+    regroupings: list[dict[str, Any]] = field(default_factory=list)  # issue 10: group map counts
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-serialisable data."""
@@ -153,6 +156,10 @@ class LoadSummary:
             )
         out += self.warnings
         out += self._boilerplate_lines()
+        if self.subsets or self.regroupings:
+            from framing.subsets import regroup_line, subset_line
+
+            out += [regroup_line(r) for r in self.regroupings] + [subset_line(r) for r in self.subsets]
         if self.ignored_files:
             out.append(
                 f"{len(self.ignored_files)} files ignored (not a document format): "
@@ -189,6 +196,10 @@ class Corpus:
         name: the corpus name (folder or file stem).
         settings: the parsed ``corpus.toml`` (empty for a single file).
         summary: the :class:`LoadSummary` of the load.
+
+    :meth:`subset` selects documents (a pandas query, a date window), :meth:`regroup` and
+    :meth:`apply_groups` merge name variants and define collections; each returns a new corpus whose
+    summary counts what was kept, dropped and renamed.
     """
 
     def __init__(
@@ -251,6 +262,62 @@ class Corpus:
             meta.index.name = "outlet"
             table = table.merge(meta.reset_index(), on="outlet", how="left")
         return table
+
+    def subset(self, where: Any = None, *, start: Any = None, end: Any = None) -> Corpus:
+        """The documents for which ``where`` holds, dated ``start`` to ``end`` (inclusive days).
+
+        ``where`` is a pandas query over the document columns (``"outlet != 'global-wire'"``,
+        ``"leaning in ['left', 'right']"``) or a function of :attr:`documents` giving one boolean per
+        row; with a date bound, undated documents are dropped too. How many documents the filter kept
+        and dropped is recorded in the summary (``summary.subsets``). See
+        :func:`framing.subsets.subset_documents`.
+        """
+        from framing.subsets import subset_documents
+
+        summary = self._summary_copy()
+        documents = subset_documents(self.documents, where=where, start=start, end=end, summary=summary)
+        if documents.empty and len(self.documents):
+            log.warning("the subset is empty: no document is left of %d", len(self.documents))
+        return self._replace(documents, summary)
+
+    def regroup(
+        self, mapping: Mapping[Any, Any], column: str = "outlet", *, into: str | None = None
+    ) -> Corpus:
+        """Rename values of ``column`` (merge name variants: ``{"Newsmax - News": "Newsmax"}``), or, with
+        ``into``, define a new column from it (collections: ``{"vestnik": "state"}``, ``into="media"``).
+
+        Counts go to ``summary.regroupings``; see :func:`framing.subsets.regroup_documents`.
+        """
+        from framing.subsets import regroup_documents
+
+        summary = self._summary_copy()
+        documents = regroup_documents(self.documents, mapping, column=column, into=into, summary=summary)
+        return self._replace(documents, summary)
+
+    def apply_groups(self, groups: Mapping[str, Mapping[str, str]]) -> Corpus:
+        """Apply group maps ``{target: {old: new}}`` as in ``[groups]`` of ``corpus.toml`` (a target that
+        is a column is renamed in place, any other is a new column from ``outlet``)."""
+        from framing.subsets import apply_groups
+
+        summary = self._summary_copy()
+        return self._replace(apply_groups(self.documents, groups, summary), summary)
+
+    def with_actors(self, actors: Mapping[str, Sequence[str]]) -> Corpus:
+        """The corpus with ``actors`` (name -> aliases) in place of its ``[actors]`` (e.g. read with
+        :func:`framing.subsets.read_actors` from ``--actors FILE``)."""
+        tables = {str(name): {"aliases": [str(a) for a in aliases]} for name, aliases in actors.items()}
+        corpus = self._replace(self.documents, self.summary)
+        corpus.settings["actors"] = tables
+        return corpus
+
+    def _summary_copy(self) -> LoadSummary:
+        summary = LoadSummary(**{**self.summary.__dict__})
+        summary.subsets = [dict(r) for r in self.summary.subsets]
+        summary.regroupings = [dict(r) for r in self.summary.regroupings]
+        return summary
+
+    def _replace(self, documents: pd.DataFrame, summary: LoadSummary) -> Corpus:
+        return Corpus(documents, name=self.name, settings=self.settings, summary=summary, source=self.source)
 
     def drop_duplicates(self) -> Corpus:
         """A copy of the corpus without the documents marked as syndicated duplicates."""
@@ -361,6 +428,7 @@ _SETTINGS_KEYS: dict[str, type | tuple[type, ...]] = {
     "outlets": dict,
     "actors": dict,
     "files": dict,  # [files."<doc_id>"] language = "ru" (framing.language)
+    "groups": dict,  # issue 10: [groups.COLUMN] old = new (framing.subsets.apply_groups)
 }
 _ACTOR_KEYS = {"aliases"}
 
@@ -405,6 +473,10 @@ def _check_settings(settings: dict[str, Any], config: Path, summary: LoadSummary
                 raise InputError(
                     config, f"outlets.{name}.{key} must be a string or number, not {_toml_type(value)}"
                 )
+    if "groups" in settings:
+        from framing.subsets import check_groups
+
+        settings["groups"] = check_groups(settings["groups"], config)
     for name, spec in settings.get("actors", {}).items():
         where = f"actors.{_toml_key(name)}"
         if isinstance(spec, list):
@@ -710,6 +782,10 @@ class DocumentStream:
         self._tally.report(self.summary)
         _attach_outlet_metadata(frame, self.settings)
         _attach_languages(frame, self.settings, self.summary)
+        if self.settings.get("groups"):  # issue 10: [groups] of corpus.toml
+            from framing.subsets import apply_groups
+
+            frame = apply_groups(frame, self.settings["groups"], self.summary)
         return frame
 
 
@@ -761,7 +837,7 @@ def load_corpus(
                 "to keep it, ingest the sources into a new store with --keep-boilerplate"
             )
 
-        return load_store(path, drop_duplicates=drop_duplicates, name=name)
+        return _with_groups(load_store(path, drop_duplicates=drop_duplicates, name=name))
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")
     mapping = ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
@@ -774,6 +850,10 @@ def load_corpus(
     documents = _to_frame(records, summary)
     _attach_outlet_metadata(documents, settings)
     _attach_languages(documents, settings, summary)
+    if settings.get("groups"):  # issue 10: [groups] of corpus.toml
+        from framing.subsets import apply_groups
+
+        documents = apply_groups(documents, settings["groups"], summary)
     documents["duplicate_of"] = find_duplicates(documents, threshold=duplicate_threshold)
     if not keep_boilerplate:  # learned from originals only: the syndication marks come first
         documents = remove_boilerplate(documents, tally=tally)
@@ -788,6 +868,55 @@ def load_corpus(
         source=str(path),
     )
     return corpus.drop_duplicates() if drop_duplicates else corpus
+
+
+def as_corpus(
+    data: Corpus | pd.DataFrame | str | os.PathLike[str] | Iterable[str], *, name: str | None = None
+) -> Corpus:
+    """A :class:`Corpus` from a corpus, a path (:func:`load_corpus`), a documents DataFrame or texts.
+
+    A DataFrame needs a ``text`` column; ``doc_id`` defaults to the row position (as in
+    :func:`framing.extract`), a missing ``outlet`` is ``unknown`` (counted), dates are parsed as on loading
+    (unparsed ones counted), ``tokens`` are counted and syndicated copies marked in ``duplicate_of``
+    unless the table has that column. Every other column is kept. The texts are used as given (not
+    cleaned). Document ids must be unique.
+    """
+    if isinstance(data, Corpus):
+        return data
+    if isinstance(data, (str, os.PathLike)):
+        return load_corpus(data, name=name)
+    if isinstance(data, pd.DataFrame):
+        if "text" not in data.columns:
+            raise OptionError(
+                f"the table has no 'text' column (columns: {', '.join(map(str, data.columns))})"
+            )
+        frame = data.reset_index(drop=True).copy()
+    else:
+        frame = pd.DataFrame({"text": list(data)})
+    summary = LoadSummary(records=len(frame), documents=len(frame))
+    frame["text"] = frame["text"].map(lambda t: "" if _is_missing(t) else str(t))
+    if "doc_id" not in frame.columns:
+        frame.insert(0, "doc_id", [str(i) for i in range(len(frame))])
+    frame["doc_id"] = frame["doc_id"].astype(str)
+    repeated = frame["doc_id"][frame["doc_id"].duplicated()]
+    if len(repeated):
+        raise OptionError(f"document ids must be unique; {repeated.iloc[0]!r} occurs more than once")
+    outlets = (
+        frame["outlet"] if "outlet" in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+    )
+    unknown = outlets.map(_is_missing)
+    summary.unknown_outlet = int(unknown.sum())
+    frame["outlet"] = outlets.astype(object).where(~unknown, UNKNOWN_OUTLET).map(str)
+    frame = _to_frame(frame.to_dict("records"), summary)
+    if "duplicate_of" not in frame.columns:
+        frame["duplicate_of"] = find_duplicates(frame)
+    summary.duplicates = int(is_syndicated_copy(frame["duplicate_of"]).sum())
+    return Corpus(frame, name=name or "table", summary=summary)
+
+
+def _with_groups(corpus: Corpus) -> Corpus:
+    groups = corpus.settings.get("groups")
+    return corpus.apply_groups(groups) if groups else corpus
 
 
 def _to_frame(records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True) -> pd.DataFrame:

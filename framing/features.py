@@ -16,6 +16,17 @@ and ``language_supported`` (1 when some cue lexicon applies to that language, 0 
 are not measurements: see :mod:`framing.coverage`). A document is matched only with the lexicons of its
 language and those without one.
 
+The cue families a table was made with are recoverable from its columns alone (:func:`cue_families`): a
+family has all four of ``F_count``, ``F_negated``, ``F_present`` and ``F_rate``; a subcategory only
+``_count`` and ``_rate``. So a merged table or one read back from CSV compares the same cues by default
+as the table :func:`extract` returned (``attrs`` do not survive a ``merge`` or a file).
+
+Per-document and per-sentence tables carry the documents' own columns (``leaning``, ``topic``,
+``outlet_*``, ``duplicate_of``, ...) after ``doc_id, outlet, date``, except the long text columns
+``text``, ``title`` and ``url`` and columns of lists or mappings (``spans``): join those back by
+``doc_id``, e.g.
+``features.merge(corpus.documents[["doc_id", "title", "url"]], on="doc_id")``.
+
 One loop matches documents (``_match_pass``); everything else is derived from what it collects:
 :func:`extract` (count vectors, optionally in worker processes), :func:`match_documents` (the feature
 table, a compact table of every match and the blame rows, in one pass: what the report uses),
@@ -52,12 +63,14 @@ __all__ = [
     "as_documents",
     "blame_attributions",
     "build_matcher",
+    "cue_families",
     "evidence",
     "extract",
     "feature_columns",
     "grouped_features",
     "iter_features",
     "match_documents",
+    "metadata_columns",
     "require_column",
 ]
 
@@ -409,6 +422,9 @@ def iter_features(
 def _assemble(
     chunk: pd.DataFrame, results: list[tuple[Any, ...]], layout: _Layout, unit: Unit, keep: Sequence[str]
 ) -> pd.DataFrame:
+    missing = [c for c in keep if c not in chunk.columns]
+    if missing:  # a streamed chunk without a column of the first one: the table keeps its columns
+        chunk = chunk.assign(**dict.fromkeys(missing))
     identity = [c for c in [*_IDENTITY, *keep] if c in chunk.columns]
     if unit == "document":
         tokens = [r[0] for r in results]
@@ -447,9 +463,52 @@ def _empty_features(
     return pd.DataFrame(columns=[*head, *layout.frame([], []).columns])
 
 
-def _metadata_columns(documents: pd.DataFrame) -> list[str]:
-    language = ["language"] if "language" in documents.columns else []
-    return language + [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
+#: Document columns not copied into feature tables: long texts (joined back by ``doc_id`` when wanted)
+#: and the names of the columns that the measurement itself writes.
+_NOT_COPIED = frozenset({"text", "title", "url", "tokens", "sentences", "sentence_id", "start", "end"})
+
+#: The four columns every cue family has, and a subcategory has not all of.
+FAMILY_SUFFIXES = ("_count", "_negated", "_present", "_rate")
+
+
+def cue_families(columns: Iterable[Any]) -> list[str]:
+    """The cue families of a feature table, from its column names alone, in column order.
+
+    A family ``F`` has the columns ``F_count``, ``F_negated``, ``F_present`` and ``F_rate``; subcategory
+    columns (``F_<sub>_count``, ``F_<sub>_rate``) have no ``_negated`` or ``_present``, so they are not
+    families. Pass ``table.columns``; an empty list means the table has no complete family.
+    """
+    names = [c for c in columns if isinstance(c, str)]
+    present = set(names)
+    return [
+        c[: -len("_count")]
+        for c in names
+        if c.endswith("_count") and all(c[: -len("_count")] + s in present for s in FAMILY_SUFFIXES)
+    ]
+
+
+def metadata_columns(documents: pd.DataFrame, matcher: CueMatcher | None = None) -> list[str]:
+    """The documents' own columns copied into a feature table (see the module docstring).
+
+    Columns holding lists or mappings (annotation spans, author lists) are not copied: repeated on every
+    sentence and written to CSV as text they would bloat the tables; join them back by ``doc_id``.
+    """
+    measured = set(feature_columns(matcher)) if matcher is not None else set()
+    clashing = [c for c in documents.columns if c in measured]
+    if clashing:
+        log.warning("document column(s) %s replaced by the measured values of the same name", clashing)
+    candidates = [
+        c for c in documents.columns if c not in _NOT_COPIED and c not in _IDENTITY and c not in measured
+    ]
+    kept = [c for c in candidates if not _is_nested(documents[c])]
+    # the language first: every row's zeros are read against it (framing.coverage)
+    return sorted(kept, key=lambda c: c != "language")
+
+
+def _is_nested(column: pd.Series) -> bool:
+    if column.dtype != object:
+        return False
+    return bool(column.map(lambda v: isinstance(v, (list, dict, tuple, set, np.ndarray))).any())
 
 
 def extract(
@@ -475,12 +534,14 @@ def extract(
         One row per unit: ``doc_id``, ``outlet``, ``date`` (where known), ``language`` and
         ``language_supported`` (see the module docstring), ``tokens`` (word tokens, the
         denominator of every rate), ``sentences`` (document unit), then the cue columns described in
-        the module docstring; metadata columns of a corpus (``outlet_*``, ``duplicate_of``) follow the
-        identity columns. ``df.attrs["cue_families"]`` lists the families.
+        the module docstring. The documents' other columns (``outlet_*``, ``duplicate_of``, ``leaning``,
+        any column of the input but ``text``, ``title`` and ``url``) follow the identity columns, so
+        ``compare.outlet_summary(table, by="leaning")`` works. The families are those of
+        :func:`cue_families` (also in ``df.attrs["cue_families"]``).
     """
     matcher = matcher or build_matcher(lexicons)
     documents = as_documents(data)
-    keep = _metadata_columns(documents)
+    keep = metadata_columns(documents, matcher)
     parts = list(
         iter_features(_chunks(documents, chunk_size), matcher=matcher, unit=unit, jobs=jobs, keep=keep)
     )
@@ -576,7 +637,7 @@ def match_documents(
         finder = ActorFinder(actors) if attribute else None
         collected = _match_pass(records, matcher, collect_matches=True, finder=finder, profile=profile)
     counts = collected.counts
-    keep = _metadata_columns(documents)
+    keep = metadata_columns(documents, matcher)
     if len(documents):
         features = _assemble(documents, counts, layout, "document", keep)
     else:

@@ -546,12 +546,12 @@ def _assemble(
     documents: pd.DataFrame, hashes: pd.Series, values: pd.DataFrame | None, matcher: Any
 ) -> pd.DataFrame:
     """The table framing.extract returns for ``documents``, from cached feature rows."""
-    from framing.features import extract, feature_columns
+    from framing.features import extract, feature_columns, metadata_columns
 
     if documents.empty:
         return extract(documents.assign(text=pd.Series(dtype="str")), matcher=matcher)
-    keep = [c for c in documents.columns if c.startswith("outlet_") or c == "duplicate_of"]
-    identity = [c for c in ["doc_id", "outlet", "date", "language", *keep] if c in documents.columns]
+    keep = metadata_columns(documents, matcher)  # the same columns as framing.extract keeps
+    identity = [c for c in ["doc_id", "outlet", "date", *keep] if c in documents.columns]
     measured = ["tokens", "sentences", *feature_columns(matcher)]
     assert values is not None
     lookup = values.set_index(["doc_id", _TEXT_HASH])

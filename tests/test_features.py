@@ -86,7 +86,9 @@ def test_extract_dataframe_keeps_ids_and_identity_columns() -> None:
     assert table["doc_id"].tolist() == ["z-9", "a-1", "m/5"]  # unchanged and in input order
     assert table["outlet"].tolist() == ["wire", "paper", "wire"]
     assert table["date"].tolist() == frame["date"].tolist()
-    assert "notes" not in table.columns and "text" not in table.columns
+    # the documents' own columns flow into the feature table (issue 10); the text does not
+    assert table["notes"].tolist() == ["x", "y", "z"] and "text" not in table.columns
+    assert table.columns[:6].tolist() == ["doc_id", "outlet", "date", "notes", "tokens", "sentences"]
     assert table["hedging_count"].tolist() == [1, 1, 0]
 
 

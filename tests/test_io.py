@@ -283,7 +283,8 @@ def test_corpus_toml_misspelt_keys_warned(tmp_path: Path, caplog: pytest.LogCapt
     corpus = load_corpus(tmp_path / "c")
     config = tmp_path / "c" / "corpus.toml"
     assert corpus.summary.warnings == [
-        f"{config}: unknown key 'titel' (known: actors, description, files, language, outlets, title)",
+        f"{config}: unknown key 'titel' "
+        "(known: actors, description, files, groups, language, outlets, title)",
         f"{config}: unknown key 'actors.Russia.alias' (known: aliases)",
     ]
     assert "unknown key 'titel'" in caplog.text

@@ -32,9 +32,11 @@ Conventions shared by all functions
   counted in ``df.attrs["excluded_documents"]``). Documents whose group is missing are excluded too
   (``df.attrs["ungrouped_documents"]``), as are documents with no tokens (``df.attrs["empty_documents"]``),
   which have no rate. Each exclusion is logged.
-* **Cues** default to every name ``X`` for which both ``X_count`` and ``X_rate`` columns exist, in sorted
-  order (so subcategories such as ``hedging_attribution`` are included), or to
-  ``features.attrs["cue_families"]`` when the feature table carries that attribute.
+* **Cues** default to the cue families of the table, read from its columns
+  (:func:`framing.features.cue_families`: ``X_count``, ``X_negated``, ``X_present`` and ``X_rate`` all
+  present), so a merged table or one read back from CSV gives the same cues; then to
+  ``features.attrs["cue_families"]``; then, for a table with only count and rate columns, to every name
+  ``X`` with both ``X_count`` and ``X_rate``, in sorted order.
 * ``drop_duplicates=True`` drops syndicated copies: rows whose ``duplicate_of`` is not null (nor an empty
   string), when that column exists. The number dropped is in ``df.attrs["duplicates_dropped"]``.
 * **Randomness** is seeded and reproducible: random streams are ``numpy.random.default_rng([seed, k...])``

@@ -18,6 +18,7 @@ import pandas as pd
 
 from framing.dedup import is_syndicated_copy
 from framing.errors import InputError, OptionError
+from framing.features import cue_families
 
 __all__ = ["MIN_RESAMPLES", "sorted_groups"]
 
@@ -110,7 +111,13 @@ def resolve_cues(features: pd.DataFrame, cues: Sequence[str] | None) -> list[str
     if isinstance(cues, str):
         cues = [cues]
     if cues is None:
-        families = features.attrs.get("cue_families")
+        # From the columns first: attrs are lost by a merge or a CSV round trip, and falling back to
+        # every count/rate pair would silently add the subcategories and change the BH correction.
+        families = cue_families(features.columns) or [
+            c
+            for c in features.attrs.get("cue_families") or []
+            if {f"{c}_count", f"{c}_rate"} <= set(features)
+        ]
         if families:
             cues = list(families)
         else:

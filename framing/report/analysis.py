@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from framing import compare
 from framing.actors import actors_from_table, with_suggested_actors
 from framing.boilerplate import boilerplate_table
 from framing.compare.keyness import word_tokens_of
-from framing.corpus import Corpus
+from framing.corpus import Corpus, as_corpus
 from framing.coverage import language_coverage
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
@@ -122,7 +122,7 @@ def _select_groups(
 
 
 def analyse(
-    corpus: Corpus,
+    corpus: Corpus | pd.DataFrame,
     *,
     by: str = "outlet",
     seed: int = 0,
@@ -137,6 +137,8 @@ def analyse(
     model: TextModel | str | Path | None = None,
     jobs: int = 1,
     across_languages: bool = False,
+    matcher: CueMatcher | None = None,
+    actors: Mapping[str, Sequence[str]] | None = None,
 ) -> Analysis:
     """Run every comparison of the report on ``corpus`` and state the main differences in words.
 
@@ -172,7 +174,13 @@ def analyse(
     ``across_languages=True`` pools them, with a note that the lexicons differ by language. Documents
     in a language without any cue lexicon are left out of every comparison, and the summary says so
     (:mod:`framing.report.languages`).
+
+    ``corpus`` may be a documents DataFrame with a ``text`` column (:func:`framing.corpus.as_corpus`).
+    ``matcher`` (:func:`framing.build_matcher`, e.g. with the user's lexicons) replaces the built-in
+    lexicons: every family it has is compared, the toolkit's own first. ``actors`` (name -> aliases)
+    replaces the corpus's ``[actors]``.
     """
+    corpus = as_corpus(corpus) if actors is None else as_corpus(corpus).with_actors(actors)
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
     with timed_stages(progress) as step:
         return _analyse(
@@ -190,6 +198,7 @@ def analyse(
             min_documents=min_documents,
             max_groups=max_groups,
             across_languages=across_languages,
+            matcher=matcher or build_matcher(),
         )
 
 
@@ -207,6 +216,7 @@ def _analyse(
     min_documents: int,
     max_groups: int | None,
     trained: TextModel | None,
+    matcher: CueMatcher,
     jobs: int = 1,
     across_languages: bool = False,
 ) -> Analysis:
@@ -218,13 +228,13 @@ def _analyse(
         keep = ~is_syndicated_copy(documents["duplicate_of"])
         dropped = int((~keep).sum())
         documents = documents[keep].reset_index(drop=True)
-    matcher = build_matcher()
     # issue 12: languages without lexicons are left out; several languages are compared within each
     documents, plan = plan_languages(documents, matcher, across_languages)
     groups, rated, selection = _select_groups(documents, by, min_documents, max_groups)
     if selection["documents_left_out"]:
         documents = documents[documents[by].isin(rated)].reset_index(drop=True)
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
+    cues += [c for c in matcher.families if c not in cues]  # families of the user's lexicons
     stats = {"by": by, "order": groups}
     gaps: list[str] = []  # what could not be computed on this corpus, and why: said in the page
     tables: dict[str, pd.DataFrame] = {}

@@ -116,6 +116,11 @@ def state_findings(
             "rates over time (the dates look like placeholders or typos)."
         )
     syndication += dates_note(selection.get("implausible_dates", {}))
+    # issue 10: a group map or a subset changes what is compared; the first finding says so
+    from framing.subsets import regroup_line, subset_line
+
+    for line in [*map(regroup_line, corpus.summary.regroupings), *map(subset_line, corpus.summary.subsets)]:
+        syndication += f" {line[0].upper()}{line[1:]}."
     findings.append(
         Finding(
             "corpus",

@@ -14,15 +14,17 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from framing.corpus import Corpus, load_corpus
+from framing.corpus import Corpus, as_corpus
 from framing.errors import OptionError
 from framing.io.atomic import replace_folder
 from framing.io.escape import spreadsheet_safe
+from framing.matcher import CueMatcher
 from framing.report.analysis import Analysis, Progress, analyse
 from framing.report.findings import Finding
 from framing.report.render import draw_charts, markdown, page
@@ -172,7 +174,7 @@ def _write_report(
 
 
 def build_report(
-    source: Corpus | str | Path,
+    source: Corpus | pd.DataFrame | str | Path,
     out_dir: str | Path | None = None,
     *,
     by: str = "outlet",
@@ -189,16 +191,19 @@ def build_report(
     jobs: int = 1,
     title: str | None = None,
     across_languages: bool = False,
+    matcher: CueMatcher | None = None,
+    actors: Mapping[str, Sequence[str]] | None = None,
 ) -> Report:
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
     Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
-    group; ``jobs``: worker processes for matching) and :func:`write_report` (``title``: the page's
-    heading).
+    group; ``jobs``: worker processes for matching; ``matcher``: other lexicons; ``actors``: other
+    actors) and :func:`write_report` (``title``: the page's heading). ``source`` may be a documents
+    DataFrame with a ``text`` column.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
-    corpus = source if isinstance(source, Corpus) else load_corpus(source)
+    corpus = as_corpus(source)
     folder = Path(out_dir) if out_dir is not None else Path("reports") / (corpus.name or "corpus")
     check_output_folder(folder, source=corpus.source, force=force)
     analysis = analyse(
@@ -214,6 +219,8 @@ def build_report(
         model=model,
         jobs=jobs,
         across_languages=across_languages,
+        matcher=matcher,
+        actors=actors,
     )
     return write_report(
         analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress, title=title
