@@ -88,7 +88,9 @@ def test_extract_dataframe_keeps_ids_and_identity_columns() -> None:
     assert table["date"].tolist() == frame["date"].tolist()
     # the documents' own columns flow into the feature table (issue 10); the text does not
     assert table["notes"].tolist() == ["x", "y", "z"] and "text" not in table.columns
-    assert table.columns[:6].tolist() == ["doc_id", "outlet", "date", "notes", "tokens", "sentences"]
+    assert table.columns[:8].tolist() == [
+        "doc_id", "outlet", "date", "language", "language_supported", "notes", "tokens", "sentences"
+    ]  # fmt: skip
     assert table["hedging_count"].tolist() == [1, 1, 0]
 
 

@@ -78,7 +78,9 @@ def quiet_logs() -> None:
 def test_extract_keeps_the_documents_own_columns_and_outlet_summary_groups_by_them(news: Path) -> None:
     corpus = framing.load_corpus(news)
     features = framing.extract(corpus)
-    assert features.columns[:6].tolist() == ["doc_id", "outlet", "date", "leaning", "wire", "duplicate_of"]
+    assert features.columns[:8].tolist() == [
+        "doc_id", "outlet", "date", "language", "language_supported", "leaning", "wire", "duplicate_of"
+    ]  # fmt: skip
     assert "text" not in features and "title" not in features
     assert features["leaning"].tolist() == corpus.documents["leaning"].tolist()
     summary = compare.outlet_summary(features, by="leaning", n_resamples=1000, seed=0)
@@ -86,8 +88,9 @@ def test_extract_keeps_the_documents_own_columns_and_outlet_summary_groups_by_th
     assert summary.groupby("leaning")["documents"].first().to_dict() == {"left": 8, "right": 16}
     # sentence tables carry the same columns, one row per sentence, joined by doc_id
     sentences = framing.extract(corpus, unit="sentence")
-    assert sentences.columns[:8].tolist() == [
-        "doc_id", "sentence_id", "outlet", "date", "leaning", "wire", "duplicate_of", "start"
+    assert sentences.columns[:10].tolist() == [
+        "doc_id", "sentence_id", "outlet", "date", "language", "language_supported", "leaning", "wire",
+        "duplicate_of", "start",
     ]  # fmt: skip
     by_doc = sentences.groupby("doc_id")["leaning"].first()
     assert by_doc.to_dict() == corpus.documents.set_index("doc_id")["leaning"].to_dict()
@@ -124,7 +127,8 @@ def test_cue_families_are_read_from_the_column_names() -> None:
 def test_crocus_significant_pairs_are_the_same_after_a_merge_and_a_csv_round_trip() -> None:
     """Regression (issue 10): attrs were lost by merge / CSV, the default cues became all 32 count/rate
     pairs (subcategories included) and the BH correction changed: 30 significant pairs became 27."""
-    features = framing.extract(framing.load_corpus(CROCUS))
+    # the six English outlets (the demo's Russian and Ukrainian ones are compared within their language)
+    features = framing.extract(framing.load_corpus(CROCUS)).query("language == 'en'").reset_index(drop=True)
     merged = features.merge(pd.DataFrame({"doc_id": features["doc_id"], "coder": "a"}), on="doc_id")
     assert merged.attrs == {}  # the hidden state is gone: the columns must carry the cue list
     buffer = io.StringIO()
@@ -424,7 +428,9 @@ def test_cli_features_streams_a_subset_with_the_documents_columns(news: Path, tm
     result = CliRunner().invoke(app, [*args, "--to", "2024-03-21"])
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
-    assert table.columns[:5].tolist() == ["doc_id", "outlet", "date", "leaning", "wire"]
+    assert table.columns[:7].tolist() == [
+        "doc_id", "outlet", "date", "language", "language_supported", "leaning", "wire"
+    ]  # fmt: skip
     assert len(table) == 4 and set(table["leaning"]) == {"left"}
     assert "kept 4 of 24 documents, dropped 20" in result.stderr  # the chunks add up to one record
 
