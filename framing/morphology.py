@@ -23,9 +23,10 @@ Rules of generation (:func:`expand_term`), each word type parsed once and cached
   case and number, so adjective and noun agree;
 * a word with ``*``, digits or Latin letters, and entries with the rule ``exact``: as written.
 
-Without ``pymorphy3`` (``pip install 'framing[ru]'``) a fallback warns once and turns each inflecting
-word of four letters or more into a stem pattern (NLTK's Snowball stemmer for Russian, a list of
-Ukrainian endings for Ukrainian): more matches, some wrong, never silently none.
+Without ``pymorphy3`` and the language's dictionary (``pip install 'framing[ru]'``, ``'framing[uk]'``;
+the Ukrainian dictionary is a separate extra because its data is GPLv3) a fallback warns once and turns
+each inflecting word of four letters or more into a stem pattern (NLTK's Snowball stemmer for Russian,
+a list of Ukrainian endings for Ukrainian): more matches, some wrong, never silently none.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def _warn_fallback(language: str) -> None:
         message = (
             f"pymorphy3 or its {language!r} dictionary is not installed: Russian/Ukrainian lexicon entries "
             "and actor aliases are matched by stem patterns (more approximate); install it with "
-            "pip install 'framing[ru]'"
+            f"pip install 'framing[{'uk' if language == 'uk' else 'ru'}]'"
         )
         warnings.warn(message, RuntimeWarning, stacklevel=3)
         log.warning(message)
