@@ -340,3 +340,18 @@ def test_the_report_has_a_within_story_section(tmp_path: Path) -> None:
     markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
     assert "## Within-story comparison" in markdown
     assert "2 stories, 2 of them covered by two or more outlets" in markdown
+
+
+def test_within_story_pairs_never_cross_languages() -> None:
+    # regression: the Ukrainian outlet was compared with English ones within stories, although rates from
+    # different lexicons are compared only within a language
+    from framing.corpus import load_corpus
+    from framing.report import analyse
+
+    analysis = analyse(load_corpus(REPO / "corpora" / "crocus"), n_resamples=50, n_permutations=50)
+    language = analysis.corpus.documents.groupby("outlet")["language"].first()
+    within = analysis.tables["within_story"]
+    assert set(within["language"]) == {"en", "ru"}  # one Ukrainian outlet: nothing to compare within uk
+    for row in within.itertuples():
+        assert language[row.group_a] == language[row.group_b] == row.language
+    assert analysis.tables["stories"]["story_id"].str.match(r"^(en|ru)-S\d+$").all()

@@ -387,8 +387,12 @@ def _analyse(
         gaps.append(f"separability: fewer than two {plural(by)} have two or more documents with words")
 
     step("same-story comparison")  # issue 10: compare the groups within the stories they share
-    tables.update(story_tables(documents, features, by=by, groups=groups, cues=cues, seed=seed,
-                               n_resamples=n_resamples, n_permutations=n_permutations))  # fmt: skip
+    story_options = {"by": by, "cues": cues, "seed": seed, "n_resamples": n_resamples,
+                     "n_permutations": n_permutations}  # fmt: skip
+    if plan.within:  # issue 12: rates from different lexicons are compared only within a language
+        tables.update(_stories_by_language(documents, features, plan, groups, story_options))
+    else:
+        tables.update(story_tables(documents, features, groups=groups, **story_options))
 
     step("example sentences")
     # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
@@ -436,6 +440,35 @@ def _analyse(
     if len(suggested):
         metadata["suggested_actors"] = actors_from_table(suggested)
     return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata, evidence)
+
+
+def _stories_by_language(
+    documents: pd.DataFrame,
+    features: pd.DataFrame,
+    plan: LanguagePlan,
+    groups: list[Hashable],
+    options: dict[str, Any],
+) -> dict[str, pd.DataFrame]:
+    """The same-story tables computed within each language (a ``language`` column; story ids prefixed)."""
+    by = options["by"]
+    parts: dict[str, list[pd.DataFrame]] = {}
+    for language in plan.languages:
+        rows = (documents["language"] == language).to_numpy()
+        present = set(documents.loc[rows, by])
+        order = [g for g in groups if g in present]
+        if len(order) < 2:
+            continue
+        found = story_tables(
+            documents[rows].reset_index(drop=True),
+            features[rows].reset_index(drop=True),
+            groups=order,
+            **options,
+        )
+        for name, table in found.items():
+            if "story_id" in table.columns:
+                table = table.assign(story_id=f"{language}-" + table["story_id"].astype(str))
+            parts.setdefault(name, []).append(table.assign(language=language)[["language", *table.columns]])
+    return {name: pd.concat(tables, ignore_index=True) for name, tables in parts.items()}
 
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
