@@ -312,9 +312,18 @@ def _analyse(
         gaps.append(f"blame tables for {', '.join(silent)}: no blame or denial cue in the documents")
     tables["blame_matrix"] = compare.blame_matrix(attributions, **blaming)
     tables["blamer_blamed"] = compare.blamer_blamed(attributions, **blaming)
-    tables["blame_association"] = compare.blame_association(
-        attributions, n_permutations=n_permutations, seed=seed, **blaming
-    )
+    association = {"n_permutations": n_permutations, "seed": seed}
+    if plan.within:  # issue 12: one test per language, as for the rates (each stated under its language)
+        language_of = dict(zip(documents["doc_id"].astype(str), documents["language"], strict=True))
+        voiced = attributions.assign(language=attributions["doc_id"].astype(str).map(language_of))
+        tables["blame_association"] = within(
+            voiced,
+            lambda a, o: compare.blame_association(
+                a.drop(columns="language"), by=by, order=[g for g in o if g in set(a[by])], **association
+            ),
+        )
+    else:
+        tables["blame_association"] = compare.blame_association(attributions, **association, **blaming)
     if corpus.actors:  # issue 9: who each group's articles blame (framing.blame_profile)
         from framing.blame_profile import blamed_by_group
 

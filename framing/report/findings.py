@@ -319,8 +319,10 @@ def _blame_findings(
             about = f", most about {denied.index[0]} ({denied.iloc[0]})" if len(denied) else ""
             parts.append(f"it carries {len(denials)} denials or rejections of blame{about}")
         findings.append(Finding("blame", f"Blame in {group}: " + "; ".join(parts) + ".", examples))
-    association = tables["blame_association"].iloc[0]
-    if not math.isnan(association["p_value"]):
+    # empty when no language had two groups with accusations to compare (tested within each language)
+    associations = tables["blame_association"]
+    association = associations.iloc[0] if len(associations) else None
+    if association is not None and not math.isnan(association["p_value"]):
         reliable = association["p_value"] < ALPHA
         findings.append(
             Finding(
