@@ -282,14 +282,19 @@ def _alias_pattern(alias: str, strict: bool) -> str:
     return "(?:" + "|".join(re.escape(f).replace("е", "[её]").replace(r"\ ", r"\s+") for f in forms) + ")"
 
 
-def _group_before(sentence: str, mentions: list[Mention], position: int) -> list[Mention]:
-    """The actors of the noun-phrase list ending nearest before ``position`` ("the US, UK and Ukraine")."""
+def _group_before(
+    sentence: str, mentions: list[Mention], position: int, list_gap: re.Pattern[str] = _LIST_GAP
+) -> list[Mention]:
+    """The actors of the noun-phrase list ending nearest before ``position`` ("the US, UK and Ukraine").
+
+    ``list_gap`` matches what may stand between two actors of one list (each language has its own).
+    """
     before = [m for m in mentions if m.end <= position]
     if not before:
         return []
     group = [before[-1]]
     for m in reversed(before[:-1]):
-        if _LIST_GAP.match(sentence[m.end : group[0].start]):
+        if list_gap.match(sentence[m.end : group[0].start]):
             group.insert(0, m)
         else:
             break

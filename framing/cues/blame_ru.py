@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from framing.cues.blame import UNDETERMINED, UNSPECIFIED, Mention
+from framing.cues.blame import UNDETERMINED, UNSPECIFIED, Mention, _group_before
 
 __all__ = ["roles_ru"]
 
@@ -76,13 +76,7 @@ def _before(sentence: str, mentions: list[Mention], position: int) -> list[Menti
     before = [m for m in mentions if m.end <= position]
     if not before or _BREAK.search(sentence, before[-1].end, position):
         return []
-    group = [before[-1]]
-    for m in reversed(before[:-1]):
-        if _LIST_GAP.match(sentence[m.end : group[0].start]):
-            group.insert(0, m)
-        else:
-            break
-    return group
+    return _group_before(sentence, mentions, position, _LIST_GAP)
 
 
 def _after(sentence: str, mentions: list[Mention], position: int, limit: int = 50) -> list[Mention]:
