@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from conftest import write_jsonl
+from conftest import CROCUS, write_jsonl
 from typer.testing import CliRunner
 
 from framing.cli import app
@@ -99,3 +100,19 @@ def test_distributions_draw_quantile_dots_and_the_mean_at_scale() -> None:
     means = [line for line in ax.lines if line.get_marker() == "D"]
     assert len(means) == 1 and means[0].get_xdata()[0] == rates.mean()
     assert "at most 11 dots per outlet, at evenly spaced quantiles" in figure.texts[0].get_text()
+
+
+def test_the_digest_compares_outlets_only_within_the_clearest_tests_language(tmp_path: Path) -> None:
+    # regression: with outlets in three languages the digest named an English outlet highest and a
+    # Russian one lowest, comparing rates from different lexicons
+    from framing.report import build_report
+    from framing.report.digest import digest
+
+    report = build_report(CROCUS, tmp_path / "r", n_resamples=50, n_permutations=50)
+    lines = digest(report)
+    clearest = next(line for line in lines if "clearest:" in line)
+    language = re.search(r"clearest: \w+ in (\w+) ", clearest).group(1)
+    named = re.findall(r"(?:highest|lowest) in ([\w-]+) \(", clearest)
+    outlets = report.analysis.corpus.documents.groupby("outlet")["language"].first()
+    assert len(named) == 2 and {outlets[name] for name in named} == {language}
+    assert "tests (one per cue and language)" in lines[2]

@@ -41,18 +41,25 @@ def digest(report: Report) -> list[str]:
     omnibus = analysis.tables["omnibus"]
     pairwise = analysis.tables["pairwise"]
     differing = omnibus[omnibus["q_value"] < ALPHA]
+    # tested within each language: a row is one cue in one language, and rates compare only within it
+    within = " tests (one per cue and language)" if "language" in omnibus.columns else ""
     lines.append(
-        f"  {len(differing)} of {len(omnibus)} cues differ between {label} (Kruskal-Wallis, q < {ALPHA}); "
-        f"{int((pairwise['q_value'] < ALPHA).sum()):,} of {len(pairwise):,} pairwise contrasts"
+        f"  {len(differing)} of {len(omnibus)} cue{within or 's'} differ between {label} (Kruskal-Wallis, "
+        f"q < {ALPHA}); {int((pairwise['q_value'] < ALPHA).sum()):,} of {len(pairwise):,} pairwise contrasts"
     )
     if len(differing):
         top = differing.sort_values(["epsilon_squared", "cue"], ascending=[False, True]).iloc[0]
         rates = analysis.tables["cue_rates"]
         rates = rates[(rates["cue"] == top["cue"]) & rates[by].isin(analysis.groups)]
+        if within:
+            documents = analysis.corpus.documents
+            in_language = set(documents.loc[documents["language"] == top["language"], by])
+            rates = rates[rates[by].isin(in_language)]
         rates = rates.sort_values(["mean_rate", by], ascending=[False, True])
         high, low = rates.iloc[0], rates.iloc[-1]
+        where = f" in {top['language']}" if within else ""
         lines.append(
-            f"  clearest: {top['cue']} (ε² = {format_number(top['epsilon_squared'])}, "
+            f"  clearest: {top['cue']}{where} (ε² = {format_number(top['epsilon_squared'])}, "
             f"q {p_relation(top['q_value'])}): highest in {high[by]} ({format_rate(high['mean_rate'])} per "
             f"1,000 tokens), lowest in {low[by]} ({format_rate(low['mean_rate'])})"
         )
