@@ -328,14 +328,21 @@ def _group_before(
     return group
 
 
-def _group_after(sentence: str, mentions: list[Mention], position: int, *, limit: int = 60) -> list[Mention]:
+def _group_after(
+    sentence: str,
+    mentions: list[Mention],
+    position: int,
+    *,
+    limit: int = 60,
+    list_gap: re.Pattern[str] = _LIST_GAP,
+) -> list[Mention]:
     """The actors of the list starting soon after ``position`` ("accused Ukraine and the West")."""
     after = [m for m in mentions if m.start >= position and m.start - position <= limit]
     if not after:
         return []
     group = [after[0]]
     for m in after[1:]:
-        if _LIST_GAP.match(sentence[group[-1].end : m.start]):
+        if list_gap.match(sentence[group[-1].end : m.start]):
             group.append(m)
         else:
             break

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from framing.cues.blame import UNDETERMINED, UNSPECIFIED, Mention, _group_before
+from framing.cues.blame import UNDETERMINED, UNSPECIFIED, Mention, _group_after, _group_before
 
 __all__ = ["roles_ru"]
 
@@ -84,13 +84,7 @@ def _after(sentence: str, mentions: list[Mention], position: int, limit: int = 5
     after = [m for m in mentions if m.start >= position and m.start - position <= limit]
     if not after or _BREAK.search(sentence, position, after[0].start):
         return []
-    group = [after[0]]
-    for m in after[1:]:
-        if _LIST_GAP.match(sentence[group[-1].end : m.start]):
-            group.append(m)
-        else:
-            break
-    return group
+    return _group_after(sentence, mentions, position, limit=limit, list_gap=_LIST_GAP)
 
 
 def _speakers(sentence: str, mentions: list[Mention], position: int) -> list[Mention]:
