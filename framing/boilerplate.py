@@ -75,6 +75,9 @@ class BoilerplatePattern:
 
 
 _DIGIT = re.compile(r"\d")
+# ASCII white space other than space and newline: without it (and without double spaces), as in
+# cleaned text, " ".join(line.split()) of a line is line.strip().
+_ASCII_ODD_SPACE = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def normalise_line(line: str) -> str:
@@ -84,6 +87,21 @@ def normalise_line(line: str) -> str:
     'copyright (c) 0000 the washington times'
     """
     return _DIGIT.sub("0", " ".join(line.split()).lower())
+
+
+def _normalised_lines(text: str) -> list[str]:
+    """``[normalise_line(line) for line in text.split("\n")]``, with the lower-casing and digit
+    replacement done once for the whole text (C calls) instead of once per line."""
+    lowered = text.lower()
+    if lowered.isascii():
+        for digit in "123456789":  # nine C scans are faster than one regex substitution per character
+            if digit in lowered:
+                lowered = lowered.replace(digit, "0")
+        if "  " not in lowered and not any(space in lowered for space in _ASCII_ODD_SPACE):
+            return [line.strip() for line in lowered.split("\n")]
+    else:
+        lowered = _DIGIT.sub("0", lowered)
+    return [" ".join(line.split()) for line in lowered.split("\n")]
 
 
 @dataclass(frozen=True)
@@ -97,12 +115,14 @@ class _Shipped:
         """The shipped pattern a normalised line matches, or None."""
         if line in self.lines:
             return line
-        for prefix in self.prefixes:
-            if line.startswith(prefix):
-                return prefix
-        for suffix in self.suffixes:
-            if line.endswith(suffix):
-                return suffix.strip()
+        if line.startswith(self.prefixes):  # one C call rules out most lines; the loop names the pattern
+            for prefix in self.prefixes:
+                if line.startswith(prefix):
+                    return prefix
+        if line.endswith(self.suffixes):
+            for suffix in self.suffixes:
+                if line.endswith(suffix):
+                    return suffix.strip()
         for phrase in self.contains:
             if phrase in line:
                 return phrase
@@ -131,7 +151,9 @@ def shipped_patterns() -> pd.DataFrame:
 
 
 def _distinct_lines(text: str) -> set[str]:
-    return {normalised for line in text.split("\n") if (normalised := normalise_line(line))}
+    lines = set(_normalised_lines(text))
+    lines.discard("")
+    return lines
 
 
 def learn_boilerplate(
@@ -249,8 +271,7 @@ def strip_lines(
     kept: list[str] = []
     hits: list[tuple[str, str]] = []
     shipped = _shipped()
-    for line in text.split("\n"):
-        normalised = normalise_line(line)
+    for line, normalised in zip(text.split("\n"), _normalised_lines(text), strict=True):
         if normalised:
             if normalised in learned:
                 hits.append((normalised, "learned"))

@@ -15,9 +15,11 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import stat
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -710,10 +712,12 @@ class DocumentStream:
     """Documents of a corpus folder or file in chunks of cleaned rows, for corpora too large to hold.
 
     Iterating yields DataFrames with the document columns (no ``tokens``, no syndication marks: those
-    need the whole corpus). ``summary`` fills in as the stream is read. Unless ``keep_boilerplate``, the
-    input is read twice: a first pass learns each outlet's recurring lines (:mod:`framing.boilerplate`;
-    without syndication marks, only exact repeats of a text are left out of that count), the second
-    yields the documents without them.
+    need the whole corpus). ``summary`` fills in as the stream is read. Unless ``keep_boilerplate``, a
+    first pass reads and cleans every record, learns each outlet's recurring lines
+    (:mod:`framing.boilerplate`; without syndication marks, only exact repeats of a text are left out of
+    that count) and spools the cleaned records to an anonymous temporary file; the documents are then
+    yielded from that file without those lines (the input is parsed and cleaned once, and memory stays
+    that of one chunk).
     """
 
     def __init__(
@@ -740,9 +744,6 @@ class DocumentStream:
         self.settings = _read_settings(self.path, self.summary) if self.path.is_dir() else {}
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
-        if not self.keep_boilerplate:
-            self._learned = self._learn_boilerplate()
-        batch: list[dict[str, Any]] = []
         records = _iter_clean_records(
             self.path,
             self.mapping,
@@ -752,6 +753,27 @@ class DocumentStream:
             keep_boilerplate=self.keep_boilerplate,
             tally=self._tally,
         )
+        if self.keep_boilerplate:
+            yield from self._chunks(records)
+            return
+        with tempfile.TemporaryFile(prefix="framing-stream-", buffering=1 << 20) as spool:
+            learner = LineLearner()
+            batch: list[dict[str, Any]] = []
+            for record in records:
+                learner.add(record["outlet"], record["text"])
+                batch.append(record)
+                if len(batch) >= self.chunk_size:  # one pickle per chunk: per record it costs more
+                    pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                    batch = []
+            if batch:
+                pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            del batch
+            self._learned = learner.learned()
+            spool.seek(0)
+            yield from self._chunks(_unspool(spool))
+
+    def _chunks(self, records: Iterator[dict[str, Any]]) -> Iterator[pd.DataFrame]:
+        batch: list[dict[str, Any]] = []
         for record in records:
             batch.append(record)
             if len(batch) >= self.chunk_size:
@@ -759,20 +781,6 @@ class DocumentStream:
                 batch = []
         if batch:
             yield self._frame(batch)
-
-    def _learn_boilerplate(self) -> dict[str, frozenset[str]]:
-        learner = LineLearner()
-        framing_log = logging.getLogger("framing")
-        level = framing_log.level
-        framing_log.setLevel(logging.ERROR)  # the second pass warns about skipped records, once
-        try:
-            for record in _iter_clean_records(
-                self.path, self.mapping, LoadSummary(), self.strict, hash_ids=True
-            ):
-                learner.add(record["outlet"], record["text"])
-        finally:
-            framing_log.setLevel(level)
-        return learner.learned()
 
     def _frame(self, batch: list[dict[str, Any]]) -> pd.DataFrame:
         self.summary.documents += len(batch)
@@ -787,6 +795,16 @@ class DocumentStream:
 
             frame = apply_groups(frame, self.settings["groups"], self.summary)
         return frame
+
+
+def _unspool(spool: Any) -> Iterator[dict[str, Any]]:
+    """The records :class:`DocumentStream` pickled into ``spool`` (a list per chunk), in order."""
+    load = pickle.load
+    while True:
+        try:
+            yield from load(spool)
+        except EOFError:
+            return
 
 
 def load_corpus(

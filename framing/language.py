@@ -30,6 +30,7 @@ detected language, and the load summary says how many did).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -79,13 +80,49 @@ _PROFILES = {language: frozenset(words.split()) for language, words in _WORDS.it
 _PROFILES["ru"] = _PROFILES["ru"] | {"и"}
 _LETTERS = {"ru": "ыэъё", "uk": "іїєґ"}
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’ʼ-][^\W\d_]+)*")
-_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
-_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_ASCII_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_CYRILLIC_LEADS = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")
+_LATIN_LEADS = (b"\xc3", b"\xc4", b"\xc5", b"\xc6", b"\xc7", b"\xc8")
+_LATIN_C9 = re.compile(rb"\xc9[\x80-\x8f]")
+# A first look at this many characters decides when one language has at least _QUICK_MIN_POINTS and
+# _QUICK_LEAD times the next one's; the whole sample is read otherwise.
+_QUICK_SAMPLE = 1000
+_QUICK_MIN_POINTS = 12
+_QUICK_LEAD = 4
 
 
 def script_of(language: str) -> str | None:
     """``"latin"`` or ``"cyrillic"`` for a known language code, else ``None``."""
     return _SCRIPT.get(language)
+
+
+def _script_counts(sample: str) -> tuple[int, int]:
+    """Cyrillic and Latin letters of ``sample``, counted on its UTF-8 bytes (C speed, no regex).
+
+    Cyrillic is U+0400-U+04FF (lead bytes D0-D3); Latin is A-Z, a-z and U+00C0-U+024F (lead bytes C3-C8,
+    or C9 with a continuation byte below 0x90).
+    """
+    data = sample.encode("utf-8")
+    latin = len(data) - len(data.translate(None, _ASCII_LETTERS))
+    if data.isascii():
+        return 0, latin
+    cyrillic = sum(map(data.count, _CYRILLIC_LEADS))
+    latin += sum(map(data.count, _LATIN_LEADS))
+    if b"\xc9" in data:
+        latin += len(_LATIN_C9.findall(data))
+    return cyrillic, latin
+
+
+def _scores(sample: str, candidates: list[str]) -> dict[str, int]:
+    if not sample.isascii():
+        sample = sample.replace("’", "'").replace("ʼ", "'")
+    counts = Counter(_WORD_RE.findall(sample))
+    words = counts.keys()
+    scores = {language: sum(map(counts.__getitem__, _PROFILES[language] & words)) for language in candidates}
+    for language, letters in _LETTERS.items():
+        if language in scores:
+            scores[language] += sum(sample.count(letter) for letter in letters)
+    return scores
 
 
 def language_scores(text: str) -> dict[str, int]:
@@ -94,34 +131,14 @@ def language_scores(text: str) -> dict[str, int]:
     Empty when the text has no letters.
     """
     sample = text[:_SAMPLE].lower()
-    cyrillic = len(_CYRILLIC_RE.findall(sample))
-    latin = len(_LATIN_RE.findall(sample))
+    cyrillic, latin = _script_counts(sample)
     if not cyrillic and not latin:
         return {}
     script = "cyrillic" if cyrillic > latin else "latin"
-    candidates = [language for language, s in _SCRIPT.items() if s == script]
-    scores = dict.fromkeys(candidates, 0)
-    for word in _WORD_RE.findall(sample):
-        word = word.replace("’", "'").replace("ʼ", "'")
-        for language in candidates:
-            if word in _PROFILES[language]:
-                scores[language] += 1
-    for language, letters in _LETTERS.items():
-        if language in scores:
-            scores[language] += sum(sample.count(letter) for letter in letters)
-    return scores
+    return _scores(sample, [language for language, s in _SCRIPT.items() if s == script])
 
 
-def detect_language(text: str) -> str:
-    """The language code of ``text``: ``en``, ``ru``, ``uk``, ``de``, ``fr``, ``es`` or ``und`` (no letters).
-
-    Russian/Ukrainian ties (no distinctive word or letter) give ``ru``, Latin ties ``en``.
-    """
-    if not isinstance(text, str):
-        return UNDETERMINED
-    scores = language_scores(text)
-    if not scores:
-        return UNDETERMINED
+def _decide(scores: dict[str, int]) -> str:
     default = "ru" if "ru" in scores else "en"
     best = max(scores.values())
     if best == 0:
@@ -135,6 +152,29 @@ def detect_language(text: str) -> str:
         # Latin language needs clear evidence.
         return default
     return chosen
+
+
+def detect_language(text: str) -> str:
+    """The language code of ``text``: ``en``, ``ru``, ``uk``, ``de``, ``fr``, ``es`` or ``und`` (no letters).
+
+    Russian/Ukrainian ties (no distinctive word or letter) give ``ru``, Latin ties ``en``.
+    """
+    if not isinstance(text, str):
+        return UNDETERMINED
+    sample = text[:_SAMPLE].lower()
+    cyrillic, latin = _script_counts(sample)
+    if not cyrillic and not latin:
+        return UNDETERMINED
+    script = "cyrillic" if cyrillic > latin else "latin"
+    candidates = [language for language, s in _SCRIPT.items() if s == script]
+    if len(sample) > _QUICK_SAMPLE:
+        # Reading words is most of the cost: the first characters usually settle it (one language far
+        # ahead of every other); only a close call reads the whole sample.
+        quick = _scores(sample[:_QUICK_SAMPLE], candidates)
+        ranked = sorted(quick.values(), reverse=True)
+        if ranked[0] >= _QUICK_MIN_POINTS and ranked[0] >= _QUICK_LEAD * ranked[1]:
+            return _decide(quick)
+    return _decide(_scores(sample, candidates))
 
 
 def _normalise(value: Any) -> str | None:

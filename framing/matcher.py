@@ -72,6 +72,7 @@ _BOUND_COVERED = str.maketrans(
 )
 _UNCOVERED_RUN = re.compile(r"[^\x00-\x7f\u0080-\u052f\u2000-\u206f]+")
 _BOUNDED_RUNS: dict[str, str] = {}
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _NEGATION_KEY = "n t "  # the hint's ``n't\b`` alternative, bounded: no word start before it
 
 
@@ -212,7 +213,12 @@ def _bounded(text: str) -> str:
     """``text`` with every non-word character replaced by a space (same length, word characters kept)."""
     if text.isascii():
         return text.encode("ascii").translate(_BOUND_ASCII).decode("ascii")
-    plain = text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
+    encoded = text.encode("utf-8", "surrogatepass")
+    plain = encoded.translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
+    if len(encoded) - len(text) < len(text) >> 6:
+        # A few accented letters or symbols in English text: str.translate with a table would visit
+        # every character; the cached callback visits only the non-ASCII runs.
+        return _NON_ASCII_RUN.sub(_bounded_run, plain)
     # Cyrillic and the other common blocks at C speed; the callback only for characters outside them.
     plain = plain.translate(_BOUND_COVERED)
     return _UNCOVERED_RUN.sub(_bounded_run, plain) if _UNCOVERED_RUN.search(plain) else plain
@@ -318,9 +324,14 @@ class CueMatcher:
         )
         self._by_phrase: dict[str, list[int]] = {}
         self._wildcards: list[int] = []
+        # Wildcard entries by (number of tokens, first character): a phrase is compared only with those
+        # that could match it; a first token of "*" alone can match any phrase of its length.
+        self._wildcards_by_start: dict[tuple[int, str], list[int]] = {}
         for index, entry in enumerate(entries):
             if any(t.endswith("*") for t in entry.tokens):
                 self._wildcards.append(index)
+                first = entry.tokens[0].rstrip("*")[:1]
+                self._wildcards_by_start.setdefault((len(entry.tokens), first), []).append(index)
             else:
                 self._by_phrase.setdefault(" ".join(t.lower() for t in entry.tokens), []).append(index)
         self._max_following = max((len(e.tokens) for e in entries), default=0) + 3
@@ -405,11 +416,11 @@ class CueMatcher:
         if found is None:
             ids = list(self._by_phrase.get(phrase, ()))
             tokens = phrase.split(" ")
-            for index in self._wildcards:
+            possible = self._wildcards_by_start.get((len(tokens), tokens[0][:1]), [])
+            anything = self._wildcards_by_start.get((len(tokens), ""), [])
+            for index in sorted(possible + anything) if anything else possible:
                 pattern = self.entries[index].tokens
-                if len(pattern) == len(tokens) and all(
-                    self._token_matches(p, t) for p, t in zip(pattern, tokens, strict=True)
-                ):
+                if all(self._token_matches(p, t) for p, t in zip(pattern, tokens, strict=True)):
                     ids.append(index)
             found = tuple(ids)
             if len(self._resolved) < _CACHE_LIMIT:

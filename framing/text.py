@@ -195,6 +195,7 @@ _COVERED_BLOCKS = "\u0080-\u052f\u2000-\u206f"
 _COVERED = [chr(c) for c in (*range(0x80, 0x530), *range(0x2000, 0x2070))]
 _STAND_INS = str.maketrans({c: "a" if _WORD_CHAR_RE.match(c) else " " for c in _COVERED})
 _UNCOVERED = re.compile(rf"[^\x00-\x7f{_COVERED_BLOCKS}]+")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _NON_ASCII_FORMS: dict[str, str] = {}  # a run of non-ASCII characters -> its ASCII stand-in, cached
 _CLASSES = bytes(
     ord("a") if chr(b).isalnum() else ord(chr(b)) if chr(b) in "_-." else ord("-") if b == ord("'") else 32
@@ -232,7 +233,12 @@ def count_words(text: str) -> int:
     """
     plain = text.replace("’", "'")
     if not plain.isascii():
-        plain = plain.translate(_STAND_INS)
+        if len(plain.encode("utf-8", "surrogatepass")) - len(plain) < len(plain) >> 6:
+            # Mostly ASCII (English with a few accents or symbols): only the non-ASCII runs are visited
+            # (str.translate with a table would visit every character).
+            plain = _NON_ASCII_RUN.sub(_ascii_stand_in, plain)
+        else:
+            plain = plain.translate(_STAND_INS)
         if not plain.isascii():
             plain = _UNCOVERED.sub(_ascii_stand_in, plain)
     classes = plain.encode("ascii").translate(_CLASSES)
