@@ -263,9 +263,7 @@ class ActorFinder:
         # whose regex can match: each alias's lower-cased form, or for a Cyrillic alias the first word
         # of each inflected form. Most sentences name no actor, and a regex per alias (or one
         # alternation of them all) per sentence was most of the report's matching time.
-        self._automaton = _needle_automaton(
-            [_alias_needles(alias, strict) for _, alias, strict in patterns]
-        )
+        self._automaton = _needle_automaton([_alias_needles(alias, strict) for _, alias, strict in patterns])
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in text order; the longest alias wins where two overlap."""
