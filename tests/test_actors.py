@@ -109,3 +109,34 @@ def test_report_falls_back_to_suggested_actors(tmp_path: Path) -> None:
     assert "No actors are defined for this corpus, so whom each group blames is analysed with the" in page
     blamed = set(pd.read_csv(out / "tables" / "blame_attributions.csv")["blamed"])
     assert "Ukraine" in blamed
+
+
+def test_max_documents_reads_an_even_sample_and_says_how_many() -> None:
+    texts = [f"Vladimir Putin spoke on day {i}." for i in range(10)] + [
+        f"Angela Merkel spoke on day {i}." for i in range(10)
+    ]
+    every = suggest_actors(texts, n=5)
+    sampled = suggest_actors(texts, n=5, max_documents=4)  # documents 0, 5, 10, 15: two of each name
+    assert dict(zip(every["actor"], every["mentions"], strict=True)) == {
+        "Vladimir Putin": 10,
+        "Angela Merkel": 10,
+    }
+    assert dict(zip(sampled["actor"], sampled["mentions"], strict=True)) == {
+        "Vladimir Putin": 2,
+        "Angela Merkel": 2,
+    }
+    assert sampled.attrs == {"documents_read": 4, "documents_total": 20}
+    assert every.attrs == {"documents_read": 20, "documents_total": 20}
+    with pytest.raises(framing.OptionError, match="max_documents"):
+        suggest_actors(texts, max_documents=0)
+
+
+def test_the_report_says_when_suggestions_were_counted_in_a_sample() -> None:
+    from framing.report.furniture import suggested_actors_sentence
+
+    texts = [f"Vladimir Putin spoke on day {i}." for i in range(30)]
+    sentence = suggested_actors_sentence(suggest_actors(texts, n=1, max_documents=10))
+    assert (
+        "Vladimir Putin (10 mentions) (mentions counted in 10 of the 30 documents, evenly spaced)" in sentence
+    )
+    assert "counted in" not in suggested_actors_sentence(suggest_actors(texts, n=1))

@@ -67,6 +67,9 @@ def boilerplate_markdown(
 def suggested_actors_sentence(table: pd.DataFrame) -> str:
     """The summary's statement that the blame analysis runs on suggested, not researcher-defined, actors."""
     names = ", ".join(f"{row.actor} ({row.mentions} mentions)" for row in table.itertuples(index=False))
+    read, total = table.attrs.get("documents_read"), table.attrs.get("documents_total")
+    if read is not None and total is not None and read < total:
+        names += f" (mentions counted in {read:,} of the {total:,} documents, evenly spaced)"
     return (
         "No actors are defined for this corpus, so whom each group blames is analysed with the "
         f"{len(table)} most mentioned actors suggested from the corpus itself by `framing actors suggest` "
