@@ -318,40 +318,71 @@ class Tally:
         self.lines_removed = self.boilerplate_only = 0
 
 
+_LEARNED: dict[str, tuple[frozenset[str], _NearCopies]] = {}
+
+
+def _set_learned(learned: Mapping[str, frozenset[str]]) -> None:
+    _LEARNED.clear()
+    _LEARNED.update({outlet: (lines, _NearCopies(lines)) for outlet, lines in learned.items()})
+
+
+def _strip_document(outlet: str, text: str) -> tuple[str | None, list[tuple[str, str]], int]:
+    """:func:`strip_lines` with the outlet's learned lines (set by :func:`_set_learned`), and the word
+    tokens of what remains; the text only when it changed (fewer bytes back from a worker process)."""
+    from framing.text import count_words
+
+    lines, near = _LEARNED.get(outlet, (frozenset(), None))
+    stripped, hits = strip_lines(text, lines, near)
+    if hits and stripped:
+        return stripped, hits, count_words(stripped)
+    return None, hits, 0
+
+
 def remove_boilerplate(
     documents: pd.DataFrame,
     *,
     learned: Mapping[str, frozenset[str]] | None = None,
     tally: Tally | None = None,
+    jobs: int = 1,
 ) -> pd.DataFrame:
     """``documents`` with boilerplate lines removed from ``text`` (learned per outlet unless given).
 
     Returns a copy; ``tokens`` is recounted where the text changed. A document that holds nothing but
     boilerplate lines is kept unchanged (removing them would leave an empty document) and counted in
-    ``tally.boilerplate_only``.
+    ``tally.boilerplate_only``. ``jobs > 1`` strips the documents in that many processes (same result).
     """
-    from framing.text import count_words
+    from framing.parallel import map_documents
 
     if learned is None:
         learned = learn_boilerplate(documents)
     tally = tally if tally is not None else Tally()
+    outlets = documents["outlet"].tolist()
+    results = map_documents(
+        _strip_document,
+        list(zip(outlets, documents["text"], strict=True)),
+        jobs=jobs,
+        star=True,
+        initializer=_set_learned,
+        initargs=(dict(learned),),
+    )
+    _LEARNED.clear()
     texts = documents["text"].tolist()
-    changed = []
-    near = {outlet: _NearCopies(lines) for outlet, lines in learned.items()}
-    for i, (outlet, text) in enumerate(zip(documents["outlet"], texts, strict=True)):
-        stripped, hits = strip_lines(text, learned.get(outlet, frozenset()), near.get(outlet))
-        if hits and stripped:
+    changed: list[int] = []
+    counts: list[int] = []
+    for i, (outlet, (stripped, hits, tokens)) in enumerate(zip(outlets, results, strict=True)):
+        if stripped is not None:
             tally.add(outlet, hits)
             tally.lines_removed += len(hits)
             texts[i] = stripped
             changed.append(i)
+            counts.append(tokens)
         elif hits:
             tally.boilerplate_only += 1
     result = documents.copy()
     if changed:
         result["text"] = texts
         if "tokens" in result.columns:
-            result.loc[result.index[changed], "tokens"] = [count_words(texts[i]) for i in changed]
+            result.loc[result.index[changed], "tokens"] = counts
     return result
 
 

@@ -183,6 +183,7 @@ def _load(
     keep_boilerplate: bool = False,
     selection: Selection | None = None,
     announce: bool = True,
+    jobs: int = 1,
 ) -> Corpus:
     columns = {"text_col": text_col, "outlet_col": outlet_col, "date_col": date_col, "id_col": id_col}
     selection = selection or Selection()
@@ -191,7 +192,12 @@ def _load(
     else:
         columns["title_col"] = title_col
         corpus = load_corpus(
-            path, drop_duplicates=drop_duplicates, strict=strict, keep_boilerplate=keep_boilerplate, **columns
+            path,
+            drop_duplicates=drop_duplicates,
+            strict=strict,
+            keep_boilerplate=keep_boilerplate,
+            jobs=jobs,
+            **columns,
         )
     if selection:
         corpus = selection.apply(corpus, where=not _is_store(path))
@@ -763,6 +769,7 @@ def report_command(
             strict=strict,
             keep_boilerplate=keep_boilerplate,
             selection=selection,
+            jobs=jobs,
         )
         corpus = _with_actors(corpus, chosen)
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)

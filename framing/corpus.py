@@ -821,6 +821,7 @@ def load_corpus(
     strict: bool = False,
     name: str | None = None,
     keep_boilerplate: bool = False,
+    jobs: int = 1,
 ) -> Corpus:
     """Load a corpus folder or a single CSV / TSV / JSONL / Parquet / .txt file.
 
@@ -838,6 +839,8 @@ def load_corpus(
             documents, and shipped caption, credit, sharing and advertisement lines, are removed before
             anything is measured, and listed in ``summary.boilerplate`` (see :mod:`framing.boilerplate`);
             the ``text`` column, to which all match offsets refer, is the text after removal.
+        jobs: worker processes for the per-document steps (token counts, language detection,
+            boilerplate removal); the corpus is the same for any number.
 
     Raises:
         InputError: for a missing path, unknown format, malformed record, missing text column, empty
@@ -865,16 +868,17 @@ def load_corpus(
     records = list(
         _iter_clean_records(path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally)
     )
-    documents = _to_frame(records, summary)
+    documents = _to_frame(records, summary, jobs=jobs)
+    del records
     _attach_outlet_metadata(documents, settings)
-    _attach_languages(documents, settings, summary)
+    _attach_languages(documents, settings, summary, jobs=jobs)
     if settings.get("groups"):  # issue 10: [groups] of corpus.toml
         from framing.subsets import apply_groups
 
         documents = apply_groups(documents, settings["groups"], summary)
     documents["duplicate_of"] = find_duplicates(documents, threshold=duplicate_threshold)
     if not keep_boilerplate:  # learned from originals only: the syndication marks come first
-        documents = remove_boilerplate(documents, tally=tally)
+        documents = remove_boilerplate(documents, tally=tally, jobs=jobs)
     tally.report(summary)
     summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
     summary.documents = len(documents)
@@ -937,7 +941,9 @@ def _with_groups(corpus: Corpus) -> Corpus:
     return corpus.apply_groups(groups) if groups else corpus
 
 
-def _to_frame(records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True) -> pd.DataFrame:
+def _to_frame(
+    records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True, jobs: int = 1
+) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=DOCUMENT_COLUMNS)
     for column in DOCUMENT_COLUMNS:
         if column not in frame.columns:
@@ -951,7 +957,10 @@ def _to_frame(records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bo
     for row in frame.loc[unparsed, ["doc_id"]].itertuples(index=False):
         log.warning("document %s: date could not be parsed", row.doc_id)
     if tokens:
-        frame["tokens"] = frame["text"].map(count_words).astype("int64")
+        from framing.parallel import map_documents
+
+        counts = map_documents(count_words, frame["text"].tolist(), jobs=jobs)
+        frame["tokens"] = pd.Series(counts, index=frame.index, dtype="int64")
     for column in ("title", "url"):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
     ordered = [*DOCUMENT_COLUMNS, *(["tokens"] if tokens else [])]
@@ -965,11 +974,13 @@ def _attach_outlet_metadata(documents: pd.DataFrame, settings: Mapping[str, Any]
         documents[f"outlet_{key}"] = documents["outlet"].map(lambda o, k=key: outlets.get(o, {}).get(k))
 
 
-def _attach_languages(documents: pd.DataFrame, settings: Mapping[str, Any], summary: LoadSummary) -> None:
+def _attach_languages(
+    documents: pd.DataFrame, settings: Mapping[str, Any], summary: LoadSummary, *, jobs: int = 1
+) -> None:
     """The ``language`` column (:func:`framing.language.assign_languages`), counted in the summary."""
     from framing.language import assign_languages
 
-    for warning in assign_languages(documents, settings):
+    for warning in assign_languages(documents, settings, jobs=jobs):
         if warning not in summary.warnings:
             summary.warnings.append(warning)
     for language, count in documents["language"].value_counts().sort_index().items():

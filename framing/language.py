@@ -193,24 +193,22 @@ def document_languages(documents: pd.DataFrame) -> list[str]:
     return [detect_language(t) for t in documents["text"].tolist()]
 
 
-def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any]) -> list[str]:
+def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any], *, jobs: int = 1) -> list[str]:
     """Set ``documents["language"]`` from the column, ``corpus.toml`` and detection (module docstring).
 
     Returns one warning line per kind of disagreement worth reporting in the load summary (documents
-    whose detected script contradicts the corpus-wide ``language``).
+    whose detected script contradicts the corpus-wide ``language``). ``jobs > 1`` detects in that many
+    processes (same result).
     """
+    from framing.parallel import map_documents
+
     files = settings.get("files", {}) if isinstance(settings.get("files"), Mapping) else {}
     outlets = settings.get("outlets", {}) if isinstance(settings.get("outlets"), Mapping) else {}
     corpus_wide = _normalise(settings.get("language"))
     column = documents["language"].tolist() if "language" in documents.columns else [None] * len(documents)
-    languages: list[str] = []
-    kept_detected = 0
-    for given, doc_id, outlet, text in zip(
-        column,
-        documents["doc_id"].tolist(),
-        documents["outlet"].tolist(),
-        documents["text"].tolist(),
-        strict=True,
+    given_languages: list[str | None] = []
+    for given, doc_id, outlet in zip(
+        column, documents["doc_id"].tolist(), documents["outlet"].tolist(), strict=True
     ):
         chosen = _normalise(given)
         if chosen is None:
@@ -219,8 +217,17 @@ def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any]) -> li
         if chosen is None:
             spec = outlets.get(outlet)
             chosen = _normalise(spec.get("language")) if isinstance(spec, Mapping) else None
+        given_languages.append(chosen)
+    undecided = [i for i, chosen in enumerate(given_languages) if chosen is None]
+    texts = documents["text"]
+    detected_languages = dict(
+        zip(undecided, map_documents(detect_language, texts.iloc[undecided].tolist(), jobs=jobs), strict=True)
+    )
+    languages: list[str] = []
+    kept_detected = 0
+    for i, chosen in enumerate(given_languages):
         if chosen is None:
-            detected = detect_language(text)
+            detected = detected_languages[i]
             if corpus_wide is None or corpus_wide == detected:
                 chosen = detected
             elif detected == UNDETERMINED or script_of(detected) == script_of(corpus_wide):

@@ -310,8 +310,63 @@ def test_bundled_crocus_corpus_languages() -> None:
 
 def test_id_column_preferred_and_clashing_doc_id_kept(tmp_path: Path) -> None:
     # Regression: a file with both `id` (record) and `doc_id` (parent article) lost one of them.
-    path = write_jsonl(tmp_path / "s.jsonl", [{"id": "s1", "doc_id": "article-1", "text": "One."},
-                                              {"id": "s2", "doc_id": "article-1", "text": "Two."}])
+    path = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"id": "s1", "doc_id": "article-1", "text": "One."},
+            {"id": "s2", "doc_id": "article-1", "text": "Two."},
+        ],
+    )
     docs = load_corpus(path).documents
     assert list(docs["doc_id"]) == ["s1", "s2"]
     assert list(docs["source_doc_id"]) == ["article-1", "article-1"]
+
+
+def test_loading_with_worker_processes_gives_the_same_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    import framing.parallel
+
+    one = load_corpus(CROCUS)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)  # the demo is below the default
+    two = load_corpus(CROCUS, jobs=2)
+    pd.testing.assert_frame_equal(one.documents, two.documents)
+    assert one.summary == two.summary
+    assert len(one.summary.boilerplate) > 0 and set(one.documents["language"]) == {"en", "ru", "uk"}
+
+
+def test_the_streamed_corpus_is_the_same_after_its_records_are_spooled(tmp_path: Path) -> None:
+    from framing.corpus import DocumentStream
+
+    note = "Editor's note: this story was updated."
+    topics = [
+        "vote",
+        "budget",
+        "strike",
+        "flood",
+        "court",
+        "trial",
+        "poll",
+        "deal",
+        "fire",
+        "race",
+        "storm",
+        "summit",
+    ]
+    rows = [{"id": t, "outlet": "A", "text": f"A story about the {t}.\n{note}"} for t in topics]
+    rows.append({"id": "bad", "outlet": "A", "text": 5})
+    path = write_jsonl(tmp_path / "c.jsonl", rows)
+    stream = DocumentStream(path, chunk_size=5)
+    chunks = list(stream)
+    assert [len(c) for c in chunks] == [5, 5, 2]
+    texts = pd.concat(chunks)["text"].tolist()
+    assert texts == [f"A story about the {t}." for t in topics]
+    assert stream.summary.records == 13 and len(stream.summary.skipped) == 1
+    assert [(p.pattern, p.documents) for p in stream.summary.boilerplate] == [(note.lower(), 12)]
+    assert list(stream) and stream.summary.records == 26  # iterating again reads the input again
+
+
+def test_freed_memory_is_returned_to_the_system_on_linux() -> None:
+    import sys
+
+    from framing._memory import return_freed_memory
+
+    assert return_freed_memory() is sys.platform.startswith("linux")

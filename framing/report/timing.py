@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from framing._memory import return_freed_memory
+
 __all__ = ["peak_rss_mb", "timed_stages"]
 
 logger = logging.getLogger(__name__)
@@ -62,6 +64,8 @@ def timed_stages(progress: Callable[[str], None] | None = None) -> Iterator[Call
 
     def stage(label: str) -> None:
         close()
+        # what the last stage freed goes back to the system before the next one allocates its arrays
+        return_freed_memory()
         running.append((label, time.perf_counter(), time.process_time()))
         if progress is not None:
             progress(label)
