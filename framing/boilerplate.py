@@ -319,6 +319,7 @@ class Tally:
 
 
 _LEARNED: dict[str, tuple[frozenset[str], _NearCopies]] = {}
+_STRIP_BLOCK = 4000  # documents stripped at a time
 
 
 def _set_learned(learned: Mapping[str, frozenset[str]]) -> None:
@@ -357,30 +358,38 @@ def remove_boilerplate(
         learned = learn_boilerplate(documents)
     tally = tally if tally is not None else Tally()
     outlets = documents["outlet"].tolist()
-    results = map_documents(
-        _strip_document,
-        list(zip(outlets, documents["text"], strict=True)),
-        jobs=jobs,
-        star=True,
-        initializer=_set_learned,
-        initargs=(dict(learned),),
-    )
-    _LEARNED.clear()
-    texts = documents["text"].tolist()
+    text_column = documents["text"]
+    # A block of texts at a time: the Python strings of a whole corpus (and their stripped copies) would
+    # double the memory the loaded corpus takes.
+    blocks: list[pd.Series] = []
     changed: list[int] = []
     counts: list[int] = []
-    for i, (outlet, (stripped, hits, tokens)) in enumerate(zip(outlets, results, strict=True)):
-        if stripped is not None:
-            tally.add(outlet, hits)
-            tally.lines_removed += len(hits)
-            texts[i] = stripped
-            changed.append(i)
-            counts.append(tokens)
-        elif hits:
-            tally.boilerplate_only += 1
+    for start in range(0, len(documents), _STRIP_BLOCK):
+        texts = text_column.iloc[start : start + _STRIP_BLOCK].tolist()
+        results = map_documents(
+            _strip_document,
+            list(zip(outlets[start : start + _STRIP_BLOCK], texts, strict=True)),
+            jobs=jobs,
+            star=True,
+            initializer=_set_learned,
+            initargs=(dict(learned),),
+        )
+        for offset, (stripped, hits, tokens) in enumerate(results):
+            i = start + offset
+            if stripped is not None:
+                tally.add(outlets[i], hits)
+                tally.lines_removed += len(hits)
+                texts[offset] = stripped
+                changed.append(i)
+                counts.append(tokens)
+            elif hits:
+                tally.boilerplate_only += 1
+        blocks.append(pd.Series(texts, dtype=text_column.dtype))
+        del texts, results
+    _LEARNED.clear()
     result = documents.copy()
     if changed:
-        result["text"] = texts
+        result["text"] = pd.concat(blocks, ignore_index=True).set_axis(result.index)
         if "tokens" in result.columns:
             result.loc[result.index[changed], "tokens"] = counts
     return result

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from framing._memory import return_freed_memory
 from framing.boilerplate import BoilerplatePattern, LineLearner, Tally, normalise_line, remove_boilerplate
 from framing.clean import clean_text, normalise_metadata
 from framing.dedup import find_duplicates, is_syndicated_copy
@@ -870,6 +871,7 @@ def load_corpus(
     )
     documents = _to_frame(records, summary, jobs=jobs)
     del records
+    return_freed_memory()
     _attach_outlet_metadata(documents, settings)
     _attach_languages(documents, settings, summary, jobs=jobs)
     if settings.get("groups"):  # issue 10: [groups] of corpus.toml
@@ -941,10 +943,25 @@ def _with_groups(corpus: Corpus) -> Corpus:
     return corpus.apply_groups(groups) if groups else corpus
 
 
+_FRAME_BLOCK = 5000  # records whose texts are converted to the text column at a time
+
+
 def _to_frame(
     records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True, jobs: int = 1
 ) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=DOCUMENT_COLUMNS)
+    """The documents table of ``records`` (their ``text`` is moved out of them into the table)."""
+    if records and all("text" in record for record in records):
+        # The texts become one string column a block at a time, each block's Python strings freed as
+        # it is converted: a table built from all the records at once held every text twice.
+        blocks = []
+        for start in range(0, len(records), _FRAME_BLOCK):
+            block = records[start : start + _FRAME_BLOCK]
+            blocks.append(pd.Series([record.pop("text") for record in block]))
+        frame = pd.DataFrame.from_records(records)
+        frame["text"] = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
+        del blocks
+    else:
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=DOCUMENT_COLUMNS)
     for column in DOCUMENT_COLUMNS:
         if column not in frame.columns:
             frame[column] = None
