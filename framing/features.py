@@ -39,6 +39,7 @@ table, a compact table of every match and the blame rows, in one pass: what the 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -314,20 +315,33 @@ def _collect_chunk(records: list[dict[str, Any]], profile: bool) -> _Collected:
     return _match_pass(records, _WORKER_MATCHER, collect_matches=True, finder=_WORKER_FINDER, profile=profile)
 
 
+_RECORD_BLOCK = 1000  # documents turned into records (Python strings) at a time
+
+
+def _records_of(documents: pd.DataFrame, start: int = 0, stop: int | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of ``documents[start:stop]`` as dicts, made a block at a time: the records of a whole
+    corpus at once held a second copy of every text."""
+    stop = len(documents) if stop is None else stop
+    for block in range(start, stop, _RECORD_BLOCK):
+        yield from documents.iloc[block : min(block + _RECORD_BLOCK, stop)].to_dict("records")
+
+
 def _collect_in_workers(
-    records: list[dict[str, Any]],
+    documents: pd.DataFrame,
     matcher: CueMatcher,
     actors: Mapping[str, Sequence[str]] | None,
     jobs: int,
     profile: bool = False,
 ) -> _Collected:
-    """The one matching pass over ``records`` split across ``jobs`` worker processes, merged in input order.
+    """The one matching pass over ``documents`` split across ``jobs`` worker processes, merged in input
+    order.
 
     Each worker numbers documents from 0 within its chunk; positions are shifted back to corpus positions
-    here, so the merged result equals a single-process pass exactly.
+    here, so the merged result equals a single-process pass exactly. Chunks are made as workers need
+    them (at most ``2 * jobs`` at a time), so memory holds a few chunks' texts, not the corpus twice.
     """
-    size = max(1, -(-len(records) // (4 * jobs)))  # a few chunks per worker evens out long articles
-    starts = range(0, len(records), size)
+    size = max(1, min(_RECORD_BLOCK, -(-len(documents) // (4 * jobs))))
+    starts = iter(range(0, len(documents), size))
     merged = _Collected([], {name: [] for name in MATCH_COLUMNS}, [], [])
     assert merged.columns is not None
     with ProcessPoolExecutor(
@@ -335,9 +349,22 @@ def _collect_in_workers(
         initializer=_init_worker,
         initargs=(matcher.lexicons, matcher.negation_window, actors),
     ) as pool:
-        futures = [pool.submit(_collect_chunk, records[start : start + size], profile) for start in starts]
-        for start, future in zip(starts, futures, strict=True):
+        pending: deque[tuple[int, Future[_Collected]]] = deque()
+
+        def submit() -> bool:
+            start = next(starts, None)
+            if start is None:
+                return False
+            chunk = list(_records_of(documents, start, start + size))
+            pending.append((start, pool.submit(_collect_chunk, chunk, profile)))
+            return True
+
+        while len(pending) < 2 * jobs and submit():
+            pass
+        while pending:
+            start, future = pending.popleft()
             part = future.result()
+            submit()
             merged.counts.extend(part.counts)
             if part.profile is not None:  # profile rows name their document; no positions to shift
                 merged.profile = (merged.profile or []) + part.profile
@@ -630,12 +657,13 @@ def match_documents(
     if by is not None:
         require_column(documents, by)
     layout = _Layout(matcher)
-    records = documents.to_dict("records")
-    if jobs > 1 and len(records) > 1:
-        collected = _collect_in_workers(records, matcher, actors if attribute else None, jobs, profile)
+    if jobs > 1 and len(documents) > 1:
+        collected = _collect_in_workers(documents, matcher, actors if attribute else None, jobs, profile)
     else:
         finder = ActorFinder(actors) if attribute else None
-        collected = _match_pass(records, matcher, collect_matches=True, finder=finder, profile=profile)
+        collected = _match_pass(
+            _records_of(documents), matcher, collect_matches=True, finder=finder, profile=profile
+        )
     counts = collected.counts
     keep = metadata_columns(documents, matcher)
     if len(documents):
