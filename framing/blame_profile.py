@@ -232,12 +232,6 @@ def _empty_row(actor: str) -> dict[str, Any]:
     return row
 
 
-def _person_like(finder: ActorFinder) -> dict[str, bool]:
-    from framing.cues.blame import person_like
-
-    return {name: person_like(aliases) for name, aliases in finder.actors.items()}
-
-
 def _document_rows(
     text: str,
     title: str | None,
@@ -252,13 +246,14 @@ def _document_rows(
             rows[actor] = _empty_row(actor)
         return rows[actor]
 
-    persons = _person_like(finder)
+    persons = finder.persons
     mentions_by_sentence: list[list[Mention]] = []
     present_by_sentence: list[set[str]] = []
     previous: list[Mention] = []
+    every_sentence = finder.find_each(text, found.sentences)
     for sentence_id, (start, end) in enumerate(found.sentences):
         sentence = text[start:end]
-        mentions = finder.find(sentence)
+        mentions = every_sentence[sentence_id]
         mentions_by_sentence.append(mentions)
         present = {m.actor for m in mentions}
         for m in mentions:

@@ -370,3 +370,22 @@ def test_pronoun_denier_resolved_but_not_the_subject_of_a_discrediting_cue() -> 
         True,
         "denial",
     )
+
+
+def test_find_each_equals_find_on_every_sentence() -> None:
+    from framing.text import sentence_spans
+
+    finder = ActorFinder(
+        {"Ukraine": ["Kyiv", "Украина"], "Islamic State": ["IS", "ISIS"], "United States": ["US", "U.S."]}
+    )
+    texts = [
+        "Officials in Kyiv denied it. The US said IS was behind it.\n\nNobody named ISIS. Us too.",
+        "Москва обвинила Украину. В Киеве это отрицают. Украины там не было.",
+        "İstanbul said nothing. The U.S. agreed with Kyiv.",  # İ lower-cases to two characters
+        "ΣΟΦΙΑ wrote from Kyiv. Then Kyiv replied.",  # final sigma: lower-casing depends on context
+        "No actor at all here. None here either.",
+    ]
+    for text in texts:
+        spans = sentence_spans(text)
+        assert finder.find_each(text, spans) == [finder.find(text[s:e]) for s, e in spans]
+    assert [len(m) for m in finder.find_each(texts[0], sentence_spans(texts[0]))] == [1, 2, 1, 0]
