@@ -222,8 +222,13 @@ def decode(raw: bytes, source: str | os.PathLike[str], summary: LoadSummary | No
 
 def replace_surrogates(value: str, summary: LoadSummary | None) -> str:
     """Lone UTF-16 surrogates (from JSON ``\\ud800`` escapes) cannot be written as UTF-8: U+FFFD each."""
-    if _SURROGATE.search(value) is None:
+    if value.isascii():
         return value
+    try:  # a C scan that stops at the first lone surrogate, cheaper than the regex on long texts
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        pass
     if summary is not None:
         summary.surrogates_replaced += 1
     return _SURROGATE.sub("\ufffd", value)
