@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_report.py [--repeat 3] [--copies 5] [--scale 10] [--max-groups 12]
+        [--jobs 2]
 
 The input is the AllSides development set (``../shared/data/allsides/dev.jsonl``, 4,000 articles)
 repeated ``--copies`` times into ``benchmarks/data/`` (repeated records get unique ids; the same file
@@ -142,10 +143,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=5, help="copies of the development set (5: 20,000)")
     parser.add_argument("--scale", type=int, default=0, help="also run on a corpus this many times larger")
     parser.add_argument("--max-groups", type=int, default=None, help="passed to framing report")
+    parser.add_argument("--jobs", type=int, default=2, help="passed to framing report (2 cores: 2)")
     args = parser.parse_args(argv)
     if not SOURCE.exists():
         sys.exit(f"error: {SOURCE} not found (set FRAMING_SHARED_DATA to the shared data folder)")
-    extra = ["--max-groups", str(args.max_groups)] if args.max_groups is not None else []
+    extra = ["--jobs", str(args.jobs)]
+    extra += ["--max-groups", str(args.max_groups)] if args.max_groups is not None else []
     corpora = [build_corpus(SOURCE, args.copies)]
     if args.scale > 1:
         corpora.append(build_corpus(SOURCE, args.copies * args.scale))
