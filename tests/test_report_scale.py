@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import write_jsonl
+from conftest import CROCUS, write_jsonl
 from typer.testing import CliRunner
 
 import framing
@@ -186,7 +186,15 @@ def test_collocations_score_exactly_as_nltk_finder() -> None:
     assert a.loc["kyiv regime", "count_group"] == 3 and a.loc["kyiv regime", "count_rest"] == 1
 
 
-def test_cli_report_with_worker_processes_writes_the_same_tables(tmp_path: Path) -> None:
+def test_cli_report_with_worker_processes_writes_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.parallel
+    import framing.report.analysis
+
+    # below these sizes the work stays in the main process: lowered, every parallel path is exercised
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_STORIES_MIN_DOCUMENTS", 1)
     corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
     quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
     for jobs in ("1", "2"):
@@ -195,9 +203,27 @@ def test_cli_report_with_worker_processes_writes_the_same_tables(tmp_path: Path)
         )
         assert result.exit_code == 0, result.output
     tables = sorted(p.name for p in (tmp_path / "1" / "tables").glob("*.csv"))
-    assert "cue_rates.csv" in tables and "blame_attributions.csv" in tables
+    assert {"cue_rates.csv", "blame_attributions.csv", "stories.csv", "within_story.csv"} <= set(tables)
     for name in tables:
         serial = (tmp_path / "1" / "tables" / name).read_text(encoding="utf-8")
         assert (tmp_path / "2" / "tables" / name).read_text(encoding="utf-8") == serial, name
     refused = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "0"), "--jobs", "0", "-q"])
     assert refused.exit_code == 2 and "--jobs" in refused.output
+
+
+def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import framing.parallel
+    import framing.report.analysis
+    from framing.report import analyse
+
+    options = {"n_resamples": 50, "n_permutations": 50}
+    serial = analyse(CROCUS, **options)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_STORIES_MIN_DOCUMENTS", 1)
+    parallel = analyse(CROCUS, jobs=2, **options)
+    assert set(serial.tables["within_story"]["language"]) == {"en", "ru"}  # stories within each language
+    assert serial.tables.keys() == parallel.tables.keys()
+    for name, table in serial.tables.items():
+        pd.testing.assert_frame_equal(table, parallel.tables[name], obj=name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from framing.report.furniture import suggested_actors_sentence
 from framing.report.interactive import evidence_cap
 from framing.report.languages import LanguagePlan, by_language, plan_languages
 from framing.report.model import as_model, json_safe, model_prevalence
-from framing.report.stories import story_tables
+from framing.report.stories import BackgroundStories, story_tables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
@@ -182,10 +183,11 @@ def analyse(
     """
     corpus = as_corpus(corpus) if actors is None else as_corpus(corpus).with_actors(actors)
     trained = as_model(model) if model is not None else None  # a bad model folder fails before the work
-    with timed_stages(progress) as step:
+    with timed_stages(progress) as step, ExitStack() as resources:
         return _analyse(
             corpus,
             step,
+            resources,
             trained=trained,
             jobs=jobs,
             by=by,
@@ -205,6 +207,7 @@ def analyse(
 def _analyse(
     corpus: Corpus,
     step: Progress,
+    resources: ExitStack,
     *,
     by: str,
     seed: int,
@@ -257,6 +260,10 @@ def _analyse(
     else:
         features = rated_features
     tables["documents"] = features
+    # the same-story clustering reads only the texts: with a spare core it runs beside the statistics
+    background = _cluster_in_background(documents, plan, groups, by, jobs)
+    if background is not None:
+        resources.enter_context(background)  # stopped on any error before its section
 
     step(REPORT_STEPS[1])
     # issue 10: groups made of several outlets (leaning, country) resample and permute whole outlets
@@ -399,9 +406,12 @@ def _analyse(
     story_options = {"by": by, "cues": cues, "seed": seed, "n_resamples": n_resamples,
                      "n_permutations": n_permutations}  # fmt: skip
     if plan.within:  # issue 12: rates from different lexicons are compared only within a language
-        tables.update(_stories_by_language(documents, features, plan, groups, story_options))
+        tables.update(_stories_by_language(documents, features, plan, groups, story_options, background))
     else:
-        tables.update(story_tables(documents, features, groups=groups, **story_options))
+        clustered = background.get(None) if background is not None else None
+        tables.update(story_tables(documents, features, groups=groups, stories=clustered, **story_options))
+    if background is not None:
+        background.close()  # its worker's copy of the texts is freed now, not at the end of the report
 
     step("example sentences")
     # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
@@ -457,20 +467,17 @@ def _stories_by_language(
     plan: LanguagePlan,
     groups: list[Hashable],
     options: dict[str, Any],
+    background: BackgroundStories | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The same-story tables computed within each language (a ``language`` column; story ids prefixed)."""
     by = options["by"]
     parts: dict[str, list[pd.DataFrame]] = {}
-    for language in plan.languages:
-        rows = (documents["language"] == language).to_numpy()
-        present = set(documents.loc[rows, by])
-        order = [g for g in groups if g in present]
-        if len(order) < 2:
-            continue
+    for language, rows, order in _story_languages(documents, plan, groups, by):
         found = story_tables(
             documents[rows].reset_index(drop=True),
             features[rows].reset_index(drop=True),
             groups=order,
+            stories=background.get(language) if background is not None else None,
             **options,
         )
         for name, table in found.items():
@@ -479,6 +486,40 @@ def _stories_by_language(
             parts.setdefault(name, []).append(table.assign(language=language)[["language", *table.columns]])
     return {name: pd.concat(tables, ignore_index=True) for name, tables in parts.items()}
 
+
+def _story_languages(
+    documents: pd.DataFrame, plan: LanguagePlan, groups: list[Hashable], by: str
+) -> list[tuple[str, np.ndarray, list[Hashable]]]:
+    """(language, its rows, its groups in order) for each language with two or more compared groups."""
+    found = []
+    for language in plan.languages:
+        rows = (documents["language"] == language).to_numpy()
+        present = set(documents.loc[rows, by])
+        order = [g for g in groups if g in present]
+        if len(order) >= 2:
+            found.append((language, rows, order))
+    return found
+
+
+def _cluster_in_background(
+    documents: pd.DataFrame, plan: LanguagePlan, groups: list[Hashable], by: str, jobs: int
+) -> BackgroundStories | None:
+    """With a spare core (``jobs > 1``) and enough documents to be worth a process, the same-story
+    clustering starts now in a worker, on the documents the same-story section will read."""
+    if jobs < 2 or len(documents) < BACKGROUND_STORIES_MIN_DOCUMENTS:
+        return None
+    if plan.within:
+        tables: dict[Hashable, pd.DataFrame] = {
+            language: documents[rows].reset_index(drop=True)
+            for language, rows, _ in _story_languages(documents, plan, groups, by)
+        }
+    else:
+        tables = {None: documents}
+    return BackgroundStories(tables)
+
+
+#: Fewer documents than this are clustered in the report's own process (a worker's start costs more).
+BACKGROUND_STORIES_MIN_DOCUMENTS = 2000
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 

@@ -17,7 +17,14 @@ import pandas as pd
 from framing.compare import story_fixed_effects, within_story
 from framing.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, cluster_stories, story_table
 
-__all__ = ["STORY_TABLES", "story_note", "story_section_html", "story_section_markdown", "story_tables"]
+__all__ = [
+    "STORY_TABLES",
+    "BackgroundStories",
+    "story_note",
+    "story_section_html",
+    "story_section_markdown",
+    "story_tables",
+]
 
 #: The tables this section adds to ``Analysis.tables``.
 STORY_TABLES = ("stories", "within_story", "story_effects")
@@ -38,9 +45,13 @@ def story_tables(
     seed: int,
     n_resamples: int,
     n_permutations: int,
+    stories: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """``stories`` (one row per story), ``within_story`` and ``story_effects`` for the compared groups."""
-    stories = cluster_stories(documents)
+    """``stories`` (one row per story), ``within_story`` and ``story_effects`` for the compared groups.
+
+    ``stories`` is :func:`framing.stories.cluster_stories` of ``documents`` when already computed.
+    """
+    stories = cluster_stories(documents) if stories is None else stories
     options = {"cue": cues, "by": by, "order": groups, "seed": seed, "n_resamples": n_resamples}
     within = within_story(features, stories, n_permutations=n_permutations, **options)
     return {
@@ -48,6 +59,44 @@ def story_tables(
         "within_story": within,
         "story_effects": story_fixed_effects(features, stories, **options),
     }
+
+
+#: The document columns story clustering reads (the rest stays out of the worker process).
+_CLUSTER_COLUMNS = ("doc_id", "text", "title", "date", "outlet", "duplicate_of")
+
+
+class BackgroundStories:
+    """:func:`framing.stories.cluster_stories` of some document tables, computed in one worker process
+    while the report goes on with its other stages (``get`` waits for a result).
+
+    Clustering reads only the texts, so on a machine with a core to spare its cost overlaps the
+    statistics that run before the same-story section. ``close`` stops the worker.
+    """
+
+    def __init__(self, tables: dict[Hashable, pd.DataFrame]) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self._pool = ProcessPoolExecutor(max_workers=1)
+        self._futures = {
+            key: self._pool.submit(
+                cluster_stories, table[[c for c in _CLUSTER_COLUMNS if c in table.columns]]
+            )
+            for key, table in tables.items()
+        }
+
+    def get(self, key: Hashable) -> pd.DataFrame | None:
+        """The stories of the table ``key`` (None when it was not submitted)."""
+        future = self._futures.get(key)
+        return None if future is None else future.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> BackgroundStories:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def story_note(tables: dict[str, pd.DataFrame], by: str) -> str:
