@@ -7,13 +7,18 @@ a unique document has it empty (None, NaN, or an empty string once written to CS
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import zlib
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from framing.errors import OptionError
 from framing.text import WORD_PATTERN
 
 __all__ = ["find_duplicates", "is_syndicated_copy"]
@@ -46,44 +51,235 @@ _DENSIFY_STEP = np.uint64(1 << 32)  # added per bin of distance: borrowed values
 _WORD = re.compile(WORD_PATTERN)
 _SPACE = re.compile(r"\s")
 _BLOCK = 1 << 20
+_LONG_WORD = 64  # bytes; longer words (rare: URLs, runs of digits) are hashed one by one with zlib
+
+
+def _crc32_table() -> np.ndarray:
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> np.uint32(1)) ^ np.uint32(0xEDB88320), table >> np.uint32(1))
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc32_table()
+# Byte classes of the ASCII range: 1 a word character (\w), 2 a joiner inside a word (- and '), 3 a full
+# stop, 0 anything else (a boundary no word crosses); bytes >= 0x80 (4) belong to a non-ASCII character,
+# classified from its code point.
+_ASCII_CLASSES = np.array(
+    [1 if re.match(r"\w", chr(b)) else 2 if chr(b) in "-'" else 3 if chr(b) == "." else 0 for b in range(128)]
+    + [4] * 128,
+    dtype=np.uint8,
+)
+
+
+@functools.cache
+def _word_code_points() -> np.ndarray:
+    """True at each code point that ``\\w`` matches (str.isalnum() or the underscore), for all of Unicode."""
+    table = np.fromiter(map(str.isalnum, map(chr, range(0x110000))), dtype=bool, count=0x110000)
+    table[ord("_")] = True
+    return table
+
+
+def _normalise(text: str) -> str:
+    lowered = text.lower()
+    if "\u2019" in lowered:  # word_tokens reads a curly apostrophe as a straight one
+        lowered = lowered.replace("\u2019", "'")
+    return lowered
+
+
+def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The crc32 of the UTF-8 bytes of every word of ``pieces`` (lowered texts), in order, as uint64, and
+    the number of words in each piece.
+
+    Equal to ``crc32(word.encode())`` for each word of ``_WORD.findall(piece)``, computed for all
+    pieces at once with numpy: the pieces are joined by a line break and encoded; each byte gets the
+    class of its character; a word is a run of word characters joined by single hyphens or apostrophes.
+    The rare stretches where a full stop stands between two letters (``u.s``, ``3.5``), which the word
+    pattern may read as one word, are read with the regex itself. The crc32 runs over all words at
+    once, a byte position at a time (the standard table method).
+    """
+    encoded = [piece.encode("utf-8", "surrogatepass") for piece in pieces]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    piece_starts = np.zeros(len(encoded), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=piece_starts[1:])
+    buffer = b"\n".join(encoded)
+    data = np.frombuffer(buffer + b"\0\0\0", dtype=np.uint8)  # padded: reading ahead never overruns
+    size = len(buffer)
+    classes = _ASCII_CLASSES[data]
+    is_word = classes == 1
+    if size and not buffer.isascii():
+        # The code point of each multi-byte character, from its lead byte and continuation bytes.
+        lead = np.flatnonzero(data >= 0xC0)
+        first = data[lead].astype(np.int64)
+        follow = [data[lead + k].astype(np.int64) & 0x3F for k in (1, 2, 3)]
+        two, three = first < 0xE0, first < 0xF0
+        point = np.where(
+            two,
+            (first & 0x1F) << 6 | follow[0],
+            np.where(
+                three,
+                (first & 0x0F) << 12 | follow[0] << 6 | follow[1],
+                (first & 0x07) << 18 | follow[0] << 12 | follow[1] << 6 | follow[2],
+            ),
+        )
+        word_char = _word_code_points()[np.minimum(point, 0x10FFFF)]
+        is_word[lead] = word_char
+        is_word[lead + 1] = word_char
+        is_word[(lead + 2)[~two]] = word_char[~two]
+        is_word[(lead + 3)[~three]] = word_char[~three]
+    is_word = is_word[: size + 2]
+    # A joiner with a word character on either side belongs to the word.
+    inside = is_word[:size].copy()
+    if size > 2:
+        joins = (classes[1 : size - 1] == 2) & is_word[: size - 2] & is_word[2:size]
+        inside[1 : size - 1] |= joins
+    # Stretches between boundary characters where a full stop stands between two letters or digits
+    # (not underscores) go to the regex: its first branch reads "u.s" as one word.
+    letter = is_word & (data[: size + 2] != ord("_"))
+    dotted = np.flatnonzero(letter[:size] & (data[1 : size + 1] == ord(".")) & letter[2 : size + 2])
+    extra_positions: list[int] = []
+    extra_hashes: list[int] = []
+    if dotted.size:
+        boundary = np.flatnonzero((classes[:size] == 0) | ((classes[:size] == 4) & ~is_word[:size]))
+        # non-ASCII characters that are not word characters are boundaries too
+        after = np.searchsorted(boundary, dotted)
+        stretch_start = np.where(after > 0, boundary[np.maximum(after - 1, 0)] + 1, 0)
+        stretch_end = np.where(after < boundary.size, boundary[np.minimum(after, boundary.size - 1)], size)
+        for start, end in sorted(set(zip(stretch_start.tolist(), stretch_end.tolist(), strict=True))):
+            inside[start:end] = False
+            for offset, word in enumerate(_WORD.findall(buffer[start:end].decode("utf-8", "surrogatepass"))):
+                extra_positions.append(start + offset)
+                extra_hashes.append(zlib.crc32(word.encode("utf-8", "surrogatepass")))
+    edges = np.flatnonzero(np.diff(inside.astype(np.int8), prepend=0, append=0))
+    starts, ends = edges[0::2], edges[1::2]
+    hashes = _crc32_many(data, starts, ends - starts, buffer)
+    positions = starts
+    if extra_positions:  # into their places among the other words (no word starts inside a stretch)
+        at = np.searchsorted(starts, extra_positions)
+        positions = np.insert(starts, at, extra_positions)
+        hashes = np.insert(hashes, at, np.array(extra_hashes, dtype=np.uint32))
+    counts = np.diff(np.searchsorted(positions, piece_starts), append=positions.size)
+    return hashes.astype(np.uint64), counts
+
+
+def _crc32_many(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, buffer: bytes) -> np.ndarray:
+    """zlib.crc32 of ``buffer[start:start + length]`` for each word, as uint32."""
+    result = np.empty(starts.size, dtype=np.uint32)
+    if not starts.size:
+        return result
+    long_words = np.flatnonzero(lengths > _LONG_WORD)
+    for index in long_words.tolist():
+        start = int(starts[index])
+        result[index] = zlib.crc32(buffer[start : start + int(lengths[index])])
+    # longest first: the words still being read at byte k are always a prefix
+    # (a stable sort of 8-bit keys is a radix sort)
+    order = np.argsort((_LONG_WORD + 1 - np.minimum(lengths, _LONG_WORD + 1)).astype(np.uint8), kind="stable")
+    order = order[lengths[order] <= _LONG_WORD]
+    sorted_lengths = lengths[order]
+    position = starts[order]
+    crc = np.full(order.size, 0xFFFFFFFF, dtype=np.uint32)
+    longest = int(sorted_lengths[0]) if order.size else 0
+    active_counts = np.searchsorted(-sorted_lengths, -np.arange(longest), side="left")
+    for k in range(longest):
+        active = int(active_counts[k])
+        head = crc[:active]
+        byte = data[position[:active] + k]
+        crc[:active] = _CRC_TABLE[(head ^ byte) & 0xFF] ^ (head >> np.uint32(8))
+    result[order] = crc ^ np.uint32(0xFFFFFFFF)
+    return result
 
 
 def _shingles(text: str) -> np.ndarray:
     """The distinct 32-bit hashes of the word 5-grams of ``text`` (the words of :func:`word_tokens`), as
-    a sorted uint32 array.
+    a sorted uint32 array (see :func:`_shingle_sets`)."""
+    return _sorted_unique(_shingle_sets([text])[0])
 
-    Each word is hashed once (crc32) and the five word hashes of a shingle are combined with numpy
-    (a fixed random linear combination modulo 2**64, its top 32 bits kept), so the Python work is one
-    call per word, not a join and a hash per shingle. The text is read in blocks of about a million
-    characters cut at white space (no word spans two): a 60 MB document's 8 million shingles take
-    32 MB, where a list of its words and a set of Python ints took about 900 MB.
+
+def _shingle_sets(texts: Iterable[str]) -> list[np.ndarray]:
+    """The 32-bit hashes of the word 5-grams of each text, uint32, in text order (repeats kept: sort and
+    drop them with :func:`_sorted_unique` for the set; MinHash does not need it).
+
+    Each word is hashed once (crc32 of its UTF-8 bytes) and the five word hashes of a shingle are combined
+    (a fixed random linear combination modulo 2**64, its top 32 bits kept); a text of fewer than five
+    words is one shingle of its words. Texts are read together, about a million characters at a time,
+    so that numpy does each step for many short texts at once. A text longer than that is read alone in
+    blocks cut at white space (no word spans two): a 60 MB document's 8 million shingles take 32 MB,
+    where a list of its words and a set of Python ints took about 900 MB.
     """
-    lowered = text.lower()
-    if "\u2019" in lowered:  # word_tokens reads a curly apostrophe as a straight one
-        lowered = lowered.replace("\u2019", "'")
+    result: list[np.ndarray] = []
+    batch: list[str] = []
+    held = 0
+    for text in texts:
+        lowered = _normalise(text)
+        if len(lowered) > _BLOCK:
+            result.extend(_batch_shingles(batch))
+            batch, held = [], 0
+            result.append(_long_text_shingles(lowered))
+            continue
+        batch.append(lowered)
+        held += len(lowered)
+        if held >= _BLOCK:
+            result.extend(_batch_shingles(batch))
+            batch, held = [], 0
+    result.extend(_batch_shingles(batch))
+    return result
+
+
+def _combine(words: np.ndarray) -> np.ndarray:
+    """The uint32 hash of each run of _SHINGLE_SIZE consecutive word hashes (uint64) in ``words``."""
+    count = words.size - _SHINGLE_SIZE + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint32)
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(_SHINGLE_SIZE):
+        combined += words[offset : offset + count] * _WORD_WEIGHTS[offset]
+    return (combined >> np.uint64(32)).astype(np.uint32)
+
+
+def _short_shingle(words: np.ndarray) -> np.ndarray:
+    """The one shingle of a text of 1 to _SHINGLE_SIZE - 1 words."""
+    combined = np.sum(words * _WORD_WEIGHTS[: words.size], dtype=np.uint64)
+    return np.array([combined >> np.uint64(32)], dtype=np.uint32)
+
+
+def _batch_shingles(pieces: list[str]) -> list[np.ndarray]:
+    """The shingles of ``pieces`` (lowered texts of at most _BLOCK characters), computed together."""
+    if not pieces:
+        return []
+    words, counts = _word_hashes(pieces)
+    owner = np.repeat(np.arange(len(pieces), dtype=np.int64), counts)
+    combined = _combine(words)
+    # a shingle belongs to a text when its first and last word do
+    owner_of = owner[: combined.size]
+    keep = owner_of == owner[_SHINGLE_SIZE - 1 :]
+    values = combined[keep]
+    bounds = np.searchsorted(owner_of[keep], np.arange(len(pieces) + 1)).tolist()
+    ends = np.cumsum(counts).tolist()
+    result = []
+    for index, count in enumerate(counts.tolist()):
+        if 0 < count < _SHINGLE_SIZE:
+            result.append(_short_shingle(words[ends[index] - count : ends[index]]))
+        else:
+            result.append(values[bounds[index] : bounds[index + 1]])
+    return result
+
+
+def _long_text_shingles(lowered: str) -> np.ndarray:
+    """The shingles of one text longer than _BLOCK characters, read in blocks cut at white space."""
     blocks: list[np.ndarray] = []
     carry = np.zeros(0, dtype=np.uint64)  # the last words of the previous block: their shingles end here
     start = 0
     while start < len(lowered):
         space = _SPACE.search(lowered, min(start + _BLOCK, len(lowered)))
         end = space.start() if space is not None else len(lowered)
-        # map() with C functions: no Python frame per word (a generator here cost a third of loading)
-        words_found = _WORD.findall(lowered, start, end)
-        hashed = np.fromiter(
-            map(zlib.crc32, map(str.encode, words_found)), dtype=np.uint64, count=len(words_found)
-        )
-        words = np.concatenate([carry, hashed])
+        words = np.concatenate([carry, _word_hashes([lowered[start:end]])[0]])
         if words.size >= _SHINGLE_SIZE:
-            count = words.size - _SHINGLE_SIZE + 1
-            combined = np.zeros(count, dtype=np.uint64)
-            for offset in range(_SHINGLE_SIZE):
-                combined += words[offset : offset + count] * _WORD_WEIGHTS[offset]
-            blocks.append((combined >> np.uint64(32)).astype(np.uint32))
+            blocks.append(_combine(words))
         carry = words[-(_SHINGLE_SIZE - 1) :]
         start = end
     if not blocks and carry.size:  # fewer words than a shingle: the whole text is one
-        combined = np.sum(carry * _WORD_WEIGHTS[: carry.size], dtype=np.uint64)
-        blocks.append(np.array([combined >> np.uint64(32)], dtype=np.uint32))
+        blocks.append(_short_shingle(carry))
+    # the set, not the sequence: a long text's repeats would otherwise hold memory
     return _sorted_unique(np.concatenate(blocks)) if blocks else np.zeros(0, dtype=np.uint32)
 
 
@@ -162,32 +358,46 @@ def _band_rows(threshold: float) -> int:
     return 1
 
 
-def _candidate_pairs(shingles: list[np.ndarray], threshold: float) -> set[tuple[int, int]]:
-    """Pairs of documents (i < j) whose MinHash signatures agree on every row of at least one band.
+def _candidate_pairs(shingles: list[np.ndarray], threshold: float) -> np.ndarray:
+    """Pairs of documents (i < j) whose MinHash signatures agree on every row of at least one band, as an
+    array of rows (i, j), sorted.
 
-    Cost is linear in the number of documents (a signature each, one dictionary entry per band) plus
-    the pairs found. A bucket of more than _MAX_BUCKET documents (mass-duplicated text) pairs its first
-    document with each other one: that connects the same group without a quadratic number of pairs.
+    Cost is linear in the number of documents (a signature each, one sort per band) plus the pairs found.
+    A bucket of more than _MAX_BUCKET documents (mass-duplicated text) pairs its first document with each
+    other one: that connects the same group without a quadratic number of pairs.
     """
     rows = _band_rows(threshold)
     bands = _PERMUTATIONS // rows
     signatures = _signatures(shingles)
-    candidates: set[tuple[int, int]] = set()
+    count = len(shingles)
+    present = np.flatnonzero(np.fromiter((s.size > 0 for s in shingles), dtype=bool, count=count))
+    found: list[np.ndarray] = []
     for band in range(bands):
-        buckets: dict[bytes, list[int]] = {}
-        keys = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
-        for index, shingle_set in enumerate(shingles):
-            if shingle_set.size:
-                buckets.setdefault(keys[index].tobytes(), []).append(index)
-        for docs in buckets.values():
-            if len(docs) > _MAX_BUCKET:
-                candidates.update((docs[0], other) for other in docs[1:])
-            elif len(docs) > 1:
-                candidates.update((a, b) for i, a in enumerate(docs) for b in docs[i + 1 :])
-    return candidates
+        keys = signatures[present, band * rows : (band + 1) * rows]
+        # a stable sort on the band's rows: equal keys together, each bucket in document order
+        order = np.lexsort(keys.T[::-1])
+        members = present[order]
+        keys = keys[order]
+        changes = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
+        starts = np.concatenate([[0], changes])
+        sizes = np.diff(np.concatenate([starts, [members.size]]))
+        for size in np.unique(sizes[sizes > 1]).tolist():
+            first = starts[sizes == size]
+            if size > _MAX_BUCKET:
+                left = np.repeat(members[first], size - 1)
+                right = members[(first[:, None] + np.arange(1, size)).ravel()]
+            else:
+                i, j = np.triu_indices(size, 1)
+                left = members[(first[:, None] + i).ravel()]
+                right = members[(first[:, None] + j).ravel()]
+            found.append(left.astype(np.int64) * count + right)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    codes = _sorted_unique(np.concatenate(found))
+    return np.stack([codes // count, codes % count], axis=1)
 
 
-def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Series:
+def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: int = 1) -> pd.Series:
     """Mark exact and near-duplicate documents (syndicated wire copy, republished with small edits).
 
     Documents are compared by the Jaccard similarity of their word 5-gram shingles; pairs at or above
@@ -199,7 +409,12 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
     Candidate pairs come from MinHash signatures banded for locality-sensitive hashing (near-linear in
     the number of documents; a pair at exactly ``threshold`` is found with probability >= 0.995, a
     more similar pair almost surely); every candidate is confirmed by its exact Jaccard similarity, so
-    no pair below the threshold is ever linked.
+    no pair below the threshold is ever linked. Texts that occur more than once are shingled once.
+
+    Args:
+        documents: a table with ``doc_id``, ``text`` and ``date`` (and optionally ``outlet_type``).
+        threshold: the Jaccard similarity (0 to 1) at or above which two documents are near-duplicates.
+        jobs: worker processes that compute the shingles (1: in this process); the marks are the same.
 
     Returns:
         A Series aligned with ``documents``: the ``doc_id`` of the original for each copy, else None.
@@ -209,12 +424,34 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
     >>> find_duplicates(docs).tolist()
     [None, 'a']
     """
-    shingles = [_shingles(t) for t in documents["text"]]
+    if jobs < 1:
+        raise OptionError(f"jobs must be at least 1, not {jobs}")
+    slot_of: dict[str, int] = {}
+    slots = [slot_of.setdefault(text, len(slot_of)) for text in documents["text"]]
+    distinct = list(slot_of)
+    del slot_of
+    computed = _shingle_sets(distinct) if jobs == 1 or len(distinct) < 2 else _pooled_shingles(distinct, jobs)
+    shingles = [computed[slot] for slot in slots]
     candidates = _candidate_pairs(shingles, threshold)
+    sets: dict[int, np.ndarray] = {}  # the distinct shingles of each text in a candidate pair
+
+    def shingle_set(slot: int) -> np.ndarray:
+        found = sets.get(slot)
+        if found is None:
+            found = sets[slot] = _sorted_unique(computed[slot])
+        return found
+
     similarity: dict[tuple[int, int], float] = {}
-    for a, b in candidates:
-        shared = np.intersect1d(shingles[a], shingles[b], assume_unique=True).size
-        union = shingles[a].size + shingles[b].size - shared
+    for a, b in candidates.tolist():
+        if slots[a] == slots[b]:  # the same text
+            similarity[(a, b)] = 1.0
+            continue
+        first, second = shingle_set(slots[a]), shingle_set(slots[b])
+        if first.size > second.size:
+            first, second = second, first
+        at = np.searchsorted(second, first).clip(max=second.size - 1)
+        shared = int(np.count_nonzero(second[at] == first))
+        union = first.size + second.size - shared
         score = shared / union if union else 0.0
         if score >= threshold:
             similarity[(a, b)] = score
@@ -226,8 +463,13 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
             i = parent[i]
         return i
 
-    for a, b in similarity:
+    # Each document's summed similarity to the others of its group, added in the order of the other
+    # document's position (pairs are sorted), as the sum over the group's members was.
+    summed = [0.0] * len(shingles)
+    for (a, b), score in similarity.items():
         parent[find(a)] = find(b)
+        summed[a] += score
+        summed[b] += score
     groups: dict[int, list[int]] = {}
     for index in range(len(shingles)):
         groups.setdefault(find(index), []).append(index)
@@ -240,13 +482,26 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
         if len(members) < 2:
             continue
 
-        def rank(i: int, members: list[int] = members) -> tuple[Any, bool, float, str]:
-            mean_similarity = sum(similarity.get((min(i, j), max(i, j)), 0.0) for j in members if j != i)
+        def rank(i: int) -> tuple[Any, bool, float, str]:
             date = dates[i] if not pd.isna(dates[i]) else pd.Timestamp.max
-            return (date, not is_agency[i], -mean_similarity, ids[i])
+            return (date, not is_agency[i], -summed[i], ids[i])
 
         original = min(members, key=rank)
         for member in members:
             if member != original:
                 result[member] = ids[original]
     return pd.Series(result, index=documents.index, dtype="object", name="duplicate_of")
+
+
+def _pooled_shingles(texts: list[str], jobs: int) -> list[np.ndarray]:
+    """:func:`_shingle_sets` of ``texts`` computed by ``jobs`` worker processes, in text order."""
+    # a few chunks per worker, of about equal length in characters, even out long articles
+    lengths = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    parts = min(len(texts), 4 * jobs)
+    cuts = np.searchsorted(lengths, lengths[-1] * np.arange(1, parts) / parts, side="right")
+    bounds = [0, *sorted(set(cuts.tolist()) - {0, len(texts)}), len(texts)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [
+            pool.submit(_shingle_sets, texts[start:stop]) for start, stop in itertools.pairwise(bounds)
+        ]
+        return [shingles for future in futures for shingles in future.result()]
