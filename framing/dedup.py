@@ -7,12 +7,12 @@ a unique document has it empty (None, NaN, or an empty string once written to CS
 
 from __future__ import annotations
 
+import collections
 import functools
-import itertools
 import re
 import zlib
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,10 @@ _WORD_WEIGHTS = _SEEDS.integers(1, 2**63, size=_SHINGLE_SIZE, dtype=np.uint64) *
 _DENSIFY_STEP = np.uint64(1 << 32)  # added per bin of distance: borrowed values never equal own hashes
 _WORD = re.compile(WORD_PATTERN)
 _SPACE = re.compile(r"\s")
-_BLOCK = 1 << 20
+_BLOCK = 1 << 20  # characters: a longer text is read in blocks of about this size
+# characters of texts (or shingles) whose words are read (or bins filled) together: large enough that numpy
+# calls are few, small enough that their temporary arrays stay a few megabytes
+_BATCH = 1 << 18
 _LONG_WORD = 64  # bytes; longer words (rare: URLs, runs of digits) are hashed one by one with zlib
 
 
@@ -74,8 +77,9 @@ _ASCII_CLASSES = np.array(
 
 @functools.cache
 def _word_code_points() -> np.ndarray:
-    """True at each code point that ``\\w`` matches (str.isalnum() or the underscore), for all of Unicode."""
-    table = np.fromiter(map(str.isalnum, map(chr, range(0x110000))), dtype=bool, count=0x110000)
+    """True at each code point of the Basic Multilingual Plane that ``\\w`` matches (str.isalnum() or the
+    underscore)."""
+    table = np.fromiter(map(str.isalnum, map(chr, range(0x10000))), dtype=bool, count=0x10000)
     table[ord("_")] = True
     return table
 
@@ -122,17 +126,20 @@ def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
                 (first & 0x07) << 18 | follow[0] << 12 | follow[1] << 6 | follow[2],
             ),
         )
-        word_char = _word_code_points()[np.minimum(point, 0x10FFFF)]
+        word_char = _word_code_points()[np.minimum(point, 0xFFFF)]
+        for index in np.flatnonzero(point > 0xFFFF).tolist():  # emoji, historic scripts: rare
+            word_char[index] = chr(point[index]).isalnum()
         is_word[lead] = word_char
         is_word[lead + 1] = word_char
         is_word[(lead + 2)[~two]] = word_char[~two]
         is_word[(lead + 3)[~three]] = word_char[~three]
     is_word = is_word[: size + 2]
-    # A joiner with a word character on either side belongs to the word.
-    inside = is_word[:size].copy()
+    # A joiner with a word character on either side belongs to the word. inside[1 + i] is byte i, with
+    # False before and after: a word starts and ends where it changes.
+    inside = np.zeros(size + 2, dtype=bool)
+    inside[1 : size + 1] = is_word[:size]
     if size > 2:
-        joins = (classes[1 : size - 1] == 2) & is_word[: size - 2] & is_word[2:size]
-        inside[1 : size - 1] |= joins
+        inside[2:size] |= (classes[1 : size - 1] == 2) & is_word[: size - 2] & is_word[2:size]
     # Stretches between boundary characters where a full stop stands between two letters or digits
     # (not underscores) go to the regex: its first branch reads "u.s" as one word.
     letter = is_word & (data[: size + 2] != ord("_"))
@@ -140,17 +147,17 @@ def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
     extra_positions: list[int] = []
     extra_hashes: list[int] = []
     if dotted.size:
+        # non-ASCII characters that are not word characters are boundaries too; -1 and size close the ends
         boundary = np.flatnonzero((classes[:size] == 0) | ((classes[:size] == 4) & ~is_word[:size]))
-        # non-ASCII characters that are not word characters are boundaries too
+        boundary = np.concatenate([[-1], boundary, [size]])
         after = np.searchsorted(boundary, dotted)
-        stretch_start = np.where(after > 0, boundary[np.maximum(after - 1, 0)] + 1, 0)
-        stretch_end = np.where(after < boundary.size, boundary[np.minimum(after, boundary.size - 1)], size)
+        stretch_start, stretch_end = boundary[after - 1] + 1, boundary[after]
         for start, end in sorted(set(zip(stretch_start.tolist(), stretch_end.tolist(), strict=True))):
-            inside[start:end] = False
+            inside[start + 1 : end + 1] = False
             for offset, word in enumerate(_WORD.findall(buffer[start:end].decode("utf-8", "surrogatepass"))):
                 extra_positions.append(start + offset)
                 extra_hashes.append(zlib.crc32(word.encode("utf-8", "surrogatepass")))
-    edges = np.flatnonzero(np.diff(inside.astype(np.int8), prepend=0, append=0))
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
     starts, ends = edges[0::2], edges[1::2]
     hashes = _crc32_many(data, starts, ends - starts, buffer)
     positions = starts
@@ -218,7 +225,7 @@ def _shingle_sets(texts: Iterable[str]) -> list[np.ndarray]:
             continue
         batch.append(lowered)
         held += len(lowered)
-        if held >= _BLOCK:
+        if held >= _BATCH:
             result.extend(_batch_shingles(batch))
             batch, held = [], 0
     result.extend(_batch_shingles(batch))
@@ -310,27 +317,27 @@ def _signatures(shingles: list[np.ndarray]) -> np.ndarray:
     start = 0
     while start < len(shingles):
         stop, held = start, 0
-        while stop < len(shingles) and (held < _BLOCK or stop == start):
+        while stop < len(shingles) and (held < _BATCH or stop == start):
             held += shingles[stop].size
             stop += 1
         _fill_bins(signatures[start:stop], shingles[start:stop])
         start = stop
-    # densify: walk right (circularly) from each empty bin to the first filled one
+    # densify: walk right (circularly) from each empty bin to the first filled one, in the rows that have
+    # both (most articles fill every bin)
     filled = signatures != empty_value
-    has_any = filled.any(axis=1)
-    column = np.arange(bins)
-    distance = np.zeros(signatures.shape, dtype=np.int64)
-    source = np.where(filled, column, -1)
+    rows = np.flatnonzero(filled.any(axis=1) & ~filled.all(axis=1))
+    filled = filled[rows]
+    column = np.arange(bins, dtype=np.int16)
+    distance = np.zeros(filled.shape, dtype=np.int16)
+    source = np.where(filled, column, np.int16(-1))
     for step in range(1, bins):
-        todo = (source < 0) & has_any[:, None]
+        todo = source < 0
         if not todo.any():
             break
-        shifted = np.roll(filled, -step, axis=1)
-        found = todo & shifted
+        found = todo & np.roll(filled, -step, axis=1)
         source[found] = ((column + step) % bins)[np.nonzero(found)[1]]
         distance[found] = step
-    rows = np.nonzero(has_any)[0]
-    dense = signatures[rows[:, None], source[rows]] + distance[rows].astype(np.uint64) * _DENSIFY_STEP
+    dense = signatures[rows[:, None], source] + distance.astype(np.uint64) * _DENSIFY_STEP
     signatures[rows] = dense
     return signatures
 
@@ -358,22 +365,30 @@ def _band_rows(threshold: float) -> int:
     return 1
 
 
-def _candidate_pairs(shingles: list[np.ndarray], threshold: float) -> np.ndarray:
+def _candidate_pairs(
+    shingles: list[np.ndarray], threshold: float, slots: np.ndarray | None = None
+) -> np.ndarray:
     """Pairs of documents (i < j) whose MinHash signatures agree on every row of at least one band, as an
     array of rows (i, j), sorted.
 
-    Cost is linear in the number of documents (a signature each, one sort per band) plus the pairs found.
-    A bucket of more than _MAX_BUCKET documents (mass-duplicated text) pairs its first document with each
-    other one: that connects the same group without a quadratic number of pairs.
+    ``shingles`` are those of each distinct text and ``slots`` the position of each document's text among
+    them (None: one document per text). Cost is linear in the number of documents (a signature per
+    distinct text, one sort per band) plus the pairs found. A bucket of more than _MAX_BUCKET documents
+    (mass-duplicated text) pairs its first document with each other one: that connects the same group
+    without a quadratic number of pairs.
     """
     rows = _band_rows(threshold)
     bands = _PERMUTATIONS // rows
     signatures = _signatures(shingles)
-    count = len(shingles)
-    present = np.flatnonzero(np.fromiter((s.size > 0 for s in shingles), dtype=bool, count=count))
+    if slots is None:
+        slots = np.arange(len(shingles))
+    count = slots.size
+    filled = np.fromiter((s.size > 0 for s in shingles), dtype=bool, count=len(shingles))
+    present = np.flatnonzero(filled[slots])
+    present_slots = slots[present]
     found: list[np.ndarray] = []
     for band in range(bands):
-        keys = signatures[present, band * rows : (band + 1) * rows]
+        keys = signatures[:, band * rows : (band + 1) * rows][present_slots]
         # a stable sort on the band's rows: equal keys together, each bucket in document order
         order = np.lexsort(keys.T[::-1])
         members = present[order]
@@ -426,13 +441,11 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
     """
     if jobs < 1:
         raise OptionError(f"jobs must be at least 1, not {jobs}")
-    slot_of: dict[str, int] = {}
-    slots = [slot_of.setdefault(text, len(slot_of)) for text in documents["text"]]
-    distinct = list(slot_of)
-    del slot_of
-    computed = _shingle_sets(distinct) if jobs == 1 or len(distinct) < 2 else _pooled_shingles(distinct, jobs)
-    shingles = [computed[slot] for slot in slots]
-    candidates = _candidate_pairs(shingles, threshold)
+    texts = documents["text"]
+    slots, firsts = _distinct_texts(texts)
+    distinct = _rows(texts, firsts)
+    computed = _shingle_sets(distinct) if jobs == 1 or len(firsts) < 2 else _pooled_shingles(distinct, jobs)
+    candidates = _candidate_pairs(computed, threshold, slots)
     sets: dict[int, np.ndarray] = {}  # the distinct shingles of each text in a candidate pair
 
     def shingle_set(slot: int) -> np.ndarray:
@@ -442,11 +455,12 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
         return found
 
     similarity: dict[tuple[int, int], float] = {}
+    slot_of = slots.tolist()
     for a, b in candidates.tolist():
-        if slots[a] == slots[b]:  # the same text
+        if slot_of[a] == slot_of[b]:  # the same text
             similarity[(a, b)] = 1.0
             continue
-        first, second = shingle_set(slots[a]), shingle_set(slots[b])
+        first, second = shingle_set(slot_of[a]), shingle_set(slot_of[b])
         if first.size > second.size:
             first, second = second, first
         at = np.searchsorted(second, first).clip(max=second.size - 1)
@@ -455,7 +469,8 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
         score = shared / union if union else 0.0
         if score >= threshold:
             similarity[(a, b)] = score
-    parent = list(range(len(shingles)))
+    count = len(slot_of)
+    parent = list(range(count))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -465,15 +480,15 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
 
     # Each document's summed similarity to the others of its group, added in the order of the other
     # document's position (pairs are sorted), as the sum over the group's members was.
-    summed = [0.0] * len(shingles)
+    summed = [0.0] * count
     for (a, b), score in similarity.items():
         parent[find(a)] = find(b)
         summed[a] += score
         summed[b] += score
     groups: dict[int, list[int]] = {}
-    for index in range(len(shingles)):
+    for index in range(count):
         groups.setdefault(find(index), []).append(index)
-    result: list[str | None] = [None] * len(shingles)
+    result: list[str | None] = [None] * count
     ids = documents["doc_id"].tolist()
     dates = documents["date"].tolist()
     types = documents["outlet_type"] if "outlet_type" in documents else pd.Series("", index=documents.index)
@@ -493,15 +508,60 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
     return pd.Series(result, index=documents.index, dtype="object", name="duplicate_of")
 
 
-def _pooled_shingles(texts: list[str], jobs: int) -> list[np.ndarray]:
-    """:func:`_shingle_sets` of ``texts`` computed by ``jobs`` worker processes, in text order."""
-    # a few chunks per worker, of about equal length in characters, even out long articles
-    lengths = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    parts = min(len(texts), 4 * jobs)
-    cuts = np.searchsorted(lengths, lengths[-1] * np.arange(1, parts) / parts, side="right")
-    bounds = [0, *sorted(set(cuts.tolist()) - {0, len(texts)}), len(texts)]
+def _distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[int]]:
+    """The position of each text among the distinct texts (``slots``) and the first row of each of those.
+
+    Rows are grouped by the hash of their text and a row whose hash was seen is compared with the first
+    text of that hash, so only hashes and numbers are held, not the texts.
+    """
+    first_of: dict[int, int] = {}  # hash -> slot
+    firsts: list[int] = []
+    slots: list[int] = []
+    repeats: list[int] = []
+    for row, text in enumerate(texts):
+        slot = first_of.setdefault(hash(text), len(firsts))
+        if slot == len(firsts):
+            firsts.append(row)
+        else:
+            repeats.append(row)
+        slots.append(slot)
+    for start in range(0, len(repeats), 1000):
+        rows = repeats[start : start + 1000]
+        originals = texts.iloc[[firsts[slots[row]] for row in rows]].tolist()
+        for row, text, original in zip(rows, texts.iloc[rows].tolist(), originals, strict=True):
+            if text != original:  # a hash collision: a text of its own
+                slots[row] = len(firsts)
+                firsts.append(row)
+    return np.array(slots, dtype=np.int64), firsts
+
+
+def _rows(texts: pd.Series, rows: list[int]) -> Iterator[str]:
+    """The texts at positions ``rows``, read a thousand at a time."""
+    for start in range(0, len(rows), 1000):
+        yield from texts.iloc[rows[start : start + 1000]].tolist()
+
+
+def _pooled_shingles(texts: Iterable[str], jobs: int) -> list[np.ndarray]:
+    """:func:`_shingle_sets` of ``texts`` computed by ``jobs`` worker processes, in text order.
+
+    Texts go to the workers in chunks of about _BLOCK characters (several batches each), at most two
+    chunks per worker waiting at a time, so the texts are never all held at once.
+    """
+    result: list[np.ndarray] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [
-            pool.submit(_shingle_sets, texts[start:stop]) for start, stop in itertools.pairwise(bounds)
-        ]
-        return [shingles for future in futures for shingles in future.result()]
+        pending: collections.deque[Future[list[np.ndarray]]] = collections.deque()
+        chunk: list[str] = []
+        held = 0
+        for text in texts:
+            chunk.append(text)
+            held += len(text)
+            if held >= 4 * _BLOCK:
+                pending.append(pool.submit(_shingle_sets, chunk))
+                chunk, held = [], 0
+                if len(pending) >= 2 * jobs:
+                    result.extend(pending.popleft().result())
+        if chunk:
+            pending.append(pool.submit(_shingle_sets, chunk))
+        for future in pending:
+            result.extend(future.result())
+    return result
