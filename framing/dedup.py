@@ -65,13 +65,24 @@ def _crc32_table() -> np.ndarray:
 
 
 _CRC_TABLE = _crc32_table()
+
+
+def _crc32_pair_table() -> np.ndarray:
+    # The register after two bytes: a 16-bit index x (the low two bytes of the register xor the two
+    # input bytes) gives T[T[x & 0xFF] ^ (x >> 8) & 0xFF] ^ (T[x & 0xFF] >> 8), the rest of the register
+    # is shifted out by 16 (crc32 is linear over GF(2): the standard slicing argument).
+    pair = np.arange(1 << 16, dtype=np.uint32)
+    once = _CRC_TABLE[pair & np.uint32(0xFF)] ^ (pair >> np.uint32(8))
+    return _CRC_TABLE[once & np.uint32(0xFF)] ^ (once >> np.uint32(8))
+
+
+_CRC_PAIR_TABLE = _crc32_pair_table()
 # Byte classes of the ASCII range: 1 a word character (\w), 2 a joiner inside a word (- and '), 3 a full
 # stop, 0 anything else (a boundary no word crosses); bytes >= 0x80 (4) belong to a non-ASCII character,
 # classified from its code point.
-_ASCII_CLASSES = np.array(
+_ASCII_CLASSES = bytes(
     [1 if re.match(r"\w", chr(b)) else 2 if chr(b) in "-'" else 3 if chr(b) == "." else 0 for b in range(128)]
-    + [4] * 128,
-    dtype=np.uint8,
+    + [4] * 128
 )
 
 
@@ -109,7 +120,7 @@ def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
     buffer = b"\n".join(encoded)
     data = np.frombuffer(buffer + b"\0\0\0", dtype=np.uint8)  # padded: reading ahead never overruns
     size = len(buffer)
-    classes = _ASCII_CLASSES[data]
+    classes = np.frombuffer(buffer.translate(_ASCII_CLASSES) + b"\0\0\0", dtype=np.uint8)
     is_word = classes == 1
     if size and not buffer.isascii():
         # The code point of each multi-byte character, from its lead byte and continuation bytes.
@@ -186,12 +197,18 @@ def _crc32_many(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, buffe
     position = starts[order]
     crc = np.full(order.size, 0xFFFFFFFF, dtype=np.uint32)
     longest = int(sorted_lengths[0]) if order.size else 0
-    active_counts = np.searchsorted(-sorted_lengths, -np.arange(longest), side="left")
-    for k in range(longest):
-        active = int(active_counts[k])
-        head = crc[:active]
-        byte = data[position[:active] + k]
-        crc[:active] = _CRC_TABLE[(head ^ byte) & 0xFF] ^ (head >> np.uint32(8))
+    # words longer than k bytes at each k, and the two bytes from each position (little-endian)
+    longer = np.searchsorted(-sorted_lengths, -np.arange(longest + 1), side="left").tolist()
+    pairs = data[:-1].astype(np.uint16) | data[1:].astype(np.uint16) << np.uint16(8)
+    for k in range(0, longest, 2):
+        both, one = longer[k + 1], longer[k]  # words with 2 more bytes to read, and with 1
+        head = crc[:both]
+        word = pairs[position[:both] + k]
+        crc[:both] = _CRC_PAIR_TABLE[(head ^ word) & np.uint32(0xFFFF)] ^ (head >> np.uint32(16))
+        if one > both:
+            tail = crc[both:one]
+            byte = data[position[both:one] + k]
+            crc[both:one] = _CRC_TABLE[(tail ^ byte) & np.uint32(0xFF)] ^ (tail >> np.uint32(8))
     result[order] = crc ^ np.uint32(0xFFFFFFFF)
     return result
 
