@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import itertools
 import re
 import zlib
 from collections.abc import Iterable, Iterator
@@ -561,24 +562,35 @@ def _rows(texts: pd.Series, rows: list[int]) -> Iterator[str]:
 def _pooled_shingles(texts: Iterable[str], jobs: int) -> list[np.ndarray]:
     """:func:`_shingle_sets` of ``texts`` computed by ``jobs`` worker processes, in text order.
 
-    Texts go to the workers in chunks of about _BLOCK characters (several batches each), at most two
-    chunks per worker waiting at a time, so the texts are never all held at once.
+    Texts go to the workers in chunks of about a million characters (several batches each), at most two
+    chunks per worker waiting at a time, so the texts are never all held at once; texts that make one
+    chunk are read here.
     """
+    chunks = _chunks(texts, 4 * _BATCH)
+    first, second = next(chunks, []), next(chunks, None)
+    if second is None:  # not worth starting processes
+        return _shingle_sets(first)
     result: list[np.ndarray] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: collections.deque[Future[list[np.ndarray]]] = collections.deque()
-        chunk: list[str] = []
-        held = 0
-        for text in texts:
-            chunk.append(text)
-            held += len(text)
-            if held >= 4 * _BLOCK:
-                pending.append(pool.submit(_shingle_sets, chunk))
-                chunk, held = [], 0
-                if len(pending) >= 2 * jobs:
-                    result.extend(pending.popleft().result())
-        if chunk:
+        for chunk in itertools.chain([first, second], chunks):
             pending.append(pool.submit(_shingle_sets, chunk))
+            if len(pending) > 2 * jobs:
+                result.extend(pending.popleft().result())
         for future in pending:
             result.extend(future.result())
     return result
+
+
+def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in lists of about ``size`` characters."""
+    chunk: list[str] = []
+    held = 0
+    for text in texts:
+        chunk.append(text)
+        held += len(text)
+        if held >= size:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
