@@ -59,6 +59,7 @@ _LONG_WORD = 64  # bytes; longer words (rare: URLs, runs of digits) are hashed o
 
 
 def _crc32_table() -> np.ndarray:
+    """The byte table of zlib's crc32 (reflected polynomial 0xEDB88320): the register after one byte."""
     table = np.arange(256, dtype=np.uint32)
     for _ in range(8):
         table = np.where(table & 1, (table >> np.uint32(1)) ^ np.uint32(0xEDB88320), table >> np.uint32(1))
@@ -69,9 +70,8 @@ _CRC_TABLE = _crc32_table()
 
 
 def _crc32_pair_table() -> np.ndarray:
-    # The register after two bytes: a 16-bit index x (the low two bytes of the register xor the two
-    # input bytes) gives T[T[x & 0xFF] ^ (x >> 8) & 0xFF] ^ (T[x & 0xFF] >> 8), the rest of the register
-    # is shifted out by 16 (crc32 is linear over GF(2): the standard slicing argument).
+    """The register after two zero bytes from each 16-bit register x: two bytes b (little-endian) take
+    register c to table[(c ^ b) & 0xFFFF] ^ (c >> 16), as two steps of the byte table would."""
     pair = np.arange(1 << 16, dtype=np.uint32)
     once = _CRC_TABLE[pair & np.uint32(0xFF)] ^ (pair >> np.uint32(8))
     return _CRC_TABLE[once & np.uint32(0xFF)] ^ (once >> np.uint32(8))
@@ -112,7 +112,8 @@ def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
     class of its character; a word is a run of word characters joined by single hyphens or apostrophes.
     The rare stretches where a full stop stands between two letters (``u.s``, ``3.5``), which the word
     pattern may read as one word, are read with the regex itself. The crc32 runs over all words at
-    once, a byte position at a time (the standard table method).
+    once, two bytes a step (see :func:`_crc32_many`); the values are zlib's, so the shingle hashes, and
+    with them the candidate pairs, are those of hashing each word with ``zlib.crc32``.
     """
     encoded = [piece.encode("utf-8", "surrogatepass") for piece in pieces]
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
@@ -182,7 +183,12 @@ def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _crc32_many(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, buffer: bytes) -> np.ndarray:
-    """zlib.crc32 of ``buffer[start:start + length]`` for each word, as uint32."""
+    """zlib.crc32 of ``buffer[start:start + length]`` for each word, as uint32.
+
+    All words advance together, two bytes a step through a 65,536-entry table (one byte for the last
+    byte of an odd length); the words are sorted longest first so that those still being read are a
+    prefix of the array. Words longer than _LONG_WORD bytes are hashed one by one.
+    """
     result = np.empty(starts.size, dtype=np.uint32)
     if not starts.size:
         return result
@@ -226,10 +232,10 @@ def _shingle_sets(texts: Iterable[str]) -> list[np.ndarray]:
 
     Each word is hashed once (crc32 of its UTF-8 bytes) and the five word hashes of a shingle are combined
     (a fixed random linear combination modulo 2**64, its top 32 bits kept); a text of fewer than five
-    words is one shingle of its words. Texts are read together, about a million characters at a time,
-    so that numpy does each step for many short texts at once. A text longer than that is read alone in
-    blocks cut at white space (no word spans two): a 60 MB document's 8 million shingles take 32 MB,
-    where a list of its words and a set of Python ints took about 900 MB.
+    words is one shingle of its words. Texts are read together, about 260,000 characters at a time, so
+    that numpy does each step for many short texts at once. A text longer than a million characters is
+    read alone in blocks of that size cut at white space (no word spans two): a 60 MB document's 8
+    million shingles take 32 MB, where a list of its words and a set of Python ints took about 900 MB.
     """
     result: list[np.ndarray] = []
     batch: list[str] = []
