@@ -7,13 +7,19 @@ a unique document has it empty (None, NaN, or an empty string once written to CS
 
 from __future__ import annotations
 
+import collections
+import functools
+import itertools
 import re
 import zlib
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from framing.errors import OptionError
 from framing.text import WORD_PATTERN
 
 __all__ = ["find_duplicates", "is_syndicated_copy"]
@@ -45,45 +51,266 @@ _WORD_WEIGHTS = _SEEDS.integers(1, 2**63, size=_SHINGLE_SIZE, dtype=np.uint64) *
 _DENSIFY_STEP = np.uint64(1 << 32)  # added per bin of distance: borrowed values never equal own hashes
 _WORD = re.compile(WORD_PATTERN)
 _SPACE = re.compile(r"\s")
-_BLOCK = 1 << 20
+_BLOCK = 1 << 20  # characters: a longer text is read in blocks of about this size
+# characters of texts (or shingles) whose words are read (or bins filled) together: large enough that numpy
+# calls are few, small enough that their temporary arrays stay a few megabytes
+_BATCH = 1 << 18
+_LONG_WORD = 64  # bytes; longer words (rare: URLs, runs of digits) are hashed one by one with zlib
+
+
+def _crc32_table() -> np.ndarray:
+    """The byte table of zlib's crc32 (reflected polynomial 0xEDB88320): the register after one byte."""
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> np.uint32(1)) ^ np.uint32(0xEDB88320), table >> np.uint32(1))
+    return table.astype(np.uint32)
+
+
+_CRC_TABLE = _crc32_table()
+
+
+def _crc32_pair_table() -> np.ndarray:
+    """The register after two zero bytes from each 16-bit register x: two bytes b (little-endian) take
+    register c to table[(c ^ b) & 0xFFFF] ^ (c >> 16), as two steps of the byte table would."""
+    pair = np.arange(1 << 16, dtype=np.uint32)
+    once = _CRC_TABLE[pair & np.uint32(0xFF)] ^ (pair >> np.uint32(8))
+    return _CRC_TABLE[once & np.uint32(0xFF)] ^ (once >> np.uint32(8))
+
+
+_CRC_PAIR_TABLE = _crc32_pair_table()
+# Byte classes of the ASCII range: 1 a word character (\w), 2 a joiner inside a word (- and '), 3 a full
+# stop, 0 anything else (a boundary no word crosses); bytes >= 0x80 (4) belong to a non-ASCII character,
+# classified from its code point.
+_ASCII_CLASSES = bytes(
+    [1 if re.match(r"\w", chr(b)) else 2 if chr(b) in "-'" else 3 if chr(b) == "." else 0 for b in range(128)]
+    + [4] * 128
+)
+
+
+@functools.cache
+def _word_code_points() -> np.ndarray:
+    """True at each code point of the Basic Multilingual Plane that ``\\w`` matches (str.isalnum() or the
+    underscore)."""
+    table = np.fromiter(map(str.isalnum, map(chr, range(0x10000))), dtype=bool, count=0x10000)
+    table[ord("_")] = True
+    return table
+
+
+def _normalise(text: str) -> str:
+    lowered = text.lower()
+    if "\u2019" in lowered:  # word_tokens reads a curly apostrophe as a straight one
+        lowered = lowered.replace("\u2019", "'")
+    return lowered
+
+
+def _word_hashes(pieces: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The crc32 of the UTF-8 bytes of every word of ``pieces`` (lowered texts), in order, as uint64, and
+    the number of words in each piece.
+
+    Equal to ``crc32(word.encode())`` for each word of ``_WORD.findall(piece)``, computed for all
+    pieces at once with numpy: the pieces are joined by a line break and encoded; each byte gets the
+    class of its character; a word is a run of word characters joined by single hyphens or apostrophes.
+    The rare stretches where a full stop stands between two letters (``u.s``, ``3.5``), which the word
+    pattern may read as one word, are read with the regex itself. The crc32 runs over all words at
+    once, two bytes a step (see :func:`_crc32_many`); the values are zlib's, so the shingle hashes, and
+    with them the candidate pairs, are those of hashing each word with ``zlib.crc32``.
+    """
+    encoded = [piece.encode("utf-8", "surrogatepass") for piece in pieces]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    piece_starts = np.zeros(len(encoded), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=piece_starts[1:])
+    buffer = b"\n".join(encoded)
+    data = np.frombuffer(buffer + b"\0\0\0", dtype=np.uint8)  # padded: reading ahead never overruns
+    size = len(buffer)
+    classes = np.frombuffer(buffer.translate(_ASCII_CLASSES) + b"\0\0\0", dtype=np.uint8)
+    is_word = classes == 1
+    if size and not buffer.isascii():
+        # The code point of each multi-byte character, from its lead byte and continuation bytes.
+        lead = np.flatnonzero(data >= 0xC0)
+        first = data[lead].astype(np.int64)
+        follow = [data[lead + k].astype(np.int64) & 0x3F for k in (1, 2, 3)]
+        two, three = first < 0xE0, first < 0xF0
+        point = np.where(
+            two,
+            (first & 0x1F) << 6 | follow[0],
+            np.where(
+                three,
+                (first & 0x0F) << 12 | follow[0] << 6 | follow[1],
+                (first & 0x07) << 18 | follow[0] << 12 | follow[1] << 6 | follow[2],
+            ),
+        )
+        word_char = _word_code_points()[np.minimum(point, 0xFFFF)]
+        for index in np.flatnonzero(point > 0xFFFF).tolist():  # emoji, historic scripts: rare
+            word_char[index] = chr(point[index]).isalnum()
+        is_word[lead] = word_char
+        is_word[lead + 1] = word_char
+        is_word[(lead + 2)[~two]] = word_char[~two]
+        is_word[(lead + 3)[~three]] = word_char[~three]
+    is_word = is_word[: size + 2]
+    # A joiner with a word character on either side belongs to the word. inside[1 + i] is byte i, with
+    # False before and after: a word starts and ends where it changes.
+    inside = np.zeros(size + 2, dtype=bool)
+    inside[1 : size + 1] = is_word[:size]
+    if size > 2:
+        inside[2:size] |= (classes[1 : size - 1] == 2) & is_word[: size - 2] & is_word[2:size]
+    # Stretches between boundary characters where a full stop stands between two letters or digits
+    # (not underscores) go to the regex: its first branch reads "u.s" as one word.
+    letter = is_word & (data[: size + 2] != ord("_"))
+    dotted = np.flatnonzero(letter[:size] & (data[1 : size + 1] == ord(".")) & letter[2 : size + 2])
+    extra_positions: list[int] = []
+    extra_hashes: list[int] = []
+    if dotted.size:
+        # non-ASCII characters that are not word characters are boundaries too; -1 and size close the ends
+        boundary = np.flatnonzero((classes[:size] == 0) | ((classes[:size] == 4) & ~is_word[:size]))
+        boundary = np.concatenate([[-1], boundary, [size]])
+        after = np.searchsorted(boundary, dotted)
+        stretch_start, stretch_end = boundary[after - 1] + 1, boundary[after]
+        for start, end in sorted(set(zip(stretch_start.tolist(), stretch_end.tolist(), strict=True))):
+            inside[start + 1 : end + 1] = False
+            for offset, word in enumerate(_WORD.findall(buffer[start:end].decode("utf-8", "surrogatepass"))):
+                extra_positions.append(start + offset)
+                extra_hashes.append(zlib.crc32(word.encode("utf-8", "surrogatepass")))
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    starts, ends = edges[0::2], edges[1::2]
+    hashes = _crc32_many(data, starts, ends - starts, buffer)
+    positions = starts
+    if extra_positions:  # into their places among the other words (no word starts inside a stretch)
+        at = np.searchsorted(starts, extra_positions)
+        positions = np.insert(starts, at, extra_positions)
+        hashes = np.insert(hashes, at, np.array(extra_hashes, dtype=np.uint32))
+    counts = np.diff(np.searchsorted(positions, piece_starts), append=positions.size)
+    return hashes.astype(np.uint64), counts
+
+
+def _crc32_many(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray, buffer: bytes) -> np.ndarray:
+    """zlib.crc32 of ``buffer[start:start + length]`` for each word, as uint32.
+
+    All words advance together, two bytes a step through a 65,536-entry table (one byte for the last
+    byte of an odd length); the words are sorted longest first so that those still being read are a
+    prefix of the array. Words longer than _LONG_WORD bytes are hashed one by one.
+    """
+    result = np.empty(starts.size, dtype=np.uint32)
+    if not starts.size:
+        return result
+    long_words = np.flatnonzero(lengths > _LONG_WORD)
+    for index in long_words.tolist():
+        start = int(starts[index])
+        result[index] = zlib.crc32(buffer[start : start + int(lengths[index])])
+    # longest first: the words still being read at byte k are always a prefix
+    # (a stable sort of 8-bit keys is a radix sort)
+    order = np.argsort((_LONG_WORD + 1 - np.minimum(lengths, _LONG_WORD + 1)).astype(np.uint8), kind="stable")
+    order = order[lengths[order] <= _LONG_WORD]
+    sorted_lengths = lengths[order]
+    position = starts[order]
+    crc = np.full(order.size, 0xFFFFFFFF, dtype=np.uint32)
+    longest = int(sorted_lengths[0]) if order.size else 0
+    # words longer than k bytes at each k, and the two bytes from each position (little-endian)
+    longer = np.searchsorted(-sorted_lengths, -np.arange(longest + 1), side="left").tolist()
+    pairs = data[:-1].astype(np.uint16) | data[1:].astype(np.uint16) << np.uint16(8)
+    for k in range(0, longest, 2):
+        both, one = longer[k + 1], longer[k]  # words with 2 more bytes to read, and with 1
+        head = crc[:both]
+        word = pairs[position[:both] + k]
+        crc[:both] = _CRC_PAIR_TABLE[(head ^ word) & np.uint32(0xFFFF)] ^ (head >> np.uint32(16))
+        if one > both:
+            tail = crc[both:one]
+            byte = data[position[both:one] + k]
+            crc[both:one] = _CRC_TABLE[(tail ^ byte) & np.uint32(0xFF)] ^ (tail >> np.uint32(8))
+    result[order] = crc ^ np.uint32(0xFFFFFFFF)
+    return result
 
 
 def _shingles(text: str) -> np.ndarray:
     """The distinct 32-bit hashes of the word 5-grams of ``text`` (the words of :func:`word_tokens`), as
-    a sorted uint32 array.
+    a sorted uint32 array (see :func:`_shingle_sets`)."""
+    return _sorted_unique(_shingle_sets([text])[0])
 
-    Each word is hashed once (crc32) and the five word hashes of a shingle are combined with numpy
-    (a fixed random linear combination modulo 2**64, its top 32 bits kept), so the Python work is one
-    call per word, not a join and a hash per shingle. The text is read in blocks of about a million
-    characters cut at white space (no word spans two): a 60 MB document's 8 million shingles take
-    32 MB, where a list of its words and a set of Python ints took about 900 MB.
+
+def _shingle_sets(texts: Iterable[str]) -> list[np.ndarray]:
+    """The 32-bit hashes of the word 5-grams of each text, uint32, in text order (repeats kept: sort and
+    drop them with :func:`_sorted_unique` for the set; MinHash does not need it).
+
+    Each word is hashed once (crc32 of its UTF-8 bytes) and the five word hashes of a shingle are combined
+    (a fixed random linear combination modulo 2**64, its top 32 bits kept); a text of fewer than five
+    words is one shingle of its words. Texts are read together, about 260,000 characters at a time, so
+    that numpy does each step for many short texts at once. A text longer than a million characters is
+    read alone in blocks of that size cut at white space (no word spans two): a 60 MB document's 8
+    million shingles take 32 MB, where a list of its words and a set of Python ints took about 900 MB.
     """
-    lowered = text.lower()
-    if "\u2019" in lowered:  # word_tokens reads a curly apostrophe as a straight one
-        lowered = lowered.replace("\u2019", "'")
+    result: list[np.ndarray] = []
+    batch: list[str] = []
+    held = 0
+    for text in texts:
+        lowered = _normalise(text)
+        if len(lowered) > _BLOCK:
+            result.extend(_batch_shingles(batch))
+            batch, held = [], 0
+            result.append(_long_text_shingles(lowered))
+            continue
+        batch.append(lowered)
+        held += len(lowered)
+        if held >= _BATCH:
+            result.extend(_batch_shingles(batch))
+            batch, held = [], 0
+    result.extend(_batch_shingles(batch))
+    return result
+
+
+def _combine(words: np.ndarray) -> np.ndarray:
+    """The uint32 hash of each run of _SHINGLE_SIZE consecutive word hashes (uint64) in ``words``."""
+    count = words.size - _SHINGLE_SIZE + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint32)
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(_SHINGLE_SIZE):
+        combined += words[offset : offset + count] * _WORD_WEIGHTS[offset]
+    return (combined >> np.uint64(32)).astype(np.uint32)
+
+
+def _short_shingle(words: np.ndarray) -> np.ndarray:
+    """The one shingle of a text of 1 to _SHINGLE_SIZE - 1 words."""
+    combined = np.sum(words * _WORD_WEIGHTS[: words.size], dtype=np.uint64)
+    return np.array([combined >> np.uint64(32)], dtype=np.uint32)
+
+
+def _batch_shingles(pieces: list[str]) -> list[np.ndarray]:
+    """The shingles of ``pieces`` (lowered texts of at most _BLOCK characters), computed together."""
+    if not pieces:
+        return []
+    words, counts = _word_hashes(pieces)
+    owner = np.repeat(np.arange(len(pieces), dtype=np.int64), counts)
+    combined = _combine(words)
+    # a shingle belongs to a text when its first and last word do
+    owner_of = owner[: combined.size]
+    keep = owner_of == owner[_SHINGLE_SIZE - 1 :]
+    values = combined[keep]
+    bounds = np.searchsorted(owner_of[keep], np.arange(len(pieces) + 1)).tolist()
+    ends = np.cumsum(counts).tolist()
+    result = []
+    for index, count in enumerate(counts.tolist()):
+        if 0 < count < _SHINGLE_SIZE:
+            result.append(_short_shingle(words[ends[index] - count : ends[index]]))
+        else:
+            result.append(values[bounds[index] : bounds[index + 1]])
+    return result
+
+
+def _long_text_shingles(lowered: str) -> np.ndarray:
+    """The shingles of one text longer than _BLOCK characters, read in blocks cut at white space."""
     blocks: list[np.ndarray] = []
     carry = np.zeros(0, dtype=np.uint64)  # the last words of the previous block: their shingles end here
     start = 0
     while start < len(lowered):
         space = _SPACE.search(lowered, min(start + _BLOCK, len(lowered)))
         end = space.start() if space is not None else len(lowered)
-        # map() with C functions: no Python frame per word (a generator here cost a third of loading)
-        words_found = _WORD.findall(lowered, start, end)
-        hashed = np.fromiter(
-            map(zlib.crc32, map(str.encode, words_found)), dtype=np.uint64, count=len(words_found)
-        )
-        words = np.concatenate([carry, hashed])
+        words = np.concatenate([carry, _word_hashes([lowered[start:end]])[0]])
         if words.size >= _SHINGLE_SIZE:
-            count = words.size - _SHINGLE_SIZE + 1
-            combined = np.zeros(count, dtype=np.uint64)
-            for offset in range(_SHINGLE_SIZE):
-                combined += words[offset : offset + count] * _WORD_WEIGHTS[offset]
-            blocks.append((combined >> np.uint64(32)).astype(np.uint32))
+            blocks.append(_combine(words))
         carry = words[-(_SHINGLE_SIZE - 1) :]
         start = end
     if not blocks and carry.size:  # fewer words than a shingle: the whole text is one
-        combined = np.sum(carry * _WORD_WEIGHTS[: carry.size], dtype=np.uint64)
-        blocks.append(np.array([combined >> np.uint64(32)], dtype=np.uint32))
+        blocks.append(_short_shingle(carry))
+    # the set, not the sequence: a long text's repeats would otherwise hold memory
     return _sorted_unique(np.concatenate(blocks)) if blocks else np.zeros(0, dtype=np.uint32)
 
 
@@ -114,27 +341,27 @@ def _signatures(shingles: list[np.ndarray]) -> np.ndarray:
     start = 0
     while start < len(shingles):
         stop, held = start, 0
-        while stop < len(shingles) and (held < _BLOCK or stop == start):
+        while stop < len(shingles) and (held < _BATCH or stop == start):
             held += shingles[stop].size
             stop += 1
         _fill_bins(signatures[start:stop], shingles[start:stop])
         start = stop
-    # densify: walk right (circularly) from each empty bin to the first filled one
+    # densify: walk right (circularly) from each empty bin to the first filled one, in the rows that have
+    # both (most articles fill every bin)
     filled = signatures != empty_value
-    has_any = filled.any(axis=1)
-    column = np.arange(bins)
-    distance = np.zeros(signatures.shape, dtype=np.int64)
-    source = np.where(filled, column, -1)
+    rows = np.flatnonzero(filled.any(axis=1) & ~filled.all(axis=1))
+    filled = filled[rows]
+    column = np.arange(bins, dtype=np.int16)
+    distance = np.zeros(filled.shape, dtype=np.int16)
+    source = np.where(filled, column, np.int16(-1))
     for step in range(1, bins):
-        todo = (source < 0) & has_any[:, None]
+        todo = source < 0
         if not todo.any():
             break
-        shifted = np.roll(filled, -step, axis=1)
-        found = todo & shifted
+        found = todo & np.roll(filled, -step, axis=1)
         source[found] = ((column + step) % bins)[np.nonzero(found)[1]]
         distance[found] = step
-    rows = np.nonzero(has_any)[0]
-    dense = signatures[rows[:, None], source[rows]] + distance[rows].astype(np.uint64) * _DENSIFY_STEP
+    dense = signatures[rows[:, None], source] + distance.astype(np.uint64) * _DENSIFY_STEP
     signatures[rows] = dense
     return signatures
 
@@ -162,32 +389,54 @@ def _band_rows(threshold: float) -> int:
     return 1
 
 
-def _candidate_pairs(shingles: list[np.ndarray], threshold: float) -> set[tuple[int, int]]:
-    """Pairs of documents (i < j) whose MinHash signatures agree on every row of at least one band.
+def _candidate_pairs(
+    shingles: list[np.ndarray], threshold: float, slots: np.ndarray | None = None
+) -> np.ndarray:
+    """Pairs of documents (i < j) whose MinHash signatures agree on every row of at least one band, as an
+    array of rows (i, j), sorted.
 
-    Cost is linear in the number of documents (a signature each, one dictionary entry per band) plus
-    the pairs found. A bucket of more than _MAX_BUCKET documents (mass-duplicated text) pairs its first
-    document with each other one: that connects the same group without a quadratic number of pairs.
+    ``shingles`` are those of each distinct text and ``slots`` the position of each document's text among
+    them (None: one document per text). Cost is linear in the number of documents (a signature per
+    distinct text, one sort per band) plus the pairs found. A bucket of more than _MAX_BUCKET documents
+    (mass-duplicated text) pairs its first document with each other one: that connects the same group
+    without a quadratic number of pairs.
     """
     rows = _band_rows(threshold)
     bands = _PERMUTATIONS // rows
     signatures = _signatures(shingles)
-    candidates: set[tuple[int, int]] = set()
+    if slots is None:
+        slots = np.arange(len(shingles))
+    count = slots.size
+    filled = np.fromiter((s.size > 0 for s in shingles), dtype=bool, count=len(shingles))
+    present = np.flatnonzero(filled[slots])
+    present_slots = slots[present]
+    found: list[np.ndarray] = []
     for band in range(bands):
-        buckets: dict[bytes, list[int]] = {}
-        keys = np.ascontiguousarray(signatures[:, band * rows : (band + 1) * rows])
-        for index, shingle_set in enumerate(shingles):
-            if shingle_set.size:
-                buckets.setdefault(keys[index].tobytes(), []).append(index)
-        for docs in buckets.values():
-            if len(docs) > _MAX_BUCKET:
-                candidates.update((docs[0], other) for other in docs[1:])
-            elif len(docs) > 1:
-                candidates.update((a, b) for i, a in enumerate(docs) for b in docs[i + 1 :])
-    return candidates
+        keys = signatures[:, band * rows : (band + 1) * rows][present_slots]
+        # a stable sort on the band's rows: equal keys together, each bucket in document order
+        order = np.lexsort(keys.T[::-1])
+        members = present[order]
+        keys = keys[order]
+        changes = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
+        starts = np.concatenate([[0], changes])
+        sizes = np.diff(np.concatenate([starts, [members.size]]))
+        for size in np.unique(sizes[sizes > 1]).tolist():
+            first = starts[sizes == size]
+            if size > _MAX_BUCKET:
+                left = np.repeat(members[first], size - 1)
+                right = members[(first[:, None] + np.arange(1, size)).ravel()]
+            else:
+                i, j = np.triu_indices(size, 1)
+                left = members[(first[:, None] + i).ravel()]
+                right = members[(first[:, None] + j).ravel()]
+            found.append(left.astype(np.int64) * count + right)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    codes = _sorted_unique(np.concatenate(found))
+    return np.stack([codes // count, codes % count], axis=1)
 
 
-def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Series:
+def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: int = 1) -> pd.Series:
     """Mark exact and near-duplicate documents (syndicated wire copy, republished with small edits).
 
     Documents are compared by the Jaccard similarity of their word 5-gram shingles; pairs at or above
@@ -199,7 +448,12 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
     Candidate pairs come from MinHash signatures banded for locality-sensitive hashing (near-linear in
     the number of documents; a pair at exactly ``threshold`` is found with probability >= 0.995, a
     more similar pair almost surely); every candidate is confirmed by its exact Jaccard similarity, so
-    no pair below the threshold is ever linked.
+    no pair below the threshold is ever linked. Texts that occur more than once are shingled once.
+
+    Args:
+        documents: a table with ``doc_id``, ``text`` and ``date`` (and optionally ``outlet_type``).
+        threshold: the Jaccard similarity (0 to 1) at or above which two documents are near-duplicates.
+        jobs: worker processes that compute the shingles (1: in this process); the marks are the same.
 
     Returns:
         A Series aligned with ``documents``: the ``doc_id`` of the original for each copy, else None.
@@ -209,16 +463,38 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
     >>> find_duplicates(docs).tolist()
     [None, 'a']
     """
-    shingles = [_shingles(t) for t in documents["text"]]
-    candidates = _candidate_pairs(shingles, threshold)
+    if jobs < 1:
+        raise OptionError(f"jobs must be at least 1, not {jobs}")
+    texts = documents["text"]
+    slots, firsts = _distinct_texts(texts)
+    distinct = _rows(texts, firsts)
+    computed = _shingle_sets(distinct) if jobs == 1 or len(firsts) < 2 else _pooled_shingles(distinct, jobs)
+    candidates = _candidate_pairs(computed, threshold, slots)
+    sets: dict[int, np.ndarray] = {}  # the distinct shingles of each text in a candidate pair
+
+    def shingle_set(slot: int) -> np.ndarray:
+        found = sets.get(slot)
+        if found is None:
+            found = sets[slot] = _sorted_unique(computed[slot])
+        return found
+
     similarity: dict[tuple[int, int], float] = {}
-    for a, b in candidates:
-        shared = np.intersect1d(shingles[a], shingles[b], assume_unique=True).size
-        union = shingles[a].size + shingles[b].size - shared
+    slot_of = slots.tolist()
+    for a, b in candidates.tolist():
+        if slot_of[a] == slot_of[b]:  # the same text
+            similarity[(a, b)] = 1.0
+            continue
+        first, second = shingle_set(slot_of[a]), shingle_set(slot_of[b])
+        if first.size > second.size:
+            first, second = second, first
+        at = np.searchsorted(second, first).clip(max=second.size - 1)
+        shared = int(np.count_nonzero(second[at] == first))
+        union = first.size + second.size - shared
         score = shared / union if union else 0.0
         if score >= threshold:
             similarity[(a, b)] = score
-    parent = list(range(len(shingles)))
+    count = len(slot_of)
+    parent = list(range(count))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -226,12 +502,17 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
             i = parent[i]
         return i
 
-    for a, b in similarity:
+    # Each document's summed similarity to the others of its group, added in the order of the other
+    # document's position (pairs are sorted), as the sum over the group's members was.
+    summed = [0.0] * count
+    for (a, b), score in similarity.items():
         parent[find(a)] = find(b)
+        summed[a] += score
+        summed[b] += score
     groups: dict[int, list[int]] = {}
-    for index in range(len(shingles)):
+    for index in range(count):
         groups.setdefault(find(index), []).append(index)
-    result: list[str | None] = [None] * len(shingles)
+    result: list[str | None] = [None] * count
     ids = documents["doc_id"].tolist()
     dates = documents["date"].tolist()
     types = documents["outlet_type"] if "outlet_type" in documents else pd.Series("", index=documents.index)
@@ -240,13 +521,82 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5) -> pd.Se
         if len(members) < 2:
             continue
 
-        def rank(i: int, members: list[int] = members) -> tuple[Any, bool, float, str]:
-            mean_similarity = sum(similarity.get((min(i, j), max(i, j)), 0.0) for j in members if j != i)
+        def rank(i: int) -> tuple[Any, bool, float, str]:
             date = dates[i] if not pd.isna(dates[i]) else pd.Timestamp.max
-            return (date, not is_agency[i], -mean_similarity, ids[i])
+            return (date, not is_agency[i], -summed[i], ids[i])
 
         original = min(members, key=rank)
         for member in members:
             if member != original:
                 result[member] = ids[original]
     return pd.Series(result, index=documents.index, dtype="object", name="duplicate_of")
+
+
+def _distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[int]]:
+    """The position of each text among the distinct texts (``slots``) and the first row of each of those.
+
+    Rows are grouped by the hash of their text and a row whose hash was seen is compared with the first
+    text of that hash, so only hashes and numbers are held, not the texts.
+    """
+    first_of: dict[int, int] = {}  # hash -> slot
+    firsts: list[int] = []
+    slots: list[int] = []
+    repeats: list[int] = []
+    for row, text in enumerate(texts):
+        slot = first_of.setdefault(hash(text), len(firsts))
+        if slot == len(firsts):
+            firsts.append(row)
+        else:
+            repeats.append(row)
+        slots.append(slot)
+    for start in range(0, len(repeats), 1000):
+        rows = repeats[start : start + 1000]
+        originals = texts.iloc[[firsts[slots[row]] for row in rows]].tolist()
+        for row, text, original in zip(rows, texts.iloc[rows].tolist(), originals, strict=True):
+            if text != original:  # a hash collision: a text of its own
+                slots[row] = len(firsts)
+                firsts.append(row)
+    return np.array(slots, dtype=np.int64), firsts
+
+
+def _rows(texts: pd.Series, rows: list[int]) -> Iterator[str]:
+    """The texts at positions ``rows``, read a thousand at a time."""
+    for start in range(0, len(rows), 1000):
+        yield from texts.iloc[rows[start : start + 1000]].tolist()
+
+
+def _pooled_shingles(texts: Iterable[str], jobs: int) -> list[np.ndarray]:
+    """:func:`_shingle_sets` of ``texts`` computed by ``jobs`` worker processes, in text order.
+
+    Texts go to the workers in chunks of about a million characters (several batches each), at most two
+    chunks per worker waiting at a time, so the texts are never all held at once; texts that make one
+    chunk are read here.
+    """
+    chunks = _chunks(texts, 4 * _BATCH)
+    first, second = next(chunks, []), next(chunks, None)
+    if second is None:  # not worth starting processes
+        return _shingle_sets(first)
+    result: list[np.ndarray] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: collections.deque[Future[list[np.ndarray]]] = collections.deque()
+        for chunk in itertools.chain([first, second], chunks):
+            pending.append(pool.submit(_shingle_sets, chunk))
+            if len(pending) > 2 * jobs:
+                result.extend(pending.popleft().result())
+        for future in pending:
+            result.extend(future.result())
+    return result
+
+
+def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``texts`` in lists of about ``size`` characters."""
+    chunk: list[str] = []
+    held = 0
+    for text in texts:
+        chunk.append(text)
+        held += len(text)
+        if held >= size:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
