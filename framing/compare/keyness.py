@@ -34,7 +34,9 @@ logger = logging.getLogger("framing.compare")
 # a term must hold a letter: runs of underscores, dashes or digits are page furniture or numbers
 _LETTER = re.compile(r"[^\W\d_]")
 
-_TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts
+_TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts and collocations
+# key spaces up to this size are counted in one dense array (32 MB): 12 outlets x 300,000 words fit
+_DENSE_KEYS = 1 << 22
 
 
 def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
@@ -136,7 +138,7 @@ def term_counts(
     # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
     # articles; the distinct pairs per block are few
     n_terms = len(terms)
-    pairs = _KeyCounts()
+    pairs = _KeyCounts(len(order) * n_terms)
     for start in range(0, len(term_codes), _TOKEN_BLOCK):
         block = token_group[start : start + _TOKEN_BLOCK].astype(np.int64) * n_terms
         block += rank[term_codes[start : start + _TOKEN_BLOCK]]
@@ -318,21 +320,48 @@ def _code_tokens_in_workers(texts: Iterable[str], jobs: int) -> _CodedTokens:
 
 
 class _KeyCounts:
-    """Counts of integer keys summed block by block; only the distinct keys seen so far are held."""
+    """Counts of integer keys in ``range(size)`` summed block by block.
 
-    def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.counts = np.zeros(0, dtype=np.int64)
+    A small key space (at most :data:`_DENSE_KEYS` keys) is counted in one dense array
+    (``np.bincount``, no sorting); a larger one keeps only the distinct keys seen so far, sorted.
+    ``keys`` and ``counts`` are the keys with a positive count in increasing order and their counts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.dense = np.zeros(size, dtype=np.int64) if size <= _DENSE_KEYS else None
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._counts = np.zeros(0, dtype=np.int64)
 
     def add(self, keys: np.ndarray) -> None:
+        if self.dense is not None:
+            self.dense += np.bincount(keys, minlength=self.size)
+            return
         distinct, counted = np.unique(keys, return_counts=True)
-        merged = np.concatenate([self.keys, distinct])
+        merged = np.concatenate([self._keys, distinct])
         order = np.argsort(merged, kind="stable")  # two sorted runs: a merge
         merged = merged[order]
-        counts = np.concatenate([self.counts, counted.astype(np.int64)])[order]
+        counts = np.concatenate([self._counts, counted.astype(np.int64)])[order]
         starts = np.flatnonzero(np.r_[True, merged[1:] != merged[:-1]]) if merged.size else np.zeros(0, int)
-        self.keys = merged[starts]
-        self.counts = np.add.reduceat(counts, starts) if merged.size else counts
+        self._keys = merged[starts]
+        self._counts = np.add.reduceat(counts, starts) if merged.size else counts
+
+    @property
+    def keys(self) -> np.ndarray:
+        return np.flatnonzero(self.dense) if self.dense is not None else self._keys
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self.dense[self.dense > 0] if self.dense is not None else self._counts
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The counts of ``keys`` (0 for a key never added)."""
+        if self.dense is not None:
+            return self.dense[keys]
+        at = np.minimum(np.searchsorted(self._keys, keys), max(len(self._keys) - 1, 0))
+        if not len(self._keys):
+            return np.zeros(len(keys), dtype=np.int64)
+        return np.where(self._keys[at] == keys, self._counts[at], 0)
 
 
 def _is_missing(value: Any) -> bool:
@@ -525,8 +554,6 @@ def collocations(
     ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group. ``tokens`` (from
     :func:`word_tokens_of` on the same ``texts``) reuses an earlier tokenisation.
     """
-    from nltk.metrics import BigramAssocMeasures
-
     texts, groups = list(texts), list(groups)
     _check_lengths(texts, groups)
     check_positive(top_n, "top_n")
@@ -553,65 +580,128 @@ def collocations(
     if n_groups * n_words * n_words >= 2**63:
         raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
     text_group = np.array([position[g] for g in kept_groups], dtype=np.int64)
-    ends = np.cumsum(coded.lengths)
-    word_counts, pair_counts = _KeyCounts(), _KeyCounts()
+    lengths_all = coded.lengths
+    per_group_tokens = np.bincount(text_group, weights=lengths_all, minlength=n_groups).astype(np.int64)
+    # bigrams within each text: one fewer than its tokens
+    bigrams = np.maximum(lengths_all - 1, 0)
+    in_group_all = np.bincount(text_group, weights=bigrams, minlength=n_groups).astype(np.int64)
+    all_bigrams = int(bigrams.sum())
+    vocabulary = coded.vocabulary
+    common_mask = np.zeros(n_words, dtype=bool)
+    common_mask[_most_frequent(coded.codes, vocabulary, common_words)] = True
+    # a bigram with one of the common words is never a candidate: it is not counted at all (its count
+    # is in no statistic of a candidate; the bigram totals above come from the text lengths)
+    ends = np.cumsum(lengths_all)
+    word_counts, pair_counts = _KeyCounts(n_groups * n_words), _KeyCounts(n_groups * n_words * n_words)
     first = 0
     while first < len(text_group):
         start = int(ends[first - 1]) if first else 0
         last = max(int(np.searchsorted(ends, start + _TOKEN_BLOCK, side="right")), first + 1)
         codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
-        lengths = coded.lengths[first:last]
+        lengths = lengths_all[first:last]
         group_of = np.repeat(text_group[first:last], lengths)
-        word_counts.add(group_of * n_words + codes)
-        within = np.ones(max(len(codes) - 1, 0), dtype=bool)  # a token and the next of the same text
+        group_of *= n_words
+        word_counts.add(group_of + codes)
+        rare = ~common_mask[codes]
+        # a token and the next of the same text, neither of them common
+        within = rare[:-1] & rare[1:]
         text_ends = np.cumsum(lengths)[:-1]
         within[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
-        pairs = (group_of[:-1][within] * n_words + codes[:-1][within]) * n_words + codes[1:][within]
+        del rare
+        where = np.flatnonzero(within)
+        del within
+        pairs = group_of[where]
+        pairs += codes[where]
+        pairs *= n_words
+        where += 1
+        pairs += codes[where]
+        del where, codes, group_of
         pair_counts.add(pairs)
+        del pairs
         first = last
-    word_key, word_count = word_counts.keys, word_counts.counts
-    word_group, word = np.divmod(word_key, n_words)
-    word_fd = sparse.csr_matrix((word_count, (word_group, word)), shape=(n_groups, n_words))
-    per_group_tokens = np.bincount(word_group, weights=word_count, minlength=n_groups).astype(np.int64)
-    frequency = np.asarray(word_fd.sum(axis=0)).ravel()
-    vocabulary = coded.vocabulary
-    ranked = sorted(zip(vocabulary, frequency.tolist(), strict=True), key=lambda i: (-i[1], i[0]))
-    common = {word for word, count in ranked[:common_words] if count > 0}
     pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
-    del word_counts, pair_counts
+    del pair_counts
+    candidate = np.flatnonzero(own_counts >= min_count)
     key_group, key_pair = np.divmod(pair_key, n_words * n_words)
-    in_group_all = np.bincount(key_group, weights=own_counts, minlength=n_groups).astype(np.int64)
-    all_bigrams = int(own_counts.sum())
-    _, pair_index = np.unique(key_pair, return_inverse=True)
-    total_counts = np.bincount(pair_index.ravel(), weights=own_counts).astype(np.int64)[pair_index.ravel()]
-    common_mask = np.zeros(n_words, dtype=bool)
-    common_mask[[coded.index[w] for w in common]] = True
-    w1, w2 = np.divmod(key_pair, n_words)
-    candidate = (own_counts >= min_count) & ~common_mask[w1] & ~common_mask[w2]
+    del pair_key
+    # every group's count of a candidate bigram: the candidate bigrams' counts summed over groups
+    wanted = np.unique(key_pair[candidate])
+    counted = np.isin(key_pair, wanted)
+    total_of = np.bincount(
+        np.searchsorted(wanted, key_pair[counted]), weights=own_counts[counted], minlength=len(wanted)
+    ).astype(np.int64)
+    total_counts = total_of[np.searchsorted(wanted, key_pair[candidate])]
+    own = own_counts[candidate]
+    group_of_candidate = key_group[candidate]
+    w1, w2 = np.divmod(key_pair[candidate], n_words)
+    del key_pair, key_group, own_counts, counted
+    rest = total_counts - own
+    in_group = in_group_all[group_of_candidate]
+    in_rest = np.maximum(all_bigrams - in_group, 1)
+    # the same float operations as (own / in_group) / ((rest + 0.5) / in_rest) on Python numbers
+    ratio = (own / in_group.astype(np.float64)) / ((rest + 0.5) / in_rest.astype(np.float64))
+    kept_pairs = np.flatnonzero(ratio >= min_ratio)
+    marginal_1 = word_counts.get(group_of_candidate[kept_pairs] * n_words + w1[kept_pairs])
+    marginal_2 = word_counts.get(group_of_candidate[kept_pairs] * n_words + w2[kept_pairs])
+    del word_counts
+    scored: list[list[tuple[float, tuple[str, str], int, int, float]]] = [[] for _ in order]
+    for g, n_ii, rest_count, r, a, b, m1, m2 in zip(
+        group_of_candidate[kept_pairs].tolist(),
+        own[kept_pairs].tolist(),
+        rest[kept_pairs].tolist(),
+        ratio[kept_pairs].tolist(),
+        w1[kept_pairs].tolist(),
+        w2[kept_pairs].tolist(),
+        marginal_1.tolist(),
+        marginal_2.tolist(),
+        strict=True,
+    ):
+        # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
+        score = _likelihood_ratio(n_ii / 1.0, m1, m2, int(per_group_tokens[g]))
+        scored[g].append((-score, (vocabulary[a], vocabulary[b]), n_ii, rest_count, r))
     rows = []
-    for g, group in enumerate(order):
-        in_group = int(in_group_all[g])
-        in_rest = max(all_bigrams - in_group, 1)
-        n_all = int(per_group_tokens[g])
-        group_words = word_fd[g].toarray().ravel()
-        scored = []
-        where = np.flatnonzero(candidate & (key_group == g))
-        for own, rest_total, a, b in zip(
-            own_counts[where].tolist(),
-            total_counts[where].tolist(),
-            w1[where].tolist(),
-            w2[where].tolist(),
-            strict=True,
+    for group, group_scored in zip(order, scored, strict=True):
+        for rank, (negative_score, pair, n_ii, rest_count, r) in enumerate(
+            sorted(group_scored)[:top_n], start=1
         ):
-            rest = rest_total - own
-            ratio = (own / in_group) / ((rest + 0.5) / in_rest)
-            if ratio >= min_ratio:
-                # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
-                marginals = (int(group_words[a]), int(group_words[b]))
-                score = BigramAssocMeasures.likelihood_ratio(own / 1.0, marginals, n_all)
-                scored.append((-float(score), (vocabulary[a], vocabulary[b]), own, rest, ratio))
-        scored.sort()
-        for rank, (negative_score, pair, own, rest, ratio) in enumerate(scored[:top_n], start=1):
-            rows.append((group, " ".join(pair), own, rest, ratio, -negative_score, rank))
+            rows.append((group, " ".join(pair), n_ii, rest_count, r, -negative_score, rank))
     columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
     return pd.DataFrame(rows, columns=columns)
+
+
+_SMALL = 1e-20  # nltk.metrics.association._SMALL
+
+
+def _likelihood_ratio(n_ii: float, n_ix: int, n_xi: int, n_xx: int) -> float:
+    """``nltk.metrics.BigramAssocMeasures.likelihood_ratio(n_ii, (n_ix, n_xi), n_xx)``, the same float.
+
+    Dunning's log-likelihood ratio of a bigram seen ``n_ii`` times whose words are seen ``n_ix`` and
+    ``n_xi`` times among ``n_xx`` tokens (Manning and Schütze 5.3.4), with NLTK's operations in NLTK's
+    order (its contingency table, expected values and sums), without importing NLTK (over half a
+    second).
+    """
+    n_oi = n_xi - n_ii
+    n_io = n_ix - n_ii
+    cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
+    total = sum(cont)
+    expected = [(cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / total for i in range(4)]
+    terms = [obs * math.log(obs / (exp + _SMALL) + _SMALL) for obs, exp in zip(cont, expected, strict=True)]
+    return 2 * sum(terms)
+
+
+def _most_frequent(codes: np.ndarray, vocabulary: list[str], n: int) -> list[int]:
+    """Codes of the ``n`` most frequent words among ``codes`` (ties: the word first in string order).
+
+    Words that do not occur are never among them. Only the words at least as frequent as the ``n``-th
+    are sorted (``np.partition``), not the whole vocabulary.
+    """
+    if n == 0 or not len(codes):
+        return []
+    frequency = np.bincount(codes, minlength=len(vocabulary))
+    if n < len(frequency):
+        boundary = np.partition(frequency, len(frequency) - n)[len(frequency) - n]
+        contenders = np.flatnonzero(frequency >= boundary)
+    else:
+        contenders = np.arange(len(frequency))
+    ranked = sorted(contenders.tolist(), key=lambda c: (-int(frequency[c]), vocabulary[c]))
+    return [c for c in ranked[:n] if frequency[c] > 0]
