@@ -7,7 +7,7 @@ import logging
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -34,12 +34,23 @@ logger = logging.getLogger("framing.compare")
 # a term must hold a letter: runs of underscores, dashes or digits are page furniture or numbers
 _LETTER = re.compile(r"[^\W\d_]")
 
-_TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts and collocations
+_TOKEN_BLOCK = 1 << 20  # tokens counted at once in term_counts and collocations
 # key spaces up to this size are counted in one dense array (32 MB): 12 outlets x 300,000 words fit
 _DENSE_KEYS = 1 << 22
 
 
-def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
+def _listed(texts: Iterable[Any], tokens: WordTokens | None) -> Sequence[Any]:
+    """``texts`` as a list; with ``tokens`` a sized collection (a Series) is only counted, not copied.
+
+    A pandas string column turns every text into a new Python string when listed: the size of the
+    corpus again, for texts that are already tokenised.
+    """
+    if tokens is not None and isinstance(texts, Sized) and not isinstance(texts, str):
+        return range(len(texts))
+    return list(texts)
+
+
+def _check_lengths(texts: Sequence[Any], groups: list[Any]) -> None:
     if len(texts) != len(groups):
         raise OptionError(
             f"texts and groups differ in length ({len(texts)} vs {len(groups)}); pass one group per text"
@@ -72,7 +83,7 @@ def term_counts(
     0     A  kyiv      1
     1     B  kyiv      1
     """
-    texts = list(texts)
+    texts = _listed(texts, tokens)
     groups = list(groups)
     _check_lengths(texts, groups)
     analyzer = _word_tokens  # without a vocabulary, tokens without a letter are dropped below
@@ -104,46 +115,44 @@ def term_counts(
     skipped = int(missing_group.sum())
     if skipped:
         logger.warning("%d text(s) without a group were skipped", skipped)
-    kept_texts = [
-        "" if _is_missing(text) else str(text)
-        for text, gone in zip(texts, missing_group, strict=True)
-        if not gone
-    ]
     kept_groups = [g for g, gone in zip(groups, missing_group, strict=True) if not gone]
     columns = ["group", "term", "count"]
-    if not kept_texts:
+    if not kept_groups:
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
     # every token of every kept text, coded a few texts at a time (the token strings of 20,000 articles
     # held at once took over a gigabyte); group codes by text
     if tokens is not None:
         coded = _kept(_check_tokens(tokens, len(texts)), ~missing_group)
     else:
+        kept_texts = (
+            "" if _is_missing(text) else str(text)
+            for text, gone in zip(texts, missing_group, strict=True)
+            if not gone
+        )
         coded = _code_tokens(kept_texts, analyzer)
     lengths = coded.lengths
     if not lengths.sum():
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
-    term_codes = coded.codes
     terms = np.array(coded.vocabulary, dtype=object)
     by_term = np.argsort(terms, kind="stable")  # Python string order, as sorted()
     rank = np.empty_like(by_term)
     rank[by_term] = np.arange(len(by_term))
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), lengths)
+    text_group = np.array([position[g] for g in kept_groups], dtype=np.int64)
     if vocabulary is None:  # the same words whether the texts were tokenised here or by word_tokens_of
         has_letter = np.fromiter((bool(_LETTER.search(t)) for t in terms), dtype=bool, count=len(terms))
-        worded = has_letter[term_codes]
-        term_codes, token_group = term_codes[worded], token_group[worded]
-    # (group, term) pairs as one integer key each, counted a block of tokens at a time: building a
-    # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
-    # articles; the distinct pairs per block are few
+    # (group, term) pairs as one integer key each, counted a block of whole texts at a time: arrays
+    # over every token (18 million at 20,000 articles) held hundreds of megabytes
     n_terms = len(terms)
     pairs = _KeyCounts(len(order) * n_terms)
-    for start in range(0, len(term_codes), _TOKEN_BLOCK):
-        block = token_group[start : start + _TOKEN_BLOCK].astype(np.int64) * n_terms
-        block += rank[term_codes[start : start + _TOKEN_BLOCK]]
-        pairs.add(block)
-    del token_group
+    for term_codes, _, group_of in _token_blocks(coded, text_group):
+        if vocabulary is None:
+            worded = has_letter[term_codes]
+            term_codes, group_of = term_codes[worded], group_of[worded]
+        group_of *= n_terms
+        group_of += rank[term_codes]
+        pairs.add(group_of)
     distinct, counted = pairs.keys, pairs.counts
     rows, cols = np.divmod(distinct, n_terms)  # ordered by group, then term
     out = pd.DataFrame(
@@ -354,6 +363,14 @@ class _KeyCounts:
     def counts(self) -> np.ndarray:
         return self.dense[self.dense > 0] if self.dense is not None else self._counts
 
+    def totals(self, n: int) -> np.ndarray:
+        """Counts summed over ``key // n``: for keys ``group * n + word``, each word's count (int64)."""
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        if self.dense is not None:
+            return self.dense.reshape(-1, n).sum(axis=0)
+        return np.bincount(self._keys % n, weights=self._counts, minlength=n).astype(np.int64)
+
     def get(self, keys: np.ndarray) -> np.ndarray:
         """The counts of ``keys`` (0 for a key never added)."""
         if self.dense is not None:
@@ -554,7 +571,7 @@ def collocations(
     ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group. ``tokens`` (from
     :func:`word_tokens_of` on the same ``texts``) reuses an earlier tokenisation.
     """
-    texts, groups = list(texts), list(groups)
+    texts, groups = _listed(texts, tokens), list(groups)
     _check_lengths(texts, groups)
     check_positive(top_n, "top_n")
     check_positive(min_count, "min_count")
@@ -587,30 +604,25 @@ def collocations(
     in_group_all = np.bincount(text_group, weights=bigrams, minlength=n_groups).astype(np.int64)
     all_bigrams = int(bigrams.sum())
     vocabulary = coded.vocabulary
-    common_mask = np.zeros(n_words, dtype=bool)
-    common_mask[_most_frequent(coded.codes, vocabulary, common_words)] = True
-    # a bigram with one of the common words is never a candidate: it is not counted at all (its count
-    # is in no statistic of a candidate; the bigram totals above come from the text lengths)
-    ends = np.cumsum(lengths_all)
-    word_counts, pair_counts = _KeyCounts(n_groups * n_words), _KeyCounts(n_groups * n_words * n_words)
-    first = 0
-    while first < len(text_group):
-        start = int(ends[first - 1]) if first else 0
-        last = max(int(np.searchsorted(ends, start + _TOKEN_BLOCK, side="right")), first + 1)
-        codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
-        lengths = lengths_all[first:last]
-        group_of = np.repeat(text_group[first:last], lengths)
+    word_counts = _KeyCounts(n_groups * n_words)
+    for codes, _, group_of in _token_blocks(coded, text_group):
         group_of *= n_words
-        word_counts.add(group_of + codes)
+        group_of += codes
+        word_counts.add(group_of)
+    common_mask = np.zeros(n_words, dtype=bool)
+    common_mask[_most_frequent(word_counts.totals(n_words), vocabulary, common_words)] = True
+    # a bigram with one of the common words is never a candidate, so it is not counted at all (no
+    # statistic of a candidate holds its count; the bigram totals above come from the text lengths)
+    pair_counts = _KeyCounts(n_groups * n_words * n_words)
+    for codes, lengths, group_of in _token_blocks(coded, text_group):
         rare = ~common_mask[codes]
-        # a token and the next of the same text, neither of them common
-        within = rare[:-1] & rare[1:]
+        within = rare[:-1] & rare[1:]  # a token and the next of the same text, neither of them common
         text_ends = np.cumsum(lengths)[:-1]
         within[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
-        del rare
         where = np.flatnonzero(within)
-        del within
+        del rare, within
         pairs = group_of[where]
+        pairs *= n_words
         pairs += codes[where]
         pairs *= n_words
         where += 1
@@ -618,58 +630,68 @@ def collocations(
         del where, codes, group_of
         pair_counts.add(pairs)
         del pairs
-        first = last
     pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
     del pair_counts
-    candidate = np.flatnonzero(own_counts >= min_count)
     key_group, key_pair = np.divmod(pair_key, n_words * n_words)
     del pair_key
-    # every group's count of a candidate bigram: the candidate bigrams' counts summed over groups
-    wanted = np.unique(key_pair[candidate])
-    counted = np.isin(key_pair, wanted)
-    total_of = np.bincount(
-        np.searchsorted(wanted, key_pair[counted]), weights=own_counts[counted], minlength=len(wanted)
-    ).astype(np.int64)
-    total_counts = total_of[np.searchsorted(wanted, key_pair[candidate])]
+    # each bigram's count in all groups (sort-based: numpy's hash-based unique was slower here)
+    by_pair = np.argsort(key_pair)
+    sorted_pairs = key_pair[by_pair]
+    firsts = np.flatnonzero(np.r_[True, sorted_pairs[1:] != sorted_pairs[:-1]]) if len(key_pair) else by_pair
+    pair_totals = np.add.reduceat(own_counts[by_pair], firsts) if len(key_pair) else own_counts
+    pair_index = np.empty(len(key_pair), dtype=np.int64)
+    pair_index[by_pair] = (
+        np.cumsum(np.r_[False, sorted_pairs[1:] != sorted_pairs[:-1]]) if len(key_pair) else 0
+    )
+    del by_pair, sorted_pairs, firsts
+    candidate = np.flatnonzero(own_counts >= min_count)
     own = own_counts[candidate]
+    rest = pair_totals[pair_index[candidate]] - own
     group_of_candidate = key_group[candidate]
     w1, w2 = np.divmod(key_pair[candidate], n_words)
-    del key_pair, key_group, own_counts, counted
-    rest = total_counts - own
+    del key_pair, key_group, own_counts, pair_index, pair_totals
     in_group = in_group_all[group_of_candidate]
     in_rest = np.maximum(all_bigrams - in_group, 1)
     # the same float operations as (own / in_group) / ((rest + 0.5) / in_rest) on Python numbers
     ratio = (own / in_group.astype(np.float64)) / ((rest + 0.5) / in_rest.astype(np.float64))
-    kept_pairs = np.flatnonzero(ratio >= min_ratio)
-    marginal_1 = word_counts.get(group_of_candidate[kept_pairs] * n_words + w1[kept_pairs])
-    marginal_2 = word_counts.get(group_of_candidate[kept_pairs] * n_words + w2[kept_pairs])
+    keep = np.flatnonzero(ratio >= min_ratio)
+    own, rest, ratio, group_of_candidate = own[keep], rest[keep], ratio[keep], group_of_candidate[keep]
+    w1, w2 = w1[keep], w2[keep]
+    # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
+    score = _likelihood_ratios(
+        own.astype(np.float64),
+        word_counts.get(group_of_candidate * n_words + w1),
+        word_counts.get(group_of_candidate * n_words + w2),
+        per_group_tokens[group_of_candidate],
+    )
     del word_counts
-    scored: list[list[tuple[float, tuple[str, str], int, int, float]]] = [[] for _ in order]
-    for g, n_ii, rest_count, r, a, b, m1, m2 in zip(
-        group_of_candidate[kept_pairs].tolist(),
-        own[kept_pairs].tolist(),
-        rest[kept_pairs].tolist(),
-        ratio[kept_pairs].tolist(),
-        w1[kept_pairs].tolist(),
-        w2[kept_pairs].tolist(),
-        marginal_1.tolist(),
-        marginal_2.tolist(),
-        strict=True,
-    ):
-        # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
-        score = _likelihood_ratio(n_ii / 1.0, m1, m2, int(per_group_tokens[g]))
-        scored[g].append((-score, (vocabulary[a], vocabulary[b]), n_ii, rest_count, r))
-    rows = []
-    for group, group_scored in zip(order, scored, strict=True):
-        for rank, (negative_score, pair, n_ii, rest_count, r) in enumerate(
-            sorted(group_scored)[:top_n], start=1
-        ):
-            rows.append((group, " ".join(pair), n_ii, rest_count, r, -negative_score, rank))
+    # each group's top_n by score, then phrase (word by word, in string order), as sorting the tuples
+    # (-score, (word 1, word 2), count, rest, ratio) would
+    word_rank = _string_ranks(vocabulary)
+    ranked = np.lexsort((ratio, rest, own, word_rank[w2], word_rank[w1], -score, group_of_candidate))
+    ranked_group = group_of_candidate[ranked]
+    place = np.arange(len(ranked)) - np.searchsorted(ranked_group, ranked_group)
+    top = ranked[place < top_n]
+    rows = [
+        (order[g], f"{vocabulary[a]} {vocabulary[b]}", n_ii, rest_count, r, s, int(rank))
+        for g, a, b, n_ii, rest_count, r, s, rank in zip(
+            group_of_candidate[top].tolist(),
+            w1[top].tolist(),
+            w2[top].tolist(),
+            own[top].tolist(),
+            rest[top].tolist(),
+            ratio[top].tolist(),
+            score[top].tolist(),
+            (place[place < top_n] + 1).tolist(),
+            strict=True,
+        )
+    ]
     columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
     return pd.DataFrame(rows, columns=columns)
 
 
 _SMALL = 1e-20  # nltk.metrics.association._SMALL
+_SCORED_AT_ONCE = 1 << 16  # bigrams scored at once
 
 
 def _likelihood_ratio(n_ii: float, n_ix: int, n_xi: int, n_xx: int) -> float:
@@ -689,15 +711,14 @@ def _likelihood_ratio(n_ii: float, n_ix: int, n_xi: int, n_xx: int) -> float:
     return 2 * sum(terms)
 
 
-def _most_frequent(codes: np.ndarray, vocabulary: list[str], n: int) -> list[int]:
-    """Codes of the ``n`` most frequent words among ``codes`` (ties: the word first in string order).
+def _most_frequent(frequency: np.ndarray, vocabulary: list[str], n: int) -> list[int]:
+    """Codes of the ``n`` most frequent words (``frequency`` by code; ties: the word first in string order).
 
     Words that do not occur are never among them. Only the words at least as frequent as the ``n``-th
     are sorted (``np.partition``), not the whole vocabulary.
     """
-    if n == 0 or not len(codes):
+    if n == 0 or not len(frequency):
         return []
-    frequency = np.bincount(codes, minlength=len(vocabulary))
     if n < len(frequency):
         boundary = np.partition(frequency, len(frequency) - n)[len(frequency) - n]
         contenders = np.flatnonzero(frequency >= boundary)
@@ -705,3 +726,60 @@ def _most_frequent(codes: np.ndarray, vocabulary: list[str], n: int) -> list[int
         contenders = np.arange(len(frequency))
     ranked = sorted(contenders.tolist(), key=lambda c: (-int(frequency[c]), vocabulary[c]))
     return [c for c in ranked[:n] if frequency[c] > 0]
+
+
+def _likelihood_ratios(n_ii: np.ndarray, n_ix: np.ndarray, n_xi: np.ndarray, n_xx: np.ndarray) -> np.ndarray:
+    """:func:`_likelihood_ratio` of many bigrams, the same floats.
+
+    The contingency tables, expected values and log arguments are numpy operations (+, -, *, / are
+    the same IEEE operations on arrays as on Python floats); the logarithm is ``math.log`` (numpy's
+    may differ in the last bit) and the four terms are added by Python's ``sum``, as NLTK does.
+    """
+    if len(n_ii) > _SCORED_AT_ONCE:  # the Python floats of the terms are few at a time
+        return np.concatenate(
+            [
+                _likelihood_ratios(*(a[at : at + _SCORED_AT_ONCE] for a in (n_ii, n_ix, n_xi, n_xx)))
+                for at in range(0, len(n_ii), _SCORED_AT_ONCE)
+            ]
+        )
+    if not len(n_ii):
+        return np.zeros(0, dtype=np.float64)
+    n_ix, n_xi, n_xx = (np.asarray(a, dtype=np.int64) for a in (n_ix, n_xi, n_xx))
+    n_oi = n_xi - n_ii
+    n_io = n_ix - n_ii
+    cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
+    # sum(cont) of integral floats: exact in any order
+    total = cont[0] + cont[1] + cont[2] + cont[3]
+    terms = []
+    for i in range(4):
+        expected = (cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / total
+        argument = cont[i] / (expected + _SMALL) + _SMALL
+        logs = np.fromiter(map(math.log, argument.tolist()), dtype=np.float64, count=len(argument))
+        terms.append((cont[i] * logs).tolist())
+    return np.array([2 * sum(four) for four in zip(*terms, strict=True)], dtype=np.float64)
+
+
+def _string_ranks(words: list[str]) -> np.ndarray:
+    """Each word's position in Python string order (``rank[code]``)."""
+    order = np.argsort(np.array(words, dtype=object), kind="stable")
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[order] = np.arange(len(words))
+    return rank
+
+
+def _token_blocks(
+    coded: WordTokens, text_group: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Blocks of whole texts of about :data:`_TOKEN_BLOCK` tokens: (codes, tokens per text, group per token).
+
+    Codes and groups are new int64 arrays the caller may change; ``text_group`` gives each text's group.
+    """
+    ends = np.cumsum(coded.lengths)
+    first = 0
+    while first < len(text_group):
+        start = int(ends[first - 1]) if first else 0
+        last = max(int(np.searchsorted(ends, start + _TOKEN_BLOCK, side="right")), first + 1)
+        lengths = coded.lengths[first:last]
+        codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
+        yield codes, lengths, np.repeat(text_group[first:last], lengths)
+        first = last
