@@ -24,6 +24,9 @@ TRICKY = [
 ]
 
 
+WORDS = "the of kyiv regime claimed responsibility islamic state concert hall gunmen said moscow".split()  # noqa: SIM905
+
+
 def _decoded(tokens: compare.WordTokens) -> list[list[str]]:
     ends = np.cumsum(tokens.lengths)
     words = [tokens.vocabulary[c] for c in tokens.codes]
@@ -33,21 +36,7 @@ def _decoded(tokens: compare.WordTokens) -> list[list[str]]:
 def _corpus(seed: int, documents: int = 60) -> tuple[list[str | None], list[str | None]]:
     """Texts drawn from a small vocabulary (so that bigrams repeat), some groups favouring some words."""
     rng = random.Random(seed)
-    words = [
-        "the",
-        "of",
-        "kyiv",
-        "regime",
-        "claimed",
-        "responsibility",
-        "islamic",
-        "state",
-        "concert",
-        "hall",
-        "gunmen",
-        "said",
-        "moscow",
-    ]
+    words = WORDS
     texts: list[str | None] = []
     groups: list[str | None] = []
     for i in range(documents):
