@@ -375,9 +375,9 @@ class _KeyCounts:
         """The counts of ``keys`` (0 for a key never added)."""
         if self.dense is not None:
             return self.dense[keys]
-        at = np.minimum(np.searchsorted(self._keys, keys), max(len(self._keys) - 1, 0))
         if not len(self._keys):
             return np.zeros(len(keys), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
         return np.where(self._keys[at] == keys, self._counts[at], 0)
 
 
