@@ -694,23 +694,6 @@ _SMALL = 1e-20  # nltk.metrics.association._SMALL
 _SCORED_AT_ONCE = 1 << 16  # bigrams scored at once
 
 
-def _likelihood_ratio(n_ii: float, n_ix: int, n_xi: int, n_xx: int) -> float:
-    """``nltk.metrics.BigramAssocMeasures.likelihood_ratio(n_ii, (n_ix, n_xi), n_xx)``, the same float.
-
-    Dunning's log-likelihood ratio of a bigram seen ``n_ii`` times whose words are seen ``n_ix`` and
-    ``n_xi`` times among ``n_xx`` tokens (Manning and Schütze 5.3.4), with NLTK's operations in NLTK's
-    order (its contingency table, expected values and sums), without importing NLTK (over half a
-    second).
-    """
-    n_oi = n_xi - n_ii
-    n_io = n_ix - n_ii
-    cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
-    total = sum(cont)
-    expected = [(cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / total for i in range(4)]
-    terms = [obs * math.log(obs / (exp + _SMALL) + _SMALL) for obs, exp in zip(cont, expected, strict=True)]
-    return 2 * sum(terms)
-
-
 def _most_frequent(frequency: np.ndarray, vocabulary: list[str], n: int) -> list[int]:
     """Codes of the ``n`` most frequent words (``frequency`` by code; ties: the word first in string order).
 
@@ -729,11 +712,14 @@ def _most_frequent(frequency: np.ndarray, vocabulary: list[str], n: int) -> list
 
 
 def _likelihood_ratios(n_ii: np.ndarray, n_ix: np.ndarray, n_xi: np.ndarray, n_xx: np.ndarray) -> np.ndarray:
-    """:func:`_likelihood_ratio` of many bigrams, the same floats.
+    """``nltk.metrics.BigramAssocMeasures.likelihood_ratio(n_ii, (n_ix, n_xi), n_xx)`` of many bigrams.
 
-    The contingency tables, expected values and log arguments are numpy operations (+, -, *, / are
-    the same IEEE operations on arrays as on Python floats); the logarithm is ``math.log`` (numpy's
-    may differ in the last bit) and the four terms are added by Python's ``sum``, as NLTK does.
+    Dunning's log-likelihood ratio of a bigram seen ``n_ii`` times whose words are seen ``n_ix`` and
+    ``n_xi`` times among ``n_xx`` tokens (Manning and Schütze 5.3.4): the same floats as NLTK, without
+    importing NLTK (over half a second). NLTK's operations in NLTK's order: the contingency tables,
+    expected values and log arguments are numpy operations (+, -, *, / are the same IEEE operations
+    on arrays as on Python floats); the logarithm is ``math.log`` (numpy's may differ in the last bit)
+    and the four terms are added by Python's ``sum``, as NLTK does.
     """
     if len(n_ii) > _SCORED_AT_ONCE:  # the Python floats of the terms are few at a time
         return np.concatenate(
