@@ -7,7 +7,8 @@ import logging
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Sized
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from framing.compare._checks import (
 )
 from framing.compare.resampling import CHUNK_CELLS
 from framing.errors import OptionError
+from framing.text import _WORD_RE, fold_yo, word_tokens
 
 __all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
 
@@ -32,10 +34,23 @@ logger = logging.getLogger("framing.compare")
 # a term must hold a letter: runs of underscores, dashes or digits are page furniture or numbers
 _LETTER = re.compile(r"[^\W\d_]")
 
-_TOKEN_BLOCK = 1 << 21  # tokens counted at once in term_counts
+_TOKEN_BLOCK = 1 << 20  # tokens counted at once in term_counts and collocations
+# key spaces up to this size are counted in one dense array (32 MB): 12 outlets x 300,000 words fit
+_DENSE_KEYS = 1 << 22
 
 
-def _check_lengths(texts: list[Any], groups: list[Any]) -> None:
+def _listed(texts: Iterable[Any], tokens: WordTokens | None) -> Sequence[Any]:
+    """``texts`` as a list; with ``tokens`` a sized collection (a Series) is only counted, not copied.
+
+    A pandas string column turns every text into a new Python string when listed: the size of the
+    corpus again, for texts that are already tokenised.
+    """
+    if tokens is not None and isinstance(texts, Sized) and not isinstance(texts, str):
+        return range(len(texts))
+    return list(texts)
+
+
+def _check_lengths(texts: Sequence[Any], groups: list[Any]) -> None:
     if len(texts) != len(groups):
         raise OptionError(
             f"texts and groups differ in length ({len(texts)} vs {len(groups)}); pass one group per text"
@@ -68,12 +83,10 @@ def term_counts(
     0     A  kyiv      1
     1     B  kyiv      1
     """
-    from framing.text import word_tokens
-
-    texts = list(texts)
+    texts = _listed(texts, tokens)
     groups = list(groups)
     _check_lengths(texts, groups)
-    analyzer = word_tokens  # without a vocabulary, tokens without a letter are dropped below
+    analyzer = _word_tokens  # without a vocabulary, tokens without a letter are dropped below
     if tokens is not None and vocabulary is not None:
         raise OptionError("give either vocabulary or tokens, not both")
     if vocabulary is not None:
@@ -90,7 +103,7 @@ def term_counts(
 
         def analyzer(text: str) -> list[str]:
             # every n-gram of the wanted lengths that is a vocabulary term, at every start position
-            words = word_tokens(text)
+            words = _word_tokens(text)
             found = []
             for n, wanted in grams.items():
                 found.extend(
@@ -102,46 +115,44 @@ def term_counts(
     skipped = int(missing_group.sum())
     if skipped:
         logger.warning("%d text(s) without a group were skipped", skipped)
-    kept_texts = [
-        "" if _is_missing(text) else str(text)
-        for text, gone in zip(texts, missing_group, strict=True)
-        if not gone
-    ]
     kept_groups = [g for g, gone in zip(groups, missing_group, strict=True) if not gone]
     columns = ["group", "term", "count"]
-    if not kept_texts:
+    if not kept_groups:
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
     # every token of every kept text, coded a few texts at a time (the token strings of 20,000 articles
     # held at once took over a gigabyte); group codes by text
     if tokens is not None:
         coded = _kept(_check_tokens(tokens, len(texts)), ~missing_group)
     else:
+        kept_texts = (
+            "" if _is_missing(text) else str(text)
+            for text, gone in zip(texts, missing_group, strict=True)
+            if not gone
+        )
         coded = _code_tokens(kept_texts, analyzer)
     lengths = coded.lengths
     if not lengths.sum():
         return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
-    term_codes = coded.codes
     terms = np.array(coded.vocabulary, dtype=object)
     by_term = np.argsort(terms, kind="stable")  # Python string order, as sorted()
     rank = np.empty_like(by_term)
     rank[by_term] = np.arange(len(by_term))
     order = sorted_groups(set(kept_groups))
     position = {g: i for i, g in enumerate(order)}
-    token_group = np.repeat(np.array([position[g] for g in kept_groups], dtype=np.int32), lengths)
+    text_group = np.array([position[g] for g in kept_groups], dtype=np.int64)
     if vocabulary is None:  # the same words whether the texts were tokenised here or by word_tokens_of
         has_letter = np.fromiter((bool(_LETTER.search(t)) for t in terms), dtype=bool, count=len(terms))
-        worded = has_letter[term_codes]
-        term_codes, token_group = term_codes[worded], token_group[worded]
-    # (group, term) pairs as one integer key each, counted a block of tokens at a time: building a
-    # sparse matrix from every token at once held four arrays of 18 million 64-bit entries at 20,000
-    # articles; the distinct pairs per block are few
+    # (group, term) pairs as one integer key each, counted a block of whole texts at a time: arrays
+    # over every token (18 million at 20,000 articles) held hundreds of megabytes
     n_terms = len(terms)
-    pairs = _KeyCounts()
-    for start in range(0, len(term_codes), _TOKEN_BLOCK):
-        block = token_group[start : start + _TOKEN_BLOCK].astype(np.int64) * n_terms
-        block += rank[term_codes[start : start + _TOKEN_BLOCK]]
-        pairs.add(block)
-    del token_group
+    pairs = _KeyCounts(len(order) * n_terms)
+    for term_codes, _, group_of in _token_blocks(coded, text_group):
+        if vocabulary is None:
+            worded = has_letter[term_codes]
+            term_codes, group_of = term_codes[worded], group_of[worded]
+        group_of *= n_terms
+        group_of += rank[term_codes]
+        pairs.add(group_of)
     distinct, counted = pairs.keys, pairs.counts
     rows, cols = np.divmod(distinct, n_terms)  # ordered by group, then term
     out = pd.DataFrame(
@@ -170,16 +181,38 @@ class WordTokens:
 
 _CodedTokens = WordTokens
 
+_TEXT_BLOCK = 512  # texts tokenised at once: only their token strings are alive together
 
-def word_tokens_of(texts: Iterable[Any]) -> WordTokens:
+
+def word_tokens_of(texts: Iterable[Any], *, jobs: int = 1) -> WordTokens:
     """The lower-cased word tokens (:func:`framing.text.word_tokens`) of ``texts``, coded as integers.
 
     Missing texts (None, NaN) have no tokens. Pass the result as ``tokens=`` to :func:`term_counts` and
-    :func:`collocations` with the same texts.
+    :func:`collocations` with the same texts. ``jobs > 1`` tokenises blocks of texts in that many worker
+    processes; the result is identical to ``jobs=1`` (codes in order of first appearance).
     """
-    from framing.text import word_tokens
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
+        raise OptionError(f"jobs must be a positive integer, got {jobs!r}")
+    texts = ("" if _is_missing(t) else str(t) for t in texts)
+    if jobs == 1:
+        return _code_tokens(texts, _word_tokens)
+    return _code_tokens_in_workers(texts, int(jobs))
 
-    return _code_tokens(("" if _is_missing(t) else str(t) for t in texts), word_tokens)
+
+def _word_tokens(text: str) -> list[str]:
+    """:func:`framing.text.word_tokens` of ``text``, the same list, without a replace per token.
+
+    The curly apostrophe is read as a straight one before the search instead of in every token: both
+    are joiners of the word pattern and neither is a word character, so the matches are the same.
+    ``ʼ`` (a word character) is still replaced in the tokens, only in the rare texts that have it.
+    """
+    lowered = text.lower()
+    if "\u2019" in lowered:
+        lowered = lowered.replace("\u2019", "'")
+    tokens = _WORD_RE.findall(fold_yo(lowered))
+    if "\u02bc" in lowered:
+        tokens = [t.replace("\u02bc", "'") for t in tokens]
+    return tokens
 
 
 def _check_tokens(tokens: WordTokens, n_texts: int) -> WordTokens:
@@ -202,36 +235,54 @@ def _kept(tokens: WordTokens, keep: np.ndarray) -> WordTokens:
     )
 
 
+def _blocks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
+    block: list[str] = []
+    for text in texts:
+        block.append(text)
+        if len(block) >= size:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _code_block(
+    texts: list[str], tokenise: Callable[[str], list[str]], index: dict[str, int]
+) -> tuple[np.ndarray, list[int]]:
+    """The token codes of ``texts`` (int32, texts one after the other) and their token counts.
+
+    New words get the next codes in order of first appearance; ``index`` grows. The distinct words are
+    found by ``dict.fromkeys`` and every token is looked up by ``map`` (both at C speed); only the
+    block's distinct words are visited in Python.
+    """
+    tokenised = [tokenise(text) for text in texts]
+    flat = list(itertools.chain.from_iterable(tokenised))
+    for word in dict.fromkeys(flat):
+        if word not in index:
+            index[word] = len(index)
+    codes = np.fromiter(map(index.__getitem__, flat), dtype=np.int32, count=len(flat))
+    return codes, [len(tokens) for tokens in tokenised]
+
+
 def _code_tokens(
-    texts: Iterable[str], tokenise: Callable[[str], list[str]], chunk: int = 256
+    texts: Iterable[str], tokenise: Callable[[str], list[str]], chunk: int = _TEXT_BLOCK
 ) -> _CodedTokens:
-    """Tokenise ``texts`` and code the tokens, ``chunk`` texts at a time (``pandas.factorize``).
+    """Tokenise ``texts`` and code the tokens, ``chunk`` texts at a time.
 
     Only one chunk's token strings are alive at once: 20,000 articles hold about 18 million tokens,
-    over a gigabyte as Python strings, but 150 MB as codes.
+    over a gigabyte as Python strings, but 75 MB as codes.
     """
     index: dict[str, int] = {}
     codes: list[np.ndarray] = []
     lengths: list[int] = []
-    batch: list[list[str]] = []
+    for block in _blocks(texts, chunk):
+        block_codes, block_lengths = _code_block(block, tokenise, index)
+        codes.append(block_codes)
+        lengths.extend(block_lengths)
+    return _coded(codes, lengths, index)
 
-    def flush() -> None:
-        flat = list(itertools.chain.from_iterable(batch))
-        lengths.extend(len(tokens) for tokens in batch)
-        batch.clear()
-        if not flat:
-            return
-        local, uniques = pd.factorize(np.array(flat, dtype=object))
-        mapping = np.fromiter(
-            (index.setdefault(word, len(index)) for word in uniques), dtype=np.int32, count=len(uniques)
-        )
-        codes.append(mapping[local])
 
-    for text in texts:
-        batch.append(tokenise(text))
-        if len(batch) >= chunk:
-            flush()
-    flush()
+def _coded(codes: list[np.ndarray], lengths: list[int], index: dict[str, int]) -> _CodedTokens:
     return _CodedTokens(
         codes=np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
         lengths=np.array(lengths, dtype=np.int64),
@@ -240,22 +291,94 @@ def _code_tokens(
     )
 
 
-class _KeyCounts:
-    """Counts of integer keys summed block by block; only the distinct keys seen so far are held."""
+def _code_in_worker(texts: list[str]) -> tuple[np.ndarray, list[int], list[str]]:
+    """One block coded in a worker process: codes local to the block, token counts, the block's words."""
+    index: dict[str, int] = {}
+    codes, lengths = _code_block(texts, _word_tokens, index)
+    return codes, lengths, list(index)
 
-    def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.counts = np.zeros(0, dtype=np.int64)
+
+def _code_tokens_in_workers(texts: Iterable[str], jobs: int) -> _CodedTokens:
+    """:func:`_code_tokens` with the blocks tokenised in ``jobs`` worker processes, merged in input order.
+
+    A worker codes its block with its own vocabulary (in order of first appearance within the block);
+    merging the blocks in order renumbers the words in order of first appearance in the corpus, so
+    the codes equal a single-process pass. At most ``2 * jobs`` blocks are in flight (bounded memory).
+    """
+    index: dict[str, int] = {}
+    codes: list[np.ndarray] = []
+    lengths: list[int] = []
+
+    def merge(part: tuple[np.ndarray, list[int], list[str]]) -> None:
+        local, block_lengths, words = part
+        renumber = np.fromiter(
+            (index.setdefault(word, len(index)) for word in words), dtype=np.int32, count=len(words)
+        )
+        codes.append(renumber[local] if len(local) else local)
+        lengths.extend(block_lengths)
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: list[Future[tuple[np.ndarray, list[int], list[str]]]] = []
+        for block in _blocks(texts, _TEXT_BLOCK):
+            pending.append(pool.submit(_code_in_worker, block))
+            if len(pending) >= 2 * jobs:
+                merge(pending.pop(0).result())
+        for future in pending:
+            merge(future.result())
+    return _coded(codes, lengths, index)
+
+
+class _KeyCounts:
+    """Counts of integer keys in ``range(size)`` summed block by block.
+
+    A small key space (at most :data:`_DENSE_KEYS` keys) is counted in one dense array
+    (``np.bincount``, no sorting); a larger one keeps only the distinct keys seen so far, sorted.
+    ``keys`` and ``counts`` are the keys with a positive count in increasing order and their counts.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.dense = np.zeros(size, dtype=np.int64) if size <= _DENSE_KEYS else None
+        self._keys = np.zeros(0, dtype=np.int64)
+        self._counts = np.zeros(0, dtype=np.int64)
 
     def add(self, keys: np.ndarray) -> None:
+        if self.dense is not None:
+            self.dense += np.bincount(keys, minlength=self.size)
+            return
         distinct, counted = np.unique(keys, return_counts=True)
-        merged = np.concatenate([self.keys, distinct])
+        merged = np.concatenate([self._keys, distinct])
         order = np.argsort(merged, kind="stable")  # two sorted runs: a merge
         merged = merged[order]
-        counts = np.concatenate([self.counts, counted.astype(np.int64)])[order]
+        counts = np.concatenate([self._counts, counted.astype(np.int64)])[order]
         starts = np.flatnonzero(np.r_[True, merged[1:] != merged[:-1]]) if merged.size else np.zeros(0, int)
-        self.keys = merged[starts]
-        self.counts = np.add.reduceat(counts, starts) if merged.size else counts
+        self._keys = merged[starts]
+        self._counts = np.add.reduceat(counts, starts) if merged.size else counts
+
+    @property
+    def keys(self) -> np.ndarray:
+        return np.flatnonzero(self.dense) if self.dense is not None else self._keys
+
+    @property
+    def counts(self) -> np.ndarray:
+        return self.dense[self.dense > 0] if self.dense is not None else self._counts
+
+    def totals(self, n: int) -> np.ndarray:
+        """Counts summed over ``key // n``: for keys ``group * n + word``, each word's count (int64)."""
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        if self.dense is not None:
+            return self.dense.reshape(-1, n).sum(axis=0)
+        return np.bincount(self._keys % n, weights=self._counts, minlength=n).astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The counts of ``keys`` (0 for a key never added)."""
+        if self.dense is not None:
+            return self.dense[keys]
+        if not len(self._keys):
+            return np.zeros(len(keys), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where(self._keys[at] == keys, self._counts[at], 0)
 
 
 def _is_missing(value: Any) -> bool:
@@ -448,11 +571,7 @@ def collocations(
     ``likelihood_ratio`` and ``rank`` (1 = strongest), the ``top_n`` best per group. ``tokens`` (from
     :func:`word_tokens_of` on the same ``texts``) reuses an earlier tokenisation.
     """
-    from nltk.metrics import BigramAssocMeasures
-
-    from framing.text import word_tokens
-
-    texts, groups = list(texts), list(groups)
+    texts, groups = _listed(texts, tokens), list(groups)
     _check_lengths(texts, groups)
     check_positive(top_n, "top_n")
     check_positive(min_count, "min_count")
@@ -467,7 +586,7 @@ def collocations(
     else:
         coded = _code_tokens(
             ("" if _is_missing(t) else str(t) for t, keep in zip(texts, kept, strict=True) if keep),
-            word_tokens,
+            _word_tokens,
         )
     n_groups, n_words = len(order), len(coded.vocabulary)
     # The counts BigramCollocationFinder.from_documents builds (every token of a group's documents;
@@ -478,65 +597,175 @@ def collocations(
     if n_groups * n_words * n_words >= 2**63:
         raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
     text_group = np.array([position[g] for g in kept_groups], dtype=np.int64)
+    lengths_all = coded.lengths
+    per_group_tokens = np.bincount(text_group, weights=lengths_all, minlength=n_groups).astype(np.int64)
+    # bigrams within each text: one fewer than its tokens
+    bigrams = np.maximum(lengths_all - 1, 0)
+    in_group_all = np.bincount(text_group, weights=bigrams, minlength=n_groups).astype(np.int64)
+    all_bigrams = int(bigrams.sum())
+    vocabulary = coded.vocabulary
+    word_counts = _KeyCounts(n_groups * n_words)
+    for codes, _, group_of in _token_blocks(coded, text_group):
+        group_of *= n_words
+        group_of += codes
+        word_counts.add(group_of)
+    common_mask = np.zeros(n_words, dtype=bool)
+    common_mask[_most_frequent(word_counts.totals(n_words), vocabulary, common_words)] = True
+    # a bigram with one of the common words is never a candidate, so it is not counted at all (no
+    # statistic of a candidate holds its count; the bigram totals above come from the text lengths)
+    pair_counts = _KeyCounts(n_groups * n_words * n_words)
+    for codes, lengths, group_of in _token_blocks(coded, text_group):
+        rare = ~common_mask[codes]
+        within = rare[:-1] & rare[1:]  # a token and the next of the same text, neither of them common
+        text_ends = np.cumsum(lengths)[:-1]
+        within[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
+        where = np.flatnonzero(within)
+        del rare, within
+        pairs = group_of[where]
+        pairs *= n_words
+        pairs += codes[where]
+        pairs *= n_words
+        where += 1
+        pairs += codes[where]
+        del where, codes, group_of
+        pair_counts.add(pairs)
+        del pairs
+    pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
+    del pair_counts
+    key_group, key_pair = np.divmod(pair_key, n_words * n_words)
+    del pair_key
+    # each bigram's count in all groups (sort-based: numpy's hash-based unique was slower here)
+    by_pair = np.argsort(key_pair)
+    sorted_pairs = key_pair[by_pair]
+    firsts = np.flatnonzero(np.r_[True, sorted_pairs[1:] != sorted_pairs[:-1]]) if len(key_pair) else by_pair
+    pair_totals = np.add.reduceat(own_counts[by_pair], firsts) if len(key_pair) else own_counts
+    pair_index = np.empty(len(key_pair), dtype=np.int64)
+    pair_index[by_pair] = (
+        np.cumsum(np.r_[False, sorted_pairs[1:] != sorted_pairs[:-1]]) if len(key_pair) else 0
+    )
+    del by_pair, sorted_pairs, firsts
+    candidate = np.flatnonzero(own_counts >= min_count)
+    own = own_counts[candidate]
+    rest = pair_totals[pair_index[candidate]] - own
+    group_of_candidate = key_group[candidate]
+    w1, w2 = np.divmod(key_pair[candidate], n_words)
+    del key_pair, key_group, own_counts, pair_index, pair_totals
+    in_group = in_group_all[group_of_candidate]
+    in_rest = np.maximum(all_bigrams - in_group, 1)
+    # the same float operations as (own / in_group) / ((rest + 0.5) / in_rest) on Python numbers
+    ratio = (own / in_group.astype(np.float64)) / ((rest + 0.5) / in_rest.astype(np.float64))
+    keep = np.flatnonzero(ratio >= min_ratio)
+    own, rest, ratio, group_of_candidate = own[keep], rest[keep], ratio[keep], group_of_candidate[keep]
+    w1, w2 = w1[keep], w2[keep]
+    # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
+    score = _likelihood_ratios(
+        own.astype(np.float64),
+        word_counts.get(group_of_candidate * n_words + w1),
+        word_counts.get(group_of_candidate * n_words + w2),
+        per_group_tokens[group_of_candidate],
+    )
+    del word_counts
+    # each group's top_n by score, then phrase (word by word, in string order), as sorting the tuples
+    # (-score, (word 1, word 2), count, rest, ratio) would
+    word_rank = _string_ranks(vocabulary)
+    ranked = np.lexsort((ratio, rest, own, word_rank[w2], word_rank[w1], -score, group_of_candidate))
+    ranked_group = group_of_candidate[ranked]
+    place = np.arange(len(ranked)) - np.searchsorted(ranked_group, ranked_group)
+    top = ranked[place < top_n]
+    rows = [
+        (order[g], f"{vocabulary[a]} {vocabulary[b]}", n_ii, rest_count, r, s, int(rank))
+        for g, a, b, n_ii, rest_count, r, s, rank in zip(
+            group_of_candidate[top].tolist(),
+            w1[top].tolist(),
+            w2[top].tolist(),
+            own[top].tolist(),
+            rest[top].tolist(),
+            ratio[top].tolist(),
+            score[top].tolist(),
+            (place[place < top_n] + 1).tolist(),
+            strict=True,
+        )
+    ]
+    columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+_SMALL = 1e-20  # nltk.metrics.association._SMALL
+_SCORED_AT_ONCE = 1 << 16  # bigrams scored at once
+
+
+def _most_frequent(frequency: np.ndarray, vocabulary: list[str], n: int) -> list[int]:
+    """Codes of the ``n`` most frequent words (``frequency`` by code; ties: the word first in string order).
+
+    Words that do not occur are never among them. Only the words at least as frequent as the ``n``-th
+    are sorted (``np.partition``), not the whole vocabulary.
+    """
+    if n == 0 or not len(frequency):
+        return []
+    if n < len(frequency):
+        boundary = np.partition(frequency, len(frequency) - n)[len(frequency) - n]
+        contenders = np.flatnonzero(frequency >= boundary)
+    else:
+        contenders = np.arange(len(frequency))
+    ranked = sorted(contenders.tolist(), key=lambda c: (-int(frequency[c]), vocabulary[c]))
+    return [c for c in ranked[:n] if frequency[c] > 0]
+
+
+def _likelihood_ratios(n_ii: np.ndarray, n_ix: np.ndarray, n_xi: np.ndarray, n_xx: np.ndarray) -> np.ndarray:
+    """``nltk.metrics.BigramAssocMeasures.likelihood_ratio(n_ii, (n_ix, n_xi), n_xx)`` of many bigrams.
+
+    Dunning's log-likelihood ratio of a bigram seen ``n_ii`` times whose words are seen ``n_ix`` and
+    ``n_xi`` times among ``n_xx`` tokens (Manning and Schütze 5.3.4): the same floats as NLTK, without
+    importing NLTK (over half a second). NLTK's operations in NLTK's order: the contingency tables,
+    expected values and log arguments are numpy operations (+, -, *, / are the same IEEE operations
+    on arrays as on Python floats); the logarithm is ``math.log`` (numpy's may differ in the last bit)
+    and the four terms are added by Python's ``sum``, as NLTK does.
+    """
+    if len(n_ii) > _SCORED_AT_ONCE:  # the Python floats of the terms are few at a time
+        return np.concatenate(
+            [
+                _likelihood_ratios(*(a[at : at + _SCORED_AT_ONCE] for a in (n_ii, n_ix, n_xi, n_xx)))
+                for at in range(0, len(n_ii), _SCORED_AT_ONCE)
+            ]
+        )
+    if not len(n_ii):
+        return np.zeros(0, dtype=np.float64)
+    n_ix, n_xi, n_xx = (np.asarray(a, dtype=np.int64) for a in (n_ix, n_xi, n_xx))
+    n_oi = n_xi - n_ii
+    n_io = n_ix - n_ii
+    cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
+    # sum(cont) of integral floats: exact in any order
+    total = cont[0] + cont[1] + cont[2] + cont[3]
+    terms = []
+    for i in range(4):
+        expected = (cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / total
+        argument = cont[i] / (expected + _SMALL) + _SMALL
+        logs = np.fromiter(map(math.log, argument.tolist()), dtype=np.float64, count=len(argument))
+        terms.append((cont[i] * logs).tolist())
+    return np.array([2 * sum(four) for four in zip(*terms, strict=True)], dtype=np.float64)
+
+
+def _string_ranks(words: list[str]) -> np.ndarray:
+    """Each word's position in Python string order (``rank[code]``)."""
+    order = np.argsort(np.array(words, dtype=object), kind="stable")
+    rank = np.empty(len(words), dtype=np.int64)
+    rank[order] = np.arange(len(words))
+    return rank
+
+
+def _token_blocks(
+    coded: WordTokens, text_group: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Blocks of whole texts of about :data:`_TOKEN_BLOCK` tokens: (codes, tokens per text, group per token).
+
+    Codes and groups are new int64 arrays the caller may change; ``text_group`` gives each text's group.
+    """
     ends = np.cumsum(coded.lengths)
-    word_counts, pair_counts = _KeyCounts(), _KeyCounts()
     first = 0
     while first < len(text_group):
         start = int(ends[first - 1]) if first else 0
         last = max(int(np.searchsorted(ends, start + _TOKEN_BLOCK, side="right")), first + 1)
-        codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
         lengths = coded.lengths[first:last]
-        group_of = np.repeat(text_group[first:last], lengths)
-        word_counts.add(group_of * n_words + codes)
-        within = np.ones(max(len(codes) - 1, 0), dtype=bool)  # a token and the next of the same text
-        text_ends = np.cumsum(lengths)[:-1]
-        within[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
-        pairs = (group_of[:-1][within] * n_words + codes[:-1][within]) * n_words + codes[1:][within]
-        pair_counts.add(pairs)
+        codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
+        yield codes, lengths, np.repeat(text_group[first:last], lengths)
         first = last
-    word_key, word_count = word_counts.keys, word_counts.counts
-    word_group, word = np.divmod(word_key, n_words)
-    word_fd = sparse.csr_matrix((word_count, (word_group, word)), shape=(n_groups, n_words))
-    per_group_tokens = np.bincount(word_group, weights=word_count, minlength=n_groups).astype(np.int64)
-    frequency = np.asarray(word_fd.sum(axis=0)).ravel()
-    vocabulary = coded.vocabulary
-    ranked = sorted(zip(vocabulary, frequency.tolist(), strict=True), key=lambda i: (-i[1], i[0]))
-    common = {word for word, count in ranked[:common_words] if count > 0}
-    pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
-    del word_counts, pair_counts
-    key_group, key_pair = np.divmod(pair_key, n_words * n_words)
-    in_group_all = np.bincount(key_group, weights=own_counts, minlength=n_groups).astype(np.int64)
-    all_bigrams = int(own_counts.sum())
-    _, pair_index = np.unique(key_pair, return_inverse=True)
-    total_counts = np.bincount(pair_index.ravel(), weights=own_counts).astype(np.int64)[pair_index.ravel()]
-    common_mask = np.zeros(n_words, dtype=bool)
-    common_mask[[coded.index[w] for w in common]] = True
-    w1, w2 = np.divmod(key_pair, n_words)
-    candidate = (own_counts >= min_count) & ~common_mask[w1] & ~common_mask[w2]
-    rows = []
-    for g, group in enumerate(order):
-        in_group = int(in_group_all[g])
-        in_rest = max(all_bigrams - in_group, 1)
-        n_all = int(per_group_tokens[g])
-        group_words = word_fd[g].toarray().ravel()
-        scored = []
-        where = np.flatnonzero(candidate & (key_group == g))
-        for own, rest_total, a, b in zip(
-            own_counts[where].tolist(),
-            total_counts[where].tolist(),
-            w1[where].tolist(),
-            w2[where].tolist(),
-            strict=True,
-        ):
-            rest = rest_total - own
-            ratio = (own / in_group) / ((rest + 0.5) / in_rest)
-            if ratio >= min_ratio:
-                # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
-                marginals = (int(group_words[a]), int(group_words[b]))
-                score = BigramAssocMeasures.likelihood_ratio(own / 1.0, marginals, n_all)
-                scored.append((-float(score), (vocabulary[a], vocabulary[b]), own, rest, ratio))
-        scored.sort()
-        for rank, (negative_score, pair, own, rest, ratio) in enumerate(scored[:top_n], start=1):
-            rows.append((group, " ".join(pair), own, rest, ratio, -negative_score, rank))
-    columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
-    return pd.DataFrame(rows, columns=columns)

@@ -168,7 +168,8 @@ def analyse(
     probability of its documents, 0-1) with a bootstrap interval (``seed``, ``n_resamples``); the model
     card goes to ``metadata["model"]``.
 
-    ``jobs > 1`` matches the cues in that many worker processes (the tables are identical to ``jobs=1``).
+    ``jobs > 1`` matches the cues and tokenises the texts for the distinctive words and phrases in that
+    many worker processes (the tables are identical to ``jobs=1``).
 
     Documents in several languages are tested within each language (the test tables get a ``language``
     column; ``languages`` gives each language's documents, tokens, matches and lexicons);
@@ -359,7 +360,7 @@ def _analyse(
             lambda d, o: compare.collocations(compared(d, o)["text"], compared(d, o)[by], top_n=top_terms),
         )
     else:
-        tokens = word_tokens_of(documents["text"])  # one tokenisation for the words and the phrases
+        tokens = word_tokens_of(documents["text"], jobs=jobs)  # one tokenisation for the words and phrases
         counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
         tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
         tables["phrases"] = compare.collocations(

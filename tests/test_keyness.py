@@ -1,0 +1,160 @@
+"""Distinctive wording (framing.compare.keyness): the fast paths give what the plain constructions give."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing import compare
+from framing.compare import keyness
+from framing.errors import OptionError
+from framing.text import word_tokens
+
+TRICKY = [
+    "Kyiv didn’t respond to the U.S. warning; the U.N. did.",
+    "М’ята, мʼята и м'ята: ʼa ’a a’ a’’b — Ёлка и ёж.",
+    "I.B.M’s 3.5% and 3.55, e.g. p.m. x’y’z ʼʼ close-range IS-K",
+    "",
+    None,
+    "İstanbul ΣΑΣ straße ___ -- 2019",
+]
+
+
+WORDS = "the of kyiv regime claimed responsibility islamic state concert hall gunmen said moscow".split()  # noqa: SIM905
+
+
+def _decoded(tokens: compare.WordTokens) -> list[list[str]]:
+    ends = np.cumsum(tokens.lengths)
+    words = [tokens.vocabulary[c] for c in tokens.codes]
+    return [words[end - n : end] for n, end in zip(tokens.lengths.tolist(), ends.tolist(), strict=True)]
+
+
+def _corpus(seed: int, documents: int = 60) -> tuple[list[str | None], list[str | None]]:
+    """Texts drawn from a small vocabulary (so that bigrams repeat), some groups favouring some words."""
+    rng = random.Random(seed)
+    words = WORDS
+    texts: list[str | None] = []
+    groups: list[str | None] = []
+    for i in range(documents):
+        group = "ABCD"[i % 4]
+        favoured = words[3 + (i % 4) * 2 : 5 + (i % 4) * 2]
+        size = rng.randrange(0, 40)
+        texts.append(" ".join(rng.choice(favoured if rng.random() < 0.3 else words) for _ in range(size)))
+        groups.append(group)
+    texts[5], groups[7] = None, None  # a missing text counts as empty, a missing group is left out
+    return texts, groups
+
+
+def test_word_tokens_of_are_the_word_tokens_of_each_text():
+    tokens = compare.word_tokens_of(TRICKY)
+    assert _decoded(tokens) == [word_tokens(t) if t is not None else [] for t in TRICKY]
+    assert tokens.vocabulary[: len(tokens.index)] == list(tokens.index)
+    assert [tokens.index[w] for w in tokens.vocabulary] == list(range(len(tokens.vocabulary)))
+
+
+def test_word_tokens_of_in_worker_processes_equal_one_process(monkeypatch):
+    monkeypatch.setattr(keyness, "_TEXT_BLOCK", 2)  # many blocks, words first seen in later blocks
+    texts = TRICKY * 3 + [f"word{i} kyiv regime word{i % 3}" for i in range(9)]
+    serial = compare.word_tokens_of(texts)
+    parallel = compare.word_tokens_of(texts, jobs=2)
+    assert parallel.codes.dtype == serial.codes.dtype == np.int32
+    assert parallel.codes.tolist() == serial.codes.tolist()
+    assert parallel.lengths.tolist() == serial.lengths.tolist()
+    assert parallel.vocabulary == serial.vocabulary and parallel.index == serial.index
+    groups = ["a", "b"] * (len(texts) // 2) + ["a"] * (len(texts) % 2)
+    counts = compare.term_counts(texts, groups, tokens=parallel)
+    assert counts.equals(compare.term_counts(texts, groups, tokens=serial))
+    assert counts.equals(compare.term_counts(texts, groups))
+
+
+@pytest.mark.parametrize("jobs", [0, -1, True, 1.5, "2"])
+def test_word_tokens_of_refuses_a_bad_number_of_jobs(jobs):
+    with pytest.raises(OptionError, match="jobs"):
+        compare.word_tokens_of(["a text"], jobs=jobs)
+
+
+def _nltk_collocations(texts, groups, *, top_n, min_count, common_words, min_ratio) -> pd.DataFrame:
+    """The documented construction, with NLTK's finder per group and plain Python for the filters."""
+    from nltk.collocations import BigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures
+
+    kept = [(word_tokens(t or ""), g) for t, g in zip(texts, groups, strict=True) if g is not None]
+    frequency = Counter(w for tokens, _ in kept for w in tokens)
+    ranked = sorted(frequency.items(), key=lambda item: (-item[1], item[0]))
+    common = {w for w, _ in ranked[:common_words]}
+    finders = {
+        g: BigramCollocationFinder.from_documents([tokens for tokens, group in kept if group == g])
+        for g in sorted({g for _, g in kept})
+    }
+    all_bigrams = sum(f.ngram_fd.N() for f in finders.values())
+    rows = []
+    for g, finder in finders.items():
+        in_group = finder.ngram_fd.N()
+        in_rest = max(all_bigrams - in_group, 1)
+        scored = []
+        for pair, own in finder.ngram_fd.items():
+            if own < min_count or pair[0] in common or pair[1] in common:
+                continue
+            rest = sum(f.ngram_fd[pair] for other, f in finders.items() if other != g)
+            ratio = (own / in_group) / ((rest + 0.5) / in_rest)
+            if ratio >= min_ratio:
+                score = finder.score_ngram(BigramAssocMeasures.likelihood_ratio, *pair)
+                scored.append((-score, pair, own, rest, ratio))
+        for rank, (negative, pair, own, rest, ratio) in enumerate(sorted(scored)[:top_n], start=1):
+            rows.append((g, " ".join(pair), own, rest, ratio, -negative, rank))
+    columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"top_n": 5, "min_count": 2, "common_words": 2, "min_ratio": 1.5},
+        {"top_n": 50, "min_count": 1, "common_words": 0, "min_ratio": 0.0},
+    ],
+)
+def test_collocations_equal_nltk_finders_bit_for_bit(seed, options):
+    texts, groups = _corpus(seed)
+    expected = _nltk_collocations(texts, groups, **options)
+    got = compare.collocations(texts, groups, **options)
+    assert len(got) > 0
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    tokens = compare.word_tokens_of(texts)
+    pd.testing.assert_frame_equal(compare.collocations(texts, groups, tokens=tokens, **options), expected)
+
+
+def test_counts_do_not_depend_on_block_size_or_the_dense_counter(monkeypatch):
+    texts, groups = _corpus(3, documents=80)
+    options = {"top_n": 8, "min_count": 2, "common_words": 3, "min_ratio": 1.0}
+    phrases = compare.collocations(texts, groups, **options)
+    counts = compare.term_counts(texts, groups)
+    cue_counts = compare.term_counts(texts, groups, vocabulary=["kyiv regime", "the", "hall"])
+    # sorted keys instead of one dense array, and blocks of a few texts: the same tables
+    monkeypatch.setattr(keyness, "_DENSE_KEYS", 0)
+    monkeypatch.setattr(keyness, "_TOKEN_BLOCK", 30)
+    monkeypatch.setattr(keyness, "_SCORED_AT_ONCE", 3)
+    pd.testing.assert_frame_equal(compare.collocations(texts, groups, **options), phrases, check_exact=True)
+    pd.testing.assert_frame_equal(compare.term_counts(texts, groups), counts, check_exact=True)
+    pd.testing.assert_frame_equal(
+        compare.term_counts(texts, groups, vocabulary=["kyiv regime", "the", "hall"]), cue_counts
+    )
+    assert len(phrases) > 0 and len(cue_counts) > 0
+
+
+def test_collocations_and_term_counts_accept_a_series_with_tokens():
+    texts, groups = _corpus(4)
+    documents = pd.DataFrame({"text": pd.Series(texts, dtype="string"), "group": groups})
+    tokens = compare.word_tokens_of(documents["text"])
+    assert compare.term_counts(documents["text"], documents["group"], tokens=tokens).equals(
+        compare.term_counts(texts, groups)
+    )
+    assert compare.collocations(documents["text"], documents["group"], tokens=tokens, min_count=2).equals(
+        compare.collocations(texts, groups, min_count=2)
+    )
+    with pytest.raises(OptionError, match="differ in length"):
+        compare.collocations(documents["text"], groups[:-1], tokens=tokens)
