@@ -158,3 +158,14 @@ def test_collocations_and_term_counts_accept_a_series_with_tokens():
     )
     with pytest.raises(OptionError, match="differ in length"):
         compare.collocations(documents["text"], groups[:-1], tokens=tokens)
+
+
+def test_a_repeated_word_without_a_likelihood_ratio_is_left_out_not_an_error() -> None:
+    # "a a" in "a a a a": the word's two margins (4 + 4) exceed the 4 tokens plus the 3 bigrams, so
+    # the 2 x 2 table has a negative cell; NLTK (and this function before) raised a math domain error
+    table = compare.collocations(["a a a a", "a a"], ["g", "h"], min_count=1, common_words=0, min_ratio=0)
+    assert table.empty
+    mixed = compare.collocations(
+        ["a a a a b c", "a a b c"], ["g", "h"], min_count=1, common_words=0, min_ratio=0
+    )
+    assert set(mixed.loc[mixed["group"] == "g", "phrase"]) == {"a a", "a b", "b c"}

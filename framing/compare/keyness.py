@@ -564,7 +564,9 @@ def collocations(
     function words, found from the data so no stop-word list is needed), are left out, and so are
     phrases the group does not use at least ``min_ratio`` times as often as the rest (per bigram, with
     half a count added to the rest so that phrases absent elsewhere get a finite ratio): shared
-    phrases such as the event's name are collocations everywhere and characterise nobody.
+    phrases such as the event's name are collocations everywhere and characterise nobody. A bigram of
+    one word repeated that makes up most of a group's tokens ("no no" in "no no no") has no likelihood
+    ratio (its contingency table would have a negative cell) and is left out too.
 
     Returns one row per (group, phrase): ``group``, ``phrase``, ``count_group`` (occurrences in the
     group), ``count_rest`` (in all other groups), ``ratio_vs_rest`` (the over-representation above),
@@ -657,14 +659,30 @@ def collocations(
     keep = np.flatnonzero(ratio >= min_ratio)
     own, rest, ratio, group_of_candidate = own[keep], rest[keep], ratio[keep], group_of_candidate[keep]
     w1, w2 = w1[keep], w2[keep]
+    first_counts = word_counts.get(group_of_candidate * n_words + w1)
+    second_counts = word_counts.get(group_of_candidate * n_words + w2)
+    del word_counts
+    # A bigram of one word repeated ("no no") that makes up most of a group's tokens gives a 2 x 2 table
+    # with a negative cell (the word's two margins overlap): no likelihood ratio exists, so the phrase
+    # is left out (NLTK raises a math domain error there).
+    defined = np.flatnonzero(per_group_tokens[group_of_candidate] - first_counts - second_counts + own >= 0)
+    if len(defined) < len(own):
+        own, rest, ratio, group_of_candidate = (
+            own[defined],
+            rest[defined],
+            ratio[defined],
+            group_of_candidate[defined],
+        )
+        w1, w2, first_counts, second_counts = (
+            w1[defined],
+            w2[defined],
+            first_counts[defined],
+            second_counts[defined],
+        )
     # exactly BigramCollocationFinder.score_ngram (window size 2: the count over 1.0)
     score = _likelihood_ratios(
-        own.astype(np.float64),
-        word_counts.get(group_of_candidate * n_words + w1),
-        word_counts.get(group_of_candidate * n_words + w2),
-        per_group_tokens[group_of_candidate],
+        own.astype(np.float64), first_counts, second_counts, per_group_tokens[group_of_candidate]
     )
-    del word_counts
     # each group's top_n by score, then phrase (word by word, in string order), as sorting the tuples
     # (-score, (word 1, word 2), count, rest, ratio) would
     word_rank = _string_ranks(vocabulary)
