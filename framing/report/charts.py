@@ -21,11 +21,11 @@ Conventions:
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import io
 import math
 import textwrap
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -666,29 +666,76 @@ def save_figure(
     ``path`` has no suffix (``figures/rates`` gives ``figures/rates.png`` and ``figures/rates.svg``).
     Each file is written to a temporary file in the same folder and renamed into place, so a reader
     never sees half a file. The output is deterministic: no creation date in the SVG, fixed SVG ids.
+
+    The layout (constrained layout, the costliest step) is computed once, by the first format written;
+    the other formats are drawn with it, once each (``savefig`` would lay out and draw every file twice).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        target = path.parent / f"{path.name}.{fmt}"
-        with open_atomic(target, "wb") as stream, matplotlib.rc_context(_STYLE):
-            metadata = {"Date": None} if fmt == "svg" else None
-            if fmt == "png":
-                _save_png(fig, stream, dpi)
-            else:
-                fig.savefig(stream, format=fmt, dpi=dpi, metadata=metadata)
-        written.append(target)
+    with matplotlib.rc_context(_STYLE):
+        for index, fmt in enumerate(formats):
+            target = path.parent / f"{path.name}.{fmt}"
+            with open_atomic(target, "wb") as stream:
+                if fmt == "png":
+                    _save_png(fig, stream, dpi)
+                elif index == 0:
+                    fig.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+                else:
+                    with _layout_kept(fig):
+                        fig.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+            written.append(target)
     return written
+
+
+def _metadata(fmt: str) -> dict[str, Any] | None:
+    return {"Date": None} if fmt == "svg" else None
+
+
+@contextlib.contextmanager
+def _layout_kept(fig: Figure) -> Iterator[None]:
+    """Drawn without its layout engine: the axes stay where the last draw placed them, and ``savefig``
+    skips the extra layout pass it makes for a figure with a layout engine."""
+    engine = fig.get_layout_engine()
+    # set_layout_engine(None) would switch on a layout the user's matplotlibrc asks for
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
 
 
 def _save_png(fig: Figure, stream: Any, dpi: int) -> None:
     """The PNG with a 256-colour palette: about a third of the bytes of full colour (the report page
-    inlines every chart) and no visible change for flat-coloured charts."""
+    inlines every chart) and no visible change for flat-coloured charts.
+
+    Drawn once on an Agg canvas whose pixels are quantised directly (``savefig`` would lay the figure
+    out twice and encode a full-colour PNG only to decode it again).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # matplotlib's own dependency
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    with Image.open(buffer) as image:
-        flat = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    canvas, figure_dpi = fig.canvas, fig.dpi
+    patch = fig.patch
+    colours = patch.get_facecolor(), patch.get_edgecolor()
+    try:
+        # what savefig does: the saving dpi and the savefig.facecolor / edgecolor background
+        fig.dpi = dpi
+        for setter, key in (
+            (patch.set_facecolor, "savefig.facecolor"),
+            (patch.set_edgecolor, "savefig.edgecolor"),
+        ):
+            if matplotlib.rcParams[key] != "auto":
+                setter(matplotlib.rcParams[key])
+        agg = FigureCanvasAgg(fig)
+        agg.draw()
+        image = Image.fromarray(np.asarray(agg.buffer_rgba())).convert("RGB")  # a copy of the pixels
+    finally:
+        fig.dpi = figure_dpi
+        patch.set_facecolor(colours[0])
+        patch.set_edgecolor(colours[1])
+        fig.set_canvas(canvas)
+    flat = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     flat.save(stream, format="png", optimize=True)
