@@ -81,6 +81,27 @@ def test_every_chart_draws_and_saves_deterministically(draw, tmp_path: Path) -> 
     }  # no temporary file left
 
 
+def test_save_figure_leaves_the_figure_as_it_was(tmp_path: Path) -> None:
+    summary = pd.DataFrame(
+        {
+            "outlet": ["A", "B", "A", "B"],
+            "cue": ["hedging", "hedging", "emotive", "emotive"],
+            "mean_rate": [1.0, 2.0, 3.0, 0.5],
+            "ci_low": [0.5, 1.5, 2.0, 0.1],
+            "ci_high": [1.5, 2.5, 4.0, 0.9],
+            "documents": [3, 4, 3, 4],
+        }
+    )
+    figure = charts.cue_heatmap(summary)
+    canvas, dpi, engine = figure.canvas, figure.dpi, figure.get_layout_engine()
+    written = charts.save_figure(figure, tmp_path / "a" / "chart")
+    # the PNG is drawn at the saving dpi on a canvas of its own; the SVG keeps the PNG's layout
+    assert figure.canvas is canvas and figure.dpi == dpi and figure.get_layout_engine() is engine
+    assert written[0].read_bytes().startswith(b"\x89PNG") and figure.patch.get_facecolor() == (1, 1, 1, 1)
+    svg_only = charts.save_figure(charts.cue_heatmap(summary), tmp_path / "c" / "chart", formats=("svg",))
+    assert [p.name for p in svg_only] == ["chart.svg"] and svg_only[0].read_bytes().startswith(b"<?xml")
+
+
 def test_blame_matrix_cells_show_share_and_count() -> None:
     matrix = pd.DataFrame(
         {
