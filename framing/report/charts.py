@@ -78,6 +78,9 @@ _STYLE: dict[str, Any] = {
     "svg.fonttype": "path",
     "savefig.facecolor": "white",
     "figure.facecolor": "white",
+    # the PNG is drawn straight from the canvas: a user's matplotlibrc must not crop or clear the SVG alone
+    "savefig.bbox": "standard",
+    "savefig.transparent": False,
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
