@@ -211,6 +211,35 @@ def _label(by: str) -> str:
     return by.replace("_", " ")
 
 
+def _dots_with_whiskers(ax: Any, points: Sequence[tuple[float, float, float, float, str]]) -> None:
+    """Dots with horizontal whiskers and caps at (x, y, whisker left, whisker right, colour) each.
+
+    Draws what ``ax.errorbar(x, y, xerr=[[left], [right]], fmt="o", capsize=3, elinewidth=1.6,
+    markersize=5, markeredgecolor="black", markeredgewidth=0.5)`` draws per point, in the same order of
+    layers (whiskers and caps, then dots), with a few artists per panel instead of four per point: one
+    collection of whiskers, and caps and dots as one line of markers per colour. A chart of 40 groups and
+    9 cues made 1,440 artists, each drawn for the PNG and again for the SVG.
+    """
+    if not points:
+        return
+    from matplotlib.lines import Line2D
+
+    x, y, left, right = (np.array([p[i] for p in points], dtype=float) for i in range(4))
+    colours = [p[4] for p in points]
+    ax.hlines(y, x - left, x + right, colors=colours, linewidth=1.6, zorder=2, label="_nolegend_")
+    masks = {c: np.array([colour == c for colour in colours]) for c in dict.fromkeys(colours)}
+    style = {"linestyle": "none", "markeredgewidth": 0.5, "label": "_nolegend_"}
+    for colour, mask in masks.items():
+        for end in (x - left, x + right):
+            caps = Line2D(end[mask], y[mask], marker="|", color=colour, markersize=6, markeredgecolor=colour,
+                          zorder=2, **style)  # fmt: skip
+            ax.add_line(caps)
+    for colour, mask in masks.items():
+        dots = Line2D(x[mask], y[mask], marker="o", color=colour, markersize=5, markeredgecolor="black",
+                      zorder=2.1, **style)  # fmt: skip
+        ax.add_line(dots)
+
+
 def _horizontal_boxplot(ax: Any, data: list[np.ndarray], positions: list[float], **kwargs: Any) -> Any:
     try:  # matplotlib >= 3.10
         return ax.boxplot(data, positions=positions, orientation="horizontal", **kwargs)
@@ -256,6 +285,7 @@ def rates_by_outlet(
     for index, name in enumerate(cues):
         ax = axes[index // columns][index % columns]
         part = summary[summary["cue"] == name]
+        points = []
         for group, mean, ci_low, ci_high in zip(
             part[by], part["mean_rate"], part["ci_low"], part["ci_high"], strict=True
         ):
@@ -263,19 +293,8 @@ def rates_by_outlet(
                 continue
             low = max(0.0, mean - ci_low) if pd.notna(ci_low) else 0.0
             high = max(0.0, ci_high - mean) if pd.notna(ci_high) else 0.0
-            ax.errorbar(
-                mean,
-                positions[group],
-                xerr=[[low], [high]],
-                fmt="o",
-                color=palette[group],
-                ecolor=palette[group],
-                elinewidth=1.6,
-                capsize=3,
-                markersize=5,
-                markeredgecolor="black",
-                markeredgewidth=0.5,
-            )
+            points.append((float(mean), float(positions[group]), low, high, palette[group]))
+        _dots_with_whiskers(ax, points)
         ax.set_title(cue_label(name))
         ax.set_xlabel(f"mean rate {RATE_UNIT}")
         _from_zero(ax)
