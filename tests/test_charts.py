@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -100,6 +101,32 @@ def test_save_figure_leaves_the_figure_as_it_was(tmp_path: Path) -> None:
     assert written[0].read_bytes().startswith(b"\x89PNG") and figure.patch.get_facecolor() == (1, 1, 1, 1)
     svg_only = charts.save_figure(charts.cue_heatmap(summary), tmp_path / "c" / "chart", formats=("svg",))
     assert [p.name for p in svg_only] == ["chart.svg"] and svg_only[0].read_bytes().startswith(b"<?xml")
+
+
+def test_rate_dots_draw_the_pixels_of_one_errorbar_per_group() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from framing.report.charts import PALETTE, _dots_with_whiskers
+
+    # (x, y, whisker left, whisker right, colour); colours repeat, as past 16 groups
+    points = [(1.0 + i, 2.0 * i, 0.5, 0.25 * i, PALETTE[i % 3]) for i in range(6)]
+    pixels, limits = [], []
+    for batched in (False, True):
+        figure = Figure(figsize=(3, 3), dpi=100)
+        ax = figure.add_subplot()
+        if batched:
+            _dots_with_whiskers(ax, points)
+        else:
+            style = {"fmt": "o", "elinewidth": 1.6, "capsize": 3, "markersize": 5, "markeredgewidth": 0.5}
+            for x, y, left, right, colour in points:
+                ax.errorbar(x, y, xerr=[[left], [right]], color=colour, ecolor=colour, mec="black", **style)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        pixels.append(np.asarray(canvas.buffer_rgba()).copy())
+        limits.append((ax.get_xlim(), ax.get_ylim()))
+    assert limits[0] == limits[1]
+    assert (pixels[0] != 255).any() and np.array_equal(pixels[0], pixels[1])
 
 
 def test_blame_matrix_cells_show_share_and_count() -> None:

@@ -217,8 +217,8 @@ def _dots_with_whiskers(ax: Any, points: Sequence[tuple[float, float, float, flo
     Draws what ``ax.errorbar(x, y, xerr=[[left], [right]], fmt="o", capsize=3, elinewidth=1.6,
     markersize=5, markeredgecolor="black", markeredgewidth=0.5)`` draws per point, in the same order of
     layers (whiskers and caps, then dots), with a few artists per panel instead of four per point: one
-    collection of whiskers, and caps and dots as one line of markers per colour. A chart of 40 groups and
-    9 cues made 1,440 artists, each drawn for the PNG and again for the SVG.
+    collection of whiskers, and caps and dots as one line of markers per colour (40 groups and 5 cues made
+    800 artists, each drawn for the PNG and again for the SVG). The PNG is the same, pixel for pixel.
     """
     if not points:
         return
