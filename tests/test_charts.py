@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -79,6 +80,53 @@ def test_every_chart_draws_and_saves_deterministically(draw, tmp_path: Path) -> 
         "chart.png",
         "chart.svg",
     }  # no temporary file left
+
+
+def test_save_figure_leaves_the_figure_as_it_was(tmp_path: Path) -> None:
+    summary = pd.DataFrame(
+        {
+            "outlet": ["A", "B", "A", "B"],
+            "cue": ["hedging", "hedging", "emotive", "emotive"],
+            "mean_rate": [1.0, 2.0, 3.0, 0.5],
+            "ci_low": [0.5, 1.5, 2.0, 0.1],
+            "ci_high": [1.5, 2.5, 4.0, 0.9],
+            "documents": [3, 4, 3, 4],
+        }
+    )
+    figure = charts.cue_heatmap(summary)
+    canvas, dpi, engine = figure.canvas, figure.dpi, figure.get_layout_engine()
+    written = charts.save_figure(figure, tmp_path / "a" / "chart")
+    # the PNG is drawn at the saving dpi on a canvas of its own; the SVG keeps the PNG's layout
+    assert figure.canvas is canvas and figure.dpi == dpi and figure.get_layout_engine() is engine
+    assert written[0].read_bytes().startswith(b"\x89PNG") and figure.patch.get_facecolor() == (1, 1, 1, 1)
+    svg_only = charts.save_figure(charts.cue_heatmap(summary), tmp_path / "c" / "chart", formats=("svg",))
+    assert [p.name for p in svg_only] == ["chart.svg"] and svg_only[0].read_bytes().startswith(b"<?xml")
+
+
+def test_rate_dots_draw_the_pixels_of_one_errorbar_per_group() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from framing.report.charts import PALETTE, _dots_with_whiskers
+
+    # (x, y, whisker left, whisker right, colour); colours repeat, as past 16 groups
+    points = [(1.0 + i, 2.0 * i, 0.5, 0.25 * i, PALETTE[i % 3]) for i in range(6)]
+    pixels, limits = [], []
+    for batched in (False, True):
+        figure = Figure(figsize=(3, 3), dpi=100)
+        ax = figure.add_subplot()
+        if batched:
+            _dots_with_whiskers(ax, points)
+        else:
+            style = {"fmt": "o", "elinewidth": 1.6, "capsize": 3, "markersize": 5, "markeredgewidth": 0.5}
+            for x, y, left, right, colour in points:
+                ax.errorbar(x, y, xerr=[[left], [right]], color=colour, ecolor=colour, mec="black", **style)
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        pixels.append(np.asarray(canvas.buffer_rgba()).copy())
+        limits.append((ax.get_xlim(), ax.get_ylim()))
+    assert limits[0] == limits[1]
+    assert (pixels[0] != 255).any() and np.array_equal(pixels[0], pixels[1])
 
 
 def test_blame_matrix_cells_show_share_and_count() -> None:

@@ -16,6 +16,7 @@ import framing
 from framing import compare
 from framing import report as report_module
 from framing.cli import app
+from framing.errors import OptionError
 from framing.report import REPORT_STEPS, charts
 from framing.report.render import chart_groups, draw_charts
 from framing.report.timing import timed_stages
@@ -136,6 +137,27 @@ def test_charts_show_at_most_40_groups_and_say_so(
     )
     assert "largest" not in captions["distributions"]
     assert (tmp_path / "cue_rates.png").exists()
+
+
+def test_charts_drawn_in_worker_processes_are_the_same_files(
+    many_outlets: report_module.Analysis, tmp_path: Path
+) -> None:
+    serial = draw_charts(many_outlets, tmp_path / "1")
+    parallel = draw_charts(many_outlets, tmp_path / "2", jobs=2)
+    assert parallel == serial
+    names = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "2").iterdir())
+    assert len(names) == 2 * len(serial) and "rates_over_time.svg" in names
+    for name in names:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_write_report_refuses_fewer_than_one_job(
+    many_outlets: report_module.Analysis, tmp_path: Path
+) -> None:
+    with pytest.raises(OptionError, match="jobs must be at least 1"):
+        report_module.write_report(many_outlets, tmp_path / "out", jobs=0)
+    assert not (tmp_path / "out").exists()
 
 
 def test_distributions_chart_thins_dots_but_counts_every_document() -> None:

@@ -21,11 +21,11 @@ Conventions:
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import io
 import math
 import textwrap
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -78,6 +78,9 @@ _STYLE: dict[str, Any] = {
     "svg.fonttype": "path",
     "savefig.facecolor": "white",
     "figure.facecolor": "white",
+    # the PNG is drawn straight from the canvas: a user's matplotlibrc must not crop or clear the SVG alone
+    "savefig.bbox": "standard",
+    "savefig.transparent": False,
 }
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -208,6 +211,35 @@ def _label(by: str) -> str:
     return by.replace("_", " ")
 
 
+def _dots_with_whiskers(ax: Any, points: Sequence[tuple[float, float, float, float, str]]) -> None:
+    """Dots with horizontal whiskers and caps at (x, y, whisker left, whisker right, colour) each.
+
+    Draws what ``ax.errorbar(x, y, xerr=[[left], [right]], fmt="o", capsize=3, elinewidth=1.6,
+    markersize=5, markeredgecolor="black", markeredgewidth=0.5)`` draws per point, in the same order of
+    layers (whiskers and caps, then dots), with a few artists per panel instead of four per point: one
+    collection of whiskers, and caps and dots as one line of markers per colour (40 groups and 5 cues made
+    800 artists, each drawn for the PNG and again for the SVG). The PNG is the same, pixel for pixel.
+    """
+    if not points:
+        return
+    from matplotlib.lines import Line2D
+
+    x, y, left, right = (np.array([p[i] for p in points], dtype=float) for i in range(4))
+    colours = [p[4] for p in points]
+    ax.hlines(y, x - left, x + right, colors=colours, linewidth=1.6, zorder=2, label="_nolegend_")
+    masks = {c: np.array([colour == c for colour in colours]) for c in dict.fromkeys(colours)}
+    style = {"linestyle": "none", "markeredgewidth": 0.5, "label": "_nolegend_"}
+    for colour, mask in masks.items():
+        for end in (x - left, x + right):
+            caps = Line2D(end[mask], y[mask], marker="|", color=colour, markersize=6, markeredgecolor=colour,
+                          zorder=2, **style)  # fmt: skip
+            ax.add_line(caps)
+    for colour, mask in masks.items():
+        dots = Line2D(x[mask], y[mask], marker="o", color=colour, markersize=5, markeredgecolor="black",
+                      zorder=2.1, **style)  # fmt: skip
+        ax.add_line(dots)
+
+
 def _horizontal_boxplot(ax: Any, data: list[np.ndarray], positions: list[float], **kwargs: Any) -> Any:
     try:  # matplotlib >= 3.10
         return ax.boxplot(data, positions=positions, orientation="horizontal", **kwargs)
@@ -253,6 +285,7 @@ def rates_by_outlet(
     for index, name in enumerate(cues):
         ax = axes[index // columns][index % columns]
         part = summary[summary["cue"] == name]
+        points = []
         for group, mean, ci_low, ci_high in zip(
             part[by], part["mean_rate"], part["ci_low"], part["ci_high"], strict=True
         ):
@@ -260,19 +293,8 @@ def rates_by_outlet(
                 continue
             low = max(0.0, mean - ci_low) if pd.notna(ci_low) else 0.0
             high = max(0.0, ci_high - mean) if pd.notna(ci_high) else 0.0
-            ax.errorbar(
-                mean,
-                positions[group],
-                xerr=[[low], [high]],
-                fmt="o",
-                color=palette[group],
-                ecolor=palette[group],
-                elinewidth=1.6,
-                capsize=3,
-                markersize=5,
-                markeredgecolor="black",
-                markeredgewidth=0.5,
-            )
+            points.append((float(mean), float(positions[group]), low, high, palette[group]))
+        _dots_with_whiskers(ax, points)
         ax.set_title(cue_label(name))
         ax.set_xlabel(f"mean rate {RATE_UNIT}")
         _from_zero(ax)
@@ -666,29 +688,76 @@ def save_figure(
     ``path`` has no suffix (``figures/rates`` gives ``figures/rates.png`` and ``figures/rates.svg``).
     Each file is written to a temporary file in the same folder and renamed into place, so a reader
     never sees half a file. The output is deterministic: no creation date in the SVG, fixed SVG ids.
+
+    The layout (constrained layout, the costliest step) is computed once, by the first format written;
+    the other formats are drawn with it, once each (``savefig`` would lay out and draw every file twice).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        target = path.parent / f"{path.name}.{fmt}"
-        with open_atomic(target, "wb") as stream, matplotlib.rc_context(_STYLE):
-            metadata = {"Date": None} if fmt == "svg" else None
-            if fmt == "png":
-                _save_png(fig, stream, dpi)
-            else:
-                fig.savefig(stream, format=fmt, dpi=dpi, metadata=metadata)
-        written.append(target)
+    with matplotlib.rc_context(_STYLE):
+        for index, fmt in enumerate(formats):
+            target = path.parent / f"{path.name}.{fmt}"
+            with open_atomic(target, "wb") as stream:
+                if fmt == "png":
+                    _save_png(fig, stream, dpi)
+                elif index == 0:
+                    fig.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+                else:
+                    with _layout_kept(fig):
+                        fig.savefig(stream, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+            written.append(target)
     return written
+
+
+def _metadata(fmt: str) -> dict[str, Any] | None:
+    return {"Date": None} if fmt == "svg" else None
+
+
+@contextlib.contextmanager
+def _layout_kept(fig: Figure) -> Iterator[None]:
+    """Drawn without its layout engine: the axes stay where the last draw placed them, and ``savefig``
+    skips the extra layout pass it makes for a figure with a layout engine."""
+    engine = fig.get_layout_engine()
+    # set_layout_engine(None) would switch on a layout the user's matplotlibrc asks for
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    try:
+        yield
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
 
 
 def _save_png(fig: Figure, stream: Any, dpi: int) -> None:
     """The PNG with a 256-colour palette: about a third of the bytes of full colour (the report page
-    inlines every chart) and no visible change for flat-coloured charts."""
+    inlines every chart) and no visible change for flat-coloured charts.
+
+    Drawn once on an Agg canvas whose pixels are quantised directly (``savefig`` would lay the figure
+    out twice and encode a full-colour PNG only to decode it again).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # matplotlib's own dependency
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    with Image.open(buffer) as image:
-        flat = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    canvas, figure_dpi = fig.canvas, fig.dpi
+    patch = fig.patch
+    colours = patch.get_facecolor(), patch.get_edgecolor()
+    try:
+        # what savefig does: the saving dpi and the savefig.facecolor / edgecolor background
+        fig.dpi = dpi
+        for setter, key in (
+            (patch.set_facecolor, "savefig.facecolor"),
+            (patch.set_edgecolor, "savefig.edgecolor"),
+        ):
+            if matplotlib.rcParams[key] != "auto":
+                setter(matplotlib.rcParams[key])
+        agg = FigureCanvasAgg(fig)
+        agg.draw()
+        image = Image.fromarray(np.asarray(agg.buffer_rgba())).convert("RGB")  # a copy of the pixels
+    finally:
+        fig.dpi = figure_dpi
+        patch.set_facecolor(colours[0])
+        patch.set_edgecolor(colours[1])
+        fig.set_canvas(canvas)
+    flat = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     flat.save(stream, format="png", optimize=True)

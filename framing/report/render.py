@@ -14,6 +14,7 @@ import math
 import re
 import string
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -92,42 +93,74 @@ def _shown_note(shown: int, total: int, by: str, table: str) -> str:
     return f" (the {shown} largest of {total} {by}s; every {by} is in tables/{table}.csv)"
 
 
-def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
+#: (name of a chart function in :mod:`charts`, the table it draws, its keyword arguments)
+ChartCall = tuple[str, pd.DataFrame, dict[str, Any]]
+
+
+def _chart_calls(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict[str, ChartCall]:
+    """What each chart of the page draws: (chart function of :mod:`charts`, its table, its options).
+
+    Plain data, so a chart can be drawn in a worker process.
+    """
     by, t = analysis.by, analysis.tables
-    order, rated = chart_groups(analysis)
     # compared groups keep the palette order they always had; groups only rated continue the cycle
     colors = charts.group_colors(rated, order=[*order, *(g for g in rated if g not in set(order))])
-    figures = {
-        "cue_rates": lambda: charts.rates_by_outlet(t["cue_rates"], by=by, order=rated, colors=colors),
-        "cue_heatmap": lambda: charts.cue_heatmap(t["cue_rates"], by=by, order=rated),
-        "distributions": lambda: charts.distributions_chart(
-            t["documents"], analysis.cues, by=by, order=order, colors=colors
+    documents = t["documents"]
+    # the columns the dot plot reads (a worker is sent these, not the whole feature table)
+    wanted = [by, "doc_id", "tokens", *(f"{cue}_rate" for cue in analysis.cues)]
+    documents = documents[[c for c in dict.fromkeys(wanted) if c in documents.columns]]
+    emotive = t["distinctive_cue_terms"][t["distinctive_cue_terms"]["cue"] == "emotive"]
+    return {
+        "cue_rates": ("rates_by_outlet", t["cue_rates"], {"by": by, "order": rated, "colors": colors}),
+        "cue_heatmap": ("cue_heatmap", t["cue_rates"], {"by": by, "order": rated}),
+        "distributions": (
+            "distributions_chart",
+            documents,
+            {"cue": analysis.cues, "by": by, "order": order, "colors": colors},
         ),
-        "blame_matrix": lambda: charts.blame_matrix_chart(t["blame_matrix"], by=by, order=order),
-        "distinctive_cue_terms": lambda: charts.distinctive_terms_chart(
-            t["distinctive_cue_terms"][t["distinctive_cue_terms"]["cue"] == "emotive"],
-            order=order,
-            colors=colors,
-            by=by,
-            title="Distinctive emotive words",
+        "blame_matrix": ("blame_matrix_chart", t["blame_matrix"], {"by": by, "order": order}),
+        "distinctive_cue_terms": (
+            "distinctive_terms_chart",
+            emotive,
+            {"order": order, "colors": colors, "by": by, "title": "Distinctive emotive words"},
         ),
-        "distinctive_terms": lambda: charts.distinctive_terms_chart(
-            t["distinctive_terms"], order=order, colors=colors, by=by
+        "distinctive_terms": (
+            "distinctive_terms_chart",
+            t["distinctive_terms"],
+            {"order": order, "colors": colors, "by": by},
         ),
-        "rates_over_time": lambda: charts.rates_over_time_chart(
-            t["rates_over_time"], analysis.cues, by=by, order=order, colors=colors
+        "rates_over_time": (
+            "rates_over_time_chart",
+            t["rates_over_time"],
+            {"cue": analysis.cues, "by": by, "order": order, "colors": colors},
         ),
     }
-    written = {}
+
+
+def _draw(call: ChartCall, path: Path) -> None:
+    """Draw one chart and save it as ``path``.png and .svg (in this process or a worker's)."""
+    function, table, options = call
+    charts.save_figure(getattr(charts, function)(table, **options), path)
+
+
+def draw_charts(analysis: Analysis, folder: Path, *, jobs: int = 1) -> dict[str, str]:
+    """Draw the charts of the page into ``folder`` (PNG and SVG each); return their captions by name.
+
+    With ``jobs > 1`` the charts are drawn in up to ``jobs`` worker processes (one chart each at a
+    time); the files are the same bytes as with ``jobs=1``.
+    """
+    by, t = analysis.by, analysis.tables
+    order, rated = chart_groups(analysis)
+    calls = _chart_calls(analysis, order, rated)
     label = by.replace("_", " ")
     period = FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
     total_rated = len(t["groups"])
+    drawn, written = [], {}
     for name, caption, table in _CHARTS:
         if name == "blame_matrix" and not analysis.corpus.actors:
             # without actors every attribution is "undetermined": a one-column matrix says nothing
             continue
-        figure = figures[name]()
-        charts.save_figure(figure, folder / name)
+        drawn.append(name)
         if table == "cue_rates":
             note = _shown_note(len(rated), total_rated, label, table)
         else:
@@ -136,6 +169,14 @@ def draw_charts(analysis: Analysis, folder: Path) -> dict[str, str]:
             dates = dates_note(analysis.metadata["corpus"].get("implausible_dates") or {})
             note += f".{dates}" if dates else ""
         written[name] = caption.format(by=label, By=label.capitalize(), period=period) + note
+    if jobs > 1 and len(drawn) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(drawn))) as pool:
+            futures = [pool.submit(_draw, calls[name], folder / name) for name in drawn]
+            for future in futures:
+                future.result()
+    else:
+        for name in drawn:
+            _draw(calls[name], folder / name)
     return written
 
 

@@ -119,6 +119,7 @@ def write_report(
     spreadsheet_escape: bool = True,
     progress: Progress | None = None,
     title: str | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Write ``analysis`` to ``out_dir`` atomically; return the :class:`Report`.
 
@@ -127,11 +128,15 @@ def write_report(
     a formula (starting with ``= + - @``, tab or CR) get a leading ``'``; numbers are never changed.
     ``force``: replace a non-empty folder that is not a framing report (see :func:`check_output_folder`).
     ``title``: the heading of the page and of report.md (default: "Framing comparison: <corpus title>").
+    ``jobs``: worker processes drawing the charts (the files are the same as with 1).
     """
+    if jobs < 1:
+        raise OptionError(f"jobs must be at least 1, not {jobs}")
     with timed_stages(progress) as step:
         return _write_report(
-            analysis, Path(out_dir), step, force=force, spreadsheet_escape=spreadsheet_escape, title=title
-        )
+            analysis, Path(out_dir), step, force=force, spreadsheet_escape=spreadsheet_escape, title=title,
+            jobs=jobs,
+        )  # fmt: skip
 
 
 def _write_report(
@@ -142,6 +147,7 @@ def _write_report(
     force: bool,
     spreadsheet_escape: bool,
     title: str | None = None,
+    jobs: int = 1,
 ) -> Report:
     check_output_folder(target, source=analysis.corpus.source, force=force)
     files: list[str] = []
@@ -150,7 +156,7 @@ def _write_report(
         step("charts")
         (staging / "tables").mkdir()
         (staging / "figures").mkdir()
-        captions = draw_charts(analysis, staging / "figures")
+        captions = draw_charts(analysis, staging / "figures", jobs=jobs)
         step("writing")
         for name, table in sorted(analysis.tables.items()):
             _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
@@ -197,9 +203,9 @@ def build_report(
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
     Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
-    group; ``jobs``: worker processes for matching; ``matcher``: other lexicons; ``actors``: other
-    actors) and :func:`write_report` (``title``: the page's heading). ``source`` may be a documents
-    DataFrame with a ``text`` column.
+    group; ``jobs``: worker processes for matching and for drawing the charts; ``matcher``: other
+    lexicons; ``actors``: other actors) and :func:`write_report` (``title``: the page's heading).
+    ``source`` may be a documents DataFrame with a ``text`` column.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
@@ -223,5 +229,6 @@ def build_report(
         actors=actors,
     )
     return write_report(
-        analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress, title=title
-    )
+        analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress, title=title,
+        jobs=jobs,
+    )  # fmt: skip
