@@ -699,7 +699,12 @@ def report_command(
         ),
     ] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", help="Worker processes for matching (tables identical to 1).")
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            help="Worker processes (loading, matching, wording, stories, charts; same tables as 1).",
+        ),
     ] = 1,
     quiet: Quiet = False,
     lexicon: Lexicons = None,
@@ -775,7 +780,7 @@ def report_command(
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
     if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
         check_output_folder(folder, source=path)
-    writing = {"force": force, "spreadsheet_escape": spreadsheet_escape}
+    writing = {"force": force, "spreadsheet_escape": spreadsheet_escape, "jobs": jobs}
     options = {
         "by": by,
         "seed": seed,
