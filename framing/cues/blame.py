@@ -258,29 +258,36 @@ class ActorFinder:
             )
             for name, alias, strict in patterns
         ]
-        # The text an alias's match must contain, exactly for a case-sensitive alias ("US"), else None.
-        self._exact = [alias if strict else None for _, alias, strict in patterns]
         # One pass of an Aho-Corasick automaton over the lower-cased text (ё read as е) lists the aliases
         # whose regex can match: each alias's lower-cased form, or for a Cyrillic alias the first word
         # of each inflected form. Most sentences name no actor, and a regex per alias (or one
-        # alternation of them all) per sentence was most of the report's matching time.
-        self._automaton = _needle_automaton([_alias_needles(alias, strict) for _, alias, strict in patterns])
+        # alternation of them all) per sentence was most of the report's matching time. A case-sensitive
+        # alias ("US") is looked for as written, in the text itself: lower-cased, "us" is in every
+        # "because".
+        self._automaton = _needle_automaton(
+            [set() if strict else _alias_needles(alias) for _, alias, strict in patterns]
+        )
+        self._exact_automaton = _needle_automaton(
+            [{alias} if strict else set() for _, alias, strict in patterns]
+        )
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in text order; the longest alias wins where two overlap."""
-        if self._automaton is None:
-            return []
-        lowered = text.lower()
-        if "ё" in lowered:
-            lowered = lowered.replace("ё", "е")
-        present = {index for _, (_, indices) in self._automaton.iter(lowered) for index in indices}
+        present: set[int] = set()
+        if self._automaton is not None:
+            lowered = text.lower()
+            if "ё" in lowered:
+                lowered = lowered.replace("ё", "е")
+            present.update(index for _, (_, indices) in self._automaton.iter(lowered) for index in indices)
+        if self._exact_automaton is not None:
+            present.update(index for _, (_, indices) in self._exact_automaton.iter(text) for index in indices)
         return self._mentions(text, present) if present else []
 
     def find_each(self, text: str, spans: Sequence[tuple[int, int]]) -> list[list[Mention]]:
         """``[find(text[start:end]) for start, end in spans]`` for sorted, non-overlapping ``spans`` (the
         sentences of a document), with one automaton pass over the whole text: most sentences name no
         actor and cost nothing more. Offsets are within each span, as from :meth:`find`."""
-        if self._automaton is None:
+        if self._automaton is None and self._exact_automaton is None:
             return [[] for _ in spans]
         lowered = text.lower()
         if len(lowered) != len(text) or "Σ" in text:
@@ -290,14 +297,17 @@ class ActorFinder:
             lowered = lowered.replace("ё", "е")
         starts = [start for start, _ in spans]
         present: list[set[int] | None] = [None] * len(spans)
-        for last, (length, indices) in self._automaton.iter(lowered):
-            k = bisect_right(starts, last - length + 1) - 1
-            if k >= 0 and last < spans[k][1]:  # the needle lies wholly inside span k
-                found = present[k]
-                if found is None:
-                    present[k] = set(indices)
-                else:
-                    found.update(indices)
+        for automaton, searched in ((self._automaton, lowered), (self._exact_automaton, text)):
+            if automaton is None:
+                continue
+            for last, (length, indices) in automaton.iter(searched):
+                k = bisect_right(starts, last - length + 1) - 1
+                if k >= 0 and last < spans[k][1]:  # the needle lies wholly inside span k
+                    found = present[k]
+                    if found is None:
+                        present[k] = set(indices)
+                    else:
+                        found.update(indices)
         return [
             self._mentions(text[start:end], found) if found else []
             for (start, end), found in zip(spans, present, strict=True)
@@ -309,9 +319,6 @@ class ActorFinder:
         taken: list[tuple[int, int]] = []
         for index in sorted(present):  # the order of the patterns: longest alias first
             name, regex = self._regexes[index]
-            exact = self._exact[index]
-            if exact is not None and exact not in text:
-                continue
             for m in regex.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
@@ -320,9 +327,9 @@ class ActorFinder:
         return sorted(found, key=lambda x: x.start)
 
 
-def _alias_needles(alias: str, strict: bool) -> set[str]:
-    """Lower-cased strings (ё as е) of which every match of the alias's regex contains one."""
-    if strict or not re.search("[\u0400-\u04ff]", alias):
+def _alias_needles(alias: str) -> set[str]:
+    """Lower-cased strings (ё as е) of which every match of a case-insensitive alias's regex contains one."""
+    if not re.search("[\u0400-\u04ff]", alias):
         return {alias.lower().replace("ё", "е")}
     from framing.morphology import alias_forms
 
