@@ -207,10 +207,14 @@ def document_profile(
     return out
 
 
-def profile_table(rows: list[dict[str, Any]], *, outlet: bool) -> pd.DataFrame:
-    """:data:`PROFILE_COLUMNS` (with ``outlet`` after ``doc_id`` when ``outlet``) from profile rows."""
-    columns = PROFILE_COLUMNS[:1] + (["outlet"] if outlet else []) + PROFILE_COLUMNS[1:]
-    return _typed(pd.DataFrame(rows, columns=columns))
+def profile_columns(*, outlet: bool) -> list[str]:
+    """:data:`PROFILE_COLUMNS`, with ``outlet`` after ``doc_id`` when ``outlet``."""
+    return PROFILE_COLUMNS[:1] + (["outlet"] if outlet else []) + PROFILE_COLUMNS[1:]
+
+
+def profile_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]], *, outlet: bool) -> pd.DataFrame:
+    """:func:`profile_columns` from profile rows: dicts, or tuples in that column order."""
+    return _typed(pd.DataFrame(rows, columns=profile_columns(outlet=outlet)))
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
