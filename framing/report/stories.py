@@ -65,24 +65,40 @@ def story_tables(
 _CLUSTER_COLUMNS = ("doc_id", "text", "title", "date", "outlet", "duplicate_of")
 
 
+# The tables a forked worker reads from the memory it shares with the report's process (set just before
+# the worker starts, emptied right after): no copy of the texts is pickled and piped to it.
+_INHERITED: dict[Hashable, pd.DataFrame] = {}
+
+
+def _cluster_inherited(key: Hashable) -> pd.DataFrame:
+    return cluster_stories(_INHERITED[key])
+
+
 class BackgroundStories:
     """:func:`framing.stories.cluster_stories` of some document tables, computed in one worker process
     while the report goes on with its other stages (``get`` waits for a result).
 
     Clustering reads only the texts, so on a machine with a core to spare its cost overlaps the
-    statistics that run before the same-story section. ``close`` stops the worker.
+    statistics that run before the same-story section. Where processes start by forking (Linux) the
+    worker reads the tables from memory it shares with this process; elsewhere they are pickled to it.
+    ``close`` stops the worker.
     """
 
     def __init__(self, tables: dict[Hashable, pd.DataFrame]) -> None:
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        inputs = {key: table[[c for c in _CLUSTER_COLUMNS if c in table]] for key, table in tables.items()}
+        forking = multiprocessing.get_start_method(allow_none=False) == "fork"
         self._pool = ProcessPoolExecutor(max_workers=1)
-        self._futures = {
-            key: self._pool.submit(
-                cluster_stories, table[[c for c in _CLUSTER_COLUMNS if c in table.columns]]
-            )
-            for key, table in tables.items()
-        }
+        if forking:
+            _INHERITED.update(inputs)
+            try:  # the worker is forked by the first submit, with _INHERITED filled in
+                self._futures = {key: self._pool.submit(_cluster_inherited, key) for key in inputs}
+            finally:
+                _INHERITED.clear()
+        else:
+            self._futures = {key: self._pool.submit(cluster_stories, table) for key, table in inputs.items()}
 
     def get(self, key: Hashable) -> pd.DataFrame | None:
         """The stories of the table ``key`` (None when it was not submitted)."""
