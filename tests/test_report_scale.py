@@ -216,7 +216,7 @@ def test_cli_report_with_worker_processes_writes_the_same_tables(
 
     # below these sizes the work stays in the main process: lowered, every parallel path is exercised
     monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_STORIES_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
     corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
     quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
     for jobs in ("1", "2"):
@@ -243,7 +243,7 @@ def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
     options = {"n_resamples": 50, "n_permutations": 50}
     serial = analyse(CROCUS, **options)
     monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_STORIES_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
     parallel = analyse(CROCUS, jobs=2, **options)
     assert set(serial.tables["within_story"]["language"]) == {"en", "ru"}  # stories within each language
     assert serial.tables.keys() == parallel.tables.keys()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -286,12 +287,18 @@ def _analyse(
     def within(table: pd.DataFrame, compute: Callable[..., pd.DataFrame]) -> pd.DataFrame:
         return by_language(plan, table, by, groups, compute, min_documents=min_documents, skipped=lone)
 
+    pairwise = _Computation(compare.pairwise_contrasts, {"cues": cues, "by": by, **permutation})
+    pairwise_worker = None
+    if jobs > 1 and len(features) >= BACKGROUND_MIN_DOCUMENTS:
+        # the largest of these tests runs in a worker beside the others (each is seeded on its own:
+        # the same tables in any order)
+        pairwise_worker = resources.enter_context(ProcessPoolExecutor(max_workers=1)).submit(
+            by_language, plan, features, by, groups, pairwise, min_documents=min_documents
+        )
     tables["omnibus"] = within(
         features, lambda f, o: compare.omnibus_tests(f, cues=cues, by=by, order=o, **omnibus_options)
     )
-    tables["pairwise"] = within(
-        features, lambda f, o: compare.pairwise_contrasts(f, cues=cues, by=by, order=o, **permutation)
-    )
+    tables["pairwise"] = within(features, pairwise) if pairwise_worker is None else pd.DataFrame()
     tables["vs_rest"] = within(
         features, lambda f, o: compare.group_vs_rest(f, cues=cues, by=by, order=o, **permutation)
     )
@@ -309,6 +316,8 @@ def _analyse(
             f"rate model: more than {RATE_MODEL_MAX_GROUPS} {plural(by)} (fit it for a selection with "
             "framing.compare.rate_model)"
         )
+    if pairwise_worker is not None:
+        tables["pairwise"] = pairwise_worker.result()
 
     step(REPORT_STEPS[3])
     attributions = matched.attributions
@@ -502,12 +511,23 @@ def _story_languages(
     return found
 
 
+@dataclass(frozen=True)
+class _Computation:
+    """``function(frame, order=order, **options)``: a comparison that can be sent to a worker process."""
+
+    function: Callable[..., pd.DataFrame]
+    options: dict[str, Any]
+
+    def __call__(self, frame: pd.DataFrame, order: list[Hashable]) -> pd.DataFrame:
+        return self.function(frame, order=order, **self.options)
+
+
 def _cluster_in_background(
     documents: pd.DataFrame, plan: LanguagePlan, groups: list[Hashable], by: str, jobs: int
 ) -> BackgroundStories | None:
     """With a spare core (``jobs > 1``) and enough documents to be worth a process, the same-story
     clustering starts now in a worker, on the documents the same-story section will read."""
-    if jobs < 2 or len(documents) < BACKGROUND_STORIES_MIN_DOCUMENTS:
+    if jobs < 2 or len(documents) < BACKGROUND_MIN_DOCUMENTS:
         return None
     if plan.within:
         tables: dict[Hashable, pd.DataFrame] = {
@@ -519,8 +539,9 @@ def _cluster_in_background(
     return BackgroundStories(tables)
 
 
-#: Fewer documents than this are clustered in the report's own process (a worker's start costs more).
-BACKGROUND_STORIES_MIN_DOCUMENTS = 2000
+#: Below this many documents the report does not start workers for the same-story clustering and the
+#: pairwise tests (a worker's start costs more than it saves).
+BACKGROUND_MIN_DOCUMENTS = 2000
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 
