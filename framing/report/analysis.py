@@ -170,7 +170,8 @@ def analyse(
     card goes to ``metadata["model"]``.
 
     ``jobs > 1`` matches the cues and tokenises the texts for the distinctive words and phrases in that
-    many worker processes (the tables are identical to ``jobs=1``).
+    many worker processes, and (from 2,000 documents) clusters the stories and runs the pairwise tests
+    in workers of their own beside the other work; the tables are identical to ``jobs=1``.
 
     Documents in several languages are tested within each language (the test tables get a ``language``
     column; ``languages`` gives each language's documents, tokens, matches and lexicons);

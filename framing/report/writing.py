@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.corpus import Corpus, as_corpus
+from framing.corpus import Corpus, as_corpus, load_corpus
 from framing.errors import OptionError
 from framing.io.atomic import replace_folder
 from framing.io.escape import spreadsheet_safe
@@ -203,13 +203,15 @@ def build_report(
     """Load (if given a path), analyse and write the report; ``out_dir`` defaults to ``reports/<name>``.
 
     Options as in :func:`framing.report.analyse` (``model``: the supervised measure's prevalence per
-    group; ``jobs``: worker processes for matching and for drawing the charts; ``matcher``: other
+    group; ``jobs``: worker processes for loading a path, matching, the distinctive wording, the
+    same-story clustering, the pairwise tests and the charts, with the same tables; ``matcher``: other
     lexicons; ``actors``: other actors) and :func:`write_report` (``title``: the page's heading).
     ``source`` may be a documents DataFrame with a ``text`` column.
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
-    corpus = as_corpus(source)
+    path = isinstance(source, (str, os.PathLike))
+    corpus = load_corpus(source, jobs=jobs) if path else as_corpus(source)
     folder = Path(out_dir) if out_dir is not None else Path("reports") / (corpus.name or "corpus")
     check_output_folder(folder, source=corpus.source, force=force)
     analysis = analyse(
