@@ -43,6 +43,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -90,6 +91,8 @@ def build_matcher(
     With ``replace=True`` only the given lexicons are used (the built-in negators are kept unless a given
     lexicon has ``negator`` entries). A user lexicon with the same name as a built-in one replaces it.
     """
+    if not lexicons and not replace:
+        return _builtin_matcher(negation_window)
     user = [lex if isinstance(lex, Lexicon) else load_lexicon(lex) for lex in (lexicons or [])]
     builtin = builtin_lexicons()
     if replace:
@@ -99,6 +102,14 @@ def build_matcher(
     else:
         chosen = [lex for lex in builtin if not any(_replaces(u, lex) for u in user)] + user
     return CueMatcher(chosen, negation_window=negation_window)
+
+
+@lru_cache(maxsize=4)
+def _builtin_matcher(negation_window: int) -> CueMatcher:
+    """The matcher of the built-in lexicons, built once per process and window: building it (its
+    automata, the Russian and Ukrainian word forms) cost a tenth of a second or more on every call of
+    :func:`extract`. Its caches only remember what it has already worked out."""
+    return CueMatcher(builtin_lexicons(), negation_window=negation_window)
 
 
 def _base_name(name: str) -> str:
