@@ -326,11 +326,13 @@ def test_user_tsv_and_dic_lexicons_in_cyrillic(tmp_path: Path) -> None:
 
 
 def test_stem_fallback_without_pymorphy3_warns_and_still_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from framing import features as features_module
     from framing import matcher as matcher_module
     from framing import morphology
 
     def clear() -> None:
         for cached in (
+            features_module._builtin_matcher,  # the built-in lexicons' matcher, kept per process
             morphology.word_forms,
             morphology.expand_term,
             morphology._parse,
