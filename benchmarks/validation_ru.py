@@ -28,7 +28,7 @@ import pandas as pd
 from framing import build_matcher
 from framing.cues import FAMILIES as CUE_FAMILIES
 from framing.matcher import CueMatcher
-from framing.validate import validate
+from framing.validate import validate, validation_half
 
 REPO = Path(__file__).resolve().parents[1]
 CODING = REPO / "corpora" / "coding"
@@ -77,9 +77,13 @@ def run(
     n_resamples: int = 1000,
     seed: int = 0,
     matcher: CueMatcher | None = None,
+    half: str | None = None,
 ) -> Outcome:
-    """Score every family that has a lexicon in ``language`` against the labels of ``gold``."""
+    """Score every family that has a lexicon in ``language`` against the labels of ``gold``; ``half``
+    ("A" or "B", :func:`framing.validate.validation_half` of the sentence id) scores that half only."""
     table = read_set(gold or GOLD[language])
+    if half is not None:
+        table = table[[validation_half(i) == half for i in table["sentence_id"]]].reset_index(drop=True)
     matcher = matcher or build_matcher()
     records = table.assign(doc_id=table["sentence_id"], language=language)
     rows, skipped, errors = [], {}, []
@@ -142,11 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--language", default="ru", help="language of the sentences (default ru)")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples for the F1 interval")
     parser.add_argument("--errors", action="store_true", help="list false positives and false negatives")
+    parser.add_argument("--half", choices=["A", "B"], help="score one half of the set (by sentence id)")
     args = parser.parse_args(argv)
     gold = args.gold or GOLD.get(args.language)
     if gold is None or not gold.is_file():
         parser.error(f"no labelled sentences at {gold}; give --gold")
-    outcome = run(gold, language=args.language, n_resamples=args.resamples)
+    outcome = run(gold, language=args.language, n_resamples=args.resamples, half=args.half)
     print(f"{gold} ({args.language}): the project's own sentences and labels, a smoke test, not validation")
     print(report(outcome, show_errors=args.errors))
     return 0
