@@ -7,19 +7,19 @@ a unique document has it empty (None, NaN, or an empty string once written to CS
 
 from __future__ import annotations
 
-import collections
 import functools
 import itertools
 import re
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from framing.errors import OptionError
+from framing.parallel import submitted_in_order
 from framing.text import WORD_PATTERN
 
 __all__ = ["find_duplicates", "is_syndicated_copy"]
@@ -577,14 +577,10 @@ def _pooled_shingles(texts: Iterable[str], jobs: int) -> list[np.ndarray]:
     if second is None:  # not worth starting processes
         return _shingle_sets(first)
     result: list[np.ndarray] = []
+    calls = ((None, (chunk,)) for chunk in itertools.chain([first, second], chunks))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: collections.deque[Future[list[np.ndarray]]] = collections.deque()
-        for chunk in itertools.chain([first, second], chunks):
-            pending.append(pool.submit(_shingle_sets, chunk))
-            if len(pending) > 2 * jobs:
-                result.extend(pending.popleft().result())
-        for future in pending:
-            result.extend(future.result())
+        for _, sets in submitted_in_order(pool, _shingle_sets, calls, ahead=2 * jobs + 1):
+            result.extend(sets)
     return result
 
 

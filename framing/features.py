@@ -39,9 +39,8 @@ table, a compact table of every match and the blame rows, in one pass: what the 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +57,7 @@ from framing.language import detect_language, document_languages
 from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 from framing.matcher import CueMatcher, DocumentMatches, Match
 from framing.morphology import MORPHOLOGY_LANGUAGES
+from framing.parallel import submitted_in_order
 
 __all__ = [
     "MATCH_COLUMNS",
@@ -378,7 +378,10 @@ def _collect_in_workers(
     them (at most ``2 * jobs`` at a time), so memory holds a few chunks' texts, not the corpus twice.
     """
     size = max(1, min(_RECORD_BLOCK, -(-len(documents) // (4 * jobs))))
-    starts = iter(range(0, len(documents), size))
+    calls = (
+        (start, (list(_records_of(documents, start, start + size)), profile))
+        for start in range(0, len(documents), size)
+    )
     merged = _Collected([], {name: [] for name in MATCH_COLUMNS}, [], [])
     assert merged.columns is not None
     with ProcessPoolExecutor(
@@ -386,22 +389,7 @@ def _collect_in_workers(
         initializer=_init_worker,
         initargs=(matcher.lexicons, matcher.negation_window, actors),
     ) as pool:
-        pending: deque[tuple[int, Future[_Collected]]] = deque()
-
-        def submit() -> bool:
-            start = next(starts, None)
-            if start is None:
-                return False
-            chunk = list(_records_of(documents, start, start + size))
-            pending.append((start, pool.submit(_collect_chunk, chunk, profile)))
-            return True
-
-        while len(pending) < 2 * jobs and submit():
-            pass
-        while pending:
-            start, future = pending.popleft()
-            part = future.result()
-            submit()
+        for start, part in submitted_in_order(pool, _collect_chunk, calls, ahead=2 * jobs):
             merged.counts.extend(part.counts)
             if part.profile is not None:  # profile rows name their document; no positions to shift
                 merged.profile = (merged.profile or []) + part.profile
@@ -477,15 +465,9 @@ def iter_features(
     with ProcessPoolExecutor(
         max_workers=jobs, initializer=_init_worker, initargs=(matcher.lexicons, matcher.negation_window)
     ) as pool:
-        pending: list[tuple[pd.DataFrame, Future[list[tuple[Any, ...]]]]] = []
-        for chunk in chunks:
-            texts = chunk["text"].tolist()
-            pending.append((chunk, pool.submit(_count_chunk, texts, unit, None, _chunk_languages(chunk))))
-            if len(pending) >= 2 * jobs:
-                done_chunk, future = pending.pop(0)
-                yield _assemble(done_chunk, future.result(), layout, unit, keep)
-        for done_chunk, future in pending:
-            yield _assemble(done_chunk, future.result(), layout, unit, keep)
+        calls = ((chunk, (chunk["text"].tolist(), unit, None, _chunk_languages(chunk))) for chunk in chunks)
+        for done_chunk, counts in submitted_in_order(pool, _count_chunk, calls, ahead=2 * jobs):
+            yield _assemble(done_chunk, counts, layout, unit, keep)
 
 
 def _assemble(

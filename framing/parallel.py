@@ -7,14 +7,35 @@ documents, and come back in input order, so the result is the same as with one p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-__all__ = ["map_documents"]
+__all__ = ["map_documents", "submitted_in_order"]
 
-T = TypeVar("T")
+K = TypeVar("K")
 R = TypeVar("R")
+
+
+def submitted_in_order(
+    pool: Executor, function: Callable[..., R], calls: Iterable[tuple[K, tuple[Any, ...]]], *, ahead: int
+) -> Iterator[tuple[K, R]]:
+    """``(key, function(*args))`` for each ``(key, args)`` of ``calls``, run in ``pool``, in input order.
+
+    At most ``ahead`` calls are waiting at a time and ``calls`` is read only as they finish, so the
+    arguments of a whole corpus (its texts) are never all made, or pickled, at once.
+    """
+    pending: deque[tuple[K, Future[R]]] = deque()
+    for key, args in calls:
+        pending.append((key, pool.submit(function, *args)))
+        if len(pending) >= ahead:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
 
 #: Below this many documents the pool's start-up costs more than the work it shares.
 MIN_PARALLEL_DOCUMENTS = 2000
@@ -46,8 +67,8 @@ def map_documents(
         return _apply(function, items, star)
     size = -(-len(items) // (4 * jobs))  # a few chunks per worker evens out long documents
     results: list[R] = []
+    calls = ((start, (function, items[start : start + size], star)) for start in range(0, len(items), size))
     with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
-        chunks = [items[start : start + size] for start in range(0, len(items), size)]
-        for part in pool.map(_apply, [function] * len(chunks), chunks, [star] * len(chunks)):
+        for _, part in submitted_in_order(pool, _apply, calls, ahead=2 * jobs):
             results.extend(part)
     return results

@@ -370,3 +370,22 @@ def test_freed_memory_is_returned_to_the_system_on_linux() -> None:
     from framing._memory import return_freed_memory
 
     assert return_freed_memory() is sys.platform.startswith("linux")
+
+
+def test_worker_calls_come_back_in_order_and_are_made_only_a_few_ahead() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from framing.parallel import submitted_in_order
+
+    made: list[int] = []
+
+    def calls():
+        for i in range(10):
+            made.append(i)
+            yield i, (i,)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = submitted_in_order(pool, lambda x: x * x, calls(), ahead=3)
+        assert next(results) == (0, 0)
+        assert len(made) == 3  # the first result was waited for once three calls were submitted
+        assert list(results) == [(i, i * i) for i in range(1, 10)]

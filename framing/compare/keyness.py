@@ -8,7 +8,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Sized
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from framing.compare._checks import (
 )
 from framing.compare.resampling import CHUNK_CELLS
 from framing.errors import OptionError
+from framing.parallel import submitted_in_order
 from framing.text import _WORD_RE, fold_yo, word_tokens
 
 __all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
@@ -317,14 +318,10 @@ def _code_tokens_in_workers(texts: Iterable[str], jobs: int) -> _CodedTokens:
         codes.append(renumber[local] if len(local) else local)
         lengths.extend(block_lengths)
 
+    calls = ((None, (block,)) for block in _blocks(texts, _TEXT_BLOCK))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: list[Future[tuple[np.ndarray, list[int], list[str]]]] = []
-        for block in _blocks(texts, _TEXT_BLOCK):
-            pending.append(pool.submit(_code_in_worker, block))
-            if len(pending) >= 2 * jobs:
-                merge(pending.pop(0).result())
-        for future in pending:
-            merge(future.result())
+        for _, part in submitted_in_order(pool, _code_in_worker, calls, ahead=2 * jobs):
+            merge(part)
     return _coded(codes, lengths, index)
 
 
