@@ -355,20 +355,27 @@ def _analyse(
 
     step(REPORT_STEPS[4])
     if plan.within:
+        tokenised: dict[tuple[str, ...], Any] = {}  # each language's texts tokenised once for both tables
 
-        def compared(d: pd.DataFrame, o: list[Hashable]) -> pd.DataFrame:
-            return d[d[by].isin(o)]
+        def compared(d: pd.DataFrame, o: list[Hashable]) -> tuple[pd.DataFrame, Any]:
+            rows = d[d[by].isin(o)]
+            key = tuple(rows["doc_id"].astype(str))
+            if key not in tokenised:
+                tokenised[key] = word_tokens_of(rows["text"], jobs=jobs)
+            return rows, tokenised[key]
 
-        tables["distinctive_terms"] = within(
-            documents,
-            lambda d, o: compare.distinctive_terms(
-                compare.term_counts(compared(d, o)["text"], compared(d, o)[by]), top_n=top_terms
-            ),
-        )
-        tables["phrases"] = within(
-            documents,
-            lambda d, o: compare.collocations(compared(d, o)["text"], compared(d, o)[by], top_n=top_terms),
-        )
+        def terms(d: pd.DataFrame, o: list[Hashable]) -> pd.DataFrame:
+            rows, tokens = compared(d, o)
+            counts = compare.term_counts(rows["text"], rows[by], tokens=tokens)
+            return compare.distinctive_terms(counts, top_n=top_terms)
+
+        def phrases(d: pd.DataFrame, o: list[Hashable]) -> pd.DataFrame:
+            rows, tokens = compared(d, o)
+            return compare.collocations(rows["text"], rows[by], top_n=top_terms, tokens=tokens)
+
+        tables["distinctive_terms"] = within(documents, terms)
+        tables["phrases"] = within(documents, phrases)
+        tokenised.clear()
     else:
         tokens = word_tokens_of(documents["text"], jobs=jobs)  # one tokenisation for the words and phrases
         counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
