@@ -32,7 +32,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -40,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from framing import parallel
 from framing.errors import OptionError
 
 if TYPE_CHECKING:
@@ -177,7 +179,7 @@ def _candidates(words: list[str], initial: bool, lower: Counter[str], tables: _T
 
 
 def suggest_actors(
-    data: Any, *, n: int = 30, min_mentions: int = 2, max_documents: int | None = None
+    data: Any, *, n: int = 30, min_mentions: int = 2, max_documents: int | None = None, jobs: int = 1
 ) -> pd.DataFrame:
     """Candidate actors of a corpus, most mentioned first: one row per actor with ``actor`` (its name),
     ``aliases`` (list of strings, the name first), ``mentions`` (occurrences found by the rules) and
@@ -190,6 +192,7 @@ def suggest_actors(
         min_mentions: fewest mentions of a suggested actor.
         max_documents: read at most this many documents, evenly spaced over the corpus (every k-th
             one; the counts are then those of the documents read). ``None`` reads all.
+        jobs: worker processes that count (the table is the same for every number).
 
     >>> texts = ["The Islamic State (IS) claimed it.", "Officials blamed Ukraine.",
     ...          "Ukrainian officials denied it. Islamic State said so.", "IS fighters."]
@@ -204,21 +207,47 @@ def suggest_actors(
         isinstance(max_documents, bool) or not isinstance(max_documents, int) or max_documents < 1
     ):
         raise OptionError(f"max_documents must be a positive number of documents, got {max_documents!r}")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise OptionError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     texts, outlets = _texts(data)
     total = len(texts)
     if max_documents is not None and len(texts) > max_documents:
         step = len(texts) / max_documents
         texts = [texts[int(i * step)] for i in range(max_documents)]
-    tables = _tables()
+    if jobs > 1 and len(texts) >= parallel.MIN_PARALLEL_DOCUMENTS:
+        lower, (mentions, documents, capitalised) = _count_in_workers(texts, jobs)
+    else:
+        lower = _lower_words(texts)
+        mentions, documents, capitalised = _name_counts(texts, 0, lower)
+    table = _group(mentions, documents, capitalised, lower, outlets, _tables(), n, min_mentions)
+    table.attrs.update(documents_read=len(texts), documents_total=total)
+    return table
+
+
+_NameCounts = tuple[Counter[str], dict[str, set[int]], Counter[str]]
+
+
+def _lower_words(texts: Iterable[str]) -> Counter[str]:
+    """How often each lower-case word occurs in ``texts``."""
     lower: Counter[str] = Counter()
     for text in texts:
         lower.update(_LOWER_WORD.findall(text))
+    return lower
+
+
+def _name_counts(texts: Sequence[str], first: int, lower: Counter[str]) -> _NameCounts:
+    """``(mentions, documents, capitalised)`` of the names in ``texts``, numbered from ``first``.
+
+    ``lower`` holds the lower-case word counts of the whole corpus read (sentence-initial words are
+    judged by them).
+    """
+    tables = _tables()
     mentions: Counter[str] = Counter()
     documents: dict[str, set[int]] = defaultdict(set)
     capitalised: Counter[str] = Counter()
     # The same names recur in thousands of runs: each (run, sentence-initial) is worked out once.
     names_of: dict[tuple[str, bool], list[str]] = {}
-    for index, text in enumerate(texts):
+    for index, text in enumerate(texts, start=first):
         for run, initial in _runs(text):
             names = names_of.get((run, initial))
             if names is None:
@@ -230,9 +259,34 @@ def suggest_actors(
             for name in names:
                 mentions[name] += 1
                 documents[name].add(index)
-    table = _group(mentions, documents, capitalised, lower, outlets, tables, n, min_mentions)
-    table.attrs.update(documents_read=len(texts), documents_total=total)
-    return table
+    return mentions, documents, capitalised
+
+
+def _count_in_workers(texts: list[str], jobs: int) -> tuple[Counter[str], _NameCounts]:
+    """:func:`_lower_words` and :func:`_name_counts` of ``texts`` in ``jobs`` worker processes.
+
+    Each pass reads contiguous parts of ``texts`` and the parts' counts are added up in text order, so
+    every counter has the keys in the order one process would have seen them: the same tables.
+    """
+    size = -(-len(texts) // (2 * jobs))
+    parts = [(start, texts[start : start + size]) for start in range(0, len(texts), size)]
+    lower: Counter[str] = Counter()
+    mentions: Counter[str] = Counter()
+    documents: dict[str, set[int]] = defaultdict(set)
+    capitalised: Counter[str] = Counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        calls = ((start, (part,)) for start, part in parts)
+        for _, words in parallel.submitted_in_order(pool, _lower_words, calls, ahead=len(parts)):
+            lower.update(words)
+        calls = ((start, (part, start, lower)) for start, part in parts)
+        for _, (named, found_in, capitals) in parallel.submitted_in_order(
+            pool, _name_counts, calls, ahead=len(parts)
+        ):
+            mentions.update(named)
+            capitalised.update(capitals)
+            for name, indices in found_in.items():
+                documents[name] |= indices
+    return lower, (mentions, documents, capitalised)
 
 
 #: Share of an acronym's documents that must name an expansion with exactly its initials (FBI) ...
@@ -373,17 +427,22 @@ def actors_toml(table: pd.DataFrame, *, source: str | None = None) -> str:
 
 
 def with_suggested_actors(
-    corpus: Corpus, *, n: int = REPORT_ACTORS, max_documents: int | None = REPORT_SUGGESTION_DOCUMENTS
+    corpus: Corpus,
+    *,
+    n: int = REPORT_ACTORS,
+    max_documents: int | None = REPORT_SUGGESTION_DOCUMENTS,
+    jobs: int = 1,
 ) -> tuple[Corpus, pd.DataFrame]:
     """``corpus`` itself when it defines actors; otherwise a copy whose settings hold the ``n`` most
     mentioned suggested actors (:func:`suggest_actors`, read from at most ``max_documents`` documents
-    spread evenly over the corpus), and the suggestions (empty when it has actors).
+    spread evenly over the corpus, counted in ``jobs`` processes), and the suggestions (empty when it
+    has actors).
     """
     from framing.corpus import Corpus
 
     if corpus.actors:
         return corpus, pd.DataFrame(columns=SUGGESTED_COLUMNS)
-    table = suggest_actors(corpus, n=n, max_documents=max_documents)
+    table = suggest_actors(corpus, n=n, max_documents=max_documents, jobs=jobs)
     settings = {
         **corpus.settings,
         "actors": {a: {"aliases": aliases} for a, aliases in actors_from_table(table).items()},

@@ -189,15 +189,19 @@ def document_profile(
     *,
     min_score: float = BLAMED_MIN_SCORE,
     ratio: float = BLAMED_RATIO,
+    mentions: Sequence[list[Mention]] | None = None,
 ) -> list[dict[str, Any]]:
     """The profile rows of one document from its matches and attribution rows (one matcher pass).
 
     :func:`framing.features.match_documents` calls it with ``profile=True`` (what the report uses).
     The headline is ``record["title"]`` when it is a non-empty string, else the first sentence.
+    ``mentions`` is ``finder.find_each(record["text"], found.sentences)`` when the caller has it.
     """
     title = record.get("title")
     title = title if isinstance(title, str) and title.strip() else None
-    doc_rows = _document_rows(record["text"], title, found, attributions, finder)
+    if mentions is None:
+        mentions = finder.find_each(record["text"], found.sentences)
+    doc_rows = _document_rows(record["text"], title, found, attributions, finder, mentions)
     out = []
     for row in _decide(doc_rows, min_score, ratio):
         row["doc_id"] = str(record["doc_id"])
@@ -242,6 +246,7 @@ def _document_rows(
     found: Any,
     attributions: list[dict[str, Any]],
     finder: ActorFinder,
+    every_sentence: Sequence[list[Mention]],
 ) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
 
@@ -254,7 +259,6 @@ def _document_rows(
     mentions_by_sentence: list[list[Mention]] = []
     present_by_sentence: list[set[str]] = []
     previous: list[Mention] = []
-    every_sentence = finder.find_each(text, found.sentences)
     for sentence_id, (start, end) in enumerate(found.sentences):
         sentence = text[start:end]
         mentions = every_sentence[sentence_id]

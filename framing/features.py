@@ -301,11 +301,13 @@ def _match_pass(
         else:
             out.counts.append(_sentence_rows(found, layout))
         if finder is not None:
-            rows = document_attributions(record, found, finder)
+            # The profile reads every sentence's actors; the attributions then read them from there.
+            mentions = finder.find_each(record["text"], found.sentences) if out.profile is not None else None
+            rows = document_attributions(record, found, finder, mentions=mentions)
             out.attributions.extend(rows)
             out.attributed.extend([position] * len(rows))
             if out.profile is not None:
-                out.profile.extend(document_profile(record, found, rows, finder))
+                out.profile.extend(document_profile(record, found, rows, finder, mentions=mentions))
         if out.columns is not None:
             doc_id = str(record["doc_id"])
             for match in found.matches:

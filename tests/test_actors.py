@@ -140,3 +140,18 @@ def test_the_report_says_when_suggestions_were_counted_in_a_sample() -> None:
         "Vladimir Putin (10 mentions) (mentions counted in 10 of the 30 documents, evenly spaced)" in sentence
     )
     assert "counted in" not in suggested_actors_sentence(suggest_actors(texts, n=1))
+
+
+def test_suggestions_counted_in_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import framing.parallel
+
+    corpus = framing.load_corpus(CROCUS)
+    serial = suggest_actors(corpus, n=15)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)  # the demo is below the default
+    in_workers = suggest_actors(corpus, n=15, jobs=2)
+    pd.testing.assert_frame_equal(serial, in_workers)
+    assert serial.attrs == in_workers.attrs
+    # grouping reads the document sets merged from every part (an acronym joins its expansion by them)
+    assert "ISIS" in actors_from_table(in_workers)["Islamic State"]
+    with pytest.raises(framing.OptionError, match="jobs"):
+        suggest_actors(TEXTS, jobs=0)

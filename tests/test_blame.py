@@ -311,6 +311,15 @@ def test_nominal_actor_backed_attack() -> None:
     ]
 
 
+def test_nominal_rule_reads_every_sentence_that_has_one_and_only_those() -> None:
+    text = (
+        "Markets were calm. It was a Ukraine-BACKED attack, Putin said. Nothing else happened.\n"
+        "-backed groups were named. The Kremlin denounced the US-sponsored coup."
+    )
+    found = [(r.blamed, r.sentence_id, r.cue) for r in blame_attributions([text], actors=ACTORS).itertuples()]
+    assert found == [("Ukraine", 1, "Ukraine-BACKED"), ("United States", 3, "US-sponsored")]
+
+
 def test_nominal_rule_negated_and_not_fired_by_other_compounds() -> None:
     assert roles("There was no Ukraine-backed plot, the report found.") == [
         ("unspecified", "Ukraine", "accusation", True, "nominal")
@@ -389,3 +398,19 @@ def test_find_each_equals_find_on_every_sentence() -> None:
         spans = sentence_spans(text)
         assert finder.find_each(text, spans) == [finder.find(text[s:e]) for s, e in spans]
     assert [len(m) for m in finder.find_each(texts[0], sentence_spans(texts[0]))] == [1, 2, 1, 0]
+
+
+def test_attributions_from_the_actors_found_for_the_profile_are_the_same() -> None:
+    from framing.cues.blame import document_attributions
+    from framing.features import build_matcher
+
+    corpus = load_corpus(CROCUS)
+    matcher, finder = build_matcher(), ActorFinder(corpus.actors)
+    rows = 0
+    for record in corpus.documents.to_dict("records"):
+        found = matcher.match(record["text"], record["language"])
+        shared = finder.find_each(record["text"], found.sentences)
+        alone = document_attributions(record, found, finder)
+        assert document_attributions(record, found, finder, mentions=shared) == alone
+        rows += len(alone)
+    assert rows > 20

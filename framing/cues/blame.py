@@ -197,11 +197,14 @@ _NOMINAL_NEGATION = re.compile(
     r"\b(?:no|not|never|nor|without|denied|deny|denies)\b(?:\W+\w+){0,3}\W*$", re.I
 )
 # "the Ukraine-backed attack", "a US-sponsored coup": the actor before the hyphen is implicated.
-_NOMINAL_AGENT = re.compile(
-    r"(?<=\w)-(?:backed|sponsored|funded|financed|orchestrated|ordered|inspired|engineered|directed|"
-    r"instigated|organised|organized|planned|masterminded)\b",
-    re.I,
+_NOMINAL_VERBS = (
+    r"(?:backed|sponsored|funded|financed|orchestrated|ordered|inspired|engineered|directed|"
+    r"instigated|organised|organized|planned|masterminded)"
 )
+_NOMINAL_AGENT = re.compile(rf"(?<=\w)-{_NOMINAL_VERBS}\b", re.I)
+# _NOMINAL_AGENT without its final \b and led by its literal hyphen (the regex engine then jumps from
+# hyphen to hyphen): every place it matches in a sentence, this matches in the whole text.
+_NOMINAL_AGENT_ANYWHERE = re.compile(rf"-(?<=\w-){_NOMINAL_VERBS}", re.I)
 
 
 @dataclass(frozen=True)
@@ -315,6 +318,12 @@ class ActorFinder:
 
     def _mentions(self, text: str, present: set[int]) -> list[Mention]:
         """The mentions of the aliases ``present`` (pattern indices) in ``text``."""
+        if len(present) == 1:
+            # The common case (one alias in a sentence): one regex's matches never overlap each other
+            # and come in text order, so there is nothing to resolve or sort.
+            (index,) = present
+            name, regex = self._regexes[index]
+            return [Mention(m.start(), m.end(), name) for m in regex.finditer(text)]
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
         for index in sorted(present):  # the order of the patterns: longest alias first
@@ -569,16 +578,21 @@ def _roles(
 
 
 def document_attributions(
-    record: Mapping[str, Any], found: DocumentMatches, finder: ActorFinder
+    record: Mapping[str, Any],
+    found: DocumentMatches,
+    finder: ActorFinder,
+    *,
+    mentions: Sequence[list[Mention]] | None = None,
 ) -> list[dict[str, Any]]:
     """The attribution rows of one document (``record`` with ``doc_id`` and ``text``) from its matches.
 
     :func:`framing.features.match_documents` calls it in its one pass over the documents, which gives
-    :func:`framing.blame_attributions`.
+    :func:`framing.blame_attributions`. ``mentions`` (``finder.find_each(text, found.sentences)``, when
+    the caller has it already) saves finding the actors of a sentence again.
     """
     text = record["text"]
     rows: list[dict[str, Any]] = []
-    mention_cache: dict[int, list[Mention]] = {}
+    mention_cache: dict[int, list[Mention]] = dict(enumerate(mentions)) if mentions is not None else {}
     last_denial: Match | None = None
     for match in found.matches:
         if match.entry.category not in ("blame", "denial"):
@@ -690,8 +704,16 @@ def _nominal_rows(
     The blamer is the reporting actor of the sentence ("X said ..."), else unspecified; a negation in the
     four words before ("no Ukraine-backed ...", "not a US-sponsored ...") sets ``negated``.
     """
-    rows = []
-    for sentence_id, (start, end) in enumerate(sentences):
+    rows: list[dict[str, Any]] = []
+    # Most documents have no "-backed"-like word at all: one scan of the whole text finds the sentences
+    # that may (a hit within a sentence is also a hit in the text; the scan leaves out the final \b,
+    # which the text after a sentence could fail), and only those are read.
+    starts = [start for start, _ in sentences]
+    candidates = sorted(
+        {bisect_right(starts, hit.start()) - 1 for hit in _NOMINAL_AGENT_ANYWHERE.finditer(text)} - {-1}
+    )
+    for sentence_id in candidates:
+        start, end = sentences[sentence_id]
         sentence = text[start:end]
         for hit in _NOMINAL_AGENT.finditer(sentence):
             window = sentence[max(0, hit.start() - 60) : hit.start()]

@@ -227,7 +227,7 @@ def _analyse(
     across_languages: bool = False,
 ) -> Analysis:
     # no [actors] in the corpus: the blame analysis runs on the most mentioned suggestions (h-boiler)
-    corpus, suggested = with_suggested_actors(corpus)
+    corpus, suggested = with_suggested_actors(corpus, jobs=jobs)
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
