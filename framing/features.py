@@ -636,13 +636,27 @@ class MatchPass:
     profile: pd.DataFrame | None = None
 
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
-        texts = self.documents["text"].to_numpy()
-        return [
-            texts[doc][s:e]
-            for doc, s, e in zip(
-                rows["doc"].to_numpy(), rows[start].to_numpy(), rows[end].to_numpy(), strict=True
-            )
-        ]
+        """``text[start:end]`` of each row's document, in row order.
+
+        The documents' texts are made into Python strings a block of documents at a time, and only
+        for the documents the rows name: all of them at once was a second copy of the corpus's texts.
+        """
+        docs = rows["doc"].to_numpy()
+        starts, ends = rows[start].to_numpy(), rows[end].to_numpy()
+        order = np.argsort(docs, kind="stable")
+        needed = np.unique(docs)
+        column = self.documents["text"]
+        out: list[str] = [""] * len(docs)
+        at = 0
+        for block in range(0, len(needed), _RECORD_BLOCK):
+            block_docs = needed[block : block + _RECORD_BLOCK]
+            texts = dict(zip(block_docs.tolist(), column.iloc[block_docs].tolist(), strict=True))
+            last = int(block_docs[-1])
+            while at < len(order) and docs[order[at]] <= last:
+                row = order[at]
+                out[row] = texts[int(docs[row])][starts[row] : ends[row]]
+                at += 1
+        return out
 
     def sentences(self, rows: pd.DataFrame) -> list[str]:
         """The sentence of each match row (a subset of :attr:`matches`), cut from the document text."""

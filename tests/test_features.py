@@ -428,3 +428,24 @@ def test_features_does_not_import_the_transformer_or_scikit_learn() -> None:
     code = "import sys, framing.features, framing.report; print('sklearn' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_sentences_and_matched_text_of_rows_in_any_order_read_a_block_of_documents_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import framing.features
+    from framing.features import match_documents
+
+    matched = match_documents(load_corpus(CROCUS), attribute=False)
+    rows = matched.matches.sample(frac=1.0, random_state=0)  # documents out of order, repeated
+    texts = matched.documents["text"].tolist()
+    expected = [texts[d][s:e] for d, s, e in zip(rows["doc"], rows["start"], rows["end"], strict=True)]
+    expected_sentences = [
+        texts[d][s:e]
+        for d, s, e in zip(rows["doc"], rows["sentence_start"], rows["sentence_end"], strict=True)
+    ]
+    monkeypatch.setattr(framing.features, "_RECORD_BLOCK", 3)  # many blocks on the demo corpus
+    assert matched.matched_text(rows) == expected
+    assert matched.sentences(rows) == expected_sentences
+    assert matched.matched_text(rows.iloc[:0]) == []
+    assert len(set(rows["doc"])) > 3 * 3 and all(expected)

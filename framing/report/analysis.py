@@ -95,9 +95,10 @@ def _select_groups(
     if min_documents < 1 or (max_groups is not None and max_groups < 2):
         raise OptionError("min_documents must be >= 1 and max_groups >= 2")
     # a document without words has no rate: it cannot make a group comparable
-    worded = documents[documents["tokens"] > 0] if "tokens" in documents.columns else documents
-    sizes = documents[by].dropna().value_counts()
-    usable = worded[by].dropna().value_counts().reindex(sizes.index, fill_value=0)
+    groups = documents[by]
+    worded = groups[documents["tokens"] > 0] if "tokens" in documents.columns else groups  # not the texts
+    sizes = groups.dropna().value_counts()
+    usable = worded.dropna().value_counts().reindex(sizes.index, fill_value=0)
     ranked = sorted(sizes.items(), key=lambda item: (-item[1], str(item[0])))
     kept = [group for group, _ in ranked if usable[group] >= min_documents]
     small = [group for group, _ in ranked if usable[group] < min_documents]

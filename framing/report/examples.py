@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+import numpy as np
 import pandas as pd
 
 from framing.features import MatchPass
@@ -53,16 +54,25 @@ def typical_examples(
     )
     chosen = scored.drop_duplicates([*unit, "doc_id"]).groupby(unit, sort=False).head(per_cue)
     chosen = chosen.assign(sentence=matched.sentences(chosen))
-    spans = positive.merge(chosen[sentence], on=sentence).groupby(sentence, sort=False)
-    rows_of = {key: rows for key, rows in spans}
+    # The matches of each chosen sentence, as runs of one array sorted by sentence (within a sentence in
+    # match order: an inner merge keeps the left order and the sort is stable). A DataFrame per
+    # sentence, for tens of thousands of sentences, took hundreds of megabytes.
+    marks = positive[[*sentence, "start", "end", "term"]].merge(
+        chosen[sentence].assign(_chosen=np.arange(len(chosen))), on=sentence
+    )
+    marks = marks.sort_values("_chosen", kind="stable")
+    bounds = np.searchsorted(marks["_chosen"].to_numpy(), np.arange(len(chosen) + 1))
+    mark_starts, mark_ends = marks["start"].to_numpy(), marks["end"].to_numpy()
+    mark_terms = marks["term"].to_numpy()
     examples = []
-    for row in chosen.itertuples(index=False):
-        rows = rows_of[(row.group_rank, row.cue_rank, row.doc_id, row.sentence_id)]
+    for index, row in enumerate(chosen.itertuples(index=False)):
+        here = slice(bounds[index], bounds[index + 1])
         offset = int(row.sentence_start)
         marked = sorted(
-            (int(s) - offset, int(e) - offset) for s, e in zip(rows["start"], rows["end"], strict=True)
+            (int(s) - offset, int(e) - offset)
+            for s, e in zip(mark_starts[here], mark_ends[here], strict=True)
         )
-        terms = ", ".join(dict.fromkeys(rows["term"]))
+        terms = ", ".join(dict.fromkeys(mark_terms[here]))
         examples.append(
             Example(
                 groups[row.group_rank],
