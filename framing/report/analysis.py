@@ -260,7 +260,7 @@ def _analyse(
         compared = documents[by].isin(groups).to_numpy()
         documents = documents[compared].reset_index(drop=True)
         features = rated_features[compared].reset_index(drop=True)
-        matched = _only_groups(matched, by, groups)
+        matched = _only_groups(matched, by, groups, compared, documents)
     else:
         features = rated_features
     tables["documents"] = features
@@ -558,8 +558,15 @@ FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 RATE_MODEL_MAX_GROUPS = 40
 
 
-def _only_groups(matched: MatchPass, by: str, groups: list[Hashable]) -> MatchPass:
-    """``matched`` with the matches and blame rows of ``groups`` only (documents kept: rows index them)."""
+def _only_groups(
+    matched: MatchPass, by: str, groups: list[Hashable], compared: np.ndarray, documents: pd.DataFrame
+) -> MatchPass:
+    """``matched`` with the matches and blame rows of ``groups`` only, over ``documents``: the rows of
+    ``matched.documents`` where ``compared`` is true, in order (the match rows' ``doc`` numbers them).
+
+    The documents of the other groups are let go: keeping them (their texts) for the match rows' numbers
+    held a second copy of most texts of a corpus with many small outlets.
+    """
 
     def keep(table: pd.DataFrame) -> pd.DataFrame:
         if by not in table.columns:
@@ -569,7 +576,10 @@ def _only_groups(matched: MatchPass, by: str, groups: list[Hashable]) -> MatchPa
             kept[by] = kept[by].cat.remove_unused_categories()
         return kept
 
-    return replace(matched, matches=keep(matched.matches), attributions=keep(matched.attributions))
+    matches = keep(matched.matches)
+    position = np.cumsum(compared) - 1  # a compared document's row in ``documents``
+    matches["doc"] = position[matches["doc"].to_numpy()].astype(matches["doc"].dtype)
+    return replace(matched, documents=documents, matches=matches, attributions=keep(matched.attributions))
 
 
 def _findings_by_language(
@@ -744,7 +754,10 @@ def _groups_table(
     documents: pd.DataFrame, features: pd.DataFrame, by: str, groups: list[Hashable]
 ) -> pd.DataFrame:
     """One row per group: documents, tokens, first and last date, syndicated copies."""
-    data = documents.assign(_tokens=features["tokens"].to_numpy())
+    # only the columns counted here: a selection of rows would otherwise copy every text of the group
+    data = documents[[c for c in (by, "date", "duplicate_of") if c in documents.columns]].assign(
+        _tokens=features["tokens"].to_numpy()
+    )
     # row positions per group in one pass: a mask per group is groups x documents (379 x 20,000)
     positions = data.groupby(by, sort=False, observed=True, dropna=True).indices
     rows = []
