@@ -249,3 +249,21 @@ def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
     assert serial.tables.keys() == parallel.tables.keys()
     for name, table in serial.tables.items():
         pd.testing.assert_frame_equal(table, parallel.tables[name], obj=name)
+
+
+def test_examples_of_the_compared_groups_quote_their_own_documents_when_others_are_rated_only(
+    tmp_path: Path,
+) -> None:
+    from framing.report import analyse
+
+    path = _many_outlets(tmp_path / "articles.jsonl", outlets=6)
+    corpus = framing.load_corpus(path)
+    analysis = analyse(corpus, max_groups=2, min_documents=2, n_resamples=20, n_permutations=20)
+    assert len(analysis.groups) == 2 and len(analysis.tables["cue_rates"]["outlet"].unique()) == 6
+    texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"], strict=True))
+    outlets = dict(zip(corpus.documents["doc_id"], corpus.documents["outlet"], strict=True))
+    examples = analysis.tables["examples"]
+    assert len(examples) > 0
+    for row in examples.itertuples():
+        assert row.sentence in texts[row.doc_id]  # cut from its own document, not another's
+        assert outlets[row.doc_id] == row.outlet and row.outlet in analysis.groups
