@@ -21,12 +21,15 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from framing import parallel
 from framing._memory import return_freed_memory
 from framing.boilerplate import BoilerplatePattern, LineLearner, Tally, normalise_line, remove_boilerplate
 from framing.clean import clean_text, normalise_metadata
@@ -637,29 +640,19 @@ def _iter_clean_records(
     hash_ids: bool = False,
     keep_boilerplate: bool = False,
     tally: Tally | None = None,
+    jobs: int = 1,
 ) -> Iterator[dict[str, Any]]:
     """Cleaned records with an id and an outlet; empty ones skipped and counted, duplicate ids refused.
 
     With ``hash_ids`` only a hash of each id is remembered, so memory stays small on huge corpora.
-    The boilerplate lines removed while cleaning are counted per outlet in ``tally``.
+    The boilerplate lines removed while cleaning are counted per outlet in ``tally``. With ``jobs > 1``
+    the texts are cleaned in that many worker processes while this one reads on (same records).
     """
     seen_ids: dict[Any, str] = {}
-    for source, line, record in _iter_raw_records(path, mapping, summary, strict):
-        summary.records += 1
-        # Popped, not read: the raw text is freed as soon as its cleaned copy exists.
-        text = record.pop("text", None)
-        if not isinstance(text, str) and not _is_missing(text):
-            reason = f"text is {_kind(text)}, not a string"
-            summary.skipped.append(SkippedRecord(source, reason, line))
-            log.warning("skipped %s%s: %s", source, "" if line is None else f":{line}", reason)
-            continue
-        removed: list[str] = []
-        cleaned = (
-            clean_text(text, summary, boilerplate=not keep_boilerplate, removed=removed)
-            if isinstance(text, str)
-            else ""
-        )
-        del text
+    raw = _iter_raw_records(path, mapping, summary, strict)
+    for source, line, record, cleaned, removed in _cleaned(raw, summary, keep_boilerplate, jobs):
+        if cleaned is None:
+            continue  # its text was not a string: skipped and counted
         if not cleaned:
             summary.skipped.append(SkippedRecord(source, "empty text", line))
             log.warning("skipped %s%s: empty text", source, "" if line is None else f":{line}")
@@ -691,6 +684,145 @@ def _iter_clean_records(
         if removed and tally is not None:
             tally.add(record["outlet"], [(normalise_line(line), "shipped") for line in removed])
         yield record
+
+
+_Raw = tuple[str, "int | None", dict[str, Any]]
+_CLEAN_BLOCK = 500  # records whose texts go to a cleaning worker at a time
+
+
+def _cleaned(
+    raw: Iterable[_Raw], summary: LoadSummary, keep_boilerplate: bool, jobs: int
+) -> Iterator[tuple[str, int | None, dict[str, Any], str | None, list[str]]]:
+    """``(source, line, record, cleaned text, boilerplate lines removed)`` for each raw record, in order.
+
+    The text is popped from the record (the raw text is freed as soon as its cleaned copy exists). A
+    text that is not a string is skipped and counted here (cleaned text ``None``); a missing one is
+    ``""``. With ``jobs > 1`` and at least :data:`framing.parallel.MIN_PARALLEL_DOCUMENTS` records,
+    blocks of texts are cleaned in worker processes while this process reads on (:class:`_ReadAhead`
+    keeps the summary as one process makes it).
+    """
+    if jobs <= 1:
+        for source, line, record in raw:
+            yield (source, line, record, *_clean_one(source, line, record, summary, keep_boilerplate))
+        return
+    ahead = _ReadAhead(iter(raw), summary)
+    items = iter(ahead)
+    first = list(islice(items, parallel.MIN_PARALLEL_DOCUMENTS))
+    if len(first) < parallel.MIN_PARALLEL_DOCUMENTS:
+        for (source, line, record), skipped_before in first:
+            summary.skipped.extend(skipped_before)
+            yield (source, line, record, *_clean_one(source, line, record, summary, keep_boilerplate))
+    else:
+        rest = chain(first, items)
+        del first
+        calls = (
+            (block, ([_text_of(record) for (_, _, record), _ in block], keep_boilerplate))
+            for block in iter(lambda: list(islice(rest, _CLEAN_BLOCK)), [])
+        )
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for block, (results, counted) in parallel.submitted_in_order(
+                pool, _clean_block, calls, ahead=2 * jobs
+            ):
+                summary.html_cleaned += counted.html_cleaned
+                summary.unicode_normalised += counted.unicode_normalised
+                summary.boilerplate_lines_removed += counted.boilerplate_lines_removed
+                for ((source, line, record), skipped_before), (cleaned, removed) in zip(
+                    block, results, strict=True
+                ):
+                    summary.skipped.extend(skipped_before)
+                    summary.records += 1
+                    text = record.pop("text", None)
+                    if cleaned is None:
+                        _skip_text(source, line, text, summary)
+                    yield source, line, record, cleaned, removed
+    summary.skipped.extend(ahead.skipped_after)
+    if ahead.error is not None:
+        raise ahead.error
+
+
+def _clean_one(
+    source: str, line: int | None, record: dict[str, Any], summary: LoadSummary, keep_boilerplate: bool
+) -> tuple[str | None, list[str]]:
+    text = _popped_text(source, line, record, summary)
+    if text is None:
+        return None, []
+    removed: list[str] = []
+    return clean_text(text, summary, boilerplate=not keep_boilerplate, removed=removed), removed
+
+
+class _ReadAhead:
+    """Iterating gives ``((source, line, record), skipped before it)`` for each of ``records``, which
+    may be read ahead of their use.
+
+    Reading appends the lines it skips to ``summary.skipped``; read ahead, they would come before the
+    records that cleaning skips later. Each is taken out and handed over with the record it came
+    before (those after the last record in ``skipped_after``), and a reading error is kept in
+    ``error`` to be raised once the records before it are used: the summary, the records and the
+    error are those of reading and cleaning one record at a time.
+    """
+
+    def __init__(self, records: Iterator[_Raw], summary: LoadSummary) -> None:
+        self._records, self._summary = records, summary
+        self.skipped_after: list[SkippedRecord] = []
+        self.error: Exception | None = None
+
+    def __iter__(self) -> Iterator[tuple[_Raw, list[SkippedRecord]]]:
+        skipped = self._summary.skipped
+        while True:
+            mark = len(skipped)
+            try:
+                item = next(self._records)
+            except StopIteration:
+                break
+            except Exception as error:  # raised later, where one record at a time would have raised it
+                self.error = error
+                break
+            before = skipped[mark:]
+            del skipped[mark:]
+            yield item, before
+        self.skipped_after = skipped[mark:]
+        del skipped[mark:]
+
+
+def _text_of(record: dict[str, Any]) -> str | None:
+    text = record.get("text")
+    if isinstance(text, str):
+        return text
+    return "" if _is_missing(text) else None
+
+
+def _popped_text(source: str, line: int | None, record: dict[str, Any], summary: LoadSummary) -> str | None:
+    """The record's text, popped from it: ``""`` when missing, ``None`` (skipped, counted) when not a
+    string."""
+    summary.records += 1
+    text = record.pop("text", None)
+    if isinstance(text, str):
+        return text
+    if _is_missing(text):
+        return ""
+    _skip_text(source, line, text, summary)
+    return None
+
+
+def _skip_text(source: str, line: int | None, text: Any, summary: LoadSummary) -> None:
+    reason = f"text is {_kind(text)}, not a string"
+    summary.skipped.append(SkippedRecord(source, reason, line))
+    log.warning("skipped %s%s: %s", source, "" if line is None else f":{line}", reason)
+
+
+def _clean_block(
+    texts: list[str | None], keep_boilerplate: bool
+) -> tuple[list[tuple[str | None, list[str]]], LoadSummary]:
+    """:func:`clean_text` of each text (``None`` stays ``None``), in a worker: the cleaned texts with the
+    boilerplate lines removed from each, and the changes counted in a summary of their own."""
+    counted = LoadSummary()
+    out: list[tuple[str | None, list[str]]] = []
+    for text in texts:
+        removed: list[str] = []
+        if text is not None:
+            text = clean_text(text, counted, boilerplate=not keep_boilerplate, removed=removed)
+        out.append((text, removed))
+    return out, counted
 
 
 # Kept exactly as read: the text is cleaned on its own; ids and URLs are identifiers.
@@ -867,7 +999,9 @@ def load_corpus(
     settings = _read_settings(path, summary) if path.is_dir() else {}
     tally = Tally()
     records = list(
-        _iter_clean_records(path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally)
+        _iter_clean_records(
+            path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally, jobs=jobs
+        )
     )
     documents = _to_frame(records, summary, jobs=jobs)
     del records

@@ -333,6 +333,48 @@ def test_loading_with_worker_processes_gives_the_same_corpus(monkeypatch: pytest
     assert len(one.summary.boilerplate) > 0 and set(one.documents["language"]) == {"en", "ru", "uk"}
 
 
+def test_cleaning_in_worker_processes_keeps_every_skip_count_and_error_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    import framing.corpus
+    import framing.parallel
+
+    texts = [
+        "<p>Officials blamed Kyiv &amp; others for attack {i}.</p>",
+        "",
+        "It was \u201cchilling\u201d \u2014 case {i}.\n\nAdvertisement\n\nMore text {i}.",
+    ]
+    path = tmp_path / "mixed.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "outlet", "text"])
+        for i in range(14):
+            writer.writerow([f"d{i}", "A" if i % 2 else "B", texts[i % 3].format(i=i)])
+            if i % 5 == 2:
+                writer.writerow(["x", "y", "z", "too many"])  # a row the reader skips, between records
+        writer.writerow(["x", "too few"])  # and one after the last record
+    one = load_corpus(path)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 2)  # below the default: workers clean
+    monkeypatch.setattr(framing.corpus, "_CLEAN_BLOCK", 3)
+    two = load_corpus(path, jobs=2)
+    pd.testing.assert_frame_equal(one.documents, two.documents)
+    assert one.summary == two.summary
+    lines = [s.line for s in one.summary.skipped]
+    assert lines == sorted(lines) and len(lines) == 5 + 3 + 1  # empty texts and bad rows, in file order
+    assert one.summary.html_cleaned > 0 and one.summary.boilerplate_lines_removed > 0
+    # a duplicate id is reported where it is, though the reader has read on to a malformed line
+    records = [json.dumps({"id": f"d{i % 5}", "text": f"Text {i}."}) for i in range(8)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join([*records, "{not json"]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="duplicate document id 'd0'"):
+        load_corpus(bad, jobs=2)
+    bad.write_text("\n".join([*records[:5], "{not json"]) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="malformed JSON"):
+        load_corpus(bad, jobs=2)
+
+
 def test_the_streamed_corpus_is_the_same_after_its_records_are_spooled(tmp_path: Path) -> None:
     from framing.corpus import DocumentStream
 
