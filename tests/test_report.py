@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import CROCUS, write_txt
+from conftest import CROCUS, write_jsonl, write_txt
 from typer.testing import CliRunner
 
 import framing
@@ -311,3 +311,20 @@ def test_without_actors_no_blame_matrix_chart_is_drawn(tmp_path: Path) -> None:
     assert (report.path / "figures" / "cue_rates.png").exists()
     assert 'src="figures/blame_matrix.png"' not in (report.path / "index.html").read_text(encoding="utf-8")
     assert (report.path / "tables" / "blame_matrix.csv").exists()  # the table stays, for the record
+
+
+def test_a_language_without_separability_is_stated_as_not_computed_not_a_crash(tmp_path: Path) -> None:
+    # regression (found by the fuzz test): English is compared (two documents per outlet) but cannot be
+    # cross-validated (outlet a has one document with words); its summary read a separability row that
+    # only the whole corpus had
+    rows = [
+        {"id": "e1", "outlet": "a", "text": "Officials blamed Kyiv for the chilling attack."},
+        {"id": "e2", "outlet": "b", "text": "It may have been a terrible massacre, they said."},
+        {"id": "e3", "outlet": "b", "text": "Investigators likely know who planned the attack."},
+        {"id": "e4", "outlet": "a", "text": "..."},  # no words: counted in English, but no rate
+        {"id": "r1", "outlet": "a", "text": "Чиновники обвинили Киев в ужасном нападении на концертный зал."},
+    ]
+    path = write_jsonl(tmp_path / "two_languages.jsonl", rows)
+    analysis = report_module.analyse(framing.load_corpus(path), n_resamples=20, n_permutations=20)
+    stated = [f.text for f in analysis.findings if f.topic == "separability"]
+    assert stated and all("Separability not computed" in text for text in stated)

@@ -446,7 +446,8 @@ def clustered_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
 
 
 def _separability_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
-    summary = tables["separability"].iloc[0]
+    # no row: stated for one language of several, where no classifier could be cross-validated
+    summary = tables["separability"].iloc[0] if len(tables["separability"]) else {"macro_f1": math.nan}
     if math.isnan(summary["macro_f1"]):
         return Finding(
             "separability",
