@@ -143,3 +143,39 @@ def test_blame_matrix_cells_show_share_and_count() -> None:
     )
     texts = _texts(charts.blame_matrix_chart(matrix))
     assert "75%\n(3)" in texts and "25%\n(1)" in texts
+
+
+def _many_groups_summary(n: int = 14) -> pd.DataFrame:
+    """Rates of ``n`` groups with long names (labels wrapped on three lines) for two cues."""
+    rows = []
+    for i in range(n):
+        name = f"Outlet number {i} with a rather long name (Opinion and Analysis section)"
+        for j, cue in enumerate(["hedging", "emotive"]):
+            mean = 1.0 + i + 3 * j
+            rows.append({"outlet": name, "cue": cue, "mean_rate": mean, "ci_low": mean - 0.5,
+                         "ci_high": mean + 0.7, "documents": 10 + i, "confidence": 0.95})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.rates_by_outlet(_many_groups_summary()),
+        lambda: charts.cue_heatmap(_many_groups_summary()),
+        lambda: charts.distributions_chart(FEATURES, ["hedging", "emotive"]),
+        lambda: charts.distinctive_terms_chart(
+            compare.distinctive_terms(
+                compare.term_counts(["war war peace", "peace talks"], ["A very long outlet name " * 3, "B"])
+            )
+        ),
+        lambda: charts.rates_by_outlet(_many_groups_summary().iloc[:0]),  # "no data"
+    ],
+)
+def test_titles_are_where_the_automatic_placement_puts_them(draw, tmp_path: Path, monkeypatch) -> None:
+    # charts._title fixes the title height instead of letting matplotlib search for it at every draw
+    fast = charts.save_figure(draw(), tmp_path / "fast" / "chart")
+    from framing.report import charts as chart_module
+
+    monkeypatch.setattr(chart_module, "_title", lambda ax, text: ax.set_title(text))
+    automatic = charts.save_figure(draw(), tmp_path / "automatic" / "chart")
+    assert fast[0].read_bytes() == automatic[0].read_bytes()  # the PNG, pixel for pixel

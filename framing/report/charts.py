@@ -166,7 +166,7 @@ def _empty(fig: Figure, message: str, title: str) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.3")
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -205,6 +205,20 @@ def _from_zero(ax: Any) -> None:
     """Rates are never negative: start the x axis just left of 0 so dots at 0 are not cut in half."""
     high = ax.get_xlim()[1]
     ax.set_xlim(-0.03 * high, high)
+
+
+def _title(ax: Any, text: str) -> None:
+    """``ax.set_title(text)`` at the height matplotlib's automatic placement gives it in these charts.
+
+    The automatic placement lifts a title above whatever is drawn over the plot (x tick labels or an x
+    label at the top, a y offset text such as "1e-5"); to find out, it lays out every y tick label
+    again at every draw and at every constrained-layout pass (40 group names per panel). These axes draw
+    nothing above the plot (x axis at the bottom, categorical y axis: no offset text), so the title
+    stays at y = 1 plus the title pad either way (or at a user's ``axes.titley``, which switches the
+    automatic placement off anyway). Not used for the time chart, whose y axis is numeric.
+    """
+    height = matplotlib.rcParams["axes.titley"]
+    ax.set_title(text, y=1.0 if height is None else height)
 
 
 def _label(by: str) -> str:
@@ -295,7 +309,7 @@ def rates_by_outlet(
             high = max(0.0, ci_high - mean) if pd.notna(ci_high) else 0.0
             points.append((float(mean), float(positions[group]), low, high, palette[group]))
         _dots_with_whiskers(ax, points)
-        ax.set_title(cue_label(name))
+        _title(ax, cue_label(name))
         ax.set_xlabel(f"mean rate {RATE_UNIT}")
         _from_zero(ax)
         ax.grid(axis="x", color="0.9", linewidth=0.6)
@@ -365,7 +379,7 @@ def cue_heatmap(
     for spine in ax.spines.values():
         spine.set_visible(False)
     fig.colorbar(image, ax=ax, label=label, shrink=0.9)
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -423,7 +437,7 @@ def blame_matrix_chart(
         spine.set_visible(False)
     label = f"share of the {_label(by)}'s blame attributions\n(negated ones excluded; count in brackets)"
     fig.colorbar(image, ax=ax, shrink=0.9, label=label)
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -458,7 +472,7 @@ def distinctive_terms_chart(
         ax = axes[index // columns][index % columns]
         part = distinctive[(distinctive[group_col] == group) & (distinctive["z_score"] > 0)]
         part = part.sort_values(["z_score", "term"], ascending=[False, True], kind="mergesort").head(top_n)
-        ax.set_title(_wrap(group, 36, lines=2))
+        _title(ax, _wrap(group, 36, lines=2))
         if part.empty:
             ax.text(
                 0.5,
@@ -661,7 +675,7 @@ def distributions_chart(
                     linewidths=0.4,
                     zorder=3,
                 )
-        ax.set_title(cue_label(name))
+        _title(ax, cue_label(name))
         ax.set_xlabel(f"rate {RATE_UNIT}")
         _from_zero(ax)
         ax.grid(axis="x", color="0.9", linewidth=0.6)
