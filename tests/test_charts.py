@@ -179,3 +179,25 @@ def test_titles_are_where_the_automatic_placement_puts_them(draw, tmp_path: Path
     monkeypatch.setattr(chart_module, "_title", lambda ax, text: ax.set_title(text))
     automatic = charts.save_figure(draw(), tmp_path / "automatic" / "chart")
     assert fast[0].read_bytes() == automatic[0].read_bytes()  # the PNG, pixel for pixel
+
+
+@pytest.mark.parametrize("chart", ["cue_heatmap", "blame_matrix_chart"])
+def test_cell_numbers_left_out_of_the_layout_do_not_move_it(chart: str, tmp_path: Path) -> None:
+    # the numbers in the cells are drawn with in_layout=False: laid out or not, the PNG is the same
+    matrix = pd.DataFrame(
+        {
+            "outlet": ["A long outlet name", "A long outlet name", "B"],
+            "blamed": ["Ukraine", "Islamic State", "Islamic State"],
+            "attributions": [3, 1, 2000],
+            "share": [0.75, 0.25, 1.0],
+        }
+    )
+    table = _many_groups_summary(5) if chart == "cue_heatmap" else matrix
+    fast = charts.save_figure(getattr(charts, chart)(table), tmp_path / "fast" / "chart")
+    figure = getattr(charts, chart)(table)
+    cells = [t for t in figure.axes[0].texts if not t.get_in_layout()]
+    assert len(cells) == (10 if chart == "cue_heatmap" else 4)
+    for text in cells:
+        text.set_in_layout(True)
+    laid_out = charts.save_figure(figure, tmp_path / "laid_out" / "chart")
+    assert fast[0].read_bytes() == laid_out[0].read_bytes()

@@ -365,13 +365,17 @@ def cue_heatmap(
     ax = fig.add_subplot()
     cmap = matplotlib.colormaps["cividis"]
     image = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=vmin, vmax=vmax or 1.0, aspect="auto")
+    # in_layout=False: a cell's number is drawn inside its cell, so it cannot widen the margins the
+    # constrained layout computes; left in the layout, each of the (up to 200) numbers is laid out
+    # again in each layout pass only to be found inside the axes
     for i in range(len(groups)):
         for j in range(len(cue_list)):
             if np.isnan(values[i, j]):
-                ax.text(j, i, "–", ha="center", va="center", color="0.4")
+                ax.text(j, i, "–", ha="center", va="center", color="0.4", in_layout=False)
                 continue
             colour = _ink(cmap((shown[i, j] - vmin) / ((vmax or 1.0) - vmin)))
-            ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", color=colour, fontsize=8)
+            ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", color=colour, fontsize=8,
+                    in_layout=False)  # fmt: skip
     ax.set_xticks(range(len(cue_list)), [cue_label(c) for c in cue_list], rotation=30, ha="right")
     ax.set_yticks(range(len(groups)), [_wrap(g, 28) for g in groups])
     ax.set_xlabel("cue")
@@ -428,6 +432,7 @@ def blame_matrix_chart(
                 color=_ink(cmap(share[i, j])),
                 fontsize=7.5,
                 linespacing=1.1,
+                in_layout=False,  # inside its cell (as in cue_heatmap)
             )
     ax.set_xticks(range(len(actor_list)), [_short(a, 22) for a in actor_list], rotation=30, ha="right")
     ax.set_yticks(range(len(groups)), [_wrap(g, 28) for g in groups])
