@@ -748,12 +748,18 @@ def _layout_kept(fig: Figure) -> Iterator[None]:
             fig.set_layout_engine(engine)
 
 
+#: zlib level of the PNG: see _save_png
+_PNG_COMPRESS_LEVEL = 7
+
+
 def _save_png(fig: Figure, stream: Any, dpi: int) -> None:
     """The PNG with a 256-colour palette: about a third of the bytes of full colour (the report page
     inlines every chart) and no visible change for flat-coloured charts.
 
     Drawn once on an Agg canvas whose pixels are quantised directly (``savefig`` would lay the figure
-    out twice and encode a full-colour PNG only to decode it again).
+    out twice and encode a full-colour PNG only to decode it again). Compressed at zlib level 7, not 9
+    (``optimize=True``): on the seven charts of the 20,000-article report level 9 took 1.1 s CPU for
+    899 KB, level 7 0.2 s for 976 KB (8 % more bytes); the pixels are the same.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # matplotlib's own dependency
@@ -779,4 +785,4 @@ def _save_png(fig: Figure, stream: Any, dpi: int) -> None:
         patch.set_edgecolor(colours[1])
         fig.set_canvas(canvas)
     flat = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    flat.save(stream, format="png", optimize=True)
+    flat.save(stream, format="png", compress_level=_PNG_COMPRESS_LEVEL)
