@@ -169,6 +169,7 @@ def _many_groups_summary(n: int = 14) -> pd.DataFrame:
             )
         ),
         lambda: charts.rates_by_outlet(_many_groups_summary().iloc[:0]),  # "no data"
+        lambda: charts.rates_over_time_chart(compare.rates_over_time(FEATURES)),
     ],
 )
 def test_titles_are_where_the_automatic_placement_puts_them(draw, tmp_path: Path, monkeypatch) -> None:
@@ -201,3 +202,23 @@ def test_cell_numbers_left_out_of_the_layout_do_not_move_it(chart: str, tmp_path
         text.set_in_layout(True)
     laid_out = charts.save_figure(figure, tmp_path / "laid_out" / "chart")
     assert fast[0].read_bytes() == laid_out[0].read_bytes()
+
+
+@pytest.mark.parametrize("highest", [0.004, 0.5, 7.0, 999.0])
+def test_time_chart_rates_are_labelled_as_the_default_formatter_labels_them(highest: float) -> None:
+    # the time chart's y axis is set to plain numbers without offset text (so the title cannot move);
+    # for rates per 1,000 tokens, in [0, 1000], that is what the default formatter writes too
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.ticker import ScalarFormatter
+
+    table = compare.rates_over_time(FEATURES)
+    table["pooled_rate"] = np.linspace(0, highest, len(table))
+    labels = []
+    for default in (False, True):
+        figure = charts.rates_over_time_chart(table, ["hedging"])
+        ax = figure.axes[0]
+        if default:
+            ax.yaxis.set_major_formatter(ScalarFormatter())
+        FigureCanvasAgg(figure).draw()
+        labels.append(([t.get_text() for t in ax.get_yticklabels()], ax.yaxis.get_offset_text().get_text()))
+    assert labels[0] == labels[1] and labels[0][1] == ""

@@ -215,7 +215,7 @@ def _title(ax: Any, text: str) -> None:
     again at every draw and at every constrained-layout pass (40 group names per panel). These axes draw
     nothing above the plot (x axis at the bottom, categorical y axis: no offset text), so the title
     stays at y = 1 plus the title pad either way (or at a user's ``axes.titley``, which switches the
-    automatic placement off anyway). Not used for the time chart, whose y axis is numeric.
+    automatic placement off anyway). The time chart's numeric y axis is kept free of an offset text.
     """
     height = matplotlib.rcParams["axes.titley"]
     ax.set_title(text, y=1.0 if height is None else height)
@@ -567,9 +567,12 @@ def rates_over_time_chart(
                 end = (dates[-1], float(series["pooled_rate"].iloc[-1]))
                 ax.annotate(_short(group, 18), end, xytext=(3, 0), textcoords="offset points", fontsize=6,
                             color=palette[group], va="center")  # fmt: skip
-        ax.set_title(cue_label(name))
+        _title(ax, cue_label(name))
         ax.set_ylabel(f"rate {RATE_UNIT}")
         ax.set_ylim(bottom=0)
+        # plain numbers, never an offset text above the axis: a rate per 1,000 tokens lies in [0, 1000],
+        # where the default formatter writes plain numbers anyway; so nothing can push the title up
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
         ax.grid(axis="y", color="0.9", linewidth=0.6)
         locator = mdates.AutoDateLocator(maxticks=6)
         ax.xaxis.set_major_locator(locator)
