@@ -222,3 +222,20 @@ def test_time_chart_rates_are_labelled_as_the_default_formatter_labels_them(high
         FigureCanvasAgg(figure).draw()
         labels.append(([t.get_text() for t in ax.get_yticklabels()], ax.yaxis.get_offset_text().get_text()))
     assert labels[0] == labels[1] and labels[0][1] == ""
+
+
+def test_dot_plot_means_are_one_line_of_markers_per_panel_with_the_pixels_of_one_per_group(
+    tmp_path: Path,
+) -> None:
+    figure = charts.distributions_chart(FEATURES, ["hedging", "emotive"])
+    fast = charts.save_figure(figure, tmp_path / "fast" / "chart")
+    for ax, cue in zip(figure.axes[:2], ["hedging", "emotive"], strict=True):
+        [means] = [line for line in ax.lines if line.get_marker() == "D"]
+        expected = FEATURES.groupby("outlet")[f"{cue}_rate"].mean()  # groups A, B$x$, C from the top
+        assert np.allclose(means.get_xdata(), expected.to_numpy()) and list(means.get_ydata()) == [2, 1, 0]
+        means.remove()
+        for x, y in zip(means.get_xdata(), means.get_ydata(), strict=True):
+            ax.plot([x], [y], marker="D", markersize=5, color="white", markeredgecolor="black",
+                    markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
+    one_per_group = charts.save_figure(figure, tmp_path / "one_per_group" / "chart")
+    assert fast[0].read_bytes() == one_per_group[0].read_bytes()

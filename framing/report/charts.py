@@ -665,11 +665,13 @@ def distributions_chart(
             box.set_facecolor(palette[group])
             box.set_alpha(0.35)
             box.set_edgecolor("0.3")
+        # the mean of every document, not of the dots drawn; markers (a Line2D), not a scatter, and one
+        # line of markers for the panel, not one per group (the same pixels: the markers do not overlap)
+        means = [(float(np.mean(s)), p) for s, p in zip(samples, positions, strict=True) if len(s)]
+        if means:
+            ax.plot([x for x, _ in means], [y for _, y in means], marker="D", markersize=5, color="white",
+                    markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
         for sample, position, group in zip(samples, positions, groups, strict=True):
-            if len(sample):
-                # a marker (Line2D), not a scatter: the mean of every document, not of the dots drawn
-                ax.plot([float(np.mean(sample))], [position], marker="D", markersize=5, color="white",
-                        markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
             if len(sample) > max_dots:
                 sample = np.quantile(sample, np.linspace(0, 1, max_dots))
             if len(sample):
