@@ -239,3 +239,30 @@ def test_dot_plot_means_are_one_line_of_markers_per_panel_with_the_pixels_of_one
                     markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
     one_per_group = charts.save_figure(figure, tmp_path / "one_per_group" / "chart")
     assert fast[0].read_bytes() == one_per_group[0].read_bytes()
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.rates_by_outlet(_many_groups_summary(3), "hedging"),
+        lambda: charts.distributions_chart(FEATURES, "hedging"),
+        lambda: charts.distributions_chart(FEATURES, ["hedging", "emotive", "hedging"]),
+        lambda: charts.rates_over_time_chart(compare.rates_over_time(FEATURES), ["hedging"]),
+        lambda: charts.distinctive_terms_chart(
+            compare.distinctive_terms(compare.term_counts(["war war peace", "peace talks"], ["A", "B"])),
+            order=["A"],
+        ),
+    ],
+)
+def test_the_figure_title_is_wrapped_to_fit_the_figure(draw) -> None:
+    # regression: the dot plot's title was cut off at both edges at 3 panels, most titles at one panel
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = draw()
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    title = figure.get_suptitle()
+    [text] = [t for t in figure.texts if t.get_text() == title]
+    extent = text.get_window_extent(canvas.get_renderer())
+    assert "per 1,000 tokens" in title or "distinctive" in title
+    assert extent.x0 >= 0 and extent.x1 <= figure.bbox.width

@@ -33,6 +33,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from framing.io.atomic import open_atomic
 
@@ -221,6 +222,18 @@ def _title(ax: Any, text: str) -> None:
     ax.set_title(text, y=1.0 if height is None else height)
 
 
+def _suptitle(fig: Figure, text: str) -> None:
+    """``fig.suptitle(text)``, wrapped to the figure's width: a one-line title wider than the figure is
+    cut off at both edges (the dot plot's title at 3 panels; most titles at one panel).
+
+    Lines hold at most as many characters as fit at 0.6 em each, a little wider than the average letter
+    of the default font (DejaVu Sans), so a wrapped line always fits; a title that fits is unchanged.
+    """
+    size = FontProperties(size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
+    width = max(20, int(fig.get_figwidth() * 72 / (0.6 * size)))
+    fig.suptitle("\n".join(textwrap.wrap(text, width)) or text)
+
+
 def _label(by: str) -> str:
     return by.replace("_", " ")
 
@@ -323,7 +336,7 @@ def rates_by_outlet(
         row_axes[0].set_yticks([positions[g] for g in groups], labels)
     for index in range(len(cues), rows * columns):
         axes[index // columns][index % columns].set_axis_off()
-    fig.suptitle(title)
+    _suptitle(fig, title)
     return fig
 
 
@@ -506,7 +519,7 @@ def distinctive_terms_chart(
         ax.set_xlim(left=0)
     for index in range(len(groups), rows * columns):
         axes[index // columns][index % columns].set_axis_off()
-    fig.suptitle(f"{title} (log-odds ratio z-score; dotted line: z = 1.96)")
+    _suptitle(fig, f"{title} (log-odds ratio z-score; dotted line: z = 1.96)")
     return fig
 
 
@@ -593,7 +606,7 @@ def rates_over_time_chart(
             ncols=min(6, len(shown)),
             frameon=False,
         )
-    fig.suptitle(title)
+    _suptitle(fig, title)
     return fig
 
 
@@ -695,7 +708,7 @@ def distributions_chart(
         row_axes[0].set_yticks(positions, [f"{_wrap(g, 24)} (n={counts.get(g, 0)})" for g in groups])
     for index in range(len(cues), rows * columns):
         axes[index // columns][index % columns].set_axis_off()
-    fig.suptitle(title)
+    _suptitle(fig, title)
     return fig
 
 
