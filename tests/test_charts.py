@@ -143,3 +143,126 @@ def test_blame_matrix_cells_show_share_and_count() -> None:
     )
     texts = _texts(charts.blame_matrix_chart(matrix))
     assert "75%\n(3)" in texts and "25%\n(1)" in texts
+
+
+def _many_groups_summary(n: int = 14) -> pd.DataFrame:
+    """Rates of ``n`` groups with long names (labels wrapped on three lines) for two cues."""
+    rows = []
+    for i in range(n):
+        name = f"Outlet number {i} with a rather long name (Opinion and Analysis section)"
+        for j, cue in enumerate(["hedging", "emotive"]):
+            mean = 1.0 + i + 3 * j
+            rows.append({"outlet": name, "cue": cue, "mean_rate": mean, "ci_low": mean - 0.5,
+                         "ci_high": mean + 0.7, "documents": 10 + i, "confidence": 0.95})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.rates_by_outlet(_many_groups_summary()),
+        lambda: charts.cue_heatmap(_many_groups_summary()),
+        lambda: charts.distributions_chart(FEATURES, ["hedging", "emotive"]),
+        lambda: charts.distinctive_terms_chart(
+            compare.distinctive_terms(
+                compare.term_counts(["war war peace", "peace talks"], ["A very long outlet name " * 3, "B"])
+            )
+        ),
+        lambda: charts.rates_by_outlet(_many_groups_summary().iloc[:0]),  # "no data"
+        lambda: charts.rates_over_time_chart(compare.rates_over_time(FEATURES)),
+    ],
+)
+def test_titles_are_where_the_automatic_placement_puts_them(draw, tmp_path: Path, monkeypatch) -> None:
+    # charts._title fixes the title height instead of letting matplotlib search for it at every draw
+    fast = charts.save_figure(draw(), tmp_path / "fast" / "chart")
+    from framing.report import charts as chart_module
+
+    monkeypatch.setattr(chart_module, "_title", lambda ax, text: ax.set_title(text))
+    automatic = charts.save_figure(draw(), tmp_path / "automatic" / "chart")
+    assert fast[0].read_bytes() == automatic[0].read_bytes()  # the PNG, pixel for pixel
+
+
+@pytest.mark.parametrize("chart", ["cue_heatmap", "blame_matrix_chart"])
+def test_cell_numbers_left_out_of_the_layout_do_not_move_it(chart: str, tmp_path: Path) -> None:
+    # the numbers in the cells are drawn with in_layout=False: laid out or not, the PNG is the same
+    matrix = pd.DataFrame(
+        {
+            "outlet": ["A long outlet name", "A long outlet name", "B"],
+            "blamed": ["Ukraine", "Islamic State", "Islamic State"],
+            "attributions": [3, 1, 2000],
+            "share": [0.75, 0.25, 1.0],
+        }
+    )
+    table = _many_groups_summary(5) if chart == "cue_heatmap" else matrix
+    fast = charts.save_figure(getattr(charts, chart)(table), tmp_path / "fast" / "chart")
+    figure = getattr(charts, chart)(table)
+    cells = [t for t in figure.axes[0].texts if not t.get_in_layout()]
+    assert len(cells) == (10 if chart == "cue_heatmap" else 4)
+    for text in cells:
+        text.set_in_layout(True)
+    laid_out = charts.save_figure(figure, tmp_path / "laid_out" / "chart")
+    assert fast[0].read_bytes() == laid_out[0].read_bytes()
+
+
+@pytest.mark.parametrize("highest", [0.004, 0.5, 7.0, 999.0])
+def test_time_chart_rates_are_labelled_as_the_default_formatter_labels_them(highest: float) -> None:
+    # the time chart's y axis is set to plain numbers without offset text (so the title cannot move);
+    # for rates per 1,000 tokens, in [0, 1000], that is what the default formatter writes too
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.ticker import ScalarFormatter
+
+    table = compare.rates_over_time(FEATURES)
+    table["pooled_rate"] = np.linspace(0, highest, len(table))
+    labels = []
+    for default in (False, True):
+        figure = charts.rates_over_time_chart(table, ["hedging"])
+        ax = figure.axes[0]
+        if default:
+            ax.yaxis.set_major_formatter(ScalarFormatter())
+        FigureCanvasAgg(figure).draw()
+        labels.append(([t.get_text() for t in ax.get_yticklabels()], ax.yaxis.get_offset_text().get_text()))
+    assert labels[0] == labels[1] and labels[0][1] == ""
+
+
+def test_dot_plot_means_are_one_line_of_markers_per_panel_with_the_pixels_of_one_per_group(
+    tmp_path: Path,
+) -> None:
+    figure = charts.distributions_chart(FEATURES, ["hedging", "emotive"])
+    fast = charts.save_figure(figure, tmp_path / "fast" / "chart")
+    for ax, cue in zip(figure.axes[:2], ["hedging", "emotive"], strict=True):
+        [means] = [line for line in ax.lines if line.get_marker() == "D"]
+        expected = FEATURES.groupby("outlet")[f"{cue}_rate"].mean()  # groups A, B$x$, C from the top
+        assert np.allclose(means.get_xdata(), expected.to_numpy()) and list(means.get_ydata()) == [2, 1, 0]
+        means.remove()
+        for x, y in zip(means.get_xdata(), means.get_ydata(), strict=True):
+            ax.plot([x], [y], marker="D", markersize=5, color="white", markeredgecolor="black",
+                    markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
+    one_per_group = charts.save_figure(figure, tmp_path / "one_per_group" / "chart")
+    assert fast[0].read_bytes() == one_per_group[0].read_bytes()
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        lambda: charts.rates_by_outlet(_many_groups_summary(3), "hedging"),
+        lambda: charts.distributions_chart(FEATURES, "hedging"),
+        lambda: charts.distributions_chart(FEATURES, ["hedging", "emotive", "hedging"]),
+        lambda: charts.rates_over_time_chart(compare.rates_over_time(FEATURES), ["hedging"]),
+        lambda: charts.distinctive_terms_chart(
+            compare.distinctive_terms(compare.term_counts(["war war peace", "peace talks"], ["A", "B"])),
+            order=["A"],
+        ),
+    ],
+)
+def test_the_figure_title_is_wrapped_to_fit_the_figure(draw) -> None:
+    # regression: the dot plot's title was cut off at both edges at 3 panels, most titles at one panel
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = draw()
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    title = figure.get_suptitle()
+    [text] = [t for t in figure.texts if t.get_text() == title]
+    extent = text.get_window_extent(canvas.get_renderer())
+    assert "per 1,000 tokens" in title or "distinctive" in title
+    assert extent.x0 >= 0 and extent.x1 <= figure.bbox.width

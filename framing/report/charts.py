@@ -33,6 +33,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
 from framing.io.atomic import open_atomic
 
@@ -166,7 +167,7 @@ def _empty(fig: Figure, message: str, title: str) -> Figure:
     ax = fig.add_subplot()
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="0.3")
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -205,6 +206,32 @@ def _from_zero(ax: Any) -> None:
     """Rates are never negative: start the x axis just left of 0 so dots at 0 are not cut in half."""
     high = ax.get_xlim()[1]
     ax.set_xlim(-0.03 * high, high)
+
+
+def _title(ax: Any, text: str) -> None:
+    """``ax.set_title(text)`` at the height matplotlib's automatic placement gives it in these charts.
+
+    The automatic placement lifts a title above whatever is drawn over the plot (x tick labels or an x
+    label at the top, a y offset text such as "1e-5"); to find out, it lays out every y tick label
+    again at every draw and at every constrained-layout pass (40 group names per panel). These axes draw
+    nothing above the plot (x axis at the bottom, categorical y axis: no offset text), so the title
+    stays at y = 1 plus the title pad either way (or at a user's ``axes.titley``, which switches the
+    automatic placement off anyway). The time chart's numeric y axis is kept free of an offset text.
+    """
+    height = matplotlib.rcParams["axes.titley"]
+    ax.set_title(text, y=1.0 if height is None else height)
+
+
+def _suptitle(fig: Figure, text: str) -> None:
+    """``fig.suptitle(text)``, wrapped to the figure's width: a one-line title wider than the figure is
+    cut off at both edges (the dot plot's title at 3 panels; most titles at one panel).
+
+    Lines hold at most as many characters as fit at 0.6 em each, a little wider than the average letter
+    of the default font (DejaVu Sans), so a wrapped line always fits; a title that fits is unchanged.
+    """
+    size = FontProperties(size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
+    width = max(20, int(fig.get_figwidth() * 72 / (0.6 * size)))
+    fig.suptitle("\n".join(textwrap.wrap(text, width)) or text)
 
 
 def _label(by: str) -> str:
@@ -295,7 +322,7 @@ def rates_by_outlet(
             high = max(0.0, ci_high - mean) if pd.notna(ci_high) else 0.0
             points.append((float(mean), float(positions[group]), low, high, palette[group]))
         _dots_with_whiskers(ax, points)
-        ax.set_title(cue_label(name))
+        _title(ax, cue_label(name))
         ax.set_xlabel(f"mean rate {RATE_UNIT}")
         _from_zero(ax)
         ax.grid(axis="x", color="0.9", linewidth=0.6)
@@ -309,7 +336,7 @@ def rates_by_outlet(
         row_axes[0].set_yticks([positions[g] for g in groups], labels)
     for index in range(len(cues), rows * columns):
         axes[index // columns][index % columns].set_axis_off()
-    fig.suptitle(title)
+    _suptitle(fig, title)
     return fig
 
 
@@ -351,13 +378,17 @@ def cue_heatmap(
     ax = fig.add_subplot()
     cmap = matplotlib.colormaps["cividis"]
     image = ax.imshow(np.ma.masked_invalid(shown), cmap=cmap, vmin=vmin, vmax=vmax or 1.0, aspect="auto")
+    # in_layout=False: a cell's number is drawn inside its cell, so it cannot widen the margins the
+    # constrained layout computes; left in the layout, each of the (up to 200) numbers is laid out
+    # again in each layout pass only to be found inside the axes
     for i in range(len(groups)):
         for j in range(len(cue_list)):
             if np.isnan(values[i, j]):
-                ax.text(j, i, "–", ha="center", va="center", color="0.4")
+                ax.text(j, i, "–", ha="center", va="center", color="0.4", in_layout=False)
                 continue
             colour = _ink(cmap((shown[i, j] - vmin) / ((vmax or 1.0) - vmin)))
-            ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", color=colour, fontsize=8)
+            ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center", color=colour, fontsize=8,
+                    in_layout=False)  # fmt: skip
     ax.set_xticks(range(len(cue_list)), [cue_label(c) for c in cue_list], rotation=30, ha="right")
     ax.set_yticks(range(len(groups)), [_wrap(g, 28) for g in groups])
     ax.set_xlabel("cue")
@@ -365,7 +396,7 @@ def cue_heatmap(
     for spine in ax.spines.values():
         spine.set_visible(False)
     fig.colorbar(image, ax=ax, label=label, shrink=0.9)
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -414,6 +445,7 @@ def blame_matrix_chart(
                 color=_ink(cmap(share[i, j])),
                 fontsize=7.5,
                 linespacing=1.1,
+                in_layout=False,  # inside its cell (as in cue_heatmap)
             )
     ax.set_xticks(range(len(actor_list)), [_short(a, 22) for a in actor_list], rotation=30, ha="right")
     ax.set_yticks(range(len(groups)), [_wrap(g, 28) for g in groups])
@@ -423,7 +455,7 @@ def blame_matrix_chart(
         spine.set_visible(False)
     label = f"share of the {_label(by)}'s blame attributions\n(negated ones excluded; count in brackets)"
     fig.colorbar(image, ax=ax, shrink=0.9, label=label)
-    ax.set_title(title)
+    _title(ax, title)
     return fig
 
 
@@ -458,7 +490,7 @@ def distinctive_terms_chart(
         ax = axes[index // columns][index % columns]
         part = distinctive[(distinctive[group_col] == group) & (distinctive["z_score"] > 0)]
         part = part.sort_values(["z_score", "term"], ascending=[False, True], kind="mergesort").head(top_n)
-        ax.set_title(_wrap(group, 36, lines=2))
+        _title(ax, _wrap(group, 36, lines=2))
         if part.empty:
             ax.text(
                 0.5,
@@ -487,7 +519,7 @@ def distinctive_terms_chart(
         ax.set_xlim(left=0)
     for index in range(len(groups), rows * columns):
         axes[index // columns][index % columns].set_axis_off()
-    fig.suptitle(f"{title} (log-odds ratio z-score; dotted line: z = 1.96)")
+    _suptitle(fig, f"{title} (log-odds ratio z-score; dotted line: z = 1.96)")
     return fig
 
 
@@ -548,9 +580,12 @@ def rates_over_time_chart(
                 end = (dates[-1], float(series["pooled_rate"].iloc[-1]))
                 ax.annotate(_short(group, 18), end, xytext=(3, 0), textcoords="offset points", fontsize=6,
                             color=palette[group], va="center")  # fmt: skip
-        ax.set_title(cue_label(name))
+        _title(ax, cue_label(name))
         ax.set_ylabel(f"rate {RATE_UNIT}")
         ax.set_ylim(bottom=0)
+        # plain numbers, never an offset text above the axis: a rate per 1,000 tokens lies in [0, 1000],
+        # where the default formatter writes plain numbers anyway; so nothing can push the title up
+        ax.ticklabel_format(axis="y", style="plain", useOffset=False)
         ax.grid(axis="y", color="0.9", linewidth=0.6)
         locator = mdates.AutoDateLocator(maxticks=6)
         ax.xaxis.set_major_locator(locator)
@@ -571,7 +606,7 @@ def rates_over_time_chart(
             ncols=min(6, len(shown)),
             frameon=False,
         )
-    fig.suptitle(title)
+    _suptitle(fig, title)
     return fig
 
 
@@ -643,11 +678,13 @@ def distributions_chart(
             box.set_facecolor(palette[group])
             box.set_alpha(0.35)
             box.set_edgecolor("0.3")
+        # the mean of every document, not of the dots drawn; markers (a Line2D), not a scatter, and one
+        # line of markers for the panel, not one per group (the same pixels: the markers do not overlap)
+        means = [(float(np.mean(s)), p) for s, p in zip(samples, positions, strict=True) if len(s)]
+        if means:
+            ax.plot([x for x, _ in means], [y for _, y in means], marker="D", markersize=5, color="white",
+                    markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
         for sample, position, group in zip(samples, positions, groups, strict=True):
-            if len(sample):
-                # a marker (Line2D), not a scatter: the mean of every document, not of the dots drawn
-                ax.plot([float(np.mean(sample))], [position], marker="D", markersize=5, color="white",
-                        markeredgecolor="black", markeredgewidth=0.8, linestyle="none", zorder=4)  # fmt: skip
             if len(sample) > max_dots:
                 sample = np.quantile(sample, np.linspace(0, 1, max_dots))
             if len(sample):
@@ -661,7 +698,7 @@ def distributions_chart(
                     linewidths=0.4,
                     zorder=3,
                 )
-        ax.set_title(cue_label(name))
+        _title(ax, cue_label(name))
         ax.set_xlabel(f"rate {RATE_UNIT}")
         _from_zero(ax)
         ax.grid(axis="x", color="0.9", linewidth=0.6)
@@ -671,7 +708,7 @@ def distributions_chart(
         row_axes[0].set_yticks(positions, [f"{_wrap(g, 24)} (n={counts.get(g, 0)})" for g in groups])
     for index in range(len(cues), rows * columns):
         axes[index // columns][index % columns].set_axis_off()
-    fig.suptitle(title)
+    _suptitle(fig, title)
     return fig
 
 
@@ -729,12 +766,18 @@ def _layout_kept(fig: Figure) -> Iterator[None]:
             fig.set_layout_engine(engine)
 
 
+#: zlib level of the PNG: see _save_png
+_PNG_COMPRESS_LEVEL = 7
+
+
 def _save_png(fig: Figure, stream: Any, dpi: int) -> None:
     """The PNG with a 256-colour palette: about a third of the bytes of full colour (the report page
     inlines every chart) and no visible change for flat-coloured charts.
 
     Drawn once on an Agg canvas whose pixels are quantised directly (``savefig`` would lay the figure
-    out twice and encode a full-colour PNG only to decode it again).
+    out twice and encode a full-colour PNG only to decode it again). Compressed at zlib level 7, not 9
+    (``optimize=True``): on the seven charts of the 20,000-article report level 9 took 1.1 s CPU for
+    899 KB, level 7 0.2 s for 976 KB (8 % more bytes); the pixels are the same.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # matplotlib's own dependency
@@ -760,4 +803,4 @@ def _save_png(fig: Figure, stream: Any, dpi: int) -> None:
         patch.set_edgecolor(colours[1])
         fig.set_canvas(canvas)
     flat = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    flat.save(stream, format="png", optimize=True)
+    flat.save(stream, format="png", compress_level=_PNG_COMPRESS_LEVEL)
