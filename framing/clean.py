@@ -57,8 +57,9 @@ _BOILERPLATE_FIRST_LINE_COOKIES = re.compile(
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
 # Under re.IGNORECASE "cookie" also matches the look-alikes that do not lower-case to it (\u0130,
-# \u0131, the Kelvin sign), as the cookie lines do; searching needs no lower-cased copy of the text.
+# \u0131, the Kelvin sign), as the cookie lines do.
 _COOKIE_WORD = re.compile("cookie", re.IGNORECASE)
+_COOKIE_LOOKALIKES = ("\u0130", "\u0131", "\u212a")
 # Every regex over user text runs in linear time: a tag stops at the next "<" (a run of "<p <p <p" costs
 # no rescans), and the ends of comments, scripts and styles are found by _strip_tags, which looks for
 # each kind of end once when it is missing instead of once per opening.
@@ -102,7 +103,9 @@ _PUNCT = {
 _EN_DASH = re.compile("\u2013")
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _LINE_EDGES = re.compile(r" *\n *")  # both edges in one match: " \n " must lose both spaces
-_MANY_NEWLINES = re.compile(r"\n{3,}")
+# Written with a literal start ("\n\n\n+", not "\n{3,}") so that the regex engine searches for it with
+# a C substring scan instead of trying every position (ten times faster on a text without any).
+_MANY_NEWLINES = re.compile(r"\n\n\n+")
 
 
 def clean_text(
@@ -162,8 +165,25 @@ def clean_text(
     return text.strip()
 
 
+def _may_mention_cookies(text: str) -> bool:
+    """True whenever ``_COOKIE_WORD`` finds "cookie" in ``text`` (it may also be true when it does not).
+
+    Used to choose the boilerplate regex: the cookie-banner alternatives all need the word "cookie" in
+    their line, so trying them on a text without it changes nothing but the time taken. The regex search
+    tries every character with case folding (about 8 ns each); a lower-cased copy and a substring scan
+    are several times faster. Dropping the non-ASCII characters (encode with "ignore") can join two
+    pieces into "cookie" (a harmless false positive) but never hides an ASCII "cookie"; the look-alikes
+    the regex also accepts (\u0130, \u0131, the Kelvin sign) are left to the regex.
+    """
+    if text.isascii():
+        return "cookie" in text.lower()
+    if any(lookalike in text for lookalike in _COOKIE_LOOKALIKES):
+        return _COOKIE_WORD.search(text) is not None
+    return b"cookie" in text.encode("ascii", "ignore").lower()
+
+
 def _remove_boilerplate_lines(text: str, summary: LoadSummary | None, removed: list[str] | None) -> str:
-    cookies = _COOKIE_WORD.search(text) is not None
+    cookies = _may_mention_cookies(text)
     boilerplate = _BOILERPLATE_AFTER_NEWLINE_COOKIES if cookies else _BOILERPLATE_AFTER_NEWLINE
     if removed is None:
         text, count = boilerplate.subn("\n", text)
