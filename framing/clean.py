@@ -101,6 +101,13 @@ _PUNCT = {
     "\u2026": "...",
 }
 _EN_DASH = re.compile("\u2013")
+_ASCII_BYTES = bytes(range(128))
+# Characters that are in NFC whatever surrounds them: unchanged by NFC alone, of combining class 0 and
+# never the second of a canonical composition pair (nothing before them can absorb them). True of every
+# character below U+0300 and of the general punctuation U+2002-U+206F (U+2000 and U+2001 become
+# U+2002 and U+2003); tests/test_loading_paths.py checks it against the Unicode database. A text
+# whose characters are all such (or ASCII) is in NFC.
+_NOT_NFC_INERT = re.compile("[^\x00-\u02ff\u2002-\u206f]")
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _LINE_EDGES = re.compile(r" *\n *")  # both edges in one match: " \n " must lose both spaces
 # Written with a literal start ("\n\n\n+", not "\n{3,}") so that the regex engine searches for it with
@@ -134,18 +141,24 @@ def clean_text(
         # Each step rebinds ``text``, so at most two working copies exist at once (a 60 MB document
         # must not cost ten times its size): changes are tracked by flags, not by keeping the input.
         changed = False
-        if not unicodedata.is_normalized("NFC", text):
+        # Which characters to look for is decided on the characters beyond ASCII alone, a short string
+        # in a text of a Latin script: checking NFC and looking for each character of _PUNCT there
+        # costs a fraction of a scan of the whole text.
+        beyond = _beyond_ascii(text)
+        if _NOT_NFC_INERT.search(beyond) is not None and not unicodedata.is_normalized("NFC", text):
             text, changed = unicodedata.normalize("NFC", text), True
+            beyond = _beyond_ascii(text)
         # One str.replace per character present: each is a C scan (a regex with a Python callback per
         # match, or str.translate with a dict, is several times slower). The replacements contain none
-        # of the characters, so the order does not matter.
+        # of the characters (they are ASCII), so the order does not matter.
         for char in _PUNCT:
-            if char in text:
+            if char in beyond:
                 text, changed = text.replace(char, _PUNCT[char]), True
-        if "\u2014" in text or "\u2015" in text:  # always punctuation, never a range
+        if "\u2014" in beyond or "\u2015" in beyond:  # always punctuation, never a range
             text, changed = text.replace("\u2014", " - ").replace("\u2015", " - "), True
-        if "\u2013" in text:
+        if "\u2013" in beyond:
             text, changed = _EN_DASH.sub(_dash, text), True
+        del beyond
         if changed and summary is not None:
             summary.unicode_normalised += 1
     if boilerplate:
@@ -204,6 +217,14 @@ def _remove_boilerplate_lines(text: str, summary: LoadSummary | None, removed: l
     if summary is not None:
         summary.boilerplate_lines_removed += count
     return text
+
+
+def _beyond_ascii(text: str) -> str:
+    """The characters of ``text`` beyond ASCII, in order: its UTF-8 bytes without the ASCII ones (a
+    multi-byte character has none), decoded."""
+    return (
+        text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+    )
 
 
 def _strip_tags(text: str) -> str:

@@ -203,3 +203,37 @@ def test_ascii_language_scores_cut_joined_words_like_the_regex() -> None:
     # not in that's or x-the
     assert language_scores(text)["en"] == 8 + 2
     assert detect_language(text) == "en"
+
+
+def test_nfc_inert_characters_are_in_nfc_whatever_surrounds_them() -> None:
+    """What clean_text assumes to skip the NFC check: the characters its regex calls inert are unchanged
+    by NFC, of combining class 0 and never the second of a canonical composition pair."""
+    import sys
+    import unicodedata
+
+    from framing.clean import _NOT_NFC_INERT
+
+    seconds = set()
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    inert = [chr(code) for code in range(0x2100) if _NOT_NFC_INERT.match(chr(code)) is None]
+    assert len(inert) == 0x300 + 0x2070 - 0x2002
+    for char in inert:
+        assert unicodedata.normalize("NFC", char) == char
+        assert unicodedata.combining(char) == 0
+        assert char not in seconds
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("cafe\u0301 \u201cquoted\u201d", 'café "quoted"'),  # a combining mark: NFC applies
+        ("\u212b and \u2000 space", "\u00c5 and \u2002 space"),  # singletons outside the inert ranges
+        ("\u1100\u1161 \u2014 1990\u20132000", "\uac00 - 1990-2000"),  # Hangul jamo compose
+        ("caf\u00e9\u00a0\u2019s \u2013 x", "caf\u00e9 's - x"),  # inert only: no NFC needed
+    ],
+)
+def test_clean_text_normalises_unicode(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
