@@ -237,3 +237,25 @@ def test_nfc_inert_characters_are_in_nfc_whatever_surrounds_them() -> None:
 )
 def test_clean_text_normalises_unicode(raw: str, expected: str) -> None:
     assert clean_text(raw) == expected
+
+
+def test_jsonl_escapes_blank_lines_and_surrogates(tmp_path) -> None:
+    from framing import load_corpus
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(
+        b'{"id": "1", "text": "caf\\u00e9 \\ud83d\\ude00 pair"}\n'  # escapes, no lone surrogate
+        b" \t\r\n\n"  # white space only: skipped, not an error
+        b'{"id": "2", "text": "a literal \\\\ud800, not an escape"}\n'
+        b'{"id": "3", "text": "lone \\udc00 surrogate", "title": "plain"}\n'
+        b'{"id": "4", "text": "no escapes at all \\u00e9"}\n'
+    )
+    corpus = load_corpus(path)
+    assert corpus.documents["text"].tolist() == [
+        "café \U0001f600 pair",
+        "a literal \\ud800, not an escape",
+        "lone \ufffd surrogate",
+        "no escapes at all é",
+    ]
+    assert corpus.summary.surrogates_replaced == 1
+    assert not corpus.summary.skipped
