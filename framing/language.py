@@ -250,10 +250,10 @@ def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any], *, jo
             chosen = _normalise(spec.get("language")) if isinstance(spec, Mapping) else None
         given_languages.append(chosen)
     undecided = [i for i, chosen in enumerate(given_languages) if chosen is None]
-    texts = documents["text"]
-    detected_languages = dict(
-        zip(undecided, map_documents(detect_language, texts.iloc[undecided].tolist(), jobs=jobs), strict=True)
-    )
+    # Detection reads the first _SAMPLE characters only: the rest of a text need not go to a worker.
+    samples = [t[:_SAMPLE] if isinstance(t, str) else t for t in documents["text"].iloc[undecided].tolist()]
+    detected_languages = dict(zip(undecided, map_documents(detect_language, samples, jobs=jobs), strict=True))
+    del samples
     languages: list[str] = []
     kept_detected = 0
     for i, chosen in enumerate(given_languages):
