@@ -28,9 +28,10 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
@@ -75,9 +76,16 @@ class BoilerplatePattern:
 
 
 _DIGIT = re.compile(r"\d")
-# ASCII white space other than space and newline: without it (and without double spaces), as in
-# cleaned text, " ".join(line.split()) of a line is line.strip().
+# ASCII white space other than space and newline.
 _ASCII_ODD_SPACE = "\t\r\x0b\x0c\x1c\x1d\x1e\x1f"
+# One bytes.translate of a text's UTF-8 bytes lower-cases its ASCII letters, makes its ASCII digits 0
+# and turns its other ASCII white space into spaces (str.split treats them all as white space, so no
+# line compares differently); bytes of multi-byte characters (0x80 and above) are left as they are.
+_ASCII_NORMAL = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ123456789" + _ASCII_ODD_SPACE.encode("ascii"),
+    b"abcdefghijklmnopqrstuvwxyz000000000" + b" " * len(_ASCII_ODD_SPACE),
+)
+_ASCII_BYTES = bytes(range(128))
 
 
 def normalise_line(line: str) -> str:
@@ -91,17 +99,35 @@ def normalise_line(line: str) -> str:
 
 def _normalised_lines(text: str) -> list[str]:
     """``[normalise_line(line) for line in text.split("\n")]``, with the lower-casing and digit
-    replacement done once for the whole text (C calls) instead of once per line."""
-    lowered = text.lower()
-    if lowered.isascii():
-        for digit in "123456789":  # nine C scans are faster than one regex substitution per character
-            if digit in lowered:
-                lowered = lowered.replace(digit, "0")
-        if "  " not in lowered and not any(space in lowered for space in _ASCII_ODD_SPACE):
-            return [line.strip() for line in lowered.split("\n")]
-    else:
-        lowered = _DIGIT.sub("0", lowered)
-    return [" ".join(line.split()) for line in lowered.split("\n")]
+    replacement done once for the whole text (C calls) instead of once per line.
+
+    The costly steps (str.lower over every character, a regex over every character for the digits,
+    splitting every line at its white space) are only taken when the characters beyond ASCII call for
+    them: those characters alone are the UTF-8 bytes of the text without its ASCII bytes, a short
+    string to look at.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    beyond = ""
+    if not text.isascii():
+        beyond = _beyond_ascii(data)
+        # str.lower() maps characters one by one (a final sigma is a capital that changes too), so when
+        # no character beyond ASCII changes, it does nothing that the translation below does not do
+        if beyond.lower() != beyond:
+            data = text.lower().encode("utf-8", "surrogatepass")
+            beyond = _beyond_ascii(data)
+    normal = data.translate(_ASCII_NORMAL).decode("utf-8", "surrogatepass")
+    if _DIGIT.search(beyond):
+        normal = _DIGIT.sub("0", normal)
+    # Without white space beyond ASCII and double spaces, the only white space is single spaces (and
+    # the newlines): " ".join(line.split()) is line.strip().
+    if "  " in normal or any(char.isspace() for char in beyond):
+        return [" ".join(line.split()) for line in normal.split("\n")]
+    return list(map(str.strip, normal.split("\n")))
+
+
+def _beyond_ascii(data: bytes) -> str:
+    """The characters beyond ASCII of UTF-8 ``data`` (multi-byte characters have no ASCII bytes)."""
+    return data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)
@@ -127,6 +153,10 @@ class _Shipped:
             if phrase in line:
                 return phrase
         return None
+
+    def contained_in(self, text: str) -> tuple[str, ...]:
+        """The ``contains`` phrases found in ``text`` (none holds a newline: those of its lines)."""
+        return tuple(phrase for phrase in self.contains if phrase in text)
 
 
 @cache
@@ -226,7 +256,7 @@ class LineLearner:
         return _learned(self._counters, self._totals, self.min_documents, self.min_share)
 
 
-_MANY_NEWLINES = re.compile(r"\n{3,}")
+_MANY_NEWLINES = re.compile(r"\n\n\n+")  # a literal start: found by a substring scan (see framing.clean)
 
 
 #: A line of at least this many words that starts with the same words as a long learned line and shares
@@ -246,6 +276,9 @@ class _NearCopies:
             words = line.split()
             if len(words) >= NEAR_COPY_WORDS:
                 self.by_prefix.setdefault(tuple(words[:NEAR_COPY_PREFIX]), []).append((line, set(words)))
+        # A normalised line is its words joined by single spaces: one that match() can accept (at least
+        # NEAR_COPY_WORDS words, the first ones those of a pattern) starts with them and a space.
+        self.starts = tuple(f"{' '.join(prefix)} " for prefix in self.by_prefix)
 
     def match(self, line: str) -> str | None:
         if not self.by_prefix:
@@ -268,15 +301,33 @@ def strip_lines(
 
     ``near`` (the outlet's long learned lines) also removes near-copies of them.
     """
+    normalised_lines = _normalised_lines(text)
+    shipped = _shipped()
+    near_starts = near.starts if near is not None else ()
+    # Most documents hold no pattern at all, which C calls over the whole document show first: a set
+    # lookup, a startswith and an endswith per line, a substring scan per "contains" phrase; the loop
+    # below, which tries every pattern on every line, is then not needed. Where it is, it tries only
+    # the phrases the document contains (the same matches: an absent phrase matches no line).
+    contains = shipped.contained_in("\n".join(normalised_lines))
+    if (
+        not contains
+        and learned.isdisjoint(normalised_lines)
+        and shipped.lines.isdisjoint(normalised_lines)
+        and not any(map(str.startswith, normalised_lines, repeat(shipped.prefixes + near_starts)))
+        and not any(map(str.endswith, normalised_lines, repeat(shipped.suffixes)))
+    ):
+        return text, []
+    shipped = replace(shipped, contains=contains)
     kept: list[str] = []
     hits: list[tuple[str, str]] = []
-    shipped = _shipped()
-    for line, normalised in zip(text.split("\n"), _normalised_lines(text), strict=True):
+    for line, normalised in zip(text.split("\n"), normalised_lines, strict=True):
         if normalised:
             if normalised in learned:
                 hits.append((normalised, "learned"))
                 continue
-            variant_of = near.match(normalised) if near is not None else None
+            variant_of = (
+                near.match(normalised) if near is not None and normalised.startswith(near_starts) else None
+            )
             if variant_of is not None:
                 hits.append((variant_of, "learned"))
                 continue
@@ -319,23 +370,26 @@ class Tally:
 
 
 _LEARNED: dict[str, tuple[frozenset[str], _NearCopies]] = {}
+_COUNT_TOKENS: list[bool] = [True]  # whether _strip_document counts the tokens of a stripped text
 _STRIP_BLOCK = 4000  # documents stripped at a time
 
 
-def _set_learned(learned: Mapping[str, frozenset[str]]) -> None:
+def _set_learned(learned: Mapping[str, frozenset[str]], count_tokens: bool = True) -> None:
     _LEARNED.clear()
     _LEARNED.update({outlet: (lines, _NearCopies(lines)) for outlet, lines in learned.items()})
+    _COUNT_TOKENS[0] = count_tokens
 
 
 def _strip_document(outlet: str, text: str) -> tuple[str | None, list[tuple[str, str]], int]:
     """:func:`strip_lines` with the outlet's learned lines (set by :func:`_set_learned`), and the word
-    tokens of what remains; the text only when it changed (fewer bytes back from a worker process)."""
+    tokens of what remains (0 when not counted); the text only when it changed (fewer bytes back from a
+    worker process)."""
     from framing.text import count_words
 
     lines, near = _LEARNED.get(outlet, (frozenset(), None))
     stripped, hits = strip_lines(text, lines, near)
     if hits and stripped:
-        return stripped, hits, count_words(stripped)
+        return stripped, hits, count_words(stripped) if _COUNT_TOKENS[0] else 0
     return None, hits, 0
 
 
@@ -372,7 +426,8 @@ def remove_boilerplate(
             jobs=jobs,
             star=True,
             initializer=_set_learned,
-            initargs=(dict(learned),),
+            # a table without tokens (a streamed chunk) needs no recount of the stripped texts
+            initargs=(dict(learned), "tokens" in documents.columns),
         )
         for offset, (stripped, hits, tokens) in enumerate(results):
             i = start + offset

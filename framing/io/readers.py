@@ -119,6 +119,7 @@ _BINARY_SAMPLE = 65536
 _BINARY_CONTROL_SHARE = 0.05
 _WORD = re.compile(r"[^\W\d_]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_READ_BUFFER = 1 << 16
 
 
 def bom_encoding(raw: bytes) -> str | None:
@@ -401,7 +402,8 @@ def _iter_jsonl_rows(
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     """Stream a JSONL file line by line (memory stays flat however large the file)."""
     check_regular_file(path)
-    with path.open("rb") as handle:
+    # Articles make lines of several KB: the default 8 KB buffer would be refilled for nearly every one.
+    with path.open("rb", buffering=_READ_BUFFER) as handle:
         head = handle.read(4)
         handle.seek(0)
         encoding = bom_encoding(head)
@@ -415,7 +417,7 @@ def _iter_jsonl_rows(
         seen = False
         for number, raw in enumerate(lines, start=1):
             if isinstance(raw, bytes):
-                if not raw.strip():
+                if not raw or raw.isspace():  # not raw.strip(), which copies every line
                     continue
                 if b"\x00" in raw:
                     raise InputError(path, "binary content (NUL bytes), not text", line=number)
@@ -438,7 +440,7 @@ def _iter_jsonl_rows(
                     line = raw.decode(legacy if _decodes(raw, legacy) else "latin-1")
             else:
                 line = raw.lstrip("\ufeff") if number == 1 else raw
-                if not line.strip():
+                if not line or line.isspace():
                     continue
             try:
                 record = json.loads(line)
@@ -452,10 +454,13 @@ def _iter_jsonl_rows(
             if not isinstance(record, dict):
                 raise InputError(path, f"expected a JSON object, found {type(record).__name__}", line=number)
             seen = True
+            # A decoded line holds no surrogate: only a JSON escape (\ud800) can make one in a value.
+            escapes = "\\u" in line
             del raw, line  # only the parsed record stays alive while the caller cleans it
-            for key, value in record.items():
-                if isinstance(value, str):
-                    record[key] = replace_surrogates(value, summary)
+            if escapes:
+                for key, value in record.items():
+                    if isinstance(value, str):
+                        record[key] = replace_surrogates(value, summary)
             yield number, record
     if not seen:
         raise InputError(path, "empty file", hint="remove it or add records")
