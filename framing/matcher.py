@@ -30,7 +30,13 @@ from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
 from framing.morphology import MORPHOLOGY_LANGUAGES, expand_term
-from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
+from framing.text import (
+    TOKEN_PATTERN,
+    WORD_PATTERN,
+    _blank_non_ascii_punctuation,
+    count_words,
+    sentence_spans,
+)
 
 try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
     import ahocorasick
@@ -61,18 +67,12 @@ _ODD_ASCII_SPACE = [c for c in _WHITE_SPACE if c.isascii() and c != " "] + ["  "
 _ODD_OTHER_SPACE = [c for c in _WHITE_SPACE if not c.isascii()]
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
 # The automaton reads a *bounded* copy of the text: every non-word character (``[^\w]``) becomes a space,
-# word characters stay, the length is kept. ASCII bytes are mapped by ``bytes.translate`` on the UTF-8
-# form (bytes of multi-byte characters are >= 128 and pass unchanged), runs of non-ASCII characters by
-# a cached per-run mapping. Keys are bounded the same way, with a space in front (a term begins after a
-# non-word character) and after (a term's last whole token ends before one), so the automaton reports
-# only word starts, not every substring.
+# word characters stay, the length is kept. Non-ASCII punctuation becomes spaces first (at C speed, see
+# framing.text), then ASCII bytes are mapped by ``bytes.translate`` on the UTF-8 form (bytes of the
+# multi-byte characters left, all word characters, are >= 128 and pass unchanged). Keys are bounded
+# the same way, with a space in front (a term begins after a non-word character) and after (a term's
+# last whole token ends before one), so the automaton reports only word starts, not every substring.
 _BOUND_ASCII = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
-_BOUND_COVERED = str.maketrans(
-    {chr(c): " " for c in (*range(0x80, 0x530), *range(0x2000, 0x2070)) if not _WORD_CHAR_RE.match(chr(c))}
-)
-_UNCOVERED_RUN = re.compile(r"[^\x00-\x7f\u0080-\u052f\u2000-\u206f]+")
-_BOUNDED_RUNS: dict[str, str] = {}
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _NEGATION_KEY = "n t "  # the hint's ``n't\b`` alternative, bounded: no word start before it
 
 
@@ -199,29 +199,12 @@ def _trie_regex(terms: Iterable[Sequence[str]]) -> str:
     return build(trie)
 
 
-def _bounded_run(run: re.Match[str]) -> str:
-    text = run.group()
-    form = _BOUNDED_RUNS.get(text)
-    if form is None:
-        form = "".join(c if _WORD_CHAR_RE.match(c) else " " for c in text)
-        if len(_BOUNDED_RUNS) < 100_000:
-            _BOUNDED_RUNS[text] = form
-    return form
-
-
 def _bounded(text: str) -> str:
     """``text`` with every non-word character replaced by a space (same length, word characters kept)."""
+    text = _blank_non_ascii_punctuation(text)
     if text.isascii():
         return text.encode("ascii").translate(_BOUND_ASCII).decode("ascii")
-    encoded = text.encode("utf-8", "surrogatepass")
-    plain = encoded.translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
-    if len(encoded) - len(text) < len(text) >> 6:
-        # A few accented letters or symbols in English text: str.translate with a table would visit
-        # every character; the cached callback visits only the non-ASCII runs.
-        return _NON_ASCII_RUN.sub(_bounded_run, plain)
-    # Cyrillic and the other common blocks at C speed; the callback only for characters outside them.
-    plain = plain.translate(_BOUND_COVERED)
-    return _UNCOVERED_RUN.sub(_bounded_run, plain) if _UNCOVERED_RUN.search(plain) else plain
+    return text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=8)

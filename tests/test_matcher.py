@@ -250,3 +250,44 @@ def test_the_white_space_list_is_what_the_regex_engine_calls_white_space() -> No
 
     assert set(_WHITE_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert all(re.fullmatch(r"\s", c) for c in _WHITE_SPACE)
+
+
+# Texts where the fast paths (non-ASCII punctuation blanked with str.replace, joiners counted by one
+# regex scan, the automaton over the bounded text) could part from the plain regex definitions.
+EDGE_TEXTS = [
+    "",
+    "“Likely,” he said—“not likely…” ‘Maybe’ – maybe.",
+    "—likely— …likely… «likely» „likely“ •likely• ©likely",
+    "a-b-c a--b -a- a- -a _-a a-_ a'b ’a’ a’b it’s x-’y",
+    "U.S.-led co-op e.g.-like 3.5-fold U.S.’s a.b-c.d",
+    "Café—naïve—déjà vu—İstanbul—ΟΔΟΣ—σς—ё—ʼ",
+    "Обвинил — «Путина»… Він не винен—ймовірно, м’ята.",
+    "not\u2009likely\u00a0maybe\u3000clearly\u2028blamed",
+    "mixed 🙂 emoji—likely 🙂likely🙂 \ud800 surrogate",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_fast_word_count_equals_the_regex_count(text: str) -> None:
+    from framing.text import WORD_PATTERN, count_words
+
+    assert count_words(text) == len(re.findall(WORD_PATTERN, text))
+    assert count_words(text * 50) == len(re.findall(WORD_PATTERN, text * 50))  # the mostly-ASCII test
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_bounded_text_blanks_exactly_the_non_word_characters(text: str) -> None:
+    from framing.matcher import _bounded
+
+    assert _bounded(text) == "".join(c if re.match(r"\w", c) else " " for c in text)
+
+
+def test_cues_between_typographic_punctuation_are_found(matcher: CueMatcher) -> None:
+    text = "“Likely,” he said—“probably…” ‘Horrific’ «ужасный» blamed—"
+    assert [m.text for m in matcher.match(text).matches] == [
+        "Likely",
+        "probably",
+        "Horrific",
+        "ужасный",
+        "blamed",
+    ]

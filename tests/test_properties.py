@@ -24,7 +24,7 @@ texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
 any_text = st.text(max_size=300)
 # Characters where the fast word count and the candidate automaton could go wrong: joiners, full stops,
 # underscores, non-ASCII letters and punctuation, and white space of every kind.
-TRICKY = "ab_1.-'’ é“\u0301İ\n\t\u00a0\u2009\u3000"
+TRICKY = "ab_1.-'’ é“—…«\u0301İ\n\t\u00a0\u2009\u3000"
 tricky_text = st.text(alphabet=TRICKY, max_size=40)
 SPACES = [" ", "  ", "\n", "\t", "\u00a0", " \n ", "\u2009", "\r\n", "\n\n"]
 MULTI_WORD_TERMS = sorted(
