@@ -34,6 +34,7 @@ from framing.text import (
     TOKEN_PATTERN,
     WORD_PATTERN,
     _blank_non_ascii_punctuation,
+    _count_blanked,
     count_words,
     sentence_spans,
 )
@@ -199,9 +200,13 @@ def _trie_regex(terms: Iterable[Sequence[str]]) -> str:
     return build(trie)
 
 
-def _bounded(text: str) -> str:
-    """``text`` with every non-word character replaced by a space (same length, word characters kept)."""
-    text = _blank_non_ascii_punctuation(text)
+def _bounded(text: str, blanked: bool = False) -> str:
+    """``text`` with every non-word character replaced by a space (same length, word characters kept).
+
+    ``blanked``: the non-ASCII characters of ``text`` that are not word characters are spaces already.
+    """
+    if not blanked:
+        text = _blank_non_ascii_punctuation(text)
     if text.isascii():
         return text.encode("ascii").translate(_BOUND_ASCII).decode("ascii")
     return text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
@@ -351,8 +356,8 @@ class CueMatcher:
         of those first tokens stands just before white space other than one space. Keys are bounded
         (see ``_BOUND_ASCII``) and also list the negator words, so one pass gives both the candidate
         starts and the places where the negation hint can match. Each key's value is
-        ``(term back, negator back, negator length)``: a start is the hit's end minus a back, -1 when
-        the key is not of that kind.
+        ``(term back, negator back, negator end back)``: a start (or a negator's end) is the hit's end
+        minus a back; a back of -1: the key is not of that kind.
         """
         if ahocorasick is None:
             return None, frozenset()
@@ -383,8 +388,8 @@ class CueMatcher:
             if not bounded.strip():
                 return None, frozenset()  # a negator without a word character: the regex hint decides
             value = keys.setdefault(bounded, [-1, -1, 0])
-            value[1:] = [len(bounded) - lead, len(word)]
-        keys.setdefault(_NEGATION_KEY, [-1, -1, 0])[1:] = [len(_NEGATION_KEY), 3]
+            value[1:] = [len(bounded) - lead, len(bounded) - lead - len(word)]
+        keys.setdefault(_NEGATION_KEY, [-1, -1, 0])[1:] = [len(_NEGATION_KEY), len(_NEGATION_KEY) - 3]
         automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             automaton.add_word(key, tuple(value))
@@ -525,12 +530,13 @@ class CueMatcher:
 
         With ``language`` only the lexicons written in it (and those without a language) count.
         """
-        lowered, sentences, matches = self._scan(text)
+        lowered, blanked, sentences, matches = self._scan_blanked(text)
         if language is not None and self._mixed_languages:
             applies = self.applies
             matches = [m for m in matches if applies(m.entry.lexicon, language)]
+        # count_words(lowered): ``lowered`` has no ``’`` (see _lower_same_length).
         return DocumentMatches(
-            tokens=count_words(lowered), sentences=sentences, matches=matches, lowered=lowered
+            tokens=_count_blanked(blanked), sentences=sentences, matches=matches, lowered=lowered
         )
 
     def _plan(self, phrase: str) -> tuple[int, int, tuple[int, ...]] | None:
@@ -618,7 +624,9 @@ class CueMatcher:
             position = token.end()
         return [(token, token) for token in tokens]
 
-    def _find_candidates(self, lowered: str) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
+    def _find_candidates(
+        self, lowered: str, blanked: str | None = None
+    ) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
         """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them, and
         where the negation hint may match: the starts and ends of negator words (``None`` when unknown).
 
@@ -628,18 +636,20 @@ class CueMatcher:
         non-overlapping matches as a scan of every position. (A match starts one character before its
         term, at the non-word character in front, hence ``place`` in ``padded`` = term start in
         ``lowered``.) Every place where the negation hint regex matches is among the negator words'
-        spans, so a window without one needs no regex search.
+        spans, so a window without one needs no regex search. ``blanked``: ``lowered`` with its non-ASCII
+        characters that are not word characters as spaces, when the caller has it.
         """
         padded = " " + lowered
         if self._starts is None:
             return list(self._candidates.finditer(padded)), None, []
+        bounded = _bounded(lowered) if blanked is None else _bounded(blanked, blanked=True)
         places: list[int] = []
         negators: list[tuple[int, int]] = []
-        for end, (back, negator_back, negator_length) in self._starts.iter(" " + _bounded(lowered) + " "):
+        for end, (back, negator_back, negator_end_back) in self._starts.iter(" " + bounded + " "):
             if back >= 0:
                 places.append(end - back)
             if negator_back >= 0:
-                negators.append((end - negator_back, end - negator_back + negator_length))
+                negators.append((end - negator_back, end - negator_end_back))
         if self._first_words:
             # A multi-word term whose words are not separated by one space: its first word ends where
             # such a run of white space begins.
@@ -674,7 +684,14 @@ class CueMatcher:
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
+        lowered, _, sentences, matches = self._scan_blanked(text)
+        return lowered, sentences, matches
+
+    def _scan_blanked(self, text: str) -> tuple[str, str, list[tuple[int, int]], list[Match]]:
+        """:meth:`_scan`, and the lowered text with its non-ASCII characters that are not word characters
+        as spaces: the candidate automaton and the token count both read it, so it is made once."""
         lowered = _lower_same_length(text)
+        blanked = _blank_non_ascii_punctuation(lowered)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         matches: list[Match] = []
@@ -683,7 +700,7 @@ class CueMatcher:
         next_plans = self._next_plans
         hint = self._negation_hint.search
         reach = 12 * self.negation_window
-        candidates, negator_starts, negator_ends = self._find_candidates(lowered)
+        candidates, negator_starts, negator_ends = self._find_candidates(lowered, blanked)
         negators = len(negator_ends)
         for candidate in candidates:
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
@@ -737,7 +754,7 @@ class CueMatcher:
             matched = text[start:end]
             for index in ids:
                 matches.append(Match(start, end, sentence, entries[index], negated, matched))
-        return lowered, sentences, matches
+        return lowered, blanked, sentences, matches
 
     def _accept(
         self, text: str, lowered: str, tokens: list[str], start: int, sentence_start: int, sentence_end: int
