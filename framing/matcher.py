@@ -2,12 +2,12 @@
 
 Matching works on the toolkit's tokens (:mod:`framing.text`), case-insensitively unless an entry says
 otherwise. An Aho-Corasick automaton (pyahocorasick) of the literal start of every entry lists, in one
-pass at C speed, where a term may begin; a compiled regular expression (a trie of every entry) is tried
-only there and finds the longest candidate. Python touches each candidate once, through a cached plan
-per candidate phrase, and reads the neighbouring tokens only for entries with context rules and for
-windows that hold a negator word. Overlaps are resolved by *longest match wins*: a match that lies
-inside a longer match of any family is dropped (``claimed responsibility`` is blame, not also an
-attribution hedge ``claimed``).
+pass at C speed, where a term may begin; a compiled regular expression (a trie of the entries that begin
+with the character found there) is tried only there and finds the longest candidate. Python touches
+each candidate once, through a cached plan per candidate phrase, and reads the neighbouring tokens
+only for entries with context rules and for windows that hold a negator word. Overlaps are resolved
+by *longest match wins*: a match that lies inside a longer match of any family is dropped (``claimed
+responsibility`` is blame, not also an attribution hedge ``claimed``).
 
 A match is *negated* when a negator (``not``, ``no``, ``never``, ``without``, ``n't`` forms, ``absence``,
 ``lack`` ...) occurs among the ``negation_window`` tokens before it in the same clause (the window stops
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
@@ -212,7 +212,7 @@ def _bounded(text: str, blanked: bool = False) -> str:
     return text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1024)
 def _candidate_regex(terms: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
     """The candidate regex of a set of terms, compiled once per process for the same terms (the built-in
     lexicons with their Russian and Ukrainian forms take seconds to turn into a trie and compile)."""
@@ -221,6 +221,40 @@ def _candidate_regex(terms: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
     # The pattern consumes the non-word character before a term (the text is scanned with a space in
     # front), so the regex engine can skip from gap to gap instead of trying every position.
     return re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+
+
+class _Candidates:
+    """The candidate regex of a set of terms, compiled in parts when first needed: one per first character.
+
+    The regex matches at a place only with a term that begins with the character after it (the top-level
+    branches of the trie each begin with one literal character), so the part of the terms with that first
+    character finds the same match there as the whole regex. A corpus in one script never compiles the
+    parts of the others: the Russian and Ukrainian forms are three quarters of the built-in terms and
+    most of the time it took to build the matcher.
+    """
+
+    def __init__(self, terms: tuple[tuple[str, ...], ...]) -> None:
+        self.terms = terms
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for tokens in terms:
+            by_first.setdefault(tokens[0].lower()[:1], []).append(tokens)
+        self._by_first = {first: tuple(group) for first, group in by_first.items()}
+        self._parts: dict[str, re.Pattern[str]] = {}
+
+    def match(self, padded: str, place: int) -> re.Match[str] | None:
+        """``_candidate_regex(terms).match(padded, place)``; ``padded[place]`` is the character before."""
+        first = padded[place + 1 : place + 2]
+        part = self._parts.get(first)
+        if part is None:
+            terms = self._by_first.get(first)
+            if terms is None:
+                return None
+            part = self._parts[first] = _candidate_regex(terms)
+        return part.match(padded, place)
+
+    def finditer(self, padded: str) -> Iterator[re.Match[str]]:
+        """Every match of the whole regex in ``padded`` (the scan without the automaton)."""
+        return _candidate_regex(self.terms).finditer(padded)
 
 
 def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
@@ -342,7 +376,7 @@ class CueMatcher:
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         self._next_plans: dict[str, _NextPlan | None] = {}
-        self._candidates = _candidate_regex(tuple(dict.fromkeys(e.tokens for e in entries)))
+        self._candidates = _Candidates(tuple(dict.fromkeys(e.tokens for e in entries)))
         self._starts, self._first_words = self._automaton(entries, negator_words)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
@@ -531,9 +565,14 @@ class CueMatcher:
         With ``language`` only the lexicons written in it (and those without a language) count.
         """
         lowered, blanked, sentences, matches = self._scan_blanked(text)
-        if language is not None and self._mixed_languages:
-            applies = self.applies
-            matches = [m for m in matches if applies(m.entry.lexicon, language)]
+        if language is not None and self._mixed_languages and matches:
+            # What :meth:`applies` decides, as one set test per match.
+            other = {
+                name
+                for name, written_in in self.lexicon_languages.items()
+                if written_in not in (None, language)
+            }
+            matches = [m for m in matches if m.entry.lexicon not in other]
         # count_words(lowered): ``lowered`` has no ``’`` (see _lower_same_length).
         return DocumentMatches(
             tokens=_count_blanked(blanked), sentences=sentences, matches=matches, lowered=lowered
