@@ -291,3 +291,21 @@ def test_cues_between_typographic_punctuation_are_found(matcher: CueMatcher) -> 
         "ужасный",
         "blamed",
     ]
+
+
+def test_candidate_regex_in_parts_matches_like_the_whole_regex(matcher: CueMatcher) -> None:
+    # The regex part of a place's first character must find what the regex of every term finds there.
+    from framing.matcher import _candidate_regex, _lower_same_length
+
+    whole = _candidate_regex(matcher._candidates.terms)
+    text = (
+        "Він не винен, обвинил Путина; it is likely not blamed. Не доказано — maybe.\n"
+        "İstanbul “reportedly” horrific-ish 3 held\u00a0responsible ёлки Київ U.S. kind  of"
+    )
+    padded = " " + _lower_same_length(text)
+    places = [p for p in range(len(padded) - 1) if not re.match(r"\w", padded[p])]
+    found = [(matcher._candidates.match(padded, p), whole.match(padded, p)) for p in places]
+    assert [(a and (a.span(), a.group(1))) for a, _ in found] == [
+        (b and (b.span(), b.group(1))) for _, b in found
+    ]
+    assert sum(a is not None for a, _ in found) >= 8
