@@ -146,6 +146,32 @@ class Match:
     text: str
 
 
+# Match(...) runs the frozen dataclass's __init__, six ``object.__setattr__`` calls through a Python frame;
+# the matching pass makes ~25 matches per article and sets the same slots directly through their
+# descriptors (the frozen ``__setattr__`` is the only thing bypassed), in half the time.
+_NEW_OBJECT = object.__new__
+_SET_START, _SET_END, _SET_SENTENCE_ID, _SET_ENTRY, _SET_NEGATED, _SET_TEXT = (
+    Match.start.__set__,  # type: ignore[attr-defined]
+    Match.end.__set__,  # type: ignore[attr-defined]
+    Match.sentence_id.__set__,  # type: ignore[attr-defined]
+    Match.entry.__set__,  # type: ignore[attr-defined]
+    Match.negated.__set__,  # type: ignore[attr-defined]
+    Match.text.__set__,  # type: ignore[attr-defined]
+)
+
+
+def _new_match(start: int, end: int, sentence_id: int, entry: Entry, negated: bool, text: str) -> Match:
+    """``Match(start, end, sentence_id, entry, negated, text)``, made faster (see above)."""
+    match = _NEW_OBJECT(Match)
+    _SET_START(match, start)
+    _SET_END(match, end)
+    _SET_SENTENCE_ID(match, sentence_id)
+    _SET_ENTRY(match, entry)
+    _SET_NEGATED(match, negated)
+    _SET_TEXT(match, text)
+    return match
+
+
 @dataclass(slots=True)
 class DocumentMatches:
     """Everything the engine found in one text.
@@ -792,7 +818,7 @@ class CueMatcher:
             negated = hinted and self._is_negated(text, lowered, sentence_start, start)
             matched = text[start:end]
             for index in ids:
-                matches.append(Match(start, end, sentence, entries[index], negated, matched))
+                matches.append(_new_match(start, end, sentence, entries[index], negated, matched))
         return lowered, blanked, sentences, matches
 
     def _accept(

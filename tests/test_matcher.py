@@ -309,3 +309,26 @@ def test_candidate_regex_in_parts_matches_like_the_whole_regex(matcher: CueMatch
         (b and (b.span(), b.group(1))) for _, b in found
     ]
     assert sum(a is not None for a, _ in found) >= 8
+
+
+def test_the_fast_match_constructor_makes_the_same_match() -> None:
+    import dataclasses
+    import pickle
+
+    from framing.matcher import Match, _new_match
+
+    entry = builtin_lexicons()[0].entries[0]
+    # _new_match sets these slots one by one: a new field of Match must be added there too.
+    assert [f.name for f in dataclasses.fields(Match)] == [
+        "start",
+        "end",
+        "sentence_id",
+        "entry",
+        "negated",
+        "text",
+    ]
+    fast, slow = _new_match(3, 9, 1, entry, True, "likely"), Match(3, 9, 1, entry, True, "likely")
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 4  # type: ignore[misc]
