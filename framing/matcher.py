@@ -403,12 +403,17 @@ class CueMatcher:
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         self._next_plans: dict[str, _NextPlan | None] = {}
         self._candidates = _Candidates(tuple(dict.fromkeys(e.tokens for e in entries)))
-        self._starts, self._first_words = self._automaton(entries, negator_words)
+        # The negator words that can make _is_negated true: single-word negators and first words of
+        # negator phrases ("to" of "failed to" alone cannot).
+        deciding = self._negators | set(self._negator_phrases_by_first)
+        self._starts, self._first_words = self._automaton(entries, negator_words, deciding)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
 
     @staticmethod
-    def _automaton(entries: Sequence[Entry], negator_words: Iterable[str]) -> tuple[Any, frozenset[str]]:
+    def _automaton(
+        entries: Sequence[Entry], negator_words: Iterable[str], deciding: Iterable[str] = ()
+    ) -> tuple[Any, frozenset[str]]:
         """An automaton of the literal text every candidate begins with, and the first words it keys on.
 
         A term's key is its first token up to a wildcard, and, when that token has none, one space and
@@ -416,12 +421,14 @@ class CueMatcher:
         of those first tokens stands just before white space other than one space. Keys are bounded
         (see ``_BOUND_ASCII``) and also list the negator words, so one pass gives both the candidate
         starts and the places where the negation hint can match. Each key's value is
-        ``(term back, negator back, negator end back)``: a start (or a negator's end) is the hit's end
-        minus a back; a back of -1: the key is not of that kind.
+        ``(term back, negator back, negator end back, deciding)``: a start (or a negator's end) is the
+        hit's end minus a back; a back of -1: the key is not of that kind; ``deciding``: the key is
+        that of a word in ``deciding``.
         """
         if ahocorasick is None:
             return None, frozenset()
-        keys: dict[str, list[int]] = {}
+        keys: dict[str, list[Any]] = {}
+        deciding = frozenset(deciding)
         first_words = set()
 
         def bounded_key(text: str, whole: bool) -> tuple[str, int]:
@@ -442,14 +449,14 @@ class CueMatcher:
                 key += " " + tokens[1].rstrip("*")
                 whole = not tokens[1].endswith("*")
             bounded, lead = bounded_key(key, whole)
-            keys.setdefault(bounded, [-1, -1, 0])[0] = len(bounded) - lead
+            keys.setdefault(bounded, [-1, -1, 0, False])[0] = len(bounded) - lead
         for word in negator_words:
             bounded, lead = bounded_key(word, True)
             if not bounded.strip():
                 return None, frozenset()  # a negator without a word character: the regex hint decides
-            value = keys.setdefault(bounded, [-1, -1, 0])
-            value[1:] = [len(bounded) - lead, len(bounded) - lead - len(word)]
-        keys.setdefault(_NEGATION_KEY, [-1, -1, 0])[1:] = [len(_NEGATION_KEY), len(_NEGATION_KEY) - 3]
+            value = keys.setdefault(bounded, [-1, -1, 0, False])
+            value[1:] = [len(bounded) - lead, len(bounded) - lead - len(word), value[3] or word in deciding]
+        keys.setdefault(_NEGATION_KEY, [-1, -1, 0, False])[1:3] = [len(_NEGATION_KEY), len(_NEGATION_KEY) - 3]
         automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             automaton.add_word(key, tuple(value))
@@ -691,9 +698,10 @@ class CueMatcher:
 
     def _find_candidates(
         self, lowered: str, blanked: str | None = None
-    ) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
+    ) -> tuple[list[re.Match[str]], list[int] | None, list[int], list[bool]]:
         """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them, and
-        where the negation hint may match: the starts and ends of negator words (``None`` when unknown).
+        where the negation hint may match: the starts and ends of negator words (``None`` when unknown),
+        and whether each is a deciding word (a single-word negator or the first word of a phrase).
 
         The automaton lists the places where a key begins; white space other than one space adds the
         places where a first word of a multi-word term ends before it. The regex is tried at those
@@ -706,15 +714,15 @@ class CueMatcher:
         """
         padded = " " + lowered
         if self._starts is None:
-            return list(self._candidates.finditer(padded)), None, []
+            return list(self._candidates.finditer(padded)), None, [], []
         bounded = _bounded(lowered) if blanked is None else _bounded(blanked, blanked=True)
         places: list[int] = []
-        negators: list[tuple[int, int]] = []
-        for end, (back, negator_back, negator_end_back) in self._starts.iter(" " + bounded + " "):
+        negators: list[tuple[int, int, bool]] = []
+        for end, (back, negator_back, negator_end_back, deciding) in self._starts.iter(" " + bounded + " "):
             if back >= 0:
                 places.append(end - back)
             if negator_back >= 0:
-                negators.append((end - negator_back, end - negator_end_back))
+                negators.append((end - negator_back, end - negator_end_back, deciding))
         if self._first_words:
             # A multi-word term whose words are not separated by one space: its first word ends where
             # such a run of white space begins.
@@ -745,7 +753,12 @@ class CueMatcher:
                     position = candidate.end()
                     found.append(candidate)
         negators.sort()
-        return found, [start for start, _ in negators], [end for _, end in negators]
+        return (
+            found,
+            [start for start, _, _ in negators],
+            [end for _, end, _ in negators],
+            [deciding for _, _, deciding in negators],
+        )
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
@@ -765,7 +778,7 @@ class CueMatcher:
         next_plans = self._next_plans
         hint = self._negation_hint.search
         reach = 12 * self.negation_window
-        candidates, negator_starts, negator_ends = self._find_candidates(lowered, blanked)
+        candidates, negator_starts, negator_ends, deciding = self._find_candidates(lowered, blanked)
         negators = len(negator_ends)
         for candidate in candidates:
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
@@ -815,11 +828,43 @@ class CueMatcher:
                         hinted = True
                         break
                     at += 1
+                if hinted and not self._deciding_before(
+                    lowered, sentence_start, start, negator_starts, negator_ends, deciding
+                ):
+                    hinted = False  # e.g. only the "to" of "failed to": _is_negated would say no
             negated = hinted and self._is_negated(text, lowered, sentence_start, start)
             matched = text[start:end]
             for index in ids:
                 matches.append(_new_match(start, end, sentence, entries[index], negated, matched))
         return lowered, blanked, sentences, matches
+
+    @staticmethod
+    def _deciding_before(
+        lowered: str,
+        sentence_start: int,
+        position: int,
+        negator_starts: list[int],
+        negator_ends: list[int],
+        deciding: list[bool],
+    ) -> bool:
+        """Whether :meth:`_is_negated` may be true at ``position``: False when no deciding negator word
+        (single-word negator, first word of a negator phrase) stands among its previous tokens.
+
+        Those tokens (:meth:`_previous_lower_tokens`) are whole tokens within ``_CONTEXT_CHARS``: each
+        is a maximal run of word characters (with joiners) with a non-word character or the text's
+        edge on either side, so a deciding one is an automaton hit. The exception is a first token
+        that begins right after an underscore (only a letter or digit there marks it as cut off):
+        then the full check decides.
+        """
+        window_start = max(sentence_start, position - _CONTEXT_CHARS)
+        if window_start > sentence_start and lowered[window_start - 1] == "_":
+            return True
+        at = bisect_left(negator_starts, window_start)
+        while at < len(negator_starts) and negator_starts[at] < position:
+            if deciding[at] and negator_ends[at] <= position:
+                return True
+            at += 1
+        return False
 
     def _accept(
         self, text: str, lowered: str, tokens: list[str], start: int, sentence_start: int, sentence_end: int

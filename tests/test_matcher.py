@@ -332,3 +332,43 @@ def test_the_fast_match_constructor_makes_the_same_match() -> None:
     assert pickle.loads(pickle.dumps(fast)) == slow
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.start = 4  # type: ignore[misc]
+
+
+def _regex_only_reference() -> CueMatcher:
+    # A matcher of its own (build_matcher() returns the cached built-in one, the ``matcher`` fixture).
+    reference = CueMatcher(builtin_lexicons())
+    reference._starts = None  # no automaton: candidates and the negation hint from the regexes alone
+    return reference
+
+
+_REFERENCE: list[CueMatcher] = []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They failed to show it was likely.",
+        "They want to say it is likely, and to add that it was not likely.",
+        "Nobody thinks so: it is likely. No one said it was likely. There is little evidence it is likely.",
+        "They failed to internationalization counterrevolutionaries likely",
+        # "no" right after an underscore, where the previous tokens' window begins: not an automaton hit
+        "x_no " + "a" * 26 + " to " + "b" * 26 + " likely",
+        "x_no " + "a" * 26 + " to " + "b" * 25 + " likely",
+    ],
+)
+def test_negation_is_decided_as_by_the_regex_hint(matcher: CueMatcher, text: str) -> None:
+    # The automaton's negator hits skip the token check when no single-word negator or first word of
+    # a negator phrase is among the previous tokens ("to" of "failed to" alone): same result.
+    def key(found: DocumentMatches) -> list[tuple[int, int, str, bool]]:
+        return [(m.start, m.end, m.entry.category, m.negated) for m in found.matches]
+
+    if not _REFERENCE:
+        _REFERENCE.append(_regex_only_reference())
+    assert matcher._starts is not None
+    assert key(matcher.match(text)) == key(_REFERENCE[0].match(text))
+
+
+def test_a_negator_after_an_underscore_at_the_window_edge_still_negates(matcher: CueMatcher) -> None:
+    assert matcher._starts is not None
+    text = "x_no " + "a" * 26 + " to " + "b" * 26 + " likely"
+    assert [(m.text, m.negated) for m in matcher.match(text).matches] == [("likely", True)]
