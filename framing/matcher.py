@@ -2,12 +2,12 @@
 
 Matching works on the toolkit's tokens (:mod:`framing.text`), case-insensitively unless an entry says
 otherwise. An Aho-Corasick automaton (pyahocorasick) of the literal start of every entry lists, in one
-pass at C speed, where a term may begin; a compiled regular expression (a trie of every entry) is tried
-only there and finds the longest candidate. Python touches each candidate once, through a cached plan
-per candidate phrase, and reads the neighbouring tokens only for entries with context rules and for
-windows that hold a negator word. Overlaps are resolved by *longest match wins*: a match that lies
-inside a longer match of any family is dropped (``claimed responsibility`` is blame, not also an
-attribution hedge ``claimed``).
+pass at C speed, where a term may begin; a compiled regular expression (a trie of the entries that begin
+with the character found there) is tried only there and finds the longest candidate. Python touches
+each candidate once, through a cached plan per candidate phrase, and reads the neighbouring tokens
+only for entries with context rules and for windows that hold a negator word. Overlaps are resolved
+by *longest match wins*: a match that lies inside a longer match of any family is dropped (``claimed
+responsibility`` is blame, not also an attribution hedge ``claimed``).
 
 A match is *negated* when a negator (``not``, ``no``, ``never``, ``without``, ``n't`` forms, ``absence``,
 ``lack`` ...) occurs among the ``negation_window`` tokens before it in the same clause (the window stops
@@ -23,14 +23,21 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from framing.lexicon import CUE_FAMILIES, NEGATOR, Entry, Lexicon
 from framing.morphology import MORPHOLOGY_LANGUAGES, expand_term
-from framing.text import TOKEN_PATTERN, WORD_PATTERN, count_words, sentence_spans
+from framing.text import (
+    TOKEN_PATTERN,
+    WORD_PATTERN,
+    _blank_non_ascii_punctuation,
+    _count_blanked,
+    count_words,
+    sentence_spans,
+)
 
 try:  # an Aho-Corasick automaton finds where candidates may begin; without it the regex scans alone
     import ahocorasick
@@ -61,18 +68,12 @@ _ODD_ASCII_SPACE = [c for c in _WHITE_SPACE if c.isascii() and c != " "] + ["  "
 _ODD_OTHER_SPACE = [c for c in _WHITE_SPACE if not c.isascii()]
 _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negation need at most ~5)
 # The automaton reads a *bounded* copy of the text: every non-word character (``[^\w]``) becomes a space,
-# word characters stay, the length is kept. ASCII bytes are mapped by ``bytes.translate`` on the UTF-8
-# form (bytes of multi-byte characters are >= 128 and pass unchanged), runs of non-ASCII characters by
-# a cached per-run mapping. Keys are bounded the same way, with a space in front (a term begins after a
-# non-word character) and after (a term's last whole token ends before one), so the automaton reports
-# only word starts, not every substring.
+# word characters stay, the length is kept. Non-ASCII punctuation becomes spaces first (at C speed, see
+# framing.text), then ASCII bytes are mapped by ``bytes.translate`` on the UTF-8 form (bytes of the
+# multi-byte characters left, all word characters, are >= 128 and pass unchanged). Keys are bounded
+# the same way, with a space in front (a term begins after a non-word character) and after (a term's
+# last whole token ends before one), so the automaton reports only word starts, not every substring.
 _BOUND_ASCII = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
-_BOUND_COVERED = str.maketrans(
-    {chr(c): " " for c in (*range(0x80, 0x530), *range(0x2000, 0x2070)) if not _WORD_CHAR_RE.match(chr(c))}
-)
-_UNCOVERED_RUN = re.compile(r"[^\x00-\x7f\u0080-\u052f\u2000-\u206f]+")
-_BOUNDED_RUNS: dict[str, str] = {}
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _NEGATION_KEY = "n t "  # the hint's ``n't\b`` alternative, bounded: no word start before it
 
 
@@ -145,6 +146,32 @@ class Match:
     text: str
 
 
+# Match(...) runs the frozen dataclass's __init__, six ``object.__setattr__`` calls through a Python frame;
+# the matching pass makes ~25 matches per article and sets the same slots directly through their
+# descriptors (the frozen ``__setattr__`` is the only thing bypassed), in half the time.
+_NEW_OBJECT = object.__new__
+_SET_START, _SET_END, _SET_SENTENCE_ID, _SET_ENTRY, _SET_NEGATED, _SET_TEXT = (
+    Match.start.__set__,  # type: ignore[attr-defined]
+    Match.end.__set__,  # type: ignore[attr-defined]
+    Match.sentence_id.__set__,  # type: ignore[attr-defined]
+    Match.entry.__set__,  # type: ignore[attr-defined]
+    Match.negated.__set__,  # type: ignore[attr-defined]
+    Match.text.__set__,  # type: ignore[attr-defined]
+)
+
+
+def _new_match(start: int, end: int, sentence_id: int, entry: Entry, negated: bool, text: str) -> Match:
+    """``Match(start, end, sentence_id, entry, negated, text)``, made faster (see above)."""
+    match = _NEW_OBJECT(Match)
+    _SET_START(match, start)
+    _SET_END(match, end)
+    _SET_SENTENCE_ID(match, sentence_id)
+    _SET_ENTRY(match, entry)
+    _SET_NEGATED(match, negated)
+    _SET_TEXT(match, text)
+    return match
+
+
 @dataclass(slots=True)
 class DocumentMatches:
     """Everything the engine found in one text.
@@ -199,32 +226,19 @@ def _trie_regex(terms: Iterable[Sequence[str]]) -> str:
     return build(trie)
 
 
-def _bounded_run(run: re.Match[str]) -> str:
-    text = run.group()
-    form = _BOUNDED_RUNS.get(text)
-    if form is None:
-        form = "".join(c if _WORD_CHAR_RE.match(c) else " " for c in text)
-        if len(_BOUNDED_RUNS) < 100_000:
-            _BOUNDED_RUNS[text] = form
-    return form
+def _bounded(text: str, blanked: bool = False) -> str:
+    """``text`` with every non-word character replaced by a space (same length, word characters kept).
 
-
-def _bounded(text: str) -> str:
-    """``text`` with every non-word character replaced by a space (same length, word characters kept)."""
+    ``blanked``: the non-ASCII characters of ``text`` that are not word characters are spaces already.
+    """
+    if not blanked:
+        text = _blank_non_ascii_punctuation(text)
     if text.isascii():
         return text.encode("ascii").translate(_BOUND_ASCII).decode("ascii")
-    encoded = text.encode("utf-8", "surrogatepass")
-    plain = encoded.translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
-    if len(encoded) - len(text) < len(text) >> 6:
-        # A few accented letters or symbols in English text: str.translate with a table would visit
-        # every character; the cached callback visits only the non-ASCII runs.
-        return _NON_ASCII_RUN.sub(_bounded_run, plain)
-    # Cyrillic and the other common blocks at C speed; the callback only for characters outside them.
-    plain = plain.translate(_BOUND_COVERED)
-    return _UNCOVERED_RUN.sub(_bounded_run, plain) if _UNCOVERED_RUN.search(plain) else plain
+    return text.encode("utf-8", "surrogatepass").translate(_BOUND_ASCII).decode("utf-8", "surrogatepass")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=1024)
 def _candidate_regex(terms: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
     """The candidate regex of a set of terms, compiled once per process for the same terms (the built-in
     lexicons with their Russian and Ukrainian forms take seconds to turn into a trie and compile)."""
@@ -233,6 +247,40 @@ def _candidate_regex(terms: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
     # The pattern consumes the non-word character before a term (the text is scanned with a space in
     # front), so the regex engine can skip from gap to gap instead of trying every position.
     return re.compile(rf"[^\w](?<![\w][-'])({body})(?![\w])(?![-'][\w])")
+
+
+class _Candidates:
+    """The candidate regex of a set of terms, compiled in parts when first needed: one per first character.
+
+    The regex matches at a place only with a term that begins with the character after it (the top-level
+    branches of the trie each begin with one literal character), so the part of the terms with that first
+    character finds the same match there as the whole regex. A corpus in one script never compiles the
+    parts of the others: the Russian and Ukrainian forms are three quarters of the built-in terms and
+    most of the time it took to build the matcher.
+    """
+
+    def __init__(self, terms: tuple[tuple[str, ...], ...]) -> None:
+        self.terms = terms
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for tokens in terms:
+            by_first.setdefault(tokens[0].lower()[:1], []).append(tokens)
+        self._by_first = {first: tuple(group) for first, group in by_first.items()}
+        self._parts: dict[str, re.Pattern[str]] = {}
+
+    def match(self, padded: str, place: int) -> re.Match[str] | None:
+        """``_candidate_regex(terms).match(padded, place)``; ``padded[place]`` is the character before."""
+        first = padded[place + 1 : place + 2]
+        part = self._parts.get(first)
+        if part is None:
+            terms = self._by_first.get(first)
+            if terms is None:
+                return None
+            part = self._parts[first] = _candidate_regex(terms)
+        return part.match(padded, place)
+
+    def finditer(self, padded: str) -> Iterator[re.Match[str]]:
+        """Every match of the whole regex in ``padded`` (the scan without the automaton)."""
+        return _candidate_regex(self.terms).finditer(padded)
 
 
 def _inflected_entries(lexicon: Lexicon) -> list[Entry]:
@@ -354,13 +402,18 @@ class CueMatcher:
         self._resolved: dict[str, tuple[int, ...]] = {}
         self._plans: dict[str, tuple[int, int, tuple[int, ...]] | None] = {}
         self._next_plans: dict[str, _NextPlan | None] = {}
-        self._candidates = _candidate_regex(tuple(dict.fromkeys(e.tokens for e in entries)))
-        self._starts, self._first_words = self._automaton(entries, negator_words)
+        self._candidates = _Candidates(tuple(dict.fromkeys(e.tokens for e in entries)))
+        # The negator words that can make _is_negated true: single-word negators and first words of
+        # negator phrases ("to" of "failed to" alone cannot).
+        deciding = self._negators | set(self._negator_phrases_by_first)
+        self._starts, self._first_words = self._automaton(entries, negator_words, deciding)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
 
     @staticmethod
-    def _automaton(entries: Sequence[Entry], negator_words: Iterable[str]) -> tuple[Any, frozenset[str]]:
+    def _automaton(
+        entries: Sequence[Entry], negator_words: Iterable[str], deciding: Iterable[str] = ()
+    ) -> tuple[Any, frozenset[str]]:
         """An automaton of the literal text every candidate begins with, and the first words it keys on.
 
         A term's key is its first token up to a wildcard, and, when that token has none, one space and
@@ -368,12 +421,14 @@ class CueMatcher:
         of those first tokens stands just before white space other than one space. Keys are bounded
         (see ``_BOUND_ASCII``) and also list the negator words, so one pass gives both the candidate
         starts and the places where the negation hint can match. Each key's value is
-        ``(term back, negator back, negator length)``: a start is the hit's end minus a back, -1 when
-        the key is not of that kind.
+        ``(term back, negator back, negator end back, deciding)``: a start (or a negator's end) is the
+        hit's end minus a back; a back of -1: the key is not of that kind; ``deciding``: the key is
+        that of a word in ``deciding``.
         """
         if ahocorasick is None:
             return None, frozenset()
-        keys: dict[str, list[int]] = {}
+        keys: dict[str, list[Any]] = {}
+        deciding = frozenset(deciding)
         first_words = set()
 
         def bounded_key(text: str, whole: bool) -> tuple[str, int]:
@@ -394,14 +449,14 @@ class CueMatcher:
                 key += " " + tokens[1].rstrip("*")
                 whole = not tokens[1].endswith("*")
             bounded, lead = bounded_key(key, whole)
-            keys.setdefault(bounded, [-1, -1, 0])[0] = len(bounded) - lead
+            keys.setdefault(bounded, [-1, -1, 0, False])[0] = len(bounded) - lead
         for word in negator_words:
             bounded, lead = bounded_key(word, True)
             if not bounded.strip():
                 return None, frozenset()  # a negator without a word character: the regex hint decides
-            value = keys.setdefault(bounded, [-1, -1, 0])
-            value[1:] = [len(bounded) - lead, len(word)]
-        keys.setdefault(_NEGATION_KEY, [-1, -1, 0])[1:] = [len(_NEGATION_KEY), 3]
+            value = keys.setdefault(bounded, [-1, -1, 0, False])
+            value[1:] = [len(bounded) - lead, len(bounded) - lead - len(word), value[3] or word in deciding]
+        keys.setdefault(_NEGATION_KEY, [-1, -1, 0, False])[1:3] = [len(_NEGATION_KEY), len(_NEGATION_KEY) - 3]
         automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             automaton.add_word(key, tuple(value))
@@ -542,12 +597,18 @@ class CueMatcher:
 
         With ``language`` only the lexicons written in it (and those without a language) count.
         """
-        lowered, sentences, matches = self._scan(text)
-        if language is not None and self._mixed_languages:
-            applies = self.applies
-            matches = [m for m in matches if applies(m.entry.lexicon, language)]
+        lowered, blanked, sentences, matches = self._scan_blanked(text)
+        if language is not None and self._mixed_languages and matches:
+            # What :meth:`applies` decides, as one set test per match.
+            other = {
+                name
+                for name, written_in in self.lexicon_languages.items()
+                if written_in not in (None, language)
+            }
+            matches = [m for m in matches if m.entry.lexicon not in other]
+        # count_words(lowered): ``lowered`` has no ``’`` (see _lower_same_length).
         return DocumentMatches(
-            tokens=count_words(lowered), sentences=sentences, matches=matches, lowered=lowered
+            tokens=_count_blanked(blanked), sentences=sentences, matches=matches, lowered=lowered
         )
 
     def _plan(self, phrase: str) -> tuple[int, int, tuple[int, ...]] | None:
@@ -635,9 +696,12 @@ class CueMatcher:
             position = token.end()
         return [(token, token) for token in tokens]
 
-    def _find_candidates(self, lowered: str) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
+    def _find_candidates(
+        self, lowered: str, blanked: str | None = None
+    ) -> tuple[list[re.Match[str]], list[int] | None, list[int], list[bool]]:
         """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them, and
-        where the negation hint may match: the starts and ends of negator words (``None`` when unknown).
+        where the negation hint may match: the starts and ends of negator words (``None`` when unknown),
+        and whether each is a deciding word (a single-word negator or the first word of a phrase).
 
         The automaton lists the places where a key begins; white space other than one space adds the
         places where a first word of a multi-word term ends before it. The regex is tried at those
@@ -645,18 +709,20 @@ class CueMatcher:
         non-overlapping matches as a scan of every position. (A match starts one character before its
         term, at the non-word character in front, hence ``place`` in ``padded`` = term start in
         ``lowered``.) Every place where the negation hint regex matches is among the negator words'
-        spans, so a window without one needs no regex search.
+        spans, so a window without one needs no regex search. ``blanked``: ``lowered`` with its non-ASCII
+        characters that are not word characters as spaces, when the caller has it.
         """
         padded = " " + lowered
         if self._starts is None:
-            return list(self._candidates.finditer(padded)), None, []
+            return list(self._candidates.finditer(padded)), None, [], []
+        bounded = _bounded(lowered) if blanked is None else _bounded(blanked, blanked=True)
         places: list[int] = []
-        negators: list[tuple[int, int]] = []
-        for end, (back, negator_back, negator_length) in self._starts.iter(" " + _bounded(lowered) + " "):
+        negators: list[tuple[int, int, bool]] = []
+        for end, (back, negator_back, negator_end_back, deciding) in self._starts.iter(" " + bounded + " "):
             if back >= 0:
                 places.append(end - back)
             if negator_back >= 0:
-                negators.append((end - negator_back, end - negator_back + negator_length))
+                negators.append((end - negator_back, end - negator_end_back, deciding))
         if self._first_words:
             # A multi-word term whose words are not separated by one space: its first word ends where
             # such a run of white space begins.
@@ -687,11 +753,23 @@ class CueMatcher:
                     position = candidate.end()
                     found.append(candidate)
         negators.sort()
-        return found, [start for start, _ in negators], [end for _, end in negators]
+        return (
+            found,
+            [start for start, _, _ in negators],
+            [end for _, end, _ in negators],
+            [deciding for _, _, deciding in negators],
+        )
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
+        lowered, _, sentences, matches = self._scan_blanked(text)
+        return lowered, sentences, matches
+
+    def _scan_blanked(self, text: str) -> tuple[str, str, list[tuple[int, int]], list[Match]]:
+        """:meth:`_scan`, and the lowered text with its non-ASCII characters that are not word characters
+        as spaces: the candidate automaton and the token count both read it, so it is made once."""
         lowered = _lower_same_length(text)
+        blanked = _blank_non_ascii_punctuation(lowered)
         sentences = sentence_spans(text)
         starts = [s for s, _ in sentences]
         matches: list[Match] = []
@@ -700,7 +778,7 @@ class CueMatcher:
         next_plans = self._next_plans
         hint = self._negation_hint.search
         reach = 12 * self.negation_window
-        candidates, negator_starts, negator_ends = self._find_candidates(lowered)
+        candidates, negator_starts, negator_ends, deciding = self._find_candidates(lowered, blanked)
         negators = len(negator_ends)
         for candidate in candidates:
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
@@ -750,11 +828,43 @@ class CueMatcher:
                         hinted = True
                         break
                     at += 1
+                if hinted and not self._deciding_before(
+                    lowered, sentence_start, start, negator_starts, negator_ends, deciding
+                ):
+                    hinted = False  # e.g. only the "to" of "failed to": _is_negated would say no
             negated = hinted and self._is_negated(text, lowered, sentence_start, start)
             matched = text[start:end]
             for index in ids:
-                matches.append(Match(start, end, sentence, entries[index], negated, matched))
-        return lowered, sentences, matches
+                matches.append(_new_match(start, end, sentence, entries[index], negated, matched))
+        return lowered, blanked, sentences, matches
+
+    @staticmethod
+    def _deciding_before(
+        lowered: str,
+        sentence_start: int,
+        position: int,
+        negator_starts: list[int],
+        negator_ends: list[int],
+        deciding: list[bool],
+    ) -> bool:
+        """Whether :meth:`_is_negated` may be true at ``position``: False when no deciding negator word
+        (single-word negator, first word of a negator phrase) stands among its previous tokens.
+
+        Those tokens (:meth:`_previous_lower_tokens`) are whole tokens within ``_CONTEXT_CHARS``: each
+        is a maximal run of word characters (with joiners) with a non-word character or the text's
+        edge on either side, so a deciding one is an automaton hit. The exception is a first token
+        that begins right after an underscore (only a letter or digit there marks it as cut off):
+        then the full check decides.
+        """
+        window_start = max(sentence_start, position - _CONTEXT_CHARS)
+        if window_start > sentence_start and lowered[window_start - 1] == "_":
+            return True
+        at = bisect_left(negator_starts, window_start)
+        while at < len(negator_starts) and negator_starts[at] < position:
+            if deciding[at] and negator_ends[at] <= position:
+                return True
+            at += 1
+        return False
 
     def _accept(
         self, text: str, lowered: str, tokens: list[str], start: int, sentence_start: int, sentence_end: int

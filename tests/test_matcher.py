@@ -250,3 +250,125 @@ def test_the_white_space_list_is_what_the_regex_engine_calls_white_space() -> No
 
     assert set(_WHITE_SPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
     assert all(re.fullmatch(r"\s", c) for c in _WHITE_SPACE)
+
+
+# Texts where the fast paths (non-ASCII punctuation blanked with str.replace, joiners counted by one
+# regex scan, the automaton over the bounded text) could part from the plain regex definitions.
+EDGE_TEXTS = [
+    "",
+    "“Likely,” he said—“not likely…” ‘Maybe’ – maybe.",
+    "—likely— …likely… «likely» „likely“ •likely• ©likely",
+    "a-b-c a--b -a- a- -a _-a a-_ a'b ’a’ a’b it’s x-’y",
+    "U.S.-led co-op e.g.-like 3.5-fold U.S.’s a.b-c.d",
+    "Café—naïve—déjà vu—İstanbul—ΟΔΟΣ—σς—ё—ʼ",
+    "Обвинил — «Путина»… Він не винен—ймовірно, м’ята.",
+    "not\u2009likely\u00a0maybe\u3000clearly\u2028blamed",
+    "mixed 🙂 emoji—likely 🙂likely🙂 \ud800 surrogate",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_fast_word_count_equals_the_regex_count(text: str) -> None:
+    from framing.text import WORD_PATTERN, count_words
+
+    assert count_words(text) == len(re.findall(WORD_PATTERN, text))
+    assert count_words(text * 50) == len(re.findall(WORD_PATTERN, text * 50))  # the mostly-ASCII test
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_bounded_text_blanks_exactly_the_non_word_characters(text: str) -> None:
+    from framing.matcher import _bounded
+
+    assert _bounded(text) == "".join(c if re.match(r"\w", c) else " " for c in text)
+
+
+def test_cues_between_typographic_punctuation_are_found(matcher: CueMatcher) -> None:
+    text = "“Likely,” he said—“probably…” ‘Horrific’ «ужасный» blamed—"
+    assert [m.text for m in matcher.match(text).matches] == [
+        "Likely",
+        "probably",
+        "Horrific",
+        "ужасный",
+        "blamed",
+    ]
+
+
+def test_candidate_regex_in_parts_matches_like_the_whole_regex(matcher: CueMatcher) -> None:
+    # The regex part of a place's first character must find what the regex of every term finds there.
+    from framing.matcher import _candidate_regex, _lower_same_length
+
+    whole = _candidate_regex(matcher._candidates.terms)
+    text = (
+        "Він не винен, обвинил Путина; it is likely not blamed. Не доказано — maybe.\n"
+        "İstanbul “reportedly” horrific-ish 3 held\u00a0responsible ёлки Київ U.S. kind  of"
+    )
+    padded = " " + _lower_same_length(text)
+    places = [p for p in range(len(padded) - 1) if not re.match(r"\w", padded[p])]
+    found = [(matcher._candidates.match(padded, p), whole.match(padded, p)) for p in places]
+    assert [(a and (a.span(), a.group(1))) for a, _ in found] == [
+        (b and (b.span(), b.group(1))) for _, b in found
+    ]
+    assert sum(a is not None for a, _ in found) >= 8
+
+
+def test_the_fast_match_constructor_makes_the_same_match() -> None:
+    import dataclasses
+    import pickle
+
+    from framing.matcher import Match, _new_match
+
+    entry = builtin_lexicons()[0].entries[0]
+    # _new_match sets these slots one by one: a new field of Match must be added there too.
+    assert [f.name for f in dataclasses.fields(Match)] == [
+        "start",
+        "end",
+        "sentence_id",
+        "entry",
+        "negated",
+        "text",
+    ]
+    fast, slow = _new_match(3, 9, 1, entry, True, "likely"), Match(3, 9, 1, entry, True, "likely")
+    assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+    assert pickle.loads(pickle.dumps(fast)) == slow
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.start = 4  # type: ignore[misc]
+
+
+def _regex_only_reference() -> CueMatcher:
+    # A matcher of its own (build_matcher() returns the cached built-in one, the ``matcher`` fixture).
+    reference = CueMatcher(builtin_lexicons())
+    reference._starts = None  # no automaton: candidates and the negation hint from the regexes alone
+    return reference
+
+
+_REFERENCE: list[CueMatcher] = []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They failed to show it was likely.",
+        "They want to say it is likely, and to add that it was not likely.",
+        "Nobody thinks so: it is likely. No one said it was likely. There is little evidence it is likely.",
+        "They failed to internationalization counterrevolutionaries likely",
+        # "no" right after an underscore, where the previous tokens' window begins: not an automaton hit
+        "x_no " + "a" * 26 + " to " + "b" * 26 + " likely",
+        "x_no " + "a" * 26 + " to " + "b" * 25 + " likely",
+    ],
+)
+def test_negation_is_decided_as_by_the_regex_hint(matcher: CueMatcher, text: str) -> None:
+    # The automaton's negator hits skip the token check when no single-word negator or first word of
+    # a negator phrase is among the previous tokens ("to" of "failed to" alone): same result.
+    def key(found: DocumentMatches) -> list[tuple[int, int, str, bool]]:
+        return [(m.start, m.end, m.entry.category, m.negated) for m in found.matches]
+
+    if not _REFERENCE:
+        _REFERENCE.append(_regex_only_reference())
+    assert matcher._starts is not None
+    assert key(matcher.match(text)) == key(_REFERENCE[0].match(text))
+
+
+def test_a_negator_after_an_underscore_at_the_window_edge_still_negates(matcher: CueMatcher) -> None:
+    assert matcher._starts is not None
+    text = "x_no " + "a" * 26 + " to " + "b" * 26 + " likely"
+    assert [(m.text, m.negated) for m in matcher.match(text).matches] == [("likely", True)]

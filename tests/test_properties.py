@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from framing.compare import benjamini_hochberg
 from framing.corpus import clean_text
 from framing.features import build_matcher, extract
+from framing.lexicon import builtin_lexicons
 from framing.matcher import CueMatcher
 from framing.text import _END_OF_SENTENCE, WORD_PATTERN, _is_abbreviation, count_words, sentence_spans
 
@@ -24,7 +25,7 @@ texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
 any_text = st.text(max_size=300)
 # Characters where the fast word count and the candidate automaton could go wrong: joiners, full stops,
 # underscores, non-ASCII letters and punctuation, and white space of every kind.
-TRICKY = "ab_1.-'’ é“\u0301İ\n\t\u00a0\u2009\u3000"
+TRICKY = "ab_1.-'’ é“—…«\u0301İ\n\t\u00a0\u2009\u3000"
 tricky_text = st.text(alphabet=TRICKY, max_size=40)
 SPACES = [" ", "  ", "\n", "\t", "\u00a0", " \n ", "\u2009", "\r\n", "\n\n"]
 MULTI_WORD_TERMS = sorted(
@@ -100,7 +101,8 @@ far_context_texts = st.tuples(
 def _scanned_by_regex_only() -> CueMatcher:
     """The built-in matcher with the automaton and the next-token shortcut off: candidates from the regex
     scan alone, every rule decided by _accept."""
-    reference = build_matcher()
+    # A matcher of its own: build_matcher() returns the process's cached built-in matcher, MATCHER itself.
+    reference = CueMatcher(builtin_lexicons())
     reference._starts = None
     reference._next_plan = lambda phrase: None  # every rule through _accept
     return reference
