@@ -162,6 +162,53 @@ def test_only_stop_words_and_empty_input_give_well_formed_results() -> None:
     assert cluster_stories(docs.iloc[:0]).empty
 
 
+# texts that test the tokens (Unicode word characters, digits, underscores, one-letter words, case
+# changes that change the length: "İ" lower-cases to "i" + a combining dot), empty texts, texts of stop words
+# only, words first met late and in a later chunk
+VECTORISED_TEXTS = [
+    "Gunmen attacked the Crocus concert hall; 137 people died, the_suspects fled.",
+    "",
+    "the and of to a",
+    "ΣΟΦΟΣ ΟΔΥΣΣΕΥΣ σοφός: Έλληνες, İstanbul İİ DİYARBAKIR straße STRASSE ﬁle Ǆemal",
+    "Москва: теракт в «Крокус Сити Холл», 22.03.2024 — погибли 145 человек",
+    "x y z 1 2 _ __ a_b 3d 2024 ２０２４ ½ ² café cafe\u0301 naïve 北京 東京 𝐀𝐁 😀😀 e\u0301e",
+    "\t\n  Concert   HALL  hall Hall\r\nconcert-hall concert_hall",
+    "   ",
+    "Zebra apples; apples zebra. Mango kiwi kiwi kiwi! banana",
+    "it's won't l'été O'Brien's don\u2019t 3.14 1,000,000 e-mail",
+    "the",
+    "a new word at the end: zzyzx aardvark Concert",
+]
+
+
+def _same_sparse(new, old) -> None:
+    assert new.shape == old.shape
+    for attribute in ("data", "indices", "indptr"):
+        mine, theirs = getattr(new, attribute), getattr(old, attribute)
+        assert mine.dtype == theirs.dtype, attribute
+        assert np.array_equal(mine, theirs), attribute
+
+
+@pytest.mark.parametrize("chunk", [1000, 2])
+def test_term_counts_and_tfidf_are_scikit_learns_bit_for_bit(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # _tfidf counts the terms itself (scikit-learn's counting loop is Python) and must give the matrix
+    # TfidfVectorizer gives, entry order in each row included (float32 sums over a row depend on it)
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    monkeypatch.setattr(stories_module, "_COUNT_CHUNK", chunk)
+    texts = VECTORISED_TEXTS + [VECTORISED_TEXTS[i] for i in (4, 0, 3)] + ["Kiwi " * 40, "unique" + "x" * 50]
+    counted = stories_module._term_counts(texts)
+    _same_sparse(counted, CountVectorizer(stop_words="english", dtype=np.float32).fit_transform(texts))
+    assert not counted.has_sorted_indices  # first-met order, not column order, as scikit-learn's
+    reference = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+    _same_sparse(stories_module._tfidf(pd.Series(texts)), reference.fit_transform(texts).tocsr())
+    for only_stop_words in (["the and of", "", "a"], [], ["x 1 _"]):
+        assert stories_module._term_counts(only_stop_words) is None
+        assert stories_module._tfidf(pd.Series(only_stop_words, dtype=object)) is None
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
