@@ -221,6 +221,12 @@ def _edges(
     Rows are taken in blocks of consecutive days (the documents are sorted by date); a block is compared
     with the documents dated within ``window_days`` of it and with the undated ones, so each block's
     similarity matrix is small whatever the corpus size.
+
+    A block's cosines are the sparse product of its rows with the candidates' vectors transposed; the
+    candidates common to every block (the undated documents; everyone for an undated row) are transposed
+    once, not once per block. A product's value for (i, j) is the sum over row i's entries, in their order,
+    of the products with document j's weights, whatever the layout of the transposed side: the cosines
+    (float32) are the same bit for bit as from one product with all of a block's candidates.
     """
     n = vectors.shape[0]
     dated = ~np.isnan(days) if window_days is not None else np.zeros(n, dtype=bool)
@@ -229,10 +235,20 @@ def _edges(
     dated_days = days[dated_rows]
     found_i, found_j, found_s = [], [], []
 
-    def compare(rows: np.ndarray, candidates: np.ndarray) -> None:
-        block = (vectors[rows] @ vectors[candidates].T).tocoo()
-        i, j, s = rows[block.row], candidates[block.col], block.data
-        keep = (i != j) & (s >= floor)
+    def transposed(documents: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
+        return documents, vectors[documents].T.tocsr()
+
+    def compare(rows: np.ndarray, parts: list[tuple[np.ndarray, sp.csr_matrix]]) -> None:
+        block = vectors[rows]
+        found = []
+        for candidates, columns in parts:
+            product = block @ columns
+            # most cosines are below the floor: only those above it are located
+            near = np.flatnonzero(product.data >= floor)
+            row = np.searchsorted(product.indptr, near, side="right") - 1
+            found.append((rows[row], candidates[product.indices[near]], product.data[near]))
+        i, j, s = (np.concatenate(values) for values in zip(*found, strict=True))
+        keep = i != j
         if window_days is not None:
             gap = np.abs(days[i] - days[j])
             keep &= ~(gap > window_days)  # NaN (an undated side) passes
@@ -245,6 +261,7 @@ def _edges(
         found_j.append(j[top])
         found_s.append(s[top])
 
+    undated = [transposed(undated_rows)] if undated_rows.size else []
     start = 0
     while start < dated_rows.size:
         low = dated_days[start]
@@ -256,13 +273,13 @@ def _edges(
         stop = min(last, start + rows_per_block)
         high = dated_days[stop - 1]
         hi = np.searchsorted(dated_days, high + window_days, side="right")
-        candidates = np.concatenate([dated_rows[lo:hi], undated_rows])
-        compare(dated_rows[start:stop], candidates)
+        compare(dated_rows[start:stop], [transposed(dated_rows[lo:hi]), *undated])
         start = stop
-    everyone = np.arange(n)
-    rows_per_block = max(1, _BLOCK_CELLS // max(1, n))
-    for start in range(0, undated_rows.size, rows_per_block):
-        compare(undated_rows[start : start + rows_per_block], everyone)
+    if undated_rows.size:
+        everyone = [transposed(np.arange(n))]
+        rows_per_block = max(1, _BLOCK_CELLS // max(1, n))
+        for start in range(0, undated_rows.size, rows_per_block):
+            compare(undated_rows[start : start + rows_per_block], everyone)
     if not found_i:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)

@@ -209,6 +209,41 @@ def test_term_counts_and_tfidf_are_scikit_learns_bit_for_bit(
         assert stories_module._tfidf(pd.Series(only_stop_words, dtype=object)) is None
 
 
+def _reference_edges(vectors, days, window_days, floor, neighbours):
+    """The similarity graph from one product of all documents with all (what the blocks must give)."""
+    full = (vectors @ vectors.T).tocoo()
+    i, j, s = full.row.astype(np.int64), full.col.astype(np.int64), full.data
+    gap = np.abs(days[i] - days[j]) if window_days is not None else np.zeros(len(i))
+    keep = (i != j) & (s >= floor) & ~(gap > (window_days if window_days is not None else 0))
+    i, j, s = i[keep], j[keep], s[keep]
+    order = np.lexsort((j, -s, i))
+    i, j, s = i[order], j[order], s[order]
+    top = (np.arange(i.size) - np.searchsorted(i, i)) < neighbours
+    edges = {}
+    for a, b, c in zip(i[top], j[top], s[top], strict=True):
+        edges.setdefault((min(a, b), max(a, b)), c)  # the lower row's own cosine first
+    return edges
+
+
+@pytest.mark.parametrize("window_days", [1, 7, None])
+@pytest.mark.parametrize("block_cells", [2, 50, 2_000_000])
+def test_blocked_edges_are_the_cosines_of_one_product(window_days, block_cells, monkeypatch) -> None:
+    # the blocks (and the candidates transposed once for all blocks) must give the very cosines (float32,
+    # bit for bit) and neighbours of one product of every document with every other
+    monkeypatch.setattr(stories_module, "_BLOCK_CELLS", block_cells)
+    texts = [f"{title} {text}" for title, text in ATTACK + BUDGET] + VECTORISED_TEXTS
+    texts += [WIRE_STORY, WIRE_COPY, OTHER_STORY] * 2
+    days = np.array([0, 0, 1, 2, 3, 3, 5, 6, 9, 9, 9, 12, 15, 15, 16, 30, 31, 31] + [np.nan] * 6, dtype=float)
+    vectors = stories_module._tfidf(pd.Series(texts))
+    assert vectors is not None and len(days) == vectors.shape[0]
+    for neighbours in (1, 3, 30):
+        i, j, s = stories_module._edges(vectors, days, window_days, 0.05, neighbours)
+        found = dict(zip(zip(i.tolist(), j.tolist(), strict=True), s.tolist(), strict=True))
+        expected = _reference_edges(vectors, days, window_days, 0.05, neighbours)
+        assert found == {pair: float(c) for pair, c in expected.items()}
+        assert len(found) > neighbours
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
