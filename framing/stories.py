@@ -430,7 +430,12 @@ def cluster_stories(
             "size": size.to_numpy(),
             "first_id": docs["doc_id"].astype(str).to_numpy()[first.to_numpy()],
             "n_outlets": n_outlets.reindex(first.index).to_numpy() if has_outlet else pd.NA,
-            "title": [_title(titles[i], docs["text"].iloc[i]) for i in central.to_numpy()],
+            "title": [
+                _title(title, text)
+                for title, text in zip(
+                    titles[central.to_numpy()], docs["text"].iloc[central.to_numpy()].tolist(), strict=True
+                )
+            ],
         },
         index=first.index,
     )
@@ -492,22 +497,35 @@ def story_table(
     if "outlet" not in table.columns:
         table["outlet"] = None
     table = table.sort_values(["story_id", "date", "doc_id"], kind="mergesort", na_position="last")
+    table = table[table["story_id"].notna().to_numpy()]  # as a groupby by story would drop them
+    if table.empty:
+        return pd.DataFrame([], columns=STORY_TABLE_COLUMNS)
+    # one pass over the sorted rows: a story's rows are consecutive, by date (undated last), so its first
+    # date is on its first row and its last on its last dated row
+    story_ids = table["story_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, story_ids[1:] != story_ids[:-1]])
+    ends = np.r_[starts[1:], len(table)]
+    dated = table["date"].notna().to_numpy()
+    last_dated = np.maximum.reduceat(np.where(dated, np.arange(len(table)), -1), starts)  # -1: none dated
+    dates = table["date"].tolist()
+    known = table["outlet"].notna().to_numpy()
+    outlet_names = [str(o) if k else None for o, k in zip(table["outlet"].tolist(), known, strict=True)]
+    doc_ids, titles = [str(d) for d in table["doc_id"].tolist()], table["story_title"].tolist()
     rows = []
-    for story_id, group in table.groupby("story_id", sort=True):
-        outlets = sorted({str(o) for o in group["outlet"].dropna()})
+    for start, end, last in zip(starts.tolist(), ends.tolist(), last_dated.tolist(), strict=True):
+        outlets = sorted({name for name in outlet_names[start:end] if name is not None})
         if len(outlets) < min_outlets:
             continue
-        dates = group["date"].dropna()
         rows.append(
             {
-                "story_id": story_id,
-                "documents": len(group),
+                "story_id": story_ids[start],
+                "documents": end - start,
                 "n_outlets": len(outlets),
                 "outlets": "; ".join(outlets),
-                "first_date": dates.min().date().isoformat() if len(dates) else None,
-                "last_date": dates.max().date().isoformat() if len(dates) else None,
-                "story_title": group["story_title"].iloc[0],
-                "doc_ids": "; ".join(map(str, group["doc_id"])),
+                "first_date": dates[start].date().isoformat() if dated[start] else None,
+                "last_date": dates[last].date().isoformat() if last >= 0 else None,
+                "story_title": titles[start],
+                "doc_ids": "; ".join(doc_ids[start:end]),
             }
         )
     return pd.DataFrame(rows, columns=STORY_TABLE_COLUMNS)

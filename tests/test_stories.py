@@ -156,6 +156,38 @@ def test_story_table_lists_outlets_and_dates() -> None:
     assert story_table(cluster_stories(docs), docs, min_outlets=4).empty
 
 
+def test_story_table_dates_outlets_and_order_with_gaps() -> None:
+    # a story whose first document is undated, an unknown outlet, an outlet given as a number, an
+    # undated story: dates come from the dated documents only, outlets from the known ones
+    stories = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4", "d5", "d6"],
+            "story_id": ["S2", "S1", "S2", "S1", "S3", "S2"],
+            "story_title": ["Budget", "Attack", "Budget", "Attack", "Quiet", "Budget"],
+        }
+    )
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4", "d5", "d6"],
+            "outlet": ["B", None, "A", 7, None, "B"],
+            "date": [None, "2024-03-22", "2024-03-25", "2024-03-21", "not a date", "2024-03-23"],
+        }
+    )
+    table = story_table(stories, docs, min_outlets=0)
+    assert table.fillna("").to_dict("records") == [
+        {"story_id": "S1", "documents": 2, "n_outlets": 1, "outlets": "7", "first_date": "2024-03-21",
+         "last_date": "2024-03-22", "story_title": "Attack", "doc_ids": "d4; d2"},
+        {"story_id": "S2", "documents": 3, "n_outlets": 2, "outlets": "A; B", "first_date": "2024-03-23",
+         "last_date": "2024-03-25", "story_title": "Budget", "doc_ids": "d6; d3; d1"},
+        {"story_id": "S3", "documents": 1, "n_outlets": 0, "outlets": "", "first_date": "",
+         "last_date": "", "story_title": "Quiet", "doc_ids": "d5"},
+    ]  # fmt: skip
+    assert story_table(stories, docs)["story_id"].tolist() == ["S1", "S2"]
+    assert story_table(stories, docs, min_outlets=2)["story_id"].tolist() == ["S2"]
+    assert story_table(stories, docs.drop(columns=["date", "outlet"]))["first_date"].isna().all()
+    assert story_table(stories.iloc[:0], docs).columns.tolist() == stories_module.STORY_TABLE_COLUMNS
+
+
 def test_only_stop_words_and_empty_input_give_well_formed_results() -> None:
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["the and of", ""]})
     assert cluster_stories(docs)["story_id"].tolist() == ["S1", "S2"]
