@@ -350,9 +350,10 @@ def _syndication_edges(documents: pd.DataFrame) -> list[tuple[int, int]]:
         return []
     position = {doc_id: i for i, doc_id in enumerate(documents["doc_id"])}
     copies = is_syndicated_copy(documents["duplicate_of"]).to_numpy()
+    originals = documents["duplicate_of"].tolist()
     pairs = []
-    for i in np.flatnonzero(copies):
-        original = position.get(documents["duplicate_of"].iloc[i])
+    for i in np.flatnonzero(copies).tolist():
+        original = position.get(originals[i])
         if original is not None and original != i:
             pairs.append((min(i, original), max(i, original)))
     return pairs
@@ -399,16 +400,17 @@ def cluster_stories(
     days = days_unsorted[order]
     vectors = _vectors(docs, float(title_weight))
     i, j, s = _edges(vectors, days, window_days, threshold / 2, int(neighbours))
-    edges = {(int(a), int(b)): float(c) for a, b, c in zip(i, j, s, strict=True)}
+    edges = {(a, b): c for a, b, c in zip(i.tolist(), j.tolist(), s.tolist(), strict=True)}
     for pair in _syndication_edges(docs):
         edges[pair] = 1.0
     labels = (_average_linkage if linkage == "average" else _components)(n, edges, threshold)
 
-    centrality = np.zeros(n)
-    for (a, b), c in edges.items():
-        if labels[a] == labels[b]:
-            centrality[a] += c
-            centrality[b] += c
+    # each edge inside a story adds its cosine to both ends, in the order of the edges (a, b, next a, ...):
+    # bincount adds in its input's order, and float sums depend on their order
+    pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+    cosines = np.fromiter(edges.values(), dtype=float, count=len(edges))
+    inside = labels[pairs[:, 0]] == labels[pairs[:, 1]]
+    centrality = np.bincount(pairs[inside].ravel(), weights=np.repeat(cosines[inside], 2), minlength=n)
     # per story, vectorised: its members are in date order, so its first position is its first document
     members = pd.DataFrame({"label": labels, "position": np.arange(n), "centrality": centrality})
     grouped = members.groupby("label", sort=True)["position"]
