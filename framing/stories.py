@@ -43,7 +43,7 @@ import heapq
 import logging
 import re
 from collections import defaultdict
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
 import numpy as np
@@ -141,25 +141,25 @@ def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
 
     numbers: defaultdict[str, int] = defaultdict()
     numbers.default_factory = numbers.__len__
-    rows, columns, counts = [], [], []
+    stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
+    pairs, counts = [], []
     for start in range(0, len(texts), _COUNT_CHUNK):
         tokens = [_WORD.findall(text.lower()) for text in texts[start : start + _COUNT_CHUNK]]
         lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
         number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
-        row = np.repeat(np.arange(start, start + len(tokens), dtype=np.int64), lengths)
-        # a key per (document, number) pair, sorted by document, then number
-        pair, count = np.unique(row << 32 | number, return_counts=True)
-        rows.append(pair >> 32)
-        columns.append(pair & 0xFFFFFFFF)
-        counts.append(count)
-    words = list(numbers)
-    stop = np.fromiter((word in ENGLISH_STOP_WORDS for word in words), bool, len(words))
+        new_words = islice(numbers, len(stop), None)
+        stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
+        row = np.repeat(np.arange(start, start + len(tokens)), lengths)
+        kept = ~stop[number]
+        # a key per (document, number) pair of the words kept, sorted by document, then number
+        pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
+        pairs.append(pair)
+        counts.append(count.astype(np.int32))
     if stop.all():
         return None
-    row, column, count = np.concatenate(rows), np.concatenate(columns), np.concatenate(counts)
-    kept = ~stop[column]
-    row, column, count = row[kept], column[kept], count[kept]
-    met = [word for word, is_stop in zip(words, stop, strict=True) if not is_stop]
+    pair, count = np.concatenate(pairs), np.concatenate(counts)
+    row, column = pair >> 32, pair & 0xFFFFFFFF
+    met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
     first_met = np.cumsum(~stop) - 1  # number among the words kept
     alphabetical = np.empty(len(met), dtype=np.int64)
     alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
