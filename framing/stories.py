@@ -151,7 +151,8 @@ def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
         stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
         row = np.repeat(np.arange(start, start + len(tokens)), lengths)
         kept = ~stop[number]
-        # a key per (document, number) pair of the words kept, sorted by document, then number
+        # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
+        # 2**31 documents and 2**32 distinct words)
         pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
         pairs.append(pair)
         counts.append(count.astype(np.int32))
@@ -426,18 +427,15 @@ def cluster_stories(
     if has_outlet:
         n_outlets = pd.Series(docs["outlet"].to_numpy(), dtype="object").groupby(labels).nunique()
     titles = docs["title"].to_numpy() if "title" in docs.columns else np.full(n, None)
+    central_rows = central.to_numpy()
+    texts = docs["text"].iloc[central_rows].tolist()  # only the central documents' texts are read
     story = pd.DataFrame(
         {
             "first_day": days[first.to_numpy()],
             "size": size.to_numpy(),
             "first_id": docs["doc_id"].astype(str).to_numpy()[first.to_numpy()],
             "n_outlets": n_outlets.reindex(first.index).to_numpy() if has_outlet else pd.NA,
-            "title": [
-                _title(title, text)
-                for title, text in zip(
-                    titles[central.to_numpy()], docs["text"].iloc[central.to_numpy()].tolist(), strict=True
-                )
-            ],
+            "title": [_title(title, text) for title, text in zip(titles[central_rows], texts, strict=True)],
         },
         index=first.index,
     )
