@@ -116,7 +116,7 @@ def _check_options(
 # r"\w\w+" (a run is matched from its first character, greedily to its last), about a fifth faster
 _WORD = re.compile(r"\w\w+")
 # documents tokenised at a time: bounds the memory their tokens take
-_COUNT_CHUNK = 1000
+_COUNT_CHUNK = 500
 
 
 def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
@@ -142,36 +142,37 @@ def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
     numbers: defaultdict[str, int] = defaultdict()
     numbers.default_factory = numbers.__len__
     stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
-    pairs, counts = [], []
+    entries = np.zeros(len(texts), dtype=np.int64)  # distinct words kept, per document
+    columns, counts = [], []  # per chunk, in the matrix's order: the words' numbers and their counts
     for start in range(0, len(texts), _COUNT_CHUNK):
         tokens = [_WORD.findall(text.lower()) for text in texts[start : start + _COUNT_CHUNK]]
         lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
         number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
+        del tokens
         new_words = islice(numbers, len(stop), None)
         stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
-        row = np.repeat(np.arange(start, start + len(tokens)), lengths)
+        row = np.repeat(np.arange(len(lengths)), lengths)
         kept = ~stop[number]
         # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
-        # 2**31 documents and 2**32 distinct words)
+        # 2**32 distinct words)
         pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
-        pairs.append(pair)
-        counts.append(count.astype(np.int32))
+        entries[start : start + len(lengths)] = np.bincount(pair >> 32, minlength=len(lengths))
+        columns.append((pair & 0xFFFFFFFF).astype(np.uint32))
+        counts.append(count.astype(np.float32))
     if stop.all():
         return None
-    pair, count = np.concatenate(pairs), np.concatenate(counts)
-    row, column = pair >> 32, pair & 0xFFFFFFFF
     met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
-    first_met = np.cumsum(~stop) - 1  # number among the words kept
     alphabetical = np.empty(len(met), dtype=np.int64)
     alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
-    indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row, minlength=len(texts)), out=indptr[1:])
-    index_type = np.int32 if max(len(row), len(met)) <= np.iinfo(np.int32).max else np.int64
+    index_type = np.int32 if max(entries.sum(), len(met)) <= np.iinfo(np.int32).max else np.int64
+    # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
+    column_of = alphabetical[np.cumsum(~stop) - 1].astype(index_type)
+    indptr = np.zeros(len(texts) + 1, dtype=index_type)
+    np.cumsum(entries, out=indptr[1:])
     return sp.csr_matrix(
-        (count.astype(np.float32), alphabetical[first_met[column]].astype(index_type),
-         indptr.astype(index_type)),
+        (np.concatenate(counts), np.concatenate([column_of[column] for column in columns]), indptr),
         shape=(len(texts), len(met)),
-    )  # fmt: skip
+    )
 
 
 def _tfidf(texts: pd.Series) -> sp.csr_matrix | None:
