@@ -41,6 +41,9 @@ from __future__ import annotations
 
 import heapq
 import logging
+import re
+from collections import defaultdict
+from itertools import chain, islice
 from typing import Any
 
 import numpy as np
@@ -109,16 +112,81 @@ def _check_options(
         raise OptionError(f"linkage must be 'average' or 'single', not {linkage!r}")
 
 
-def _tfidf(texts: pd.Series) -> sp.csr_matrix | None:
-    """Unit-length TF-IDF rows of ``texts`` (None when no text has a word outside the stop list)."""
-    # imported here: framing.report imports this module, and importing it must not load scikit-learn
-    from sklearn.feature_extraction.text import TfidfVectorizer
+# scikit-learn's token pattern r"(?u)\b\w\w+\b" finds the runs of two or more word characters; so does
+# r"\w\w+" (a run is matched from its first character, greedily to its last), about a fifth faster
+_WORD = re.compile(r"\w\w+")
+# documents tokenised at a time: bounds the memory their tokens take
+_COUNT_CHUNK = 500
 
-    vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
-    try:
-        return vectoriser.fit_transform(texts.fillna("").astype(str).tolist()).tocsr()
-    except ValueError:  # "empty vocabulary": only stop words or no text at all
+
+def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
+    """The term counts of ``texts``: bit for bit the matrix of scikit-learn's
+    ``CountVectorizer(stop_words="english", dtype=np.float32).fit_transform(texts)`` (None when no text has
+    a word outside the stop list, where it raises "empty vocabulary"), computed without its Python loop
+    over every token.
+
+    What is reproduced (scikit-learn's ``_count_vocab``, ``_limit_features`` and ``_sort_features``): the
+    tokens are the matches of its token pattern in the lower-cased text, stop words dropped; terms are
+    numbered in the order they are first met (document by document, token by token), each row's entries
+    sorted by that number; then the numbers are replaced by the term's rank in alphabetical order
+    *without* sorting the rows again. A row's entries are therefore in first-met order, and that order
+    is kept: sums over a row (lengths, cosines) add in it, and float32 sums depend on their order.
+
+    Here the tokens of a chunk of documents are numbered by a C loop (``map`` over a dict that numbers a
+    new word as it is first looked up, as scikit-learn's does, stop words included) and the (document,
+    number) pairs counted by ``numpy.unique``, which also sorts them as scikit-learn's rows are sorted.
+    Dropping the stop words afterwards keeps the order of the other words' numbers.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    numbers: defaultdict[str, int] = defaultdict()
+    numbers.default_factory = numbers.__len__
+    stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
+    entries = np.zeros(len(texts), dtype=np.int64)  # distinct words kept, per document
+    columns, counts = [], []  # per chunk, in the matrix's order: the words' numbers and their counts
+    for start in range(0, len(texts), _COUNT_CHUNK):
+        tokens = [_WORD.findall(text.lower()) for text in texts[start : start + _COUNT_CHUNK]]
+        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
+        del tokens
+        new_words = islice(numbers, len(stop), None)
+        stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
+        row = np.repeat(np.arange(len(lengths)), lengths)
+        kept = ~stop[number]
+        # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
+        # 2**32 distinct words)
+        pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
+        entries[start : start + len(lengths)] = np.bincount(pair >> 32, minlength=len(lengths))
+        columns.append((pair & 0xFFFFFFFF).astype(np.uint32))
+        counts.append(count.astype(np.float32))
+    if stop.all():
         return None
+    met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
+    alphabetical = np.empty(len(met), dtype=np.int64)
+    alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
+    index_type = np.int32 if max(entries.sum(), len(met)) <= np.iinfo(np.int32).max else np.int64
+    # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
+    column_of = alphabetical[np.cumsum(~stop) - 1].astype(index_type)
+    indptr = np.zeros(len(texts) + 1, dtype=index_type)
+    np.cumsum(entries, out=indptr[1:])
+    return sp.csr_matrix(
+        (np.concatenate(counts), np.concatenate([column_of[column] for column in columns]), indptr),
+        shape=(len(texts), len(met)),
+    )
+
+
+def _tfidf(texts: pd.Series) -> sp.csr_matrix | None:
+    """Unit-length TF-IDF rows of ``texts`` (None when no text has a word outside the stop list): bit for bit
+    ``TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32).fit_transform``, which
+    weights :func:`_term_counts`' matrix by scikit-learn's own ``TfidfTransformer``, as the vectoriser does.
+    """
+    # imported here: framing.report imports this module, and importing it must not load scikit-learn
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = _term_counts(texts.fillna("").astype(str).tolist())
+    if counts is None:
+        return None
+    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
 
 
 def _vectors(documents: pd.DataFrame, title_weight: float) -> sp.csr_matrix:
@@ -155,6 +223,12 @@ def _edges(
     Rows are taken in blocks of consecutive days (the documents are sorted by date); a block is compared
     with the documents dated within ``window_days`` of it and with the undated ones, so each block's
     similarity matrix is small whatever the corpus size.
+
+    A block's cosines are the sparse product of its rows with the candidates' vectors transposed; the
+    candidates common to every block (the undated documents; everyone for an undated row) are transposed
+    once, not once per block. A product's value for (i, j) is the sum over row i's entries, in their order,
+    of the products with document j's weights, whatever the layout of the transposed side: the cosines
+    (float32) are the same bit for bit as from one product with all of a block's candidates.
     """
     n = vectors.shape[0]
     dated = ~np.isnan(days) if window_days is not None else np.zeros(n, dtype=bool)
@@ -163,10 +237,20 @@ def _edges(
     dated_days = days[dated_rows]
     found_i, found_j, found_s = [], [], []
 
-    def compare(rows: np.ndarray, candidates: np.ndarray) -> None:
-        block = (vectors[rows] @ vectors[candidates].T).tocoo()
-        i, j, s = rows[block.row], candidates[block.col], block.data
-        keep = (i != j) & (s >= floor)
+    def transposed(documents: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
+        return documents, vectors[documents].T.tocsr()
+
+    def compare(rows: np.ndarray, parts: list[tuple[np.ndarray, sp.csr_matrix]]) -> None:
+        block = vectors[rows]
+        found = []
+        for candidates, columns in parts:
+            product = block @ columns
+            # most cosines are below the floor: only those above it are located
+            near = np.flatnonzero(product.data >= floor)
+            row = np.searchsorted(product.indptr, near, side="right") - 1
+            found.append((rows[row], candidates[product.indices[near]], product.data[near]))
+        i, j, s = (np.concatenate(values) for values in zip(*found, strict=True))
+        keep = i != j
         if window_days is not None:
             gap = np.abs(days[i] - days[j])
             keep &= ~(gap > window_days)  # NaN (an undated side) passes
@@ -179,6 +263,7 @@ def _edges(
         found_j.append(j[top])
         found_s.append(s[top])
 
+    undated = [transposed(undated_rows)] if undated_rows.size else []
     start = 0
     while start < dated_rows.size:
         low = dated_days[start]
@@ -190,13 +275,13 @@ def _edges(
         stop = min(last, start + rows_per_block)
         high = dated_days[stop - 1]
         hi = np.searchsorted(dated_days, high + window_days, side="right")
-        candidates = np.concatenate([dated_rows[lo:hi], undated_rows])
-        compare(dated_rows[start:stop], candidates)
+        compare(dated_rows[start:stop], [transposed(dated_rows[lo:hi]), *undated])
         start = stop
-    everyone = np.arange(n)
-    rows_per_block = max(1, _BLOCK_CELLS // max(1, n))
-    for start in range(0, undated_rows.size, rows_per_block):
-        compare(undated_rows[start : start + rows_per_block], everyone)
+    if undated_rows.size:
+        everyone = [transposed(np.arange(n))]
+        rows_per_block = max(1, _BLOCK_CELLS // max(1, n))
+        for start in range(0, undated_rows.size, rows_per_block):
+            compare(undated_rows[start : start + rows_per_block], everyone)
     if not found_i:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0)
@@ -267,9 +352,10 @@ def _syndication_edges(documents: pd.DataFrame) -> list[tuple[int, int]]:
         return []
     position = {doc_id: i for i, doc_id in enumerate(documents["doc_id"])}
     copies = is_syndicated_copy(documents["duplicate_of"]).to_numpy()
+    originals = documents["duplicate_of"].tolist()
     pairs = []
-    for i in np.flatnonzero(copies):
-        original = position.get(documents["duplicate_of"].iloc[i])
+    for i in np.flatnonzero(copies).tolist():
+        original = position.get(originals[i])
         if original is not None and original != i:
             pairs.append((min(i, original), max(i, original)))
     return pairs
@@ -316,16 +402,17 @@ def cluster_stories(
     days = days_unsorted[order]
     vectors = _vectors(docs, float(title_weight))
     i, j, s = _edges(vectors, days, window_days, threshold / 2, int(neighbours))
-    edges = {(int(a), int(b)): float(c) for a, b, c in zip(i, j, s, strict=True)}
+    edges = {(a, b): c for a, b, c in zip(i.tolist(), j.tolist(), s.tolist(), strict=True)}
     for pair in _syndication_edges(docs):
         edges[pair] = 1.0
     labels = (_average_linkage if linkage == "average" else _components)(n, edges, threshold)
 
-    centrality = np.zeros(n)
-    for (a, b), c in edges.items():
-        if labels[a] == labels[b]:
-            centrality[a] += c
-            centrality[b] += c
+    # each edge inside a story adds its cosine to both ends, in the order of the edges (a, b, next a, ...):
+    # bincount adds in its input's order, and float sums depend on their order
+    pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
+    cosines = np.fromiter(edges.values(), dtype=float, count=len(edges))
+    inside = labels[pairs[:, 0]] == labels[pairs[:, 1]]
+    centrality = np.bincount(pairs[inside].ravel(), weights=np.repeat(cosines[inside], 2), minlength=n)
     # per story, vectorised: its members are in date order, so its first position is its first document
     members = pd.DataFrame({"label": labels, "position": np.arange(n), "centrality": centrality})
     grouped = members.groupby("label", sort=True)["position"]
@@ -341,13 +428,15 @@ def cluster_stories(
     if has_outlet:
         n_outlets = pd.Series(docs["outlet"].to_numpy(), dtype="object").groupby(labels).nunique()
     titles = docs["title"].to_numpy() if "title" in docs.columns else np.full(n, None)
+    central_rows = central.to_numpy()
+    texts = docs["text"].iloc[central_rows].tolist()  # only the central documents' texts are read
     story = pd.DataFrame(
         {
             "first_day": days[first.to_numpy()],
             "size": size.to_numpy(),
             "first_id": docs["doc_id"].astype(str).to_numpy()[first.to_numpy()],
             "n_outlets": n_outlets.reindex(first.index).to_numpy() if has_outlet else pd.NA,
-            "title": [_title(titles[i], docs["text"].iloc[i]) for i in central.to_numpy()],
+            "title": [_title(title, text) for title, text in zip(titles[central_rows], texts, strict=True)],
         },
         index=first.index,
     )
@@ -409,22 +498,35 @@ def story_table(
     if "outlet" not in table.columns:
         table["outlet"] = None
     table = table.sort_values(["story_id", "date", "doc_id"], kind="mergesort", na_position="last")
+    table = table[table["story_id"].notna().to_numpy()]  # as a groupby by story would drop them
+    if table.empty:
+        return pd.DataFrame([], columns=STORY_TABLE_COLUMNS)
+    # one pass over the sorted rows: a story's rows are consecutive, by date (undated last), so its first
+    # date is on its first row and its last on its last dated row
+    story_ids = table["story_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, story_ids[1:] != story_ids[:-1]])
+    ends = np.r_[starts[1:], len(table)]
+    dated = table["date"].notna().to_numpy()
+    last_dated = np.maximum.reduceat(np.where(dated, np.arange(len(table)), -1), starts)  # -1: none dated
+    dates = table["date"].tolist()
+    known = table["outlet"].notna().to_numpy()
+    outlet_names = [str(o) if k else None for o, k in zip(table["outlet"].tolist(), known, strict=True)]
+    doc_ids, titles = [str(d) for d in table["doc_id"].tolist()], table["story_title"].tolist()
     rows = []
-    for story_id, group in table.groupby("story_id", sort=True):
-        outlets = sorted({str(o) for o in group["outlet"].dropna()})
+    for start, end, last in zip(starts.tolist(), ends.tolist(), last_dated.tolist(), strict=True):
+        outlets = sorted({name for name in outlet_names[start:end] if name is not None})
         if len(outlets) < min_outlets:
             continue
-        dates = group["date"].dropna()
         rows.append(
             {
-                "story_id": story_id,
-                "documents": len(group),
+                "story_id": story_ids[start],
+                "documents": end - start,
                 "n_outlets": len(outlets),
                 "outlets": "; ".join(outlets),
-                "first_date": dates.min().date().isoformat() if len(dates) else None,
-                "last_date": dates.max().date().isoformat() if len(dates) else None,
-                "story_title": group["story_title"].iloc[0],
-                "doc_ids": "; ".join(map(str, group["doc_id"])),
+                "first_date": dates[start].date().isoformat() if dated[start] else None,
+                "last_date": dates[last].date().isoformat() if last >= 0 else None,
+                "story_title": titles[start],
+                "doc_ids": "; ".join(doc_ids[start:end]),
             }
         )
     return pd.DataFrame(rows, columns=STORY_TABLE_COLUMNS)

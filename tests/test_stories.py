@@ -156,10 +156,124 @@ def test_story_table_lists_outlets_and_dates() -> None:
     assert story_table(cluster_stories(docs), docs, min_outlets=4).empty
 
 
+def test_story_table_dates_outlets_and_order_with_gaps() -> None:
+    # a story whose first document is undated, an unknown outlet, an outlet given as a number, an
+    # undated story: dates come from the dated documents only, outlets from the known ones
+    stories = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4", "d5", "d6"],
+            "story_id": ["S2", "S1", "S2", "S1", "S3", "S2"],
+            "story_title": ["Budget", "Attack", "Budget", "Attack", "Quiet", "Budget"],
+        }
+    )
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4", "d5", "d6"],
+            "outlet": ["B", None, "A", 7, None, "B"],
+            "date": [None, "2024-03-22", "2024-03-25", "2024-03-21", "not a date", "2024-03-23"],
+        }
+    )
+    table = story_table(stories, docs, min_outlets=0)
+    assert table.fillna("").to_dict("records") == [
+        {"story_id": "S1", "documents": 2, "n_outlets": 1, "outlets": "7", "first_date": "2024-03-21",
+         "last_date": "2024-03-22", "story_title": "Attack", "doc_ids": "d4; d2"},
+        {"story_id": "S2", "documents": 3, "n_outlets": 2, "outlets": "A; B", "first_date": "2024-03-23",
+         "last_date": "2024-03-25", "story_title": "Budget", "doc_ids": "d6; d3; d1"},
+        {"story_id": "S3", "documents": 1, "n_outlets": 0, "outlets": "", "first_date": "",
+         "last_date": "", "story_title": "Quiet", "doc_ids": "d5"},
+    ]  # fmt: skip
+    assert story_table(stories, docs)["story_id"].tolist() == ["S1", "S2"]
+    assert story_table(stories, docs, min_outlets=2)["story_id"].tolist() == ["S2"]
+    assert story_table(stories, docs.drop(columns=["date", "outlet"]))["first_date"].isna().all()
+    assert story_table(stories.iloc[:0], docs).columns.tolist() == stories_module.STORY_TABLE_COLUMNS
+
+
 def test_only_stop_words_and_empty_input_give_well_formed_results() -> None:
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["the and of", ""]})
     assert cluster_stories(docs)["story_id"].tolist() == ["S1", "S2"]
     assert cluster_stories(docs.iloc[:0]).empty
+
+
+# texts that test the tokens (Unicode word characters, digits, underscores, one-letter words, case
+# changes that change the length: "İ" lower-cases to "i" + a combining dot), empty texts, texts of stop words
+# only, words first met late and in a later chunk
+VECTORISED_TEXTS = [
+    "Gunmen attacked the Crocus concert hall; 137 people died, the_suspects fled.",
+    "",
+    "the and of to a",
+    "ΣΟΦΟΣ ΟΔΥΣΣΕΥΣ σοφός: Έλληνες, İstanbul İİ DİYARBAKIR straße STRASSE ﬁle Ǆemal",
+    "Москва: теракт в «Крокус Сити Холл», 22.03.2024 — погибли 145 человек",
+    "x y z 1 2 _ __ a_b 3d 2024 ２０２４ ½ ² café cafe\u0301 naïve 北京 東京 𝐀𝐁 😀😀 e\u0301e",
+    "\t\n  Concert   HALL  hall Hall\r\nconcert-hall concert_hall",
+    "   ",
+    "Zebra apples; apples zebra. Mango kiwi kiwi kiwi! banana",
+    "it's won't l'été O'Brien's don\u2019t 3.14 1,000,000 e-mail",
+    "the",
+    "a new word at the end: zzyzx aardvark Concert",
+]
+
+
+def _same_sparse(new, old) -> None:
+    assert new.shape == old.shape
+    for attribute in ("data", "indices", "indptr"):
+        mine, theirs = getattr(new, attribute), getattr(old, attribute)
+        assert mine.dtype == theirs.dtype, attribute
+        assert np.array_equal(mine, theirs), attribute
+
+
+@pytest.mark.parametrize("chunk", [1000, 2])
+def test_term_counts_and_tfidf_are_scikit_learns_bit_for_bit(
+    chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # _tfidf counts the terms itself (scikit-learn's counting loop is Python) and must give the matrix
+    # TfidfVectorizer gives, entry order in each row included (float32 sums over a row depend on it)
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    monkeypatch.setattr(stories_module, "_COUNT_CHUNK", chunk)
+    texts = VECTORISED_TEXTS + [VECTORISED_TEXTS[i] for i in (4, 0, 3)] + ["Kiwi " * 40, "unique" + "x" * 50]
+    counted = stories_module._term_counts(texts)
+    _same_sparse(counted, CountVectorizer(stop_words="english", dtype=np.float32).fit_transform(texts))
+    assert not counted.has_sorted_indices  # first-met order, not column order, as scikit-learn's
+    reference = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+    _same_sparse(stories_module._tfidf(pd.Series(texts)), reference.fit_transform(texts).tocsr())
+    for only_stop_words in (["the and of", "", "a"], [], ["x 1 _"]):
+        assert stories_module._term_counts(only_stop_words) is None
+        assert stories_module._tfidf(pd.Series(only_stop_words, dtype=object)) is None
+
+
+def _reference_edges(vectors, days, window_days, floor, neighbours):
+    """The similarity graph from one product of all documents with all (what the blocks must give)."""
+    full = (vectors @ vectors.T).tocoo()
+    i, j, s = full.row.astype(np.int64), full.col.astype(np.int64), full.data
+    gap = np.abs(days[i] - days[j]) if window_days is not None else np.zeros(len(i))
+    keep = (i != j) & (s >= floor) & ~(gap > (window_days if window_days is not None else 0))
+    i, j, s = i[keep], j[keep], s[keep]
+    order = np.lexsort((j, -s, i))
+    i, j, s = i[order], j[order], s[order]
+    top = (np.arange(i.size) - np.searchsorted(i, i)) < neighbours
+    edges = {}
+    for a, b, c in zip(i[top], j[top], s[top], strict=True):
+        edges.setdefault((min(a, b), max(a, b)), c)  # the lower row's own cosine first
+    return edges
+
+
+@pytest.mark.parametrize("window_days", [1, 7, None])
+@pytest.mark.parametrize("block_cells", [2, 50, 2_000_000])
+def test_blocked_edges_are_the_cosines_of_one_product(window_days, block_cells, monkeypatch) -> None:
+    # the blocks (and the candidates transposed once for all blocks) must give the very cosines (float32,
+    # bit for bit) and neighbours of one product of every document with every other
+    monkeypatch.setattr(stories_module, "_BLOCK_CELLS", block_cells)
+    texts = [f"{title} {text}" for title, text in ATTACK + BUDGET] + VECTORISED_TEXTS
+    texts += [WIRE_STORY, WIRE_COPY, OTHER_STORY] * 2
+    days = np.array([0, 0, 1, 2, 3, 3, 5, 6, 9, 9, 9, 12, 15, 15, 16, 30, 31, 31] + [np.nan] * 6, dtype=float)
+    vectors = stories_module._tfidf(pd.Series(texts))
+    assert vectors is not None and len(days) == vectors.shape[0]
+    for neighbours in (1, 3, 30):
+        i, j, s = stories_module._edges(vectors, days, window_days, 0.05, neighbours)
+        found = dict(zip(zip(i.tolist(), j.tolist(), strict=True), s.tolist(), strict=True))
+        expected = _reference_edges(vectors, days, window_days, 0.05, neighbours)
+        assert found == {pair: float(c) for pair, c in expected.items()}
+        assert len(found) > neighbours
 
 
 @pytest.mark.parametrize(
