@@ -247,6 +247,15 @@ def _analyse(
     tables: dict[str, pd.DataFrame] = {}
 
     step(REPORT_STEPS[0])
+    # the groups beyond the largest have rates (below) but take part in no comparison
+    compared = documents[by].isin(groups).to_numpy() if len(rated) > len(groups) else None
+    compared_documents = documents if compared is None else documents[compared].reset_index(drop=True)
+    # The same-story clustering reads only the texts: with a spare core it runs beside the matching and
+    # the statistics. It starts before the matching, while this process is small: a forked worker's
+    # resident memory counts the pages it shares with this one.
+    background = _cluster_in_background(compared_documents, plan, groups, by, jobs)
+    if background is not None:
+        resources.enter_context(background)  # stopped on any error before its section
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
     matched = match_documents(
         documents, by=by, actors=corpus.actors, matcher=matcher, profile=True, jobs=jobs
@@ -255,19 +264,14 @@ def _analyse(
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
     tables["boilerplate"] = boilerplate_table(corpus)  # what loading removed, per outlet (h-boiler)
-    if len(rated) > len(groups):
-        # the groups beyond the largest have rates (below) but take part in no comparison
-        compared = documents[by].isin(groups).to_numpy()
-        documents = documents[compared].reset_index(drop=True)
+    if compared is not None:
+        documents = compared_documents
         features = rated_features[compared].reset_index(drop=True)
         matched = _only_groups(matched, by, groups, compared, documents)
     else:
         features = rated_features
+    del compared_documents
     tables["documents"] = features
-    # the same-story clustering reads only the texts: with a spare core it runs beside the statistics
-    background = _cluster_in_background(documents, plan, groups, by, jobs)
-    if background is not None:
-        resources.enter_context(background)  # stopped on any error before its section
 
     step(REPORT_STEPS[1])
     # issue 10: groups made of several outlets (leaning, country) resample and permute whole outlets
