@@ -22,7 +22,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,11 @@ class LoadSummary:
     subsets: list[dict[str, Any]] = field(default_factory=list)  # issue 10: --where/--from/--to counts
     regroupings: list[dict[str, Any]] = field(default_factory=list)  # issue 10: group map counts
 
+    def add_counts(self, other: LoadSummary) -> None:
+        """Add the counts (the whole-number fields) of ``other``, a summary of part of the same load."""
+        for name in _COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain JSON-serialisable data."""
         data = asdict(self)
@@ -190,6 +195,10 @@ class LoadSummary:
             more = len(self.boilerplate) - shown
             out.append(f"  ... {more} more (corpus info --json; boilerplate.csv in a report)")
         return out
+
+
+# the whole-number fields of a summary: what the parts of one load add up (LoadSummary.add_counts)
+_COUNT_FIELDS = [f.name for f in fields(LoadSummary) if f.type == "int"]
 
 
 class Corpus:
@@ -717,15 +726,13 @@ def _cleaned(
         del first
         calls = (
             (block, ([_text_of(record) for (_, _, record), _ in block], keep_boilerplate))
-            for block in iter(lambda: list(islice(rest, _CLEAN_BLOCK)), [])
+            for block in parallel.batches(rest, _CLEAN_BLOCK)
         )
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for block, (results, counted) in parallel.submitted_in_order(
                 pool, _clean_block, calls, ahead=2 * jobs
             ):
-                summary.html_cleaned += counted.html_cleaned
-                summary.unicode_normalised += counted.unicode_normalised
-                summary.boilerplate_lines_removed += counted.boilerplate_lines_removed
+                summary.add_counts(counted)
                 for ((source, line, record), skipped_before), (cleaned, removed) in zip(
                     block, results, strict=True
                 ):
@@ -785,6 +792,7 @@ class _ReadAhead:
 
 
 def _text_of(record: dict[str, Any]) -> str | None:
+    """The record's text: ``""`` when missing, ``None`` when it is not a string."""
     text = record.get("text")
     if isinstance(text, str):
         return text
@@ -792,16 +800,13 @@ def _text_of(record: dict[str, Any]) -> str | None:
 
 
 def _popped_text(source: str, line: int | None, record: dict[str, Any], summary: LoadSummary) -> str | None:
-    """The record's text, popped from it: ``""`` when missing, ``None`` (skipped, counted) when not a
-    string."""
+    """:func:`_text_of`, popped from the record; a text that is not a string is skipped and counted."""
     summary.records += 1
-    text = record.pop("text", None)
-    if isinstance(text, str):
-        return text
-    if _is_missing(text):
-        return ""
-    _skip_text(source, line, text, summary)
-    return None
+    text = _text_of(record)
+    if text is None:
+        _skip_text(source, line, record.get("text"), summary)
+    record.pop("text", None)
+    return text
 
 
 def _skip_text(source: str, line: int | None, text: Any, summary: LoadSummary) -> None:
@@ -972,8 +977,8 @@ def load_corpus(
             documents, and shipped caption, credit, sharing and advertisement lines, are removed before
             anything is measured, and listed in ``summary.boilerplate`` (see :mod:`framing.boilerplate`);
             the ``text`` column, to which all match offsets refer, is the text after removal.
-        jobs: worker processes for the per-document steps (token counts, language detection,
-            boilerplate removal); the corpus is the same for any number.
+        jobs: worker processes for the per-document steps (cleaning, token counts, language
+            detection, boilerplate removal); the corpus is the same for any number.
 
     Raises:
         InputError: for a missing path, unknown format, malformed record, missing text column, empty
@@ -1108,9 +1113,7 @@ def _to_frame(
     for row in frame.loc[unparsed, ["doc_id"]].itertuples(index=False):
         log.warning("document %s: date could not be parsed", row.doc_id)
     if tokens:
-        from framing.parallel import map_documents
-
-        counts = map_documents(count_words, frame["text"].tolist(), jobs=jobs)
+        counts = parallel.map_documents(count_words, frame["text"].tolist(), jobs=jobs)
         frame["tokens"] = pd.Series(counts, index=frame.index, dtype="int64")
     for column in ("title", "url"):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)

@@ -394,7 +394,8 @@ def _collect_in_workers(
         for start, part in submitted_in_order(pool, _collect_chunk, calls, ahead=2 * jobs):
             merged.counts.extend(part.counts)
             if part.profile is not None:  # profile rows name their document; no positions to shift
-                merged.profile = (merged.profile or []) + part.profile
+                merged.profile = merged.profile or []
+                merged.profile.extend(part.profile)
             merged.attributions.extend(part.attributions)
             merged.attributed.extend(position + start for position in part.attributed)
             assert part.columns is not None

@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from itertools import islice
 from typing import Any, TypeVar
 
-__all__ = ["map_documents", "submitted_in_order"]
+__all__ = ["batches", "map_documents", "submitted_in_order"]
 
 K = TypeVar("K")
 R = TypeVar("R")
+
+
+def batches(items: Iterable[K], size: int) -> Iterator[list[K]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read as they are needed."""
+    iterator = iter(items)
+    return iter(lambda: list(islice(iterator, size)), [])
 
 
 def submitted_in_order(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -431,3 +432,19 @@ def test_worker_calls_come_back_in_order_and_are_made_only_a_few_ahead() -> None
         assert next(results) == (0, 0)
         assert len(made) == 3  # the first result was waited for once three calls were submitted
         assert list(results) == [(i, i * i) for i in range(1, 10)]
+
+
+def test_batches_are_read_as_needed_and_keep_every_item() -> None:
+    from framing.parallel import batches
+
+    read: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(7):
+            read.append(i)
+            yield i
+
+    chunks = batches(items(), 3)
+    assert next(chunks) == [0, 1, 2] and read == [0, 1, 2]
+    assert list(chunks) == [[3, 4, 5], [6]]
+    assert list(batches([], 3)) == []

@@ -26,7 +26,7 @@ from framing.compare._checks import (
 )
 from framing.compare.resampling import CHUNK_CELLS
 from framing.errors import OptionError
-from framing.parallel import submitted_in_order
+from framing.parallel import batches, submitted_in_order
 from framing.text import _WORD_RE, fold_yo, word_tokens
 
 __all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
@@ -236,17 +236,6 @@ def _kept(tokens: WordTokens, keep: np.ndarray) -> WordTokens:
     )
 
 
-def _blocks(texts: Iterable[str], size: int) -> Iterator[list[str]]:
-    block: list[str] = []
-    for text in texts:
-        block.append(text)
-        if len(block) >= size:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
 def _code_block(
     texts: list[str], tokenise: Callable[[str], list[str]], index: dict[str, int]
 ) -> tuple[np.ndarray, list[int]]:
@@ -276,7 +265,7 @@ def _code_tokens(
     index: dict[str, int] = {}
     codes: list[np.ndarray] = []
     lengths: list[int] = []
-    for block in _blocks(texts, chunk):
+    for block in batches(texts, chunk):
         block_codes, block_lengths = _code_block(block, tokenise, index)
         codes.append(block_codes)
         lengths.extend(block_lengths)
@@ -318,7 +307,7 @@ def _code_tokens_in_workers(texts: Iterable[str], jobs: int) -> _CodedTokens:
         codes.append(renumber[local] if len(local) else local)
         lengths.extend(block_lengths)
 
-    calls = ((None, (block,)) for block in _blocks(texts, _TEXT_BLOCK))
+    calls = ((None, (block,)) for block in batches(texts, _TEXT_BLOCK))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for _, part in submitted_in_order(pool, _code_in_worker, calls, ahead=2 * jobs):
             merge(part)
