@@ -27,6 +27,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from framing import parallel
@@ -45,6 +46,7 @@ from framing.io.readers import (
     read_regular_file,
     read_txt,
 )
+from framing.spool import TEXT_REF, DocumentTexts, TextSpool, spool_texts
 from framing.text import count_words
 
 if sys.version_info >= (3, 11):
@@ -211,6 +213,9 @@ class Corpus:
         name: the corpus name (folder or file stem).
         settings: the parsed ``corpus.toml`` (empty for a single file).
         summary: the :class:`LoadSummary` of the load.
+        spool: for a spooled corpus (``load_corpus(..., spool=True)``, :meth:`spooled`), the
+            :class:`framing.spool.TextSpool` holding the texts on disk; ``documents`` then has an integer
+            ``text_ref`` column instead of ``text``. Read the texts with :attr:`texts` either way.
 
     :meth:`subset` selects documents (a pandas query, a date window), :meth:`regroup` and
     :meth:`apply_groups` merge name variants and define collections; each returns a new corpus whose
@@ -225,12 +230,39 @@ class Corpus:
         settings: Mapping[str, Any] | None = None,
         summary: LoadSummary | None = None,
         source: str | None = None,
+        spool: TextSpool | None = None,
     ) -> None:
         self.documents = documents
         self.name = name
         self.settings = dict(settings or {})
         self.summary = summary or LoadSummary(documents=len(documents), records=len(documents))
         self.source = source
+        self.spool = spool
+
+    @property
+    def texts(self) -> DocumentTexts:
+        """The documents' texts in row order, read a block at a time (from disk for a spooled corpus)."""
+        return DocumentTexts(self.documents, self.spool)
+
+    def spooled(self, directory: str | os.PathLike[str] | None = None) -> Corpus:
+        """The same corpus with its texts moved to a spool file on disk (``TMPDIR`` or ``directory``).
+
+        The documents table loses its ``text`` column and gains ``text_ref``; every analysis gives the
+        same results, with only a block of texts in memory at a time (see :mod:`framing.spool`).
+        """
+        if self.spool is not None:
+            return self
+        spool = spool_texts(self.texts, directory)
+        documents = self.documents.drop(columns="text")
+        documents.insert(list(self.documents.columns).index("text"), TEXT_REF, np.arange(len(documents)))
+        return Corpus(
+            documents,
+            name=self.name,
+            settings=self.settings,
+            summary=self.summary,
+            source=self.source,
+            spool=spool,
+        )
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -332,7 +364,14 @@ class Corpus:
         return summary
 
     def _replace(self, documents: pd.DataFrame, summary: LoadSummary) -> Corpus:
-        return Corpus(documents, name=self.name, settings=self.settings, summary=summary, source=self.source)
+        return Corpus(
+            documents,
+            name=self.name,
+            settings=self.settings,
+            summary=summary,
+            source=self.source,
+            spool=self.spool,
+        )
 
     def drop_duplicates(self) -> Corpus:
         """A copy of the corpus without the documents marked as syndicated duplicates."""
@@ -340,19 +379,14 @@ class Corpus:
         summary = LoadSummary(**{**self.summary.__dict__})
         summary.dropped_duplicates += int((~keep).sum())
         summary.documents = int(keep.sum())
-        return Corpus(
-            self.documents[keep].reset_index(drop=True),
-            name=self.name,
-            settings=self.settings,
-            summary=summary,
-            source=self.source,
-        )
+        return self._replace(self.documents[keep].reset_index(drop=True), summary)
 
     def content_hash(self) -> str:
         """SHA-256 of the documents' ids, outlets, dates and cleaned texts, in order."""
         digest = hashlib.sha256()
-        for row in self.documents[["doc_id", "outlet", "date", "text"]].itertuples(index=False):
-            digest.update("\x1f".join(map(str, row)).encode("utf-8"))
+        rows = self.documents[["doc_id", "outlet", "date"]].itertuples(index=False)
+        for row, text in zip(rows, self.texts, strict=True):
+            digest.update("\x1f".join(map(str, (*row, text))).encode("utf-8"))
             digest.update(b"\x1e")
         return digest.hexdigest()
 
