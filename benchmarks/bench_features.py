@@ -35,6 +35,7 @@ Results are printed as a table and written as JSON to ``benchmarks/results/``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -62,12 +63,15 @@ FLAT_TOLERANCE = 1.10  # peak memory on the 10x corpus may be at most 10% above 
 # ----------------------------------------------------------------------------------------- the corpus
 
 
-def build_corpus(source: Path, copies: int) -> Path:
+def build_corpus(source: Path, copies: int, shift_days: int = 0) -> Path:
     """``source`` repeated ``copies`` times into ``benchmarks/data/``; ids of copy k get the suffix ``~k``.
 
+    With ``shift_days``, the dates of copy k are moved ``k * shift_days`` days later, so that the copies
+    read as later coverage (same-story clustering links documents a few days apart, not across copies).
     The file is rebuilt only when it is missing or older than ``source``.
     """
-    target = DATA / f"{source.parent.name}-{source.stem}_x{copies}.jsonl"
+    shifted = f"d{shift_days}" if shift_days else ""
+    target = DATA / f"{source.parent.name}-{source.stem}_x{copies}{shifted}.jsonl"
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     DATA.mkdir(parents=True, exist_ok=True)
@@ -81,10 +85,20 @@ def build_corpus(source: Path, copies: int) -> Path:
                     if copy:
                         record = json.loads(line)
                         record["id"] = f"{record.get('id', '')}~{copy}"
+                        if shift_days and record.get("date"):
+                            record["date"] = _later(str(record["date"]), copy * shift_days)
                         line = json.dumps(record, ensure_ascii=False)
                     out.write(line.rstrip("\n") + "\n")
     partial.replace(target)
     return target
+
+
+def _later(date: str, days: int) -> str:
+    """``date`` (ISO) moved ``days`` later; a date in another form is left as it is."""
+    try:
+        return (dt.date.fromisoformat(date[:10]) + dt.timedelta(days=days)).isoformat()
+    except ValueError:
+        return date
 
 
 def count_documents(path: Path) -> int:
