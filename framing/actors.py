@@ -130,7 +130,12 @@ def _clean_word(word: str) -> str:
     return word
 
 
-def _texts(data: Any) -> tuple[list[str], set[str]]:
+def _texts(data: Any, max_documents: int | None) -> tuple[list[str], int, set[str]]:
+    """The texts to read (at most ``max_documents``, evenly spaced), how many there are in all, and the
+    outlet names (never suggested).
+
+    A spooled corpus (:mod:`framing.spool`) reads only the texts it samples from disk.
+    """
     from framing.corpus import Corpus
 
     if isinstance(data, Corpus):
@@ -142,13 +147,27 @@ def _texts(data: Any) -> tuple[list[str], set[str]]:
             "suggest_actors takes a corpus, a documents table or a list of texts, not one string"
         )
     else:
-        return [str(t) for t in data], set()
-    if "text" not in documents.columns:
-        raise OptionError("the documents table has no 'text' column")
+        texts = [str(t) for t in data]
+        return _sample(texts, max_documents), len(texts), set()
     outlets = set(documents["outlet"].astype(str)) if "outlet" in documents.columns else set()
     if isinstance(data, Corpus):  # the outlets' display names of corpus.toml too
         outlets |= {str(spec.get("name")) for spec in data.outlets.values() if isinstance(spec, Mapping)}
-    return [t for t in documents["text"] if isinstance(t, str)], outlets
+    if isinstance(data, Corpus) and data.spool is not None:
+        # a spooled corpus's texts are all strings (the loader writes every text it keeps)
+        rows = _sample(list(range(len(documents))), max_documents)
+        return data.texts.take(rows), len(documents), outlets
+    if "text" not in documents.columns:
+        raise OptionError("the documents table has no 'text' column")
+    texts = [t for t in documents["text"] if isinstance(t, str)]
+    return _sample(texts, max_documents), len(texts), outlets
+
+
+def _sample(items: list[Any], max_documents: int | None) -> list[Any]:
+    """At most ``max_documents`` of ``items``, evenly spaced (every k-th one), in order."""
+    if max_documents is None or len(items) <= max_documents:
+        return items
+    step = len(items) / max_documents
+    return [items[int(i * step)] for i in range(max_documents)]
 
 
 def _runs(text: str) -> Iterable[tuple[str, bool]]:
@@ -209,11 +228,7 @@ def suggest_actors(
         raise OptionError(f"max_documents must be a positive number of documents, got {max_documents!r}")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise OptionError(f"jobs must be a whole number of at least 1, not {jobs!r}")
-    texts, outlets = _texts(data)
-    total = len(texts)
-    if max_documents is not None and len(texts) > max_documents:
-        step = len(texts) / max_documents
-        texts = [texts[int(i * step)] for i in range(max_documents)]
+    texts, total, outlets = _texts(data, max_documents)
     if jobs > 1 and len(texts) >= parallel.MIN_PARALLEL_DOCUMENTS:
         lower, (mentions, documents, capitalised) = _count_in_workers(texts, jobs)
     else:

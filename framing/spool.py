@@ -194,8 +194,9 @@ class DocumentTexts:
         assert self._refs is not None and self.spool is not None
         return self.spool.read(self._refs[positions])
 
-    def blocks(self, size: int = BLOCK, start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
-        """The texts of rows ``start`` to ``stop`` in row order, ``size`` at a time."""
+    def blocks(self, size: int | None = None, start: int = 0, stop: int | None = None) -> Iterator[list[str]]:
+        """The texts of rows ``start`` to ``stop`` in row order, ``size`` (:data:`BLOCK`) at a time."""
+        size = size or BLOCK
         stop = len(self) if stop is None else min(stop, len(self))
         for first in range(start, stop, size):
             last = min(first + size, stop)

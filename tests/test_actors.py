@@ -155,3 +155,27 @@ def test_suggestions_counted_in_worker_processes_are_the_same(monkeypatch: pytes
     assert "ISIS" in actors_from_table(in_workers)["Islamic State"]
     with pytest.raises(framing.OptionError, match="jobs"):
         suggest_actors(TEXTS, jobs=0)
+
+
+def test_a_spooled_corpus_gets_the_same_suggestions_reading_only_the_sampled_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from framing.spool import TextSpool
+
+    corpus = framing.load_corpus(CROCUS)
+    spooled = corpus.spooled()
+    read: list[int] = []
+    original = TextSpool.read
+
+    def counting(self: TextSpool, positions):  # type: ignore[no-untyped-def]
+        read.extend(int(p) for p in positions)
+        return original(self, positions)
+
+    monkeypatch.setattr(TextSpool, "read", counting)
+    for options in ({"n": 15}, {"n": 10, "max_documents": 9}):
+        expected = suggest_actors(corpus, **options)
+        got = suggest_actors(spooled, **options)
+        pd.testing.assert_frame_equal(expected, got)
+        assert expected.attrs == got.attrs
+    # the sampled run read 9 texts, evenly spaced: positions 0, 6, 13, ...
+    assert read[len(corpus) :] == [int(i * len(corpus) / 9) for i in range(9)]

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from framing.cli import app
 from framing.coding import read_sheet
 from framing.corpus import load_corpus
+from framing.features import extract
 from framing.report import analyse, build_report
 from framing.supervised import save_model, train
 
@@ -156,3 +157,28 @@ def _emotive_rates(texts: list[str]) -> np.ndarray:
 
     features = extract(pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts}))
     return features["emotive_rate"].to_numpy(dtype=float)
+
+
+def test_prevalence_of_a_spooled_corpus_is_the_same_read_a_block_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from framing import spool
+    from framing.report.model import model_prevalence
+
+    corpus = load_corpus(CROCUS)
+    spooled = corpus.spooled()
+    features = extract(corpus)
+    model = _model()
+    options = {"by": "outlet", "groups": sorted(corpus.documents["outlet"].unique()), "seed": 3,
+               "n_resamples": 100}  # fmt: skip
+    expected = model_prevalence(features, corpus.documents, model, **options)
+    monkeypatch.setattr(spool, "BLOCK", 5)  # several blocks on the demo
+    calls = []
+    predict = type(model).predict_proba
+    monkeypatch.setattr(
+        type(model), "predict_proba", lambda self, texts: calls.append(len(texts)) or predict(self, texts)
+    )
+    got = model_prevalence(features, spooled.documents, model, spool=spooled.spool, **options)
+    assert calls == [5] * (len(corpus) // 5) + [len(corpus) % 5]
+    pd.testing.assert_frame_equal(expected, got)
+    assert expected["prevalence"].nunique() > 1

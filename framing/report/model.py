@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from framing.spool import DocumentTexts, TextSpool
 from framing.supervised import (
     TextModel,
     add_probabilities,
@@ -74,11 +75,14 @@ def model_prevalence(
     groups: list[Hashable],
     seed: int,
     n_resamples: int,
+    spool: TextSpool | None = None,
 ) -> pd.DataFrame:
     """One row per compared group: the model's estimated prevalence of its label among the documents.
 
     ``features`` is the report's per-document table (already without syndicated copies when the report
-    drops them) and ``documents`` the texts it was measured on. Columns: ``by``, ``units`` (documents),
+    drops them) and ``documents`` the documents it was measured on, row for row (a spooled table's texts
+    are read from ``spool`` a block at a time: the model scores each document on its own, so the
+    probabilities are those of one call on all texts). Columns: ``by``, ``units`` (documents),
     ``prevalence`` (mean calibrated probability, 0-1), ``ci_low``/``ci_high`` (95% percentile bootstrap
     over documents, one seeded stream per group), ``predicted_share`` (share at the model's threshold,
     0-1), ``label``, ``seed``, ``n_resamples``.
@@ -87,7 +91,13 @@ def model_prevalence(
         logger.warning(
             "the model was trained on %s units and is applied to whole documents here", model.card.get("unit")
         )
-    scored = add_probabilities(features, model, documents=documents)
+    if spool is not None and "text" not in documents.columns:
+        texts = DocumentTexts(documents, spool)
+        probabilities = [model.predict_proba(block) for block in texts.blocks()]
+        scored = features.assign(**{f"{model.label}_probability": np.concatenate([[], *probabilities])})
+        scored[f"{model.label}_predicted"] = scored[f"{model.label}_probability"] >= model.threshold
+    else:
+        scored = add_probabilities(features, model, documents=documents)
     table = prevalence_by_group(scored, model.label, by=by, n_resamples=n_resamples, seed=seed)
     table = table[table[by].isin(groups)]
     return table[[by, *PREVALENCE_COLUMNS]].reset_index(drop=True)
