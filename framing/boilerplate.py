@@ -27,19 +27,21 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from framing.errors import OptionError
 
 if TYPE_CHECKING:
     from framing.corpus import Corpus, LoadSummary
+    from framing.spool import DocumentTexts, SpoolWriter
 
 __all__ = [
     "MIN_DOCUMENTS",
@@ -187,13 +189,18 @@ def _distinct_lines(text: str) -> set[str]:
 
 
 def learn_boilerplate(
-    documents: pd.DataFrame, *, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE
+    documents: pd.DataFrame,
+    *,
+    min_documents: int = MIN_DOCUMENTS,
+    min_share: float = MIN_SHARE,
+    texts: DocumentTexts | None = None,
 ) -> dict[str, frozenset[str]]:
     """Each outlet's recurring lines: normalised lines held by at least ``min_documents`` of its
     documents and by at least ``min_share`` (0-1) of them.
 
-    ``documents`` needs ``outlet`` and ``text``; rows with a non-empty ``duplicate_of`` (syndicated
-    copies) are not counted, nor are documents of a single line.
+    ``documents`` needs ``outlet`` and ``text`` (or ``texts``: a :class:`framing.spool.DocumentTexts`
+    of its rows, read a block at a time); rows with a non-empty ``duplicate_of`` (syndicated copies)
+    are not counted, nor are documents of a single line.
 
     >>> docs = pd.DataFrame({"outlet": ["a"] * 3, "text": [f"Story {w}.\\nEditor's note." for w in "xyz"]})
     >>> learn_boilerplate(docs)
@@ -204,12 +211,17 @@ def learn_boilerplate(
     if not 0 <= min_share <= 1:
         raise OptionError(f"min_share must be a share between 0 and 1, got {min_share!r}")
     from framing.dedup import is_syndicated_copy
+    from framing.spool import DocumentTexts
 
+    if texts is None:
+        texts = DocumentTexts(documents)
     if "duplicate_of" in documents.columns:
-        documents = documents[~is_syndicated_copy(documents["duplicate_of"])]
+        originals = np.flatnonzero(~is_syndicated_copy(documents["duplicate_of"]).to_numpy(dtype=bool))
+        documents = documents.iloc[originals]
+        texts = texts.subset(originals)
     counters: dict[str, Counter[str]] = {}
     totals: Counter[str] = Counter()
-    for outlet, text in zip(documents["outlet"], documents["text"], strict=True):
+    for outlet, text in zip(documents["outlet"], texts, strict=True):
         totals[outlet] += 1
         lines = _distinct_lines(text)
         if len(lines) >= 2:  # a line that is the whole document is its content, not furniture
@@ -372,6 +384,7 @@ class Tally:
 _LEARNED: dict[str, tuple[frozenset[str], _NearCopies]] = {}
 _COUNT_TOKENS: list[bool] = [True]  # whether _strip_document counts the tokens of a stripped text
 _STRIP_BLOCK = 4000  # documents stripped at a time
+_SPOOL_BLOCK = 2000  # documents of a spooled corpus stripped at a time (framing.spool.BLOCK)
 
 
 def _set_learned(learned: Mapping[str, frozenset[str]], count_tokens: bool = True) -> None:
@@ -448,6 +461,84 @@ def remove_boilerplate(
         if "tokens" in result.columns:
             result.loc[result.index[changed], "tokens"] = counts
     return result
+
+
+def _final_document(outlet: str, text: str) -> tuple[str | None, list[tuple[str, str]], int]:
+    """:func:`_strip_document`, and the word tokens of the text that is kept either way."""
+    from framing.text import count_words
+
+    stripped, hits, tokens = _strip_document(outlet, text)
+    return stripped, hits, tokens if stripped is not None else count_words(text)
+
+
+def _final_block(
+    outlets: list[str], texts: list[str], strip: bool
+) -> tuple[list[str | None], list[list[tuple[str, str]]], list[int]]:
+    """:func:`_final_document` of each document of a block (``strip`` False: tokens only)."""
+    from framing.text import count_words
+
+    if not strip:
+        return [None] * len(texts), [[] for _ in texts], [count_words(text) for text in texts]
+    results = [_final_document(outlet, text) for outlet, text in zip(outlets, texts, strict=True)]
+    return [r[0] for r in results], [r[1] for r in results], [r[2] for r in results]
+
+
+def strip_to_spool(
+    outlets: list[str],
+    texts: DocumentTexts,
+    writer: SpoolWriter | None,
+    *,
+    learned: Mapping[str, frozenset[str]] | None,
+    tally: Tally,
+    jobs: int = 1,
+) -> np.ndarray:
+    """The second pass of a spooled load: each text without its boilerplate lines into ``writer``.
+
+    Reads ``texts`` (one per row, ``outlets`` their outlets) a block at a time, removes the lines of
+    ``learned`` and the shipped patterns as :func:`remove_boilerplate` does (same texts, same
+    ``tally``), writes each final text to ``writer`` in row order and returns the word tokens of each
+    final text (int64). A text that does not change keeps the tokens :func:`remove_boilerplate` left
+    it (those counted before removal), since the text is the same. With ``learned`` None nothing is
+    removed (``keep_boilerplate``) and ``writer`` may be None: only the tokens are counted. ``jobs > 1``
+    strips the blocks in that many processes, at most two blocks per worker waiting (same result).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from framing.parallel import MIN_PARALLEL_DOCUMENTS, submitted_in_order
+
+    strip = learned is not None
+    tokens = np.zeros(len(outlets), dtype=np.int64)
+    starts = range(0, len(outlets), _SPOOL_BLOCK)
+    # each call's key keeps its texts: an unchanged text is written from them (it does not come back)
+    calls = (
+        ((start, block), (outlets[start : start + _SPOOL_BLOCK], block, strip))
+        for start, block in zip(starts, texts.blocks(_SPOOL_BLOCK), strict=True)
+    )
+    pool = None
+    if jobs <= 1 or len(outlets) < MIN_PARALLEL_DOCUMENTS:
+        _set_learned(dict(learned or {}))
+        results: Iterator[Any] = ((key, _final_block(*args)) for key, args in calls)
+    else:
+        shared = (dict(learned or {}),)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_set_learned, initargs=shared)
+        results = submitted_in_order(pool, _final_block, calls, ahead=2 * jobs)
+    try:
+        for (start, block), (stripped, hits, counts) in results:
+            tokens[start : start + len(counts)] = counts
+            if writer is None:
+                continue
+            for offset, (text, found) in enumerate(zip(stripped, hits, strict=True)):
+                if text is not None:
+                    tally.add(outlets[start + offset], found)
+                    tally.lines_removed += len(found)
+                elif found:
+                    tally.boilerplate_only += 1
+                writer.append(text if text is not None else block[offset])
+    finally:
+        if pool is not None:
+            pool.shutdown()
+        _LEARNED.clear()
+    return tokens
 
 
 def boilerplate_table(data: Corpus | LoadSummary) -> pd.DataFrame:

@@ -46,7 +46,7 @@ from framing.io.readers import (
     read_regular_file,
     read_txt,
 )
-from framing.spool import TEXT_REF, DocumentTexts, TextSpool, spool_texts
+from framing.spool import TEXT_REF, DocumentTexts, SpoolWriter, TextSpool, spool_texts
 from framing.text import count_words
 
 if sys.version_info >= (3, 11):
@@ -994,6 +994,7 @@ def load_corpus(
     name: str | None = None,
     keep_boilerplate: bool = False,
     jobs: int = 1,
+    spool: bool | str | os.PathLike[str] = False,
 ) -> Corpus:
     """Load a corpus folder or a single CSV / TSV / JSONL / Parquet / .txt file.
 
@@ -1013,6 +1014,11 @@ def load_corpus(
             the ``text`` column, to which all match offsets refer, is the text after removal.
         jobs: worker processes for the per-document steps (cleaning, token counts, language
             detection, boilerplate removal); the corpus is the same for any number.
+        spool: False: the texts are held in memory (a ``text`` column). True, or a folder: a streaming
+            load that writes the texts to a spool file (in ``TMPDIR``, or that folder) and keeps only
+            their positions (a ``text_ref`` column; :attr:`Corpus.spool`, read with
+            :attr:`Corpus.texts`), so memory does not grow with the texts. Every other column, the
+            summary and the texts are the same as those of the in-memory load (see :func:`_load_spooled`).
 
     Raises:
         InputError: for a missing path, unknown format, malformed record, missing text column, empty
@@ -1030,13 +1036,32 @@ def load_corpus(
                 "to keep it, ingest the sources into a new store with --keep-boilerplate"
             )
 
-        return _with_groups(load_store(path, drop_duplicates=drop_duplicates, name=name))
+        return _with_groups(load_store(path, drop_duplicates=drop_duplicates, name=name, spool=spool))
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")
     mapping = ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
     summary = LoadSummary()
     settings = _read_settings(path, summary) if path.is_dir() else {}
     tally = Tally()
+    name = name or (path.name if path.is_dir() else path.stem)
+    if spool is not False:
+        directory = None if spool is True else Path(spool)
+        if directory is not None and not directory.is_dir():
+            raise OptionError(f"spool folder {directory} does not exist (give an existing folder, or True)")
+        corpus = _load_spooled(
+            path,
+            mapping,
+            summary,
+            settings,
+            strict=strict,
+            keep_boilerplate=keep_boilerplate,
+            tally=tally,
+            jobs=jobs,
+            threshold=duplicate_threshold,
+            directory=directory,
+            name=name,
+        )
+        return corpus.drop_duplicates() if drop_duplicates else corpus
     records = list(
         _iter_clean_records(
             path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally, jobs=jobs
@@ -1057,14 +1082,81 @@ def load_corpus(
     tally.report(summary)
     summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
     summary.documents = len(documents)
-    corpus = Corpus(
-        documents,
-        name=name or (path.name if path.is_dir() else path.stem),
-        settings=settings,
-        summary=summary,
-        source=str(path),
-    )
+    corpus = Corpus(documents, name=name, settings=settings, summary=summary, source=str(path))
     return corpus.drop_duplicates() if drop_duplicates else corpus
+
+
+def _load_spooled(
+    path: Path,
+    mapping: ColumnMapping,
+    summary: LoadSummary,
+    settings: dict[str, Any],
+    *,
+    strict: bool,
+    keep_boilerplate: bool,
+    tally: Tally,
+    jobs: int,
+    threshold: float,
+    directory: Path | None,
+    name: str,
+) -> Corpus:
+    """:func:`load_corpus` with the texts on disk: the same steps, in the same order, on the same texts.
+
+    1. One pass reads and cleans every record (as the in-memory load does, with ``jobs`` workers) and
+       writes each cleaned text to a first spool; only the record's other fields are kept (the
+       documents table, ``text_ref`` in place of ``text``).
+    2. Languages are detected from the first spool, a block of texts at a time.
+    3. Syndicated copies are marked (:func:`framing.dedup.find_duplicates` reads the texts a block at a
+       time and keeps one MinHash signature per distinct text).
+    4. Boilerplate lines are learned from the originals (read a block at a time), then a second pass
+       over the first spool removes them, counts each final text's word tokens and writes the final
+       spool in row order (:func:`framing.boilerplate.strip_to_spool`); the first spool is deleted.
+
+    Every step sees the texts the in-memory load's step sees (the cleaned texts up to step 4), so the
+    columns, marks, counts and texts are the same. The in-memory load counts tokens before removing
+    boilerplate and recounts the documents that changed; counting the final texts gives the same
+    numbers. With ``keep_boilerplate`` the first spool is the final one (its tokens are counted from it).
+    """
+    from framing.boilerplate import learn_boilerplate, strip_to_spool
+
+    writer = SpoolWriter(directory)
+    records = []
+    for record in _iter_clean_records(
+        path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally, jobs=jobs
+    ):
+        record[TEXT_REF] = writer.append(record.pop("text"))
+        records.append(record)
+    first = writer.finish()
+    documents = _to_frame(records, summary, tokens=False, spooled=True)
+    del records
+    return_freed_memory()
+    _attach_outlet_metadata(documents, settings)
+    texts = DocumentTexts(documents, first)
+    _attach_languages(documents, settings, summary, jobs=jobs, texts=texts)
+    if settings.get("groups"):  # issue 10: [groups] of corpus.toml
+        from framing.subsets import apply_groups
+
+        documents = apply_groups(documents, settings["groups"], summary)
+        texts = DocumentTexts(documents, first)
+    documents["duplicate_of"] = find_duplicates(documents, threshold=threshold, texts=texts)
+    return_freed_memory()
+    outlets = documents["outlet"].tolist()
+    if keep_boilerplate:
+        final = first
+        documents["tokens"] = strip_to_spool(outlets, texts, None, learned=None, tally=tally, jobs=jobs)
+    else:
+        learned = learn_boilerplate(documents, texts=texts)
+        writer = SpoolWriter(directory)
+        documents["tokens"] = strip_to_spool(outlets, texts, writer, learned=learned, tally=tally, jobs=jobs)
+        final = writer.finish()
+        documents[TEXT_REF] = np.arange(len(documents), dtype=np.int64)
+        del texts, first, learned
+    del outlets
+    tally.report(summary)
+    summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
+    summary.documents = len(documents)
+    return_freed_memory()
+    return Corpus(documents, name=name, settings=settings, summary=summary, source=str(path), spool=final)
 
 
 def as_corpus(
@@ -1120,9 +1212,19 @@ _FRAME_BLOCK = 5000  # records whose texts are converted to the text column at a
 
 
 def _to_frame(
-    records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True, jobs: int = 1
+    records: list[dict[str, Any]],
+    summary: LoadSummary,
+    *,
+    tokens: bool = True,
+    jobs: int = 1,
+    spooled: bool = False,
 ) -> pd.DataFrame:
-    """The documents table of ``records`` (their ``text`` is moved out of them into the table)."""
+    """The documents table of ``records`` (their ``text`` is moved out of them into the table).
+
+    ``spooled``: the records hold ``text_ref`` (the text's position in a spool) instead of ``text``;
+    the table has it in the place of ``text``, and an int64 ``tokens`` column of zeros to be filled in
+    when the texts are final."""
+    columns = [TEXT_REF if spooled and c == "text" else c for c in DOCUMENT_COLUMNS]
     if records and all("text" in record for record in records):
         # The texts become one string column a block at a time, each block's Python strings freed as
         # it is converted: a table built from all the records at once held every text twice.
@@ -1134,8 +1236,8 @@ def _to_frame(
         frame["text"] = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
         del blocks
     else:
-        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=DOCUMENT_COLUMNS)
-    for column in DOCUMENT_COLUMNS:
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=columns)
+    for column in columns:
         if column not in frame.columns:
             frame[column] = None
     raw_dates = frame["date"]
@@ -1146,12 +1248,15 @@ def _to_frame(
     summary.dates_unparsed += int(unparsed.sum())
     for row in frame.loc[unparsed, ["doc_id"]].itertuples(index=False):
         log.warning("document %s: date could not be parsed", row.doc_id)
-    if tokens:
+    if spooled:
+        frame[TEXT_REF] = frame[TEXT_REF].astype("int64")
+        frame["tokens"] = np.zeros(len(frame), dtype=np.int64)
+    elif tokens:
         counts = parallel.map_documents(count_words, frame["text"].tolist(), jobs=jobs)
         frame["tokens"] = pd.Series(counts, index=frame.index, dtype="int64")
     for column in ("title", "url"):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-    ordered = [*DOCUMENT_COLUMNS, *(["tokens"] if tokens else [])]
+    ordered = [*columns, *(["tokens"] if tokens or spooled else [])]
     return frame[ordered + [c for c in frame.columns if c not in ordered]].reset_index(drop=True)
 
 
@@ -1163,12 +1268,17 @@ def _attach_outlet_metadata(documents: pd.DataFrame, settings: Mapping[str, Any]
 
 
 def _attach_languages(
-    documents: pd.DataFrame, settings: Mapping[str, Any], summary: LoadSummary, *, jobs: int = 1
+    documents: pd.DataFrame,
+    settings: Mapping[str, Any],
+    summary: LoadSummary,
+    *,
+    jobs: int = 1,
+    texts: DocumentTexts | None = None,
 ) -> None:
     """The ``language`` column (:func:`framing.language.assign_languages`), counted in the summary."""
     from framing.language import assign_languages
 
-    for warning in assign_languages(documents, settings, jobs=jobs):
+    for warning in assign_languages(documents, settings, jobs=jobs, texts=texts):
         if warning not in summary.warnings:
             summary.warnings.append(warning)
     for language, count in documents["language"].value_counts().sort_index().items():

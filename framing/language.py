@@ -105,6 +105,8 @@ _LATIN_C9 = re.compile(rb"\xc9[\x80-\x8f]")
 _QUICK_SAMPLE = 1000
 _QUICK_MIN_POINTS = 12
 _QUICK_LEAD = 4
+# texts whose samples are taken, and detected, at a time (a whole corpus's texts are not all read at once)
+_DETECT_BLOCK = 10000
 
 
 def script_of(language: str) -> str | None:
@@ -224,14 +226,19 @@ def document_languages(documents: pd.DataFrame) -> list[str]:
     return [detect_language(t) for t in documents["text"].tolist()]
 
 
-def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any], *, jobs: int = 1) -> list[str]:
+def assign_languages(
+    documents: pd.DataFrame, settings: Mapping[str, Any], *, jobs: int = 1, texts: Any = None
+) -> list[str]:
     """Set ``documents["language"]`` from the column, ``corpus.toml`` and detection (module docstring).
 
     Returns one warning line per kind of disagreement worth reporting in the load summary (documents
     whose detected script contradicts the corpus-wide ``language``). ``jobs > 1`` detects in that many
-    processes (same result).
+    processes (same result). ``texts`` (a :class:`framing.spool.DocumentTexts`, e.g. of a spooled
+    table without a ``text`` column) gives the texts, read a block at a time; default: the ``text``
+    column. Detection reads each text's first 4,000 characters, so only those of a block are held.
     """
     from framing.parallel import map_documents
+    from framing.spool import DocumentTexts
 
     files = settings.get("files", {}) if isinstance(settings.get("files"), Mapping) else {}
     outlets = settings.get("outlets", {}) if isinstance(settings.get("outlets"), Mapping) else {}
@@ -250,10 +257,17 @@ def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any], *, jo
             chosen = _normalise(spec.get("language")) if isinstance(spec, Mapping) else None
         given_languages.append(chosen)
     undecided = [i for i, chosen in enumerate(given_languages) if chosen is None]
+    if texts is None:
+        texts = DocumentTexts(documents)
     # Detection reads the first _SAMPLE characters only: the rest of a text need not go to a worker.
-    samples = [t[:_SAMPLE] if isinstance(t, str) else t for t in documents["text"].iloc[undecided].tolist()]
-    detected_languages = dict(zip(undecided, map_documents(detect_language, samples, jobs=jobs), strict=True))
-    del samples
+    detected: list[str] = []
+    for start in range(0, len(undecided), _DETECT_BLOCK):
+        block = texts.take(undecided[start : start + _DETECT_BLOCK])
+        samples = [t[:_SAMPLE] if isinstance(t, str) else t for t in block]
+        del block
+        detected += map_documents(detect_language, samples, jobs=jobs)
+    detected_languages = dict(zip(undecided, detected, strict=True))
+    del detected
     languages: list[str] = []
     kept_detected = 0
     for i, chosen in enumerate(given_languages):
