@@ -1045,9 +1045,7 @@ def load_corpus(
     tally = Tally()
     name = name or (path.name if path.is_dir() else path.stem)
     if spool is not False:
-        directory = None if spool is True else Path(spool)
-        if directory is not None and not directory.is_dir():
-            raise OptionError(f"spool folder {directory} does not exist (give an existing folder, or True)")
+        directory = _spool_directory(spool)
         corpus = _load_spooled(
             path,
             mapping,
@@ -1084,6 +1082,18 @@ def load_corpus(
     summary.documents = len(documents)
     corpus = Corpus(documents, name=name, settings=settings, summary=summary, source=str(path))
     return corpus.drop_duplicates() if drop_duplicates else corpus
+
+
+def _spool_directory(spool: bool | str | os.PathLike[str]) -> Path | None:
+    """The folder for a spool file: None (``TMPDIR``) for ``spool=True``, else the existing folder given."""
+    if spool is True:
+        return None
+    if isinstance(spool, bool) or not isinstance(spool, (str, os.PathLike)):
+        raise OptionError(f"spool must be False, True or a folder, got {spool!r}")
+    directory = Path(spool)
+    if not directory.is_dir():
+        raise OptionError(f"spool folder {directory} does not exist (give an existing folder, or True)")
+    return directory
 
 
 def _load_spooled(
