@@ -472,11 +472,14 @@ def _final_document(outlet: str, text: str) -> tuple[str | None, list[tuple[str,
 
 
 def _final_block(
-    outlets: list[str], texts: list[str], strip: bool
+    outlets: list[str], texts: list[str] | DocumentTexts, strip: bool
 ) -> tuple[list[str | None], list[list[tuple[str, str]]], list[int]]:
-    """:func:`_final_document` of each document of a block (``strip`` False: tokens only)."""
+    """:func:`_final_document` of each document of a block (``strip`` False: tokens only); ``texts``
+    may be a :class:`framing.spool.DocumentTexts` (a worker process then reads them itself)."""
     from framing.text import count_words
 
+    if not isinstance(texts, list):
+        texts = list(texts)
     if not strip:
         return [None] * len(texts), [[] for _ in texts], [count_words(text) for text in texts]
     results = [_final_document(outlet, text) for outlet, text in zip(outlets, texts, strict=True)]
@@ -499,8 +502,12 @@ def strip_to_spool(
     ``tally``), writes each final text to ``writer`` in row order and returns the word tokens of each
     final text (int64). A text that does not change keeps the tokens :func:`remove_boilerplate` left
     it (those counted before removal), since the text is the same. With ``learned`` None nothing is
-    removed (``keep_boilerplate``) and ``writer`` may be None: only the tokens are counted. ``jobs > 1``
-    strips the blocks in that many processes, at most two blocks per worker waiting (same result).
+    removed (``keep_boilerplate``) and ``writer`` may be None: only the tokens are counted.
+
+    ``jobs > 1`` strips the blocks in that many processes (same result), at most two blocks per worker
+    waiting. A worker is sent the block's place in the spool, not its texts, and reads them itself;
+    only the changed texts come back, and the unchanged ones of a block are read here when the block
+    is written: this process holds one block of texts at a time.
     """
     from concurrent.futures import ProcessPoolExecutor
 
@@ -509,31 +516,43 @@ def strip_to_spool(
     strip = learned is not None
     tokens = np.zeros(len(outlets), dtype=np.int64)
     starts = range(0, len(outlets), _SPOOL_BLOCK)
-    # each call's key keeps its texts: an unchanged text is written from them (it does not come back)
-    calls = (
-        ((start, block), (outlets[start : start + _SPOOL_BLOCK], block, strip))
-        for start, block in zip(starts, texts.blocks(_SPOOL_BLOCK), strict=True)
-    )
     pool = None
     if jobs <= 1 or len(outlets) < MIN_PARALLEL_DOCUMENTS:
         _set_learned(dict(learned or {}))
-        results: Iterator[Any] = ((key, _final_block(*args)) for key, args in calls)
+        # the block's texts stay here for the writing: they are not read twice
+        results: Iterator[Any] = (
+            ((start, block), _final_block(outlets[start : start + _SPOOL_BLOCK], block, strip))
+            for start, block in zip(starts, texts.blocks(_SPOOL_BLOCK), strict=True)
+        )
     else:
         shared = (dict(learned or {}),)
         pool = ProcessPoolExecutor(max_workers=jobs, initializer=_set_learned, initargs=shared)
+        calls = (
+            (
+                (start, None),
+                (outlets[start : start + _SPOOL_BLOCK], texts.subset(range(start, start + size)), strip),
+            )
+            for start, size in ((s, min(_SPOOL_BLOCK, len(outlets) - s)) for s in starts)
+        )
         results = submitted_in_order(pool, _final_block, calls, ahead=2 * jobs)
     try:
         for (start, block), (stripped, hits, counts) in results:
             tokens[start : start + len(counts)] = counts
             if writer is None:
                 continue
-            for offset, (text, found) in enumerate(zip(stripped, hits, strict=True)):
+            if block is None:
+                unchanged = [start + i for i, text in enumerate(stripped) if text is None]
+                block = dict(zip(unchanged, texts.take(unchanged), strict=True))
+            else:
+                block = dict(enumerate(block, start))
+            for row, (text, found) in enumerate(zip(stripped, hits, strict=True), start):
                 if text is not None:
-                    tally.add(outlets[start + offset], found)
+                    tally.add(outlets[row], found)
                     tally.lines_removed += len(found)
                 elif found:
                     tally.boilerplate_only += 1
-                writer.append(text if text is not None else block[offset])
+                writer.append(text if text is not None else block[row])
+            del block
     finally:
         if pool is not None:
             pool.shutdown()

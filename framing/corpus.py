@@ -1084,6 +1084,59 @@ def load_corpus(
     return corpus.drop_duplicates() if drop_duplicates else corpus
 
 
+class _Rows:
+    """The records of a spooled load without their texts, held compactly until they become a table.
+
+    A record is kept as a tuple of its values in the order of the columns seen so far (a dict per
+    record took about 650 bytes more), and a string value of a column other than ``doc_id``, ``title``
+    and ``url`` is shared with the equal string seen before in that column (outlet, author, topic,
+    leaning repeat across a corpus), up to _SHARED_VALUES distinct values per column.
+    :meth:`frame` is ``pd.DataFrame.from_records`` of the records as dicts: the same columns (in the
+    order they first appear), a missing value NaN, the same type inference.
+    """
+
+    _UNSHARED = frozenset({"doc_id", "title", "url"})
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}
+        self.rows: list[tuple[Any, ...]] = []
+        self._shared: dict[str, dict[str, str] | None] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def append(self, record: dict[str, Any]) -> None:
+        columns = self.columns
+        for key in record:
+            if key not in columns:
+                columns[key] = len(columns)
+                self._shared[key] = None if key in self._UNSHARED else {}
+        values: list[Any] = [np.nan] * len(columns)
+        for key, value in record.items():
+            if isinstance(value, str):
+                shared = self._shared[key]
+                if shared is not None:
+                    found = shared.get(value)
+                    if found is not None:
+                        value = found
+                    elif len(shared) < _SHARED_VALUES:
+                        shared[value] = value
+            values[columns[key]] = value
+        self.rows.append(tuple(values))
+
+    def frame(self) -> pd.DataFrame:
+        """The records as a table (the rows are released as they are converted)."""
+        width = len(self.columns)
+        rows, self.rows = self.rows, []
+        for index, row in enumerate(rows):
+            if len(row) < width:  # a record read before a later record brought a new column
+                rows[index] = row + (np.nan,) * (width - len(row))
+        return pd.DataFrame.from_records(rows, columns=list(self.columns))
+
+
+_SHARED_VALUES = 4096  # distinct strings per column that _Rows shares; beyond, a column is not shared
+
+
 def _spool_directory(spool: bool | str | os.PathLike[str]) -> Path | None:
     """The folder for a spool file: None (``TMPDIR``) for ``spool=True``, else the existing folder given."""
     if spool is True:
@@ -1130,7 +1183,7 @@ def _load_spooled(
     from framing.boilerplate import learn_boilerplate, strip_to_spool
 
     writer = SpoolWriter(directory)
-    records = []
+    records = _Rows()
     for record in _iter_clean_records(
         path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally, jobs=jobs
     ):
@@ -1222,7 +1275,7 @@ _FRAME_BLOCK = 5000  # records whose texts are converted to the text column at a
 
 
 def _to_frame(
-    records: list[dict[str, Any]],
+    records: list[dict[str, Any]] | _Rows,
     summary: LoadSummary,
     *,
     tokens: bool = True,
@@ -1235,7 +1288,9 @@ def _to_frame(
     the table has it in the place of ``text``, and an int64 ``tokens`` column of zeros to be filled in
     when the texts are final."""
     columns = [TEXT_REF if spooled and c == "text" else c for c in DOCUMENT_COLUMNS]
-    if records and all("text" in record for record in records):
+    if isinstance(records, _Rows):
+        frame = records.frame() if len(records) else pd.DataFrame(columns=columns)
+    elif records and all("text" in record for record in records):
         # The texts become one string column a block at a time, each block's Python strings freed as
         # it is converted: a table built from all the records at once held every text twice.
         blocks = []

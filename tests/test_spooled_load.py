@@ -114,6 +114,18 @@ def test_a_jsonl_with_near_copies_and_boilerplate_marks_and_removes_the_same(tmp
     assert [s.reason for s in spooled.summary.skipped] == ["text is a number (42), not a string"]
 
 
+def test_records_with_varying_fields_make_the_same_columns_and_dtypes(tmp_path):
+    records = [
+        {"id": "a", "outlet": "paper", "text": prose(1)},
+        {"id": "b", "outlet": "paper", "text": prose(2), "views": 3, "leaning": "left"},
+        {"id": "c", "outlet": "tv", "text": prose(3), "views": None, "score": "high", "tags": ["x", "y"]},
+        {"id": "d", "outlet": "tv", "text": prose(4), "score": 2.5, "leaning": "left", "flag": True},
+    ]
+    memory, spooled = assert_same(write_jsonl(tmp_path / "mixed.jsonl", records))
+    assert {"views", "leaning", "score", "tags", "flag"} <= set(spooled.documents.columns)
+    assert spooled.documents["views"].dtype == memory.documents["views"].dtype
+
+
 def test_a_single_txt_tsv_and_parquet_file_load_the_same(tmp_path):
     txt = tmp_path / "one.txt"
     txt.write_text("outlet: paper\ndate: 2024-03-22\n\nA lone story.\nShare this article\n", encoding="utf-8")
