@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -219,13 +220,60 @@ def learn_boilerplate(
         originals = np.flatnonzero(~is_syndicated_copy(documents["duplicate_of"]).to_numpy(dtype=bool))
         documents = documents.iloc[originals]
         texts = texts.subset(originals)
-    counters: dict[str, Counter[str]] = {}
-    totals: Counter[str] = Counter()
-    for outlet, text in zip(documents["outlet"], texts, strict=True):
-        totals[outlet] += 1
+    return _learn_lines(documents["outlet"].tolist(), texts, min_documents, min_share)
+
+
+def _learn_lines(
+    outlets: list[str], texts: DocumentTexts, min_documents: int, min_share: float
+) -> dict[str, frozenset[str]]:
+    """:func:`learn_boilerplate` of the documents ``texts`` with ``outlets``, in memory that holds 12
+    bytes per distinct line of a document instead of the lines themselves.
+
+    A first pass keeps, for each distinct normalised line of each document of two lines or more, its
+    outlet and the 64-bit hash of the line (two flat arrays); sorting them counts the documents of
+    each outlet holding each hash. A line held by enough documents has a hash counted at least that
+    often (lines with the same hash add up), so only the hashes that reach their outlet's threshold
+    can be learned lines: a second pass over the documents of those outlets counts the lines with
+    those hashes exactly, as strings, in the order in which the documents and their lines were first
+    met, so the learned sets are those of counting every line (:func:`_learned`).
+    """
+    totals: Counter[str] = Counter(outlets)
+    codes: dict[str, int] = {}
+    owners = array("i")  # outlet code of each (document, distinct line)
+    hashes = array("q")  # hash of the line
+    counted: list[int] = []  # the documents of two lines or more
+    for position, (outlet, text) in enumerate(zip(outlets, texts, strict=True)):
         lines = _distinct_lines(text)
         if len(lines) >= 2:  # a line that is the whole document is its content, not furniture
-            counters.setdefault(outlet, Counter()).update(lines)
+            hashes.extend(map(hash, lines))
+            owners.extend(repeat(codes.setdefault(outlet, len(codes)), len(lines)))
+            counted.append(position)
+    if not counted:
+        return {}
+    owner = np.frombuffer(owners, dtype=np.int32)
+    value = np.frombuffer(hashes, dtype=np.int64)
+    order = np.lexsort((value, owner))
+    owner, value = owner[order], value[order]
+    del order
+    starts = np.flatnonzero(np.concatenate([[True], (owner[1:] != owner[:-1]) | (value[1:] != value[:-1])]))
+    repeats = np.diff(np.append(starts, owner.size))
+    names = list(codes)
+    needed = np.array(
+        [max(min_documents, math.ceil(min_share * totals[name])) for name in names], dtype=np.int64
+    )
+    frequent = starts[repeats >= needed[owner[starts]]]
+    wanted: dict[str, set[int]] = {}
+    for code, line_hash in zip(owner[frequent].tolist(), value[frequent].tolist(), strict=True):
+        wanted.setdefault(names[code], set()).add(line_hash)
+    del owner, value, owners, hashes
+    rows = [position for position in counted if outlets[position] in wanted]
+    counters: dict[str, Counter[str]] = {}
+    for position, text in zip(rows, texts.subset(rows), strict=True):
+        outlet = outlets[position]
+        hashed = wanted[outlet]
+        counters.setdefault(outlet, Counter()).update(
+            line for line in _distinct_lines(text) if hash(line) in hashed
+        )
     return _learned(counters, totals, min_documents, min_share)
 
 
