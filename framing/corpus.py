@@ -1125,13 +1125,31 @@ class _Rows:
         self.rows.append(tuple(values))
 
     def frame(self) -> pd.DataFrame:
-        """The records as a table (the rows are released as they are converted)."""
-        width = len(self.columns)
+        """The records as a table, made a column at a time.
+
+        ``from_records`` infers each column's dtype from that column's values alone, so converting
+        the columns one by one gives the same table; the records are first split into columns (each
+        block of tuples released as it is split) and each column's values are released once it is
+        converted, so the records and the table are not both held whole.
+        """
+        names = list(self.columns)
+        width = len(names)
         rows, self.rows = self.rows, []
-        for index, row in enumerate(rows):
-            if len(row) < width:  # a record read before a later record brought a new column
-                rows[index] = row + (np.nan,) * (width - len(row))
-        return pd.DataFrame.from_records(rows, columns=list(self.columns))
+        values: list[list[Any]] = [[] for _ in names]
+        for start in range(0, len(rows), _FRAME_BLOCK):
+            block = rows[start : start + _FRAME_BLOCK]
+            rows[start : start + _FRAME_BLOCK] = [()] * len(block)
+            # a record read before a later record brought a new column lacks it: NaN, as from_records
+            padded = (row if len(row) == width else row + (np.nan,) * (width - len(row)) for row in block)
+            for column, part in zip(values, zip(*padded, strict=True), strict=True):
+                column.extend(part)
+            del block
+        del rows
+        parts = []
+        for index, name in enumerate(names):
+            parts.append(pd.DataFrame.from_records([(value,) for value in values[index]], columns=[name]))
+            values[index] = []
+        return pd.concat(parts, axis=1)
 
 
 _SHARED_VALUES = 4096  # distinct strings per column that _Rows shares; beyond, a column is not shared
