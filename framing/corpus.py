@@ -1219,7 +1219,7 @@ def _load_spooled(
 
         documents = apply_groups(documents, settings["groups"], summary)
         texts = DocumentTexts(documents, first)
-    documents["duplicate_of"] = find_duplicates(documents, threshold=threshold, texts=texts)
+    documents["duplicate_of"] = find_duplicates(documents, threshold=threshold, jobs=jobs, texts=texts)
     return_freed_memory()
     outlets = documents["outlet"].tolist()
     if keep_boilerplate:

@@ -260,3 +260,20 @@ def test_near_copies_tie_on_date_and_the_most_similar_becomes_the_original():
     )
     marks = find_duplicates(documents, threshold=0.5)
     assert marks.tolist() == ["a", None, "a", "a"]
+
+
+def test_signatures_made_in_two_processes_give_the_same_marks(tmp_path):
+    # about 2.5 million characters of distinct texts: several chunks go to the worker processes
+    texts = [prose(seed, words=1200) for seed in range(300)]
+    texts += [texts[7], texts[8][:-400], texts[7]]
+    documents = pd.DataFrame(
+        {
+            "doc_id": [f"d{i:03d}" for i in range(len(texts))],
+            "text": texts,
+            "date": [pd.Timestamp("2024-03-22")] * len(texts),
+        }
+    )
+    marks = find_duplicates(documents)
+    assert marks.iloc[-3:].tolist() == ["d007", "d008", "d007"] and marks.iloc[:300].isna().all()
+    spooled = Corpus(documents, name="t").spooled(tmp_path)
+    assert find_duplicates(spooled.documents, texts=spooled.texts, jobs=2).tolist() == marks.tolist()
