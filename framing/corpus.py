@@ -1232,6 +1232,10 @@ def _load_spooled(
     columns, marks, counts and texts are the same. The in-memory load counts tokens before removing
     boilerplate and recounts the documents that changed; counting the final texts gives the same
     numbers. With ``keep_boilerplate`` the first spool is the final one (its tokens are counted from it).
+
+    Memory holds the documents table without texts (the records until then by column, see
+    :class:`_Rows`), one MinHash signature per distinct text, 12 bytes per distinct line of each
+    original while boilerplate is learned, and a few blocks of texts (2,000 each) at a time.
     """
     from framing.boilerplate import learn_boilerplate, strip_to_spool
 
@@ -1255,6 +1259,7 @@ def _load_spooled(
 
         documents = apply_groups(documents, settings["groups"], summary)
         texts = DocumentTexts(documents, first)
+    return_freed_memory()  # the blocks of texts read are freed: the heap need not keep their pages
     documents["duplicate_of"] = find_duplicates(documents, threshold=threshold, jobs=jobs, texts=texts)
     return_freed_memory()
     outlets = documents["outlet"].tolist()
@@ -1263,6 +1268,7 @@ def _load_spooled(
         documents["tokens"] = strip_to_spool(outlets, texts, None, learned=None, tally=tally, jobs=jobs)
     else:
         learned = learn_boilerplate(documents, texts=texts)
+        return_freed_memory()
         writer = SpoolWriter(directory)
         documents["tokens"] = strip_to_spool(outlets, texts, writer, learned=learned, tally=tally, jobs=jobs)
         final = writer.finish()
