@@ -26,20 +26,23 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from framing.errors import OptionError
 
 if TYPE_CHECKING:
     from framing.corpus import Corpus, LoadSummary
+    from framing.spool import DocumentTexts, SpoolWriter
 
 __all__ = [
     "MIN_DOCUMENTS",
@@ -187,13 +190,18 @@ def _distinct_lines(text: str) -> set[str]:
 
 
 def learn_boilerplate(
-    documents: pd.DataFrame, *, min_documents: int = MIN_DOCUMENTS, min_share: float = MIN_SHARE
+    documents: pd.DataFrame,
+    *,
+    min_documents: int = MIN_DOCUMENTS,
+    min_share: float = MIN_SHARE,
+    texts: DocumentTexts | None = None,
 ) -> dict[str, frozenset[str]]:
     """Each outlet's recurring lines: normalised lines held by at least ``min_documents`` of its
     documents and by at least ``min_share`` (0-1) of them.
 
-    ``documents`` needs ``outlet`` and ``text``; rows with a non-empty ``duplicate_of`` (syndicated
-    copies) are not counted, nor are documents of a single line.
+    ``documents`` needs ``outlet`` and ``text`` (or ``texts``: a :class:`framing.spool.DocumentTexts`
+    of its rows, read a block at a time); rows with a non-empty ``duplicate_of`` (syndicated copies)
+    are not counted, nor are documents of a single line.
 
     >>> docs = pd.DataFrame({"outlet": ["a"] * 3, "text": [f"Story {w}.\\nEditor's note." for w in "xyz"]})
     >>> learn_boilerplate(docs)
@@ -204,16 +212,68 @@ def learn_boilerplate(
     if not 0 <= min_share <= 1:
         raise OptionError(f"min_share must be a share between 0 and 1, got {min_share!r}")
     from framing.dedup import is_syndicated_copy
+    from framing.spool import DocumentTexts
 
+    if texts is None:
+        texts = DocumentTexts(documents)
     if "duplicate_of" in documents.columns:
-        documents = documents[~is_syndicated_copy(documents["duplicate_of"])]
-    counters: dict[str, Counter[str]] = {}
-    totals: Counter[str] = Counter()
-    for outlet, text in zip(documents["outlet"], documents["text"], strict=True):
-        totals[outlet] += 1
+        originals = np.flatnonzero(~is_syndicated_copy(documents["duplicate_of"]).to_numpy(dtype=bool))
+        documents = documents.iloc[originals]
+        texts = texts.subset(originals)
+    return _learn_lines(documents["outlet"].tolist(), texts, min_documents, min_share)
+
+
+def _learn_lines(
+    outlets: list[str], texts: DocumentTexts, min_documents: int, min_share: float
+) -> dict[str, frozenset[str]]:
+    """:func:`learn_boilerplate` of the documents ``texts`` with ``outlets``, in memory that holds 12
+    bytes per distinct line of a document instead of the lines themselves.
+
+    A first pass keeps, for each distinct normalised line of each document of two lines or more, its
+    outlet and the 64-bit hash of the line (two flat arrays); sorting them counts the documents of
+    each outlet holding each hash. A line held by enough documents has a hash counted at least that
+    often (lines with the same hash add up), so only the hashes that reach their outlet's threshold
+    can be learned lines: a second pass over the documents of those outlets counts the lines with
+    those hashes exactly, as strings, in the order in which the documents and their lines were first
+    met, so the learned sets are those of counting every line (:func:`_learned`).
+    """
+    totals: Counter[str] = Counter(outlets)
+    codes: dict[str, int] = {}
+    owners = array("i")  # outlet code of each (document, distinct line)
+    hashes = array("q")  # hash of the line
+    counted: list[int] = []  # the documents of two lines or more
+    for position, (outlet, text) in enumerate(zip(outlets, texts, strict=True)):
         lines = _distinct_lines(text)
         if len(lines) >= 2:  # a line that is the whole document is its content, not furniture
-            counters.setdefault(outlet, Counter()).update(lines)
+            hashes.extend(map(hash, lines))
+            owners.extend(repeat(codes.setdefault(outlet, len(codes)), len(lines)))
+            counted.append(position)
+    if not counted:
+        return {}
+    owner = np.frombuffer(owners, dtype=np.int32)
+    value = np.frombuffer(hashes, dtype=np.int64)
+    order = np.lexsort((value, owner))
+    owner, value = owner[order], value[order]
+    del order
+    starts = np.flatnonzero(np.concatenate([[True], (owner[1:] != owner[:-1]) | (value[1:] != value[:-1])]))
+    repeats = np.diff(np.append(starts, owner.size))
+    names = list(codes)
+    needed = np.array(
+        [max(min_documents, math.ceil(min_share * totals[name])) for name in names], dtype=np.int64
+    )
+    frequent = starts[repeats >= needed[owner[starts]]]
+    wanted: dict[str, set[int]] = {}
+    for code, line_hash in zip(owner[frequent].tolist(), value[frequent].tolist(), strict=True):
+        wanted.setdefault(names[code], set()).add(line_hash)
+    del owner, value, owners, hashes
+    rows = [position for position in counted if outlets[position] in wanted]
+    counters: dict[str, Counter[str]] = {}
+    for position, text in zip(rows, texts.subset(rows), strict=True):
+        outlet = outlets[position]
+        hashed = wanted[outlet]
+        counters.setdefault(outlet, Counter()).update(
+            line for line in _distinct_lines(text) if hash(line) in hashed
+        )
     return _learned(counters, totals, min_documents, min_share)
 
 
@@ -372,6 +432,7 @@ class Tally:
 _LEARNED: dict[str, tuple[frozenset[str], _NearCopies]] = {}
 _COUNT_TOKENS: list[bool] = [True]  # whether _strip_document counts the tokens of a stripped text
 _STRIP_BLOCK = 4000  # documents stripped at a time
+_SPOOL_BLOCK = 2000  # documents of a spooled corpus stripped at a time (framing.spool.BLOCK)
 
 
 def _set_learned(learned: Mapping[str, frozenset[str]], count_tokens: bool = True) -> None:
@@ -448,6 +509,103 @@ def remove_boilerplate(
         if "tokens" in result.columns:
             result.loc[result.index[changed], "tokens"] = counts
     return result
+
+
+def _final_document(outlet: str, text: str) -> tuple[str | None, list[tuple[str, str]], int]:
+    """:func:`_strip_document`, and the word tokens of the text that is kept either way."""
+    from framing.text import count_words
+
+    stripped, hits, tokens = _strip_document(outlet, text)
+    return stripped, hits, tokens if stripped is not None else count_words(text)
+
+
+def _final_block(
+    outlets: list[str], texts: list[str] | DocumentTexts, strip: bool
+) -> tuple[list[str | None], list[list[tuple[str, str]]], list[int]]:
+    """:func:`_final_document` of each document of a block (``strip`` False: tokens only); ``texts``
+    may be a :class:`framing.spool.DocumentTexts` (a worker process then reads them itself)."""
+    from framing.text import count_words
+
+    if not isinstance(texts, list):
+        texts = list(texts)
+    if not strip:
+        return [None] * len(texts), [[] for _ in texts], [count_words(text) for text in texts]
+    results = [_final_document(outlet, text) for outlet, text in zip(outlets, texts, strict=True)]
+    return [r[0] for r in results], [r[1] for r in results], [r[2] for r in results]
+
+
+def strip_to_spool(
+    outlets: list[str],
+    texts: DocumentTexts,
+    writer: SpoolWriter | None,
+    *,
+    learned: Mapping[str, frozenset[str]] | None,
+    tally: Tally,
+    jobs: int = 1,
+) -> np.ndarray:
+    """The second pass of a spooled load: each text without its boilerplate lines into ``writer``.
+
+    Reads ``texts`` (one per row, ``outlets`` their outlets) a block at a time, removes the lines of
+    ``learned`` and the shipped patterns as :func:`remove_boilerplate` does (same texts, same
+    ``tally``), writes each final text to ``writer`` in row order and returns the word tokens of each
+    final text (int64). A text that does not change keeps the tokens :func:`remove_boilerplate` left
+    it (those counted before removal), since the text is the same. With ``learned`` None nothing is
+    removed (``keep_boilerplate``) and ``writer`` may be None: only the tokens are counted.
+
+    ``jobs > 1`` strips the blocks in that many processes (same result), at most two blocks per worker
+    waiting. A worker is sent the block's place in the spool, not its texts, and reads them itself;
+    only the changed texts come back, and the unchanged ones of a block are read here when the block
+    is written: this process holds one block of texts at a time.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from framing.parallel import MIN_PARALLEL_DOCUMENTS, submitted_in_order
+
+    strip = learned is not None
+    tokens = np.zeros(len(outlets), dtype=np.int64)
+    starts = range(0, len(outlets), _SPOOL_BLOCK)
+    pool = None
+    if jobs <= 1 or len(outlets) < MIN_PARALLEL_DOCUMENTS:
+        _set_learned(dict(learned or {}))
+        # the block's texts stay here for the writing: they are not read twice
+        results: Iterator[Any] = (
+            ((start, block), _final_block(outlets[start : start + _SPOOL_BLOCK], block, strip))
+            for start, block in zip(starts, texts.blocks(_SPOOL_BLOCK), strict=True)
+        )
+    else:
+        shared = (dict(learned or {}),)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_set_learned, initargs=shared)
+        calls = (
+            (
+                (start, None),
+                (outlets[start : start + _SPOOL_BLOCK], texts.subset(range(start, start + size)), strip),
+            )
+            for start, size in ((s, min(_SPOOL_BLOCK, len(outlets) - s)) for s in starts)
+        )
+        results = submitted_in_order(pool, _final_block, calls, ahead=2 * jobs)
+    try:
+        for (start, block), (stripped, hits, counts) in results:
+            tokens[start : start + len(counts)] = counts
+            if writer is None:
+                continue
+            if block is None:
+                unchanged = [start + i for i, text in enumerate(stripped) if text is None]
+                block = dict(zip(unchanged, texts.take(unchanged), strict=True))
+            else:
+                block = dict(enumerate(block, start))
+            for row, (text, found) in enumerate(zip(stripped, hits, strict=True), start):
+                if text is not None:
+                    tally.add(outlets[row], found)
+                    tally.lines_removed += len(found)
+                elif found:
+                    tally.boilerplate_only += 1
+                writer.append(text if text is not None else block[row])
+            del block
+    finally:
+        if pool is not None:
+            pool.shutdown()
+        _LEARNED.clear()
+    return tokens
 
 
 def boilerplate_table(data: Corpus | LoadSummary) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import re
 import stat
 import sys
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, fields
@@ -46,7 +47,7 @@ from framing.io.readers import (
     read_regular_file,
     read_txt,
 )
-from framing.spool import TEXT_REF, DocumentTexts, TextSpool, spool_texts
+from framing.spool import TEXT_REF, DocumentTexts, SpoolWriter, TextSpool, spool_texts
 from framing.text import count_words
 
 if sys.version_info >= (3, 11):
@@ -691,7 +692,9 @@ def _iter_clean_records(
     The boilerplate lines removed while cleaning are counted per outlet in ``tally``. With ``jobs > 1``
     the texts are cleaned in that many worker processes while this one reads on (same records).
     """
-    seen_ids: dict[Any, str] = {}
+    # where each id was first seen: (file, line), the file's string shared (a "file:line" string per
+    # record took about 110 bytes)
+    seen_ids: dict[Any, tuple[str, int | None]] = {}
     raw = _iter_raw_records(path, mapping, summary, strict)
     for source, line, record, cleaned, removed in _cleaned(raw, summary, keep_boilerplate, jobs):
         if cleaned is None:
@@ -706,11 +709,11 @@ def _iter_clean_records(
         if key in seen_ids:
             raise InputError(
                 source,
-                f"duplicate document id {doc_id!r} (first seen at {seen_ids[key]})",
+                f"duplicate document id {doc_id!r} (first seen at {_place(*seen_ids[key])})",
                 line=line,
                 hint="ids must be unique; choose another column with --id-col",
             )
-        seen_ids[key] = source if line is None else f"{source}:{line}"
+        seen_ids[key] = (source, line)
         record["doc_id"] = doc_id
         for column, value in record.items():
             if column not in _VERBATIM_COLUMNS and isinstance(value, str):
@@ -727,6 +730,10 @@ def _iter_clean_records(
         if removed and tally is not None:
             tally.add(record["outlet"], [(normalise_line(line), "shipped") for line in removed])
         yield record
+
+
+def _place(source: str, line: int | None) -> str:
+    return source if line is None else f"{source}:{line}"
 
 
 _Raw = tuple[str, "int | None", dict[str, Any]]
@@ -994,6 +1001,7 @@ def load_corpus(
     name: str | None = None,
     keep_boilerplate: bool = False,
     jobs: int = 1,
+    spool: bool | str | os.PathLike[str] = False,
 ) -> Corpus:
     """Load a corpus folder or a single CSV / TSV / JSONL / Parquet / .txt file.
 
@@ -1013,6 +1021,11 @@ def load_corpus(
             the ``text`` column, to which all match offsets refer, is the text after removal.
         jobs: worker processes for the per-document steps (cleaning, token counts, language
             detection, boilerplate removal); the corpus is the same for any number.
+        spool: False: the texts are held in memory (a ``text`` column). True, or a folder: a streaming
+            load that writes the texts to a spool file (in ``TMPDIR``, or that folder) and keeps only
+            their positions (a ``text_ref`` column; :attr:`Corpus.spool`, read with
+            :attr:`Corpus.texts`), so memory does not grow with the texts. Every other column, the
+            summary and the texts are the same as those of the in-memory load (see :func:`_load_spooled`).
 
     Raises:
         InputError: for a missing path, unknown format, malformed record, missing text column, empty
@@ -1030,13 +1043,30 @@ def load_corpus(
                 "to keep it, ingest the sources into a new store with --keep-boilerplate"
             )
 
-        return _with_groups(load_store(path, drop_duplicates=drop_duplicates, name=name))
+        return _with_groups(load_store(path, drop_duplicates=drop_duplicates, name=name, spool=spool))
     if not 0 < duplicate_threshold <= 1:
         raise OptionError(f"duplicate_threshold must be in (0, 1], got {duplicate_threshold}")
     mapping = ColumnMapping(text_col, outlet_col, date_col, id_col, title_col, url_col)
     summary = LoadSummary()
     settings = _read_settings(path, summary) if path.is_dir() else {}
     tally = Tally()
+    name = name or (path.name if path.is_dir() else path.stem)
+    if spool is not False:
+        directory = _spool_directory(spool)
+        corpus = _load_spooled(
+            path,
+            mapping,
+            summary,
+            settings,
+            strict=strict,
+            keep_boilerplate=keep_boilerplate,
+            tally=tally,
+            jobs=jobs,
+            threshold=duplicate_threshold,
+            directory=directory,
+            name=name,
+        )
+        return corpus.drop_duplicates() if drop_duplicates else corpus
     records = list(
         _iter_clean_records(
             path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally, jobs=jobs
@@ -1057,14 +1087,199 @@ def load_corpus(
     tally.report(summary)
     summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
     summary.documents = len(documents)
-    corpus = Corpus(
-        documents,
-        name=name or (path.name if path.is_dir() else path.stem),
-        settings=settings,
-        summary=summary,
-        source=str(path),
-    )
+    corpus = Corpus(documents, name=name, settings=settings, summary=summary, source=str(path))
     return corpus.drop_duplicates() if drop_duplicates else corpus
+
+
+class _Rows:
+    """The records of a spooled load without their texts, held compactly until they become a table.
+
+    The records are kept by column (:class:`_Column`): a list slot per record, a string repeated in
+    a column (outlet, author, topic, leaning) shared with its first occurrence, and the other strings
+    (ids, titles, URLs) as UTF-8 bytes in one buffer per column. A dict and its strings per record
+    took about 900 bytes at 200,000 articles, and the strings that stay in the table (titles and
+    URLs), made one by one among the reader's short-lived objects, kept most of the memory those used
+    from being returned; made together from the buffers when the table is built, they do not.
+    :meth:`frame` is ``pd.DataFrame.from_records`` of the records as dicts: the same columns (in the
+    order they first appear), a missing value NaN, the same type inference.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, _Column] = {}
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def append(self, record: dict[str, Any]) -> None:
+        columns = self.columns
+        for key, value in record.items():
+            column = columns.get(key)
+            if column is None:
+                column = columns[key] = _Column(key, self.count)
+            column.add(value)
+        self.count += 1
+        if len(record) < len(columns):
+            for column in columns.values():
+                if len(column.values) < self.count:
+                    column.values.append(np.nan)  # as from_records fills a missing key
+
+    def frame(self) -> pd.DataFrame:
+        """The records as a table, made a column at a time.
+
+        ``from_records`` infers each column's dtype from that column's values alone, so converting
+        the columns one by one gives the same table; each column's values are released once it is
+        converted.
+        """
+        parts = []
+        for name, column in list(self.columns.items()):
+            values = column.take()
+            parts.append(pd.DataFrame.from_records([(value,) for value in values], columns=[name]))
+            del values
+            del self.columns[name]
+        self.count = 0
+        return pd.concat(parts, axis=1)
+
+
+class _Column:
+    """One column of :class:`_Rows`: its values in order, strings shared or in a UTF-8 buffer."""
+
+    _UNSHARED = frozenset({"doc_id", "title", "url"})
+
+    def __init__(self, name: str, missing: int) -> None:
+        self.values: list[Any] = [np.nan] * missing
+        self.shared: dict[str, str] | None = None if name in self._UNSHARED else {}
+        self.buffer = bytearray()
+        self.ends = array("q")
+
+    def add(self, value: Any) -> None:
+        if isinstance(value, str):
+            shared = self.shared
+            if shared is not None:
+                found = shared.get(value)
+                if found is not None:
+                    self.values.append(found)
+                    return
+                if len(shared) < _SHARED_VALUES:
+                    shared[value] = value
+                    self.values.append(value)
+                    return
+            self.buffer += value.encode("utf-8", "surrogatepass")
+            self.ends.append(len(self.buffer))
+            value = _BUFFERED
+        self.values.append(value)
+
+    def take(self) -> list[Any]:
+        """The column's values (the buffered strings made again), releasing what it held."""
+        values, self.values, self.shared = self.values, [], None
+        if self.ends:
+            data = memoryview(self.buffer)
+            start = 0
+            strings = []
+            for end in self.ends:
+                strings.append(str(data[start:end], "utf-8", "surrogatepass"))
+                start = end
+            data.release()
+            self.buffer, self.ends = bytearray(), array("q")
+            made = iter(strings)
+            values = [next(made) if value is _BUFFERED else value for value in values]
+        return values
+
+
+_BUFFERED = object()  # a value of _Column held in its buffer
+_SHARED_VALUES = 1 << 16  # distinct strings per column that _Column shares; beyond, they are buffered
+
+
+def _spool_directory(spool: bool | str | os.PathLike[str]) -> Path | None:
+    """The folder for a spool file: None (``TMPDIR``) for ``spool=True``, else the existing folder given."""
+    if spool is True:
+        return None
+    if isinstance(spool, bool) or not isinstance(spool, (str, os.PathLike)):
+        raise OptionError(f"spool must be False, True or a folder, got {spool!r}")
+    directory = Path(spool)
+    if not directory.is_dir():
+        raise OptionError(f"spool folder {directory} does not exist (give an existing folder, or True)")
+    return directory
+
+
+def _load_spooled(
+    path: Path,
+    mapping: ColumnMapping,
+    summary: LoadSummary,
+    settings: dict[str, Any],
+    *,
+    strict: bool,
+    keep_boilerplate: bool,
+    tally: Tally,
+    jobs: int,
+    threshold: float,
+    directory: Path | None,
+    name: str,
+) -> Corpus:
+    """:func:`load_corpus` with the texts on disk: the same steps, in the same order, on the same texts.
+
+    1. One pass reads and cleans every record (as the in-memory load does, with ``jobs`` workers) and
+       writes each cleaned text to a first spool; only the record's other fields are kept (the
+       documents table, ``text_ref`` in place of ``text``).
+    2. Languages are detected from the first spool, a block of texts at a time.
+    3. Syndicated copies are marked (:func:`framing.dedup.find_duplicates` reads the texts a block at a
+       time and keeps one MinHash signature per distinct text).
+    4. Boilerplate lines are learned from the originals (read a block at a time), then a second pass
+       over the first spool removes them, counts each final text's word tokens and writes the final
+       spool in row order (:func:`framing.boilerplate.strip_to_spool`); the first spool is deleted.
+
+    Every step sees the texts the in-memory load's step sees (the cleaned texts up to step 4), so the
+    columns, marks, counts and texts are the same. The in-memory load counts tokens before removing
+    boilerplate and recounts the documents that changed; counting the final texts gives the same
+    numbers. With ``keep_boilerplate`` the first spool is the final one (its tokens are counted from it).
+
+    Memory holds the documents table without texts (the records until then by column, see
+    :class:`_Rows`), one MinHash signature per distinct text, 12 bytes per distinct line of each
+    original while boilerplate is learned, and a few blocks of texts (2,000 each) at a time.
+    """
+    from framing.boilerplate import learn_boilerplate, strip_to_spool
+
+    writer = SpoolWriter(directory)
+    records = _Rows()
+    for record in _iter_clean_records(
+        path, mapping, summary, strict, keep_boilerplate=keep_boilerplate, tally=tally, jobs=jobs
+    ):
+        writer.append(record.pop("text"))  # the text of record i is text i of the spool
+        records.append(record)
+    first = writer.finish()
+    del writer  # and its list of offsets
+    documents = _to_frame(records, summary, tokens=False, spooled=True)
+    del records
+    return_freed_memory()
+    _attach_outlet_metadata(documents, settings)
+    texts = DocumentTexts(documents, first)
+    _attach_languages(documents, settings, summary, jobs=jobs, texts=texts)
+    if settings.get("groups"):  # issue 10: [groups] of corpus.toml
+        from framing.subsets import apply_groups
+
+        documents = apply_groups(documents, settings["groups"], summary)
+        texts = DocumentTexts(documents, first)
+    return_freed_memory()  # the blocks of texts read are freed: the heap need not keep their pages
+    documents["duplicate_of"] = find_duplicates(documents, threshold=threshold, jobs=jobs, texts=texts)
+    return_freed_memory()
+    outlets = documents["outlet"].tolist()
+    if keep_boilerplate:
+        final = first
+        documents["tokens"] = strip_to_spool(outlets, texts, None, learned=None, tally=tally, jobs=jobs)
+    else:
+        learned = learn_boilerplate(documents, texts=texts)
+        return_freed_memory()
+        writer = SpoolWriter(directory)
+        documents["tokens"] = strip_to_spool(outlets, texts, writer, learned=learned, tally=tally, jobs=jobs)
+        final = writer.finish()
+        documents[TEXT_REF] = np.arange(len(documents), dtype=np.int64)
+        del texts, first, learned
+    del outlets
+    tally.report(summary)
+    summary.duplicates = int(is_syndicated_copy(documents["duplicate_of"]).sum())
+    summary.documents = len(documents)
+    return_freed_memory()
+    return Corpus(documents, name=name, settings=settings, summary=summary, source=str(path), spool=final)
 
 
 def as_corpus(
@@ -1120,10 +1335,22 @@ _FRAME_BLOCK = 5000  # records whose texts are converted to the text column at a
 
 
 def _to_frame(
-    records: list[dict[str, Any]], summary: LoadSummary, *, tokens: bool = True, jobs: int = 1
+    records: list[dict[str, Any]] | _Rows,
+    summary: LoadSummary,
+    *,
+    tokens: bool = True,
+    jobs: int = 1,
+    spooled: bool = False,
 ) -> pd.DataFrame:
-    """The documents table of ``records`` (their ``text`` is moved out of them into the table)."""
-    if records and all("text" in record for record in records):
+    """The documents table of ``records`` (their ``text`` is moved out of them into the table).
+
+    ``spooled``: the records have no text; record i's text is text i of a spool. The table has a
+    ``text_ref`` column (0, 1, ...) in the place of ``text``, and an int64 ``tokens`` column of zeros
+    to be filled in when the texts are final."""
+    columns = [TEXT_REF if spooled and c == "text" else c for c in DOCUMENT_COLUMNS]
+    if isinstance(records, _Rows):
+        frame = records.frame() if len(records) else pd.DataFrame(columns=columns)
+    elif records and all("text" in record for record in records):
         # The texts become one string column a block at a time, each block's Python strings freed as
         # it is converted: a table built from all the records at once held every text twice.
         blocks = []
@@ -1134,8 +1361,8 @@ def _to_frame(
         frame["text"] = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
         del blocks
     else:
-        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=DOCUMENT_COLUMNS)
-    for column in DOCUMENT_COLUMNS:
+        frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=columns)
+    for column in columns:
         if column not in frame.columns:
             frame[column] = None
     raw_dates = frame["date"]
@@ -1146,12 +1373,15 @@ def _to_frame(
     summary.dates_unparsed += int(unparsed.sum())
     for row in frame.loc[unparsed, ["doc_id"]].itertuples(index=False):
         log.warning("document %s: date could not be parsed", row.doc_id)
-    if tokens:
+    if spooled:
+        frame[TEXT_REF] = np.arange(len(frame), dtype=np.int64)
+        frame["tokens"] = np.zeros(len(frame), dtype=np.int64)
+    elif tokens:
         counts = parallel.map_documents(count_words, frame["text"].tolist(), jobs=jobs)
         frame["tokens"] = pd.Series(counts, index=frame.index, dtype="int64")
     for column in ("title", "url"):
         frame[column] = frame[column].astype("object").where(frame[column].notna(), None)
-    ordered = [*DOCUMENT_COLUMNS, *(["tokens"] if tokens else [])]
+    ordered = [*columns, *(["tokens"] if tokens or spooled else [])]
     return frame[ordered + [c for c in frame.columns if c not in ordered]].reset_index(drop=True)
 
 
@@ -1163,12 +1393,17 @@ def _attach_outlet_metadata(documents: pd.DataFrame, settings: Mapping[str, Any]
 
 
 def _attach_languages(
-    documents: pd.DataFrame, settings: Mapping[str, Any], summary: LoadSummary, *, jobs: int = 1
+    documents: pd.DataFrame,
+    settings: Mapping[str, Any],
+    summary: LoadSummary,
+    *,
+    jobs: int = 1,
+    texts: DocumentTexts | None = None,
 ) -> None:
     """The ``language`` column (:func:`framing.language.assign_languages`), counted in the summary."""
     from framing.language import assign_languages
 
-    for warning in assign_languages(documents, settings, jobs=jobs):
+    for warning in assign_languages(documents, settings, jobs=jobs, texts=texts):
         if warning not in summary.warnings:
             summary.warnings.append(warning)
     for language, count in documents["language"].value_counts().sort_index().items():

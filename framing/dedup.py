@@ -20,6 +20,7 @@ import pandas as pd
 
 from framing.errors import OptionError
 from framing.parallel import submitted_in_order
+from framing.spool import DocumentTexts
 from framing.text import WORD_PATTERN
 
 __all__ = ["find_duplicates", "is_syndicated_copy"]
@@ -389,54 +390,112 @@ def _band_rows(threshold: float) -> int:
     return 1
 
 
-def _candidate_pairs(
-    shingles: list[np.ndarray], threshold: float, slots: np.ndarray | None = None
-) -> np.ndarray:
-    """Pairs of documents (i < j) whose MinHash signatures agree on every row of at least one band, as an
-    array of rows (i, j), sorted.
+def _slot_candidates(
+    signatures: np.ndarray, filled: np.ndarray, counts: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs of LSH banding, described per distinct text (*slot*) instead of per document.
 
-    ``shingles`` are those of each distinct text and ``slots`` the position of each document's text among
-    them (None: one document per text). Cost is linear in the number of documents (a signature per
-    distinct text, one sort per band) plus the pairs found. A bucket of more than _MAX_BUCKET documents
-    (mass-duplicated text) pairs its first document with each other one: that connects the same group
-    without a quadratic number of pairs.
+    Documents with the same text have the same signature, so they share every bucket. Banding the
+    documents (a stable sort per band, buckets in document order) pairs, in each bucket of at most
+    _MAX_BUCKET documents, every two of its documents, and in a larger bucket (mass-duplicated text)
+    its first document with each other one. Here the slots are banded (slot numbers follow the first
+    row of each text, so the first slot of a bucket holds its first document) with their document
+    counts, which gives the same document pairs as four kinds of slot-level facts:
+
+    * ``full``: slot pairs (s, t), s < t, that share a small bucket: every document of s with every
+      document of t;
+    * ``star``: slot pairs (c, o), c < o, not in ``full``, that share a large bucket whose first slot is
+      c: the first document of c with every document of o;
+    * ``intra_full``: slots in a small bucket: every two of their documents;
+    * ``intra_star``: first slots of a large bucket: their first document with each other one.
+
+    The 200,000 copies of a text repeated 50 times are then 4,000 slots, where banding the documents
+    made 1,225 pairs per text and band (200 million pairs).
     """
     rows = _band_rows(threshold)
     bands = _PERMUTATIONS // rows
-    signatures = _signatures(shingles)
-    if slots is None:
-        slots = np.arange(len(shingles))
-    count = slots.size
-    filled = np.fromiter((s.size > 0 for s in shingles), dtype=bool, count=len(shingles))
-    present = np.flatnonzero(filled[slots])
-    present_slots = slots[present]
-    found: list[np.ndarray] = []
+    count = len(counts)
+    present = np.flatnonzero(filled)
+    intra_full = np.zeros(count, dtype=bool)
+    intra_star = np.zeros(count, dtype=bool)
+    full: list[np.ndarray] = []
+    star: list[np.ndarray] = []
     for band in range(bands):
-        keys = signatures[:, band * rows : (band + 1) * rows][present_slots]
-        # a stable sort on the band's rows: equal keys together, each bucket in document order
+        keys = signatures[present, band * rows : (band + 1) * rows]
+        # a stable sort on the band's rows: equal keys together, each bucket in slot (= document) order
         order = np.lexsort(keys.T[::-1])
         members = present[order]
         keys = keys[order]
         changes = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
-        starts = np.concatenate([[0], changes])
+        starts = np.concatenate([[0], changes]).astype(np.int64)
         sizes = np.diff(np.concatenate([starts, [members.size]]))
+        if not members.size:
+            break
+        documents = np.add.reduceat(counts[members], starts)
+        small = documents <= _MAX_BUCKET
+        intra_full[members[np.repeat(small, sizes)]] = True
+        intra_star[members[starts[~small]]] = True
         for size in np.unique(sizes[sizes > 1]).tolist():
-            first = starts[sizes == size]
-            if size > _MAX_BUCKET:
-                left = np.repeat(members[first], size - 1)
-                right = members[(first[:, None] + np.arange(1, size)).ravel()]
-            else:
-                i, j = np.triu_indices(size, 1)
-                left = members[(first[:, None] + i).ravel()]
-                right = members[(first[:, None] + j).ravel()]
-            found.append(left.astype(np.int64) * count + right)
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    codes = _sorted_unique(np.concatenate(found))
-    return np.stack([codes // count, codes % count], axis=1)
+            for is_small, out in ((True, full), (False, star)):
+                first = starts[(sizes == size) & (small == is_small)]
+                if not first.size:
+                    continue
+                if is_small:
+                    i, j = np.triu_indices(size, 1)
+                    left = members[(first[:, None] + i).ravel()]
+                    right = members[(first[:, None] + j).ravel()]
+                else:
+                    left = np.repeat(members[first], size - 1)
+                    right = members[(first[:, None] + np.arange(1, size)).ravel()]
+                out.append(left.astype(np.int64) * count + right)
+    full_codes = _sorted_unique(np.concatenate(full)) if full else np.zeros(0, dtype=np.int64)
+    star_codes = _sorted_unique(np.concatenate(star)) if star else np.zeros(0, dtype=np.int64)
+    star_codes = star_codes[~np.isin(star_codes, full_codes)]
+    return full_codes, star_codes, intra_full, intra_star
 
 
-def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: int = 1) -> pd.Series:
+def _signature_block(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures of ``texts`` and whether each text has any shingle (a worker's job)."""
+    shingles = _shingle_sets(texts)
+    filled = np.fromiter((s.size > 0 for s in shingles), dtype=bool, count=len(shingles))
+    return _signatures(shingles), filled
+
+
+def _distinct_signatures(texts: Any, firsts: list[int], jobs: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_signature_block` of the text of each row of ``firsts``, read a block at a time.
+
+    Only the signatures (126 numbers per distinct text) are kept: the shingles of a chunk of about a
+    million characters are dropped once its signatures are made, so the shingles of the whole corpus
+    are never held at once. With ``jobs > 1`` chunks are signed in worker processes, at most two per
+    worker waiting; the signatures are those of one process.
+    """
+    signatures = np.empty((len(firsts), _PERMUTATIONS), dtype=np.uint64)
+    filled = np.zeros(len(firsts), dtype=bool)
+    chunks = _chunks(_rows(texts, firsts), 4 * _BATCH)
+    head = list(itertools.islice(chunks, 2))
+    at = 0
+
+    def put(block: tuple[np.ndarray, np.ndarray]) -> None:
+        nonlocal at
+        size = len(block[1])
+        signatures[at : at + size], filled[at : at + size] = block
+        at += size
+
+    if jobs == 1 or len(head) < 2:  # one chunk is not worth starting processes
+        for chunk in itertools.chain(head, chunks):
+            put(_signature_block(chunk))
+        return signatures, filled
+    calls = ((None, (chunk,)) for chunk in itertools.chain(head, chunks))
+    del head
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for _, block in submitted_in_order(pool, _signature_block, calls, ahead=2 * jobs + 1):
+            put(block)
+    return signatures, filled
+
+
+def find_duplicates(
+    documents: pd.DataFrame, *, threshold: float = 0.5, jobs: int = 1, texts: DocumentTexts | None = None
+) -> pd.Series:
     """Mark exact and near-duplicate documents (syndicated wire copy, republished with small edits).
 
     Documents are compared by the Jaccard similarity of their word 5-gram shingles; pairs at or above
@@ -448,12 +507,18 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
     Candidate pairs come from MinHash signatures banded for locality-sensitive hashing (near-linear in
     the number of documents; a pair at exactly ``threshold`` is found with probability >= 0.995, a
     more similar pair almost surely); every candidate is confirmed by its exact Jaccard similarity, so
-    no pair below the threshold is ever linked. Texts that occur more than once are shingled once.
+    no pair below the threshold is ever linked. Texts that occur more than once are signed once, and
+    the candidates are worked out per distinct text (:func:`_slot_candidates`), so a text repeated
+    many times makes no pairs of documents; memory holds one signature per distinct text and the
+    shingle sets of the texts in candidate pairs only, never every text or every shingle set.
 
     Args:
-        documents: a table with ``doc_id``, ``text`` and ``date`` (and optionally ``outlet_type``).
+        documents: a table with ``doc_id``, ``text`` (or, with ``texts``, without it) and ``date`` (and
+            optionally ``outlet_type``).
         threshold: the Jaccard similarity (0 to 1) at or above which two documents are near-duplicates.
-        jobs: worker processes that compute the shingles (1: in this process); the marks are the same.
+        jobs: worker processes that compute the signatures (1: in this process); the marks are the same.
+        texts: the documents' texts (:class:`framing.spool.DocumentTexts`, e.g. ``corpus.texts`` of a
+            spooled corpus), read a block at a time; default: the ``text`` column.
 
     Returns:
         A Series aligned with ``documents``: the ``doc_id`` of the original for each copy, else None.
@@ -465,26 +530,29 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
     """
     if jobs < 1:
         raise OptionError(f"jobs must be at least 1, not {jobs}")
-    texts = documents["text"]
+    if texts is None:
+        texts = DocumentTexts(documents)
     slots, firsts = _distinct_texts(texts)
-    distinct = _rows(texts, firsts)
-    computed = _shingle_sets(distinct) if jobs == 1 or len(firsts) < 2 else _pooled_shingles(distinct, jobs)
-    candidates = _candidate_pairs(computed, threshold, slots)
-    sets: dict[int, np.ndarray] = {}  # the distinct shingles of each text in a candidate pair
-
-    def shingle_set(slot: int) -> np.ndarray:
-        found = sets.get(slot)
-        if found is None:
-            found = sets[slot] = _sorted_unique(computed[slot])
-        return found
-
-    similarity: dict[tuple[int, int], float] = {}
-    slot_of = slots.tolist()
-    for a, b in candidates.tolist():
-        if slot_of[a] == slot_of[b]:  # the same text
-            similarity[(a, b)] = 1.0
-            continue
-        first, second = shingle_set(slot_of[a]), shingle_set(slot_of[b])
+    slot_count = len(firsts)
+    counts = np.bincount(slots, minlength=slot_count)
+    signatures, filled = _distinct_signatures(texts, firsts, jobs)
+    full, star, intra_full, intra_star = _slot_candidates(signatures, filled, counts, threshold)
+    del signatures
+    # the exact Jaccard similarity of each candidate pair of distinct texts
+    pairs = np.concatenate([full, star])
+    involved = np.unique(np.concatenate([pairs // max(slot_count, 1), pairs % max(slot_count, 1)]))
+    sets: dict[int, np.ndarray] = {}
+    wanted = involved.tolist()
+    for slot, text in zip(wanted, _rows(texts, [firsts[s] for s in wanted]), strict=True):
+        sets[slot] = _shingles(text)
+    scores: dict[tuple[int, int], float] = {}
+    is_full: dict[tuple[int, int], bool] = {}
+    kinds = itertools.chain(
+        zip(full.tolist(), itertools.repeat(True)), zip(star.tolist(), itertools.repeat(False))
+    )
+    for code, kind in kinds:
+        a, b = divmod(code, slot_count)
+        first, second = sets[a], sets[b]
         if first.size > second.size:
             first, second = second, first
         at = np.searchsorted(second, first).clip(max=second.size - 1)
@@ -492,8 +560,33 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
         union = first.size + second.size - shared
         score = shared / union if union else 0.0
         if score >= threshold:
-            similarity[(a, b)] = score
-    count = len(slot_of)
+            scores[(a, b)] = score
+            is_full[(a, b)] = kind
+    del sets
+    return _mark_originals(documents, slots, firsts, counts, scores, is_full, intra_full, intra_star)
+
+
+def _mark_originals(
+    documents: pd.DataFrame,
+    slots: np.ndarray,
+    firsts: list[int],
+    counts: np.ndarray,
+    scores: dict[tuple[int, int], float],
+    is_full: dict[tuple[int, int], bool],
+    intra_full: np.ndarray,
+    intra_star: np.ndarray,
+) -> pd.Series:
+    """The ``duplicate_of`` column from the confirmed pairs of distinct texts (see :func:`find_duplicates`).
+
+    Two documents are linked when they are a candidate pair (:func:`_slot_candidates`) whose texts are
+    the same or similar enough (``scores``). Every document of a text that is linked at all is linked to
+    the others of that text, so groups are unions of texts. Each document's summed similarity to the
+    documents it is linked with (a tie-break of the original) is added in the order of the other
+    document's row, as summing over document pairs in sorted order did, so the sums are equal to the
+    last bit.
+    """
+    count = len(firsts)
+    intra = (intra_full | intra_star) & (counts >= 2)
     parent = list(range(count))
 
     def find(i: int) -> int:
@@ -502,46 +595,79 @@ def find_duplicates(documents: pd.DataFrame, *, threshold: float = 0.5, jobs: in
             i = parent[i]
         return i
 
-    # Each document's summed similarity to the others of its group, added in the order of the other
-    # document's position (pairs are sorted), as the sum over the group's members was.
-    summed = [0.0] * count
-    for (a, b), score in similarity.items():
+    linked = intra.copy()
+    partners: dict[int, list[tuple[int, float, bool, bool]]] = {}  # slot -> (other, score, full, is first)
+    for (a, b), score in scores.items():
         parent[find(a)] = find(b)
-        summed[a] += score
-        summed[b] += score
+        linked[a] = linked[b] = True
+        partners.setdefault(a, []).append((b, score, is_full[(a, b)], True))
+        partners.setdefault(b, []).append((a, score, is_full[(a, b)], False))
     groups: dict[int, list[int]] = {}
-    for index in range(count):
-        groups.setdefault(find(index), []).append(index)
-    result: list[str | None] = [None] * count
+    for slot in np.flatnonzero(linked).tolist():
+        groups.setdefault(find(slot), []).append(slot)
+    order = np.argsort(slots, kind="stable")
+    bounds = np.searchsorted(slots[order], np.arange(count + 1))
+
+    def rows_of(slot: int) -> np.ndarray:
+        return order[bounds[slot] : bounds[slot + 1]]
+
+    result: list[str | None] = [None] * len(slots)
     ids = documents["doc_id"].tolist()
     dates = documents["date"].tolist()
     types = documents["outlet_type"] if "outlet_type" in documents else pd.Series("", index=documents.index)
     is_agency = types.fillna("").astype(str).str.contains(r"\bwire\b|agency", case=False).tolist()
     for members in groups.values():
-        if len(members) < 2:
+        rows = np.concatenate([rows_of(slot) for slot in members])
+        if rows.size < 2:
             continue
+        summed: dict[int, float] = {}
+        for slot in members:
+            own = rows_of(slot)
+            head = int(own[0])
+            for row in own.tolist():
+                other_rows: list[np.ndarray] = []
+                other_scores: list[np.ndarray] = []
+                if intra[slot] and (intra_full[slot] or row == head):
+                    mates = own[own != row]
+                elif intra[slot]:  # only the star of the text's first document
+                    mates = own[:1]
+                else:
+                    mates = own[:0]
+                other_rows.append(mates)
+                other_scores.append(np.ones(mates.size))
+                for other, score, full, is_first in partners.get(slot, []):
+                    theirs = rows_of(other)
+                    if not full:  # a star: the first document of the lower slot with each of the other
+                        theirs = (theirs if row == head else theirs[:0]) if is_first else theirs[:1]
+                    other_rows.append(theirs)
+                    other_scores.append(np.full(theirs.size, score))
+                joined_rows = np.concatenate(other_rows)
+                joined_scores = np.concatenate(other_scores)[np.argsort(joined_rows, kind="stable")]
+                summed[row] = float(np.cumsum(joined_scores)[-1]) if joined_scores.size else 0.0
 
-        def rank(i: int) -> tuple[Any, bool, float, str]:
+        def rank(i: int, summed: dict[int, float] = summed) -> tuple[Any, bool, float, str]:
             date = dates[i] if not pd.isna(dates[i]) else pd.Timestamp.max
             return (date, not is_agency[i], -summed[i], ids[i])
 
-        original = min(members, key=rank)
-        for member in members:
+        ordered = np.sort(rows).tolist()
+        original = min(ordered, key=rank)
+        for member in ordered:
             if member != original:
                 result[member] = ids[original]
     return pd.Series(result, index=documents.index, dtype="object", name="duplicate_of")
 
 
-def _distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[int]]:
+def _distinct_texts(texts: DocumentTexts) -> tuple[np.ndarray, list[int]]:
     """The position of each text among the distinct texts (``slots``) and the first row of each of those.
 
     Rows are grouped by the hash of their text and a row whose hash was seen is compared with the first
-    text of that hash, so only hashes and numbers are held, not the texts.
+    text of that hash, so only hashes and numbers are held, not the texts (read a block at a time).
     """
     first_of: dict[int, int] = {}  # hash -> slot
     firsts: list[int] = []
     slots: list[int] = []
     repeats: list[int] = []
+    collided = False
     for row, text in enumerate(texts):
         slot = first_of.setdefault(hash(text), len(firsts))
         if slot == len(firsts):
@@ -551,37 +677,26 @@ def _distinct_texts(texts: pd.Series) -> tuple[np.ndarray, list[int]]:
         slots.append(slot)
     for start in range(0, len(repeats), 1000):
         rows = repeats[start : start + 1000]
-        originals = texts.iloc[[firsts[slots[row]] for row in rows]].tolist()
-        for row, text, original in zip(rows, texts.iloc[rows].tolist(), originals, strict=True):
+        originals = texts.take([firsts[slots[row]] for row in rows])
+        for row, text, original in zip(rows, texts.take(rows), originals, strict=True):
             if text != original:  # a hash collision: a text of its own
                 slots[row] = len(firsts)
                 firsts.append(row)
-    return np.array(slots, dtype=np.int64), firsts
+                collided = True
+    slot_array = np.array(slots, dtype=np.int64)
+    if collided:  # number the slots in the order of their first rows again (_slot_candidates needs it)
+        by_first = np.argsort(firsts, kind="stable")
+        renumber = np.empty(len(firsts), dtype=np.int64)
+        renumber[by_first] = np.arange(len(firsts))
+        slot_array = renumber[slot_array]
+        firsts = sorted(firsts)
+    return slot_array, firsts
 
 
-def _rows(texts: pd.Series, rows: list[int]) -> Iterator[str]:
+def _rows(texts: DocumentTexts, rows: list[int]) -> Iterator[str]:
     """The texts at positions ``rows``, read a thousand at a time."""
     for start in range(0, len(rows), 1000):
-        yield from texts.iloc[rows[start : start + 1000]].tolist()
-
-
-def _pooled_shingles(texts: Iterable[str], jobs: int) -> list[np.ndarray]:
-    """:func:`_shingle_sets` of ``texts`` computed by ``jobs`` worker processes, in text order.
-
-    Texts go to the workers in chunks of about a million characters (several batches each), at most two
-    chunks per worker waiting at a time, so the texts are never all held at once; texts that make one
-    chunk are read here.
-    """
-    chunks = _chunks(texts, 4 * _BATCH)
-    first, second = next(chunks, []), next(chunks, None)
-    if second is None:  # not worth starting processes
-        return _shingle_sets(first)
-    result: list[np.ndarray] = []
-    calls = ((None, (chunk,)) for chunk in itertools.chain([first, second], chunks))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for _, sets in submitted_in_order(pool, _shingle_sets, calls, ahead=2 * jobs + 1):
-            result.extend(sets)
-    return result
+        yield from texts.take(rows[start : start + 1000])
 
 
 def _chunks(texts: Iterable[str], size: int) -> Iterator[list[str]]:

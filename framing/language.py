@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import filterfalse
 from typing import Any
 
@@ -105,6 +105,8 @@ _LATIN_C9 = re.compile(rb"\xc9[\x80-\x8f]")
 _QUICK_SAMPLE = 1000
 _QUICK_MIN_POINTS = 12
 _QUICK_LEAD = 4
+# texts whose samples are taken, and detected, at a time (a whole corpus's texts are not all read at once)
+_DETECT_BLOCK = 2000
 
 
 def script_of(language: str) -> str | None:
@@ -224,14 +226,61 @@ def document_languages(documents: pd.DataFrame) -> list[str]:
     return [detect_language(t) for t in documents["text"].tolist()]
 
 
-def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any], *, jobs: int = 1) -> list[str]:
+def _samples(texts: Any, rows: list[int]) -> Iterator[list[str]]:
+    """The first _SAMPLE characters of the texts of ``rows``, a block of texts read at a time."""
+    for start in range(0, len(rows), _DETECT_BLOCK):
+        yield [
+            t[:_SAMPLE] if isinstance(t, str) else t for t in texts.take(rows[start : start + _DETECT_BLOCK])
+        ]
+
+
+def _detect_block(samples: Any) -> list[str]:
+    """The language of each sample (a list of texts, or a :class:`framing.spool.DocumentTexts` that a
+    worker process reads itself)."""
+    if not isinstance(samples, list):
+        samples = [t[:_SAMPLE] if isinstance(t, str) else t for t in samples]
+    return [detect_language(sample) for sample in samples]
+
+
+def _detect_all(texts: Any, rows: list[int], jobs: int) -> list[str]:
+    """:func:`detect_language` of the texts of ``rows``, in order, in ``jobs`` processes.
+
+    Detection reads the first _SAMPLE characters only: only those go to a worker, and the texts are
+    read a block at a time, so only a few blocks of samples are held. The texts of a spooled table are
+    read by the workers themselves (each is sent its rows' place in the spool).
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from framing.parallel import MIN_PARALLEL_DOCUMENTS, submitted_in_order
+
+    if jobs <= 1 or len(rows) < MIN_PARALLEL_DOCUMENTS:
+        return [language for block in _samples(texts, rows) for language in _detect_block(block)]
+    if texts.spooled:
+        blocks: Iterable[Any] = (
+            texts.subset(rows[start : start + _DETECT_BLOCK]) for start in range(0, len(rows), _DETECT_BLOCK)
+        )
+    else:
+        blocks = _samples(texts, rows)
+    detected: list[str] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        calls = ((None, (block,)) for block in blocks)
+        for _, languages in submitted_in_order(pool, _detect_block, calls, ahead=2 * jobs):
+            detected += languages
+    return detected
+
+
+def assign_languages(
+    documents: pd.DataFrame, settings: Mapping[str, Any], *, jobs: int = 1, texts: Any = None
+) -> list[str]:
     """Set ``documents["language"]`` from the column, ``corpus.toml`` and detection (module docstring).
 
     Returns one warning line per kind of disagreement worth reporting in the load summary (documents
     whose detected script contradicts the corpus-wide ``language``). ``jobs > 1`` detects in that many
-    processes (same result).
+    processes (same result). ``texts`` (a :class:`framing.spool.DocumentTexts`, e.g. of a spooled
+    table without a ``text`` column) gives the texts, read a block at a time; default: the ``text``
+    column. Detection reads each text's first 4,000 characters, so only those of a block are held.
     """
-    from framing.parallel import map_documents
+    from framing.spool import DocumentTexts
 
     files = settings.get("files", {}) if isinstance(settings.get("files"), Mapping) else {}
     outlets = settings.get("outlets", {}) if isinstance(settings.get("outlets"), Mapping) else {}
@@ -250,10 +299,11 @@ def assign_languages(documents: pd.DataFrame, settings: Mapping[str, Any], *, jo
             chosen = _normalise(spec.get("language")) if isinstance(spec, Mapping) else None
         given_languages.append(chosen)
     undecided = [i for i, chosen in enumerate(given_languages) if chosen is None]
-    # Detection reads the first _SAMPLE characters only: the rest of a text need not go to a worker.
-    samples = [t[:_SAMPLE] if isinstance(t, str) else t for t in documents["text"].iloc[undecided].tolist()]
-    detected_languages = dict(zip(undecided, map_documents(detect_language, samples, jobs=jobs), strict=True))
-    del samples
+    if texts is None:
+        texts = DocumentTexts(documents)
+    detected = _detect_all(texts, undecided, jobs)
+    detected_languages = dict(zip(undecided, detected, strict=True))
+    del detected
     languages: list[str] = []
     kept_detected = 0
     for i, chosen in enumerate(given_languages):

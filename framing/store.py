@@ -44,11 +44,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
+import numpy as np
 import pandas as pd
 
-from framing.corpus import Corpus, LoadSummary, SkippedRecord, find_duplicates, load_corpus
+from framing.corpus import Corpus, LoadSummary, SkippedRecord, _spool_directory, find_duplicates, load_corpus
 from framing.errors import InputError, OptionError
 from framing.io.atomic import atomic_path, open_atomic, remove_leftovers, replace_folder
+from framing.spool import TEXT_REF, SpoolWriter, TextSpool
 
 __all__ = [
     "MANIFEST",
@@ -72,6 +74,7 @@ _POSITION = "_position"  # ingest order: load() returns documents in the order t
 _TEXT_HASH = "_text_hash"  # SHA-256 of the cleaned text: content deduplication and cache validity
 _INTERNAL = (_POSITION, _TEXT_HASH)
 _ROWS_PER_FILE = 2000  # bounds the size of one Parquet file and of one Dask partition
+_TEXT_BATCH = 1000  # texts read from a Parquet file at a time by a spooled load
 _GENERATION = re.compile(r"^documents-(\d{6})$")
 _LOCK = ".ingest.lock"
 
@@ -389,7 +392,13 @@ class CorpusStore:
         frame = table.to_pandas()
         return _restore_dtypes(frame, self.manifest.get("dtypes", {}))
 
-    def load(self, *, where: str | None = None, drop_duplicates: bool = False) -> Corpus:
+    def load(
+        self,
+        *,
+        where: str | None = None,
+        drop_duplicates: bool = False,
+        spool: bool | str | os.PathLike[str] = False,
+    ) -> Corpus:
         """The stored corpus (or the documents matching ``where``) as a :class:`Corpus`.
 
         Args:
@@ -398,16 +407,64 @@ class CorpusStore:
                 ``"outlet in ('A', 'B') and date >= '2024-03-22'"``; see :func:`validate_where`.
             drop_duplicates: leave out syndicated copies. ``duplicate_of`` is computed over the whole
                 store, so a selected copy may name an original that the filter left out.
+            spool: False: the texts in memory (a ``text`` column). True, or a folder: a spooled corpus
+                (see :func:`framing.load_corpus`): the other columns are read with DuckDB, the texts
+                are streamed from the Parquet files a batch at a time (:meth:`_spool_texts`) into a
+                spool file in ``TMPDIR`` or that folder; same table otherwise, same texts.
 
         The load summary adds up every ingest: records read, records skipped (with the reasons, including
         documents the store already held), cleaning counts; ``documents`` is the number returned.
         """
-        documents = self._select(where).drop(columns=list(_INTERNAL)).reset_index(drop=True)
+        text_spool = None
+        if spool is False:
+            documents = self._select(where)
+        else:
+            directory = _spool_directory(spool)
+            documents = self._select(where, columns=[c for c in self.columns if c != "text"])
+            refs, text_spool = self._spool_texts(documents[_POSITION].to_numpy(dtype=np.int64), directory)
+            at = self.columns.index("text") if "text" in self.columns else len(documents.columns)
+            documents.insert(min(at, len(documents.columns)), TEXT_REF, refs)
+        documents = documents.drop(columns=list(_INTERNAL)).reset_index(drop=True)
         summary = self._summary(documents)
         corpus = Corpus(
-            documents, name=self.name, settings=self.settings, summary=summary, source=str(self.path)
+            documents,
+            name=self.name,
+            settings=self.settings,
+            summary=summary,
+            source=str(self.path),
+            spool=text_spool,
         )
         return corpus.drop_duplicates() if drop_duplicates else corpus
+
+    def _spool_texts(self, positions: np.ndarray, directory: Path | None) -> tuple[np.ndarray, TextSpool]:
+        """The texts of the documents at ``positions`` (the store's ingest positions) written to a spool
+        file, and where each went (``text_ref``, aligned with ``positions``).
+
+        Each Parquet file's ``text`` column is read a record batch at a time (pyarrow ``iter_batches``),
+        so only a batch of texts is in memory; the texts are written in the order of the files (by
+        outlet), which :class:`framing.spool.TextSpool` reads back in any order.
+        """
+        pyarrow = _require_pyarrow()
+        wanted = np.sort(positions)
+        refs_sorted = np.full(wanted.size, -1, dtype=np.int64)
+        writer = SpoolWriter(directory)
+        for file in self.files():
+            parquet = pyarrow.parquet.ParquetFile(file)
+            for batch in parquet.iter_batches(batch_size=_TEXT_BATCH, columns=[_POSITION, "text"]):
+                found = batch.column(0).to_numpy(zero_copy_only=False).astype(np.int64)
+                at = np.searchsorted(wanted, found).clip(max=max(wanted.size - 1, 0))
+                selected = np.flatnonzero(wanted[at] == found) if wanted.size else at[:0]
+                if not selected.size:
+                    continue
+                texts = batch.column(1).take(pyarrow.array(selected)).to_pylist()
+                for index, text in zip(selected.tolist(), texts, strict=True):
+                    # the store holds cleaned texts, never null (empty texts are skipped when loading)
+                    refs_sorted[at[index]] = writer.append(text)
+                del texts
+        text_spool = writer.finish()
+        if (refs_sorted < 0).any():
+            raise InputError(self.path, "the store's Parquet files lack the text of a selected document")
+        return refs_sorted[np.searchsorted(wanted, positions)], text_spool
 
     def _summary(self, documents: pd.DataFrame) -> LoadSummary:
         summary = LoadSummary()
@@ -617,10 +674,15 @@ def open_store(path: str | os.PathLike[str]) -> CorpusStore:
 
 
 def load_store(
-    path: str | os.PathLike[str], *, drop_duplicates: bool = False, name: str | None = None
+    path: str | os.PathLike[str],
+    *,
+    drop_duplicates: bool = False,
+    name: str | None = None,
+    spool: bool | str | os.PathLike[str] = False,
 ) -> Corpus:
-    """The corpus held by a store (what :func:`framing.load_corpus` returns for a store folder)."""
-    corpus = open_store(path).load(drop_duplicates=drop_duplicates)
+    """The corpus held by a store (what :func:`framing.load_corpus` returns for a store folder);
+    ``spool`` as in :meth:`CorpusStore.load`."""
+    corpus = open_store(path).load(drop_duplicates=drop_duplicates, spool=spool)
     if name:
         corpus.name = name
     return corpus
