@@ -583,7 +583,10 @@ def _only_groups(
     matches = keep(matched.matches)
     position = np.cumsum(compared) - 1  # a compared document's row in ``documents``
     matches["doc"] = position[matches["doc"].to_numpy()].astype(matches["doc"].dtype)
-    return replace(matched, documents=documents, matches=matches, attributions=keep(matched.attributions))
+    texts = matched.texts.subset(np.flatnonzero(compared))  # the texts of ``documents``, row by row
+    return replace(
+        matched, documents=documents, matches=matches, attributions=keep(matched.attributions), texts=texts
+    )
 
 
 def _findings_by_language(
