@@ -77,6 +77,7 @@ from framing.cues.blame import (
 )
 from framing.errors import OptionError
 from framing.matcher import CueMatcher, DocumentMatches
+from framing.spool import DocumentTexts
 
 __all__ = [
     "BLAMED_MIN_SCORE",
@@ -144,10 +145,10 @@ def blame_profile(
     """Per-article blame profile: one row per (document, actor mentioned in it), see the module doc.
 
     Args:
-        data: a :class:`Corpus` (its ``corpus.toml`` actors are used), a documents table (``text``, optional
-            ``doc_id``, ``title``, ``outlet``) or texts. An attribution table (the output of
-            :func:`framing.blame_attributions`, no ``text`` column) gives a profile from the attribution
-            rows alone: mentions, headline and co-occurrence columns are then 0.
+        data: a :class:`Corpus` (its ``corpus.toml`` actors are used; spooled or not), a documents table
+            (``text``, optional ``doc_id``, ``title``, ``outlet``) or texts. An attribution table (the
+            output of :func:`framing.blame_attributions`, no ``text`` column) gives a profile from the
+            attribution rows alone: mentions, headline and co-occurrence columns are then 0.
         actors: actor name -> aliases; overrides the corpus's actors.
         document_actors: doc_id -> (actor name -> aliases), for documents with their own actor list (used
             by the validation, where each gold article names its entities).
@@ -166,11 +167,14 @@ def blame_profile(
     if actors is None:
         actors = data.actors if isinstance(data, Corpus) else {}
     documents = as_documents(data).reset_index(drop=True)
+    # a spooled corpus's texts are read from its spool a block at a time
+    texts = DocumentTexts(documents, data.spool if isinstance(data, Corpus) else None)
     matcher = matcher or build_matcher()
     default_finder = ActorFinder(actors)
     rows: list[dict[str, Any]] = []
     has_outlet = "outlet" in documents.columns
-    for record in documents.to_dict("records"):
+    for record, text in zip(documents.to_dict("records"), texts, strict=True):
+        record["text"] = text
         doc_id = str(record["doc_id"])
         if document_actors is not None and doc_id in document_actors:
             finder = ActorFinder(document_actors[doc_id])

@@ -533,3 +533,24 @@ def test_a_spooled_table_without_languages_detects_them_from_the_spool(crocus) -
     found = as_documents(unknown, spool=spooled.spool)["language"].tolist()
     assert found == as_documents(in_memory)["language"].tolist()
     assert found[2] == "ru" and None not in found and {"en", "ru"} <= set(found)
+
+
+def test_the_report_subset_of_a_spooled_match_pass_cuts_sentences_from_its_own_documents(crocus) -> None:
+    from framing.features import match_documents
+    from framing.report.analysis import _only_groups
+
+    groups = ["vestnik", "daily-blast", "kyiv-courier"]
+    passes = []
+    for corpus in (crocus, crocus.spooled()):
+        found = match_documents(corpus, by="outlet", profile=True)
+        compared = found.documents["outlet"].isin(groups).to_numpy()
+        documents = found.documents[compared].reset_index(drop=True)
+        passes.append(_only_groups(found, "outlet", groups, compared, documents))
+    in_memory, spooled = passes
+    assert spooled.texts.spooled and len(spooled.texts) == len(spooled.documents) < len(crocus)
+    pd.testing.assert_frame_equal(spooled.matches, in_memory.matches)
+    texts = dict(zip(crocus.documents["doc_id"], crocus.documents["text"], strict=True))
+    sentences = spooled.sentences(spooled.matches)
+    assert sentences == in_memory.sentences(in_memory.matches) and len(sentences) > 100
+    for doc_id, sentence in zip(spooled.matches["doc_id"].astype(str), sentences, strict=True):
+        assert sentence in texts[doc_id]
