@@ -32,6 +32,10 @@ One loop matches documents (``_match_pass``); everything else is derived from wh
 table, a compact table of every match and the blame rows, in one pass: what the report uses),
 :func:`evidence` and :func:`blame_attributions`.
 
+Every function here also takes a spooled corpus (:mod:`framing.spool`: the texts on disk, a ``text_ref``
+column instead of ``text``) and reads its texts a block at a time; the tables are the same as for the
+corpus in memory, because each document is matched on its own and the blocks are joined in row order.
+
 >>> table = extract(["It may well be true.", "It is clearly false."])          # doctest: +SKIP
 >>> table[["doc_id", "tokens", "hedging_count", "certainty_count"]]                # doctest: +SKIP
 """
