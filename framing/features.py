@@ -475,11 +475,14 @@ class _Joined:
         table = pd.DataFrame(data if rows else [], columns=ATTRIBUTION_COLUMNS)
         return table, self._join(positions, np.zeros(0, dtype=np.int64))
 
-    def profile_table(self, outlet: bool) -> pd.DataFrame | None:
+    def profile_table(self, outlet: bool, wanted: bool) -> pd.DataFrame | None:
+        """The blame profile rows when ``wanted`` (the pass made them), else None."""
         from framing.blame_profile import profile_table
 
-        if not self.parts or self.parts[0].profile is None:
+        if not wanted:
             return None
+        if not any(p.profile is not None and len(p.profile["doc_id"]) for p in self.parts):
+            return profile_table([], outlet=outlet)  # the same untyped empty table as from no rows
         data: dict[str, Any] = {}
         for name in list(self.parts[0].profile):
             values = [p.profile.pop(name) for p in self.parts if p.profile is not None]
@@ -949,7 +952,7 @@ def match_documents(
         matches[by] = pd.Categorical(groups)
         if by not in blame.columns:
             blame[by] = documents[by].to_numpy()[attributed]
-    profiled = joined.profile_table(outlet="outlet" in documents.columns)
+    profiled = joined.profile_table(outlet="outlet" in documents.columns, wanted=profile and attribute)
     return MatchPass(documents, features, matches, blame, profiled, texts)
 
 

@@ -554,3 +554,48 @@ def test_the_report_subset_of_a_spooled_match_pass_cuts_sentences_from_its_own_d
     assert sentences == in_memory.sentences(in_memory.matches) and len(sentences) > 100
     for doc_id, sentence in zip(spooled.matches["doc_id"].astype(str), sentences, strict=True):
         assert sentence in texts[doc_id]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_blocks_without_matches_or_blame_rows_join_to_the_one_block_pass(
+    jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.features
+    from framing.features import match_documents
+
+    texts = [
+        "The museum reopened on Monday.",
+        "Kyiv was blamed for the brutal attack, officials said.",
+        "The budget passed.",
+        "It may well be true that Moscow denied any role.",
+        "Nothing here.",
+    ]
+    options = {"actors": {"Kyiv": ["Kyiv"], "Moscow": ["Moscow"]}, "profile": True, "jobs": jobs}
+    whole = match_documents(texts, **options)
+    monkeypatch.setattr(framing.features, "_RECORD_BLOCK", 1)  # one document per block, most with nothing
+    blocks = match_documents(texts, **options)
+    assert len(whole.matches) > 3 and len(whole.attributions) >= 1
+    for name in ("features", "matches", "attributions", "profile"):
+        pd.testing.assert_frame_equal(getattr(blocks, name), getattr(whole, name), obj=name)
+    nothing = match_documents(["The museum reopened.", "The budget passed."], **options)
+    monkeypatch.setattr(framing.features, "_RECORD_BLOCK", 1000)
+    again = match_documents(["The museum reopened.", "The budget passed."], **options)
+    assert nothing.matches.empty and nothing.attributions.empty
+    for name in ("features", "matches", "attributions", "profile"):
+        pd.testing.assert_frame_equal(getattr(nothing, name), getattr(again, name), obj=name)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_pass_without_profile_rows_gives_the_empty_profile_table(jobs: int) -> None:
+    # regression (block-wise joining): no profile row made doc_id float64, no document made no table
+    from framing.blame_profile import blame_profile
+    from framing.features import match_documents
+
+    actors = {"Kyiv": ["Kyiv"]}
+    texts = ["The museum reopened.", "The budget passed."]
+    found = match_documents(texts, actors=actors, profile=True, jobs=jobs).profile
+    pd.testing.assert_frame_equal(found, blame_profile(texts, actors=actors))
+    assert found.empty and found["doc_id"].dtype == object
+    empty = match_documents([], actors=actors, profile=True, jobs=jobs).profile
+    pd.testing.assert_frame_equal(empty, blame_profile([], actors=actors))
+    assert match_documents(texts, actors=actors, profile=True, attribute=False).profile is None
