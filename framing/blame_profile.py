@@ -63,6 +63,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
@@ -76,6 +77,7 @@ from framing.cues.blame import (
 )
 from framing.errors import OptionError
 from framing.matcher import CueMatcher, DocumentMatches
+from framing.spool import DocumentTexts
 
 __all__ = [
     "BLAMED_MIN_SCORE",
@@ -143,10 +145,10 @@ def blame_profile(
     """Per-article blame profile: one row per (document, actor mentioned in it), see the module doc.
 
     Args:
-        data: a :class:`Corpus` (its ``corpus.toml`` actors are used), a documents table (``text``, optional
-            ``doc_id``, ``title``, ``outlet``) or texts. An attribution table (the output of
-            :func:`framing.blame_attributions`, no ``text`` column) gives a profile from the attribution
-            rows alone: mentions, headline and co-occurrence columns are then 0.
+        data: a :class:`Corpus` (its ``corpus.toml`` actors are used; spooled or not), a documents table
+            (``text``, optional ``doc_id``, ``title``, ``outlet``) or texts. An attribution table (the
+            output of :func:`framing.blame_attributions`, no ``text`` column) gives a profile from the
+            attribution rows alone: mentions, headline and co-occurrence columns are then 0.
         actors: actor name -> aliases; overrides the corpus's actors.
         document_actors: doc_id -> (actor name -> aliases), for documents with their own actor list (used
             by the validation, where each gold article names its entities).
@@ -165,11 +167,14 @@ def blame_profile(
     if actors is None:
         actors = data.actors if isinstance(data, Corpus) else {}
     documents = as_documents(data).reset_index(drop=True)
+    # a spooled corpus's texts are read from its spool a block at a time
+    texts = DocumentTexts(documents, data.spool if isinstance(data, Corpus) else None)
     matcher = matcher or build_matcher()
     default_finder = ActorFinder(actors)
     rows: list[dict[str, Any]] = []
     has_outlet = "outlet" in documents.columns
-    for record in documents.to_dict("records"):
+    for record, text in zip(documents.to_dict("records"), texts, strict=True):
+        record["text"] = text
         doc_id = str(record["doc_id"])
         if document_actors is not None and doc_id in document_actors:
             finder = ActorFinder(document_actors[doc_id])
@@ -216,21 +221,39 @@ def profile_columns(*, outlet: bool) -> list[str]:
     return PROFILE_COLUMNS[:1] + (["outlet"] if outlet else []) + PROFILE_COLUMNS[1:]
 
 
-def profile_table(rows: list[dict[str, Any]] | list[tuple[Any, ...]], *, outlet: bool) -> pd.DataFrame:
-    """:func:`profile_columns` from profile rows: dicts, or tuples in that column order."""
+def profile_table(
+    rows: list[dict[str, Any]] | list[tuple[Any, ...]] | Mapping[str, Any], *, outlet: bool
+) -> pd.DataFrame:
+    """:func:`profile_columns` from profile rows (dicts, or tuples in that column order) or from columns
+    (:func:`profile_arrays`)."""
     return _typed(pd.DataFrame(rows, columns=profile_columns(outlet=outlet)))
+
+
+def profile_arrays(rows: list[dict[str, Any]], *, outlet: bool) -> dict[str, Any]:
+    """Profile rows (:func:`document_profile`) as columns: a NumPy array of the column's final type for
+    each number, a list for ``doc_id``, ``actor`` and ``outlet``. What a matching pass keeps per block of
+    documents instead of a dict per row; :func:`profile_table` of the joined columns is the table of the
+    rows."""
+    columns: dict[str, Any] = {}
+    for column in profile_columns(outlet=outlet):
+        values = [row.get(column) for row in rows]
+        columns[column] = values if column in _TEXT_COLUMNS else np.asarray(values, dtype=_dtype(column))
+    return columns
+
+
+_TEXT_COLUMNS = frozenset({"doc_id", "actor", "outlet"})
+
+
+def _dtype(column: str) -> Any:
+    if column == "blame_score":
+        return float
+    return bool if column in {"blamed", "headline"} else "int64"
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     for column in table.columns:
-        if column in {"doc_id", "actor", "outlet"}:
-            continue
-        if column == "blame_score":
-            table[column] = table[column].astype(float)
-        elif column in {"blamed", "headline"}:
-            table[column] = table[column].astype(bool)
-        else:
-            table[column] = table[column].astype("int64")
+        if column not in _TEXT_COLUMNS:
+            table[column] = table[column].astype(_dtype(column))
     return table.reset_index(drop=True)
 
 

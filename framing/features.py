@@ -32,6 +32,10 @@ One loop matches documents (``_match_pass``); everything else is derived from wh
 table, a compact table of every match and the blame rows, in one pass: what the report uses),
 :func:`evidence` and :func:`blame_attributions`.
 
+Every function here also takes a spooled corpus (:mod:`framing.spool`: the texts on disk, a ``text_ref``
+column instead of ``text``) and reads its texts a block at a time; the tables are the same as for the
+corpus in memory, because each document is matched on its own and the blocks are joined in row order.
+
 >>> table = extract(["It may well be true.", "It is clearly false."])          # doctest: +SKIP
 >>> table[["doc_id", "tokens", "hedging_count", "certainty_count"]]                # doctest: +SKIP
 """
@@ -41,13 +45,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from framing.corpus import Corpus
 from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
@@ -58,6 +63,7 @@ from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 from framing.matcher import CueMatcher, DocumentMatches, Match
 from framing.morphology import MORPHOLOGY_LANGUAGES
 from framing.parallel import submitted_in_order
+from framing.spool import TEXT_REF, DocumentTexts, TextSpool
 
 __all__ = [
     "MATCH_COLUMNS",
@@ -179,7 +185,7 @@ class _Layout:
         head.insert(head.columns.get_loc("language") + 1, "language_supported", marks)
         return head
 
-    def frame(self, rows: list[list[float]], tokens: Sequence[int]) -> pd.DataFrame:
+    def frame(self, rows: list[list[float]] | np.ndarray, tokens: Sequence[int] | np.ndarray) -> pd.DataFrame:
         """Counts plus presence and rates per 1,000 tokens, columns in a stable, readable order."""
         counts = np.asarray(rows, dtype=float).reshape(len(rows), len(self.count_columns))
         data = pd.DataFrame(counts, columns=self.count_columns)
@@ -207,23 +213,29 @@ def feature_columns(matcher: CueMatcher) -> list[str]:
     return list(layout.frame([[0.0] * len(layout.count_columns)], [1]).columns)
 
 
-def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
+def as_documents(
+    data: Corpus | pd.DataFrame | Iterable[str], *, spool: TextSpool | None = None
+) -> pd.DataFrame:
     """Normalise input to a documents table with at least ``doc_id`` and ``text``.
 
     Accepts a :class:`Corpus`, a DataFrame with a ``text`` column (``doc_id`` defaults to the row
-    position), or an iterable of strings.
+    position), or an iterable of strings. A spooled corpus, or a spooled table (a ``text_ref`` column,
+    :mod:`framing.spool`) with its ``spool``, gives a table with ``text_ref`` instead of ``text``: read
+    its texts with :class:`framing.spool.DocumentTexts`.
     """
     if isinstance(data, Corpus):
-        return _with_language(data.documents)
+        return _with_language(data.documents, data.spool if spool is None else spool)
     if isinstance(data, pd.DataFrame):
-        if "text" not in data.columns:
+        spooled = "text" not in data.columns and spool is not None and TEXT_REF in data.columns
+        if "text" not in data.columns and not spooled:
             raise OptionError(
                 f"the table has no 'text' column (columns: {', '.join(map(str, data.columns))})"
+                + ("" if spool is None else f" and no {TEXT_REF!r} column to read the spooled texts by")
             )
         frame = data.reset_index(drop=True)
         if "doc_id" not in frame.columns:
             frame = frame.assign(doc_id=[str(i) for i in range(len(frame))])
-        return _with_language(frame)
+        return _with_language(frame, spool)
     if isinstance(data, str):
         raise OptionError("pass a list of texts, not a single string")
     texts = ["" if t is None else str(t) for t in data]
@@ -236,11 +248,26 @@ def as_documents(data: Corpus | pd.DataFrame | Iterable[str]) -> pd.DataFrame:
     return _with_language(pd.DataFrame({"doc_id": [str(i) for i in range(len(repaired))], "text": repaired}))
 
 
-def _with_language(documents: pd.DataFrame) -> pd.DataFrame:
-    """``documents`` with a complete ``language`` column (given values kept, the others detected)."""
+def _with_language(documents: pd.DataFrame, spool: TextSpool | None = None) -> pd.DataFrame:
+    """``documents`` with a complete ``language`` column (given values kept, the others detected).
+
+    A spooled table's texts are read a block at a time; each block is decided by
+    :func:`framing.language.document_languages` exactly as the whole table with a ``text`` column.
+    """
     if "language" in documents.columns and documents["language"].notna().all():
         return documents
-    return documents.assign(language=document_languages(documents))
+    if "text" in documents.columns:
+        return documents.assign(language=document_languages(documents))
+    given = documents["language"] if "language" in documents.columns else None
+    languages: list[str] = []
+    at = 0
+    for texts in DocumentTexts(documents, spool).blocks():
+        block = pd.DataFrame({"text": texts})
+        if given is not None:
+            block.insert(0, "language", given.iloc[at : at + len(texts)].to_numpy())
+        languages.extend(document_languages(block))
+        at += len(texts)
+    return documents.assign(language=languages)
 
 
 # ------------------------------------------------------------------------------------- the pipeline
@@ -249,14 +276,21 @@ _WORKER_MATCHER: CueMatcher | None = None
 
 
 _WORKER_FINDER: ActorFinder | None = None
+_WORKER_SPOOL: TextSpool | None = None
 
 
 def _init_worker(
-    lexicons: list[Lexicon], negation_window: int, actors: Mapping[str, Sequence[str]] | None = None
+    lexicons: list[Lexicon],
+    negation_window: int,
+    actors: Mapping[str, Sequence[str]] | None = None,
+    spool: TextSpool | None = None,
 ) -> None:
-    global _WORKER_MATCHER, _WORKER_FINDER  # one compiled matcher (and actor finder) per worker, built once
+    # one compiled matcher (and actor finder) per worker, built once; a spooled corpus's texts are read
+    # by the worker from the spool file (sent once, as its path and offsets)
+    global _WORKER_MATCHER, _WORKER_FINDER, _WORKER_SPOOL
     _WORKER_MATCHER = CueMatcher(lexicons, negation_window=negation_window)
     _WORKER_FINDER = ActorFinder(actors) if actors is not None else None
+    _WORKER_SPOOL = spool
 
 
 @dataclass
@@ -322,7 +356,7 @@ def _match_pass(
     return out
 
 
-#: Match columns sent back from a worker as NumPy arrays (the others are strings), with their dtypes.
+#: Match columns kept as NumPy arrays (the others are categorical strings), with their dtypes.
 _NUMERIC_MATCH_COLUMNS = {"negated": "bool", "weight": "float64"}
 
 
@@ -332,83 +366,242 @@ def _numeric_dtype(name: str) -> str | None:
     return _NUMERIC_MATCH_COLUMNS.get(name, "int32")
 
 
-def _collect_chunk(records: list[dict[str, Any]], profile: bool) -> _Collected:
-    """:func:`_match_pass` with match rows (and blame rows when the worker has actors), in a worker.
+#: Attribution columns kept as NumPy arrays while a pass accumulates (the others stay Python values).
+_NUMERIC_ATTRIBUTION_COLUMNS = {"sentence_id": "int64", "start": "int64", "end": "int64", "negated": "bool"}
 
-    What goes back is made compact first: the numeric match columns as NumPy arrays and the profile rows
-    as tuples in :func:`framing.blame_profile.profile_table`'s column order (Python ints and dicts for
-    every match and row of 20,000 articles held hundreds of megabytes in the main process).
+
+@dataclass
+class _Part:
+    """What :func:`_match_pass` collects over a block of documents, made compact (:func:`_compact`).
+
+    Columns instead of rows: NumPy arrays for numbers, categoricals for the match table's repeated
+    strings, lists for the other strings. A Python list, tuple or dict per document, match or blame row
+    held several times the size of the finished tables (at 20,000 articles, ~1.5 kB per document for
+    its count vector alone).
     """
-    assert _WORKER_MATCHER is not None
-    part = _match_pass(records, _WORKER_MATCHER, collect_matches=True, finder=_WORKER_FINDER, profile=profile)
+
+    tokens: np.ndarray
+    sentences: np.ndarray
+    vectors: np.ndarray  # one row of counts per document (:class:`_Layout` columns)
+    matches: dict[str, Any]
+    attributions: dict[str, Any]
+    attributed: np.ndarray  # the block position of each attribution row
+    profile: dict[str, Any] | None
+
+
+def _compact(part: _Collected, width: int, outlet: bool) -> _Part:
+    """``part`` (one block's rows, document unit, match columns collected) as columns."""
+    from framing.blame_profile import profile_arrays
+
     assert part.columns is not None
+    vectors = np.asarray([row[2] for row in part.counts], dtype=float).reshape(len(part.counts), width)
+    matches: dict[str, Any] = {}
     for name, values in part.columns.items():
         dtype = _numeric_dtype(name)
-        if dtype is not None:
-            part.columns[name] = np.asarray(values, dtype=dtype)  # type: ignore[assignment]
-    if part.profile is not None:
-        from framing.blame_profile import profile_columns
+        matches[name] = pd.Categorical(values) if dtype is None else np.asarray(values, dtype=dtype)
+    attributions: dict[str, Any] = {}
+    for name in ATTRIBUTION_COLUMNS:
+        values = [row.get(name) for row in part.attributions]
+        dtype = _NUMERIC_ATTRIBUTION_COLUMNS.get(name)
+        attributions[name] = values if dtype is None else np.asarray(values, dtype=dtype)
+    return _Part(
+        tokens=np.asarray([row[0] for row in part.counts], dtype=np.int64),
+        sentences=np.asarray([row[1] for row in part.counts], dtype=np.int64),
+        vectors=vectors,
+        matches=matches,
+        attributions=attributions,
+        attributed=np.asarray(part.attributed, dtype=np.int64),
+        profile=None if part.profile is None else profile_arrays(part.profile, outlet=outlet),
+    )
 
-        columns = profile_columns(outlet=bool(records) and "outlet" in records[0])
-        part.profile = [tuple(row.get(c) for c in columns) for row in part.profile]  # type: ignore[misc]
-    return part
+
+class _Joined:
+    """The :class:`_Part` of consecutive blocks of documents joined in document order.
+
+    A block numbers its documents from 0; :meth:`add` shifts them by the block's first position, so the
+    joined columns equal those of a single pass over all documents (``doc`` and the attribution rows'
+    positions included). :meth:`match_table` gives each string column the categories a single
+    :class:`pandas.Categorical` over all values has (sorted), so the table is identical too. Each table
+    method lets go of the parts' columns it has joined (call each once): the parts and the finished
+    tables are not both held whole.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[_Part] = []
+        self.starts: list[int] = []
+
+    def add(self, start: int, part: _Part) -> None:
+        self.parts.append(part)
+        self.starts.append(start)
+
+    def _join(self, arrays: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else empty
+
+    def counts(self, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Tokens, sentences and the count vectors of every document."""
+        joined = (
+            self._join([p.tokens for p in self.parts], np.zeros(0, dtype=np.int64)),
+            self._join([p.sentences for p in self.parts], np.zeros(0, dtype=np.int64)),
+            self._join([p.vectors for p in self.parts], np.zeros((0, width))),
+        )
+        for p in self.parts:
+            p.tokens = p.sentences = p.vectors = _NOTHING
+        return joined
+
+    def match_table(self) -> pd.DataFrame:
+        data: dict[str, Any] = {}
+        for name in MATCH_COLUMNS:
+            values = [p.matches.pop(name) for p in self.parts]
+            if name == "doc":
+                values = [v + np.int32(start) for v, start in zip(values, self.starts, strict=True)]
+            if _numeric_dtype(name) is not None:
+                data[name] = self._join(values, np.zeros(0, dtype=_numeric_dtype(name)))
+            else:
+                data[name] = _joined_categorical(values)
+        return pd.DataFrame(data, columns=MATCH_COLUMNS)
+
+    def attribution_table(self) -> tuple[pd.DataFrame, np.ndarray]:
+        """The attribution rows, and the document position of each."""
+        data: dict[str, Any] = {}
+        for name in ATTRIBUTION_COLUMNS:
+            values = [p.attributions.pop(name) for p in self.parts]
+            if name in _NUMERIC_ATTRIBUTION_COLUMNS:
+                data[name] = self._join(values, np.zeros(0, dtype=_NUMERIC_ATTRIBUTION_COLUMNS[name]))
+            else:
+                data[name] = [value for chunk in values for value in chunk]
+        positions = [p.attributed + start for p, start in zip(self.parts, self.starts, strict=True)]
+        rows = len(data["doc_id"])
+        # no rows: the same untyped empty table as a table made from no rows
+        table = pd.DataFrame(data if rows else [], columns=ATTRIBUTION_COLUMNS)
+        return table, self._join(positions, np.zeros(0, dtype=np.int64))
+
+    def profile_table(self, outlet: bool, wanted: bool) -> pd.DataFrame | None:
+        """The blame profile rows when ``wanted`` (the pass made them), else None."""
+        from framing.blame_profile import profile_table
+
+        if not wanted:
+            return None
+        if not any(p.profile is not None and len(p.profile["doc_id"]) for p in self.parts):
+            return profile_table([], outlet=outlet)  # the same untyped empty table as from no rows
+        data: dict[str, Any] = {}
+        for name in list(self.parts[0].profile):
+            values = [p.profile.pop(name) for p in self.parts if p.profile is not None]
+            if isinstance(values[0], np.ndarray):
+                data[name] = np.concatenate(values)
+            else:
+                data[name] = [value for chunk in values for value in chunk]
+        return profile_table(data, outlet=outlet)
+
+
+_NOTHING = np.zeros(0)
+
+
+def _joined_categorical(parts: list[pd.Categorical]) -> pd.Categorical:
+    """The categoricals of consecutive blocks as one, with the categories ``pd.Categorical`` of all
+    their values would have (the sorted distinct values)."""
+    filled = [p for p in parts if len(p)]
+    if not filled:
+        return pd.Categorical([])
+    if len(filled) == 1:
+        return filled[0]
+    return union_categoricals(filled, sort_categories=True)
+
+
+def _collect_chunk(
+    records: list[dict[str, Any]], profile: bool, width: int, outlet: bool, refs: np.ndarray | None = None
+) -> _Part:
+    """:func:`_match_pass` with match rows (and blame rows when the worker has actors), in a worker,
+    made compact (:func:`_compact`) before it is sent back.
+
+    ``refs`` (a spooled corpus): the records have no ``text``; the worker reads the texts at these spool
+    positions itself.
+    """
+    assert _WORKER_MATCHER is not None
+    if refs is not None:
+        assert _WORKER_SPOOL is not None
+        for record, text in zip(records, _WORKER_SPOOL.read(refs), strict=True):
+            record["text"] = text
+    part = _match_pass(records, _WORKER_MATCHER, collect_matches=True, finder=_WORKER_FINDER, profile=profile)
+    return _compact(part, width, outlet)
 
 
 _RECORD_BLOCK = 1000  # documents turned into records (Python strings) at a time
 
+#: The document columns the matching pass reads (besides the text): a record holds only these.
+_RECORD_COLUMNS = ("doc_id", "outlet", "date", "language", "title")
 
-def _records_of(documents: pd.DataFrame, start: int = 0, stop: int | None = None) -> Iterator[dict[str, Any]]:
-    """The rows of ``documents[start:stop]`` as dicts, made a block at a time: the records of a whole
+
+def _records_of(
+    documents: pd.DataFrame, texts: DocumentTexts | None, start: int = 0, stop: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``documents[start:stop]`` as dicts of the columns the matching reads plus ``text``
+    (from ``texts``; no ``text`` when ``texts`` is None), made a block at a time: the records of a whole
     corpus at once held a second copy of every text."""
-    stop = len(documents) if stop is None else stop
+    stop = len(documents) if stop is None else min(stop, len(documents))
+    columns = [c for c in _RECORD_COLUMNS if c in documents.columns]
     for block in range(start, stop, _RECORD_BLOCK):
-        yield from documents.iloc[block : min(block + _RECORD_BLOCK, stop)].to_dict("records")
+        end = min(block + _RECORD_BLOCK, stop)
+        records = documents.iloc[block:end][columns].to_dict("records")
+        if texts is not None:
+            for record, text in zip(records, texts.take(np.arange(block, end)), strict=True):
+                record["text"] = text
+        yield from records
+
+
+def _collect_here(
+    documents: pd.DataFrame,
+    texts: DocumentTexts,
+    matcher: CueMatcher,
+    finder: ActorFinder | None,
+    profile: bool,
+) -> _Joined:
+    """The one matching pass in this process, a block of documents (and texts) at a time."""
+    joined = _Joined()
+    width = len(_Layout(matcher).count_columns)
+    outlet = "outlet" in documents.columns
+    for start in range(0, len(documents), _RECORD_BLOCK):
+        records = _records_of(documents, texts, start, start + _RECORD_BLOCK)
+        part = _match_pass(records, matcher, collect_matches=True, finder=finder, profile=profile)
+        joined.add(start, _compact(part, width, outlet))
+    return joined
 
 
 def _collect_in_workers(
     documents: pd.DataFrame,
+    texts: DocumentTexts,
     matcher: CueMatcher,
     actors: Mapping[str, Sequence[str]] | None,
     jobs: int,
     profile: bool = False,
-) -> _Collected:
-    """The one matching pass over ``documents`` split across ``jobs`` worker processes, merged in input
-    order.
+) -> _Joined:
+    """The one matching pass over ``documents`` split across ``jobs`` worker processes, joined in input
+    order (:class:`_Joined`: the result equals a single-process pass exactly).
 
-    Each worker numbers documents from 0 within its chunk; positions are shifted back to corpus positions
-    here, so the merged result equals a single-process pass exactly. Chunks are made as workers need
-    them (at most ``2 * jobs`` at a time), so memory holds a few chunks' texts, not the corpus twice.
+    Chunks are made as workers need them (at most ``2 * jobs`` at a time), so memory holds a few chunks'
+    texts, not the corpus twice. A spooled table's chunks carry no text, only the spool positions: each
+    worker reads its texts from the spool file.
     """
     size = max(1, min(_RECORD_BLOCK, -(-len(documents) // (4 * jobs))))
-    calls = (
-        (start, (list(_records_of(documents, start, start + size)), profile))
-        for start in range(0, len(documents), size)
-    )
-    merged = _Collected([], {name: [] for name in MATCH_COLUMNS}, [], [])
-    assert merged.columns is not None
+    width = len(_Layout(matcher).count_columns)
+    outlet = "outlet" in documents.columns
+    refs = documents[TEXT_REF].to_numpy(dtype=np.int64) if texts.spooled else None
+
+    def call(start: int) -> tuple[Any, ...]:
+        stop = min(start + size, len(documents))
+        if refs is None:
+            return (list(_records_of(documents, texts, start, stop)), profile, width, outlet)
+        return (list(_records_of(documents, None, start, stop)), profile, width, outlet, refs[start:stop])
+
+    calls = ((start, call(start)) for start in range(0, len(documents), size))
+    joined = _Joined()
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
-        initargs=(matcher.lexicons, matcher.negation_window, actors),
+        initargs=(matcher.lexicons, matcher.negation_window, actors, texts.spool if texts.spooled else None),
     ) as pool:
         for start, part in submitted_in_order(pool, _collect_chunk, calls, ahead=2 * jobs):
-            merged.counts.extend(part.counts)
-            if part.profile is not None:  # profile rows name their document; no positions to shift
-                merged.profile = merged.profile or []
-                merged.profile.extend(part.profile)
-            merged.attributions.extend(part.attributions)
-            merged.attributed.extend(position + start for position in part.attributed)
-            assert part.columns is not None
-            for name, values in part.columns.items():
-                if name == "doc":
-                    values = values + start
-                merged.columns[name].append(values)  # a chunk's array or list, joined below
-    for name, chunks in merged.columns.items():
-        if _numeric_dtype(name) is not None:
-            merged.columns[name] = np.concatenate(chunks) if chunks else []  # type: ignore[assignment]
-        else:
-            merged.columns[name] = [value for chunk in chunks for value in chunk]
-    return merged
+            joined.add(start, part)
+    return joined
 
 
 def _count_chunk(
@@ -437,9 +630,13 @@ def _sentence_rows(found: DocumentMatches, layout: _Layout) -> tuple[Any, ...]:
     return (found.sentence_tokens(), found.sentences, [layout.vector(m) for m in by_sentence])
 
 
-def _chunks(documents: pd.DataFrame, size: int) -> Iterator[pd.DataFrame]:
+def _chunks(documents: pd.DataFrame, size: int, texts: DocumentTexts | None = None) -> Iterator[pd.DataFrame]:
+    """``documents`` ``size`` rows at a time; a spooled table's chunks get their ``text`` from ``texts``."""
     for start in range(0, len(documents), size):
-        yield documents.iloc[start : start + size]
+        chunk = documents.iloc[start : start + size]
+        if texts is not None and texts.spooled:
+            chunk = chunk.assign(text=texts.take(np.arange(start, start + len(chunk))))
+        yield chunk
 
 
 def iter_features(
@@ -474,17 +671,27 @@ def iter_features(
 
 
 def _assemble(
-    chunk: pd.DataFrame, results: list[tuple[Any, ...]], layout: _Layout, unit: Unit, keep: Sequence[str]
+    chunk: pd.DataFrame,
+    results: list[tuple[Any, ...]] | tuple[np.ndarray, np.ndarray, np.ndarray],
+    layout: _Layout,
+    unit: Unit,
+    keep: Sequence[str],
 ) -> pd.DataFrame:
+    """The feature table of ``chunk`` from its count results: a (tokens, sentences, vector) tuple per
+    document, or (document unit) the three as arrays, the vectors as rows of a matrix."""
     missing = [c for c in keep if c not in chunk.columns]
     if missing:  # a streamed chunk without a column of the first one: the table keeps its columns
         chunk = chunk.assign(**dict.fromkeys(missing))
     identity = [c for c in [*_IDENTITY, *keep] if c in chunk.columns]
     if unit == "document":
-        tokens = [r[0] for r in results]
-        head = chunk[identity].reset_index(drop=True).assign(tokens=tokens, sentences=[r[1] for r in results])
+        if isinstance(results, tuple):
+            tokens, sentences, vectors = results
+        else:
+            tokens, sentences = [r[0] for r in results], [r[1] for r in results]
+            vectors = [r[2] for r in results]  # type: ignore[assignment]
+        head = chunk[identity].reset_index(drop=True).assign(tokens=tokens, sentences=sentences)
         head = layout.mark_languages(head)
-        return pd.concat([head, layout.frame([r[2] for r in results], tokens)], axis=1)
+        return pd.concat([head, layout.frame(vectors, tokens)], axis=1)
     repeat, sentence_ids, starts, ends, tokens, rows = [], [], [], [], [], []
     for position, (sentence_tokens, spans, vectors) in enumerate(results):
         for sentence_id, ((start, end), count, vector) in enumerate(
@@ -519,7 +726,9 @@ def _empty_features(
 
 #: Document columns not copied into feature tables: long texts (joined back by ``doc_id`` when wanted)
 #: and the names of the columns that the measurement itself writes.
-_NOT_COPIED = frozenset({"text", "title", "url", "tokens", "sentences", "sentence_id", "start", "end"})
+_NOT_COPIED = frozenset(
+    {"text", TEXT_REF, "title", "url", "tokens", "sentences", "sentence_id", "start", "end"}
+)
 
 #: The four columns every cue family has, and a subcategory has not all of.
 FAMILY_SUFFIXES = ("_count", "_negated", "_present", "_rate")
@@ -578,6 +787,7 @@ def extract(
 
     Args:
         data: a :class:`Corpus`, a DataFrame with ``text`` (and ``doc_id``, ``outlet``, ``date``), or texts.
+            A spooled corpus (:mod:`framing.spool`) is read ``chunk_size`` texts at a time.
         unit: ``"document"``: one row per document; ``"sentence"``: one row per sentence, with
             ``sentence_id`` and the sentence's character offsets ``start``/``end`` in the document text.
         lexicons: extra lexicon files (or :class:`Lexicon` objects) added to the built-in ones.
@@ -594,11 +804,11 @@ def extract(
         :func:`cue_families` (also in ``df.attrs["cue_families"]``).
     """
     matcher = matcher or build_matcher(lexicons)
+    spool = data.spool if isinstance(data, Corpus) else None
     documents = as_documents(data)
     keep = metadata_columns(documents, matcher)
-    parts = list(
-        iter_features(_chunks(documents, chunk_size), matcher=matcher, unit=unit, jobs=jobs, keep=keep)
-    )
+    chunks = _chunks(documents, chunk_size, DocumentTexts(documents, spool))
+    parts = list(iter_features(chunks, matcher=matcher, unit=unit, jobs=jobs, keep=keep))
     table = pd.concat(parts, ignore_index=True) if parts else _empty_features(documents, matcher, unit, keep)
     table.attrs["cue_families"] = list(matcher.families)
     table.attrs["unit"] = unit
@@ -621,13 +831,17 @@ class MatchPass:
     """What one matcher pass over a documents table gives: counts, every match, and who blames whom.
 
     Attributes:
-        documents: the documents matched (``doc_id``, ``text`` and any other columns), rows in order.
+        documents: the documents matched (``doc_id``, ``text`` or, spooled, ``text_ref``, and any other
+            columns), rows in order.
         features: one row per document, exactly as :func:`extract` with ``unit="document"``.
         matches: one row per match (:data:`MATCH_COLUMNS`, plus the grouping column when one was given),
             compact: categorical ``doc_id``/``cue``/``subcategory``/``term``/``lexicon`` (and group),
             32-bit integer offsets, no text; :meth:`sentences` and :meth:`matched_text` recover it.
         attributions: :func:`framing.blame_attributions` rows (empty unless actors were given).
         profile: :func:`framing.blame_profile` rows when ``match_documents(..., profile=True)``, else None.
+        texts: the texts of ``documents``, row by row (:class:`framing.spool.DocumentTexts`: from the
+            ``text`` column, or from the spool file of a spooled table); by default ``documents["text"]``.
+            A MatchPass over a subset of the documents takes ``texts.subset(rows)`` with them.
     """
 
     documents: pd.DataFrame
@@ -635,29 +849,17 @@ class MatchPass:
     matches: pd.DataFrame
     attributions: pd.DataFrame
     profile: pd.DataFrame | None = None
+    texts: DocumentTexts = field(default=None, repr=False)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.texts is None:
+            self.texts = DocumentTexts(self.documents)
+        if len(self.texts) != len(self.documents):
+            raise ValueError(f"{len(self.texts)} texts for {len(self.documents)} documents")
 
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
-        """``text[start:end]`` of each row's document, in row order.
-
-        The documents' texts are made into Python strings a block of documents at a time, and only
-        for the documents the rows name: all of them at once was a second copy of the corpus's texts.
-        """
-        docs = rows["doc"].to_numpy()
-        starts, ends = rows[start].to_numpy(), rows[end].to_numpy()
-        order = np.argsort(docs, kind="stable")
-        needed = np.unique(docs)
-        column = self.documents["text"]
-        out: list[str] = [""] * len(docs)
-        at = 0
-        for block in range(0, len(needed), _RECORD_BLOCK):
-            block_docs = needed[block : block + _RECORD_BLOCK]
-            texts = dict(zip(block_docs.tolist(), column.iloc[block_docs].tolist(), strict=True))
-            last = int(block_docs[-1])
-            while at < len(order) and docs[order[at]] <= last:
-                row = order[at]
-                out[row] = texts[int(docs[row])][starts[row] : ends[row]]
-                at += 1
-        return out
+        """``text[start:end]`` of each row's document, in row order (see :func:`_cut`)."""
+        return _cut(self.texts, rows["doc"].to_numpy(), rows[start].to_numpy(), rows[end].to_numpy())
 
     def sentences(self, rows: pd.DataFrame) -> list[str]:
         """The sentence of each match row (a subset of :attr:`matches`), cut from the document text."""
@@ -666,6 +868,28 @@ class MatchPass:
     def matched_text(self, rows: pd.DataFrame) -> list[str]:
         """The matched characters of each match row, as written in the document."""
         return self._slices(rows, "start", "end")
+
+
+def _cut(texts: DocumentTexts, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """``texts[doc][start:end]`` for each (doc, start, end), in the order given.
+
+    The texts are read (or made into Python strings) a block of documents at a time, and only for the
+    documents named: all of them at once was a second copy of the corpus's texts (from a spool: the
+    whole corpus in memory).
+    """
+    order = np.argsort(docs, kind="stable")
+    needed = np.unique(docs)
+    out: list[str] = [""] * len(docs)
+    at = 0
+    for block in range(0, len(needed), _RECORD_BLOCK):
+        block_docs = needed[block : block + _RECORD_BLOCK]
+        read = dict(zip(block_docs.tolist(), texts.take(block_docs), strict=True))
+        last = int(block_docs[-1])
+        while at < len(order) and docs[order[at]] <= last:
+            row = order[at]
+            out[row] = read[int(docs[row])][starts[row] : ends[row]]
+            at += 1
+    return out
 
 
 def match_documents(
@@ -678,6 +902,7 @@ def match_documents(
     attribute: bool = True,
     jobs: int = 1,
     profile: bool = False,
+    spool: TextSpool | None = None,
 ) -> MatchPass:
     """Match every document once and derive the feature table, the match table and the blame rows.
 
@@ -688,58 +913,50 @@ def match_documents(
     are still computed (blamed ``undetermined``). ``attribute=False`` skips them (no rows).
     ``jobs > 1`` matches in that many worker processes; the result is identical to ``jobs=1``.
     ``profile=True`` also gives the per-article :func:`framing.blame_profile` table, from the same pass.
+
+    A spooled corpus, or a spooled documents table (``text_ref`` column) with its ``spool``, is matched
+    with only a block of texts in memory at a time (workers read their texts from the spool file); the
+    result is the same as for the table with its ``text`` column, and :attr:`MatchPass.texts` reads the
+    texts from the spool.
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise OptionError(f"jobs must be a whole number of at least 1, not {jobs!r}")
     matcher = matcher or build_matcher(lexicons)
     if actors is None:
         actors = data.actors if isinstance(data, Corpus) else {}
-    documents = as_documents(data).reset_index(drop=True)
+    if spool is None and isinstance(data, Corpus):
+        spool = data.spool
+    documents = as_documents(data, spool=spool).reset_index(drop=True)
+    texts = DocumentTexts(documents, spool)
     if by is not None:
         require_column(documents, by)
     layout = _Layout(matcher)
     if jobs > 1 and len(documents) > 1:
-        collected = _collect_in_workers(documents, matcher, actors if attribute else None, jobs, profile)
+        joined = _collect_in_workers(documents, texts, matcher, actors if attribute else None, jobs, profile)
     else:
         finder = ActorFinder(actors) if attribute else None
-        collected = _match_pass(
-            _records_of(documents), matcher, collect_matches=True, finder=finder, profile=profile
-        )
-    counts = collected.counts
+        joined = _collect_here(documents, texts, matcher, finder, profile)
     keep = metadata_columns(documents, matcher)
     if len(documents):
-        features = _assemble(documents, counts, layout, "document", keep)
+        features = _assemble(documents, joined.counts(len(layout.count_columns)), layout, "document", keep)
     else:
         features = _empty_features(documents, matcher, "document", keep)
     features.attrs["cue_families"] = list(matcher.families)
     features.attrs["unit"] = "document"
-    assert collected.columns is not None
-    matches = _compact_matches(collected.columns)
-    blame = pd.DataFrame(collected.attributions, columns=ATTRIBUTION_COLUMNS)
+    matches = joined.match_table()
+    blame, attributed = joined.attribution_table()
     if by is not None:
         if by not in features.columns:
             features[by] = documents[by].to_numpy()
         groups = documents[by].to_numpy()[matches["doc"].to_numpy()]
         matches[by] = pd.Categorical(groups)
         if by not in blame.columns:
-            blame[by] = documents[by].to_numpy()[np.asarray(collected.attributed, dtype=int)]
-    profiled = None
-    if collected.profile is not None:
-        from framing.blame_profile import profile_table
-
-        profiled = profile_table(collected.profile, outlet="outlet" in documents.columns)
-    return MatchPass(documents, features, matches, blame, profiled)
+            blame[by] = documents[by].to_numpy()[attributed]
+    profiled = joined.profile_table(outlet="outlet" in documents.columns, wanted=profile and attribute)
+    return MatchPass(documents, features, matches, blame, profiled, texts)
 
 
 _CATEGORICAL_MATCH_COLUMNS = {"doc_id", "cue", "subcategory", "term", "lexicon"}
-
-
-def _compact_matches(columns: dict[str, Any]) -> pd.DataFrame:
-    data: dict[str, Any] = {}
-    for name, values in columns.items():
-        dtype = _numeric_dtype(name)
-        data[name] = pd.Categorical(values) if dtype is None else np.asarray(values, dtype=dtype)
-    return pd.DataFrame(data, columns=MATCH_COLUMNS)
 
 
 def require_column(documents: pd.DataFrame, by: str) -> None:
@@ -787,13 +1004,14 @@ def evidence(
     matcher = matcher or build_matcher(lexicons)
     if cue is not None and cue not in matcher.families:
         raise OptionError(f"unknown cue {cue!r}; known cues: {', '.join(matcher.families)}")
+    spool = data.spool if isinstance(data, Corpus) else None
     documents = as_documents(data)
     if outlet is not None:
         if "outlet" not in documents.columns or outlet not in set(documents["outlet"]):
             known = ", ".join(sorted(set(documents.get("outlet", pd.Series(dtype=str)).dropna())))
             raise OptionError(f"unknown outlet {outlet!r}; outlets: {known or 'none'}")
         documents = documents[documents["outlet"] == outlet]
-    found = match_documents(documents, matcher=matcher, attribute=False)
+    found = match_documents(documents, matcher=matcher, attribute=False, spool=spool)
     rows = found.matches
     keep = np.ones(len(rows), dtype=bool)
     if cue:
@@ -803,7 +1021,6 @@ def evidence(
     if not include_negated:
         keep &= ~rows["negated"].to_numpy()
     rows = rows[keep]
-    texts = found.documents["text"].to_numpy()
     source = found.documents.iloc[rows["doc"].to_numpy()]
     starts, ends, docs = rows["start"].to_numpy(), rows["end"].to_numpy(), rows["doc"].to_numpy()
     table = pd.DataFrame(
@@ -822,9 +1039,9 @@ def evidence(
             "negated": rows["negated"].to_numpy(),
             "lexicon": rows["lexicon"].astype(str).to_numpy(),
             "left": [
-                " ".join(texts[d][max(0, s - window) : s].split()) for d, s in zip(docs, starts, strict=True)
+                " ".join(t.split()) for t in _cut(found.texts, docs, np.maximum(0, starts - window), starts)
             ],
-            "right": [" ".join(texts[d][e : e + window].split()) for d, e in zip(docs, ends, strict=True)],
+            "right": [" ".join(t.split()) for t in _cut(found.texts, docs, ends, ends + window)],
             "sentence": found.sentences(rows),
         },
         columns=EVIDENCE_COLUMNS,

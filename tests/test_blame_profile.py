@@ -144,6 +144,12 @@ def crocus_profile() -> pd.DataFrame:
     return blame_profile(framing.load_corpus(CROCUS))
 
 
+def test_a_spooled_corpus_has_the_same_profile(crocus_profile: pd.DataFrame) -> None:
+    spooled = framing.load_corpus(CROCUS).spooled()
+    assert "text" not in spooled.documents.columns
+    pd.testing.assert_frame_equal(blame_profile(spooled), crocus_profile)
+
+
 def test_crocus_state_media_blames_ukraine_in_its_own_voice(crocus_profile: pd.DataFrame) -> None:
     vestnik = crocus_profile[crocus_profile["outlet"] == "vestnik"]
     own_voice = vestnik.groupby("actor")["accused_by_outlet"].sum()

@@ -449,3 +449,153 @@ def test_sentences_and_matched_text_of_rows_in_any_order_read_a_block_of_documen
     assert matched.sentences(rows) == expected_sentences
     assert matched.matched_text(rows.iloc[:0]) == []
     assert len(set(rows["doc"])) > 3 * 3 and all(expected)
+
+
+# ------------------------------------------------------------------- a spooled corpus (texts on disk)
+
+
+def _assert_same_pass(spooled, in_memory) -> None:
+    """Every table and every text a MatchPass gives, spooled or not."""
+    pd.testing.assert_frame_equal(spooled.features, in_memory.features)
+    pd.testing.assert_frame_equal(spooled.matches, in_memory.matches)
+    pd.testing.assert_frame_equal(spooled.attributions, in_memory.attributions)
+    pd.testing.assert_frame_equal(spooled.profile, in_memory.profile)
+    rows = in_memory.matches.sample(frac=1.0, random_state=1)  # documents out of order
+    assert spooled.sentences(rows) == in_memory.sentences(rows)
+    assert spooled.matched_text(rows) == in_memory.matched_text(rows)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_spooled_corpus_gives_the_same_match_pass_as_in_memory(crocus, jobs: int) -> None:
+    from framing.features import match_documents
+
+    spooled = crocus.spooled()
+    found = match_documents(spooled, by="outlet", profile=True, jobs=jobs)
+    expected = match_documents(crocus, by="outlet", profile=True, jobs=jobs)
+    assert found.texts.spooled and not expected.texts.spooled
+    assert "text" not in found.documents.columns and "text_ref" not in found.features.columns
+    assert len(expected.matches) > 1000 and len(expected.attributions) > 100  # the comparison has content
+    _assert_same_pass(found, expected)
+    # the documents table and its spool given apart: the same
+    apart = match_documents(
+        spooled.documents, spool=spooled.spool, by="outlet", actors=crocus.actors, jobs=jobs
+    )
+    pd.testing.assert_frame_equal(apart.attributions, expected.attributions)
+    assert apart.sentences(expected.matches) == expected.sentences(expected.matches)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_spooled_table_whose_rows_are_not_in_spool_order_reads_each_row_its_own_text(
+    crocus, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.features
+    from framing.features import match_documents
+
+    monkeypatch.setattr(framing.features, "_RECORD_BLOCK", 7)  # many blocks, each across the spool
+    order = np.random.default_rng(3).permutation(len(crocus))
+    spooled = crocus.spooled()
+    shuffled = spooled.documents.iloc[order].reset_index(drop=True)
+    in_memory = crocus.documents.iloc[order].reset_index(drop=True)
+    found = match_documents(
+        shuffled, spool=spooled.spool, by="outlet", actors=crocus.actors, profile=True, jobs=jobs
+    )
+    expected = match_documents(in_memory, by="outlet", actors=crocus.actors, profile=True, jobs=jobs)
+    assert found.documents["doc_id"].tolist() == in_memory["doc_id"].tolist()
+    _assert_same_pass(found, expected)
+
+
+def test_a_spooled_table_without_its_spool_is_refused(crocus) -> None:
+    from framing.features import match_documents
+
+    with pytest.raises(OptionError, match="no 'text' column"):
+        match_documents(crocus.spooled().documents)
+
+
+def test_evidence_and_extract_of_a_spooled_corpus_equal_those_in_memory(crocus) -> None:
+    spooled = crocus.spooled()
+    pd.testing.assert_frame_equal(evidence(spooled, window=25), evidence(crocus, window=25))
+    pd.testing.assert_frame_equal(
+        evidence(spooled, cue="blame", outlet="daily-blast"),
+        evidence(crocus, cue="blame", outlet="daily-blast"),
+    )
+    for unit in ("document", "sentence"):
+        pd.testing.assert_frame_equal(extract(spooled, unit=unit, chunk_size=9), extract(crocus, unit=unit))
+
+
+def test_a_spooled_table_without_languages_detects_them_from_the_spool(crocus) -> None:
+    from framing.features import as_documents
+
+    spooled = crocus.spooled()
+    unknown = spooled.documents.assign(language=None)
+    unknown.loc[2, "language"] = "ru"  # a given language is kept
+    in_memory = crocus.documents.assign(language=None)
+    in_memory.loc[2, "language"] = "ru"
+    found = as_documents(unknown, spool=spooled.spool)["language"].tolist()
+    assert found == as_documents(in_memory)["language"].tolist()
+    assert found[2] == "ru" and None not in found and {"en", "ru"} <= set(found)
+
+
+def test_the_report_subset_of_a_spooled_match_pass_cuts_sentences_from_its_own_documents(crocus) -> None:
+    from framing.features import match_documents
+    from framing.report.analysis import _only_groups
+
+    groups = ["vestnik", "daily-blast", "kyiv-courier"]
+    passes = []
+    for corpus in (crocus, crocus.spooled()):
+        found = match_documents(corpus, by="outlet", profile=True)
+        compared = found.documents["outlet"].isin(groups).to_numpy()
+        documents = found.documents[compared].reset_index(drop=True)
+        passes.append(_only_groups(found, "outlet", groups, compared, documents))
+    in_memory, spooled = passes
+    assert spooled.texts.spooled and len(spooled.texts) == len(spooled.documents) < len(crocus)
+    pd.testing.assert_frame_equal(spooled.matches, in_memory.matches)
+    texts = dict(zip(crocus.documents["doc_id"], crocus.documents["text"], strict=True))
+    sentences = spooled.sentences(spooled.matches)
+    assert sentences == in_memory.sentences(in_memory.matches) and len(sentences) > 100
+    for doc_id, sentence in zip(spooled.matches["doc_id"].astype(str), sentences, strict=True):
+        assert sentence in texts[doc_id]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_blocks_without_matches_or_blame_rows_join_to_the_one_block_pass(
+    jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.features
+    from framing.features import match_documents
+
+    texts = [
+        "The museum reopened on Monday.",
+        "Kyiv was blamed for the brutal attack, officials said.",
+        "The budget passed.",
+        "It may well be true that Moscow denied any role.",
+        "Nothing here.",
+    ]
+    options = {"actors": {"Kyiv": ["Kyiv"], "Moscow": ["Moscow"]}, "profile": True, "jobs": jobs}
+    whole = match_documents(texts, **options)
+    monkeypatch.setattr(framing.features, "_RECORD_BLOCK", 1)  # one document per block, most with nothing
+    blocks = match_documents(texts, **options)
+    assert len(whole.matches) > 3 and len(whole.attributions) >= 1
+    for name in ("features", "matches", "attributions", "profile"):
+        pd.testing.assert_frame_equal(getattr(blocks, name), getattr(whole, name), obj=name)
+    nothing = match_documents(["The museum reopened.", "The budget passed."], **options)
+    monkeypatch.setattr(framing.features, "_RECORD_BLOCK", 1000)
+    again = match_documents(["The museum reopened.", "The budget passed."], **options)
+    assert nothing.matches.empty and nothing.attributions.empty
+    for name in ("features", "matches", "attributions", "profile"):
+        pd.testing.assert_frame_equal(getattr(nothing, name), getattr(again, name), obj=name)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_pass_without_profile_rows_gives_the_empty_profile_table(jobs: int) -> None:
+    # regression (block-wise joining): no profile row made doc_id float64, no document made no table
+    from framing.blame_profile import blame_profile
+    from framing.features import match_documents
+
+    actors = {"Kyiv": ["Kyiv"]}
+    texts = ["The museum reopened.", "The budget passed."]
+    found = match_documents(texts, actors=actors, profile=True, jobs=jobs).profile
+    pd.testing.assert_frame_equal(found, blame_profile(texts, actors=actors))
+    assert found.empty and found["doc_id"].dtype == object
+    empty = match_documents([], actors=actors, profile=True, jobs=jobs).profile
+    pd.testing.assert_frame_equal(empty, blame_profile([], actors=actors))
+    assert match_documents(texts, actors=actors, profile=True, attribute=False).profile is None

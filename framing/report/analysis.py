@@ -38,6 +38,7 @@ from framing.report.languages import LanguagePlan, by_language, plan_languages
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import BackgroundStories, story_tables
 from framing.report.timing import timed_stages
+from framing.spool import DocumentTexts
 from framing.supervised import TextModel
 
 __all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
@@ -583,7 +584,12 @@ def _only_groups(
     matches = keep(matched.matches)
     position = np.cumsum(compared) - 1  # a compared document's row in ``documents``
     matches["doc"] = position[matches["doc"].to_numpy()].astype(matches["doc"].dtype)
-    return replace(matched, documents=documents, matches=matches, attributions=keep(matched.attributions))
+    # the texts of ``documents`` (its own text column, or the same spool): a subset of the texts would
+    # copy them
+    texts = DocumentTexts(documents, matched.texts.spool)
+    return replace(
+        matched, documents=documents, matches=matches, attributions=keep(matched.attributions), texts=texts
+    )
 
 
 def _findings_by_language(
