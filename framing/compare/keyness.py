@@ -29,7 +29,15 @@ from framing.errors import OptionError
 from framing.parallel import batches, submitted_in_order
 from framing.text import _WORD_RE, fold_yo, word_tokens
 
-__all__ = ["WordTokens", "collocations", "distinctive_terms", "term_counts", "word_tokens_of"]
+__all__ = [
+    "WordTokens",
+    "WordingCounts",
+    "collocations",
+    "distinctive_terms",
+    "term_counts",
+    "word_tokens_of",
+    "wording_counts",
+]
 
 logger = logging.getLogger("framing.compare")
 # a term must hold a letter: runs of underscores, dashes or digits are page furniture or numbers
@@ -192,12 +200,16 @@ def word_tokens_of(texts: Iterable[Any], *, jobs: int = 1) -> WordTokens:
     :func:`collocations` with the same texts. ``jobs > 1`` tokenises blocks of texts in that many worker
     processes; the result is identical to ``jobs=1`` (codes in order of first appearance).
     """
-    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
-        raise OptionError(f"jobs must be a positive integer, got {jobs!r}")
+    _check_jobs(jobs)
     texts = ("" if _is_missing(t) else str(t) for t in texts)
     if jobs == 1:
         return _code_tokens(texts, _word_tokens)
     return _code_tokens_in_workers(texts, int(jobs))
+
+
+def _check_jobs(jobs: Any) -> None:
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
+        raise OptionError(f"jobs must be a positive integer, got {jobs!r}")
 
 
 def _word_tokens(text: str) -> list[str]:
@@ -327,6 +339,16 @@ class _KeyCounts:
         self.dense = np.zeros(size, dtype=np.int64) if size <= _DENSE_KEYS else None
         self._keys = np.zeros(0, dtype=np.int64)
         self._counts = np.zeros(0, dtype=np.int64)
+
+    @classmethod
+    def counted(cls, size: int, keys: np.ndarray, counts: np.ndarray) -> _KeyCounts:
+        """The counter that holds ``counts`` of the distinct ``keys`` (increasing, every count positive)."""
+        table = cls(size)
+        if table.dense is not None:
+            table.dense[keys] = counts
+        else:
+            table._keys, table._counts = keys, counts
+        return table
 
     def add(self, keys: np.ndarray) -> None:
         if self.dense is not None:
@@ -561,10 +583,7 @@ def collocations(
     """
     texts, groups = _listed(texts, tokens), list(groups)
     _check_lengths(texts, groups)
-    check_positive(top_n, "top_n")
-    check_positive(min_count, "min_count")
-    if isinstance(common_words, bool) or not isinstance(common_words, (int, np.integer)) or common_words < 0:
-        raise OptionError(f"common_words must be a non-negative integer, got {common_words!r}")
+    _check_collocation_options(top_n, min_count, common_words)
     kept = [not _is_missing(g) for g in groups]
     kept_groups = [g for g, keep in zip(groups, kept, strict=True) if keep]
     order = sorted_groups(set(kept_groups))
@@ -590,7 +609,6 @@ def collocations(
     # bigrams within each text: one fewer than its tokens
     bigrams = np.maximum(lengths_all - 1, 0)
     in_group_all = np.bincount(text_group, weights=bigrams, minlength=n_groups).astype(np.int64)
-    all_bigrams = int(bigrams.sum())
     vocabulary = coded.vocabulary
     word_counts = _KeyCounts(n_groups * n_words)
     for codes, _, group_of in _token_blocks(coded, text_group):
@@ -620,6 +638,47 @@ def collocations(
         del pairs
     pair_key, own_counts = pair_counts.keys, pair_counts.counts  # ordered by group, then bigram
     del pair_counts
+    counts = _PhraseCounts(
+        order, vocabulary, word_counts, per_group_tokens, in_group_all, pair_key, own_counts
+    )
+    return _scored_collocations(counts, top_n=top_n, min_count=min_count, min_ratio=min_ratio)
+
+
+def _check_collocation_options(top_n: int, min_count: int, common_words: int) -> None:
+    check_positive(top_n, "top_n")
+    check_positive(min_count, "min_count")
+    if isinstance(common_words, bool) or not isinstance(common_words, (int, np.integer)) or common_words < 0:
+        raise OptionError(f"common_words must be a non-negative integer, got {common_words!r}")
+
+
+@dataclass
+class _PhraseCounts:
+    """What :func:`_scored_collocations` reads: the counts ``BigramCollocationFinder`` builds, per group.
+
+    Words are coded ``0 .. len(vocabulary) - 1``; ``words`` counts the keys ``group * n_words + word``
+    and ``pair_keys`` are ``(group * n_words + first) * n_words + second``, increasing, each with its
+    count in ``pair_counts`` (the bigrams with a common word may be left out: they are never scored).
+    """
+
+    groups: list[Any]  # group code -> group
+    vocabulary: list[str]
+    words: _KeyCounts
+    group_tokens: np.ndarray  # tokens per group (int64)
+    group_bigrams: np.ndarray  # bigrams within texts per group (int64)
+    pair_keys: np.ndarray
+    pair_counts: np.ndarray
+
+
+def _scored_collocations(
+    counts: _PhraseCounts, *, top_n: int, min_count: int, min_ratio: float
+) -> pd.DataFrame:
+    """The table of :func:`collocations` from the counts of a corpus's words and bigrams per group."""
+    order, vocabulary = counts.groups, counts.vocabulary
+    n_words = len(vocabulary)
+    word_counts, per_group_tokens, in_group_all = counts.words, counts.group_tokens, counts.group_bigrams
+    all_bigrams = int(in_group_all.sum())
+    pair_key, own_counts = counts.pair_keys, counts.pair_counts
+    del counts
     key_group, key_pair = np.divmod(pair_key, n_words * n_words)
     del pair_key
     # each bigram's count in all groups (sort-based: numpy's hash-based unique was slower here)
@@ -773,3 +832,339 @@ def _token_blocks(
         codes = coded.codes[start : int(ends[last - 1])].astype(np.int64)
         yield codes, lengths, np.repeat(text_group[first:last], lengths)
         first = last
+
+
+# Distinctive wording in flat memory (issue 8): the texts are read a block at a time and only counts per
+# group are kept. word_tokens_of holds a code per token (73 MB at 20,000 articles, 730 MB at 200,000).
+
+_MERGE_AT = 1 << 20  # keys waiting before a merge, at least
+_FIRST_WIDTH = 1 << 16  # code space of the words before the vocabulary outgrows it
+
+
+@dataclass
+class WordingCounts:
+    """A corpus's word and bigram counts per group: everything :func:`term_counts` and :func:`collocations`
+    read of its texts, and nothing per document or per token.
+
+    Made by :func:`wording_counts`. Words are the lower-cased word tokens of
+    :func:`framing.text.word_tokens`, coded in order of first appearance; a bigram is two consecutive
+    tokens of one text. Its size grows with the vocabulary and the number of groups, not with the number
+    of texts. :meth:`term_counts` and :meth:`collocations` give the tables of :func:`term_counts` and
+    :func:`collocations` on the same texts and groups, identical (rows, order, values, dtypes).
+    """
+
+    groups: list[Any]  # the groups in table order (group code -> group)
+    vocabulary: list[str]  # word code -> word
+    word_keys: np.ndarray  # every (group, word) seen, as group * len(vocabulary) + word, increasing (int64)
+    word_counts: np.ndarray  # its occurrences (int64)
+    pair_keys: np.ndarray  # every (group, bigram) seen, as (group * n + first) * n + second, increasing
+    pair_counts: np.ndarray  # its occurrences (int64)
+    group_tokens: np.ndarray  # tokens per group (int64)
+    group_bigrams: np.ndarray  # bigrams per group: a text of n > 0 tokens has n - 1 (int64)
+    texts: int  # texts counted (those with a group)
+
+    def term_counts(self) -> pd.DataFrame:
+        """Tidy term counts per group (``group``, ``term``, ``count``): ``term_counts(texts, groups)``.
+
+        Every word token with a letter is a term; only non-zero counts; sorted by group, then term.
+        """
+        columns = ["group", "term", "count"]
+        if not self.texts or not int(self.group_tokens.sum()):
+            return pd.DataFrame({c: pd.Series(dtype=object if c != "count" else np.int64) for c in columns})
+        terms = np.array(self.vocabulary, dtype=object)
+        n_terms = len(terms)
+        rank = _string_ranks(self.vocabulary)
+        has_letter = np.fromiter((bool(_LETTER.search(t)) for t in terms), dtype=bool, count=n_terms)
+        group_of, word = np.divmod(self.word_keys, n_terms)
+        worded = has_letter[word]
+        group_of, word, counted = group_of[worded], word[worded], self.word_counts[worded]
+        by_term = np.argsort(group_of * n_terms + rank[word])  # by group, then term in string order
+        return pd.DataFrame(
+            {
+                "group": np.array(self.groups, dtype=object)[group_of[by_term]],
+                "term": terms[word[by_term]],
+                "count": counted[by_term],
+            }
+        )
+
+    def collocations(
+        self, *, top_n: int = 10, min_count: int = 3, common_words: int = 30, min_ratio: float = 2.0
+    ) -> pd.DataFrame:
+        """Each group's characteristic two-word phrases: ``collocations(texts, groups, ...)``.
+
+        The options and the table are those of :func:`collocations`. The bigrams with one of the
+        ``common_words`` were counted too (the common words are known only once every text is read);
+        they are dropped here, before any statistic reads the counts.
+        """
+        _check_collocation_options(top_n, min_count, common_words)
+        n_words = len(self.vocabulary)
+        words = _KeyCounts.counted(len(self.groups) * n_words, self.word_keys, self.word_counts)
+        common = np.zeros(n_words, dtype=bool)
+        common[_most_frequent(words.totals(n_words), self.vocabulary, common_words)] = True
+        rare = np.zeros(len(self.pair_keys), dtype=bool)
+        if n_words:
+            first, second = np.divmod(self.pair_keys % (n_words * n_words), n_words)
+            rare = ~(common[first] | common[second])
+            del first, second
+        counts = _PhraseCounts(
+            self.groups,
+            self.vocabulary,
+            words,
+            self.group_tokens,
+            self.group_bigrams,
+            self.pair_keys[rare],
+            self.pair_counts[rare],
+        )
+        return _scored_collocations(counts, top_n=top_n, min_count=min_count, min_ratio=min_ratio)
+
+
+def wording_counts(
+    texts: Iterable[Any], groups: Iterable[Hashable], *, jobs: int = 1, block: int = _TEXT_BLOCK
+) -> WordingCounts:
+    """Count the words and bigrams of ``texts`` per group, ``block`` texts at a time.
+
+    ``texts`` is any iterable of strings: a list, a pandas column, or a
+    :class:`framing.spool.DocumentTexts` (a spooled corpus's texts, read from disk a block at a time);
+    ``groups`` gives the group of each text. Missing texts count as empty; texts whose group is missing
+    are skipped (a logged warning), as :func:`term_counts` does. Only the counts are kept
+    (:class:`WordingCounts`): memory grows with the vocabulary and the groups, not with the texts.
+    ``jobs > 1`` tokenises and counts the blocks in that many worker processes.
+
+    Each block is tokenised and its (group, word) and (group, bigram) pairs counted on their own; the
+    counts are added to the totals, the block's words renumbered in order of first appearance in the
+    corpus. Counts are sums and no bigram crosses a text, so none crosses a block: the totals, and the
+    tables made from them, are those of counting every token at once, whatever ``block`` and ``jobs``.
+
+    >>> counts = wording_counts(["They blamed Kyiv", "Kyiv denied it"], ["A", "B"])
+    >>> counts.term_counts()["count"].tolist()
+    [1, 1, 1, 1, 1, 1]
+    """
+    _check_jobs(jobs)
+    check_positive(block, "block")
+    group_list = list(groups)
+    if isinstance(texts, Sized) and not isinstance(texts, str) and len(texts) != len(group_list):
+        raise OptionError(
+            f"texts and groups differ in length ({len(texts)} vs {len(group_list)}); pass one group per text"
+        )
+    missing = [_is_missing(g) for g in group_list]
+    skipped = sum(missing)
+    if skipped:
+        logger.warning("%d text(s) without a group were skipped", skipped)
+    order = sorted_groups({g for g, gone in zip(group_list, missing, strict=True) if not gone})
+    position = {g: i for i, g in enumerate(order)}
+    group_codes = np.array(
+        [-1 if gone else position[g] for g, gone in zip(group_list, missing, strict=True)], dtype=np.int64
+    )
+    del group_list, missing
+    tally = _Tally(len(order))
+    blocks = _grouped_blocks(texts, group_codes, int(block))
+    if jobs == 1:
+        for text_block, block_groups in blocks:
+            tally.add(block_groups, _count_block(text_block, block_groups))
+    else:
+        calls = ((block_groups, (text_block, block_groups)) for text_block, block_groups in blocks)
+        with ProcessPoolExecutor(max_workers=int(jobs)) as pool:
+            for block_groups, part in submitted_in_order(pool, _count_block, calls, ahead=2 * int(jobs)):
+                tally.add(block_groups, part)
+    return tally.finish(order)
+
+
+def _grouped_blocks(
+    texts: Iterable[Any], group_codes: np.ndarray, size: int
+) -> Iterator[tuple[list[str], np.ndarray]]:
+    """``size`` texts at a time with their group codes; texts of group -1 (missing) are left out."""
+    n_groups = len(group_codes)
+    block: list[str] = []
+    block_groups: list[int] = []
+    read = 0
+    for text in texts:
+        if read == n_groups:
+            raise OptionError(
+                f"texts and groups differ in length (more than {n_groups} texts); pass one group per text"
+            )
+        group = int(group_codes[read])
+        read += 1
+        if group < 0:
+            continue
+        block.append("" if _is_missing(text) else str(text))
+        block_groups.append(group)
+        if len(block) == size:
+            yield block, np.array(block_groups, dtype=np.int64)
+            block, block_groups = [], []
+    if read != n_groups:
+        raise OptionError(
+            f"texts and groups differ in length ({read} vs {n_groups}); pass one group per text"
+        )
+    if block:
+        yield block, np.array(block_groups, dtype=np.int64)
+
+
+_BlockCounts = tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _count_block(texts: list[str], groups: np.ndarray) -> _BlockCounts:
+    """One block's counts, with codes local to the block (run in a worker process when ``jobs > 1``).
+
+    Returns the block's words (local code -> word, in order of first appearance), each text's number
+    of tokens, and the distinct keys ``group * n + word`` and ``(group * n + first) * n + second``
+    (``n`` words in the block) with their counts.
+    """
+    index: dict[str, int] = {}
+    block_codes, block_lengths = _code_block(texts, _word_tokens, index)
+    codes = block_codes.astype(np.int64)
+    lengths = np.array(block_lengths, dtype=np.int64)
+    del block_codes, block_lengths
+    n_words = len(index)
+    if len(groups) and (int(groups.max()) + 1) * n_words * n_words >= 2**63:
+        raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
+    group_of = np.repeat(groups, lengths)
+    word_keys, word_counts = np.unique(group_of * n_words + codes, return_counts=True)
+    follows = np.ones(max(len(codes) - 1, 0), dtype=bool)  # token i and token i + 1 are of one text
+    text_ends = np.cumsum(lengths)[:-1]
+    follows[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
+    where = np.flatnonzero(follows)
+    pairs = group_of[where]
+    pairs *= n_words
+    pairs += codes[where]
+    pairs *= n_words
+    pairs += codes[where + 1]
+    del group_of, follows, where, codes
+    pair_keys, pair_counts = np.unique(pairs, return_counts=True)
+    return (
+        list(index),
+        lengths,
+        word_keys,
+        word_counts.astype(np.int64),
+        pair_keys,
+        pair_counts.astype(np.int64),
+    )
+
+
+class _MergedCounts:
+    """Counts of int64 keys added a part at a time: ``keys`` (distinct, increasing) and their ``counts``.
+
+    Parts wait until they hold as many keys as the merged counts (and at least :data:`_MERGE_AT`), then
+    are merged in one sort, so a key is re-sorted a few times in all, not once per part.
+    """
+
+    def __init__(self) -> None:
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.counts = np.zeros(0, dtype=np.int64)
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self._waiting = 0
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self._parts.append((keys, counts))
+        self._waiting += len(keys)
+        if self._waiting >= max(len(self.keys), _MERGE_AT):
+            self.merge()
+
+    def merge(self) -> None:
+        if not self._parts:
+            return
+        keys = np.concatenate([k for k, _ in self._parts])
+        counts = np.concatenate([c for _, c in self._parts])
+        self._parts, self._waiting = [], 0
+        keys, counts = _summed(keys, counts, np.argsort(keys))
+        keys = np.concatenate([self.keys, keys])
+        counts = np.concatenate([self.counts, counts])
+        self.keys, self.counts = _summed(keys, counts, np.argsort(keys, kind="stable"))  # two sorted runs
+
+    def rekey(self, recode: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Apply ``recode`` (increasing) to every key, merged or waiting."""
+        self.keys = recode(self.keys)
+        self._parts = [(recode(k), c) for k, c in self._parts]
+
+
+def _summed(keys: np.ndarray, counts: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` in ``order`` (which sorts them) and their summed ``counts``."""
+    keys, counts = keys[order], counts[order]
+    if not len(keys):
+        return keys, counts
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return keys[starts], np.add.reduceat(counts, starts)
+
+
+class _Tally:
+    """The running totals of :func:`wording_counts`: the vocabulary and the merged counts per group.
+
+    Keys are coded with a word space ``width`` at least as large as the vocabulary; when the vocabulary
+    outgrows it, it is widened (at least doubled) and every key recoded, which keeps their order.
+    """
+
+    def __init__(self, n_groups: int) -> None:
+        self.n_groups = n_groups
+        self.index: dict[str, int] = {}
+        # the widest word space whose bigram keys fit in 64 bits: n_groups * width**2 < 2**63
+        self.limit = math.isqrt((2**63 - 1) // max(n_groups, 1))
+        self.width = min(_FIRST_WIDTH, self.limit)
+        self.words = _MergedCounts()
+        self.pairs = _MergedCounts()
+        self.tokens = np.zeros(n_groups, dtype=np.int64)
+        self.bigrams = np.zeros(n_groups, dtype=np.int64)
+        self.texts = 0
+
+    def add(self, groups: np.ndarray, part: _BlockCounts) -> None:
+        words, lengths, word_keys, word_counts, pair_keys, pair_counts = part
+        self.texts += len(lengths)
+        np.add.at(self.tokens, groups, lengths)
+        np.add.at(self.bigrams, groups, np.maximum(lengths - 1, 0))
+        if not words:
+            return
+        index = self.index
+        renumber = np.fromiter(
+            (index.setdefault(word, len(index)) for word in words), dtype=np.int64, count=len(words)
+        )
+        self._widen(len(index))
+        n_local, width = len(words), self.width
+        group_of, word = np.divmod(word_keys, n_local)
+        self.words.add(group_of * width + renumber[word], word_counts)
+        group_of, pair = np.divmod(pair_keys, n_local * n_local)
+        first, second = np.divmod(pair, n_local)
+        del pair
+        keys = group_of * width
+        keys += renumber[first]
+        keys *= width
+        keys += renumber[second]
+        del group_of, first, second
+        self.pairs.add(keys, pair_counts)
+
+    def _widen(self, n_words: int) -> None:
+        if n_words <= self.width:
+            return
+        if n_words > self.limit:
+            raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
+        self._recode(min(max(2 * self.width, n_words), self.limit))
+
+    def _recode(self, width: int) -> None:
+        old = self.width
+
+        def words(keys: np.ndarray) -> np.ndarray:
+            group_of, word = np.divmod(keys, old)
+            return group_of * width + word
+
+        def pairs(keys: np.ndarray) -> np.ndarray:
+            group_of, pair = np.divmod(keys, old * old)
+            first, second = np.divmod(pair, old)
+            return (group_of * width + first) * width + second
+
+        self.words.rekey(words)
+        self.pairs.rekey(pairs)
+        self.width = width
+
+    def finish(self, groups: list[Any]) -> WordingCounts:
+        self.words.merge()
+        self.pairs.merge()
+        if self.index and self.width != len(self.index):
+            self._recode(len(self.index))  # keys in the vocabulary's own code space, as collocations() has
+        return WordingCounts(
+            groups=groups,
+            vocabulary=list(self.index),
+            word_keys=self.words.keys,
+            word_counts=self.words.counts,
+            pair_keys=self.pairs.keys,
+            pair_counts=self.pairs.counts,
+            group_tokens=self.tokens,
+            group_bigrams=self.bigrams,
+            texts=self.texts,
+        )
