@@ -138,6 +138,8 @@ def test_counts_do_not_depend_on_block_size_or_the_dense_counter(monkeypatch):
     monkeypatch.setattr(keyness, "_DENSE_KEYS", 0)
     monkeypatch.setattr(keyness, "_TOKEN_BLOCK", 30)
     monkeypatch.setattr(keyness, "_SCORED_AT_ONCE", 3)
+    monkeypatch.setattr(keyness, "_CANDIDATES_AT_ONCE", 5)  # top_n of slices of 5 keys, then of all
+    monkeypatch.setattr(keyness, "_MERGE_AT", 2)
     pd.testing.assert_frame_equal(compare.collocations(texts, groups, **options), phrases, check_exact=True)
     pd.testing.assert_frame_equal(compare.term_counts(texts, groups), counts, check_exact=True)
     pd.testing.assert_frame_equal(
@@ -229,6 +231,8 @@ def test_wording_counts_widen_their_word_space_and_merge_many_parts(monkeypatch)
     expected = compare.wording_counts(texts, groups)
     monkeypatch.setattr(keyness, "_FIRST_WIDTH", 2)
     monkeypatch.setattr(keyness, "_MERGE_AT", 3)
+    monkeypatch.setattr(keyness, "_RECODED_AT_ONCE", 4)
+    monkeypatch.setattr(keyness, "_CANDIDATES_AT_ONCE", 7)
     counts = compare.wording_counts(texts, groups, block=2)
     assert counts.pair_keys.tolist() == expected.pair_keys.tolist()
     assert counts.word_keys.tolist() == expected.word_keys.tolist()

@@ -645,30 +645,6 @@ def collocations(
     return _scored_collocations(counts, top_n=top_n, min_count=min_count, min_ratio=min_ratio)
 
 
-_TOTALLED_AT_ONCE = 1 << 16  # bigram keys looked up at once in _pair_totals
-
-
-def _pair_totals(pair_keys: np.ndarray, pair_counts: np.ndarray, span: int, pairs: np.ndarray) -> np.ndarray:
-    """Each bigram of ``pairs`` counted in all groups: the sum of ``pair_counts`` over its keys.
-
-    The keys (``group * span + bigram``) are read a slice at a time and looked up among the distinct
-    bigrams of ``pairs``, so no array is longer than ``pairs`` or a slice: sorting all the keys by
-    bigram to sum them made arrays of about 80 bytes per key (100 MB at 20,000 articles).
-    """
-    if not len(pairs):
-        return np.zeros(0, dtype=np.int64)
-    wanted, inverse = np.unique(pairs, return_inverse=True)
-    totals = np.zeros(len(wanted), dtype=np.int64)
-    last = len(wanted) - 1
-    for start in range(0, len(pair_keys), _TOTALLED_AT_ONCE):
-        stop = start + _TOTALLED_AT_ONCE
-        bigram = pair_keys[start:stop] % span
-        at = np.minimum(np.searchsorted(wanted, bigram), last)
-        hit = np.flatnonzero(wanted[at] == bigram)
-        np.add.at(totals, at[hit], pair_counts[start:stop][hit])
-    return totals[inverse.ravel()]
-
-
 def _check_collocation_options(top_n: int, min_count: int, common_words: int) -> None:
     check_positive(top_n, "top_n")
     check_positive(min_count, "min_count")
@@ -704,27 +680,99 @@ def _scored_collocations(
 ) -> pd.DataFrame:
     """The table of :func:`collocations` from the counts of a corpus's words and bigrams per group.
 
-    ``common`` (by word code) marks the common words when the counts hold their bigrams too.
+    ``common`` (by word code) marks the common words when the counts hold their bigrams too. The
+    (group, bigram) keys are scored :data:`_CANDIDATES_AT_ONCE` at a time, and each slice keeps only
+    each group's ``top_n`` phrases: the ``top_n`` of all the slices' are the ``top_n`` of all the
+    phrases (the ranking is a total order), and no array spans every candidate (every bigram of a
+    corpus of repeated articles is seen three times).
     """
     order, vocabulary = counts.groups, counts.vocabulary
     n_words = len(vocabulary)
-    word_counts, per_group_tokens, in_group_all = counts.words, counts.group_tokens, counts.group_bigrams
-    all_bigrams = int(in_group_all.sum())
-    pair_key, own_counts = counts.pair_keys, counts.pair_counts
-    del counts
     span = n_words * n_words  # the key of a bigram of group g is g * span + bigram
+    bigrams, bigram_totals = _bigram_totals(counts.pair_keys, counts.pair_counts, span)
+    word_rank = _string_ranks(vocabulary)
+    parts = [
+        _scored_slice(
+            counts, start, start + _CANDIDATES_AT_ONCE, (bigrams, bigram_totals), word_rank,
+            top_n=top_n, min_count=min_count, min_ratio=min_ratio, common=common,
+        )
+        for start in range(0, len(counts.pair_keys), _CANDIDATES_AT_ONCE)
+    ]  # fmt: skip
+    del bigrams, bigram_totals
+    if parts:
+        scored = [np.concatenate(field) for field in zip(*parts, strict=True)]
+    else:
+        scored = [np.zeros(0, dtype=np.int64)] * 5 + [np.zeros(0, dtype=np.float64)] * 2
+    group_of, w1, w2, own, rest, ratio, score = scored
+    ranked, place = _ranked(group_of, w1, w2, own, rest, ratio, score, word_rank)
+    top = ranked[place < top_n]
+    rows = [
+        (order[g], f"{vocabulary[a]} {vocabulary[b]}", n_ii, rest_count, r, s, int(rank))
+        for g, a, b, n_ii, rest_count, r, s, rank in zip(
+            group_of[top].tolist(),
+            w1[top].tolist(),
+            w2[top].tolist(),
+            own[top].tolist(),
+            rest[top].tolist(),
+            ratio[top].tolist(),
+            score[top].tolist(),
+            (place[place < top_n] + 1).tolist(),
+            strict=True,
+        )
+    ]
+    columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+_CANDIDATES_AT_ONCE = 1 << 18  # (group, bigram) keys scored at once
+
+
+def _bigram_totals(
+    pair_keys: np.ndarray, pair_counts: np.ndarray, span: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every bigram's count in all groups: the distinct bigrams (increasing) and their totals.
+
+    The keys (``group * span + bigram``) are summed a slice at a time into :class:`_MergedCounts`: sorting
+    all of them by bigram at once made arrays of about 80 bytes per key (100 MB at 20,000 articles).
+    """
+    totals = _MergedCounts()
+    for start in range(0, len(pair_keys), _CANDIDATES_AT_ONCE):
+        stop = start + _CANDIDATES_AT_ONCE
+        bigram = pair_keys[start:stop] % span
+        totals.add(*_summed(bigram, pair_counts[start:stop], np.argsort(bigram)))
+    totals.merge()
+    return totals.keys, totals.counts
+
+
+def _scored_slice(
+    counts: _PhraseCounts,
+    start: int,
+    stop: int,
+    totals: tuple[np.ndarray, np.ndarray],
+    word_rank: np.ndarray,
+    *,
+    top_n: int,
+    min_count: int,
+    min_ratio: float,
+    common: np.ndarray | None,
+) -> list[np.ndarray]:
+    """The phrases of keys ``start`` to ``stop``: group, words, counts, ratio and score, top_n per group."""
+    n_words = len(counts.vocabulary)
+    span = n_words * n_words
+    per_group_tokens, in_group_all = counts.group_tokens, counts.group_bigrams
+    all_bigrams = int(in_group_all.sum())
+    own_counts = counts.pair_counts[start:stop]
     candidate = np.flatnonzero(own_counts >= min_count)
-    group_of_candidate, pair = np.divmod(pair_key[candidate], span)
+    group_of_candidate, pair = np.divmod(counts.pair_keys[start:stop][candidate], span)
     w1, w2 = np.divmod(pair, n_words)
     if common is not None:  # a bigram with a common word is never a candidate
         rare = np.flatnonzero(~(common[w1] | common[w2]))
-        candidate, group_of_candidate, pair, w1, w2 = (
-            a[rare] for a in (candidate, group_of_candidate, pair, w1, w2)
-        )
-        del rare
+        candidate, group_of_candidate, pair = candidate[rare], group_of_candidate[rare], pair[rare]
+        w1, w2 = w1[rare], w2[rare]
     own = own_counts[candidate]
-    rest = _pair_totals(pair_key, own_counts, span, pair) - own
-    del candidate, pair, pair_key, own_counts
+    bigrams, bigram_totals = totals
+    rest = bigram_totals[np.searchsorted(bigrams, pair)] - own  # every candidate is among the bigrams
+    del candidate, pair
     in_group = in_group_all[group_of_candidate]
     in_rest = np.maximum(all_bigrams - in_group, 1)
     # the same float operations as (own / in_group) / ((rest + 0.5) / in_rest) on Python numbers
@@ -732,9 +780,8 @@ def _scored_collocations(
     keep = np.flatnonzero(ratio >= min_ratio)
     own, rest, ratio, group_of_candidate = own[keep], rest[keep], ratio[keep], group_of_candidate[keep]
     w1, w2 = w1[keep], w2[keep]
-    first_counts = word_counts.get(group_of_candidate * n_words + w1)
-    second_counts = word_counts.get(group_of_candidate * n_words + w2)
-    del word_counts
+    first_counts = counts.words.get(group_of_candidate * n_words + w1)
+    second_counts = counts.words.get(group_of_candidate * n_words + w2)
     # A bigram of one word repeated ("no no") that makes up most of a group's tokens gives a 2 x 2 table
     # with a negative cell (the word's two margins overlap): no likelihood ratio exists, so the phrase
     # is left out (NLTK raises a math domain error there).
@@ -756,29 +803,29 @@ def _scored_collocations(
     score = _likelihood_ratios(
         own.astype(np.float64), first_counts, second_counts, per_group_tokens[group_of_candidate]
     )
-    # each group's top_n by score, then phrase (word by word, in string order), as sorting the tuples
-    # (-score, (word 1, word 2), count, rest, ratio) would
-    word_rank = _string_ranks(vocabulary)
-    ranked = np.lexsort((ratio, rest, own, word_rank[w2], word_rank[w1], -score, group_of_candidate))
-    ranked_group = group_of_candidate[ranked]
-    place = np.arange(len(ranked)) - np.searchsorted(ranked_group, ranked_group)
+    ranked, place = _ranked(group_of_candidate, w1, w2, own, rest, ratio, score, word_rank)
     top = ranked[place < top_n]
-    rows = [
-        (order[g], f"{vocabulary[a]} {vocabulary[b]}", n_ii, rest_count, r, s, int(rank))
-        for g, a, b, n_ii, rest_count, r, s, rank in zip(
-            group_of_candidate[top].tolist(),
-            w1[top].tolist(),
-            w2[top].tolist(),
-            own[top].tolist(),
-            rest[top].tolist(),
-            ratio[top].tolist(),
-            score[top].tolist(),
-            (place[place < top_n] + 1).tolist(),
-            strict=True,
-        )
-    ]
-    columns = ["group", "phrase", "count_group", "count_rest", "ratio_vs_rest", "likelihood_ratio", "rank"]
-    return pd.DataFrame(rows, columns=columns)
+    return [a[top] for a in (group_of_candidate, w1, w2, own, rest, ratio, score)]
+
+
+def _ranked(
+    group_of: np.ndarray,
+    w1: np.ndarray,
+    w2: np.ndarray,
+    own: np.ndarray,
+    rest: np.ndarray,
+    ratio: np.ndarray,
+    score: np.ndarray,
+    word_rank: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The phrases in table order and each one's place in its group (0 = best).
+
+    By group, then score (highest first), then phrase (word by word, in string order), as sorting the
+    tuples (-score, (word 1, word 2), count, rest, ratio) would.
+    """
+    ranked = np.lexsort((ratio, rest, own, word_rank[w2], word_rank[w1], -score, group_of))
+    ranked_group = group_of[ranked]
+    return ranked, np.arange(len(ranked)) - np.searchsorted(ranked_group, ranked_group)
 
 
 _SMALL = 1e-20  # nltk.metrics.association._SMALL
