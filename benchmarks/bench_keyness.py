@@ -5,9 +5,9 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/bench_keyness.py benchmarks/data/allsides-dev_x1.jsonl \
         --cache /tmp/keyness_x1.pkl [--jobs 2] [--tokens] [--spooled] [--save /tmp/keyness_tables.pkl]
 
-The corpus is loaded with :func:`framing.load_corpus` once and the documents of the compared groups
-(``--by``, at least 2 documents, the 12 largest: the report's defaults) are pickled to ``--cache``;
-later runs read the pickle. Then the stage runs as :func:`framing.report.analysis.analyse` calls it
+The corpus is loaded with :func:`framing.load_corpus` once (in ``--jobs`` processes) and the documents
+of the compared groups (``--by``, at least 2 documents, the 12 largest: the report's defaults) are
+pickled to ``--cache``; later runs read the pickle. Then the stage runs as :func:`framing.report.analysis.analyse` calls it
 (one language, top 10): ``wording_counts`` (the texts read a block at a time; ``--spooled`` first moves
 them to a spool file, as a spooled corpus holds them), then ``term_counts()``, ``distinctive_terms``
 and ``collocations()``; with ``--tokens`` the way the report did it before issue 8:
@@ -91,13 +91,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _documents(source: Path, cache: Path | None, by: str) -> pd.DataFrame:
+def _documents(source: Path, cache: Path | None, by: str, jobs: int) -> pd.DataFrame:
     if cache is not None and cache.exists():
         return pd.read_pickle(cache)
     import framing
     from framing.report.analysis import _select_groups
 
-    documents = framing.load_corpus(source).documents
+    documents = framing.load_corpus(source, jobs=jobs).documents
     groups, _, _ = _select_groups(documents, by, 2, 12)
     documents = documents[documents[by].isin(groups)].reset_index(drop=True)[["doc_id", by, "text"]]
     if cache is not None:
@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--save", type=Path, default=None, help="Pickle the tables here.")
     parser.add_argument("--compare", type=Path, default=None, help="Check the tables against this pickle.")
     args = parser.parse_args()
-    documents = _documents(args.source, args.cache, args.by)
+    documents = _documents(args.source, args.cache, args.by, args.jobs)
     groups = documents[args.by]
     if args.spooled:
         spool = spool_texts(documents["text"])
