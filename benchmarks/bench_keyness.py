@@ -7,7 +7,8 @@ Usage (from the repository root)::
 
 The corpus is loaded with :func:`framing.load_corpus` once (in ``--jobs`` processes) and the documents
 of the compared groups (``--by``, at least 2 documents, the 12 largest: the report's defaults) are
-pickled to ``--cache``; later runs read the pickle. Then the stage runs as :func:`framing.report.analysis.analyse` calls it
+pickled to ``--cache``; later runs read the pickle. Then the stage runs as
+:func:`framing.report.analysis.analyse` calls it
 (one language, top 10): ``wording_counts`` (the texts read a block at a time; ``--spooled`` first moves
 them to a spool file, as a spooled corpus holds them), then ``term_counts()``, ``distinctive_terms``
 and ``collocations()``; with ``--tokens`` the way the report did it before issue 8:
