@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Sized
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Any
 
 import numpy as np
@@ -1097,7 +1098,9 @@ def _count_block(texts: list[str], groups: np.ndarray) -> _BlockCounts:
     if len(groups) and (int(groups.max()) + 1) * n_words * n_words >= 2**63:
         raise OptionError(f"too many distinct words ({n_words:,}) to code bigrams per group in 64 bits")
     group_of = np.repeat(groups, lengths)
-    word_keys, word_counts = np.unique(group_of * n_words + codes, return_counts=True)
+    word_keys, word_counts = _distinct(
+        group_of * n_words + codes, (int(groups.max()) + 1 if len(groups) else 0) * n_words
+    )
     follows = np.ones(max(len(codes) - 1, 0), dtype=bool)  # token i and token i + 1 are of one text
     text_ends = np.cumsum(lengths)[:-1]
     follows[text_ends[(text_ends > 0) & (text_ends < len(codes))] - 1] = False
@@ -1109,14 +1112,20 @@ def _count_block(texts: list[str], groups: np.ndarray) -> _BlockCounts:
     pairs += codes[where + 1]
     del group_of, follows, where, codes
     pair_keys, pair_counts = np.unique(pairs, return_counts=True)
-    return (
-        list(index),
-        lengths,
-        word_keys,
-        word_counts.astype(np.int64),
-        pair_keys,
-        pair_counts.astype(np.int64),
-    )
+    return list(index), lengths, word_keys, word_counts, pair_keys, pair_counts.astype(np.int64, copy=False)
+
+
+def _distinct(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (in ``range(size)``), increasing, and their counts (int64).
+
+    A small key space is counted in a dense array (``np.bincount``: no sorting).
+    """
+    if size > _DENSE_KEYS:
+        distinct, counts = np.unique(keys, return_counts=True)
+        return distinct, counts.astype(np.int64, copy=False)
+    counts = np.bincount(keys, minlength=size)
+    distinct = np.flatnonzero(counts)
+    return distinct, counts[distinct].astype(np.int64, copy=False)
 
 
 class _MergedCounts:
@@ -1203,9 +1212,10 @@ class _Tally:
         if not words:
             return
         index = self.index
-        renumber = np.fromiter(
-            (index.setdefault(word, len(index)) for word in words), dtype=np.int64, count=len(words)
-        )
+        # the block's words are distinct and in order of first appearance: the new ones get the next codes
+        new = list(filterfalse(index.__contains__, words))
+        index.update(zip(new, range(len(index), len(index) + len(new)), strict=True))
+        renumber = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
         self._widen(len(index))
         n_local, width = len(words), self.width
         group_of, word = np.divmod(word_keys, n_local)
