@@ -138,6 +138,8 @@ def test_counts_do_not_depend_on_block_size_or_the_dense_counter(monkeypatch):
     monkeypatch.setattr(keyness, "_DENSE_KEYS", 0)
     monkeypatch.setattr(keyness, "_TOKEN_BLOCK", 30)
     monkeypatch.setattr(keyness, "_SCORED_AT_ONCE", 3)
+    monkeypatch.setattr(keyness, "_CANDIDATES_AT_ONCE", 5)  # top_n of slices of 5 keys, then of all
+    monkeypatch.setattr(keyness, "_MERGE_AT", 2)
     pd.testing.assert_frame_equal(compare.collocations(texts, groups, **options), phrases, check_exact=True)
     pd.testing.assert_frame_equal(compare.term_counts(texts, groups), counts, check_exact=True)
     pd.testing.assert_frame_equal(
@@ -169,3 +171,150 @@ def test_a_repeated_word_without_a_likelihood_ratio_is_left_out_not_an_error() -
         ["a a a a b c", "a a b c"], ["g", "h"], min_count=1, common_words=0, min_ratio=0
     )
     assert set(mixed.loc[mixed["group"] == "g", "phrase"]) == {"a a", "a b", "b c"}
+
+
+# wording_counts (issue 8): the texts read a block at a time, only the counts per group kept
+
+
+def _old_tables(texts, groups, **options) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables as the report made them before: every token coded once (word_tokens_of)."""
+    tokens = compare.word_tokens_of(texts)
+    return (
+        compare.term_counts(texts, groups, tokens=tokens),
+        compare.collocations(texts, groups, tokens=tokens, **options),
+    )
+
+
+def _assert_same_tables(counts: compare.WordingCounts, texts, groups, **options) -> None:
+    terms, phrases = _old_tables(texts, groups, **options)
+    pd.testing.assert_frame_equal(counts.term_counts(), terms, check_exact=True)
+    pd.testing.assert_frame_equal(counts.collocations(**options), phrases, check_exact=True)
+    pd.testing.assert_frame_equal(
+        compare.distinctive_terms(counts.term_counts(), top_n=5),
+        compare.distinctive_terms(terms, top_n=5),
+        check_exact=True,
+    )
+
+
+PHRASE_OPTIONS = [
+    {},
+    {"top_n": 5, "min_count": 2, "common_words": 2, "min_ratio": 1.5},
+    {"top_n": 50, "min_count": 1, "common_words": 0, "min_ratio": 0.0},
+]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("block", [1, 7, 512])
+def test_wording_counts_give_the_tables_of_term_counts_and_collocations(seed, block):
+    texts, groups = _corpus(seed, documents=80)
+    counts = compare.wording_counts(texts, groups, block=block)
+    assert counts.texts == 79  # the text without a group is left out
+    for options in PHRASE_OPTIONS:
+        _assert_same_tables(counts, texts, groups, **options)
+    assert len(counts.collocations(**PHRASE_OPTIONS[1])) > 0
+
+
+def test_wording_counts_in_worker_processes_equal_one_process():
+    texts, groups = _corpus(5, documents=90)
+    serial = compare.wording_counts(texts, groups, block=8)
+    parallel = compare.wording_counts(texts, groups, block=8, jobs=2)
+    assert parallel.vocabulary == serial.vocabulary
+    for name in ("word_keys", "word_counts", "pair_keys", "pair_counts", "group_tokens", "group_bigrams"):
+        assert getattr(parallel, name).tolist() == getattr(serial, name).tolist(), name
+    _assert_same_tables(parallel, texts, groups, **PHRASE_OPTIONS[1])
+
+
+def test_wording_counts_widen_their_word_space_and_merge_many_parts(monkeypatch):
+    # a word space of 2 codes outgrown many times, parts merged every few keys: the same counts
+    texts = [*TRICKY * 3, *(f"word{i} kyiv regime word{i % 3} the" for i in range(40))]
+    groups = ["a", "b", "c"] * (len(texts) // 3) + ["a"] * (len(texts) % 3)
+    expected = compare.wording_counts(texts, groups)
+    monkeypatch.setattr(keyness, "_FIRST_WIDTH", 2)
+    monkeypatch.setattr(keyness, "_MERGE_AT", 3)
+    monkeypatch.setattr(keyness, "_RECODED_AT_ONCE", 4)
+    monkeypatch.setattr(keyness, "_CANDIDATES_AT_ONCE", 7)
+    counts = compare.wording_counts(texts, groups, block=2)
+    assert counts.pair_keys.tolist() == expected.pair_keys.tolist()
+    assert counts.word_keys.tolist() == expected.word_keys.tolist()
+    assert counts.vocabulary == compare.word_tokens_of(texts).vocabulary  # order of first appearance
+    n = len(counts.vocabulary)
+    assert counts.pair_keys.max() < len(counts.groups) * n * n  # keys in the vocabulary's own code space
+    for options in PHRASE_OPTIONS:
+        _assert_same_tables(counts, texts, groups, **options)
+
+
+@pytest.mark.parametrize(
+    ("texts", "groups"),
+    [
+        ([], []),
+        ([""], ["a"]),
+        (["", None, ""], ["a", "b", "a"]),
+        (["a b"], [None]),
+        (["2019 -- ___", "x"], ["a", "b"]),  # tokens but no term with a letter in one group
+        (["", "kyiv regime", ""], ["a", "b", "b"]),  # empty texts at the ends of a block
+        (["a a a a", "a a"], ["g", "h"]),  # "a a" has no likelihood ratio
+    ],
+)
+def test_wording_counts_of_empty_and_missing_texts(texts, groups):
+    for block in (1, 2):
+        counts = compare.wording_counts(texts, groups, block=block)
+        _assert_same_tables(counts, texts, groups)
+        _assert_same_tables(counts, texts, groups, min_count=1, common_words=0, min_ratio=0)
+
+
+def test_wording_counts_count_bigrams_within_texts_only():
+    counts = compare.wording_counts(["x y", "z w", "", "y z"], ["g", "g", "g", "h"], block=1)
+    vocabulary = counts.vocabulary
+    n = len(vocabulary)
+    pairs = {
+        (counts.groups[g], vocabulary[a], vocabulary[b]): int(c)
+        for (g, a, b), c in zip(
+            zip(*np.unravel_index(counts.pair_keys, (len(counts.groups), n, n)), strict=True),
+            counts.pair_counts,
+            strict=True,
+        )
+    }
+    assert pairs == {("g", "x", "y"): 1, ("g", "z", "w"): 1, ("h", "y", "z"): 1}
+    assert counts.group_tokens.tolist() == [4, 2] and counts.group_bigrams.tolist() == [2, 1]
+
+
+def test_wording_counts_read_a_generator_and_refuse_texts_and_groups_of_different_lengths():
+    texts, groups = _corpus(6)
+    counts = compare.wording_counts((t for t in texts), groups, block=5)
+    _assert_same_tables(counts, texts, groups)
+    with pytest.raises(OptionError, match="differ in length"):
+        compare.wording_counts(texts, groups[:-1])
+    with pytest.raises(OptionError, match="differ in length"):
+        compare.wording_counts((t for t in texts), groups[:-1])
+    with pytest.raises(OptionError, match="differ in length"):
+        compare.wording_counts((t for t in texts[:-1]), groups)
+    with pytest.raises(OptionError, match="jobs"):
+        compare.wording_counts(texts, groups, jobs=0)
+    with pytest.raises(OptionError, match="block"):
+        compare.wording_counts(texts, groups, block=0)
+    with pytest.raises(OptionError, match="top_n"):
+        counts.collocations(top_n=0)
+
+
+def test_wording_counts_of_a_spooled_corpus_equal_the_texts_in_memory():
+    from framing.corpus import load_corpus
+    from framing.spool import DocumentTexts
+
+    corpus = load_corpus("corpora/crocus")
+    spooled = corpus.spooled()
+    assert spooled.texts.spooled and "text" not in spooled.documents.columns
+    documents = corpus.documents
+    # the whole corpus, and each language on its own as the report compares them
+    subsets = [np.arange(len(documents))]
+    subsets += [np.flatnonzero(documents["language"] == code) for code in sorted(set(documents["language"]))]
+    assert len(subsets) >= 3
+    for rows in subsets:
+        texts, groups = documents["text"].iloc[rows], documents["outlet"].iloc[rows]
+        in_memory = compare.wording_counts(corpus.texts.subset(rows), groups, block=3)
+        from_disk = compare.wording_counts(
+            DocumentTexts(spooled.documents.iloc[rows], spooled.spool), groups, block=3, jobs=2
+        )
+        assert from_disk.vocabulary == in_memory.vocabulary
+        for counts in (in_memory, from_disk):
+            _assert_same_tables(counts, texts, groups, top_n=10)
+            _assert_same_tables(counts, texts, groups, min_count=1, common_words=2, min_ratio=1.0)

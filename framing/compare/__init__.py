@@ -11,7 +11,8 @@ Modules (one per family of statistics; every public name is importable from ``fr
 * :mod:`~framing.compare.rates`: :func:`outlet_summary`, :func:`omnibus_tests`,
   :func:`pairwise_contrasts`, :func:`group_vs_rest`.
 * :mod:`~framing.compare.time`: :func:`rates_over_time`.
-* :mod:`~framing.compare.keyness`: :func:`term_counts`, :func:`distinctive_terms`, :func:`collocations`.
+* :mod:`~framing.compare.keyness`: :func:`term_counts`, :func:`distinctive_terms`, :func:`collocations`,
+  :func:`wording_counts` (both tables' counts, texts read a block at a time).
 * :mod:`~framing.compare.blame`: :func:`blame_matrix`, :func:`blamer_blamed`, :func:`blame_association`.
 * :mod:`~framing.compare.separability`: :func:`separability` and its :class:`Separability` result.
 * :mod:`~framing.compare.within`: :func:`within_story`, :func:`story_fixed_effects` (comparisons within
@@ -91,7 +92,15 @@ from framing.compare._checks import (
 )
 from framing.compare.blame import blame_association, blame_matrix, blamer_blamed
 from framing.compare.clustered import MIN_CLUSTERS
-from framing.compare.keyness import WordTokens, collocations, distinctive_terms, term_counts, word_tokens_of
+from framing.compare.keyness import (
+    WordingCounts,
+    WordTokens,
+    collocations,
+    distinctive_terms,
+    term_counts,
+    word_tokens_of,
+    wording_counts,
+)
 from framing.compare.rate_model import RATE_MODEL_COLUMNS, rate_model
 from framing.compare.rates import REST, group_vs_rest, omnibus_tests, outlet_summary, pairwise_contrasts
 from framing.compare.resampling import (
@@ -115,6 +124,7 @@ __all__ = [
     "Freq",
     "Separability",
     "WordTokens",
+    "WordingCounts",
     "benjamini_hochberg",
     "blame_association",
     "blame_matrix",
@@ -138,6 +148,7 @@ __all__ = [
     "term_counts",
     "within_story",
     "word_tokens_of",
+    "wording_counts",
 ]
 
 # The private names of the former single module framing/compare.py, kept importable for code that still

@@ -20,7 +20,6 @@ import pandas as pd
 from framing import compare
 from framing.actors import actors_from_table, with_suggested_actors
 from framing.boilerplate import boilerplate_table
-from framing.compare.keyness import word_tokens_of
 from framing.corpus import Corpus, as_corpus
 from framing.coverage import language_coverage
 from framing.dedup import is_syndicated_copy
@@ -360,36 +359,32 @@ def _analyse(
         tables["blamed_by_article"] = blamed_by_group(tables["blame_profile"], group_of, by=by, order=groups)
 
     step(REPORT_STEPS[4])
+    # issue 8: the texts are read a block at a time (from the spool of a spooled corpus) and only the
+    # word and bigram counts per group are kept, for both tables; no token of the corpus is held
     if plan.within:
-        tokenised: dict[tuple[str, ...], Any] = {}  # each language's texts tokenised once for both tables
+        counted: dict[tuple[str, ...], compare.WordingCounts] = {}  # each language's texts read once
 
-        def compared(d: pd.DataFrame, o: list[Hashable]) -> tuple[pd.DataFrame, Any]:
+        def wording(d: pd.DataFrame, o: list[Hashable]) -> compare.WordingCounts:
             rows = d[d[by].isin(o)]
             key = tuple(rows["doc_id"].astype(str))
-            if key not in tokenised:
-                tokenised[key] = word_tokens_of(rows["text"], jobs=jobs)
-            return rows, tokenised[key]
+            if key not in counted:
+                counted[key] = compare.wording_counts(DocumentTexts(rows, corpus.spool), rows[by], jobs=jobs)
+            return counted[key]
 
         def terms(d: pd.DataFrame, o: list[Hashable]) -> pd.DataFrame:
-            rows, tokens = compared(d, o)
-            counts = compare.term_counts(rows["text"], rows[by], tokens=tokens)
-            return compare.distinctive_terms(counts, top_n=top_terms)
+            return compare.distinctive_terms(wording(d, o).term_counts(), top_n=top_terms)
 
         def phrases(d: pd.DataFrame, o: list[Hashable]) -> pd.DataFrame:
-            rows, tokens = compared(d, o)
-            return compare.collocations(rows["text"], rows[by], top_n=top_terms, tokens=tokens)
+            return wording(d, o).collocations(top_n=top_terms)
 
         tables["distinctive_terms"] = within(documents, terms)
         tables["phrases"] = within(documents, phrases)
-        tokenised.clear()
+        counted.clear()
     else:
-        tokens = word_tokens_of(documents["text"], jobs=jobs)  # one tokenisation for the words and phrases
-        counts = compare.term_counts(documents["text"], documents[by], tokens=tokens)
-        tables["distinctive_terms"] = compare.distinctive_terms(counts, top_n=top_terms)
-        tables["phrases"] = compare.collocations(
-            documents["text"], documents[by], top_n=top_terms, tokens=tokens
-        )
-        del tokens
+        counts = compare.wording_counts(DocumentTexts(documents, corpus.spool), documents[by], jobs=jobs)
+        tables["distinctive_terms"] = compare.distinctive_terms(counts.term_counts(), top_n=top_terms)
+        tables["phrases"] = counts.collocations(top_n=top_terms)
+        del counts
     per_cue = []
     for cue in cues:
         cue_counts = _cue_term_counts(matched.matches, by, cue)
