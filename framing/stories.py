@@ -131,6 +131,59 @@ _WORD = re.compile(r"\w\w+")
 _COUNT_CHUNK = 500
 
 
+#: one chunk of counted documents: the number of distinct words kept per document, then, in the matrix's
+#: order, each entry's word number and its count
+_Chunk = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _count_chunks(texts: Iterable[str], n: int) -> tuple[list[_Chunk], np.ndarray | None, int]:
+    """Count the terms of the ``n`` texts of ``texts`` a chunk at a time (see :func:`_term_counts`).
+
+    Returns the chunks, ``column_of`` (a word number -> the column of its word in the matrix; None when
+    every word is a stop word) and the number of columns. ``texts`` is consumed once, a chunk at a time,
+    so only a chunk's texts and tokens are in memory (the caller may read them from disk a block at a
+    time); a word's number depends only on the texts before it, so counting chunk by chunk numbers every
+    word as counting them all at once would.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    numbers: defaultdict[str, int] = defaultdict()
+    numbers.default_factory = numbers.__len__
+    stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
+    chunks: list[_Chunk] = []
+    stream = iter(texts)
+    start = 0
+    while chunk := list(islice(stream, _COUNT_CHUNK)):
+        tokens = [_WORD.findall(text.lower()) for text in chunk]
+        del chunk
+        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
+        del tokens
+        new_words = islice(numbers, len(stop), None)
+        stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
+        row = np.repeat(np.arange(len(lengths)), lengths)
+        kept = ~stop[number]
+        # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
+        # 2**32 distinct words)
+        pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
+        entries = np.bincount(pair >> 32, minlength=len(lengths))
+        chunks.append((entries, (pair & 0xFFFFFFFF).astype(np.uint32), count.astype(np.float32)))
+        start += len(lengths)
+    if start != n:
+        raise ValueError(f"{start} texts for {n} documents")
+    if stop.all():
+        return chunks, None, 0
+    met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
+    alphabetical = np.empty(len(met), dtype=np.int64)
+    alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
+    # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
+    return chunks, alphabetical[np.cumsum(~stop) - 1], len(met)
+
+
+def _index_type(entries: int, columns: int) -> type[np.signedinteger]:
+    return np.int32 if max(entries, columns) <= np.iinfo(np.int32).max else np.int64
+
+
 def _term_counts(texts: Iterable[str], n: int | None = None) -> sp.csr_matrix | None:
     """The term counts of the ``n`` texts of ``texts`` (all of a list's when ``n`` is None): bit for bit
     the matrix of scikit-learn's ``CountVectorizer(stop_words="english", dtype=np.float32)
@@ -148,65 +201,50 @@ def _term_counts(texts: Iterable[str], n: int | None = None) -> sp.csr_matrix | 
     new word as it is first looked up, as scikit-learn's does, stop words included) and the (document,
     number) pairs counted by ``numpy.unique``, which also sorts them as scikit-learn's rows are sorted.
     Dropping the stop words afterwards keeps the order of the other words' numbers.
-
-    ``texts`` is consumed once, a chunk at a time, so only a chunk's texts and tokens are in memory (the
-    caller may read them from disk a block at a time); a word's number depends only on the texts before
-    it, so counting chunk by chunk numbers every word as counting them all at once would.
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     n = len(texts) if n is None else n  # type: ignore[arg-type]
-    numbers: defaultdict[str, int] = defaultdict()
-    numbers.default_factory = numbers.__len__
-    stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
-    entries = np.zeros(n, dtype=np.int64)  # distinct words kept, per document
-    columns, counts = [], []  # per chunk, in the matrix's order: the words' numbers and their counts
-    stream = iter(texts)
-    start = 0
-    while chunk := list(islice(stream, _COUNT_CHUNK)):
-        tokens = [_WORD.findall(text.lower()) for text in chunk]
-        del chunk
-        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
-        number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
-        del tokens
-        new_words = islice(numbers, len(stop), None)
-        stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
-        row = np.repeat(np.arange(len(lengths)), lengths)
-        kept = ~stop[number]
-        # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
-        # 2**32 distinct words)
-        pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
-        entries[start : start + len(lengths)] = np.bincount(pair >> 32, minlength=len(lengths))
-        columns.append((pair & 0xFFFFFFFF).astype(np.uint32))
-        counts.append(count.astype(np.float32))
-        start += len(lengths)
-    if start != n:
-        raise ValueError(f"{start} texts for {n} documents")
-    if stop.all():
+    chunks, column_of, terms = _count_chunks(texts, n)
+    if column_of is None:
         return None
-    met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
-    alphabetical = np.empty(len(met), dtype=np.int64)
-    alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
-    index_type = np.int32 if max(entries.sum(), len(met)) <= np.iinfo(np.int32).max else np.int64
-    # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
-    column_of = alphabetical[np.cumsum(~stop) - 1].astype(index_type)
-    terms = len(met)
-    del alphabetical, met
+    entries = sum(len(chunk[1]) for chunk in chunks)
+    index_type = _index_type(entries, terms)
+    column_of = column_of.astype(index_type)
+    data, indices = np.empty(entries, dtype=np.float32), np.empty(entries, dtype=index_type)
     indptr = np.zeros(n + 1, dtype=index_type)
-    np.cumsum(entries, out=indptr[1:])
-    # the chunks are copied into the matrix's arrays one at a time, each freed once copied: the matrix is
-    # held once, not twice as concatenating the lists would
-    data = np.empty(int(indptr[-1]), dtype=np.float32)
-    indices = np.empty(int(indptr[-1]), dtype=index_type)
-    at = 0
-    columns.reverse()
-    counts.reverse()
-    while columns:
-        column, count = columns.pop(), counts.pop()
-        data[at : at + len(count)] = count
-        indices[at : at + len(count)] = column_of[column]
-        at += len(count)
+    at = row = 0
+    chunks.reverse()
+    while chunks:  # each chunk freed once copied: the counts are held once, not twice
+        per_document, numbers, counts = chunks.pop()
+        data[at : at + len(counts)] = counts
+        indices[at : at + len(counts)] = column_of[numbers]
+        indptr[row + 1 : row + 1 + len(per_document)] = at + np.cumsum(per_document)
+        at += len(counts)
+        row += len(per_document)
     return sp.csr_matrix((data, indices, indptr), shape=(n, terms))
+
+
+def _idf(document_frequency: np.ndarray, n: int) -> np.ndarray:
+    """The inverse document frequencies of scikit-learn's ``TfidfTransformer().fit`` (smooth, float32),
+    computed by the same operations in the same order: ``log((n + 1) / (df + 1)) + 1``."""
+    df = document_frequency.astype(np.float32)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n + 1, dtype=np.float32)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
+
+
+def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """``counts`` made unit-length TF-IDF rows in place, as ``TfidfTransformer(sublinear_tf=True)
+    .transform(counts, copy=False)`` does: ``1 + log(count)`` times the idf, each row scaled to unit
+    length. Every step works on each row alone, so a block of rows is weighed as in the whole matrix."""
+    from sklearn.preprocessing import normalize
+
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    return normalize(counts, copy=False)
 
 
 def _as_text(value: Any) -> str:
@@ -219,38 +257,68 @@ def _as_text(value: Any) -> str:
 def _tfidf(texts: Iterable[Any], n: int | None = None) -> sp.csr_matrix | None:
     """Unit-length TF-IDF rows of the ``n`` texts of ``texts`` (all of a sequence's when ``n`` is None;
     None when no text has a word outside the stop list): bit for bit ``TfidfVectorizer(stop_words="english",
-    sublinear_tf=True, dtype=np.float32).fit_transform``, which weights :func:`_term_counts`' matrix by
-    scikit-learn's own ``TfidfTransformer``, as the vectoriser does (in place: the counts become the weights).
+    sublinear_tf=True, dtype=np.float32).fit_transform``, which weighs :func:`_term_counts`' matrix as
+    scikit-learn's ``TfidfTransformer`` does (:func:`_idf`, :func:`_weigh`; the counts become the weights).
     """
-    # imported here: framing.report imports this module, and importing it must not load scikit-learn
-    from sklearn.feature_extraction.text import TfidfTransformer
-
     counts = _term_counts(map(_as_text, texts), len(texts) if n is None else n)  # type: ignore[arg-type]
     if counts is None:
         return None
-    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
+    return _weigh(counts, _idf(np.bincount(counts.indices, minlength=counts.shape[1]), counts.shape[0]))
 
 
 def _vectors(documents: pd.DataFrame, texts: Iterable[Any], title_weight: float) -> sp.csr_matrix:
     """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring).
 
-    ``texts`` gives the documents' texts in the table's row order (read once, a block at a time).
+    ``texts`` gives the documents' texts in the table's row order, read once, a block at a time. The
+    body's counts are kept chunk by chunk; once the document frequencies are known each chunk is
+    weighed, put beside its rows' titles and scaled to unit length, then copied into the matrix and
+    freed, so the matrix is held about once. Every step works on each row alone: the rows are those of
+    weighing the whole matrix, putting it beside the titles' and normalising it (``sp.hstack``,
+    ``normalize``), bit for bit.
     """
     from sklearn.preprocessing import normalize
 
-    parts = []
-    body = _tfidf(texts, len(documents))
-    if body is not None:
-        parts.append(body)
-    del body
+    from framing._memory import return_freed_memory
+
+    n = len(documents)
+    chunks, column_of, terms = _count_chunks(map(_as_text, texts), n)
+    title = None
     if "title" in documents.columns and title_weight > 0:
-        title = _tfidf(documents["title"].tolist(), len(documents))
+        title = _tfidf(documents["title"].tolist(), n)
         if title is not None:
-            parts.append(title * np.float32(title_weight))
-        del title
-    if not parts:
-        return sp.csr_matrix((len(documents), 1), dtype=np.float32)
-    return normalize(sp.hstack(parts, format="csr"), copy=False)
+            title = title * np.float32(title_weight)
+    if column_of is None:
+        if title is None:
+            return sp.csr_matrix((n, 1), dtype=np.float32)
+        return normalize(sp.hstack([title], format="csr"), copy=False)
+    frequency = np.zeros(terms, dtype=np.int64)
+    for _, numbers, _ in chunks:
+        frequency += np.bincount(column_of[numbers], minlength=terms)
+    idf = _idf(frequency, n)
+    title_columns = 0 if title is None else title.shape[1]
+    entries = sum(len(chunk[1]) for chunk in chunks) + (0 if title is None else title.nnz)
+    index_type = _index_type(entries, terms + title_columns)
+    column_of = column_of.astype(index_type)
+    data, indices = np.empty(entries, dtype=np.float32), np.empty(entries, dtype=index_type)
+    indptr = np.zeros(n + 1, dtype=index_type)
+    at = row = 0
+    chunks.reverse()
+    while chunks:
+        per_document, numbers, counts = chunks.pop()
+        rows = len(per_document)
+        chunk_indptr = np.zeros(rows + 1, dtype=index_type)
+        np.cumsum(per_document, out=chunk_indptr[1:])
+        body = _weigh(sp.csr_matrix((counts, column_of[numbers], chunk_indptr), shape=(rows, terms)), idf)
+        del numbers, counts
+        parts = [body] if title is None else [body, title[row : row + rows]]
+        block = normalize(sp.hstack(parts, format="csr"), copy=False)
+        data[at : at + block.nnz] = block.data
+        indices[at : at + block.nnz] = block.indices
+        indptr[row + 1 : row + 1 + rows] = at + block.indptr[1:]
+        at += block.nnz
+        row += rows
+    return_freed_memory()  # the chunks' small arrays, freed into the heap
+    return sp.csr_matrix((data, indices, indptr), shape=(n, terms + title_columns))
 
 
 def _days(documents: pd.DataFrame) -> np.ndarray:

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from typer.testing import CliRunner
 
 import framing.stories as stories_module
@@ -612,3 +613,33 @@ def test_a_spooled_table_without_its_spool_is_refused() -> None:
     spooled = as_corpus(two_stories()).spooled()
     with pytest.raises(InputError, match="spool"):
         cluster_stories(spooled.documents)
+
+
+@pytest.mark.parametrize("chunk", [2, 5, 1000])
+@pytest.mark.parametrize("with_titles", [True, False])
+def test_vectors_weighed_chunk_by_chunk_are_those_of_the_whole_matrices(
+    chunk, with_titles, monkeypatch
+) -> None:
+    # the body is weighed, put beside the titles and normalised a chunk of rows at a time: the same matrix,
+    # bit for bit, as scikit-learn's vectorisers on all documents, stacked and normalised whole
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    monkeypatch.setattr(stories_module, "_COUNT_CHUNK", chunk)
+    texts = VECTORISED_TEXTS + [text for _, text in ATTACK + BUDGET]
+    titles = [f"{text[:30]} {k}" if k % 3 else None for k, text in enumerate(texts)]
+    documents = pd.DataFrame({"doc_id": range(len(texts)), "title": titles})
+    if not with_titles:
+        documents = documents.drop(columns="title")
+    vectors = stories_module._vectors(documents, iter(texts), 0.5)
+
+    def tfidf(values: list) -> sp.csr_matrix:
+        vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+        return vectoriser.fit_transform(["" if v is None else v for v in values]).tocsr()
+
+    parts = [tfidf(texts)] + ([tfidf(titles) * np.float32(0.5)] if with_titles else [])
+    expected = normalize(sp.hstack(parts, format="csr"), copy=False)
+    assert vectors.shape == expected.shape
+    for attribute in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(vectors, attribute), getattr(expected, attribute)), attribute
+    assert vectors.data.dtype == np.float32
