@@ -330,10 +330,11 @@ def _days(documents: pd.DataFrame) -> np.ndarray:
     return days.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _edges(
+def _neighbours(
     vectors: sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The sparse similarity graph: (i, j, cosine) with i < j, each document's ``neighbours`` best.
+    """Each document's ``neighbours`` most similar documents: (i, j, cosine), sorted by i, then by cosine
+    (highest first), then by j (a pair found from both ends is listed twice).
 
     Rows are taken in blocks of consecutive days (the documents are sorted by date); a block is compared
     with the documents dated within ``window_days`` of it and with the undated ones, so each block's
@@ -419,16 +420,31 @@ def _edges(
                 bests[k] = nearest(rows, block, part, bests[k])
         found.extend(best for best in bests if best is not None)
     if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    i, j, s = (np.concatenate(values) for values in zip(*found, strict=True))
-    del found
+        empty = np.zeros(0, dtype=index_type)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    return tuple(np.concatenate(values) for values in zip(*found, strict=True))  # type: ignore[return-value]
+
+
+def _edges(
+    vectors: sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sparse similarity graph: (i, j, cosine) with i < j, each document's ``neighbours`` best
+    (:func:`_neighbours`, each pair once: :func:`_pairs`)."""
+    return _pairs(list(_neighbours(vectors, days, window_days, floor, neighbours)), vectors.shape[0])
+
+
+def _pairs(found: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges of :func:`_neighbours`' lists ``[i, j, cosine]`` (emptied: each array is freed as soon
+    as it is used), each pair once, sorted by (lower, higher) document."""
+    i, j, s = found
+    found.clear()
     a, b = np.minimum(i, j), np.maximum(i, j)
     del i, j
     # an edge kept from either end is kept once: from its lower end (the rows come in order), whose
     # cosine adds the lower document's weights in their order
     key = a.astype(np.int64) * n + b
     _, first = np.unique(key, return_index=True)
+    del key
     return a[first], b[first], s[first].astype(float)
 
 
@@ -608,8 +624,9 @@ def cluster_stories(
     docs = documents.drop(columns=["text", TEXT_REF], errors="ignore").iloc[order].reset_index(drop=True)
     days = days_unsorted[order]
     vectors = _vectors(docs, _in_order(texts, order), float(title_weight))
-    a, b, cosine = _edges(vectors, days, window_days, threshold / 2, int(neighbours))
-    del vectors
+    found = list(_neighbours(vectors, days, window_days, threshold / 2, int(neighbours)))
+    del vectors  # before the pairs are sorted out: the largest arrays are not held at once
+    a, b, cosine = _pairs(found, n)
     a, b, cosine = _merged_pairs(a, b, cosine, _syndication_edges(docs), n)
     labels = (_average_linkage if linkage == "average" else _components)(n, a, b, cosine, threshold)
 
