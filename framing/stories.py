@@ -24,6 +24,13 @@ Method (:func:`cluster_stories`)
 4. Syndicated copies (a ``duplicate_of`` naming another document of the table) are linked to their
    original with cosine 1, whatever their dates, so a copy always lands in its original's story.
 
+Memory: the texts are read through :class:`framing.spool.DocumentTexts`, a block at a time (from disk for
+a spooled corpus), and counted a chunk at a time; what is held for the whole corpus is the TF-IDF matrix
+(float32 weights, 32-bit column numbers), each document's ``neighbours`` best edges as NumPy arrays, and
+the dictionaries of one connected component of the edges >= ``threshold`` at a time while it is merged.
+Nothing grows with the square of a day's documents. The stories are the same, bit for bit, as from the
+texts in memory.
+
 The defaults (``threshold`` 0.2, ``title_weight`` 0.5, ``window_days`` 7) were chosen on the inspected half
 of BASIL's events (articles on the same event from three US outlets; ``benchmarks/story_clustering.py``
 prints the adjusted Rand index on both halves): thresholds from 0.15 to 0.25 do about as well there, 0.3
