@@ -136,6 +136,8 @@ def _check_options(
 _WORD = re.compile(r"\w\w+")
 # documents tokenised at a time: bounds the memory their tokens take
 _COUNT_CHUNK = 500
+# chunks weighed between two returns of freed memory to the system (malloc_trim)
+_TRIM_EVERY = 16
 
 
 #: one chunk of counted documents: the number of distinct words kept per document, then, in the matrix's
@@ -311,6 +313,10 @@ def _vectors(documents: pd.DataFrame, texts: Iterable[Any], title_weight: float)
     at = row = 0
     chunks.reverse()
     while chunks:
+        if len(chunks) % _TRIM_EVERY == 0:
+            # the chunks copied so far were freed into the allocator's heap: given back, so that the
+            # counts and the matrix are not both resident
+            return_freed_memory()
         per_document, numbers, counts = chunks.pop()
         rows = len(per_document)
         chunk_indptr = np.zeros(rows + 1, dtype=index_type)
