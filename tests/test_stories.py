@@ -601,10 +601,15 @@ def test_crocus_spooled_gives_the_same_stories_story_tables_and_worker_results()
     assert in_memory.keys() == on_disk.keys()
     for name, table in in_memory.items():
         pd.testing.assert_frame_equal(on_disk[name], table)
-    # the report's worker process reads the spool file itself
+    # the report's worker process reads the spool file itself, forked or sent the table and spool
     with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
         pd.testing.assert_frame_equal(background.get("all"), expected)
     assert spooled.spool.path.exists()  # the worker's copy of the spool never deletes the file
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("multiprocessing.get_start_method", lambda allow_none=False: "spawn")
+        with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
+            pd.testing.assert_frame_equal(background.get("all"), expected)
+    assert spooled.spool.path.exists()
 
 
 def test_a_spooled_table_without_its_spool_is_refused() -> None:
