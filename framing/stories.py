@@ -24,6 +24,13 @@ Method (:func:`cluster_stories`)
 4. Syndicated copies (a ``duplicate_of`` naming another document of the table) are linked to their
    original with cosine 1, whatever their dates, so a copy always lands in its original's story.
 
+Memory: the texts are read through :class:`framing.spool.DocumentTexts`, a block at a time (from disk for
+a spooled corpus), and counted a chunk at a time; what is held for the whole corpus is the TF-IDF matrix
+(float32 weights, 32-bit column numbers), each document's ``neighbours`` best edges as NumPy arrays, and
+the dictionaries of one connected component of the edges >= ``threshold`` at a time while it is merged.
+Nothing grows with the square of a day's documents. The stories are the same, bit for bit, as from the
+texts in memory.
+
 The defaults (``threshold`` 0.2, ``title_weight`` 0.5, ``window_days`` 7) were chosen on the inspected half
 of BASIL's events (articles on the same event from three US outlets; ``benchmarks/story_clustering.py``
 prints the adjusted Rand index on both halves): thresholds from 0.15 to 0.25 do about as well there, 0.3
@@ -43,16 +50,19 @@ import heapq
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import InputError, OptionError
+from framing.spool import BLOCK, TEXT_REF, DocumentTexts, TextSpool
 
 __all__ = ["STORY_COLUMNS", "STORY_TABLE_COLUMNS", "cluster_stories", "story_table"]
 
@@ -71,28 +81,37 @@ DEFAULT_TITLE_WEIGHT = 0.5
 DEFAULT_NEIGHBOURS = 30
 # A similarity block holds at most this many (row, candidate) cells: bounded memory at any corpus size.
 _BLOCK_CELLS = 2_000_000
+# An undated document is compared with everyone, this many candidates at a time.
+_CANDIDATES = 10_000
 _TITLE_CHARACTERS = 100
 
 
-def _documents(data: Corpus | pd.DataFrame) -> pd.DataFrame:
+def _documents(data: Corpus | pd.DataFrame, spool: TextSpool | None) -> tuple[pd.DataFrame, DocumentTexts]:
+    """The documents table and its texts (its ``text`` column, or ``spool`` by ``text_ref``)."""
     documents = data.documents if isinstance(data, Corpus) else data
     if not isinstance(documents, pd.DataFrame):
         kind = type(data).__name__
         raise OptionError(f"cluster_stories takes a Corpus or a DataFrame of documents, not {kind}")
-    missing = [c for c in ("doc_id", "text") if c not in documents.columns]
+    if spool is None and isinstance(data, Corpus):
+        spool = data.spool
+    has_texts = "text" in documents.columns or (spool is not None and TEXT_REF in documents.columns)
+    missing = [c for c in ("doc_id",) if c not in documents.columns] + ([] if has_texts else ["text"])
     if missing:
+        spooled = TEXT_REF in documents.columns and spool is None
         raise InputError(
             "document table",
             f"missing column(s) {', '.join(map(repr, missing))} "
             f"(have: {', '.join(map(str, documents.columns))})",
-            hint="pass a Corpus or its documents table (doc_id, text, and optionally title, date, outlet)",
+            hint=f"a spooled table ({TEXT_REF!r} column) needs its spool: pass spool=corpus.spool"
+            if spooled
+            else "pass a Corpus or its documents table (doc_id, text, and optionally title, date, outlet)",
         )
     if documents["doc_id"].duplicated().any():
         repeated = documents.loc[documents["doc_id"].duplicated(), "doc_id"].iloc[0]
         raise InputError(
             "document table", f"doc_id {repeated!r} occurs more than once", hint="ids must be unique"
         )
-    return documents
+    return documents, DocumentTexts(documents, spool)
 
 
 def _check_options(
@@ -117,13 +136,68 @@ def _check_options(
 _WORD = re.compile(r"\w\w+")
 # documents tokenised at a time: bounds the memory their tokens take
 _COUNT_CHUNK = 500
+# chunks weighed between two returns of freed memory to the system (malloc_trim)
+_TRIM_EVERY = 16
 
 
-def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
-    """The term counts of ``texts``: bit for bit the matrix of scikit-learn's
-    ``CountVectorizer(stop_words="english", dtype=np.float32).fit_transform(texts)`` (None when no text has
-    a word outside the stop list, where it raises "empty vocabulary"), computed without its Python loop
-    over every token.
+#: one chunk of counted documents: the number of distinct words kept per document, then, in the matrix's
+#: order, each entry's word number and its count
+_Chunk = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _count_chunks(texts: Iterable[str], n: int) -> tuple[list[_Chunk], np.ndarray | None, int]:
+    """Count the terms of the ``n`` texts of ``texts`` a chunk at a time (see :func:`_term_counts`).
+
+    Returns the chunks, ``column_of`` (a word number -> the column of its word in the matrix; None when
+    every word is a stop word) and the number of columns. ``texts`` is consumed once, a chunk at a time,
+    so only a chunk's texts and tokens are in memory (the caller may read them from disk a block at a
+    time); a word's number depends only on the texts before it, so counting chunk by chunk numbers every
+    word as counting them all at once would.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    numbers: defaultdict[str, int] = defaultdict()
+    numbers.default_factory = numbers.__len__
+    stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
+    chunks: list[_Chunk] = []
+    stream = iter(texts)
+    start = 0
+    while chunk := list(islice(stream, _COUNT_CHUNK)):
+        tokens = [_WORD.findall(text.lower()) for text in chunk]
+        del chunk
+        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
+        number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
+        del tokens
+        new_words = islice(numbers, len(stop), None)
+        stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
+        row = np.repeat(np.arange(len(lengths)), lengths)
+        kept = ~stop[number]
+        # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
+        # 2**32 distinct words)
+        pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
+        entries = np.bincount(pair >> 32, minlength=len(lengths))
+        chunks.append((entries, (pair & 0xFFFFFFFF).astype(np.uint32), count.astype(np.float32)))
+        start += len(lengths)
+    if start != n:
+        raise ValueError(f"{start} texts for {n} documents")
+    if stop.all():
+        return chunks, None, 0
+    met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
+    alphabetical = np.empty(len(met), dtype=np.int64)
+    alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
+    # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
+    return chunks, alphabetical[np.cumsum(~stop) - 1], len(met)
+
+
+def _index_type(entries: int, columns: int) -> type[np.signedinteger]:
+    return np.int32 if max(entries, columns) <= np.iinfo(np.int32).max else np.int64
+
+
+def _term_counts(texts: Iterable[str], n: int | None = None) -> sp.csr_matrix | None:
+    """The term counts of the ``n`` texts of ``texts`` (all of a list's when ``n`` is None): bit for bit
+    the matrix of scikit-learn's ``CountVectorizer(stop_words="english", dtype=np.float32)
+    .fit_transform(texts)`` (None when no text has a word outside the stop list, where it raises "empty
+    vocabulary"), computed without its Python loop over every token.
 
     What is reproduced (scikit-learn's ``_count_vocab``, ``_limit_features`` and ``_sort_features``): the
     tokens are the matches of its token pattern in the lower-cased text, stop words dropped; terms are
@@ -137,73 +211,127 @@ def _term_counts(texts: list[str]) -> sp.csr_matrix | None:
     number) pairs counted by ``numpy.unique``, which also sorts them as scikit-learn's rows are sorted.
     Dropping the stop words afterwards keeps the order of the other words' numbers.
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    numbers: defaultdict[str, int] = defaultdict()
-    numbers.default_factory = numbers.__len__
-    stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
-    entries = np.zeros(len(texts), dtype=np.int64)  # distinct words kept, per document
-    columns, counts = [], []  # per chunk, in the matrix's order: the words' numbers and their counts
-    for start in range(0, len(texts), _COUNT_CHUNK):
-        tokens = [_WORD.findall(text.lower()) for text in texts[start : start + _COUNT_CHUNK]]
-        lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
-        number = np.fromiter(map(numbers.__getitem__, chain.from_iterable(tokens)), np.int64, lengths.sum())
-        del tokens
-        new_words = islice(numbers, len(stop), None)
-        stop = np.r_[stop, np.fromiter((word in ENGLISH_STOP_WORDS for word in new_words), bool)]
-        row = np.repeat(np.arange(len(lengths)), lengths)
-        kept = ~stop[number]
-        # a key per (document, number) pair of the words kept, sorted by document, then number (fewer than
-        # 2**32 distinct words)
-        pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
-        entries[start : start + len(lengths)] = np.bincount(pair >> 32, minlength=len(lengths))
-        columns.append((pair & 0xFFFFFFFF).astype(np.uint32))
-        counts.append(count.astype(np.float32))
-    if stop.all():
+    n = len(texts) if n is None else n  # type: ignore[arg-type]
+    chunks, column_of, terms = _count_chunks(texts, n)
+    if column_of is None:
         return None
-    met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
-    alphabetical = np.empty(len(met), dtype=np.int64)
-    alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
-    index_type = np.int32 if max(entries.sum(), len(met)) <= np.iinfo(np.int32).max else np.int64
-    # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
-    column_of = alphabetical[np.cumsum(~stop) - 1].astype(index_type)
-    indptr = np.zeros(len(texts) + 1, dtype=index_type)
-    np.cumsum(entries, out=indptr[1:])
-    return sp.csr_matrix(
-        (np.concatenate(counts), np.concatenate([column_of[column] for column in columns]), indptr),
-        shape=(len(texts), len(met)),
-    )
+    entries = sum(len(chunk[1]) for chunk in chunks)
+    index_type = _index_type(entries, terms)
+    column_of = column_of.astype(index_type)
+    data, indices = np.empty(entries, dtype=np.float32), np.empty(entries, dtype=index_type)
+    indptr = np.zeros(n + 1, dtype=index_type)
+    at = row = 0
+    chunks.reverse()
+    while chunks:  # each chunk freed once copied: the counts are held once, not twice
+        per_document, numbers, counts = chunks.pop()
+        data[at : at + len(counts)] = counts
+        indices[at : at + len(counts)] = column_of[numbers]
+        indptr[row + 1 : row + 1 + len(per_document)] = at + np.cumsum(per_document)
+        at += len(counts)
+        row += len(per_document)
+    return sp.csr_matrix((data, indices, indptr), shape=(n, terms))
 
 
-def _tfidf(texts: pd.Series) -> sp.csr_matrix | None:
-    """Unit-length TF-IDF rows of ``texts`` (None when no text has a word outside the stop list): bit for bit
-    ``TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32).fit_transform``, which
-    weights :func:`_term_counts`' matrix by scikit-learn's own ``TfidfTransformer``, as the vectoriser does.
-    """
-    # imported here: framing.report imports this module, and importing it must not load scikit-learn
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    counts = _term_counts(texts.fillna("").astype(str).tolist())
-    if counts is None:
-        return None
-    return TfidfTransformer(sublinear_tf=True).fit(counts).transform(counts, copy=False).tocsr()
+def _idf(document_frequency: np.ndarray, n: int) -> np.ndarray:
+    """The inverse document frequencies of scikit-learn's ``TfidfTransformer().fit`` (smooth, float32),
+    computed by the same operations in the same order: ``log((n + 1) / (df + 1)) + 1``."""
+    df = document_frequency.astype(np.float32)
+    df += 1.0
+    idf = np.full_like(df, fill_value=n + 1, dtype=np.float32)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
 
 
-def _vectors(documents: pd.DataFrame, title_weight: float) -> sp.csr_matrix:
-    """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring)."""
+def _weigh(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """``counts`` made unit-length TF-IDF rows in place, as ``TfidfTransformer(sublinear_tf=True)
+    .transform(counts, copy=False)`` does: ``1 + log(count)`` times the idf, each row scaled to unit
+    length. Every step works on each row alone, so a block of rows is weighed as in the whole matrix."""
     from sklearn.preprocessing import normalize
 
-    parts = []
-    body = _tfidf(documents["text"])
-    if body is not None:
-        parts.append(body)
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    return normalize(counts, copy=False)
+
+
+def _as_text(value: Any) -> str:
+    """``value`` as pandas' ``fillna("").astype(str)`` gives it: a missing value is an empty text."""
+    if isinstance(value, str):
+        return value
+    return "" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
+
+
+def _tfidf(texts: Iterable[Any], n: int | None = None) -> sp.csr_matrix | None:
+    """Unit-length TF-IDF rows of the ``n`` texts of ``texts`` (all of a sequence's when ``n`` is None;
+    None when no text has a word outside the stop list): bit for bit ``TfidfVectorizer(stop_words="english",
+    sublinear_tf=True, dtype=np.float32).fit_transform``, which weighs :func:`_term_counts`' matrix as
+    scikit-learn's ``TfidfTransformer`` does (:func:`_idf`, :func:`_weigh`; the counts become the weights).
+    """
+    counts = _term_counts(map(_as_text, texts), len(texts) if n is None else n)  # type: ignore[arg-type]
+    if counts is None:
+        return None
+    return _weigh(counts, _idf(np.bincount(counts.indices, minlength=counts.shape[1]), counts.shape[0]))
+
+
+def _vectors(documents: pd.DataFrame, texts: Iterable[Any], title_weight: float) -> sp.csr_matrix:
+    """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring).
+
+    ``texts`` gives the documents' texts in the table's row order, read once, a block at a time. The
+    body's counts are kept chunk by chunk; once the document frequencies are known each chunk is
+    weighed, put beside its rows' titles and scaled to unit length, then copied into the matrix and
+    freed, so the matrix is held about once. Every step works on each row alone: the rows are those of
+    weighing the whole matrix, putting it beside the titles' and normalising it (``sp.hstack``,
+    ``normalize``), bit for bit.
+    """
+    from sklearn.preprocessing import normalize
+
+    from framing._memory import return_freed_memory
+
+    n = len(documents)
+    chunks, column_of, terms = _count_chunks(map(_as_text, texts), n)
+    title = None
     if "title" in documents.columns and title_weight > 0:
-        title = _tfidf(documents["title"])
+        title = _tfidf(documents["title"].tolist(), n)
         if title is not None:
-            parts.append(title * np.float32(title_weight))
-    if not parts:
-        return sp.csr_matrix((len(documents), 1), dtype=np.float32)
-    return normalize(sp.hstack(parts, format="csr"), copy=False)
+            title = title * np.float32(title_weight)
+    if column_of is None:
+        if title is None:
+            return sp.csr_matrix((n, 1), dtype=np.float32)
+        return normalize(sp.hstack([title], format="csr"), copy=False)
+    frequency = np.zeros(terms, dtype=np.int64)
+    for _, numbers, _ in chunks:
+        frequency += np.bincount(column_of[numbers], minlength=terms)
+    idf = _idf(frequency, n)
+    title_columns = 0 if title is None else title.shape[1]
+    entries = sum(len(chunk[1]) for chunk in chunks) + (0 if title is None else title.nnz)
+    index_type = _index_type(entries, terms + title_columns)
+    column_of = column_of.astype(index_type)
+    data, indices = np.empty(entries, dtype=np.float32), np.empty(entries, dtype=index_type)
+    indptr = np.zeros(n + 1, dtype=index_type)
+    at = row = 0
+    chunks.reverse()
+    while chunks:
+        if len(chunks) % _TRIM_EVERY == 0:
+            # the chunks copied so far were freed into the allocator's heap: given back, so that the
+            # counts and the matrix are not both resident
+            return_freed_memory()
+        per_document, numbers, counts = chunks.pop()
+        rows = len(per_document)
+        chunk_indptr = np.zeros(rows + 1, dtype=index_type)
+        np.cumsum(per_document, out=chunk_indptr[1:])
+        body = _weigh(sp.csr_matrix((counts, column_of[numbers], chunk_indptr), shape=(rows, terms)), idf)
+        del numbers, counts
+        parts = [body] if title is None else [body, title[row : row + rows]]
+        block = normalize(sp.hstack(parts, format="csr"), copy=False)
+        data[at : at + block.nnz] = block.data
+        indices[at : at + block.nnz] = block.indices
+        indptr[row + 1 : row + 1 + rows] = at + block.indptr[1:]
+        at += block.nnz
+        row += rows
+    return_freed_memory()  # the chunks' small arrays, freed into the heap
+    return sp.csr_matrix((data, indices, indptr), shape=(n, terms + title_columns))
 
 
 def _days(documents: pd.DataFrame) -> np.ndarray:
@@ -215,55 +343,63 @@ def _days(documents: pd.DataFrame) -> np.ndarray:
     return days.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _edges(
+def _neighbours(
     vectors: sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The sparse similarity graph: (i, j, cosine) with i < j, each document's ``neighbours`` best.
+    """Each document's ``neighbours`` most similar documents: (i, j, cosine), sorted by i, then by cosine
+    (highest first), then by j (a pair found from both ends is listed twice).
 
     Rows are taken in blocks of consecutive days (the documents are sorted by date); a block is compared
     with the documents dated within ``window_days`` of it and with the undated ones, so each block's
-    similarity matrix is small whatever the corpus size.
+    similarity matrix is small whatever the corpus size. An undated row is compared with every document,
+    a chunk of candidates at a time (each chunk transposed once, for every block of undated rows), so no
+    copy of the whole matrix is made.
 
-    A block's cosines are the sparse product of its rows with the candidates' vectors transposed; the
-    candidates common to every block (the undated documents; everyone for an undated row) are transposed
-    once, not once per block. A product's value for (i, j) is the sum over row i's entries, in their order,
-    of the products with document j's weights, whatever the layout of the transposed side: the cosines
-    (float32) are the same bit for bit as from one product with all of a block's candidates.
+    A block's cosines are the sparse product of its rows with the candidates' vectors transposed. A
+    product's value for (i, j) is the sum over row i's entries, in their order, of the products with
+    document j's weights, whatever the layout of the transposed side: the cosines (float32) are the same
+    bit for bit however the candidates are split into parts. A row keeps its ``neighbours`` best over all
+    its parts, merged part by part (the best of a union are among the best of each part), ranked by
+    cosine, then by the lower index, so the graph does not depend on the blocks or the chunks either.
     """
     n = vectors.shape[0]
+    index_type = np.int32 if n <= np.iinfo(np.int32).max else np.int64
     dated = ~np.isnan(days) if window_days is not None else np.zeros(n, dtype=bool)
-    dated_rows = np.flatnonzero(dated)  # sorted by day: the caller sorted the documents
-    undated_rows = np.flatnonzero(~dated)
+    dated_rows = np.flatnonzero(dated).astype(index_type)  # sorted by day: the caller sorted the documents
+    undated_rows = np.flatnonzero(~dated).astype(index_type)
     dated_days = days[dated_rows]
-    found_i, found_j, found_s = [], [], []
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per block of rows, in row order
 
     def transposed(documents: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
         return documents, vectors[documents].T.tocsr()
 
-    def compare(rows: np.ndarray, parts: list[tuple[np.ndarray, sp.csr_matrix]]) -> None:
-        block = vectors[rows]
-        found = []
-        for candidates, columns in parts:
-            product = block @ columns
-            # most cosines are below the floor: only those above it are located
-            near = np.flatnonzero(product.data >= floor)
-            row = np.searchsorted(product.indptr, near, side="right") - 1
-            found.append((rows[row], candidates[product.indices[near]], product.data[near]))
-        i, j, s = (np.concatenate(values) for values in zip(*found, strict=True))
+    Best = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    def nearest(
+        rows: np.ndarray, block: sp.csr_matrix, part: tuple[np.ndarray, sp.csr_matrix], best: Best | None
+    ) -> Best:
+        """(i, j, cosine) of the ``rows``' best neighbours among ``part``'s candidates and ``best`` (the
+        best among the parts before), sorted by row, then by cosine (highest first), then by index."""
+        candidates, columns = part
+        product = block @ columns
+        # most cosines are below the floor: only those above it are located
+        near = np.flatnonzero(product.data >= floor)
+        row = np.searchsorted(product.indptr, near, side="right") - 1
+        i, j, s = rows[row], candidates[product.indices[near]], product.data[near]
         keep = i != j
         if window_days is not None:
             gap = np.abs(days[i] - days[j])
             keep &= ~(gap > window_days)  # NaN (an undated side) passes
         i, j, s = i[keep], j[keep], s[keep]
+        if best is not None:
+            i, j, s = (np.concatenate(pair) for pair in zip(best, (i, j, s), strict=True))
         order = np.lexsort((j, -s, i))  # per row, most similar first (ties: lower index)
         i, j, s = i[order], j[order], s[order]
         starts = np.searchsorted(i, i, side="left")
         top = (np.arange(i.size) - starts) < neighbours
-        found_i.append(i[top])
-        found_j.append(j[top])
-        found_s.append(s[top])
+        return i[top], j[top], s[top]
 
-    undated = [transposed(undated_rows)] if undated_rows.size else []
+    undated = transposed(undated_rows) if undated_rows.size else None
     start = 0
     while start < dated_rows.size:
         low = dated_days[start]
@@ -275,37 +411,132 @@ def _edges(
         stop = min(last, start + rows_per_block)
         high = dated_days[stop - 1]
         hi = np.searchsorted(dated_days, high + window_days, side="right")
-        compare(dated_rows[start:stop], [transposed(dated_rows[lo:hi]), *undated])
+        rows = dated_rows[start:stop]
+        block = vectors[rows]
+        best = nearest(rows, block, transposed(dated_rows[lo:hi]), None)
+        found.append(best if undated is None else nearest(rows, block, undated, best))
         start = stop
+    del undated
     if undated_rows.size:
-        everyone = [transposed(np.arange(n))]
-        rows_per_block = max(1, _BLOCK_CELLS // max(1, n))
-        for start in range(0, undated_rows.size, rows_per_block):
-            compare(undated_rows[start : start + rows_per_block], everyone)
-    if not found_i:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    i, j, s = np.concatenate(found_i), np.concatenate(found_j), np.concatenate(found_s).astype(float)
+        # undated rows against everyone: the candidates in chunks of _CANDIDATES, each transposed once
+        rows_per_block = max(1, _BLOCK_CELLS // _CANDIDATES)
+        blocks = [
+            (rows, vectors[rows])
+            for rows in (
+                undated_rows[at : at + rows_per_block] for at in range(0, undated_rows.size, rows_per_block)
+            )
+        ]
+        bests: list[Best | None] = [None] * len(blocks)
+        for first in range(0, n, _CANDIDATES):
+            part = transposed(np.arange(first, min(n, first + _CANDIDATES), dtype=index_type))
+            for k, (rows, block) in enumerate(blocks):
+                bests[k] = nearest(rows, block, part, bests[k])
+        found.extend(best for best in bests if best is not None)
+    if not found:
+        empty = np.zeros(0, dtype=index_type)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    return tuple(np.concatenate(values) for values in zip(*found, strict=True))  # type: ignore[return-value]
+
+
+def _edges(
+    vectors: sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sparse similarity graph: (i, j, cosine) with i < j, each document's ``neighbours`` best
+    (:func:`_neighbours`, each pair once: :func:`_pairs`)."""
+    return _pairs(list(_neighbours(vectors, days, window_days, floor, neighbours)), vectors.shape[0])
+
+
+def _pairs(found: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The edges of :func:`_neighbours`' lists ``[i, j, cosine]`` (emptied: each array is freed as soon
+    as it is used), each pair once, sorted by (lower, higher) document."""
+    i, j, s = found
+    found.clear()
     a, b = np.minimum(i, j), np.maximum(i, j)
-    # an edge kept from either end is kept once
+    del i, j
+    # an edge kept from either end is kept once: from its lower end (the rows come in order), whose
+    # cosine adds the lower document's weights in their order
     key = a.astype(np.int64) * n + b
     _, first = np.unique(key, return_index=True)
-    return a[first], b[first], s[first]
+    del key
+    return a[first], b[first], s[first].astype(float)
 
 
-def _average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> np.ndarray:
+def _merged_pairs(
+    a: np.ndarray, b: np.ndarray, cosine: np.ndarray, pairs: list[tuple[int, int]], n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The graph's edges (sorted by (a, b)) with the syndication ``pairs`` set to cosine 1: an edge already
+    there keeps its place, a new pair comes after the others, in the order first given."""
+    if not pairs:
+        return a, b, cosine
+    given = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    keys = given[:, 0] * n + given[:, 1]
+    _, first = np.unique(keys, return_index=True)
+    keys = keys[np.sort(first)]
+    existing = a.astype(np.int64) * n + b  # sorted: _edges returns the edges by key
+    at = np.searchsorted(existing, keys).clip(max=max(0, existing.size - 1))
+    there = existing[at] == keys if existing.size else np.zeros(keys.size, dtype=bool)
+    cosine = cosine.copy()
+    cosine[at[there]] = 1.0
+    new = keys[~there]
+    return (
+        np.r_[a, (new // n).astype(a.dtype)],
+        np.r_[b, (new % n).astype(b.dtype)],
+        np.r_[cosine, np.ones(new.size)],
+    )
+
+
+def _average_linkage(
+    n: int, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float
+) -> np.ndarray:
     """Cluster labels from average linkage over a sparse graph (missing pairs count as cosine 0).
 
     Greedy: the pair of clusters with the highest mean cosine merges first, while it is >= threshold;
     a heap holds candidate merges and stale entries are skipped when popped.
+
+    Two clusters merge only when the mean cosine of their pairs is >= threshold, so when one pair at
+    least is: every story lies within one connected component of the graph of the edges >= threshold.
+    Each such component is merged on its own, with the edges between its documents only: the merges
+    of one component never change another's sums, and within a component they happen in the same order
+    (the heap orders them by cosine, then by index), so the clusters, and each cluster's root (its
+    label), are those of one pass over the whole graph, while only one component's dictionaries are in
+    memory at a time.
     """
-    links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> {neighbour cluster: summed cosine}
-    for (a, b), s in edges.items():
+    parent = list(range(n))
+    size = [1] * n
+    for edges in _strong_components(n, a, b, cosine, threshold):
+        _merge_component(edges, threshold, parent, size)
+    return np.array([_root(parent, i) for i in range(n)])
+
+
+def _strong_components(
+    n: int, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float
+) -> Iterator[list[tuple[int, int, float]]]:
+    """Per connected component of the edges >= threshold (two documents or more), the edges between its
+    documents, in the graph's order."""
+    strong = cosine >= threshold
+    if not strong.any():
+        return
+    graph = sp.coo_matrix((np.ones(int(strong.sum()), dtype=np.int8), (a[strong], b[strong])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    del graph
+    of_edge = component[a]
+    inside = np.flatnonzero(of_edge == component[b])
+    inside = inside[np.argsort(of_edge[inside], kind="stable")]
+    bounds = np.flatnonzero(np.r_[True, of_edge[inside][1:] != of_edge[inside][:-1], True])
+    for start, stop in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        rows = inside[start:stop]
+        yield list(zip(a[rows].tolist(), b[rows].tolist(), cosine[rows].tolist(), strict=True))
+
+
+def _merge_component(
+    edges: list[tuple[int, int, float]], threshold: float, parent: list[int], size: list[int]
+) -> None:
+    """Average linkage over one component's edges; merges recorded in ``parent`` and ``size``."""
+    links: defaultdict[int, dict[int, float]] = defaultdict(dict)  # cluster -> {neighbour: summed cosine}
+    for a, b, s in edges:
         links[a][b] = s
         links[b][a] = s
-    size = [1] * n
-    parent = list(range(n))
-    heap = [(-s, a, b) for (a, b), s in edges.items() if s >= threshold]
+    heap = [(-s, a, b) for a, b, s in edges if s >= threshold]
     heapq.heapify(heap)
     while heap:
         negative, a, b = heapq.heappop(heap)
@@ -329,7 +560,6 @@ def _average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: flo
             average = total / (size[keep] * size[other])
             if average >= threshold:
                 heapq.heappush(heap, (-average, min(keep, other), max(keep, other)))
-    return np.array([_root(parent, i) for i in range(n)])
 
 
 def _root(parent: list[int], i: int) -> int:
@@ -339,11 +569,11 @@ def _root(parent: list[int], i: int) -> int:
     return i
 
 
-def _components(n: int, edges: dict[tuple[int, int], float], threshold: float) -> np.ndarray:
+def _components(n: int, a: np.ndarray, b: np.ndarray, cosine: np.ndarray, threshold: float) -> np.ndarray:
     parent = list(range(n))
-    for (a, b), s in edges.items():
-        if s >= threshold:
-            parent[_root(parent, a)] = _root(parent, b)
+    strong = cosine >= threshold
+    for x, y in zip(a[strong].tolist(), b[strong].tolist(), strict=True):
+        parent[_root(parent, x)] = _root(parent, y)
     return np.array([_root(parent, i) for i in range(n)])
 
 
@@ -369,12 +599,17 @@ def cluster_stories(
     title_weight: float = DEFAULT_TITLE_WEIGHT,
     neighbours: int = DEFAULT_NEIGHBOURS,
     linkage: str = "average",
+    spool: TextSpool | None = None,
 ) -> pd.DataFrame:
     """Group documents that report the same story (across outlets) into numbered stories.
 
     ``data`` is a :class:`~framing.corpus.Corpus` or a table of documents with ``doc_id`` and ``text``
     (``title``, ``date``, ``outlet`` and ``duplicate_of`` are used when present). The method, the date
     window and the meaning of ``threshold`` (a TF-IDF cosine, 0-1) are in the module docstring.
+
+    A spooled table (a ``text_ref`` column instead of ``text``, :mod:`framing.spool`) has its texts read
+    from ``spool`` (a spooled Corpus's own by default), a block at a time: the stories are the same as
+    from the texts in memory.
 
     Returns:
         One row per document, in the input's order: ``doc_id``, ``story_id`` (``S1``, ``S2``, ... in
@@ -391,28 +626,30 @@ def cluster_stories(
     [['a', 'S1', 2], ['b', 'S1', 2], ['c', 'S2', 1]]
     """
     _check_options(window_days, threshold, title_weight, neighbours, linkage)
-    documents = _documents(data)
+    documents, texts = _documents(data, spool)
     n = len(documents)
     if n == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in STORY_COLUMNS})
     days_unsorted = _days(documents)
     # a fixed processing order (date, then id) makes ties, and so the stories, independent of row order
     order = np.lexsort((documents["doc_id"].astype(str).to_numpy(), np.nan_to_num(days_unsorted, nan=np.inf)))
-    docs = documents.iloc[order].reset_index(drop=True)
+    # the other columns in that order; the texts stay where they are and are read in that order
+    docs = documents.drop(columns=["text", TEXT_REF], errors="ignore").iloc[order].reset_index(drop=True)
     days = days_unsorted[order]
-    vectors = _vectors(docs, float(title_weight))
-    i, j, s = _edges(vectors, days, window_days, threshold / 2, int(neighbours))
-    edges = {(a, b): c for a, b, c in zip(i.tolist(), j.tolist(), s.tolist(), strict=True)}
-    for pair in _syndication_edges(docs):
-        edges[pair] = 1.0
-    labels = (_average_linkage if linkage == "average" else _components)(n, edges, threshold)
+    vectors = _vectors(docs, _in_order(texts, order), float(title_weight))
+    found = list(_neighbours(vectors, days, window_days, threshold / 2, int(neighbours)))
+    del vectors  # before the pairs are sorted out: the largest arrays are not held at once
+    a, b, cosine = _pairs(found, n)
+    a, b, cosine = _merged_pairs(a, b, cosine, _syndication_edges(docs), n)
+    labels = (_average_linkage if linkage == "average" else _components)(n, a, b, cosine, threshold)
 
     # each edge inside a story adds its cosine to both ends, in the order of the edges (a, b, next a, ...):
     # bincount adds in its input's order, and float sums depend on their order
-    pairs = np.array(list(edges), dtype=np.int64).reshape(-1, 2)
-    cosines = np.fromiter(edges.values(), dtype=float, count=len(edges))
-    inside = labels[pairs[:, 0]] == labels[pairs[:, 1]]
-    centrality = np.bincount(pairs[inside].ravel(), weights=np.repeat(cosines[inside], 2), minlength=n)
+    inside = labels[a] == labels[b]
+    ends = np.column_stack([a[inside], b[inside]]).ravel()
+    centrality = np.bincount(ends, weights=np.repeat(cosine[inside], 2), minlength=n)
+    edge_count = len(a)
+    del a, b, cosine, inside, ends
     # per story, vectorised: its members are in date order, so its first position is its first document
     members = pd.DataFrame({"label": labels, "position": np.arange(n), "centrality": centrality})
     grouped = members.groupby("label", sort=True)["position"]
@@ -429,14 +666,13 @@ def cluster_stories(
         n_outlets = pd.Series(docs["outlet"].to_numpy(), dtype="object").groupby(labels).nunique()
     titles = docs["title"].to_numpy() if "title" in docs.columns else np.full(n, None)
     central_rows = central.to_numpy()
-    texts = docs["text"].iloc[central_rows].tolist()  # only the central documents' texts are read
     story = pd.DataFrame(
         {
             "first_day": days[first.to_numpy()],
             "size": size.to_numpy(),
             "first_id": docs["doc_id"].astype(str).to_numpy()[first.to_numpy()],
             "n_outlets": n_outlets.reindex(first.index).to_numpy() if has_outlet else pd.NA,
-            "title": [_title(title, text) for title, text in zip(titles[central_rows], texts, strict=True)],
+            "title": _story_titles(titles[central_rows], texts, order[central_rows]),
         },
         index=first.index,
     )
@@ -468,15 +704,37 @@ def cluster_stories(
             "neighbours": neighbours,
             "linkage": linkage,
             "stories": len(story),
-            "edges": len(edges),
+            "edges": edge_count,
         }
     )
-    log.info("%d documents in %d stories (%d similarity edges)", n, len(story), len(edges))
+    log.info("%d documents in %d stories (%d similarity edges)", n, len(story), edge_count)
     return result
 
 
+def _in_order(texts: DocumentTexts, order: np.ndarray) -> Iterator[str]:
+    """The texts of the rows ``order``, in that order, read a block at a time."""
+    for start in range(0, len(order), BLOCK):
+        yield from texts.take(order[start : start + BLOCK])
+
+
+def _story_titles(titles: np.ndarray, texts: DocumentTexts, rows: np.ndarray) -> list[str]:
+    """:func:`_title` of each central document (its title, its row in ``texts``): only the texts of those
+    without a title are read, a block at a time."""
+    found = [_title(title, None) if _has_title(title) else None for title in titles]
+    untitled = np.flatnonzero([title is None for title in found])
+    for start in range(0, untitled.size, BLOCK):
+        at = untitled[start : start + BLOCK]
+        for k, text in zip(at.tolist(), texts.take(rows[at]), strict=True):
+            found[k] = _title(titles[k], text)
+    return found  # type: ignore[return-value]
+
+
+def _has_title(title: Any) -> bool:
+    return isinstance(title, str) and bool(title.strip())
+
+
 def _title(title: Any, text: Any) -> str:
-    if isinstance(title, str) and title.strip():
+    if _has_title(title):
         return " ".join(title.split())
     words = " ".join(str(text if isinstance(text, str) else "").split())
     return words if len(words) <= _TITLE_CHARACTERS else words[: _TITLE_CHARACTERS - 1].rstrip() + "…"

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from typer.testing import CliRunner
 
 import framing.stories as stories_module
@@ -469,3 +470,181 @@ def test_within_story_pairs_never_cross_languages() -> None:
     for row in within.itertuples():
         assert language[row.group_a] == language[row.group_b] == row.language
     assert analysis.tables["stories"]["story_id"].str.match(r"^(en|ru)-S\d+$").all()
+
+
+# ---- spooled corpora (texts on disk, framing.spool) -------------------------------------------------------
+
+
+def _old_average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> np.ndarray:
+    """Average linkage over the whole graph at once, as cluster_stories did before it merged each
+    component of the strong edges on its own (the reference the per-component merging must match)."""
+    import heapq
+
+    links: list[dict[int, float]] = [{} for _ in range(n)]
+    for (a, b), s in edges.items():
+        links[a][b] = s
+        links[b][a] = s
+    size, parent = [1] * n, list(range(n))
+    heap = [(-s, a, b) for (a, b), s in edges.items() if s >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if parent[a] != a or parent[b] != b or b not in links[a]:
+            continue
+        if links[a][b] / (size[a] * size[b]) != -negative:
+            continue
+        keep, gone = (a, b) if size[a] >= size[b] else (b, a)
+        for other, total in links[gone].items():
+            if other == keep:
+                continue
+            merged = links[keep].get(other, 0.0) + total
+            links[keep][other] = merged
+            links[other][keep] = merged
+            del links[other][gone]
+        del links[keep][gone]
+        links[gone] = {}
+        size[keep] += size[gone]
+        parent[gone] = keep
+        for other, total in links[keep].items():
+            average = total / (size[keep] * size[other])
+            if average >= threshold:
+                heapq.heappush(heap, (-average, min(keep, other), max(keep, other)))
+    return np.array([stories_module._root(parent, i) for i in range(n)])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_average_linkage_by_component_is_the_linkage_of_the_whole_graph(seed: int) -> None:
+    # random sparse graphs with cosines around the threshold, ties included: the same clusters and the
+    # same root for each (the per-component pass keeps only one component's dictionaries in memory)
+    rng = np.random.default_rng(seed)
+    n = 300
+    pairs = rng.integers(0, n, size=(1500, 2))
+    pairs = np.unique(np.sort(pairs[pairs[:, 0] != pairs[:, 1]], axis=1), axis=0)
+    cosine = rng.choice([0.1, 0.15, 0.2, 0.25, 0.5, 1.0], size=len(pairs)) * rng.choice(
+        [1.0, 0.9], len(pairs)
+    )
+    a, b = pairs[:, 0], pairs[:, 1]
+    edges = dict(zip(zip(a.tolist(), b.tolist(), strict=True), cosine.tolist(), strict=True))
+    for threshold in (0.2, 0.3):
+        new = stories_module._average_linkage(n, a, b, cosine, threshold)
+        assert new.tolist() == _old_average_linkage(n, edges, threshold).tolist()
+        assert len(set(new.tolist())) < n  # some merges happened
+
+
+def test_term_counts_read_once_from_a_stream_are_those_of_the_list() -> None:
+    texts = VECTORISED_TEXTS * 3
+    streamed = stories_module._term_counts(iter(texts), len(texts))
+    _same_sparse(streamed, stories_module._term_counts(texts))
+    with pytest.raises(ValueError, match="texts for"):
+        stories_module._term_counts(iter(texts), len(texts) + 1)
+
+
+@pytest.mark.parametrize("window_days", [7, None])
+def test_undated_rows_compared_in_candidate_chunks_give_the_same_edges(window_days, monkeypatch) -> None:
+    # undated documents meet every document a chunk of candidates at a time: the same cosines and
+    # neighbours as one product, whatever the chunk
+    texts = [f"{title} {text}" for title, text in ATTACK + BUDGET] + VECTORISED_TEXTS
+    texts += [WIRE_STORY, WIRE_COPY, OTHER_STORY] * 2
+    days = np.array([0, 0, 1, 2, 3, 3, 5, 6, 9, 9, 9, 12, 15, 15, 16, 30, 31, 31] + [np.nan] * 6, dtype=float)
+    vectors = stories_module._tfidf(pd.Series(texts))
+    expected = _reference_edges(vectors, days, window_days, 0.05, 3)
+    for candidates, cells in ((1, 2), (5, 20), (7, 7000)):
+        monkeypatch.setattr(stories_module, "_CANDIDATES", candidates)
+        monkeypatch.setattr(stories_module, "_BLOCK_CELLS", cells)
+        i, j, s = stories_module._edges(vectors, days, window_days, 0.05, 3)
+        found = dict(zip(zip(i.tolist(), j.tolist(), strict=True), s.tolist(), strict=True))
+        assert found == {pair: float(c) for pair, c in expected.items()}
+
+
+def _untitled(documents: pd.DataFrame) -> pd.DataFrame:
+    """Half the titles blanked: those stories are titled from their texts (read from the spool)."""
+    return documents.assign(title=[t if k % 2 else None for k, t in enumerate(documents["title"])])
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"linkage": "single"}, {"window_days": None}, {"title_weight": 0.0, "threshold": 0.3}]
+)
+def test_a_spooled_table_gives_the_stories_of_the_texts_in_memory(options: dict) -> None:
+    from framing.corpus import as_corpus
+
+    documents = _untitled(two_stories(attack_C="2024-05-01", budget_B=""))
+    corpus = as_corpus(documents)
+    spooled = corpus.spooled()
+    assert "text" not in spooled.documents.columns
+    expected = cluster_stories(documents, **options)
+    for result in (cluster_stories(spooled, **options),
+                   cluster_stories(spooled.documents, spool=spooled.spool, **options)):  # fmt: skip
+        pd.testing.assert_frame_equal(result, expected)
+        assert result.attrs == expected.attrs
+    # some stories are titled from the start of a text, read from the spool
+    assert options or any(title.endswith("…") for title in expected["story_title"])
+
+
+def test_crocus_spooled_gives_the_same_stories_story_tables_and_worker_results() -> None:
+    from framing.corpus import load_corpus
+    from framing.features import extract
+    from framing.report.stories import BackgroundStories, story_tables
+
+    corpus = load_corpus(REPO / "corpora" / "crocus")
+    spooled = corpus.spooled()
+    expected = cluster_stories(corpus)
+    pd.testing.assert_frame_equal(cluster_stories(spooled), expected)
+    untitled = _untitled(corpus.documents)
+    pd.testing.assert_frame_equal(
+        cluster_stories(_untitled(spooled.documents), spool=spooled.spool), cluster_stories(untitled)
+    )
+    features = extract(corpus)
+    options = {"by": "outlet", "groups": sorted(features["outlet"].unique()), "cues": ["emotive", "hedging"],
+               "seed": 3, "n_resamples": 200, "n_permutations": 200}  # fmt: skip
+    in_memory = story_tables(corpus.documents, features, **options)
+    on_disk = story_tables(spooled.documents, features, spool=spooled.spool, **options)
+    assert in_memory.keys() == on_disk.keys()
+    for name, table in in_memory.items():
+        pd.testing.assert_frame_equal(on_disk[name], table)
+    # the report's worker process reads the spool file itself, forked or sent the table and spool
+    with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
+        pd.testing.assert_frame_equal(background.get("all"), expected)
+    assert spooled.spool.path.exists()  # the worker's copy of the spool never deletes the file
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("multiprocessing.get_start_method", lambda allow_none=False: "spawn")
+        with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
+            pd.testing.assert_frame_equal(background.get("all"), expected)
+    assert spooled.spool.path.exists()
+
+
+def test_a_spooled_table_without_its_spool_is_refused() -> None:
+    from framing.corpus import as_corpus
+
+    spooled = as_corpus(two_stories()).spooled()
+    with pytest.raises(InputError, match="spool"):
+        cluster_stories(spooled.documents)
+
+
+@pytest.mark.parametrize("chunk", [2, 5, 1000])
+@pytest.mark.parametrize("with_titles", [True, False])
+def test_vectors_weighed_chunk_by_chunk_are_those_of_the_whole_matrices(
+    chunk, with_titles, monkeypatch
+) -> None:
+    # the body is weighed, put beside the titles and normalised a chunk of rows at a time: the same matrix,
+    # bit for bit, as scikit-learn's vectorisers on all documents, stacked and normalised whole
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
+    monkeypatch.setattr(stories_module, "_COUNT_CHUNK", chunk)
+    texts = VECTORISED_TEXTS + [text for _, text in ATTACK + BUDGET]
+    titles = [f"{text[:30]} {k}" if k % 3 else None for k, text in enumerate(texts)]
+    documents = pd.DataFrame({"doc_id": range(len(texts)), "title": titles})
+    if not with_titles:
+        documents = documents.drop(columns="title")
+    vectors = stories_module._vectors(documents, iter(texts), 0.5)
+
+    def tfidf(values: list) -> sp.csr_matrix:
+        vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
+        return vectoriser.fit_transform(["" if v is None else v for v in values]).tocsr()
+
+    parts = [tfidf(texts)] + ([tfidf(titles) * np.float32(0.5)] if with_titles else [])
+    expected = normalize(sp.hstack(parts, format="csr"), copy=False)
+    assert vectors.shape == expected.shape
+    for attribute in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(vectors, attribute), getattr(expected, attribute)), attribute
+    assert vectors.data.dtype == np.float32

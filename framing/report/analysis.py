@@ -37,7 +37,7 @@ from framing.report.languages import LanguagePlan, by_language, plan_languages
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import BackgroundStories, story_tables
 from framing.report.timing import timed_stages
-from framing.spool import DocumentTexts
+from framing.spool import DocumentTexts, TextSpool
 from framing.supervised import TextModel
 
 __all__ = ["FREQUENCY_NAMES", "REPORT_STEPS", "Analysis", "Progress", "analyse"]
@@ -253,7 +253,7 @@ def _analyse(
     # The same-story clustering reads only the texts: with a spare core it runs beside the matching and
     # the statistics. It starts before the matching, while this process is small: a forked worker's
     # resident memory counts the pages it shares with this one.
-    background = _cluster_in_background(compared_documents, plan, groups, by, jobs)
+    background = _cluster_in_background(compared_documents, plan, groups, by, jobs, corpus.spool)
     if background is not None:
         resources.enter_context(background)  # stopped on any error before its section
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
@@ -423,7 +423,7 @@ def _analyse(
 
     step("same-story comparison")  # issue 10: compare the groups within the stories they share
     story_options = {"by": by, "cues": cues, "seed": seed, "n_resamples": n_resamples,
-                     "n_permutations": n_permutations}  # fmt: skip
+                     "n_permutations": n_permutations, "spool": corpus.spool}  # fmt: skip
     if plan.within:  # issue 12: rates from different lexicons are compared only within a language
         tables.update(_stories_by_language(documents, features, plan, groups, story_options, background))
     else:
@@ -532,10 +532,16 @@ class _Computation:
 
 
 def _cluster_in_background(
-    documents: pd.DataFrame, plan: LanguagePlan, groups: list[Hashable], by: str, jobs: int
+    documents: pd.DataFrame,
+    plan: LanguagePlan,
+    groups: list[Hashable],
+    by: str,
+    jobs: int,
+    spool: TextSpool | None = None,
 ) -> BackgroundStories | None:
     """With a spare core (``jobs > 1``) and enough documents to be worth a process, the same-story
-    clustering starts now in a worker, on the documents the same-story section will read."""
+    clustering starts now in a worker, on the documents the same-story section will read (a spooled
+    table's texts read from ``spool`` by the worker)."""
     if jobs < 2 or len(documents) < BACKGROUND_MIN_DOCUMENTS:
         return None
     if plan.within:
@@ -545,7 +551,7 @@ def _cluster_in_background(
         }
     else:
         tables = {None: documents}
-    return BackgroundStories(tables)
+    return BackgroundStories(tables, spool)
 
 
 #: Below this many documents the report does not start workers for the same-story clustering and the

@@ -9,12 +9,14 @@ row is in ``tables/stories.csv``, ``tables/within_story.csv`` and ``tables/story
 
 from __future__ import annotations
 
+import copy
 import html
 from collections.abc import Callable, Hashable
 
 import pandas as pd
 
 from framing.compare import story_fixed_effects, within_story
+from framing.spool import TEXT_REF, TextSpool
 from framing.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, cluster_stories, story_table
 
 __all__ = [
@@ -46,12 +48,14 @@ def story_tables(
     n_resamples: int,
     n_permutations: int,
     stories: pd.DataFrame | None = None,
+    spool: TextSpool | None = None,
 ) -> dict[str, pd.DataFrame]:
     """``stories`` (one row per story), ``within_story`` and ``story_effects`` for the compared groups.
 
-    ``stories`` is :func:`framing.stories.cluster_stories` of ``documents`` when already computed.
+    ``stories`` is :func:`framing.stories.cluster_stories` of ``documents`` when already computed; a
+    spooled ``documents`` table (``text_ref``) has its texts read from ``spool``.
     """
-    stories = cluster_stories(documents) if stories is None else stories
+    stories = cluster_stories(documents, spool=spool) if stories is None else stories
     options = {"cue": cues, "by": by, "order": groups, "seed": seed, "n_resamples": n_resamples}
     within = within_story(features, stories, n_permutations=n_permutations, **options)
     return {
@@ -62,16 +66,17 @@ def story_tables(
 
 
 #: The document columns story clustering reads (the rest stays out of the worker process).
-_CLUSTER_COLUMNS = ("doc_id", "text", "title", "date", "outlet", "duplicate_of")
+_CLUSTER_COLUMNS = ("doc_id", "text", TEXT_REF, "title", "date", "outlet", "duplicate_of")
 
 
 # The tables a forked worker reads from the memory it shares with the report's process (set just before
 # the worker starts, emptied right after): no copy of the texts is pickled and piped to it.
-_INHERITED: dict[Hashable, pd.DataFrame] = {}
+_INHERITED: dict[Hashable, tuple[pd.DataFrame, TextSpool | None]] = {}
 
 
 def _cluster_inherited(key: Hashable) -> pd.DataFrame:
-    return cluster_stories(_INHERITED[key])
+    table, spool = _INHERITED[key]
+    return cluster_stories(table, spool=spool)
 
 
 class BackgroundStories:
@@ -81,24 +86,30 @@ class BackgroundStories:
     Clustering reads only the texts, so on a machine with a core to spare its cost overlaps the
     statistics that run before the same-story section. Where processes start by forking (Linux) the
     worker reads the tables from memory it shares with this process; elsewhere they are pickled to it.
+    Spooled tables (``text_ref``) have their texts read from ``spool`` by the worker, a block at a time.
     ``close`` stops the worker.
     """
 
-    def __init__(self, tables: dict[Hashable, pd.DataFrame]) -> None:
+    def __init__(self, tables: dict[Hashable, pd.DataFrame], spool: TextSpool | None = None) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         inputs = {key: table[[c for c in _CLUSTER_COLUMNS if c in table]] for key, table in tables.items()}
+        # the worker's own copy of the spool (its path and offsets): only this process's object deletes
+        # the file when collected, never an object of the worker's
+        spool = None if spool is None else copy.copy(spool)
         forking = multiprocessing.get_start_method(allow_none=False) == "fork"
         self._pool = ProcessPoolExecutor(max_workers=1)
         if forking:
-            _INHERITED.update(inputs)
+            _INHERITED.update({key: (table, spool) for key, table in inputs.items()})
             try:  # the worker is forked by the first submit, with _INHERITED filled in
                 self._futures = {key: self._pool.submit(_cluster_inherited, key) for key in inputs}
             finally:
                 _INHERITED.clear()
         else:
-            self._futures = {key: self._pool.submit(cluster_stories, table) for key, table in inputs.items()}
+            self._futures = {
+                key: self._pool.submit(cluster_stories, table, spool=spool) for key, table in inputs.items()
+            }
 
     def get(self, key: Hashable) -> pd.DataFrame | None:
         """The stories of the table ``key`` (None when it was not submitted)."""
