@@ -79,3 +79,33 @@ def test_texts_auto_goes_to_disk_above_the_size_and_a_bad_choice_is_refused(
     assert chosen == [False, True]
     refused = CliRunner().invoke(app, ["report", str(CROCUS), *out, "--texts", "ram", *quick])
     assert refused.exit_code == 2 and "--texts must be memory, disk or auto" in refused.output
+
+
+def test_a_spooled_corpus_without_actors_keeps_its_texts_on_disk_with_the_suggested_ones(
+    tmp_path: Path,
+) -> None:
+    # regression: the copy that holds the suggested actors was made without the spool, so the report of
+    # a spooled corpus without [actors] failed with "the table has no 'text' column"
+    from conftest import write_jsonl
+
+    from framing.actors import with_suggested_actors
+    from framing.corpus import load_corpus
+    from framing.report import analyse
+
+    names = ["Ukraine", "the Islamic State", "Moscow officials"]
+    records = [
+        {
+            "id": f"{outlet}-{i}",
+            "outlet": outlet,
+            "date": f"2024-03-{23 + i % 5}",
+            "text": f"Officials in {names[i % 3]} blamed {names[(i + 1) % 3]} for the attack. The "
+            f"{['chilling', 'calm', 'harrowing'][i % 3]} report was likely incomplete. Story {i} of {outlet}.",
+        }
+        for outlet in ("north", "south", "east")
+        for i in range(6)
+    ]
+    corpus = load_corpus(write_jsonl(tmp_path / "articles.jsonl", records))
+    spooled = corpus.spooled()
+    suggested, table = with_suggested_actors(spooled)
+    assert len(table) and suggested.actors and suggested.spool is spooled.spool
+    _same_analysis(analyse(corpus, **QUICK), analyse(spooled, **QUICK))
