@@ -99,7 +99,7 @@ def test_a_spooled_corpus_without_actors_keeps_its_texts_on_disk_with_the_sugges
             "outlet": outlet,
             "date": f"2024-03-{23 + i % 5}",
             "text": f"Officials in {names[i % 3]} blamed {names[(i + 1) % 3]} for the attack. The "
-            f"{['chilling', 'calm', 'harrowing'][i % 3]} report was likely incomplete. Story {i} of {outlet}.",
+            f"{['chilling', 'calm', 'harrowing'][i % 3]} report was likely incomplete. Story {i}, {outlet}.",
         }
         for outlet in ("north", "south", "east")
         for i in range(6)
