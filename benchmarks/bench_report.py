@@ -3,11 +3,13 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_report.py [--repeat 3] [--copies 5] [--scale 10] [--max-groups 12]
-        [--jobs 2]
+        [--jobs 2] [--texts auto|memory|disk] [--shift-days 61]
 
 The input is the AllSides development set (``../shared/data/allsides/dev.jsonl``, 4,000 articles)
 repeated ``--copies`` times into ``benchmarks/data/`` (repeated records get unique ids; the same file
-``bench_features.py`` makes). ``--scale 10`` also runs the report on the corpus ``10 x --copies`` times
+``bench_features.py`` makes); the dates of copy k are moved ``k * --shift-days`` days later (61 by
+default), so the copies read as later coverage rather than as one story told many times.
+``--scale 10`` also runs the report on the corpus ``10 x --copies`` times
 the development set (200,000 articles with the defaults) and compares the peak memory of the two runs
 (target: within 1.5x) and their wall time (target: roughly linear).
 
@@ -144,14 +146,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=0, help="also run on a corpus this many times larger")
     parser.add_argument("--max-groups", type=int, default=None, help="passed to framing report")
     parser.add_argument("--jobs", type=int, default=2, help="passed to framing report (2 cores: 2)")
+    parser.add_argument(
+        "--texts", choices=["auto", "memory", "disk"], default=None, help="passed to framing report"
+    )
+    parser.add_argument(
+        "--shift-days",
+        type=int,
+        default=61,
+        help="dates of copy k move k times this many days (0: exact copies on the same dates)",
+    )
     args = parser.parse_args(argv)
     if not SOURCE.exists():
         sys.exit(f"error: {SOURCE} not found (set FRAMING_SHARED_DATA to the shared data folder)")
     extra = ["--jobs", str(args.jobs)]
     extra += ["--max-groups", str(args.max_groups)] if args.max_groups is not None else []
-    corpora = [build_corpus(SOURCE, args.copies)]
+    extra += ["--texts", args.texts] if args.texts is not None else []
+    corpora = [build_corpus(SOURCE, args.copies, args.shift_days)]
     if args.scale > 1:
-        corpora.append(build_corpus(SOURCE, args.copies * args.scale))
+        corpora.append(build_corpus(SOURCE, args.copies * args.scale, args.shift_days))
     load_before = os.getloadavg()
     results: dict[str, list[Run]] = {}
     with tempfile.TemporaryDirectory(prefix="bench_report_") as workdir:

@@ -453,16 +453,8 @@ def with_suggested_actors(
     spread evenly over the corpus, counted in ``jobs`` processes), and the suggestions (empty when it
     has actors).
     """
-    from framing.corpus import Corpus
-
     if corpus.actors:
         return corpus, pd.DataFrame(columns=SUGGESTED_COLUMNS)
     table = suggest_actors(corpus, n=n, max_documents=max_documents, jobs=jobs)
-    settings = {
-        **corpus.settings,
-        "actors": {a: {"aliases": aliases} for a, aliases in actors_from_table(table).items()},
-    }
-    copy = Corpus(
-        corpus.documents, name=corpus.name, settings=settings, summary=corpus.summary, source=corpus.source
-    )
-    return copy, table
+    # with_actors keeps everything else of the corpus, its spool of texts on disk included
+    return corpus.with_actors(actors_from_table(table)), table

@@ -6,10 +6,12 @@ about the input are printed as one line and exit with status 2.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,6 +59,15 @@ KeepBoilerplate = Annotated[
         "--keep-boilerplate",
         help="Keep page furniture (lines an outlet repeats in many articles, captions, ads), "
         "which is removed by default.",
+    ),
+]
+Texts = Annotated[
+    str,
+    typer.Option(
+        "--texts",
+        help="Where the texts are kept while the command runs: memory; disk (a spool file in TMPDIR, "
+        "read back a block at a time, so memory stays flat for large corpora); auto (disk when the "
+        "input is over 256 MB). The results are the same.",
     ),
 ]
 Lexicons = Annotated[
@@ -184,11 +195,13 @@ def _load(
     selection: Selection | None = None,
     announce: bool = True,
     jobs: int = 1,
+    texts: str = "memory",
 ) -> Corpus:
     columns = {"text_col": text_col, "outlet_col": outlet_col, "date_col": date_col, "id_col": id_col}
     selection = selection or Selection()
+    spool = _texts_on_disk(texts, path)
     if selection.where is not None and _is_store(path):
-        corpus = _load_store_subset(path, selection.where, drop_duplicates)
+        corpus = _load_store_subset(path, selection.where, drop_duplicates, spool=spool)
     else:
         columns["title_col"] = title_col
         corpus = load_corpus(
@@ -197,6 +210,7 @@ def _load(
             strict=strict,
             keep_boilerplate=keep_boilerplate,
             jobs=jobs,
+            spool=spool,
             **columns,
         )
     if selection:
@@ -204,6 +218,30 @@ def _load(
         if announce:
             _announce(corpus.summary)
     return corpus
+
+
+#: ``--texts auto`` keeps the texts on disk above this many bytes of input (a corpus folder's files summed)
+SPOOL_ABOVE_BYTES = 256 * 2**20
+
+
+def _texts_on_disk(texts: str, path: Path) -> bool:
+    """Whether ``--texts`` (memory, disk, auto) puts the texts of ``path`` in a spool file on disk."""
+    _require(texts in ("memory", "disk", "auto"), f"--texts must be memory, disk or auto, not {texts!r}")
+    if texts != "auto":
+        return texts == "disk"
+    return _input_bytes(path) > SPOOL_ABOVE_BYTES
+
+
+def _input_bytes(path: Path) -> int:
+    """Size of the file ``path``, or of every file under the folder ``path``, in bytes."""
+    if not path.is_dir():
+        return path.stat().st_size if path.exists() else 0
+    total = 0
+    for root, _, names in os.walk(path):
+        for name in names:
+            with contextlib.suppress(OSError):  # a file that vanished or cannot be read: loading says so
+                total += os.stat(os.path.join(root, name)).st_size
+    return total
 
 
 def _announce(summary: Any) -> None:
@@ -253,12 +291,12 @@ def _is_store(path: Path) -> bool:
     return is_store(path)
 
 
-def _load_store_subset(path: Path, where: str, drop_duplicates: bool) -> Corpus:
+def _load_store_subset(path: Path, where: str, drop_duplicates: bool, *, spool: bool = False) -> Corpus:
     """A store's documents matching ``where``, filtered by DuckDB before they are read; counted."""
     from framing.store import open_store
 
     store = open_store(path)
-    corpus = store.load(where=where)
+    corpus = store.load(where=where, spool=spool)
     groups = corpus.settings.get("groups")
     corpus = corpus.apply_groups(groups) if groups else corpus
     kept = len(corpus)
@@ -724,6 +762,7 @@ def report_command(
         ),
     ] = None,
     keep_boilerplate: KeepBoilerplate = False,
+    texts: Texts = "auto",
     across_languages: Annotated[
         bool,
         typer.Option(
@@ -775,6 +814,7 @@ def report_command(
             keep_boilerplate=keep_boilerplate,
             selection=selection,
             jobs=jobs,
+            texts=texts,
         )
         corpus = _with_actors(corpus, chosen)
     folder = output if output is not None else Path("reports") / (corpus.name or path.stem)

@@ -456,7 +456,14 @@ def _analyse(
         findings.append(clustered_finding(tables, by))
     if trained is not None:  # issue 11: the supervised measure, beside (not among) the lexicon findings
         tables["model_prevalence"] = model_prevalence(
-            features, documents, trained, by=by, groups=groups, seed=seed, n_resamples=n_resamples
+            features,
+            documents,
+            trained,
+            by=by,
+            groups=groups,
+            seed=seed,
+            n_resamples=n_resamples,
+            spool=corpus.spool,
         )
     metadata = _metadata(
         corpus,
