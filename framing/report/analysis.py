@@ -258,7 +258,13 @@ def _analyse(
         resources.enter_context(background)  # stopped on any error before its section
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
     matched = match_documents(
-        documents, by=by, actors=corpus.actors, matcher=matcher, profile=True, jobs=jobs
+        documents,
+        by=by,
+        actors=corpus.actors,
+        matcher=matcher,
+        profile=True,
+        jobs=jobs,
+        spool=corpus.spool,
     )
     rated_features = matched.features
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
