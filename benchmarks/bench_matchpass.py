@@ -5,9 +5,9 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/bench_matchpass.py benchmarks/data/allsides-dev_x5d61.jsonl [--jobs 2]
         [--in-memory]
 
-The corpus is loaded in memory, then (unless ``--in-memory``) moved to a spool file
-(``Corpus.spooled()``), the in-memory corpus is let go and the freed heap returned to the system, so the
-pass starts from a process that holds the documents table without its texts. The pass then runs as the
+The corpus is loaded with its texts in a spool file (``load_corpus(..., spool=True)``; ``--in-memory``:
+a ``text`` column) in ``--jobs`` processes and the freed heap returned to the system, so the pass starts
+from a process that holds the documents table without its texts. The pass then runs as the
 report runs it: grouped by outlet, a fixed list of actors (US politics, so that the blame rules fire on
 the AllSides articles), the blame profile, ``--jobs`` worker processes.
 
@@ -91,12 +91,8 @@ def main() -> None:
     args = parser.parse_args()
     process = psutil.Process()
     started = time.perf_counter()
-    corpus = load_corpus(args.corpus)
+    corpus = load_corpus(args.corpus, jobs=args.jobs, spool=not args.in_memory)
     print(f"loaded {len(corpus)} documents in {time.perf_counter() - started:.0f} s", flush=True)
-    if not args.in_memory:
-        spooled = corpus.spooled()
-        del corpus
-        corpus = spooled
     documents, spool = corpus.documents, corpus.spool
     del corpus
     return_freed_memory()
