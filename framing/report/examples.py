@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import pandas as pd
@@ -30,17 +30,22 @@ def typical_examples(
     positive = matches[~matches["negated"] & matches["cue"].isin(cues) & matches[by].isin(groups)]
     if positive.empty:
         return []
+    # Documents and terms are ranked by their categorical codes where the categories are sorted (the
+    # match table's are): the same order as their strings, without a string per match row (3 million
+    # rows at 200,000 articles). The strings are made for the chosen sentences only.
+    doc_key, doc_name = _sortable_codes(positive["doc_id"])
+    term_key, term_name = _sortable_codes(positive["term"])
     positive = positive.assign(
         group_rank=positive[by].map({g: i for i, g in enumerate(groups)}).astype(int),
         cue_rank=positive["cue"].map({c: i for i, c in enumerate(cues)}).astype(int),
-        doc_id=positive["doc_id"].astype(str),
-        term=positive["term"].astype(str),
+        doc_key=doc_key,
+        term_key=term_key,
     )
     unit = ["group_rank", "cue_rank"]
-    sentence = [*unit, "doc_id", "sentence_id"]
+    sentence = [*unit, "doc_key", "sentence_id"]
     # integer frequencies rank sentences exactly as shares (frequency / total of the group and cue) do
-    frequency = positive.groupby([*unit, "term"]).size().rename("_frequency")
-    distinct = positive.drop_duplicates([*sentence, "term"]).join(frequency, on=[*unit, "term"])
+    frequency = positive.groupby([*unit, "term_key"]).size().rename("_frequency")
+    distinct = positive.drop_duplicates([*sentence, "term_key"]).join(frequency, on=[*unit, "term_key"])
     scored = distinct.groupby(sentence, sort=False).agg(
         _score=("_frequency", "sum"), sentence_start=("sentence_start", "first"),
         sentence_end=("sentence_end", "first"), doc=("doc", "first"),
@@ -48,22 +53,22 @@ def typical_examples(
     length = scored["sentence_end"] - scored["sentence_start"]
     scored = scored.assign(_long=length > _LONG_SENTENCE, _length=length)
     scored = scored.sort_values(
-        [*unit, "_long", "_score", "_length", "doc_id", "sentence_id"],
+        [*unit, "_long", "_score", "_length", "doc_key", "sentence_id"],
         ascending=[True, True, True, False, True, True, True],
         kind="mergesort",
     )
-    chosen = scored.drop_duplicates([*unit, "doc_id"]).groupby(unit, sort=False).head(per_cue)
-    chosen = chosen.assign(sentence=matched.sentences(chosen))
+    chosen = scored.drop_duplicates([*unit, "doc_key"]).groupby(unit, sort=False).head(per_cue)
+    chosen = chosen.assign(sentence=matched.sentences(chosen), doc_id=doc_name(chosen["doc_key"]))
     # The matches of each chosen sentence, as runs of one array sorted by sentence (within a sentence in
     # match order: an inner merge keeps the left order and the sort is stable). A DataFrame per
     # sentence, for tens of thousands of sentences, took hundreds of megabytes.
-    marks = positive[[*sentence, "start", "end", "term"]].merge(
+    marks = positive[[*sentence, "start", "end", "term_key"]].merge(
         chosen[sentence].assign(_chosen=np.arange(len(chosen))), on=sentence
     )
     marks = marks.sort_values("_chosen", kind="stable")
     bounds = np.searchsorted(marks["_chosen"].to_numpy(), np.arange(len(chosen) + 1))
     mark_starts, mark_ends = marks["start"].to_numpy(), marks["end"].to_numpy()
-    mark_terms = marks["term"].to_numpy()
+    mark_terms = np.asarray(term_name(marks["term_key"]), dtype=object)
     examples = []
     for index, row in enumerate(chosen.itertuples(index=False)):
         here = slice(bounds[index], bounds[index + 1])
@@ -85,6 +90,22 @@ def typical_examples(
             )
         )
     return examples
+
+
+def _sortable_codes(column: pd.Series) -> tuple[pd.Series, Callable[[pd.Series], list[str]]]:
+    """Integer keys of ``column`` that sort as its values' strings do, and the function from keys back
+    to those strings.
+
+    A categorical column with sorted categories gives its codes; any other column gives its strings
+    themselves (they are their own keys).
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories
+        names = categories.astype(str)
+        if names.is_monotonic_increasing and names.is_unique:
+            return column.cat.codes.astype(np.int64), lambda keys: names.take(np.asarray(keys)).tolist()
+    strings = column.astype(str)
+    return strings, lambda keys: [str(key) for key in keys]
 
 
 def examples_table(examples: list[Example], by: str) -> pd.DataFrame:
