@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from framing._memory import return_freed_memory
 from framing.corpus import Corpus
 from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder, document_attributions
 from framing.errors import OptionError
@@ -943,16 +944,26 @@ def match_documents(
         features = _empty_features(documents, matcher, "document", keep)
     features.attrs["cue_families"] = list(matcher.families)
     features.attrs["unit"] = "document"
+    # Each table is joined while the blocks' columns it replaces are let go; the heap pages they held
+    # are given back before the next table is made, or the process keeps both (at 200,000 articles the
+    # joins left about 500 MB of free heap, and the peak rose by that much).
+    return_freed_memory()
     matches = joined.match_table()
+    return_freed_memory()
     blame, attributed = joined.attribution_table()
+    return_freed_memory()
     if by is not None:
         if by not in features.columns:
             features[by] = documents[by].to_numpy()
-        groups = documents[by].to_numpy()[matches["doc"].to_numpy()]
-        matches[by] = pd.Categorical(groups)
+        # the group of each match row from the documents' own codes: one group value per document
+        # instead of one per match row; the categories those of ``pd.Categorical`` of the rows' groups
+        codes, names = pd.factorize(documents[by], sort=True, use_na_sentinel=True)
+        row_codes = codes[matches["doc"].to_numpy()]
+        matches[by] = pd.Categorical.from_codes(row_codes, categories=names).remove_unused_categories()
         if by not in blame.columns:
             blame[by] = documents[by].to_numpy()[attributed]
     profiled = joined.profile_table(outlet="outlet" in documents.columns, wanted=profile and attribute)
+    return_freed_memory()
     return MatchPass(documents, features, matches, blame, profiled, texts)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from framing import compare
+from framing._memory import return_freed_memory
 from framing.actors import actors_from_table, with_suggested_actors
 from framing.boilerplate import boilerplate_table
 from framing.corpus import Corpus, as_corpus
@@ -277,6 +278,7 @@ def _analyse(
     else:
         features = rated_features
     del compared_documents
+    return_freed_memory()  # the rows of the groups left out of the comparisons are let go
     tables["documents"] = features
 
     step(REPORT_STEPS[1])
