@@ -842,7 +842,8 @@ class MatchPass:
         profile: :func:`framing.blame_profile` rows when ``match_documents(..., profile=True)``, else None.
         texts: the texts of ``documents``, row by row (:class:`framing.spool.DocumentTexts`: from the
             ``text`` column, or from the spool file of a spooled table); by default ``documents["text"]``.
-            A MatchPass over a subset of the documents takes ``texts.subset(rows)`` with them.
+            A MatchPass over a subset of the documents takes ``DocumentTexts(subset, texts.spool)``
+            (``texts.subset`` would copy the texts of an in-memory column).
     """
 
     documents: pd.DataFrame

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TEXT_REF", "DocumentTexts", "SpoolWriter", "TextSpool", "document_texts", "spool_texts"]
+__all__ = ["TEXT_REF", "DocumentTexts", "SpoolWriter", "TextSpool", "spool_texts"]
 
 #: the documents column of a spooled corpus: the position of the document's text in the spool
 TEXT_REF = "text_ref"
@@ -63,11 +63,6 @@ class TextSpool:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.path = state["path"]
         self.offsets = state["offsets"]
-
-    @property
-    def nbytes(self) -> int:
-        """Size of the spooled texts in bytes (UTF-8)."""
-        return int(self.offsets[-1])
 
     def read(self, positions: Sequence[int] | np.ndarray) -> list[str]:
         """The texts at ``positions``, in the order given (a position may repeat).
@@ -217,11 +212,6 @@ class DocumentTexts:
         copy._column = None if self._column is None else self._column.iloc[positions].reset_index(drop=True)
         copy._refs = None if self._refs is None else self._refs[positions]
         return copy
-
-
-def document_texts(documents: pd.DataFrame, spool: TextSpool | None = None) -> DocumentTexts:
-    """:class:`DocumentTexts` of ``documents``: its ``text`` column, or ``spool`` by ``text_ref``."""
-    return DocumentTexts(documents, spool)
 
 
 def spool_texts(texts: Iterable[str], directory: str | os.PathLike[str] | None = None) -> TextSpool:

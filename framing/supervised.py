@@ -41,6 +41,7 @@ import scipy.sparse as sp
 
 from framing.compare.resampling import stream_key
 from framing.errors import InputError, OptionError
+from framing.spool import DocumentTexts
 
 __all__ = [
     "FORMAT",
@@ -648,18 +649,27 @@ def add_probabilities(
     model: TextModel | str | Path,
     *,
     documents: pd.DataFrame | None = None,
+    texts: DocumentTexts | None = None,
 ) -> pd.DataFrame:
     """Add ``<label>_probability`` (calibrated, 0-1) and ``<label>_predicted`` (at the model's threshold).
 
     ``units`` is a list of texts, a DataFrame with ``text``, or a feature table from
     :func:`framing.extract` (``doc_id``; with ``start``/``end`` for sentences) together with the
-    ``documents`` (``doc_id``, ``text``) it was measured on. The mean of ``<label>_probability`` over a
-    group's units estimates the share of units carrying the label (the group's prevalence).
+    ``documents`` (``doc_id``, ``text``) it was measured on. ``texts`` (the units' texts row for row,
+    e.g. ``corpus.texts`` of a spooled corpus with its document features) are scored a block at a time:
+    the model scores each text alone, so the probabilities are those of one call on all of them. The
+    mean of ``<label>_probability`` over a group's units estimates the share of units carrying the label
+    (the group's prevalence).
     """
     if not isinstance(model, TextModel):
         model = load_model(model)
     table = units.copy() if isinstance(units, pd.DataFrame) else pd.DataFrame({"text": list(units)})
-    probabilities = model.predict_proba(_unit_texts(table, documents))
+    if texts is not None:
+        if len(texts) != len(table):
+            raise OptionError(f"texts has {len(texts)} rows, the units {len(table)}")
+        probabilities = np.concatenate([[], *(model.predict_proba(block) for block in texts.blocks())])
+    else:
+        probabilities = model.predict_proba(_unit_texts(table, documents))
     table[f"{model.label}_probability"] = probabilities
     table[f"{model.label}_predicted"] = probabilities >= model.threshold
     return table

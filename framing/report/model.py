@@ -91,13 +91,9 @@ def model_prevalence(
         logger.warning(
             "the model was trained on %s units and is applied to whole documents here", model.card.get("unit")
         )
-    if spool is not None and "text" not in documents.columns:
-        texts = DocumentTexts(documents, spool)
-        probabilities = [model.predict_proba(block) for block in texts.blocks()]
-        scored = features.assign(**{f"{model.label}_probability": np.concatenate([[], *probabilities])})
-        scored[f"{model.label}_predicted"] = scored[f"{model.label}_probability"] >= model.threshold
-    else:
-        scored = add_probabilities(features, model, documents=documents)
+    spooled = spool is not None and "text" not in documents.columns
+    texts = DocumentTexts(documents, spool) if spooled else None
+    scored = add_probabilities(features, model, documents=None if spooled else documents, texts=texts)
     table = prevalence_by_group(scored, model.label, by=by, n_resamples=n_resamples, seed=seed)
     table = table[table[by].isin(groups)]
     return table[[by, *PREVALENCE_COLUMNS]].reset_index(drop=True)
