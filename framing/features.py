@@ -909,6 +909,11 @@ class MatchPass:
             self._parent_features = None
         return self._features
 
+    @property
+    def spill_folder(self) -> Path:
+        """The temporary folder of the per-row tables (deleted when no MatchPass reads it any more)."""
+        return self._store.folder.path
+
     def spilled_bytes(self) -> int:
         """Bytes of the per-row tables on disk (all the stored documents, not only a selection's)."""
         return self._store.nbytes()
