@@ -855,25 +855,35 @@ class MatchPass:
         texts: the texts of ``documents``, row by row (:class:`framing.spool.DocumentTexts`: from the
             ``text`` column, or from the spool file of a spooled table).
 
-    Made by :func:`match_documents`; :meth:`select` gives the pass over a subset of the documents.
+    Made by :func:`match_documents` (``store``: its files); :meth:`select` gives the pass over a subset of
+    the documents. A MatchPass made by hand from ``matches`` and ``attributions`` tables (and optionally
+    ``profile``) holds them in memory as given and reads them the same ways.
     """
 
     def __init__(
         self,
         documents: pd.DataFrame,
         features: pd.DataFrame | None,
-        store: _MatchStore,
+        matches: pd.DataFrame | None = None,
+        attributions: pd.DataFrame | None = None,
+        profile: pd.DataFrame | None = None,
         texts: DocumentTexts | None = None,
         *,
+        store: _MatchStore | None = None,
         by: str | None = None,
         rows: np.ndarray | None = None,
         parent_features: pd.DataFrame | None = None,
     ) -> None:
+        if (store is None) == (matches is None or attributions is None):
+            raise ValueError("give either the match and attribution tables or the store of a pass")
         self.documents = documents
         self._features = features
-        # a selection's features are cut from its parent's only when asked for (the report has its own)
-        self._parent_features = parent_features
+        # a selection's features are cut from those of the pass it was selected from (its rows there)
+        # only when asked for: the report has its own
+        self._root_features = features if rows is None else parent_features
         self._store = store
+        self._tables = None if store is not None else {"matches": matches, "attributions": attributions}
+        self._profile = profile
         self.texts = DocumentTexts(documents) if texts is None else texts
         if len(self.texts) != len(documents):
             raise ValueError(f"{len(self.texts)} texts for {len(documents)} documents")
@@ -883,7 +893,7 @@ class MatchPass:
         self._rows = rows
         self._keep: np.ndarray | None = None
         self._position: np.ndarray | None = None
-        if rows is not None:
+        if rows is not None and store is not None:
             stored = len(store.matches.rows_per_document())
             self._keep = np.zeros(stored, dtype=bool)
             self._keep[rows] = True
@@ -891,39 +901,38 @@ class MatchPass:
         if by is not None:
             # the group of each match row from the documents' own codes: one group value per document
             # instead of one per match row; the categories those of ``pd.Categorical`` of the rows' groups
-            self._group_codes, self._group_names = pd.factorize(
-                documents[by], sort=True, use_na_sentinel=True
-            )
+            codes, names = pd.factorize(documents[by], sort=True, use_na_sentinel=True)
+            self._group_codes, self._group_names = codes, names
 
     def __repr__(self) -> str:
-        return (
-            f"MatchPass(documents={len(self.documents)}, by={self.by!r}, "
-            f"matches={int(self._rows_per_document(self._store.matches).sum())}, folder={self._store.folder})"
-        )
+        where = "in memory" if self._store is None else f"in {self._store.folder.path}"
+        return f"MatchPass(documents={len(self.documents)}, by={self.by!r}, per-row tables {where})"
 
     @property
     def features(self) -> pd.DataFrame:
         if self._features is None:
-            assert self._parent_features is not None and self._rows is not None
-            self._features = self._parent_features.iloc[self._rows].reset_index(drop=True)
-            self._parent_features = None
+            assert self._root_features is not None and self._rows is not None
+            self._features = self._root_features.iloc[self._rows].reset_index(drop=True)
         return self._features
 
     @property
-    def spill_folder(self) -> Path:
-        """The temporary folder of the per-row tables (deleted when no MatchPass reads it any more)."""
-        return self._store.folder.path
+    def spill_folder(self) -> Path | None:
+        """The temporary folder of the per-row tables (deleted when no MatchPass reads it any more); None
+        for a MatchPass made by hand."""
+        return None if self._store is None else self._store.folder.path
 
     def spilled_bytes(self) -> int:
         """Bytes of the per-row tables on disk (all the stored documents, not only a selection's)."""
-        return self._store.nbytes()
+        return 0 if self._store is None else self._store.nbytes()
 
     def select(self, rows: Sequence[int] | np.ndarray, *, documents: pd.DataFrame | None = None) -> MatchPass:
         """The pass over the documents at positions ``rows`` (increasing; or a boolean mask) only.
 
         Nothing is copied: its readers take the rows of those documents from the same files and number
-        ``doc`` by the documents' rows in the selection. ``documents`` is ``self.documents`` at ``rows``
-        when the caller already has that table (the selection then does not make another copy).
+        ``doc`` by the documents' rows in the selection; the grouping column keeps the groups that have
+        match rows. ``documents`` is ``self.documents`` at ``rows`` when the caller already has that table
+        (the selection then does not make another copy). Of a MatchPass made by hand, the match rows are
+        taken by ``doc``, the blame and profile rows by ``doc_id``.
         """
         positions = np.asarray(rows)
         if positions.dtype == bool:
@@ -939,15 +948,34 @@ class MatchPass:
             documents = self.documents.iloc[positions].reset_index(drop=True)
         elif len(documents) != len(positions):
             raise ValueError(f"{len(documents)} documents for {len(positions)} rows")
+        texts = DocumentTexts(documents, self.texts.spool)  # a subset of the texts would copy them
+        parent = self._root_features
         stored = positions if self._rows is None else self._rows[positions]
+        if self._store is not None:
+            return MatchPass(
+                documents,
+                None,
+                texts=texts,
+                store=self._store,
+                by=self.by,
+                rows=stored,
+                parent_features=parent,
+            )
         return MatchPass(
             documents,
             None,
-            self._store,
-            DocumentTexts(documents, self.texts.spool),  # a subset of the texts would copy them
+            *_select_tables(
+                self.matches,
+                self.attributions,
+                self._profile,
+                positions,
+                len(self.documents),
+                set(documents["doc_id"].astype(str)),
+            ),
+            texts,
             by=self.by,
             rows=stored,
-            parent_features=self._features if self._features is not None else self._parent_features,
+            parent_features=parent,
         )
 
     # ---------------------------------------------------------------------------------------- reading
@@ -980,6 +1008,8 @@ class MatchPass:
         return pd.Categorical.from_codes(place[self._group_codes[docs]], categories=self._group_names[used])
 
     def _match_frame(self, columns: Sequence[str], first: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """The stored match rows of documents ``first`` to ``stop``, ``columns`` only."""
+        assert self._store is not None
         stored = [c for c in columns if c in MATCH_COLUMNS and c != "doc"]
         data, docs = self._read(self._store.matches, stored, first, stop)
         out: dict[str, Any] = {}
@@ -995,10 +1025,14 @@ class MatchPass:
         return pd.DataFrame(out, columns=list(columns))
 
     def _match_columns(self) -> list[str]:
+        if self._tables is not None:
+            return list(self._tables["matches"].columns)
         return MATCH_COLUMNS + ([self.by] if self.by is not None and self.by not in MATCH_COLUMNS else [])
 
     @property
     def matches(self) -> pd.DataFrame:
+        if self._tables is not None:
+            return self._tables["matches"]
         return self._match_frame(self._match_columns())
 
     def match_blocks(
@@ -1009,15 +1043,31 @@ class MatchPass:
         have exactly the categories of :attr:`matches` (so codes compare across blocks); ``doc`` is the
         document's row in :attr:`documents`.
 
-        Only the rows of the block's documents, and of them only ``columns``, are read from disk; the
-        blocks concatenated are :attr:`matches` (its columns ``columns``). A block of documents without
-        any match is an empty block.
+        Block ``k`` holds the matches of the documents at rows ``k * documents_per_block`` up to the next
+        block's first; blocks without a match are not given. The index of a block is the rows' index in
+        :attr:`matches` (their positions). Only the rows of the block's documents, and of them only
+        ``columns``, are read from disk: a reader of the blocks holds one block of match rows at a time,
+        whatever the size of the corpus.
         """
+        size = documents_per_block
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise OptionError(f"documents_per_block must be 1 or more, not {size!r}")
         wanted = self._match_columns() if columns is None else list(columns)
-        for first, stop in document_blocks(len(self.documents), documents_per_block):
-            yield self._match_frame(wanted, first, stop)
+        if self._tables is not None:
+            yield from _blocks_in_memory(self._tables["matches"], wanted, len(self.documents), size)
+            return
+        assert self._store is not None
+        offsets = np.concatenate([[0], np.cumsum(self._rows_per_document(self._store.matches))])
+        for first, stop in document_blocks(len(self.documents), size):
+            if offsets[stop] == offsets[first]:
+                continue
+            block = self._match_frame(wanted, first, stop)
+            block.index = pd.RangeIndex(int(offsets[first]), int(offsets[stop]))
+            yield block
 
     def _attribution_names(self) -> list[str]:
+        if self._tables is not None:
+            return list(self._tables["attributions"].columns)
         extra = [self.by] if self.by is not None and self.by not in ATTRIBUTION_COLUMNS else []
         return ATTRIBUTION_COLUMNS + extra
 
@@ -1027,9 +1077,11 @@ class MatchPass:
         wanted = self._attribution_names() if columns is None else list(columns)
         unknown = [c for c in wanted if c not in self._attribution_names()]
         if unknown:
-            raise OptionError(
-                f"no attribution column {unknown[0]!r} (columns: {', '.join(self._attribution_names())})"
-            )
+            known = ", ".join(self._attribution_names())
+            raise OptionError(f"no attribution column {unknown[0]!r} (columns: {known})")
+        if self._tables is not None:
+            return self._tables["attributions"] if columns is None else self._tables["attributions"][wanted]
+        assert self._store is not None
         table = self._store.attributions
         stored = [c for c in wanted if c in ATTRIBUTION_COLUMNS]
         data, docs = self._read(table, stored)
@@ -1048,6 +1100,10 @@ class MatchPass:
         pass made no profile."""
         from framing.blame_profile import profile_table
 
+        if self._store is None:
+            if self._profile is None or columns is None:
+                return self._profile
+            return self._profile[list(columns)]
         table = self._store.profile
         if table is None:
             return None
@@ -1077,6 +1133,49 @@ class MatchPass:
     def matched_text(self, rows: pd.DataFrame) -> list[str]:
         """The matched characters of each match row, as written in the document."""
         return self._slices(rows, "start", "end")
+
+
+def _blocks_in_memory(
+    matches: pd.DataFrame, columns: list[str], count: int, size: int
+) -> Iterator[pd.DataFrame]:
+    """:meth:`MatchPass.match_blocks` of a match table held in memory (a MatchPass made by hand)."""
+    docs = matches["doc"].to_numpy()
+    ordered = bool(np.all(docs[1:] >= docs[:-1]))  # a table made by hand need not be in document order
+    for first, stop in document_blocks(count, size):
+        if ordered:
+            start, end = np.searchsorted(docs, [first, stop])
+            rows = matches.iloc[start:end]
+        else:
+            rows = matches[(docs >= first) & (docs < stop)]
+        if len(rows):
+            yield rows[columns]
+
+
+def _select_tables(
+    matches: pd.DataFrame,
+    attributions: pd.DataFrame,
+    profile: pd.DataFrame | None,
+    positions: np.ndarray,
+    count: int,
+    ids: set[str],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """In-memory tables of a MatchPass made by hand, for the documents at ``positions`` (of ``count``),
+    whose ids are ``ids``: the match rows by ``doc`` (renumbered; the grouping column's unused categories
+    dropped, as :meth:`MatchPass.select` of a pass does), the blame and profile rows by ``doc_id``."""
+    keep = np.zeros(count, dtype=bool)
+    keep[positions] = True
+    chosen = matches[keep[matches["doc"].to_numpy()]].reset_index(drop=True)
+    chosen["doc"] = (np.cumsum(keep) - 1)[chosen["doc"].to_numpy()].astype(matches["doc"].dtype)
+    for column in chosen.columns:
+        if column not in MATCH_COLUMNS and isinstance(chosen[column].dtype, pd.CategoricalDtype):
+            chosen[column] = chosen[column].cat.remove_unused_categories()
+
+    def by_id(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None or "doc_id" not in table.columns:
+            return table
+        return table[table["doc_id"].astype(str).isin(ids)].reset_index(drop=True)
+
+    return chosen, by_id(attributions), by_id(profile)  # type: ignore[return-value]
 
 
 def _cut(texts: DocumentTexts, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
@@ -1159,7 +1258,7 @@ def match_documents(
     if by is not None and by not in features.columns:
         features[by] = documents[by].to_numpy()
     return_freed_memory()  # the blocks' count vectors, joined
-    return MatchPass(documents, features, store, texts, by=by)
+    return MatchPass(documents, features, texts=texts, store=store, by=by)
 
 
 _CATEGORICAL_MATCH_COLUMNS = {"doc_id", "cue", "subcategory", "term", "lexicon"}

@@ -16,7 +16,7 @@ from framing.blame_profile import profile_table
 from framing.corpus import load_corpus
 from framing.cues.blame import ATTRIBUTION_COLUMNS, ActorFinder
 from framing.errors import OptionError
-from framing.features import MATCH_COLUMNS, as_documents, build_matcher, match_documents
+from framing.features import MATCH_COLUMNS, MatchPass, as_documents, build_matcher, match_documents
 from framing.spool import DocumentTexts
 
 ACTORS = {"Kyiv": ["Kyiv", "Ukraine"], "Moscow": ["Moscow", "the Kremlin"], "police": ["police"]}
@@ -104,19 +104,27 @@ def test_spilled_tables_of_the_crocus_corpus_equal_one_pass_in_memory(tiny_block
 def test_match_blocks_are_the_match_table_a_block_of_whole_documents_at_a_time(documents) -> None:
     found = match_documents(documents, by="outlet", actors=ACTORS)
     whole = found.matches
+    in_memory = MatchPass(found.documents, found.features, whole, found.attributions)  # made by hand
     for size in (1, 2, 3, 100):
         blocks = list(found.match_blocks(documents_per_block=size))
-        assert len(blocks) == -(-len(documents) // size)
-        for number, block in enumerate(blocks):  # whole documents, in order
-            assert set(block["doc"]) <= set(range(number * size, (number + 1) * size))
+        # blocks of documents without a match (document 3 is empty) are not given
+        has_matches = {d // size for d in whole["doc"]}
+        assert len(blocks) == len(has_matches)
+        for block in blocks:  # whole documents of one block's range, in order
+            assert len(block) and len({d // size for d in block["doc"]}) == 1
             for column in ("cue", "term", "doc_id", "outlet"):
                 assert block[column].cat.categories.equals(whole[column].cat.categories), column
-        joined = pd.concat(blocks, ignore_index=True)
+        joined = pd.concat(blocks)  # the index: the rows' positions in the whole table
         pd.testing.assert_frame_equal(joined, whole, check_categorical=True)
+        for block, held in zip(blocks, in_memory.match_blocks(documents_per_block=size), strict=True):
+            pd.testing.assert_frame_equal(block, held, check_categorical=True)
     some = pd.concat(found.match_blocks(["term", "doc", "outlet"], documents_per_block=2), ignore_index=True)
     pd.testing.assert_frame_equal(some, whole[["term", "doc", "outlet"]])
     with pytest.raises(OptionError, match="no match column"):
         next(found.match_blocks(["nonsense"]))
+    for size in (0, -1, True):
+        with pytest.raises(OptionError, match="documents_per_block"):
+            next(found.match_blocks(documents_per_block=size))
 
 
 def test_some_columns_of_the_blame_and_profile_rows(documents, tiny_blocks) -> None:
@@ -168,8 +176,16 @@ def test_select_reads_the_rows_of_a_subset_of_documents(documents, tiny_blocks, 
     twice = found.select(ends)
     pd.testing.assert_frame_equal(again.matches, twice.matches, check_categorical=True)
     pd.testing.assert_frame_equal(again.attributions, twice.attributions)
+    pd.testing.assert_frame_equal(again.features, twice.features)
     with pytest.raises(ValueError, match="increasing"):
         found.select([3, 1])
+    # a MatchPass made by hand from the tables selects the same rows
+    by_hand = MatchPass(documents, found.features, found.matches, found.attributions, found.profile)
+    chosen_by_hand = by_hand.select(keep)
+    pd.testing.assert_frame_equal(chosen_by_hand.matches, chosen.matches, check_categorical=True)
+    pd.testing.assert_frame_equal(chosen_by_hand.attributions, chosen.attributions)
+    pd.testing.assert_frame_equal(chosen_by_hand.profile, chosen.profile)
+    pd.testing.assert_frame_equal(chosen_by_hand.features, chosen.features)
 
 
 def test_a_pass_without_rows(documents) -> None:
@@ -177,7 +193,7 @@ def test_a_pass_without_rows(documents) -> None:
     assert quiet.matches.empty and list(quiet.matches.columns) == MATCH_COLUMNS
     assert quiet.attributions.empty and list(quiet.attributions.columns) == ATTRIBUTION_COLUMNS
     assert quiet.profile is not None and quiet.profile.empty
-    assert [len(b) for b in quiet.match_blocks(documents_per_block=1)] == [0, 0]
+    assert list(quiet.match_blocks(documents_per_block=1)) == []
     none = match_documents(documents.iloc[:0], by="outlet", profile=True)
     assert none.matches.empty and list(none.match_blocks()) == []
     unattributed = match_documents(documents, attribute=False, profile=True)
