@@ -17,7 +17,11 @@ Measured (MB, 2**20 bytes), sampled every 0.05 s from this process:
   "before" is what the pass adds);
 * the largest resident set of one worker process and the sum over the workers (forked workers count the
   pages they share with this process in each);
-* the size of each table of the result (``memory_usage(deep=True)``).
+* the size of the files the pass wrote its per-row tables to (match, blame and profile rows: on disk,
+  not in this process, :mod:`framing.spill`);
+* the size of each table of the result (``memory_usage(deep=True)``), read back from disk one at a time,
+  and the peak of this process while the match rows are read a block of 20,000 documents at a time
+  (``MatchPass.match_blocks``).
 
 Nothing is asserted: the figures are printed, one per line.
 """
@@ -111,9 +115,15 @@ def main() -> None:
         f"(+{sampled.parent - before:.0f} MB)"
     )
     print(f"workers: largest {sampled.worker:.0f} MB, sum {sampled.workers:.0f} MB")
+    print(f"spilled to disk: {found.spilled_bytes() / MB:.1f} MB")
+    held = process.memory_info().rss / MB
+    with Sampler() as sampled:
+        rows = sum(len(block) for block in found.match_blocks())
+    print(f"match_blocks: {rows} rows, peak {sampled.parent:.0f} MB (+{sampled.parent - held:.0f} MB)")
     for name in ("features", "matches", "attributions", "profile"):
         table = getattr(found, name)
         print(f"{name}: {len(table)} rows, {table.memory_usage(deep=True).sum() / MB:.1f} MB")
+        del table
 
 
 if __name__ == "__main__":

@@ -222,11 +222,26 @@ def profile_columns(*, outlet: bool) -> list[str]:
 
 
 def profile_table(
-    rows: list[dict[str, Any]] | list[tuple[Any, ...]] | Mapping[str, Any], *, outlet: bool
+    rows: list[dict[str, Any]] | list[tuple[Any, ...]] | Mapping[str, Any],
+    *,
+    outlet: bool,
+    columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """:func:`profile_columns` from profile rows (dicts, or tuples in that column order) or from columns
-    (:func:`profile_arrays`)."""
-    return _typed(pd.DataFrame(rows, columns=profile_columns(outlet=outlet)))
+    """:func:`profile_columns` (or only ``columns`` of them) from profile rows (dicts, or tuples in that
+    column order) or from columns (:func:`profile_arrays`)."""
+    return _typed(pd.DataFrame(rows, columns=profile_columns(outlet=outlet) if columns is None else columns))
+
+
+def profile_kinds(*, outlet: bool) -> dict[str, str]:
+    """How a matching pass writes each profile column to disk (:class:`framing.spill.SpilledTable`
+    kinds): the numbers with the dtype of their :func:`profile_arrays` array, ``doc_id``, ``actor`` and
+    ``outlet`` as dictionary-coded values."""
+    from framing.spill import OBJECT
+
+    return {
+        column: OBJECT if column in _TEXT_COLUMNS else np.dtype(_dtype(column)).name
+        for column in profile_columns(outlet=outlet)
+    }
 
 
 def profile_arrays(rows: list[dict[str, Any]], *, outlet: bool) -> dict[str, Any]:

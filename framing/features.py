@@ -52,7 +52,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from framing._memory import return_freed_memory
 from framing.corpus import Corpus
@@ -64,6 +63,7 @@ from framing.lexicon import Lexicon, builtin_lexicons, load_lexicon
 from framing.matcher import CueMatcher, DocumentMatches, Match
 from framing.morphology import MORPHOLOGY_LANGUAGES
 from framing.parallel import submitted_in_order
+from framing.spill import CATEGORY, OBJECT, TEXT, SpilledTable, SpillFolder, document_blocks
 from framing.spool import TEXT_REF, DocumentTexts, TextSpool
 
 __all__ = [
@@ -303,6 +303,7 @@ class _Collected:
     attributions: list[dict[str, Any]]
     attributed: list[int]  # the document position of each attribution row
     profile: list[dict[str, Any]] | None = None  # framing.blame_profile rows, when asked for
+    profiled: list[int] = field(default_factory=list)  # the document position of each profile row
 
 
 def _match_pass(
@@ -342,7 +343,9 @@ def _match_pass(
             out.attributions.extend(rows)
             out.attributed.extend([position] * len(rows))
             if out.profile is not None:
-                out.profile.extend(document_profile(record, found, rows, finder, mentions=mentions))
+                profiled = document_profile(record, found, rows, finder, mentions=mentions)
+                out.profile.extend(profiled)
+                out.profiled.extend([position] * len(profiled))
         if out.columns is not None:
             doc_id = str(record["doc_id"])
             for match in found.matches:
@@ -362,6 +365,7 @@ _NUMERIC_MATCH_COLUMNS = {"negated": "bool", "weight": "float64"}
 
 
 def _numeric_dtype(name: str) -> str | None:
+    """The dtype of a number column of the match table; None for its categorical columns."""
     if name in _CATEGORICAL_MATCH_COLUMNS:
         return None
     return _NUMERIC_MATCH_COLUMNS.get(name, "int32")
@@ -388,6 +392,7 @@ class _Part:
     attributions: dict[str, Any]
     attributed: np.ndarray  # the block position of each attribution row
     profile: dict[str, Any] | None
+    profiled: np.ndarray  # the block position of each profile row
 
 
 def _compact(part: _Collected, width: int, outlet: bool) -> _Part:
@@ -413,7 +418,63 @@ def _compact(part: _Collected, width: int, outlet: bool) -> _Part:
         attributions=attributions,
         attributed=np.asarray(part.attributed, dtype=np.int64),
         profile=None if part.profile is None else profile_arrays(part.profile, outlet=outlet),
+        profiled=np.asarray(part.profiled, dtype=np.int64),
     )
+
+
+class _MatchStore:
+    """The per-row tables of one matching pass, on disk (:mod:`framing.spill`): the match rows, the
+    attribution rows and (when the pass makes them) the blame-profile rows, each with the position of its
+    document. Deleted with its folder when the store (and every :class:`MatchPass` reading it) is let go.
+    """
+
+    def __init__(self, outlet: bool, profile: bool) -> None:
+        from framing.blame_profile import profile_kinds
+
+        self.folder = SpillFolder()
+        self.outlet = outlet
+        self.matches = SpilledTable(self.folder.path / "matches.arrow", _match_kinds(), doc="doc")
+        self.attributions = SpilledTable(
+            self.folder.path / "attributions.arrow", _attribution_kinds(), doc="_doc"
+        )
+        self.profile = (
+            SpilledTable(self.folder.path / "profile.arrow", profile_kinds(outlet=outlet), doc="_doc")
+            if profile
+            else None
+        )
+
+    def add(self, start: int, part: _Part) -> None:
+        """Write the rows of a block of documents that starts at document ``start``."""
+        stop = start + len(part.tokens)
+        part.matches["doc"] = part.matches["doc"] + np.int32(start)
+        self.matches.append(part.matches, start, stop)
+        self.attributions.append(part.attributions, start, stop, docs=part.attributed + start)
+        if self.profile is not None and part.profile is not None:
+            self.profile.append(part.profile, start, stop, docs=part.profiled + start)
+
+    def finish(self) -> None:
+        for table in (self.matches, self.attributions, self.profile):
+            if table is not None:
+                table.finish()
+
+    def nbytes(self) -> int:
+        """Bytes of the files on disk."""
+        return self.folder.nbytes()
+
+
+def _match_kinds() -> dict[str, str]:
+    """How the match table's columns are written (:class:`framing.spill.SpilledTable` kinds): its
+    repeated strings as categoricals, the numbers with their dtypes."""
+    return {name: _numeric_dtype(name) or CATEGORY for name in MATCH_COLUMNS}
+
+
+def _attribution_kinds() -> dict[str, str]:
+    """How the attribution table's columns are written: ``sentence`` (rarely repeated) as text, the
+    other strings and values (outlet, date, actors, rule: few distinct) dictionary-coded."""
+    return {
+        name: _NUMERIC_ATTRIBUTION_COLUMNS.get(name) or (TEXT if name == "sentence" else OBJECT)
+        for name in ATTRIBUTION_COLUMNS
+    }
 
 
 class _Joined:
@@ -421,91 +482,31 @@ class _Joined:
 
     A block numbers its documents from 0; :meth:`add` shifts them by the block's first position, so the
     joined columns equal those of a single pass over all documents (``doc`` and the attribution rows'
-    positions included). :meth:`match_table` gives each string column the categories a single
-    :class:`pandas.Categorical` over all values has (sorted), so the table is identical too. Each table
-    method lets go of the parts' columns it has joined (call each once): the parts and the finished
-    tables are not both held whole.
+    positions included). Only the count vectors are kept in memory (:meth:`counts`); each block's match,
+    attribution and profile rows go to the :class:`_MatchStore` on disk as the block arrives.
     """
 
-    def __init__(self) -> None:
-        self.parts: list[_Part] = []
-        self.starts: list[int] = []
+    def __init__(self, store: _MatchStore) -> None:
+        self.store = store
+        self.tokens: list[np.ndarray] = []
+        self.sentences: list[np.ndarray] = []
+        self.vectors: list[np.ndarray] = []
 
     def add(self, start: int, part: _Part) -> None:
-        self.parts.append(part)
-        self.starts.append(start)
-
-    def _join(self, arrays: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
-        return np.concatenate(arrays) if arrays else empty
+        self.tokens.append(part.tokens)
+        self.sentences.append(part.sentences)
+        self.vectors.append(part.vectors)
+        self.store.add(start, part)
 
     def counts(self, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Tokens, sentences and the count vectors of every document."""
+        """Tokens, sentences and the count vectors of every document (call once: the blocks are let go)."""
         joined = (
-            self._join([p.tokens for p in self.parts], np.zeros(0, dtype=np.int64)),
-            self._join([p.sentences for p in self.parts], np.zeros(0, dtype=np.int64)),
-            self._join([p.vectors for p in self.parts], np.zeros((0, width))),
+            np.concatenate(self.tokens) if self.tokens else np.zeros(0, dtype=np.int64),
+            np.concatenate(self.sentences) if self.sentences else np.zeros(0, dtype=np.int64),
+            np.concatenate(self.vectors) if self.vectors else np.zeros((0, width)),
         )
-        for p in self.parts:
-            p.tokens = p.sentences = p.vectors = _NOTHING
+        self.tokens, self.sentences, self.vectors = [], [], []
         return joined
-
-    def match_table(self) -> pd.DataFrame:
-        data: dict[str, Any] = {}
-        for name in MATCH_COLUMNS:
-            values = [p.matches.pop(name) for p in self.parts]
-            if name == "doc":
-                values = [v + np.int32(start) for v, start in zip(values, self.starts, strict=True)]
-            if _numeric_dtype(name) is not None:
-                data[name] = self._join(values, np.zeros(0, dtype=_numeric_dtype(name)))
-            else:
-                data[name] = _joined_categorical(values)
-        return pd.DataFrame(data, columns=MATCH_COLUMNS)
-
-    def attribution_table(self) -> tuple[pd.DataFrame, np.ndarray]:
-        """The attribution rows, and the document position of each."""
-        data: dict[str, Any] = {}
-        for name in ATTRIBUTION_COLUMNS:
-            values = [p.attributions.pop(name) for p in self.parts]
-            if name in _NUMERIC_ATTRIBUTION_COLUMNS:
-                data[name] = self._join(values, np.zeros(0, dtype=_NUMERIC_ATTRIBUTION_COLUMNS[name]))
-            else:
-                data[name] = [value for chunk in values for value in chunk]
-        positions = [p.attributed + start for p, start in zip(self.parts, self.starts, strict=True)]
-        rows = len(data["doc_id"])
-        # no rows: the same untyped empty table as a table made from no rows
-        table = pd.DataFrame(data if rows else [], columns=ATTRIBUTION_COLUMNS)
-        return table, self._join(positions, np.zeros(0, dtype=np.int64))
-
-    def profile_table(self, outlet: bool, wanted: bool) -> pd.DataFrame | None:
-        """The blame profile rows when ``wanted`` (the pass made them), else None."""
-        from framing.blame_profile import profile_table
-
-        if not wanted:
-            return None
-        if not any(p.profile is not None and len(p.profile["doc_id"]) for p in self.parts):
-            return profile_table([], outlet=outlet)  # the same untyped empty table as from no rows
-        data: dict[str, Any] = {}
-        for name in list(self.parts[0].profile):
-            values = [p.profile.pop(name) for p in self.parts if p.profile is not None]
-            if isinstance(values[0], np.ndarray):
-                data[name] = np.concatenate(values)
-            else:
-                data[name] = [value for chunk in values for value in chunk]
-        return profile_table(data, outlet=outlet)
-
-
-_NOTHING = np.zeros(0)
-
-
-def _joined_categorical(parts: list[pd.Categorical]) -> pd.Categorical:
-    """The categoricals of consecutive blocks as one, with the categories ``pd.Categorical`` of all
-    their values would have (the sorted distinct values)."""
-    filled = [p for p in parts if len(p)]
-    if not filled:
-        return pd.Categorical([])
-    if len(filled) == 1:
-        return filled[0]
-    return union_categoricals(filled, sort_categories=True)
 
 
 def _collect_chunk(
@@ -555,9 +556,10 @@ def _collect_here(
     matcher: CueMatcher,
     finder: ActorFinder | None,
     profile: bool,
+    store: _MatchStore,
 ) -> _Joined:
     """The one matching pass in this process, a block of documents (and texts) at a time."""
-    joined = _Joined()
+    joined = _Joined(store)
     width = len(_Layout(matcher).count_columns)
     outlet = "outlet" in documents.columns
     for start in range(0, len(documents), _RECORD_BLOCK):
@@ -573,7 +575,8 @@ def _collect_in_workers(
     matcher: CueMatcher,
     actors: Mapping[str, Sequence[str]] | None,
     jobs: int,
-    profile: bool = False,
+    profile: bool,
+    store: _MatchStore,
 ) -> _Joined:
     """The one matching pass over ``documents`` split across ``jobs`` worker processes, joined in input
     order (:class:`_Joined`: the result equals a single-process pass exactly).
@@ -594,7 +597,7 @@ def _collect_in_workers(
         return (list(_records_of(documents, None, start, stop)), profile, width, outlet, refs[start:stop])
 
     calls = ((start, call(start)) for start in range(0, len(documents), size))
-    joined = _Joined()
+    joined = _Joined(store)
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
@@ -827,9 +830,17 @@ MATCH_COLUMNS = [
 ]  # fmt: skip
 
 
-@dataclass
 class MatchPass:
     """What one matcher pass over a documents table gives: counts, every match, and who blames whom.
+
+    The per-document feature table is held in memory; the per-row tables (every match, the blame rows,
+    the blame profile) were written to disk as the pass went (:mod:`framing.spill`: a temporary folder,
+    deleted when the last MatchPass reading it is let go) and are read back when asked for: whole
+    (:attr:`matches`, :attr:`attributions`, :attr:`profile`), a block of documents at a time
+    (:meth:`match_blocks`) or only some columns (:meth:`attribution_columns`, :meth:`profile_columns`).
+    The whole tables are read anew on every access, not cached: at 200,000 articles they are ~500 MB,
+    which a report that reads each once (or block by block) should not keep for the rest of its run; keep
+    the DataFrame yourself when you use it more than once.
 
     Attributes:
         documents: the documents matched (``doc_id``, ``text`` or, spooled, ``text_ref``, and any other
@@ -838,26 +849,278 @@ class MatchPass:
         matches: one row per match (:data:`MATCH_COLUMNS`, plus the grouping column when one was given),
             compact: categorical ``doc_id``/``cue``/``subcategory``/``term``/``lexicon`` (and group),
             32-bit integer offsets, no text; :meth:`sentences` and :meth:`matched_text` recover it.
-        attributions: :func:`framing.blame_attributions` rows (empty unless actors were given).
+        attributions: :func:`framing.blame_attributions` rows (empty unless actors were given), plus the
+            grouping column.
         profile: :func:`framing.blame_profile` rows when ``match_documents(..., profile=True)``, else None.
         texts: the texts of ``documents``, row by row (:class:`framing.spool.DocumentTexts`: from the
-            ``text`` column, or from the spool file of a spooled table); by default ``documents["text"]``.
-            A MatchPass over a subset of the documents takes ``DocumentTexts(subset, texts.spool)``
-            (``texts.subset`` would copy the texts of an in-memory column).
+            ``text`` column, or from the spool file of a spooled table).
+
+    Made by :func:`match_documents` (``store``: its files); :meth:`select` gives the pass over a subset of
+    the documents. A MatchPass made by hand from ``matches`` and ``attributions`` tables (and optionally
+    ``profile``) holds them in memory as given and reads them the same ways.
     """
 
-    documents: pd.DataFrame
-    features: pd.DataFrame
-    matches: pd.DataFrame
-    attributions: pd.DataFrame
-    profile: pd.DataFrame | None = None
-    texts: DocumentTexts = field(default=None, repr=False)  # type: ignore[assignment]
+    def __init__(
+        self,
+        documents: pd.DataFrame,
+        features: pd.DataFrame | None,
+        matches: pd.DataFrame | None = None,
+        attributions: pd.DataFrame | None = None,
+        profile: pd.DataFrame | None = None,
+        texts: DocumentTexts | None = None,
+        *,
+        store: _MatchStore | None = None,
+        by: str | None = None,
+        rows: np.ndarray | None = None,
+        parent_features: pd.DataFrame | None = None,
+    ) -> None:
+        if (store is None) == (matches is None or attributions is None):
+            raise ValueError("give either the match and attribution tables or the store of a pass")
+        self.documents = documents
+        self._features = features
+        # a selection's features are cut from those of the pass it was selected from (its rows there)
+        # only when asked for: the report has its own
+        self._root_features = features if rows is None else parent_features
+        self._store = store
+        self._tables = None if store is not None else {"matches": matches, "attributions": attributions}
+        self._profile = profile
+        self.texts = DocumentTexts(documents) if texts is None else texts
+        if len(self.texts) != len(documents):
+            raise ValueError(f"{len(self.texts)} texts for {len(documents)} documents")
+        self.by = by
+        # ``rows``: the position, among the stored documents, of each of ``documents`` (a selection);
+        # None when ``documents`` are all the stored documents
+        self._rows = rows
+        self._keep: np.ndarray | None = None
+        self._position: np.ndarray | None = None
+        if rows is not None and store is not None:
+            stored = len(store.matches.rows_per_document())
+            self._keep = np.zeros(stored, dtype=bool)
+            self._keep[rows] = True
+            self._position = np.cumsum(self._keep) - 1  # a stored document's row in ``documents``
+        if by is not None:
+            # the group of each match row from the documents' own codes: one group value per document
+            # instead of one per match row; the categories those of ``pd.Categorical`` of the rows' groups
+            codes, names = pd.factorize(documents[by], sort=True, use_na_sentinel=True)
+            self._group_codes, self._group_names = codes, names
 
-    def __post_init__(self) -> None:
-        if self.texts is None:
-            self.texts = DocumentTexts(self.documents)
-        if len(self.texts) != len(self.documents):
-            raise ValueError(f"{len(self.texts)} texts for {len(self.documents)} documents")
+    def __repr__(self) -> str:
+        where = "in memory" if self._store is None else f"in {self._store.folder.path}"
+        return f"MatchPass(documents={len(self.documents)}, by={self.by!r}, per-row tables {where})"
+
+    @property
+    def features(self) -> pd.DataFrame:
+        if self._features is None:
+            assert self._root_features is not None and self._rows is not None
+            self._features = self._root_features.iloc[self._rows].reset_index(drop=True)
+        return self._features
+
+    @property
+    def spill_folder(self) -> Path | None:
+        """The temporary folder of the per-row tables (deleted when no MatchPass reads it any more); None
+        for a MatchPass made by hand."""
+        return None if self._store is None else self._store.folder.path
+
+    def spilled_bytes(self) -> int:
+        """Bytes of the per-row tables on disk (all the stored documents, not only a selection's)."""
+        return 0 if self._store is None else self._store.nbytes()
+
+    def select(self, rows: Sequence[int] | np.ndarray, *, documents: pd.DataFrame | None = None) -> MatchPass:
+        """The pass over the documents at positions ``rows`` (increasing; or a boolean mask) only.
+
+        Nothing is copied: its readers take the rows of those documents from the same files and number
+        ``doc`` by the documents' rows in the selection; the grouping column keeps the groups that have
+        match rows. ``documents`` is ``self.documents`` at ``rows`` when the caller already has that table
+        (the selection then does not make another copy). Of a MatchPass made by hand, the match rows are
+        taken by ``doc``, the blame and profile rows by ``doc_id``.
+        """
+        positions = np.asarray(rows)
+        if positions.dtype == bool:
+            if len(positions) != len(self.documents):
+                raise ValueError(f"a mask of {len(positions)} values for {len(self.documents)} documents")
+            positions = np.flatnonzero(positions)
+        positions = positions.astype(np.int64, copy=False)
+        if len(positions) and (
+            np.any(np.diff(positions) <= 0) or positions[0] < 0 or positions[-1] >= len(self.documents)
+        ):
+            raise ValueError("rows must be increasing positions of documents")
+        if documents is None:
+            documents = self.documents.iloc[positions].reset_index(drop=True)
+        elif len(documents) != len(positions):
+            raise ValueError(f"{len(documents)} documents for {len(positions)} rows")
+        texts = DocumentTexts(documents, self.texts.spool)  # a subset of the texts would copy them
+        parent = self._root_features
+        stored = positions if self._rows is None else self._rows[positions]
+        if self._store is not None:
+            return MatchPass(
+                documents,
+                None,
+                texts=texts,
+                store=self._store,
+                by=self.by,
+                rows=stored,
+                parent_features=parent,
+            )
+        return MatchPass(
+            documents,
+            None,
+            *_select_tables(
+                self.matches,
+                self.attributions,
+                self._profile,
+                positions,
+                len(self.documents),
+                set(documents["doc_id"].astype(str)),
+            ),
+            texts,
+            by=self.by,
+            rows=stored,
+            parent_features=parent,
+        )
+
+    # ---------------------------------------------------------------------------------------- reading
+
+    def _rows_per_document(self, table: SpilledTable) -> np.ndarray:
+        counts = table.rows_per_document()
+        return counts if self._rows is None else counts[self._rows]
+
+    def _read(
+        self, table: SpilledTable, columns: Sequence[str], first: int = 0, stop: int | None = None
+    ) -> tuple[dict[str, Any], np.ndarray]:
+        """The stored columns of the rows of documents ``first`` to ``stop`` (rows of :attr:`documents`),
+        and the documents' rows in :attr:`documents`."""
+        stop = len(self.documents) if stop is None else min(stop, len(self.documents))
+        if self._rows is None:
+            return table.read(columns, first, stop)
+        assert self._keep is not None and self._position is not None
+        if first >= stop:
+            return table.read(columns, 0, 0)
+        data, docs = table.read(columns, int(self._rows[first]), int(self._rows[stop - 1]) + 1, self._keep)
+        return data, self._position[docs]
+
+    def _group_categorical(self, docs: np.ndarray, table: SpilledTable) -> pd.Categorical:
+        """The ``by`` group of each row of documents ``docs``, with the categories of the groups that have
+        rows in the whole table (what ``remove_unused_categories`` of the whole column gives)."""
+        used = np.unique(self._group_codes[self._rows_per_document(table) > 0])
+        used = used[used >= 0]
+        place = np.full(len(self._group_names) + 1, -1, dtype=np.int64)
+        place[used] = np.arange(len(used))
+        return pd.Categorical.from_codes(place[self._group_codes[docs]], categories=self._group_names[used])
+
+    def _match_frame(self, columns: Sequence[str], first: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """The stored match rows of documents ``first`` to ``stop``, ``columns`` only."""
+        assert self._store is not None
+        stored = [c for c in columns if c in MATCH_COLUMNS and c != "doc"]
+        data, docs = self._read(self._store.matches, stored, first, stop)
+        out: dict[str, Any] = {}
+        for name in columns:
+            if name == "doc":
+                out[name] = docs.astype(np.int32)
+            elif name in data:
+                out[name] = data[name]
+            elif name == self.by:
+                out[name] = self._group_categorical(docs, self._store.matches)
+            else:
+                raise OptionError(f"no match column {name!r} (columns: {', '.join(self._match_columns())})")
+        return pd.DataFrame(out, columns=list(columns))
+
+    def _match_columns(self) -> list[str]:
+        if self._tables is not None:
+            return list(self._tables["matches"].columns)
+        return MATCH_COLUMNS + ([self.by] if self.by is not None and self.by not in MATCH_COLUMNS else [])
+
+    @property
+    def matches(self) -> pd.DataFrame:
+        if self._tables is not None:
+            return self._tables["matches"]
+        return self._match_frame(self._match_columns())
+
+    def match_blocks(
+        self, columns: Sequence[str] | None = None, *, documents_per_block: int = 20_000
+    ) -> Iterator[pd.DataFrame]:
+        """The rows of :attr:`matches` (only ``columns``, all by default), in order, a block of whole
+        documents at a time (every match of a document is in one block). Each block's categorical columns
+        have exactly the categories of :attr:`matches` (so codes compare across blocks); ``doc`` is the
+        document's row in :attr:`documents`.
+
+        Block ``k`` holds the matches of the documents at rows ``k * documents_per_block`` up to the next
+        block's first; blocks without a match are not given. The index of a block is the rows' index in
+        :attr:`matches` (their positions). Only the rows of the block's documents, and of them only
+        ``columns``, are read from disk: a reader of the blocks holds one block of match rows at a time,
+        whatever the size of the corpus.
+        """
+        size = documents_per_block
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise OptionError(f"documents_per_block must be 1 or more, not {size!r}")
+        wanted = self._match_columns() if columns is None else list(columns)
+        if self._tables is not None:
+            yield from _blocks_in_memory(self._tables["matches"], wanted, len(self.documents), size)
+            return
+        assert self._store is not None
+        offsets = np.concatenate([[0], np.cumsum(self._rows_per_document(self._store.matches))])
+        for first, stop in document_blocks(len(self.documents), size):
+            if offsets[stop] == offsets[first]:
+                continue
+            block = self._match_frame(wanted, first, stop)
+            block.index = pd.RangeIndex(int(offsets[first]), int(offsets[stop]))
+            yield block
+
+    def _attribution_names(self) -> list[str]:
+        if self._tables is not None:
+            return list(self._tables["attributions"].columns)
+        extra = [self.by] if self.by is not None and self.by not in ATTRIBUTION_COLUMNS else []
+        return ATTRIBUTION_COLUMNS + extra
+
+    def attribution_columns(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The blame rows (:attr:`attributions`) with only ``columns`` (all by default), in that order:
+        e.g. everything but ``sentence``, the blame statistics without the sentences' text."""
+        wanted = self._attribution_names() if columns is None else list(columns)
+        unknown = [c for c in wanted if c not in self._attribution_names()]
+        if unknown:
+            known = ", ".join(self._attribution_names())
+            raise OptionError(f"no attribution column {unknown[0]!r} (columns: {known})")
+        if self._tables is not None:
+            return self._tables["attributions"] if columns is None else self._tables["attributions"][wanted]
+        assert self._store is not None
+        table = self._store.attributions
+        stored = [c for c in wanted if c in ATTRIBUTION_COLUMNS]
+        data, docs = self._read(table, stored)
+        # a pass without any blame row gives the untyped empty table a table of no rows is
+        frame = pd.DataFrame(data if table.rows else [], columns=stored)
+        if self.by is not None and self.by in wanted and self.by not in ATTRIBUTION_COLUMNS:
+            frame[self.by] = self.documents[self.by].to_numpy()[docs]
+        return frame[wanted] if list(frame.columns) != wanted else frame
+
+    @property
+    def attributions(self) -> pd.DataFrame:
+        return self.attribution_columns()
+
+    def profile_columns(self, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
+        """The blame-profile rows (:attr:`profile`) with only ``columns`` (all by default); None when the
+        pass made no profile."""
+        from framing.blame_profile import profile_table
+
+        if self._store is None:
+            if self._profile is None or columns is None:
+                return self._profile
+            return self._profile[list(columns)]
+        table = self._store.profile
+        if table is None:
+            return None
+        wanted = list(table.columns) if columns is None else list(columns)
+        unknown = [c for c in wanted if c not in table.columns]
+        if unknown:
+            raise OptionError(f"no profile column {unknown[0]!r} (columns: {', '.join(table.columns)})")
+        if not table.rows:
+            return profile_table([], outlet=self._store.outlet, columns=wanted)
+        data, _ = self._read(table, wanted)
+        return profile_table(data, outlet=self._store.outlet, columns=wanted)
+
+    @property
+    def profile(self) -> pd.DataFrame | None:
+        return self.profile_columns()
+
+    # -------------------------------------------------------------------------------------- the texts
 
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
         """``text[start:end]`` of each row's document, in row order (see :func:`_cut`)."""
@@ -870,6 +1133,49 @@ class MatchPass:
     def matched_text(self, rows: pd.DataFrame) -> list[str]:
         """The matched characters of each match row, as written in the document."""
         return self._slices(rows, "start", "end")
+
+
+def _blocks_in_memory(
+    matches: pd.DataFrame, columns: list[str], count: int, size: int
+) -> Iterator[pd.DataFrame]:
+    """:meth:`MatchPass.match_blocks` of a match table held in memory (a MatchPass made by hand)."""
+    docs = matches["doc"].to_numpy()
+    ordered = bool(np.all(docs[1:] >= docs[:-1]))  # a table made by hand need not be in document order
+    for first, stop in document_blocks(count, size):
+        if ordered:
+            start, end = np.searchsorted(docs, [first, stop])
+            rows = matches.iloc[start:end]
+        else:
+            rows = matches[(docs >= first) & (docs < stop)]
+        if len(rows):
+            yield rows[columns]
+
+
+def _select_tables(
+    matches: pd.DataFrame,
+    attributions: pd.DataFrame,
+    profile: pd.DataFrame | None,
+    positions: np.ndarray,
+    count: int,
+    ids: set[str],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """In-memory tables of a MatchPass made by hand, for the documents at ``positions`` (of ``count``),
+    whose ids are ``ids``: the match rows by ``doc`` (renumbered; the grouping column's unused categories
+    dropped, as :meth:`MatchPass.select` of a pass does), the blame and profile rows by ``doc_id``."""
+    keep = np.zeros(count, dtype=bool)
+    keep[positions] = True
+    chosen = matches[keep[matches["doc"].to_numpy()]].reset_index(drop=True)
+    chosen["doc"] = (np.cumsum(keep) - 1)[chosen["doc"].to_numpy()].astype(matches["doc"].dtype)
+    for column in chosen.columns:
+        if column not in MATCH_COLUMNS and isinstance(chosen[column].dtype, pd.CategoricalDtype):
+            chosen[column] = chosen[column].cat.remove_unused_categories()
+
+    def by_id(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None or "doc_id" not in table.columns:
+            return table
+        return table[table["doc_id"].astype(str).isin(ids)].reset_index(drop=True)
+
+    return chosen, by_id(attributions), by_id(profile)  # type: ignore[return-value]
 
 
 def _cut(texts: DocumentTexts, docs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[str]:
@@ -933,11 +1239,15 @@ def match_documents(
     if by is not None:
         require_column(documents, by)
     layout = _Layout(matcher)
+    # the match, blame and profile rows go to disk block by block; only the counts are joined here
+    store = _MatchStore(outlet="outlet" in documents.columns, profile=profile and attribute)
     if jobs > 1 and len(documents) > 1:
-        joined = _collect_in_workers(documents, texts, matcher, actors if attribute else None, jobs, profile)
+        actors_sent = actors if attribute else None
+        joined = _collect_in_workers(documents, texts, matcher, actors_sent, jobs, profile, store)
     else:
         finder = ActorFinder(actors) if attribute else None
-        joined = _collect_here(documents, texts, matcher, finder, profile)
+        joined = _collect_here(documents, texts, matcher, finder, profile, store)
+    store.finish()
     keep = metadata_columns(documents, matcher)
     if len(documents):
         features = _assemble(documents, joined.counts(len(layout.count_columns)), layout, "document", keep)
@@ -945,27 +1255,10 @@ def match_documents(
         features = _empty_features(documents, matcher, "document", keep)
     features.attrs["cue_families"] = list(matcher.families)
     features.attrs["unit"] = "document"
-    # Each table is joined while the blocks' columns it replaces are let go; the heap pages they held
-    # are given back before the next table is made, or the process keeps both (at 200,000 articles the
-    # joins left about 500 MB of free heap, and the peak rose by that much).
-    return_freed_memory()
-    matches = joined.match_table()
-    return_freed_memory()
-    blame, attributed = joined.attribution_table()
-    return_freed_memory()
-    if by is not None:
-        if by not in features.columns:
-            features[by] = documents[by].to_numpy()
-        # the group of each match row from the documents' own codes: one group value per document
-        # instead of one per match row; the categories those of ``pd.Categorical`` of the rows' groups
-        codes, names = pd.factorize(documents[by], sort=True, use_na_sentinel=True)
-        row_codes = codes[matches["doc"].to_numpy()]
-        matches[by] = pd.Categorical.from_codes(row_codes, categories=names).remove_unused_categories()
-        if by not in blame.columns:
-            blame[by] = documents[by].to_numpy()[attributed]
-    profiled = joined.profile_table(outlet="outlet" in documents.columns, wanted=profile and attribute)
-    return_freed_memory()
-    return MatchPass(documents, features, matches, blame, profiled, texts)
+    if by is not None and by not in features.columns:
+        features[by] = documents[by].to_numpy()
+    return_freed_memory()  # the blocks' count vectors, joined
+    return MatchPass(documents, features, texts=texts, store=store, by=by)
 
 
 _CATEGORICAL_MATCH_COLUMNS = {"doc_id", "cue", "subcategory", "term", "lexicon"}

@@ -589,29 +589,14 @@ def _only_groups(
     matched: MatchPass, by: str, groups: list[Hashable], compared: np.ndarray, documents: pd.DataFrame
 ) -> MatchPass:
     """``matched`` with the matches and blame rows of ``groups`` only, over ``documents``: the rows of
-    ``matched.documents`` where ``compared`` is true, in order (the match rows' ``doc`` numbers them).
+    ``matched.documents`` where ``compared`` (the documents of ``groups``) is true, in order (the match
+    rows' ``doc`` numbers them).
 
-    The documents of the other groups are let go: keeping them (their texts) for the match rows' numbers
-    held a second copy of most texts of a corpus with many small outlets.
+    Nothing is copied (:meth:`MatchPass.select`): the selection reads the rows of its documents from the
+    pass's files when asked. The documents of the other groups are let go: keeping them (their texts) for
+    the match rows' numbers held a second copy of most texts of a corpus with many small outlets.
     """
-
-    def keep(table: pd.DataFrame) -> pd.DataFrame:
-        if by not in table.columns:
-            return table
-        kept = table[table[by].isin(groups)].reset_index(drop=True)
-        if isinstance(kept[by].dtype, pd.CategoricalDtype):
-            kept[by] = kept[by].cat.remove_unused_categories()
-        return kept
-
-    matches = keep(matched.matches)
-    position = np.cumsum(compared) - 1  # a compared document's row in ``documents``
-    matches["doc"] = position[matches["doc"].to_numpy()].astype(matches["doc"].dtype)
-    # the texts of ``documents`` (its own text column, or the same spool): a subset of the texts would
-    # copy them
-    texts = DocumentTexts(documents, matched.texts.spool)
-    return replace(
-        matched, documents=documents, matches=matches, attributions=keep(matched.attributions), texts=texts
-    )
+    return matched.select(compared, documents=documents)
 
 
 def _findings_by_language(
