@@ -57,13 +57,15 @@ class TermFrequencies:
 
 
 def term_frequencies(
-    matched: MatchPass, by: str, *, documents_per_block: int = DOCUMENTS_PER_BLOCK
+    matched: MatchPass, by: str, *, documents_per_block: int | None = None
 ) -> TermFrequencies:
     """The non-negated match rows of ``matched`` counted per language, group (``by``), cue and term,
     read a block of ``documents_per_block`` documents at a time.
 
     A count is a sum over the rows: summed over blocks it is the same count (each row is in one block).
+    ``documents_per_block`` defaults to :data:`DOCUMENTS_PER_BLOCK`.
     """
+    documents_per_block = documents_per_block or DOCUMENTS_PER_BLOCK
     documents = matched.documents
     if "language" in documents.columns:
         language_codes, languages = pd.factorize(documents["language"], use_na_sentinel=True)
@@ -120,7 +122,7 @@ def typical_examples(
     per_cue: int,
     *,
     frequencies: TermFrequencies | None = None,
-    documents_per_block: int = DOCUMENTS_PER_BLOCK,
+    documents_per_block: int | None = None,
 ) -> list[Example]:
     """For each group and cue, the sentences that use the group's most frequent terms of that cue.
 
@@ -138,8 +140,10 @@ def typical_examples(
     sentence chosen overall is its document's best, and fewer than ``per_cue`` documents of the whole
     corpus, so of its block, come before it: the block keeps it among its first ``per_cue`` documents.
     Ranking the blocks' kept sentences again by the same key therefore chooses the same sentences, in
-    the same order. (Document ids are unique, as a corpus's are.)
+    the same order. (Document ids are unique, as a corpus's are.) ``documents_per_block`` defaults to
+    :data:`DOCUMENTS_PER_BLOCK`.
     """
+    documents_per_block = documents_per_block or DOCUMENTS_PER_BLOCK
     if frequencies is None:
         frequencies = term_frequencies(matched, by, documents_per_block=documents_per_block)
     elif frequencies.by != by:
