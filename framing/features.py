@@ -1122,6 +1122,36 @@ class MatchPass:
 
     # -------------------------------------------------------------------------------------- the texts
 
+    def match_blocks(
+        self, columns: Sequence[str] | None = None, *, documents_per_block: int = 20_000
+    ) -> Iterator[pd.DataFrame]:
+        """The rows of :attr:`matches` (only ``columns``, all by default), in order, a block of whole
+        documents at a time (every match of a document is in one block). Each block's categorical
+        columns have exactly the categories of :attr:`matches` (so codes compare across blocks); ``doc``
+        is the document's row in :attr:`documents`.
+
+        Block ``k`` holds the matches of the documents at rows ``k * documents_per_block`` up to the
+        next block's first (``doc`` within that range); blocks without a match are not given. The
+        index of a block is the rows' positions in :attr:`matches`. A reader of the blocks holds one
+        block of match rows at a time, whatever the size of the corpus.
+        """
+        if isinstance(documents_per_block, bool) or documents_per_block < 1:
+            raise OptionError(f"documents_per_block must be 1 or more, not {documents_per_block!r}")
+        matches = self.matches
+        wanted = list(matches.columns if columns is None else columns)
+        docs = matches["doc"].to_numpy()
+        # the pass numbers its matches in document order; a hand-made table need not be
+        ordered = bool(np.all(docs[1:] >= docs[:-1]))
+        for first in range(0, len(self.documents), documents_per_block):
+            last = first + documents_per_block
+            if ordered:
+                start, stop = np.searchsorted(docs, [first, last])
+                rows = matches.iloc[start:stop]
+            else:
+                rows = matches[(docs >= first) & (docs < last)]
+            if len(rows):
+                yield rows[wanted]
+
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
         """``text[start:end]`` of each row's document, in row order (see :func:`_cut`)."""
         return _cut(self.texts, rows["doc"].to_numpy(), rows[start].to_numpy(), rows[end].to_numpy())

@@ -30,7 +30,13 @@ from framing.language import LANGUAGE_NAMES
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
 from framing.report.dates import corpus_date_range
-from framing.report.examples import examples_table, first_per_cell, typical_examples
+from framing.report.examples import (
+    TermFrequencies,
+    examples_table,
+    first_per_cell,
+    term_frequencies,
+    typical_examples,
+)
 from framing.report.findings import ALPHA, Example, Finding, clustered_finding, plural, state_findings
 from framing.report.furniture import suggested_actors_sentence
 from framing.report.interactive import evidence_cap
@@ -81,11 +87,9 @@ class Analysis:
     evidence: list[Example] = field(default_factory=list)
 
 
-def _cue_term_counts(matches: pd.DataFrame, by: str, cue: str) -> pd.DataFrame:
+def _cue_term_counts(frequencies: TermFrequencies, cue: str) -> pd.DataFrame:
     """Tidy (group, term, count) of one cue family's non-negated matches, for distinctive cue wording."""
-    subset = matches.loc[(matches["cue"] == cue) & ~matches["negated"], [by, "term"]].astype(object)
-    counts = subset.groupby([by, "term"], sort=True).size().rename("count").reset_index()
-    return counts.rename(columns={by: "group"})
+    return frequencies.cue_term_counts(cue)
 
 
 def _select_groups(
@@ -400,10 +404,14 @@ def _analyse(
         tables["phrases"] = counts.collocations(top_n=top_terms)
         del counts
     per_cue = []
+    # issue 8: one pass over the match rows, a block of documents at a time, counts the terms of every
+    # cue family; the example sentences are scored with the same counts
+    frequencies = term_frequencies(matched, by)
     for cue in cues:
-        cue_counts = _cue_term_counts(matched.matches, by, cue)
         if plan.within:  # the words of one language are distinctive against the same language only
-            cue_counts = _cue_term_counts_by_language(matched, by, cue, plan.languages)
+            cue_counts = _cue_term_counts_by_language(frequencies, cue, plan.languages)
+        else:
+            cue_counts = _cue_term_counts(frequencies, cue)
         if plan.within:
             table = _distinctive_by_language(cue_counts, top_terms)
             if len(table):
@@ -449,7 +457,7 @@ def _analyse(
     step("example sentences")
     # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
     cap = evidence_cap(len(groups), len(cues), at_least=examples_per_cue)
-    evidence = typical_examples(matched, by, groups, cues, cap)
+    evidence = typical_examples(matched, by, groups, cues, cap, frequencies=frequencies)
     examples = first_per_cell(evidence, examples_per_cue)
     tables["examples"] = examples_table(examples, by)
 
@@ -634,15 +642,12 @@ def _findings_by_language(
     return findings or state_findings(tables, by, groups, cues, corpus, dropped, selection)
 
 
-def _cue_term_counts_by_language(matched: MatchPass, by: str, cue: str, languages: list[str]) -> pd.DataFrame:
+def _cue_term_counts_by_language(
+    frequencies: TermFrequencies, cue: str, languages: list[str]
+) -> pd.DataFrame:
     """:func:`_cue_term_counts` with a ``language`` column (the language of each match's document)."""
-    matches = matched.matches
-    language = matched.documents["language"].to_numpy()[matches["doc"].to_numpy()]
-    parts = []
-    for code in languages:
-        subset = matches[language == code]
-        parts.append(_cue_term_counts(subset, by, cue).assign(language=code))
-    return pd.concat(parts, ignore_index=True) if parts else _cue_term_counts(matches, by, cue)
+    parts = [frequencies.cue_term_counts(cue, language=code).assign(language=code) for code in languages]
+    return pd.concat(parts, ignore_index=True) if parts else _cue_term_counts(frequencies, cue)
 
 
 def _distinctive_by_language(counts: pd.DataFrame, top_terms: int) -> pd.DataFrame:
