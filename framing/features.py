@@ -1071,9 +1071,12 @@ class MatchPass:
         extra = [self.by] if self.by is not None and self.by not in ATTRIBUTION_COLUMNS else []
         return ATTRIBUTION_COLUMNS + extra
 
-    def attribution_columns(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def attribution_columns(
+        self, columns: Sequence[str] | None = None, *, first: int = 0, stop: int | None = None
+    ) -> pd.DataFrame:
         """The blame rows (:attr:`attributions`) with only ``columns`` (all by default), in that order:
-        e.g. everything but ``sentence``, the blame statistics without the sentences' text."""
+        e.g. everything but ``sentence``, the blame statistics without the sentences' text. ``first`` and
+        ``stop`` (rows of :attr:`documents`; a pass with files only) take the rows of those documents."""
         wanted = self._attribution_names() if columns is None else list(columns)
         unknown = [c for c in wanted if c not in self._attribution_names()]
         if unknown:
@@ -1084,7 +1087,7 @@ class MatchPass:
         assert self._store is not None
         table = self._store.attributions
         stored = [c for c in wanted if c in ATTRIBUTION_COLUMNS]
-        data, docs = self._read(table, stored)
+        data, docs = self._read(table, stored, first, stop)
         # a pass without any blame row gives the untyped empty table a table of no rows is
         frame = pd.DataFrame(data if table.rows else [], columns=stored)
         if self.by is not None and self.by in wanted and self.by not in ATTRIBUTION_COLUMNS:
@@ -1095,9 +1098,11 @@ class MatchPass:
     def attributions(self) -> pd.DataFrame:
         return self.attribution_columns()
 
-    def profile_columns(self, columns: Sequence[str] | None = None) -> pd.DataFrame | None:
+    def profile_columns(
+        self, columns: Sequence[str] | None = None, *, first: int = 0, stop: int | None = None
+    ) -> pd.DataFrame | None:
         """The blame-profile rows (:attr:`profile`) with only ``columns`` (all by default); None when the
-        pass made no profile."""
+        pass made no profile. ``first`` and ``stop`` as for :meth:`attribution_columns`."""
         from framing.blame_profile import profile_table
 
         if self._store is None:
@@ -1113,44 +1118,101 @@ class MatchPass:
             raise OptionError(f"no profile column {unknown[0]!r} (columns: {', '.join(table.columns)})")
         if not table.rows:
             return profile_table([], outlet=self._store.outlet, columns=wanted)
-        data, _ = self._read(table, wanted)
+        data, _ = self._read(table, wanted, first, stop)
         return profile_table(data, outlet=self._store.outlet, columns=wanted)
 
     @property
     def profile(self) -> pd.DataFrame | None:
         return self.profile_columns()
 
-    # -------------------------------------------------------------------------------------- the texts
-
-    def match_blocks(
-        self, columns: Sequence[str] | None = None, *, documents_per_block: int = 20_000
+    def blame_blocks(
+        self,
+        table: Literal["attributions", "profile"],
+        columns: Sequence[str] | None = None,
+        *,
+        documents_per_block: int = 20_000,
     ) -> Iterator[pd.DataFrame]:
-        """The rows of :attr:`matches` (only ``columns``, all by default), in order, a block of whole
-        documents at a time (every match of a document is in one block). Each block's categorical
-        columns have exactly the categories of :attr:`matches` (so codes compare across blocks); ``doc``
-        is the document's row in :attr:`documents`.
+        """The rows of :attr:`attributions` or :attr:`profile` (``table``; only ``columns``, all by
+        default), in order, a block of whole documents at a time, as :meth:`match_blocks` gives the match
+        rows: a block's index is its rows' positions in the whole table, blocks without rows are not
+        given, and only one block's rows are read from disk at a time. A pass without a profile gives no
+        profile blocks; a MatchPass made by hand gives its table as one block."""
+        whole = self._blame_table(table, columns)
+        if whole is not None:
+            if len(whole):
+                yield whole
+            return
+        offsets = self._blame_offsets(table)
+        for first, stop in document_blocks(len(self.documents), documents_per_block):
+            if offsets[stop] > offsets[first]:
+                yield self._blame_rows(table, columns, first, stop, offsets)
 
-        Block ``k`` holds the matches of the documents at rows ``k * documents_per_block`` up to the
-        next block's first (``doc`` within that range); blocks without a match are not given. The
-        index of a block is the rows' positions in :attr:`matches`. A reader of the blocks holds one
-        block of match rows at a time, whatever the size of the corpus.
-        """
-        if isinstance(documents_per_block, bool) or documents_per_block < 1:
-            raise OptionError(f"documents_per_block must be 1 or more, not {documents_per_block!r}")
-        matches = self.matches
-        wanted = list(matches.columns if columns is None else columns)
-        docs = matches["doc"].to_numpy()
-        # the pass numbers its matches in document order; a hand-made table need not be
-        ordered = bool(np.all(docs[1:] >= docs[:-1]))
-        for first in range(0, len(self.documents), documents_per_block):
-            last = first + documents_per_block
-            if ordered:
-                start, stop = np.searchsorted(docs, [first, last])
-                rows = matches.iloc[start:stop]
-            else:
-                rows = matches[(docs >= first) & (docs < last)]
-            if len(rows):
-                yield rows[wanted]
+    def blame_rows(
+        self,
+        table: Literal["attributions", "profile"],
+        rows: Sequence[int] | np.ndarray,
+        columns: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """The rows at positions ``rows`` of :attr:`attributions` or :attr:`profile` (``table``), in the
+        order given, only ``columns``; read from disk document by document (the summary quotes a few
+        blame sentences without reading the sentences of every row)."""
+        positions = np.asarray(rows, dtype=np.int64)
+        whole = self._blame_table(table, columns)
+        if whole is not None:
+            return whole.iloc[positions]
+        offsets = self._blame_offsets(table)
+        parts = []
+        for row in positions.tolist():
+            document = int(np.searchsorted(offsets, row, side="right")) - 1
+            found = self._blame_rows(table, columns, document, document + 1, offsets)
+            parts.append(found.loc[[row]])
+        if parts:
+            return pd.concat(parts)
+        return self._blame_rows(table, columns, 0, 0, offsets)
+
+    def blame_columns(self, table: Literal["attributions", "profile"]) -> list[str]:
+        """The column names of :attr:`attributions` or :attr:`profile`, without reading a row (none for
+        a pass without a profile)."""
+        if table == "attributions":
+            return self._attribution_names()
+        if self._store is None:
+            return [] if self._profile is None else list(self._profile.columns)
+        return [] if self._store.profile is None else list(self._store.profile.columns)
+
+    def blame_row_count(self, table: Literal["attributions", "profile"]) -> int:
+        """The number of rows of :attr:`attributions` or :attr:`profile`, without reading them."""
+        whole = self._blame_table(table, [])
+        return len(whole) if whole is not None else int(self._blame_offsets(table)[-1])
+
+    def _blame_table(self, table: str, columns: Sequence[str] | None) -> pd.DataFrame | None:
+        """A hand-made MatchPass's table (``columns`` of it), or None for a pass with files."""
+        if self._store is not None:
+            return None
+        frame = (
+            self.attribution_columns(columns) if table == "attributions" else self.profile_columns(columns)
+        )
+        return pd.DataFrame() if frame is None else frame.reset_index(drop=True)
+
+    def _blame_offsets(self, table: str) -> np.ndarray:
+        """The position in ``table`` of each document's first row, and the number of rows last."""
+        assert self._store is not None
+        stored = self._store.attributions if table == "attributions" else self._store.profile
+        if stored is None:
+            return np.zeros(len(self.documents) + 1, dtype=np.int64)
+        return np.concatenate([[0], np.cumsum(self._rows_per_document(stored))]).astype(np.int64)
+
+    def _blame_rows(
+        self, table: str, columns: Sequence[str] | None, first: int, stop: int, offsets: np.ndarray
+    ) -> pd.DataFrame:
+        if table == "attributions":
+            frame = self.attribution_columns(columns, first=first, stop=stop)
+        else:
+            frame = self.profile_columns(columns, first=first, stop=stop)
+        assert frame is not None
+        frame.index = pd.RangeIndex(int(offsets[first]), int(offsets[stop]))
+        return frame
+
+    # -------------------------------------------------------------------------------------- the texts
 
     def _slices(self, rows: pd.DataFrame, start: str, end: str) -> list[str]:
         """``text[start:end]`` of each row's document, in row order (see :func:`_cut`)."""

@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import platform
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -343,8 +343,10 @@ def _analyse(
         tables["pairwise"] = pairwise_worker.result()
 
     step(REPORT_STEPS[3])
-    attributions = matched.attributions
-    tables["blame_attributions"] = attributions
+    # the blame statistics read a few columns of the blame rows; the rows themselves (with their
+    # sentences: most of the table's size) stay in the pass's files until the writer copies them
+    tables["blame_attributions"] = _BlameRows(matched, "attributions")
+    attributions = matched.attribution_columns(list(dict.fromkeys([by, *_BLAME_STATISTICS_COLUMNS])))
     # a group without any blame or denial cue has no row to tabulate: the blame tables show the others
     blaming = {"by": by, "order": [g for g in groups if g in set(attributions[by])]}
     silent = [str(g) for g in groups if g not in blaming["order"]]
@@ -364,17 +366,16 @@ def _analyse(
         )
     else:
         tables["blame_association"] = compare.blame_association(attributions, **association, **blaming)
+    del attributions
     if corpus.actors:  # issue 9: who each group's articles blame (framing.blame_profile)
         from framing.blame_profile import blamed_by_group
 
-        assert matched.profile is not None
-        compared_ids = set(documents["doc_id"].astype(str))
-        tables["blame_profile"] = matched.profile[matched.profile["doc_id"].isin(compared_ids)].reset_index(
-            drop=True
-        )
+        # the pass is over the compared documents only (``_only_groups``): so are its profile rows
+        tables["blame_profile"] = _BlameRows(matched, "profile")
         group_of = dict(zip(documents["doc_id"].astype(str), documents[by], strict=True))
         profile = tables.columns("blame_profile", ["doc_id", "actor", "blamed"])
         tables["blamed_by_article"] = blamed_by_group(profile, group_of, by=by, order=groups)
+        del profile
 
     step(REPORT_STEPS[4])
     # issue 8: the texts are read a block at a time (from the spool of a spooled corpus) and only the
@@ -591,6 +592,36 @@ FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 
 #: Above this many compared groups the report leaves the rate model out (minutes per cue at 379 outlets).
 RATE_MODEL_MAX_GROUPS = 40
+
+
+#: The blame row columns the blame statistics (:mod:`framing.compare.blame`) read, beside the group.
+_BLAME_STATISTICS_COLUMNS = ["doc_id", "blamer", "blamed", "kind", "negated"]
+
+
+class _BlameRows:
+    """The blame or profile rows of a matching pass as a :class:`~framing.report.tables.StoredTable`:
+    read from the pass's files a block of documents at a time (:meth:`MatchPass.blame_blocks`)."""
+
+    def __init__(self, matched: MatchPass, table: Literal["attributions", "profile"]) -> None:
+        self.matched, self.table = matched, table
+        self.columns = matched.blame_columns(table)
+        self._rows = matched.blame_row_count(table)
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def read(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        if self.table == "attributions":
+            return self.matched.attribution_columns(columns)
+        found = self.matched.profile_columns(columns)
+        assert found is not None
+        return found
+
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        return self.matched.blame_blocks(self.table, columns)
+
+    def take(self, rows: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        return self.matched.blame_rows(self.table, rows, columns)
 
 
 def _only_groups(
