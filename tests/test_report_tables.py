@@ -98,3 +98,50 @@ def test_the_summary_reads_the_same_from_stored_evidence_tables_as_from_datafram
     rows = as_dict["blame_attributions"]
     sentences = set(zip(rows["doc_id"], rows["sentence_id"], rows["sentence"], strict=True))
     assert all((e.doc_id, e.sentence_id, e.sentence) in sentences for e in quoted)
+
+
+def test_blame_blocks_and_rows_of_a_pass_equal_its_whole_tables() -> None:
+    from framing.features import match_documents
+
+    corpus = load_corpus("corpora/crocus")
+    matched = match_documents(corpus, by="outlet", profile=True)
+    for name, whole in (("attributions", matched.attributions), ("profile", matched.profile)):
+        assert whole is not None and len(whole) > 5
+        assert matched.blame_columns(name) == list(whole.columns)
+        assert matched.blame_row_count(name) == len(whole)
+        blocks = list(matched.blame_blocks(name, documents_per_block=2))
+        assert len(blocks) > 2  # several blocks, each of whole documents
+        pd.testing.assert_frame_equal(pd.concat(blocks), whole)
+        rows = [len(whole) - 1, 0, 3]
+        pd.testing.assert_frame_equal(
+            matched.blame_rows(name, rows, ["doc_id"]), whole[["doc_id"]].iloc[rows]
+        )
+    # a selection of documents reads the rows of those documents only, numbered in the selection
+    chosen = (corpus.documents["outlet"] == corpus.documents["outlet"].iloc[0]).to_numpy()
+    subset = matched.select(chosen)
+    ids = set(corpus.documents.loc[chosen, "doc_id"].astype(str))
+    expected = matched.attributions[matched.attributions["doc_id"].astype(str).isin(ids)].reset_index(
+        drop=True
+    )
+    got = pd.concat(list(subset.blame_blocks("attributions", documents_per_block=1)))
+    pd.testing.assert_frame_equal(got, expected)
+    assert subset.blame_row_count("attributions") == len(expected)
+
+
+def test_the_report_keeps_its_blame_rows_on_disk_and_writes_the_same_csv(tmp_path, monkeypatch) -> None:
+    from framing.features import MatchPass
+    from framing.report import analysis as analysis_module
+    from framing.report import write_report
+
+    corpus = load_corpus("corpora/crocus")
+    whole = analyse(corpus, n_resamples=200, n_permutations=200)
+    reference = {name: whole.tables[name] for name in EVIDENCE}
+    monkeypatch.setattr(analysis_module, "BLAME_BLOCK_DOCUMENTS", 2)  # several batches per table
+    written = write_report(whole, tmp_path / "report")
+    for name in EVIDENCE:
+        stored = whole.tables.stored(name)
+        assert not isinstance(stored, FrameTable) and isinstance(stored.matched, MatchPass)
+        assert len(list(stored.batches())) > 2
+        in_memory = tmp_path / f"{name}.csv"
+        write_csv(reference[name], in_memory, escape=True)
+        assert (written.path / "tables" / f"{name}.csv").read_bytes() == in_memory.read_bytes()

@@ -594,6 +594,9 @@ FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 RATE_MODEL_MAX_GROUPS = 40
 
 
+#: Documents whose blame or profile rows the writer reads at a time (about 40,000 rows, 15 MB).
+BLAME_BLOCK_DOCUMENTS = 20_000
+
 #: The blame row columns the blame statistics (:mod:`framing.compare.blame`) read, beside the group.
 _BLAME_STATISTICS_COLUMNS = ["doc_id", "blamer", "blamed", "kind", "negated"]
 
@@ -618,7 +621,7 @@ class _BlameRows:
         return found
 
     def batches(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
-        return self.matched.blame_blocks(self.table, columns)
+        return self.matched.blame_blocks(self.table, columns, documents_per_block=BLAME_BLOCK_DOCUMENTS)
 
     def take(self, rows: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
         return self.matched.blame_rows(self.table, rows, columns)
