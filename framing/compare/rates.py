@@ -318,6 +318,21 @@ class _Documents:
     def rows(self, group: int) -> slice:
         return slice(int(self.bounds[group]), int(self.bounds[group + 1]))
 
+    def column_sums(self, *parts: slice) -> np.ndarray:
+        """Summed counts per cue over the rows of ``parts`` taken in order, each cue's column summed as
+        one 1-D array (the same sums as a copy of those rows summed column by column)."""
+        columns = [self.counts[part] for part in parts]
+        k = self.counts.shape[1]
+        if len(columns) == 1:
+            return np.array([columns[0][:, c].sum() for c in range(k)], dtype=float)
+        sums = [np.concatenate([rows[:, c] for rows in columns]).sum() for c in range(k)]
+        return np.array(sums, dtype=float)
+
+
+def _without(values: np.ndarray, rows: slice) -> np.ndarray:
+    """``values`` without ``rows`` (every other row, in order)."""
+    return np.concatenate([values[: rows.start], values[rows.stop :]])
+
 
 class _Contrasts:
     """Accumulates contrasts (a vs b, every cue at once) and builds the tidy table, cue by cue."""
@@ -335,26 +350,30 @@ class _Contrasts:
     def add(
         self,
         labels: tuple[Hashable, Hashable],
-        rates: tuple[np.ndarray, np.ndarray],
-        counts: tuple[np.ndarray, np.ndarray],
-        tokens: tuple[np.ndarray, np.ndarray],
+        values: np.ndarray,
+        n_a: int,
+        matches: tuple[np.ndarray, np.ndarray],
+        tokens: tuple[float, float],
         clusters: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        rates_a, rates_b = rates
+        """One contrast: ``values`` holds the rates (per 1,000 tokens, documents x cues) of a's ``n_a``
+        documents, then b's; ``matches`` the summed counts of each side (per cue), ``tokens`` its summed
+        tokens. The caller builds ``values`` once: the test permutes it and the means, Cliff's delta and
+        the observed difference read its two parts as views (no per-side copy of the documents)."""
+        rates_a, rates_b = values[:n_a], values[n_a:]
         rng = np.random.default_rng([self.seed, stream_key(labels[0]), stream_key(labels[1])])
-        values = np.vstack([rates_a, rates_b])
         if clusters is None:
-            observed, extreme = permutation_diffs(values, len(rates_a), self.n_permutations, rng)
+            observed, extreme = permutation_diffs(values, n_a, self.n_permutations, rng)
             p_value = (1 + extreme.astype(np.int64)) / (1 + self.n_permutations)
         else:
-            observed, p_value = self._cluster_test(labels, values, len(rates_a), clusters, rng)
+            observed, p_value = self._cluster_test(labels, values, n_a, clusters, rng)
         k = len(self.cue_list)
         # column by column, as numpy sums a 1-D column (pairwise) differently from a 2-D axis
         self.per_cue.append(
             np.array(
                 [
-                    [counts[0][:, c].sum() for c in range(k)],
-                    [counts[1][:, c].sum() for c in range(k)],
+                    matches[0],
+                    matches[1],
                     [rates_a[:, c].mean() for c in range(k)],
                     [rates_b[:, c].mean() for c in range(k)],
                     observed,
@@ -365,7 +384,7 @@ class _Contrasts:
             )
         )
         self.labels.append(labels)
-        self.sizes.append((len(rates_a), len(rates_b), tokens[0].sum(), tokens[1].sum()))
+        self.sizes.append((len(rates_a), len(rates_b), tokens[0], tokens[1]))
 
     def _cluster_test(
         self,
@@ -495,9 +514,10 @@ def pairwise_contrasts(
             b = docs.rows(j)
             contrasts.add(
                 (groups[i], groups[j]),
-                (docs.rates[a], docs.rates[b]),
-                (docs.counts[a], docs.counts[b]),
-                (docs.tokens[a], docs.tokens[b]),
+                np.vstack([docs.rates[a], docs.rates[b]]),
+                a.stop - a.start,
+                (docs.column_sums(a), docs.column_sums(b)),
+                (docs.tokens[a].sum(), docs.tokens[b].sum()),
                 None if codes is None else (codes[a], codes[b]),
             )
     return contrasts.table(meta)
@@ -537,16 +557,16 @@ def group_vs_rest(
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i, group in enumerate(groups):
         mine = docs.rows(i)
-
-        def rest(values: np.ndarray, mine: slice = mine) -> np.ndarray:
-            # every other document, in the table's order
-            return np.concatenate([values[: mine.start], values[mine.stop :]])
-
+        # the group's documents, then every other document in the table's order: the one copy of the
+        # rates this contrast makes (the rest's counts are summed column by column, not copied)
+        values = np.concatenate([docs.rates[mine], docs.rates[: mine.start], docs.rates[mine.stop :]])
         contrasts.add(
             (group, REST),
-            (docs.rates[mine], rest(docs.rates)),
-            (docs.counts[mine], rest(docs.counts)),
-            (docs.tokens[mine], rest(docs.tokens)),
-            None if codes is None else (codes[mine], rest(codes)),
+            values,
+            mine.stop - mine.start,
+            (docs.column_sums(mine), docs.column_sums(slice(0, mine.start), slice(mine.stop, None))),
+            (docs.tokens[mine].sum(), _without(docs.tokens, mine).sum()),
+            None if codes is None else (codes[mine], _without(codes, mine)),
         )
+        del values
     return contrasts.table(meta)
