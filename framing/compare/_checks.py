@@ -269,27 +269,37 @@ def prepare_features(
         data = data[in_groups]
     meta["groups"] = list(groups)
 
-    columns = [by, "tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]
+    numeric = ["tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]
+    columns = [by, *numeric]
     for extra in ("doc_id", "date", *keep):
         if extra in data.columns and extra not in columns:
             columns.append(extra)
-    data = data[columns].copy()
-    for col in ["tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]:
-        converted = pd.to_numeric(data[col], errors="coerce")
-        if converted.isna().any():
-            bad = converted.isna().sum()
-            raise input_error(
-                "feature table",
-                f"column {col!r} has {bad} missing or non-numeric value(s) among documents with tokens",
-                "pass the output of framing.extract unchanged",
-            )
-        data[col] = converted
-    data["_group_pos"] = data[by].map({g: i for i, g in enumerate(groups)})
+    # The documents in group order, then doc_id order (a stable sort). The order is found from the two
+    # key columns alone and every column is copied once, already in that order: sorting a copy of the
+    # columns held two copies of them at once (at 200,000 documents and 29 subcategories, ~230 MB).
+    keys = pd.DataFrame({"_group_pos": data[by].map({g: i for i, g in enumerate(groups)})})
     sort_cols = ["_group_pos"]
     if "doc_id" in data.columns:
-        data["_doc_key"] = data["doc_id"].astype(str)
+        keys["_doc_key"] = data["doc_id"].astype(str)
         sort_cols.append("_doc_key")
-    data = data.sort_values(sort_cols, kind="mergesort").reset_index(drop=True)
+    keys = keys.reset_index(drop=True)
+    order = keys.sort_values(sort_cols, kind="mergesort").index.to_numpy()
+    ordered: dict[str, pd.Series] = {}
+    for col in columns:
+        values = data[col]
+        if col in numeric:
+            values = pd.to_numeric(values, errors="coerce")
+            if values.isna().any():
+                bad = values.isna().sum()
+                raise input_error(
+                    "feature table",
+                    f"column {col!r} has {bad} missing or non-numeric value(s) among documents with tokens",
+                    "pass the output of framing.extract unchanged",
+                )
+        ordered[col] = values.take(order).reset_index(drop=True)
+    for col in sort_cols:
+        ordered[col] = keys[col].take(order).reset_index(drop=True)
+    data = pd.DataFrame(ordered, copy=False)
     return data, cue_list, groups, meta
 
 

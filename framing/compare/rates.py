@@ -120,6 +120,7 @@ def outlet_summary(
     codes = cluster_codes(data, by, cluster)
     alpha = 1 - confidence
     docs = _Documents.of(data, cue_list, len(groups))
+    del data
     rows = []
     for position, group in enumerate(groups):
         mine = docs.rows(position)
@@ -308,9 +309,19 @@ class _Documents:
 
     @classmethod
     def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int) -> _Documents:
+        """The arrays of ``data`` (from :func:`prepare_features`), whose cue columns are taken out of it:
+        each column is let go once copied, so the table and the arrays are not both held whole."""
+
+        def taken(kind: str) -> np.ndarray:
+            # column-major, as DataFrame.to_numpy gave them: the matrix products see the same layout
+            out = np.empty((len(data), len(cue_list)), dtype=float, order="F")
+            for k, cue in enumerate(cue_list):
+                out[:, k] = data.pop(f"{cue}_{kind}").to_numpy(dtype=float)
+            return out
+
         return cls(
-            rates=data[[f"{c}_rate" for c in cue_list]].to_numpy(dtype=float),
-            counts=data[[f"{c}_count" for c in cue_list]].to_numpy(dtype=float),
+            rates=taken("rate"),
+            counts=taken("count"),
             tokens=data["tokens"].to_numpy(dtype=float),
             bounds=np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1)),
         )
@@ -505,8 +516,9 @@ def pairwise_contrasts(
     )
     if len(groups) < 2:
         raise _too_few_groups("pairwise_contrasts", by, groups)
-    docs = _Documents.of(data, cue_list, len(groups))
     codes = cluster_codes(data, by, cluster)
+    docs = _Documents.of(data, cue_list, len(groups))
+    del data
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i in range(len(groups)):
         a = docs.rows(i)
@@ -552,8 +564,9 @@ def group_vs_rest(
         raise _too_few_groups("group_vs_rest", by, groups)
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
-    docs = _Documents.of(data, cue_list, len(groups))
     codes = cluster_codes(data, by, cluster)
+    docs = _Documents.of(data, cue_list, len(groups))
+    del data
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i, group in enumerate(groups):
         mine = docs.rows(i)
