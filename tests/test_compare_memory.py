@@ -57,16 +57,26 @@ def test_the_statistics_leave_the_callers_table_unchanged():
 
 
 def test_the_prepared_arrays_have_the_tables_layout_and_values():
-    # bootstrap products read these arrays: their values and column-major layout are those of
-    # DataFrame.to_numpy on the prepared table (the layout decides how BLAS sums)
+    # bootstrap products read the rates: their values and column-major layout are those of
+    # DataFrame.to_numpy on the prepared table (the layout decides how BLAS sums); the counts are kept
+    # as sums only, each the sum of a copy of those rows of the count matrix
     from framing.compare._checks import prepare_features
     from framing.compare.rates import _Documents
 
     df = dated_features()
+    df["blame_count"] = df["blame_count"] * 0.37 + 0.011  # not whole numbers: the order of a sum shows
     data, cues, groups, _ = prepare_features(df, cues=None, by="outlet", order=None, drop_duplicates=False)
     rates = data[[f"{c}_rate" for c in cues]].to_numpy(dtype=float)
     counts = data[[f"{c}_count" for c in cues]].to_numpy(dtype=float)
-    docs = _Documents.of(data, cues, len(groups))
-    assert np.array_equal(docs.rates, rates) and np.array_equal(docs.counts, counts)
+    docs = _Documents.of(data, cues, len(groups), rest=True)
+    assert np.array_equal(docs.rates, rates)
     assert docs.rates.flags.f_contiguous == rates.flags.f_contiguous
+    assert docs.rest_matches is not None
+    for g in range(len(groups)):
+        mine = docs.rows(g)
+        rest = np.concatenate([counts[: mine.start], counts[mine.stop :]])
+        for c in range(len(cues)):
+            assert docs.matches[g, c] == counts[mine][:, c].sum()
+            assert docs.with_cue[g, c] == (counts[mine][:, c] > 0).sum()
+            assert docs.rest_matches[g, c] == rest[:, c].sum()
     assert not any(c.endswith(("_rate", "_count")) for c in data.columns)  # taken out as copied

@@ -124,7 +124,7 @@ def outlet_summary(
     rows = []
     for position, group in enumerate(groups):
         mine = docs.rows(position)
-        counts, rates = docs.counts[mine], docs.rates[mine]
+        rates = docs.rates[mine]
         tokens = docs.tokens[mine].sum()
         documents = len(rates)
         rng = np.random.default_rng([seed, stream_key(group)])
@@ -142,8 +142,8 @@ def outlet_summary(
                 means = cluster_bootstrap_means(sums, sizes, n_resamples, rng)
                 lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
         for k, cue in enumerate(cue_list):
-            matches = counts[:, k].sum()
-            with_cue = int((counts[:, k] > 0).sum())
+            matches = docs.matches[position, k]
+            with_cue = int(docs.with_cue[position, k])
             rows.append(
                 {
                     by: group,
@@ -300,44 +300,52 @@ _CONTRAST_COLUMNS = [
 
 @dataclass(frozen=True)
 class _Documents:
-    """Per-document arrays of a prepared feature table, documents sorted by group (then ``doc_id``)."""
+    """Per-document arrays of a prepared feature table, documents sorted by group (then ``doc_id``).
+
+    The counts are read only as sums, so only their sums are kept: per group, and with ``rest`` also over
+    all other documents; each is the sum of a 1-D copy of those rows' column, as numpy sums a column.
+    """
 
     rates: np.ndarray  # documents x cues, per 1,000 tokens
-    counts: np.ndarray  # documents x cues
     tokens: np.ndarray  # documents
     bounds: np.ndarray  # group i is rows bounds[i]:bounds[i + 1]
+    matches: np.ndarray  # groups x cues: summed counts of the group's documents
+    with_cue: np.ndarray  # groups x cues: the group's documents with a count above 0
+    rest_matches: np.ndarray | None  # groups x cues: summed counts of every other document (in order)
 
     @classmethod
-    def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int) -> _Documents:
+    def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int, *, rest: bool = False) -> _Documents:
         """The arrays of ``data`` (from :func:`prepare_features`), whose cue columns are taken out of it:
-        each column is let go once copied, so the table and the arrays are not both held whole."""
-
-        def taken(kind: str) -> np.ndarray:
-            # column-major, as DataFrame.to_numpy gave them: the matrix products see the same layout
-            out = np.empty((len(data), len(cue_list)), dtype=float, order="F")
-            for k, cue in enumerate(cue_list):
-                out[:, k] = data.pop(f"{cue}_{kind}").to_numpy(dtype=float)
-            return out
-
+        each column is let go once copied or summed, so the table and the arrays are not both held whole
+        (nor a documents x cues matrix of counts)."""
+        k = len(cue_list)
+        bounds = np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1))
+        # column-major, as DataFrame.to_numpy gave them: the matrix products see the same layout
+        rates = np.empty((len(data), k), dtype=float, order="F")
+        for c, cue in enumerate(cue_list):
+            rates[:, c] = data.pop(f"{cue}_rate").to_numpy(dtype=float)
+        matches = np.empty((n_groups, k))
+        with_cue = np.empty((n_groups, k), dtype=np.int64)
+        rest_matches = np.empty((n_groups, k)) if rest else None
+        for c, cue in enumerate(cue_list):
+            column = data.pop(f"{cue}_count").to_numpy(dtype=float)
+            for g in range(n_groups):
+                first, last = int(bounds[g]), int(bounds[g + 1])
+                matches[g, c] = column[first:last].sum()
+                with_cue[g, c] = int((column[first:last] > 0).sum())
+                if rest_matches is not None:
+                    rest_matches[g, c] = np.concatenate([column[:first], column[last:]]).sum()
         return cls(
-            rates=taken("rate"),
-            counts=taken("count"),
+            rates=rates,
             tokens=data["tokens"].to_numpy(dtype=float),
-            bounds=np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1)),
+            bounds=bounds,
+            matches=matches,
+            with_cue=with_cue,
+            rest_matches=rest_matches,
         )
 
     def rows(self, group: int) -> slice:
         return slice(int(self.bounds[group]), int(self.bounds[group + 1]))
-
-    def column_sums(self, *parts: slice) -> np.ndarray:
-        """Summed counts per cue over the rows of ``parts`` taken in order, each cue's column summed as
-        one 1-D array (the same sums as a copy of those rows summed column by column)."""
-        columns = [self.counts[part] for part in parts]
-        k = self.counts.shape[1]
-        if len(columns) == 1:
-            return np.array([columns[0][:, c].sum() for c in range(k)], dtype=float)
-        sums = [np.concatenate([rows[:, c] for rows in columns]).sum() for c in range(k)]
-        return np.array(sums, dtype=float)
 
 
 def _without(values: np.ndarray, rows: slice) -> np.ndarray:
@@ -528,7 +536,7 @@ def pairwise_contrasts(
                 (groups[i], groups[j]),
                 np.vstack([docs.rates[a], docs.rates[b]]),
                 a.stop - a.start,
-                (docs.column_sums(a), docs.column_sums(b)),
+                (docs.matches[i], docs.matches[j]),
                 (docs.tokens[a].sum(), docs.tokens[b].sum()),
                 None if codes is None else (codes[a], codes[b]),
             )
@@ -565,19 +573,20 @@ def group_vs_rest(
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
     codes = cluster_codes(data, by, cluster)
-    docs = _Documents.of(data, cue_list, len(groups))
+    docs = _Documents.of(data, cue_list, len(groups), rest=True)
     del data
+    assert docs.rest_matches is not None
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i, group in enumerate(groups):
         mine = docs.rows(i)
         # the group's documents, then every other document in the table's order: the one copy of the
-        # rates this contrast makes (the rest's counts are summed column by column, not copied)
+        # rates this contrast makes (the counts were summed per group and per rest when taken)
         values = np.concatenate([docs.rates[mine], docs.rates[: mine.start], docs.rates[mine.stop :]])
         contrasts.add(
             (group, REST),
             values,
             mine.stop - mine.start,
-            (docs.column_sums(mine), docs.column_sums(slice(0, mine.start), slice(mine.stop, None))),
+            (docs.matches[i], docs.rest_matches[i]),
             (docs.tokens[mine].sum(), _without(docs.tokens, mine).sum()),
             None if codes is None else (codes[mine], _without(codes, mine)),
         )
