@@ -60,7 +60,7 @@ def test_the_prepared_arrays_have_the_tables_layout_and_values():
     # bootstrap products read the rates: their values and column-major layout are those of
     # DataFrame.to_numpy on the prepared table (the layout decides how BLAS sums); the counts are kept
     # as sums only, each the sum of a copy of those rows of the count matrix
-    from framing.compare._checks import prepare_features
+    from framing.compare._checks import prepare_documents, prepare_features
     from framing.compare.rates import _Documents
 
     df = dated_features()
@@ -68,7 +68,8 @@ def test_the_prepared_arrays_have_the_tables_layout_and_values():
     data, cues, groups, _ = prepare_features(df, cues=None, by="outlet", order=None, drop_duplicates=False)
     rates = data[[f"{c}_rate" for c in cues]].to_numpy(dtype=float)
     counts = data[[f"{c}_count" for c in cues]].to_numpy(dtype=float)
-    docs = _Documents.of(data, cues, len(groups), rest=True)
+    lean, _, _, _, column = prepare_documents(df, cues=None, by="outlet", order=None, drop_duplicates=False)
+    docs = _Documents.of(lean, column, cues, len(groups), rest=True)
     assert np.array_equal(docs.rates, rates)
     assert docs.rates.flags.f_contiguous == rates.flags.f_contiguous
     assert docs.rest_matches is not None
@@ -79,4 +80,6 @@ def test_the_prepared_arrays_have_the_tables_layout_and_values():
             assert docs.matches[g, c] == counts[mine][:, c].sum()
             assert docs.with_cue[g, c] == (counts[mine][:, c] > 0).sum()
             assert docs.rest_matches[g, c] == rest[:, c].sum()
-    assert not any(c.endswith(("_rate", "_count")) for c in data.columns)  # taken out as copied
+    # the lean table is the full one without the cue columns (read through column() instead)
+    pd.testing.assert_frame_equal(lean, data.drop(columns=[c for c in data.columns if c not in lean.columns]))
+    assert not any(c.endswith(("_rate", "_count")) for c in lean.columns)

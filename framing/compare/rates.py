@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from framing.compare._checks import (
     check_seed,
     finish,
     integral,
+    prepare_documents,
     prepare_features,
 )
 from framing.compare.clustered import (
@@ -114,13 +115,13 @@ def outlet_summary(
     check_confidence(confidence)
     check_seed(seed)
     check_by(by, _SUMMARY_COLUMNS)
-    data, cue_list, groups, meta = prepare_features(
+    data, cue_list, groups, meta, column = prepare_documents(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     codes = cluster_codes(data, by, cluster)
     alpha = 1 - confidence
-    docs = _Documents.of(data, cue_list, len(groups))
-    del data
+    docs = _Documents.of(data, column, cue_list, len(groups))
+    del data, column
     rows = []
     for position, group in enumerate(groups):
         mine = docs.rows(position)
@@ -314,27 +315,35 @@ class _Documents:
     rest_matches: np.ndarray | None  # groups x cues: summed counts of every other document (in order)
 
     @classmethod
-    def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int, *, rest: bool = False) -> _Documents:
-        """The arrays of ``data`` (from :func:`prepare_features`), whose cue columns are taken out of it:
-        each column is let go once copied or summed, so the table and the arrays are not both held whole
-        (nor a documents x cues matrix of counts)."""
+    def of(
+        cls,
+        data: pd.DataFrame,
+        column: Callable[[str], np.ndarray],
+        cue_list: list[str],
+        n_groups: int,
+        *,
+        rest: bool = False,
+    ) -> _Documents:
+        """The arrays of a table from :func:`prepare_documents` and its ``column`` reader: one cue column
+        at a time is read, copied into the rates or summed, and let go (no documents x cues copy of the
+        table beside the arrays, nor a documents x cues matrix of counts)."""
         k = len(cue_list)
         bounds = np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1))
         # column-major, as DataFrame.to_numpy gave them: the matrix products see the same layout
         rates = np.empty((len(data), k), dtype=float, order="F")
         for c, cue in enumerate(cue_list):
-            rates[:, c] = data.pop(f"{cue}_rate").to_numpy(dtype=float)
+            rates[:, c] = column(f"{cue}_rate")
         matches = np.empty((n_groups, k))
         with_cue = np.empty((n_groups, k), dtype=np.int64)
         rest_matches = np.empty((n_groups, k)) if rest else None
         for c, cue in enumerate(cue_list):
-            column = data.pop(f"{cue}_count").to_numpy(dtype=float)
+            counts = column(f"{cue}_count")
             for g in range(n_groups):
                 first, last = int(bounds[g]), int(bounds[g + 1])
-                matches[g, c] = column[first:last].sum()
-                with_cue[g, c] = int((column[first:last] > 0).sum())
+                matches[g, c] = counts[first:last].sum()
+                with_cue[g, c] = int((counts[first:last] > 0).sum())
                 if rest_matches is not None:
-                    rest_matches[g, c] = np.concatenate([column[:first], column[last:]]).sum()
+                    rest_matches[g, c] = np.concatenate([counts[:first], counts[last:]]).sum()
         return cls(
             rates=rates,
             tokens=data["tokens"].to_numpy(dtype=float),
@@ -519,14 +528,14 @@ def pairwise_contrasts(
     """
     check_resamples(n_permutations, "n_permutations")
     check_seed(seed)
-    data, cue_list, groups, meta = prepare_features(
+    data, cue_list, groups, meta, column = prepare_documents(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
         raise _too_few_groups("pairwise_contrasts", by, groups)
     codes = cluster_codes(data, by, cluster)
-    docs = _Documents.of(data, cue_list, len(groups))
-    del data
+    docs = _Documents.of(data, column, cue_list, len(groups))
+    del data, column
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i in range(len(groups)):
         a = docs.rows(i)
@@ -565,7 +574,7 @@ def group_vs_rest(
     """
     check_resamples(n_permutations, "n_permutations")
     check_seed(seed)
-    data, cue_list, groups, meta = prepare_features(
+    data, cue_list, groups, meta, column = prepare_documents(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
@@ -573,8 +582,8 @@ def group_vs_rest(
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
     codes = cluster_codes(data, by, cluster)
-    docs = _Documents.of(data, cue_list, len(groups), rest=True)
-    del data
+    docs = _Documents.of(data, column, cue_list, len(groups), rest=True)
+    del data, column
     assert docs.rest_matches is not None
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i, group in enumerate(groups):
