@@ -84,6 +84,23 @@ def test_summary_and_contrasts_do_not_depend_on_block_size(monkeypatch):
     pd.testing.assert_frame_equal(compare.pairwise_contrasts(df, n_permutations=500, seed=1), before)
 
 
+@pytest.mark.parametrize("fractional", [False, True])
+def test_group_vs_rest_equals_a_pairwise_contrast_with_the_rest_relabelled(fractional):
+    # group_vs_rest copies only the rates of each contrast (the rest's counts are summed in place): every
+    # number but the q-value (BH over another table) must be the pairwise contrast of the group against
+    # the other documents relabelled "rest", whose doc_ids sort in group order as the rest's rows do
+    df = uneven_features()
+    if fractional:  # counts that are not whole numbers: the sums depend on the order of the rows
+        df["blame_count"] = df["blame_count"] * 0.37 + 0.011
+    rest = compare.group_vs_rest(df, n_permutations=700, seed=4)
+    for group in "ABC":
+        relabelled = df.assign(outlet=df["outlet"].where(df["outlet"] == group, "rest"))
+        pair = compare.pairwise_contrasts(relabelled, n_permutations=700, seed=4, order=[group, "rest"])
+        mine = rest[rest["group_a"] == group].reset_index(drop=True)
+        columns = [c for c in pair.columns if c != "q_value"]
+        pd.testing.assert_frame_equal(mine[columns], pair[columns], check_exact=True)
+
+
 def plain_blame_p(attributions: pd.DataFrame, seed: int, n: int) -> tuple[float, float]:
     """The loop of the former implementation: rng.permutation of document groups, one at a time."""
     data = attributions[~attributions["negated"] & (attributions["blamed"] != "undetermined")]

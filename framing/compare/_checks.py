@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -218,6 +218,30 @@ def prepare_features(
     Groups named in ``order`` whose documents were all left out (duplicates, no tokens) are dropped
     from the groups with a logged warning and listed in ``attrs["groups_without_documents"]``.
     """
+    data, cue_list, groups, meta, _ = prepare_documents(
+        features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=keep, cue_columns=True
+    )
+    return data, cue_list, groups, meta
+
+
+def prepare_documents(
+    features: pd.DataFrame,
+    *,
+    cues: Sequence[str] | None,
+    by: str,
+    order: Sequence[Hashable] | None,
+    drop_duplicates: bool,
+    keep: Sequence[str] = (),
+    cue_columns: bool = False,
+) -> tuple[pd.DataFrame, list[str], list[Hashable], dict[str, Any], Callable[[str], np.ndarray]]:
+    """:func:`prepare_features`, whose table has the ``<cue>_count`` and ``<cue>_rate`` columns only with
+    ``cue_columns``, and a fifth item: ``column(name)``, a numeric column of the prepared table's rows
+    as a new float array (the values the table would hold). Every column is validated here either way.
+
+    Statistics that turn the cue columns into arrays read them through ``column``: a prepared copy of
+    the columns and the arrays made from it were both held (at 200,000 documents and 29 subcategories,
+    ~95 MB each).
+    """
     check_group_column(by)
     require_columns(features, [by, "tokens"], "feature")
     cue_list = resolve_cues(features, cues)
@@ -269,28 +293,50 @@ def prepare_features(
         data = data[in_groups]
     meta["groups"] = list(groups)
 
-    columns = [by, "tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]
+    numeric = ["tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]
+    columns = [by, *numeric]
     for extra in ("doc_id", "date", *keep):
         if extra in data.columns and extra not in columns:
             columns.append(extra)
-    data = data[columns].copy()
-    for col in ["tokens"] + [f"{c}_{kind}" for c in cue_list for kind in ("count", "rate")]:
-        converted = pd.to_numeric(data[col], errors="coerce")
-        if converted.isna().any():
-            bad = converted.isna().sum()
-            raise input_error(
-                "feature table",
-                f"column {col!r} has {bad} missing or non-numeric value(s) among documents with tokens",
-                "pass the output of framing.extract unchanged",
-            )
-        data[col] = converted
-    data["_group_pos"] = data[by].map({g: i for i, g in enumerate(groups)})
+    # The documents in group order, then doc_id order (a stable sort). The order is found from the two
+    # key columns alone and every column is copied once, already in that order: sorting a copy of the
+    # columns held two copies of them at once (at 200,000 documents and 29 subcategories, ~230 MB).
+    keys = pd.DataFrame({"_group_pos": data[by].map({g: i for i, g in enumerate(groups)})})
     sort_cols = ["_group_pos"]
     if "doc_id" in data.columns:
-        data["_doc_key"] = data["doc_id"].astype(str)
+        keys["_doc_key"] = data["doc_id"].astype(str)
         sort_cols.append("_doc_key")
-    data = data.sort_values(sort_cols, kind="mergesort").reset_index(drop=True)
-    return data, cue_list, groups, meta
+    keys = keys.reset_index(drop=True)
+    order = keys.sort_values(sort_cols, kind="mergesort").index.to_numpy()
+    ordered: dict[str, pd.Series] = {}
+    for col in columns:
+        values = data[col]
+        if col in numeric:
+            values = _numeric(values, col)
+            if not cue_columns and col != "tokens":
+                continue  # validated; read through column()
+        ordered[col] = values.take(order).reset_index(drop=True)
+    for col in sort_cols:
+        ordered[col] = keys[col].take(order).reset_index(drop=True)
+    source = data
+
+    def column(name: str) -> np.ndarray:
+        return _numeric(source[name], name).to_numpy(dtype=float)[order]
+
+    return pd.DataFrame(ordered, copy=False), cue_list, groups, meta, column
+
+
+def _numeric(values: pd.Series, col: str) -> pd.Series:
+    """``values`` as numbers; a missing or non-numeric value is an error naming the column."""
+    values = pd.to_numeric(values, errors="coerce")
+    if values.isna().any():
+        bad = values.isna().sum()
+        raise input_error(
+            "feature table",
+            f"column {col!r} has {bad} missing or non-numeric value(s) among documents with tokens",
+            "pass the output of framing.extract unchanged",
+        )
+    return values
 
 
 def finish(df: pd.DataFrame, meta: dict[str, Any], **extra: Any) -> pd.DataFrame:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,7 @@ from framing.compare._checks import (
     check_seed,
     finish,
     integral,
+    prepare_documents,
     prepare_features,
 )
 from framing.compare.clustered import (
@@ -114,16 +115,17 @@ def outlet_summary(
     check_confidence(confidence)
     check_seed(seed)
     check_by(by, _SUMMARY_COLUMNS)
-    data, cue_list, groups, meta = prepare_features(
+    data, cue_list, groups, meta, column = prepare_documents(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     codes = cluster_codes(data, by, cluster)
     alpha = 1 - confidence
-    docs = _Documents.of(data, cue_list, len(groups))
+    docs = _Documents.of(data, column, cue_list, len(groups))
+    del data, column
     rows = []
     for position, group in enumerate(groups):
         mine = docs.rows(position)
-        counts, rates = docs.counts[mine], docs.rates[mine]
+        rates = docs.rates[mine]
         tokens = docs.tokens[mine].sum()
         documents = len(rates)
         rng = np.random.default_rng([seed, stream_key(group)])
@@ -141,8 +143,8 @@ def outlet_summary(
                 means = cluster_bootstrap_means(sums, sizes, n_resamples, rng)
                 lows, highs = np.quantile(means, [alpha / 2, 1 - alpha / 2], axis=0)
         for k, cue in enumerate(cue_list):
-            matches = counts[:, k].sum()
-            with_cue = int((counts[:, k] > 0).sum())
+            matches = docs.matches[position, k]
+            with_cue = int(docs.with_cue[position, k])
             rows.append(
                 {
                     by: group,
@@ -299,24 +301,65 @@ _CONTRAST_COLUMNS = [
 
 @dataclass(frozen=True)
 class _Documents:
-    """Per-document arrays of a prepared feature table, documents sorted by group (then ``doc_id``)."""
+    """Per-document arrays of a prepared feature table, documents sorted by group (then ``doc_id``).
+
+    The counts are read only as sums, so only their sums are kept: per group, and with ``rest`` also over
+    all other documents; each is the sum of a 1-D copy of those rows' column, as numpy sums a column.
+    """
 
     rates: np.ndarray  # documents x cues, per 1,000 tokens
-    counts: np.ndarray  # documents x cues
     tokens: np.ndarray  # documents
     bounds: np.ndarray  # group i is rows bounds[i]:bounds[i + 1]
+    matches: np.ndarray  # groups x cues: summed counts of the group's documents
+    with_cue: np.ndarray  # groups x cues: the group's documents with a count above 0
+    rest_matches: np.ndarray | None  # groups x cues: summed counts of every other document (in order)
 
     @classmethod
-    def of(cls, data: pd.DataFrame, cue_list: list[str], n_groups: int) -> _Documents:
+    def of(
+        cls,
+        data: pd.DataFrame,
+        column: Callable[[str], np.ndarray],
+        cue_list: list[str],
+        n_groups: int,
+        *,
+        rest: bool = False,
+    ) -> _Documents:
+        """The arrays of a table from :func:`prepare_documents` and its ``column`` reader: one cue column
+        at a time is read, copied into the rates or summed, and let go (no documents x cues copy of the
+        table beside the arrays, nor a documents x cues matrix of counts)."""
+        k = len(cue_list)
+        bounds = np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1))
+        # column-major, as DataFrame.to_numpy gave them: the matrix products see the same layout
+        rates = np.empty((len(data), k), dtype=float, order="F")
+        for c, cue in enumerate(cue_list):
+            rates[:, c] = column(f"{cue}_rate")
+        matches = np.empty((n_groups, k))
+        with_cue = np.empty((n_groups, k), dtype=np.int64)
+        rest_matches = np.empty((n_groups, k)) if rest else None
+        for c, cue in enumerate(cue_list):
+            counts = column(f"{cue}_count")
+            for g in range(n_groups):
+                first, last = int(bounds[g]), int(bounds[g + 1])
+                matches[g, c] = counts[first:last].sum()
+                with_cue[g, c] = int((counts[first:last] > 0).sum())
+                if rest_matches is not None:
+                    rest_matches[g, c] = np.concatenate([counts[:first], counts[last:]]).sum()
         return cls(
-            rates=data[[f"{c}_rate" for c in cue_list]].to_numpy(dtype=float),
-            counts=data[[f"{c}_count" for c in cue_list]].to_numpy(dtype=float),
+            rates=rates,
             tokens=data["tokens"].to_numpy(dtype=float),
-            bounds=np.searchsorted(data["_group_pos"].to_numpy(), np.arange(n_groups + 1)),
+            bounds=bounds,
+            matches=matches,
+            with_cue=with_cue,
+            rest_matches=rest_matches,
         )
 
     def rows(self, group: int) -> slice:
         return slice(int(self.bounds[group]), int(self.bounds[group + 1]))
+
+
+def _without(values: np.ndarray, rows: slice) -> np.ndarray:
+    """``values`` without ``rows`` (every other row, in order)."""
+    return np.concatenate([values[: rows.start], values[rows.stop :]])
 
 
 class _Contrasts:
@@ -335,26 +378,30 @@ class _Contrasts:
     def add(
         self,
         labels: tuple[Hashable, Hashable],
-        rates: tuple[np.ndarray, np.ndarray],
-        counts: tuple[np.ndarray, np.ndarray],
-        tokens: tuple[np.ndarray, np.ndarray],
+        values: np.ndarray,
+        n_a: int,
+        matches: tuple[np.ndarray, np.ndarray],
+        tokens: tuple[float, float],
         clusters: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> None:
-        rates_a, rates_b = rates
+        """One contrast: ``values`` holds the rates (per 1,000 tokens, documents x cues) of a's ``n_a``
+        documents, then b's; ``matches`` the summed counts of each side (per cue), ``tokens`` its summed
+        tokens. The caller builds ``values`` once: the test permutes it and the means, Cliff's delta and
+        the observed difference read its two parts as views (no per-side copy of the documents)."""
+        rates_a, rates_b = values[:n_a], values[n_a:]
         rng = np.random.default_rng([self.seed, stream_key(labels[0]), stream_key(labels[1])])
-        values = np.vstack([rates_a, rates_b])
         if clusters is None:
-            observed, extreme = permutation_diffs(values, len(rates_a), self.n_permutations, rng)
+            observed, extreme = permutation_diffs(values, n_a, self.n_permutations, rng)
             p_value = (1 + extreme.astype(np.int64)) / (1 + self.n_permutations)
         else:
-            observed, p_value = self._cluster_test(labels, values, len(rates_a), clusters, rng)
+            observed, p_value = self._cluster_test(labels, values, n_a, clusters, rng)
         k = len(self.cue_list)
         # column by column, as numpy sums a 1-D column (pairwise) differently from a 2-D axis
         self.per_cue.append(
             np.array(
                 [
-                    [counts[0][:, c].sum() for c in range(k)],
-                    [counts[1][:, c].sum() for c in range(k)],
+                    matches[0],
+                    matches[1],
                     [rates_a[:, c].mean() for c in range(k)],
                     [rates_b[:, c].mean() for c in range(k)],
                     observed,
@@ -365,7 +412,7 @@ class _Contrasts:
             )
         )
         self.labels.append(labels)
-        self.sizes.append((len(rates_a), len(rates_b), tokens[0].sum(), tokens[1].sum()))
+        self.sizes.append((len(rates_a), len(rates_b), tokens[0], tokens[1]))
 
     def _cluster_test(
         self,
@@ -481,13 +528,14 @@ def pairwise_contrasts(
     """
     check_resamples(n_permutations, "n_permutations")
     check_seed(seed)
-    data, cue_list, groups, meta = prepare_features(
+    data, cue_list, groups, meta, column = prepare_documents(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
         raise _too_few_groups("pairwise_contrasts", by, groups)
-    docs = _Documents.of(data, cue_list, len(groups))
     codes = cluster_codes(data, by, cluster)
+    docs = _Documents.of(data, column, cue_list, len(groups))
+    del data, column
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i in range(len(groups)):
         a = docs.rows(i)
@@ -495,9 +543,10 @@ def pairwise_contrasts(
             b = docs.rows(j)
             contrasts.add(
                 (groups[i], groups[j]),
-                (docs.rates[a], docs.rates[b]),
-                (docs.counts[a], docs.counts[b]),
-                (docs.tokens[a], docs.tokens[b]),
+                np.vstack([docs.rates[a], docs.rates[b]]),
+                a.stop - a.start,
+                (docs.matches[i], docs.matches[j]),
+                (docs.tokens[a].sum(), docs.tokens[b].sum()),
                 None if codes is None else (codes[a], codes[b]),
             )
     return contrasts.table(meta)
@@ -525,28 +574,30 @@ def group_vs_rest(
     """
     check_resamples(n_permutations, "n_permutations")
     check_seed(seed)
-    data, cue_list, groups, meta = prepare_features(
+    data, cue_list, groups, meta, column = prepare_documents(
         features, cues=cues, by=by, order=order, drop_duplicates=drop_duplicates, keep=_kept(cluster)
     )
     if len(groups) < 2:
         raise _too_few_groups("group_vs_rest", by, groups)
     if REST in groups:
         logger.warning("a group is itself named %r; group_b=%r still means 'all other documents'", REST, REST)
-    docs = _Documents.of(data, cue_list, len(groups))
     codes = cluster_codes(data, by, cluster)
+    docs = _Documents.of(data, column, cue_list, len(groups), rest=True)
+    del data, column
+    assert docs.rest_matches is not None
     contrasts = _Contrasts(cue_list, n_permutations, seed, _used(codes, cluster).get("cluster"))
     for i, group in enumerate(groups):
         mine = docs.rows(i)
-
-        def rest(values: np.ndarray, mine: slice = mine) -> np.ndarray:
-            # every other document, in the table's order
-            return np.concatenate([values[: mine.start], values[mine.stop :]])
-
+        # the group's documents, then every other document in the table's order: the one copy of the
+        # rates this contrast makes (the counts were summed per group and per rest when taken)
+        values = np.concatenate([docs.rates[mine], docs.rates[: mine.start], docs.rates[mine.stop :]])
         contrasts.add(
             (group, REST),
-            (docs.rates[mine], rest(docs.rates)),
-            (docs.counts[mine], rest(docs.counts)),
-            (docs.tokens[mine], rest(docs.tokens)),
-            None if codes is None else (codes[mine], rest(codes)),
+            values,
+            mine.stop - mine.start,
+            (docs.matches[i], docs.rest_matches[i]),
+            (docs.tokens[mine].sum(), _without(docs.tokens, mine).sum()),
+            None if codes is None else (codes[mine], _without(codes, mine)),
         )
+        del values
     return contrasts.table(meta)

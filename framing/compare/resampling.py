@@ -108,8 +108,13 @@ def bootstrap_means(values: np.ndarray, n_resamples: int, rng: np.random.Generat
         if offsets is None or offsets.shape[0] != rows:
             offsets = (np.arange(rows) * n)[:, None]
         # How often each document is drawn in each resample, then one matrix product for all columns.
-        counts = np.bincount((idx + offsets).ravel(), minlength=rows * n).reshape(rows, n)
+        # The offsets are added in place and the draws let go before the product: at most two
+        # block-sized matrices are alive at once (the counts and their float copy), not four.
+        idx += offsets
+        counts = np.bincount(idx.ravel(), minlength=rows * n).reshape(rows, n)
+        del idx
         out[start : start + rows] = counts @ values / n
+        del counts
     return out
 
 
@@ -182,7 +187,8 @@ def permutation_diffs(
     n_b = n - n_a
     total = values.sum(axis=0)
     observed = values[:n_a].mean(axis=0) - values[n_a:].mean(axis=0)
-    scale = np.nanmax(np.abs(values), axis=0) if n else np.zeros(values.shape[1])
+    # the largest |value| per column, without an |values| copy of the documents
+    scale = np.fmax(np.nanmax(values, axis=0), -np.nanmin(values, axis=0)) if n else np.zeros(values.shape[1])
     threshold = np.abs(observed) - 1e-9 * np.maximum(scale, 1.0)
     smaller = min(n_a, n_b)
     sums = np.empty((n_permutations, values.shape[1]), dtype=np.float64)

@@ -53,10 +53,11 @@ def rates_over_time(
     undated_by_group = {g: int(undated[data["_group_pos"] == i].sum()) for i, g in enumerate(groups)}
     if undated.any():
         logger.warning("%d document(s) have no date and are not in any period", int(undated.sum()))
-    data = data[~undated].copy()
+    # the undated documents stay in the table with no period, which groupby leaves out: a copy of the
+    # dated rows held a second copy of the table
     data["period"] = dates[~undated].dt.to_period(freq).dt.start_time.dt.strftime("%Y-%m-%d")
     count_cols = [f"{c}_count" for c in cue_list]
-    grouped = data.groupby(["_group_pos", "period"], sort=True)
+    grouped = data.groupby(["_group_pos", "period"], sort=True, dropna=True)
     totals = grouped.agg(documents=("tokens", "size"), tokens=("tokens", "sum"))
     matches = grouped[count_cols].sum()
     n_periods, n_cues = len(totals), len(cue_list)
