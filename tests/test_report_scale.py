@@ -50,7 +50,7 @@ def test_timed_stages_log_one_line_per_stage_and_call_progress(caplog: pytest.Lo
     assert seen == ["first", "second"]
     lines = [r.getMessage() for r in caplog.records if r.name == "framing.report.timing"]
     assert [line.split()[1] for line in lines] == ["first", "second"]
-    assert all(re.search(r"s wall .* s CPU .*peak RSS +\d+ MB", line) for line in lines)
+    assert all(re.search(r"s wall .* s CPU .*peak RSS +\d+ MB +RSS +\d+ MB", line) for line in lines)
 
 
 def test_timed_stages_are_silent_unless_asked(caplog: pytest.LogCaptureFixture) -> None:

@@ -43,6 +43,7 @@ from framing.report.interactive import evidence_cap
 from framing.report.languages import LanguagePlan, by_language, plan_languages
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import BackgroundStories, story_tables
+from framing.report.tables import ReportTables
 from framing.report.timing import timed_stages
 from framing.spool import DocumentTexts, TextSpool
 from framing.supervised import TextModel
@@ -68,13 +69,17 @@ Progress = Callable[[str], None]
 
 @dataclass
 class Analysis:
-    """Everything the report shows: ``tables`` (name -> tidy DataFrame), ``findings`` and ``metadata``."""
+    """Everything the report shows: ``tables`` (name -> tidy DataFrame), ``findings`` and ``metadata``.
+
+    ``tables`` is a :class:`~framing.report.tables.ReportTables`: indexed by name it gives DataFrames, and
+    the per-row evidence tables of a large corpus are read from disk only then.
+    """
 
     corpus: Corpus
     by: str
     groups: list[Hashable]
     cues: list[str]
-    tables: dict[str, pd.DataFrame]
+    tables: ReportTables
     findings: list[Finding]
     examples: list[Example]
     metadata: dict[str, Any]
@@ -249,7 +254,7 @@ def _analyse(
     cues += [c for c in matcher.families if c not in cues]  # families of the user's lexicons
     stats = {"by": by, "order": groups}
     gaps: list[str] = []  # what could not be computed on this corpus, and why: said in the page
-    tables: dict[str, pd.DataFrame] = {}
+    tables = ReportTables()
 
     step(REPORT_STEPS[0])
     # the groups beyond the largest have rates (below) but take part in no comparison
@@ -368,7 +373,8 @@ def _analyse(
             drop=True
         )
         group_of = dict(zip(documents["doc_id"].astype(str), documents[by], strict=True))
-        tables["blamed_by_article"] = blamed_by_group(tables["blame_profile"], group_of, by=by, order=groups)
+        profile = tables.columns("blame_profile", ["doc_id", "actor", "blamed"])
+        tables["blamed_by_article"] = blamed_by_group(profile, group_of, by=by, order=groups)
 
     step(REPORT_STEPS[4])
     # issue 8: the texts are read a block at a time (from the spool of a spooled corpus) and only the
@@ -814,7 +820,7 @@ def _metadata(
     documents: pd.DataFrame,
     *,
     matcher: CueMatcher,
-    tables: dict[str, pd.DataFrame],
+    tables: ReportTables,
     **parameters: Any,
 ) -> dict[str, Any]:
     import matplotlib
@@ -866,6 +872,6 @@ def _metadata(
             "cluster": "outlet" if "n_clusters_a" in tables["pairwise"].columns else None,
             "negation_window": matcher.negation_window,
         },
-        "tables": {name: {"rows": len(table)} for name, table in sorted(tables.items())},
+        "tables": {name: {"rows": tables.rows(name)} for name in sorted(tables)},
         "not_computed": parameters["selection"]["not_computed"],
     }

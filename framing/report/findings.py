@@ -8,7 +8,7 @@ the :class:`Example` sentences behind it.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.report.numbers import p_relation
+from framing.report.tables import ReportTables
 
 __all__ = ["ALPHA", "Example", "Finding", "fmt", "fmt_q", "plural", "state_findings"]
 
@@ -57,8 +58,26 @@ def fmt_q(q: float) -> str:
     return p_relation(q)
 
 
-def _sentence_of(attribution: pd.Series, by: str) -> Example:
-    sentence = str(attribution["sentence"])
+#: The blame attribution columns the summary reads; a quoted row's sentence is read for that row only
+#: (the sentences of every attribution are most of the table: ~110 MB at 200,000 articles).
+_ATTRIBUTION_COLUMNS = ["doc_id", "sentence_id", "blamer", "blamed", "cue", "kind", "negated", "rule"]
+
+#: The sentence of a blame attribution row, by its row position in ``blame_attributions``.
+Quote = Callable[[int], str]
+
+
+def _attributions(tables: Mapping[str, pd.DataFrame], by: str) -> tuple[pd.DataFrame, Quote]:
+    """The attribution columns the summary reads (row labels: positions in the table) and a reader of
+    the sentence of one row."""
+    columns = list(dict.fromkeys([by, *_ATTRIBUTION_COLUMNS]))
+    if isinstance(tables, ReportTables):
+        rows = tables.columns("blame_attributions", columns)
+        return rows, lambda row: str(tables.take("blame_attributions", [row], ["sentence"]).iloc[0, 0])
+    table = tables["blame_attributions"].reset_index(drop=True)
+    return table[columns], lambda row: str(table["sentence"].iloc[row])
+
+
+def _sentence_of(attribution: pd.Series, by: str, sentence: str) -> Example:
     cue = str(attribution["cue"])
     at = sentence.lower().find(cue.lower())
     spans = [(at, at + len(cue))] if at >= 0 else []
@@ -249,12 +268,15 @@ def _cue_findings(
     return findings
 
 
-def _first_example(rows: pd.DataFrame, by: str) -> Example:
-    """The attribution to quote: active-voice sentences first ("X blamed Y"), then document order."""
+def _first_example(rows: pd.DataFrame, by: str, quote: Quote) -> Example:
+    """The attribution to quote: active-voice sentences first ("X blamed Y"), then document order.
+
+    ``rows`` are labelled by their positions in ``blame_attributions``; ``quote`` reads a row's sentence.
+    """
     order = rows.assign(_active=rows["rule"] == "active").sort_values(
         ["_active", "doc_id", "sentence_id"], ascending=[False, True, True], kind="mergesort"
     )
-    return _sentence_of(order.iloc[0], by)
+    return _sentence_of(order.iloc[0], by, quote(int(order.index[0])))
 
 
 def _counts_phrase(counts: pd.Series, limit: int = 3) -> str:
@@ -276,7 +298,6 @@ def _blame_findings(
     narration or an unnamed source ("a security source said"). The distinction matters for framing: an
     outlet reporting that officials accuse Ukraine is not the same as one asserting it.
     """
-    attributions = tables["blame_attributions"]
     if not actors:
         return [
             Finding(
@@ -286,6 +307,7 @@ def _blame_findings(
                 "the wording.",
             )
         ]
+    attributions, quote = _attributions(tables, by)
     if attributions.empty:
         return [Finding("blame", "No blame or denial cue names an actor of the corpus; no blame matrix.")]
     findings = []
@@ -301,7 +323,8 @@ def _blame_findings(
         if len(unattributed):
             counts = _ranked(unattributed["blamed"])
             parts.append(f"in its own voice or from unnamed sources it blames {_counts_phrase(counts)}")
-            examples.append(_first_example(unattributed[unattributed["blamed"] == counts.index[0]], by))
+            top = unattributed[unattributed["blamed"] == counts.index[0]]
+            examples.append(_first_example(top, by, quote))
         else:
             parts.append("it names no culprit in its own voice")
         if len(attributed):
@@ -309,11 +332,11 @@ def _blame_findings(
             parts.append(f"it reports accusations by named actors: {_counts_phrase(pairs)}")
             blamer, blamed = pairs.index[0].split(" → ")
             top = attributed[(attributed["blamer"] == blamer) & (attributed["blamed"] == blamed)]
-            examples.append(_first_example(top, by))
+            examples.append(_first_example(top, by, quote))
         if len(claims):
             claimant = _ranked(claims["blamed"]).index[0]
             parts.append(f"it reports {claimant}'s own claim of responsibility {len(claims)} times")
-            examples.append(_first_example(claims, by))
+            examples.append(_first_example(claims, by, quote))
         if len(denials):
             denied = _ranked(denials[denials["blamed"] != "undetermined"]["blamed"])
             about = f", most about {denied.index[0]} ({denied.iloc[0]})" if len(denied) else ""
@@ -341,6 +364,11 @@ def _blame_findings(
     return findings
 
 
+def _columns(tables: Mapping[str, pd.DataFrame], name: str, columns: list[str]) -> pd.DataFrame:
+    """Only ``columns`` of the table ``name`` (a stored table of the report reads no others)."""
+    return tables.columns(name, columns) if isinstance(tables, ReportTables) else tables[name][columns]
+
+
 def _profile_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable]) -> list[Finding]:
     """Per group: the actors its articles blame (framing.blame_profile), with a deciding sentence each.
 
@@ -350,8 +378,8 @@ def _profile_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Has
     if "blamed_by_article" not in tables or tables["blamed_by_article"].empty:
         return []
     table = tables["blamed_by_article"]
-    profile = tables["blame_profile"]
-    attributions = tables["blame_attributions"]
+    profile = _columns(tables, "blame_profile", ["doc_id", "actor", "blamed"])
+    attributions, quote = _attributions(tables, by)
     accusations = attributions[
         ~attributions["negated"].astype(bool) & (attributions["kind"] != "denial")
     ].assign(_own=lambda t: t["blamer"] == "unspecified")
@@ -373,7 +401,7 @@ def _profile_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Has
             ]
             if len(deciding):
                 own = deciding[deciding["_own"]]
-                examples.append(_first_example(own if len(own) else deciding, by))
+                examples.append(_first_example(own if len(own) else deciding, by, quote))
         findings.append(
             Finding(
                 "blame",

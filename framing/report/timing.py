@@ -4,11 +4,12 @@ Nothing is printed unless the ``framing.report.timing`` logger is enabled at INF
 --timings``, or ``logging.getLogger("framing.report.timing").setLevel(logging.INFO)``). One line per
 stage::
 
-    INFO: stage permutation tests              12.31 s wall   12.20 s CPU   peak RSS   612 MB
+    INFO: stage permutation tests              12.31 s wall   12.20 s CPU   peak RSS   612 MB   RSS   540 MB
 
 Wall time is ``time.perf_counter``; CPU time is this process's user + system time (``time.process_time``);
 peak RSS is the process's largest resident set so far (``getrusage``, MB of 10^6 bytes), so it only ever
 grows from one stage to the next: the stage whose line first shows the high value is the one that reached it.
+RSS is the resident set when the stage ends (what the stage leaves held; NaN where ``/proc`` is missing).
 
 >>> with timed_stages() as stage:       # doctest: +SKIP
 ...     stage("loading")
@@ -18,6 +19,7 @@ grows from one stage to the next: the stage whose line first shows the high valu
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,7 +27,7 @@ from contextlib import contextmanager
 
 from framing._memory import return_freed_memory
 
-__all__ = ["peak_rss_mb", "timed_stages"]
+__all__ = ["peak_rss_mb", "rss_mb", "timed_stages"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,16 @@ def peak_rss_mb() -> float:
     return peak / 1e6 if sys.platform == "darwin" else peak * 1024 / 1e6
 
 
+def rss_mb() -> float:
+    """The resident set size of this process now, in MB (10^6 bytes); NaN where ``/proc`` is missing."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            resident_pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return resident_pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
 @contextmanager
 def timed_stages(progress: Callable[[str], None] | None = None) -> Iterator[Callable[[str], None]]:
     """Yield ``stage(label)``: ends the running stage (logging its times) and starts ``label``.
@@ -54,11 +66,12 @@ def timed_stages(progress: Callable[[str], None] | None = None) -> Iterator[Call
         if running and logger.isEnabledFor(logging.INFO):
             label, wall, cpu = running[-1]
             logger.info(
-                "stage %-30s %8.2f s wall %8.2f s CPU   peak RSS %6.0f MB",
+                "stage %-30s %8.2f s wall %8.2f s CPU   peak RSS %6.0f MB   RSS %6.0f MB",
                 label,
                 time.perf_counter() - wall,
                 time.process_time() - cpu,
                 peak_rss_mb(),
+                rss_mb(),
             )
         running.clear()
 

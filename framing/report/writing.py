@@ -23,11 +23,11 @@ import pandas as pd
 from framing.corpus import Corpus, as_corpus, load_corpus
 from framing.errors import OptionError
 from framing.io.atomic import replace_folder
-from framing.io.escape import spreadsheet_safe
 from framing.matcher import CueMatcher
 from framing.report.analysis import Analysis, Progress, analyse
 from framing.report.findings import Finding
 from framing.report.render import draw_charts, markdown, page
+from framing.report.tables import ReportTables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
@@ -45,7 +45,7 @@ class Report:
     files: list[str]
 
     @property
-    def tables(self) -> dict[str, pd.DataFrame]:
+    def tables(self) -> ReportTables:
         return self.analysis.tables
 
     @property
@@ -107,10 +107,6 @@ def check_output_folder(
     )
 
 
-def _csv(table: pd.DataFrame, path: Path, *, escape: bool) -> None:
-    (spreadsheet_safe(table) if escape else table).to_csv(path, index=False, lineterminator="\n")
-
-
 def write_report(
     analysis: Analysis,
     out_dir: str | Path,
@@ -158,8 +154,11 @@ def _write_report(
         (staging / "figures").mkdir()
         captions = draw_charts(analysis, staging / "figures", jobs=jobs)
         step("writing")
-        for name, table in sorted(analysis.tables.items()):
-            _csv(table, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
+        tables = analysis.tables
+        if not isinstance(tables, ReportTables):  # an Analysis made by hand, with a dict
+            tables = ReportTables(tables)
+        for name in sorted(tables):  # a table kept on disk is copied a batch at a time
+            tables.write_csv(name, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
         # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
         output = {"spreadsheet_escape": spreadsheet_escape, **({"title": title} if title else {})}
         metadata = {**analysis.metadata, "output": output}

@@ -1,0 +1,138 @@
+"""The report's tables by name, some of them kept out of memory until they are written.
+
+Most of the report's tables are small (a row per group, cue or test). A few are evidence tables with a row
+per blame attribution or per article and actor: at 200,000 articles, 412,000 attributions with their
+sentences (about 150 MB) and 540,000 blame-profile rows (about 130 MB). The statistics read a few of their
+columns, the summary quotes a handful of their rows, and the writer copies them to CSV. So the report holds
+them as :class:`StoredTable` objects (read from the matching pass's files a batch at a time, or from a
+DataFrame), and :class:`ReportTables` gives every table as a DataFrame when asked for one by name, as a
+dict of DataFrames would: ``analysis.tables["blame_attributions"]`` loads that table whole.
+
+Inside the report, :meth:`ReportTables.columns` reads only some columns of a table (row labels are the
+table's row positions, so :meth:`ReportTables.take` can fetch other columns of the rows kept), and
+:meth:`ReportTables.write_csv` copies a stored table to CSV a batch at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import pandas as pd
+
+from framing.io.escape import spreadsheet_safe
+
+__all__ = ["FrameTable", "ReportTables", "StoredTable", "write_csv"]
+
+
+@runtime_checkable
+class StoredTable(Protocol):
+    """A table read when asked for: its columns and length are known without reading it.
+
+    Every method returns rows in table order with row labels that are their positions in the whole
+    table (0 .. len - 1), and only the ``columns`` asked for (all by default), with the dtypes the whole
+    table has.
+    """
+
+    columns: list[str]
+
+    def __len__(self) -> int: ...
+
+    def read(self, columns: Sequence[str] | None = None) -> pd.DataFrame: ...
+
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]: ...
+
+    def take(
+        self, rows: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None
+    ) -> pd.DataFrame: ...
+
+
+class FrameTable:
+    """A :class:`StoredTable` over a DataFrame held in memory (small corpora, tests)."""
+
+    def __init__(self, frame: pd.DataFrame, batch_rows: int = 100_000) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self.columns = list(frame.columns)
+        self.batch_rows = batch_rows
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def read(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        return self.frame if columns is None else self.frame[list(columns)]
+
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        table = self.read(columns)
+        for start in range(0, len(table), self.batch_rows):
+            yield table.iloc[start : start + self.batch_rows]
+
+    def take(self, rows: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        return self.read(columns).iloc[np.asarray(rows, dtype=np.int64)]
+
+
+class ReportTables(MutableMapping[str, pd.DataFrame]):
+    """Name -> table, in insertion order: DataFrames, and :class:`StoredTable` objects given out as
+    DataFrames (read whole, each time) when indexed. ``len``, iteration and ``in`` read nothing."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame | StoredTable] | None = None) -> None:
+        self._tables: dict[str, pd.DataFrame | StoredTable] = dict(tables or {})
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        table = self._tables[name]
+        return table if isinstance(table, pd.DataFrame) else table.read()
+
+    def __setitem__(self, name: str, table: pd.DataFrame | StoredTable) -> None:  # type: ignore[override]
+        self._tables[name] = table
+
+    def __delitem__(self, name: str) -> None:
+        del self._tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tables)
+
+    def __len__(self) -> int:
+        return len(self._tables)
+
+    def __repr__(self) -> str:
+        return f"ReportTables({list(self._tables)})"
+
+    def stored(self, name: str) -> StoredTable:
+        """The table ``name`` as a :class:`StoredTable` (a DataFrame wrapped in a :class:`FrameTable`)."""
+        table = self._tables[name]
+        return FrameTable(table) if isinstance(table, pd.DataFrame) else table
+
+    def rows(self, name: str) -> int:
+        """The number of rows of ``name``, without reading a stored table."""
+        return len(self._tables[name])
+
+    def columns(self, name: str, columns: Sequence[str]) -> pd.DataFrame:
+        """Only ``columns`` of ``name``, labelled by row positions in the whole table (see :meth:`take`)."""
+        return self.stored(name).read(columns)
+
+    def take(self, name: str, rows: Sequence[int] | np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+        """``columns`` of the rows of ``name`` at positions ``rows`` (e.g. the labels of a :meth:`columns`
+        selection), in the order given."""
+        return self.stored(name).take(rows, columns)
+
+    def write_csv(self, name: str, path: str | Path, *, escape: bool) -> None:
+        """Write ``name`` to ``path`` as CSV (see :func:`write_csv`); a stored table a batch at a time."""
+        write_csv(self._tables[name], path, escape=escape)
+
+
+def write_csv(table: pd.DataFrame | StoredTable, path: str | Path, *, escape: bool) -> None:
+    """``table`` as CSV without its index (``escape``: spreadsheet formulas defused, see
+    :func:`framing.io.escape.spreadsheet_safe`); a :class:`StoredTable` a batch at a time, with the same
+    bytes as the whole table written at once (each cell is formatted on its own)."""
+    escaped: Callable[[pd.DataFrame], pd.DataFrame] = spreadsheet_safe if escape else (lambda t: t)
+    if isinstance(table, pd.DataFrame):
+        escaped(table).to_csv(path, index=False, lineterminator="\n")
+        return
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        header = True
+        for batch in table.batches():
+            escaped(batch).to_csv(out, index=False, header=header, lineterminator="\n")
+            header = False
+        if header:  # no rows: the header alone, as for an empty DataFrame
+            escaped(table.read()).to_csv(out, index=False, lineterminator="\n")

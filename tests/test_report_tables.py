@@ -1,0 +1,100 @@
+"""The report's tables: stored tables read on demand, written to CSV a batch at a time, same bytes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.corpus import load_corpus
+from framing.report import analyse
+from framing.report.findings import state_findings
+from framing.report.tables import FrameTable, ReportTables, write_csv
+
+
+def _evidence() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "c", "d"],
+            "kind": pd.Categorical(["accusation", "denial", "accusation", "accusation", "denial"]),
+            "score": [0.5, np.nan, 1.0 / 3.0, 2.0, -0.0],
+            "sentence": [
+                "=SUM(A1) said X.",
+                "He denied it.",
+                "+1 for Y",
+                "Plain, with a comma.",
+                'A "quote"',
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("escape", [True, False])
+@pytest.mark.parametrize("batch_rows", [1, 2, 100])
+def test_a_stored_table_is_written_a_batch_at_a_time_with_the_bytes_of_the_whole_table(
+    tmp_path, escape: bool, batch_rows: int
+) -> None:
+    table = _evidence()
+    write_csv(table, tmp_path / "whole.csv", escape=escape)
+    write_csv(FrameTable(table, batch_rows=batch_rows), tmp_path / "batches.csv", escape=escape)
+    whole = (tmp_path / "whole.csv").read_bytes()
+    assert (tmp_path / "batches.csv").read_bytes() == whole
+    assert whole.count(b"\n") == len(table) + 1
+    assert (b"'=SUM(A1)" in whole) is escape  # the formula is defused only when asked
+
+
+def test_an_empty_stored_table_is_written_as_its_header(tmp_path) -> None:
+    write_csv(FrameTable(_evidence().iloc[:0], batch_rows=2), tmp_path / "empty.csv", escape=True)
+    assert (tmp_path / "empty.csv").read_text() == "doc_id,kind,score,sentence\n"
+
+
+def test_report_tables_give_dataframes_by_name_and_read_columns_and_rows_of_a_stored_table() -> None:
+    small = pd.DataFrame({"group": ["x", "y"]})
+    tables = ReportTables({"groups": small})
+    tables["evidence"] = FrameTable(_evidence(), batch_rows=2)
+    assert list(tables) == ["groups", "evidence"] and len(tables) == 2 and "evidence" in tables
+    assert tables["groups"] is small
+    pd.testing.assert_frame_equal(tables["evidence"], _evidence())
+    assert tables.rows("evidence") == 5
+    kinds = tables.columns("evidence", ["doc_id", "kind"])
+    assert list(kinds.columns) == ["doc_id", "kind"]
+    denials = kinds[kinds["kind"] == "denial"]
+    # the labels of a selection are row positions: the other columns of those rows can be fetched
+    assert tables.take("evidence", denials.index, ["sentence"])["sentence"].tolist() == [
+        "He denied it.",
+        'A "quote"',
+    ]
+    del tables["groups"]
+    assert list(tables) == ["evidence"]
+
+
+EVIDENCE = {"blame_attributions", "blame_profile"}
+
+
+def test_the_summary_reads_the_same_from_stored_evidence_tables_as_from_dataframes() -> None:
+    analysis = analyse(
+        load_corpus("corpora/crocus"), n_resamples=200, n_permutations=200, across_languages=True
+    )
+    assert isinstance(analysis.tables, ReportTables)
+    as_dict = {name: analysis.tables[name] for name in analysis.tables}
+    stored = ReportTables(
+        {
+            name: FrameTable(table, batch_rows=3)
+            if name in {"blame_attributions", "blame_profile"}
+            else table
+            for name, table in as_dict.items()
+        }
+    )
+    assert len(as_dict["blame_attributions"]) > 3  # several batches
+    options = (analysis.by, analysis.groups, analysis.cues, analysis.corpus, 0)
+    selection = {**analysis.metadata["corpus"], "min_documents": 2, "max_groups": 12, "not_computed": []}
+    selection["documents_without_group"] = 0
+    from_dict = state_findings(as_dict, *options, selection)
+    from_stored = state_findings(stored, *options, selection)
+    assert from_stored == from_dict
+    quoted = [e for f in from_dict if f.topic == "blame" for e in f.examples]
+    assert quoted
+    # each quoted sentence is the one of an attribution row of that document and sentence
+    rows = as_dict["blame_attributions"]
+    sentences = set(zip(rows["doc_id"], rows["sentence_id"], rows["sentence"], strict=True))
+    assert all((e.doc_id, e.sentence_id, e.sentence) in sentences for e in quoted)
