@@ -189,3 +189,20 @@ def test_report_tables_do_not_depend_on_the_block_size(
         pd.testing.assert_frame_equal(blocks.tables[name], one.tables[name])
     assert blocks.evidence == one.evidence
     assert blocks.examples == one.examples
+
+
+def test_term_frequencies_of_documents_without_a_language(tied: MatchPass) -> None:
+    unknown = tied.documents.assign(language=[None] * 3 + list(tied.documents["language"][3:]))
+    for documents in (unknown, tied.documents.drop(columns="language")):
+        matched = MatchPass(documents, tied.features, tied.matches, tied.attributions)
+        frequencies = term_frequencies(matched, "outlet", documents_per_block=2)
+        pd.testing.assert_frame_equal(frequencies.cue_term_counts("blame"), _counted_from_rows(tied, "blame"))
+        if "language" in documents.columns:  # d2, d10 and d7 have no language: left out of English's
+            english = frequencies.cue_term_counts("blame", "en")
+            assert english.set_index(["group", "term"])["count"].to_dict() == {
+                ("x", "blamed"): 2,
+                ("y", "blamed"): 3,
+                ("y", "responsible"): 1,
+            }
+        else:
+            assert frequencies.counts["language"].isna().all()

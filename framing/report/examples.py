@@ -65,12 +65,13 @@ def term_frequencies(
     A count is a sum over the rows: summed over blocks it is the same count (each row is in one block).
     ``documents_per_block`` defaults to :data:`DOCUMENTS_PER_BLOCK`.
     """
-    documents_per_block = documents_per_block or DOCUMENTS_PER_BLOCK
+    if documents_per_block is None:
+        documents_per_block = DOCUMENTS_PER_BLOCK
     documents = matched.documents
     if "language" in documents.columns:
         language_codes, languages = pd.factorize(documents["language"], use_na_sentinel=True)
     else:
-        language_codes, languages = np.zeros(len(documents), dtype=np.int64), pd.Index([None], dtype=object)
+        language_codes, languages = np.full(len(documents), -1, dtype=np.int64), pd.Index([], dtype=object)
     keys = ["language", "group", "cue", "term"]
     parts = []
     dtypes: dict[str, object] = {}
@@ -94,12 +95,11 @@ def term_frequencies(
         table = summed.reset_index()
     else:
         table = pd.DataFrame({name: np.zeros(0, dtype=np.int64) for name in [*keys, "count"]})
-    language = table["language"].to_numpy()
+    # code -1 (no language) takes the None appended last
+    named = np.append(languages.to_numpy(dtype=object), None)
     counts = pd.DataFrame(
         {
-            "language": np.where(
-                language >= 0, languages.take(np.maximum(language, 0)).to_numpy(dtype=object), None
-            ),
+            "language": named[table["language"].to_numpy(dtype=np.int64)],
             **{name: _decoded(table[name], dtypes.get(name)) for name in ["group", "cue", "term"]},
             "count": table["count"].to_numpy(dtype=np.int64),
         }
@@ -143,7 +143,8 @@ def typical_examples(
     the same order. (Document ids are unique, as a corpus's are.) ``documents_per_block`` defaults to
     :data:`DOCUMENTS_PER_BLOCK`.
     """
-    documents_per_block = documents_per_block or DOCUMENTS_PER_BLOCK
+    if documents_per_block is None:
+        documents_per_block = DOCUMENTS_PER_BLOCK
     if frequencies is None:
         frequencies = term_frequencies(matched, by, documents_per_block=documents_per_block)
     elif frequencies.by != by:
