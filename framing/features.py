@@ -426,6 +426,11 @@ class _MatchStore:
     """The per-row tables of one matching pass, on disk (:mod:`framing.spill`): the match rows, the
     attribution rows and (when the pass makes them) the blame-profile rows, each with the position of its
     document. Deleted with its folder when the store (and every :class:`MatchPass` reading it) is let go.
+
+    Read back, each table is the one a single pass over all documents makes in memory: the blocks are
+    written in document order, each row keeps its dtype, and a categorical column's categories are the
+    sorted distinct values of all blocks, as ``pd.Categorical`` of all the values has them (the
+    dictionaries are global, not per block: :class:`framing.spill.SpilledTable`).
     """
 
     def __init__(self, outlet: bool, profile: bool) -> None:
