@@ -426,6 +426,11 @@ class _MatchStore:
     """The per-row tables of one matching pass, on disk (:mod:`framing.spill`): the match rows, the
     attribution rows and (when the pass makes them) the blame-profile rows, each with the position of its
     document. Deleted with its folder when the store (and every :class:`MatchPass` reading it) is let go.
+
+    Read back, each table is the one a single pass over all documents makes in memory: the blocks are
+    written in document order, each row keeps its dtype, and a categorical column's categories are the
+    sorted distinct values of all blocks, as ``pd.Categorical`` of all the values has them (the
+    dictionaries are global, not per block: :class:`framing.spill.SpilledTable`).
     """
 
     def __init__(self, outlet: bool, profile: bool) -> None:
@@ -481,32 +486,35 @@ class _Joined:
     """The :class:`_Part` of consecutive blocks of documents joined in document order.
 
     A block numbers its documents from 0; :meth:`add` shifts them by the block's first position, so the
-    joined columns equal those of a single pass over all documents (``doc`` and the attribution rows'
-    positions included). Only the count vectors are kept in memory (:meth:`counts`); each block's match,
-    attribution and profile rows go to the :class:`_MatchStore` on disk as the block arrives.
+    joined rows equal those of a single pass over all documents (``doc`` and the attribution rows'
+    positions included). Each block's match, attribution and profile rows go to the :class:`_MatchStore`
+    on disk as the block arrives, and its counts become the block's rows of the feature table: the
+    table of all documents is those blocks concatenated (:meth:`features`), as :func:`extract` makes it
+    chunk by chunk. Joining the count vectors of all documents first held them twice beside the table
+    being made (at 200,000 articles, ~300 MB more at the end of the pass).
     """
 
-    def __init__(self, store: _MatchStore) -> None:
+    def __init__(self, store: _MatchStore, documents: pd.DataFrame, matcher: CueMatcher) -> None:
         self.store = store
-        self.tokens: list[np.ndarray] = []
-        self.sentences: list[np.ndarray] = []
-        self.vectors: list[np.ndarray] = []
+        self.documents = documents
+        self.matcher = matcher
+        self.layout = _Layout(matcher)
+        self.keep = metadata_columns(documents, matcher)
+        self.frames: list[pd.DataFrame] = []
 
     def add(self, start: int, part: _Part) -> None:
-        self.tokens.append(part.tokens)
-        self.sentences.append(part.sentences)
-        self.vectors.append(part.vectors)
+        stop = start + len(part.tokens)
+        block = self.documents.iloc[start:stop]
+        counts = (part.tokens, part.sentences, part.vectors)
+        self.frames.append(_assemble(block, counts, self.layout, "document", self.keep))
         self.store.add(start, part)
 
-    def counts(self, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Tokens, sentences and the count vectors of every document (call once: the blocks are let go)."""
-        joined = (
-            np.concatenate(self.tokens) if self.tokens else np.zeros(0, dtype=np.int64),
-            np.concatenate(self.sentences) if self.sentences else np.zeros(0, dtype=np.int64),
-            np.concatenate(self.vectors) if self.vectors else np.zeros((0, width)),
-        )
-        self.tokens, self.sentences, self.vectors = [], [], []
-        return joined
+    def features(self) -> pd.DataFrame:
+        """The feature table of every document (call once: the blocks' tables are let go)."""
+        if not self.frames:
+            return _empty_features(self.documents, self.matcher, "document", self.keep)
+        frames, self.frames = self.frames, []
+        return pd.concat(frames, ignore_index=True)
 
 
 def _collect_chunk(
@@ -556,10 +564,9 @@ def _collect_here(
     matcher: CueMatcher,
     finder: ActorFinder | None,
     profile: bool,
-    store: _MatchStore,
+    joined: _Joined,
 ) -> _Joined:
     """The one matching pass in this process, a block of documents (and texts) at a time."""
-    joined = _Joined(store)
     width = len(_Layout(matcher).count_columns)
     outlet = "outlet" in documents.columns
     for start in range(0, len(documents), _RECORD_BLOCK):
@@ -576,7 +583,7 @@ def _collect_in_workers(
     actors: Mapping[str, Sequence[str]] | None,
     jobs: int,
     profile: bool,
-    store: _MatchStore,
+    joined: _Joined,
 ) -> _Joined:
     """The one matching pass over ``documents`` split across ``jobs`` worker processes, joined in input
     order (:class:`_Joined`: the result equals a single-process pass exactly).
@@ -597,7 +604,6 @@ def _collect_in_workers(
         return (list(_records_of(documents, None, start, stop)), profile, width, outlet, refs[start:stop])
 
     calls = ((start, call(start)) for start in range(0, len(documents), size))
-    joined = _Joined(store)
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
@@ -1330,21 +1336,18 @@ def match_documents(
     texts = DocumentTexts(documents, spool)
     if by is not None:
         require_column(documents, by)
-    layout = _Layout(matcher)
-    # the match, blame and profile rows go to disk block by block; only the counts are joined here
+    # the match, blame and profile rows go to disk block by block; each block's counts become its rows
+    # of the feature table
     store = _MatchStore(outlet="outlet" in documents.columns, profile=profile and attribute)
+    joined = _Joined(store, documents, matcher)
     if jobs > 1 and len(documents) > 1:
         actors_sent = actors if attribute else None
-        joined = _collect_in_workers(documents, texts, matcher, actors_sent, jobs, profile, store)
+        _collect_in_workers(documents, texts, matcher, actors_sent, jobs, profile, joined)
     else:
         finder = ActorFinder(actors) if attribute else None
-        joined = _collect_here(documents, texts, matcher, finder, profile, store)
+        _collect_here(documents, texts, matcher, finder, profile, joined)
     store.finish()
-    keep = metadata_columns(documents, matcher)
-    if len(documents):
-        features = _assemble(documents, joined.counts(len(layout.count_columns)), layout, "document", keep)
-    else:
-        features = _empty_features(documents, matcher, "document", keep)
+    features = joined.features()
     features.attrs["cue_families"] = list(matcher.families)
     features.attrs["unit"] = "document"
     if by is not None and by not in features.columns:

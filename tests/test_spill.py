@@ -218,3 +218,27 @@ def test_the_files_are_deleted_with_the_pass_and_not_by_a_copy(documents) -> Non
     del chosen
     gc.collect()
     assert not folder.exists()
+
+
+def test_the_report_keeps_the_rows_of_the_compared_groups_as_filtering_the_whole_tables(tiny_blocks) -> None:
+    from framing.report.analysis import _only_groups
+
+    groups = ["vestnik", "daily-blast", "kyiv-courier"]
+    found = match_documents(load_corpus(CROCUS), by="outlet", profile=True)
+    compared = found.documents["outlet"].isin(groups).to_numpy()
+    documents = found.documents[compared].reset_index(drop=True)
+    chosen = _only_groups(found, "outlet", groups, compared, documents)
+
+    def keep(table: pd.DataFrame) -> pd.DataFrame:  # what the report did with the tables in memory
+        kept = table[table["outlet"].isin(groups)].reset_index(drop=True)
+        if isinstance(kept["outlet"].dtype, pd.CategoricalDtype):
+            kept["outlet"] = kept["outlet"].cat.remove_unused_categories()
+        return kept
+
+    matches = keep(found.matches)
+    matches["doc"] = (np.cumsum(compared) - 1)[matches["doc"].to_numpy()].astype("int32")
+    assert 0 < len(matches) < len(found.matches)
+    pd.testing.assert_frame_equal(chosen.matches, matches, check_categorical=True)
+    pd.testing.assert_frame_equal(chosen.attributions, keep(found.attributions))
+    assert chosen.documents is documents
+    assert chosen.sentences(chosen.matches) == found.sentences(found.matches[compared[found.matches["doc"]]])
