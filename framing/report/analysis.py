@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,6 +28,7 @@ from framing.features import MatchPass, build_matcher, match_documents, require_
 from framing.language import LANGUAGE_NAMES
 from framing.lexicon import CUE_FAMILIES
 from framing.matcher import CueMatcher
+from framing.parallel import BackgroundCall
 from framing.report.dates import corpus_date_range
 from framing.report.examples import (
     TermFrequencies,
@@ -315,8 +315,8 @@ def _analyse(
     if jobs > 1 and len(features) >= BACKGROUND_MIN_DOCUMENTS:
         # the largest of these tests runs in a worker beside the others (each is seeded on its own:
         # the same tables in any order)
-        pairwise_worker = resources.enter_context(ProcessPoolExecutor(max_workers=1)).submit(
-            by_language, plan, features, by, groups, pairwise, min_documents=min_documents
+        pairwise_worker = resources.enter_context(
+            BackgroundCall(by_language, plan, features, by, groups, pairwise, min_documents=min_documents)
         )
     tables["omnibus"] = within(
         features, lambda f, o: compare.omnibus_tests(f, cues=cues, by=by, order=o, **omnibus_options)

@@ -1,0 +1,52 @@
+"""BackgroundCall: a call in a worker process of its own, its arguments inherited by a forked worker."""
+
+from __future__ import annotations
+
+import multiprocessing
+
+import pytest
+
+from framing.parallel import BackgroundCall
+
+
+def _total(values: list[int], *, times: int = 1) -> int:
+    return sum(values) * times
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+class _Unpicklable:
+    """An argument that cannot be pickled: it reaches the worker only through a fork."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __reduce__(self) -> tuple:
+        raise TypeError("not picklable")
+
+
+def _value(item: _Unpicklable) -> int:
+    return item.value
+
+
+def test_a_background_call_gives_its_result_and_stops_its_worker() -> None:
+    call = BackgroundCall(_total, [1, 2, 3], times=2)
+    assert call.result() == 12
+    with pytest.raises(RuntimeError):  # the worker is stopped: the pool takes no more calls
+        call._pool.submit(_total, [1])
+
+
+def test_a_background_calls_exception_is_raised_by_result() -> None:
+    with BackgroundCall(_fail, "bad table") as call, pytest.raises(ValueError, match="bad table"):
+        call.result()
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method(allow_none=False) != "fork",
+    reason="only a forked worker inherits its arguments; elsewhere they are pickled",
+)
+def test_a_forked_worker_inherits_the_arguments_instead_of_a_pickle() -> None:
+    # a pickled copy of the report's feature table stayed in the parent while the worker ran (issue 8)
+    assert BackgroundCall(_value, _Unpicklable(7)).result() == 7
