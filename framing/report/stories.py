@@ -69,55 +69,42 @@ def story_tables(
 _CLUSTER_COLUMNS = ("doc_id", "text", TEXT_REF, "title", "date", "outlet", "duplicate_of")
 
 
-# The tables a forked worker reads from the memory it shares with the report's process (set just before
-# the worker starts, emptied right after): no copy of the texts is pickled and piped to it.
-_INHERITED: dict[Hashable, tuple[pd.DataFrame, TextSpool | None]] = {}
-
-
-def _cluster_inherited(key: Hashable) -> pd.DataFrame:
-    table, spool = _INHERITED[key]
-    return cluster_stories(table, spool=spool)
+def _cluster_tables(
+    tables: dict[Hashable, pd.DataFrame], spool: TextSpool | None
+) -> dict[Hashable, pd.DataFrame]:
+    return {key: cluster_stories(table, spool=spool) for key, table in tables.items()}
 
 
 class BackgroundStories:
     """:func:`framing.stories.cluster_stories` of some document tables, computed in one worker process
-    while the report goes on with its other stages (``get`` waits for a result).
+    while the report goes on with its other stages (``get`` waits for the results).
 
     Clustering reads only the texts, so on a machine with a core to spare its cost overlaps the
     statistics that run before the same-story section. Where processes start by forking (Linux) the
-    worker reads the tables from memory it shares with this process; elsewhere they are pickled to it.
-    Spooled tables (``text_ref``) have their texts read from ``spool`` by the worker, a block at a time.
-    ``close`` stops the worker.
+    worker reads the tables from memory it shares with this process
+    (:class:`framing.parallel.BackgroundCall`); elsewhere they are pickled to it. Spooled tables
+    (``text_ref``) have their texts read from ``spool`` by the worker, a block at a time. ``close``
+    stops the worker.
     """
 
     def __init__(self, tables: dict[Hashable, pd.DataFrame], spool: TextSpool | None = None) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from framing.parallel import BackgroundCall
 
         inputs = {key: table[[c for c in _CLUSTER_COLUMNS if c in table]] for key, table in tables.items()}
         # the worker's own copy of the spool (its path and offsets): only this process's object deletes
         # the file when collected, never an object of the worker's
         spool = None if spool is None else copy.copy(spool)
-        forking = multiprocessing.get_start_method(allow_none=False) == "fork"
-        self._pool = ProcessPoolExecutor(max_workers=1)
-        if forking:
-            _INHERITED.update({key: (table, spool) for key, table in inputs.items()})
-            try:  # the worker is forked by the first submit, with _INHERITED filled in
-                self._futures = {key: self._pool.submit(_cluster_inherited, key) for key in inputs}
-            finally:
-                _INHERITED.clear()
-        else:
-            self._futures = {
-                key: self._pool.submit(cluster_stories, table, spool=spool) for key, table in inputs.items()
-            }
+        self._call = BackgroundCall(_cluster_tables, inputs, spool)
+        self._results: dict[Hashable, pd.DataFrame] | None = None
 
     def get(self, key: Hashable) -> pd.DataFrame | None:
         """The stories of the table ``key`` (None when it was not submitted)."""
-        future = self._futures.get(key)
-        return None if future is None else future.result()
+        if self._results is None:
+            self._results = self._call.result()
+        return self._results.get(key)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._call.close()
 
     def __enter__(self) -> BackgroundStories:
         return self
