@@ -1063,7 +1063,7 @@ class MatchPass:
             yield from _blocks_in_memory(self._tables["matches"], wanted, len(self.documents), size)
             return
         assert self._store is not None
-        offsets = np.concatenate([[0], np.cumsum(self._rows_per_document(self._store.matches))])
+        offsets = self._row_offsets(self._store.matches)
         for first, stop in document_blocks(len(self.documents), size):
             if offsets[stop] == offsets[first]:
                 continue
@@ -1200,12 +1200,17 @@ class MatchPass:
         return pd.DataFrame() if frame is None else frame.reset_index(drop=True)
 
     def _blame_offsets(self, table: str) -> np.ndarray:
-        """The position in ``table`` of each document's first row, and the number of rows last."""
+        """:meth:`_row_offsets` of the attribution or profile table (all zeros: a pass without a profile)."""
         assert self._store is not None
         stored = self._store.attributions if table == "attributions" else self._store.profile
         if stored is None:
             return np.zeros(len(self.documents) + 1, dtype=np.int64)
-        return np.concatenate([[0], np.cumsum(self._rows_per_document(stored))]).astype(np.int64)
+        return self._row_offsets(stored)
+
+    def _row_offsets(self, table: SpilledTable) -> np.ndarray:
+        """The position in ``table`` (as read by this pass) of each document's first row, then the
+        number of rows: the rows of documents ``first`` to ``stop`` are ``offsets[first]:offsets[stop]``."""
+        return np.concatenate([[0], np.cumsum(self._rows_per_document(table))]).astype(np.int64)
 
     def _blame_rows(
         self, table: str, columns: Sequence[str] | None, first: int, stop: int, offsets: np.ndarray

@@ -96,9 +96,9 @@ class BackgroundCall:
     :meth:`result` waits for it and stops the worker.
 
     Where processes start by forking (Linux) the worker reads the arguments from the memory it shares
-    with this process; elsewhere they are pickled to it. A pickled argument is not only a copy: the
-    report's 200,000-document feature table (150 MB) sent to a pool this way kept about 165 MB more
-    in this process until the pool was shut down.
+    with this process; elsewhere they are pickled to it. A pickled argument is not only a copy: a
+    200,000-row feature table (153 MB) sent to a pool this way kept about 165 MB more in this process
+    until the pool was shut down.
     """
 
     def __init__(self, function: Callable[..., R], *args: Any, **kwargs: Any) -> None:

@@ -87,11 +87,6 @@ class Analysis:
     evidence: list[Example] = field(default_factory=list)
 
 
-def _cue_term_counts(frequencies: TermFrequencies, cue: str) -> pd.DataFrame:
-    """Tidy (group, term, count) of one cue family's non-negated matches, for distinctive cue wording."""
-    return frequencies.cue_term_counts(cue)
-
-
 def _select_groups(
     documents: pd.DataFrame, by: str, min_documents: int, max_groups: int | None
 ) -> tuple[list[Hashable], list[Hashable], dict[str, Any]]:
@@ -412,7 +407,7 @@ def _analyse(
         if plan.within:  # the words of one language are distinctive against the same language only
             cue_counts = _cue_term_counts_by_language(frequencies, cue, plan.languages)
         else:
-            cue_counts = _cue_term_counts(frequencies, cue)
+            cue_counts = frequencies.cue_term_counts(cue)
         if plan.within:
             table = _distinctive_by_language(cue_counts, top_terms)
             if len(table):
@@ -679,9 +674,9 @@ def _findings_by_language(
 def _cue_term_counts_by_language(
     frequencies: TermFrequencies, cue: str, languages: list[str]
 ) -> pd.DataFrame:
-    """:func:`_cue_term_counts` with a ``language`` column (the language of each match's document)."""
+    """:meth:`TermFrequencies.cue_term_counts` with a ``language`` column (that of each match's document)."""
     parts = [frequencies.cue_term_counts(cue, language=code).assign(language=code) for code in languages]
-    return pd.concat(parts, ignore_index=True) if parts else _cue_term_counts(frequencies, cue)
+    return pd.concat(parts, ignore_index=True) if parts else frequencies.cue_term_counts(cue)
 
 
 def _distinctive_by_language(counts: pd.DataFrame, top_terms: int) -> pd.DataFrame:
