@@ -884,8 +884,8 @@ class MatchPass:
             raise ValueError("give either the match and attribution tables or the store of a pass")
         self.documents = documents
         self._features = features
-        # a selection's features are cut from those of the pass it was selected from (its rows there)
-        # only when asked for: the report has its own
+        # a selection's features, unless given, are cut from those of the pass it was selected from (its
+        # rows there) only when asked for
         self._root_features = features if rows is None else parent_features
         self._store = store
         self._tables = None if store is not None else {"matches": matches, "attributions": attributions}
@@ -931,13 +931,21 @@ class MatchPass:
         """Bytes of the per-row tables on disk (all the stored documents, not only a selection's)."""
         return 0 if self._store is None else self._store.nbytes()
 
-    def select(self, rows: Sequence[int] | np.ndarray, *, documents: pd.DataFrame | None = None) -> MatchPass:
+    def select(
+        self,
+        rows: Sequence[int] | np.ndarray,
+        *,
+        documents: pd.DataFrame | None = None,
+        features: pd.DataFrame | None = None,
+    ) -> MatchPass:
         """The pass over the documents at positions ``rows`` (increasing; or a boolean mask) only.
 
         Nothing is copied: its readers take the rows of those documents from the same files and number
         ``doc`` by the documents' rows in the selection; the grouping column keeps the groups that have
         match rows. ``documents`` is ``self.documents`` at ``rows`` when the caller already has that table
-        (the selection then does not make another copy). Of a MatchPass made by hand, the match rows are
+        (the selection then does not make another copy). ``features``, likewise, is ``self.features`` at
+        ``rows``: given, the selection keeps it instead of this pass's whole feature table (which it
+        otherwise keeps, to cut its rows from when asked). Of a MatchPass made by hand, the match rows are
         taken by ``doc``, the blame and profile rows by ``doc_id``.
         """
         positions = np.asarray(rows)
@@ -954,13 +962,18 @@ class MatchPass:
             documents = self.documents.iloc[positions].reset_index(drop=True)
         elif len(documents) != len(positions):
             raise ValueError(f"{len(documents)} documents for {len(positions)} rows")
+        if features is not None and len(features) != len(positions):
+            raise ValueError(f"{len(features)} feature rows for {len(positions)} rows")
+        if features is None and self._root_features is None and self._features is not None:
+            # a selection that was given its own features has no whole table to cut them from later
+            features = self._features.iloc[positions].reset_index(drop=True)
         texts = DocumentTexts(documents, self.texts.spool)  # a subset of the texts would copy them
-        parent = self._root_features
+        parent = self._root_features if features is None else None
         stored = positions if self._rows is None else self._rows[positions]
         if self._store is not None:
             return MatchPass(
                 documents,
-                None,
+                features,
                 texts=texts,
                 store=self._store,
                 by=self.by,
@@ -969,7 +982,7 @@ class MatchPass:
             )
         return MatchPass(
             documents,
-            None,
+            features,
             *_select_tables(
                 self.matches,
                 self.attributions,

@@ -109,16 +109,23 @@ class BackgroundCall:
             key = id(self)
             _INHERITED_CALLS[key] = (function, args, kwargs)
             try:  # the first submit forks the worker, with the call in _INHERITED_CALLS
-                self._future: Future[Any] = self._pool.submit(_call_inherited, key)
+                self._future: Future[Any] | None = self._pool.submit(_call_inherited, key)
             finally:
                 del _INHERITED_CALLS[key]
         else:
             self._future = self._pool.submit(function, *args, **kwargs)
 
     def result(self) -> Any:
-        """The call's result (its exception raised here); the worker is stopped."""
+        """The call's result (its exception raised here), given once; the worker is stopped.
+
+        The call lets go of the result as it hands it over, so the caller alone decides how long it
+        stays in memory.
+        """
+        if self._future is None:
+            raise RuntimeError("the result of this call was already taken")
+        future, self._future = self._future, None
         try:
-            return self._future.result()
+            return future.result()
         finally:
             self.close()
 

@@ -50,3 +50,30 @@ def test_a_background_calls_exception_is_raised_by_result() -> None:
 def test_a_forked_worker_inherits_the_arguments_instead_of_a_pickle() -> None:
     # a pickled copy of the report's feature table stayed in the parent while the worker ran (issue 8)
     assert BackgroundCall(_value, _Unpicklable(7)).result() == 7
+
+
+class _Holder:
+    """A result that can be watched with a weak reference (a dict cannot)."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def _held(rows: int) -> _Holder:
+    return _Holder(list(range(rows)))
+
+
+def test_a_background_call_lets_go_of_its_result_once_given() -> None:
+    import gc
+    import weakref
+
+    call = BackgroundCall(_held, 1000)
+    result = call.result()
+    assert result.value == list(range(1000))
+    kept = weakref.ref(result)
+    del result
+    gc.collect()
+    # regression (issue 8): the finished call's future kept the same-story worker's result to the end
+    assert kept() is None
+    with pytest.raises(RuntimeError, match="already taken"):
+        call.result()

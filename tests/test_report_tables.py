@@ -43,6 +43,21 @@ def test_a_stored_table_is_written_a_batch_at_a_time_with_the_bytes_of_the_whole
     assert (b"'=SUM(A1)" in whole) is escape  # the formula is defused only when asked
 
 
+@pytest.mark.parametrize("escape", [True, False])
+def test_a_long_dataframe_is_written_a_batch_at_a_time_with_the_bytes_of_the_whole_table(
+    tmp_path, monkeypatch, escape: bool
+) -> None:
+    import framing.report.tables as tables_module
+    from framing.io.escape import spreadsheet_safe
+
+    table = _evidence()
+    whole = (spreadsheet_safe(table) if escape else table).to_csv(index=False, lineterminator="\n")
+    monkeypatch.setattr(tables_module, "CSV_BATCH_ROWS", 2)  # 5 rows: batches of 2, 2 and 1
+    write_csv(table, tmp_path / "batches.csv", escape=escape)
+    assert (tmp_path / "batches.csv").read_text(encoding="utf-8") == whole
+    assert table["sentence"].iloc[0] == "=SUM(A1) said X."  # the caller's table is not escaped in place
+
+
 def test_an_empty_stored_table_is_written_as_its_header(tmp_path) -> None:
     write_csv(FrameTable(_evidence().iloc[:0], batch_rows=2), tmp_path / "empty.csv", escape=True)
     assert (tmp_path / "empty.csv").read_text() == "doc_id,kind,score,sentence\n"

@@ -227,7 +227,9 @@ def test_the_report_keeps_the_rows_of_the_compared_groups_as_filtering_the_whole
     found = match_documents(load_corpus(CROCUS), by="outlet", profile=True)
     compared = found.documents["outlet"].isin(groups).to_numpy()
     documents = found.documents[compared].reset_index(drop=True)
-    chosen = _only_groups(found, "outlet", groups, compared, documents)
+    features = found.features[compared].reset_index(drop=True)
+    chosen = _only_groups(found, "outlet", groups, compared, documents, features)
+    assert chosen.features is features
 
     def keep(table: pd.DataFrame) -> pd.DataFrame:  # what the report did with the tables in memory
         kept = table[table["outlet"].isin(groups)].reset_index(drop=True)
@@ -242,3 +244,24 @@ def test_the_report_keeps_the_rows_of_the_compared_groups_as_filtering_the_whole
     pd.testing.assert_frame_equal(chosen.attributions, keep(found.attributions))
     assert chosen.documents is documents
     assert chosen.sentences(chosen.matches) == found.sentences(found.matches[compared[found.matches["doc"]]])
+
+
+def test_a_selection_given_its_features_lets_the_whole_feature_table_go() -> None:
+    import weakref
+
+    found = match_documents(load_corpus(CROCUS), by="outlet", profile=True)
+    whole = weakref.ref(found.features)
+    compared = found.documents["outlet"].isin(["vestnik", "daily-blast"]).to_numpy()
+    expected = found.features[compared].reset_index(drop=True)
+    chosen = found.select(compared, features=expected.copy())
+    kept = found.select(compared)  # not given: cut from the whole table when asked
+    pd.testing.assert_frame_equal(kept.features, expected)
+    del found, kept
+    gc.collect()
+    assert whole() is None  # regression (issue 8): the selection held the whole table to the end
+    pd.testing.assert_frame_equal(chosen.features, expected)
+    # a selection of that selection cuts its rows from the features it was given
+    first = np.flatnonzero(chosen.documents["outlet"] == "vestnik")
+    pd.testing.assert_frame_equal(chosen.select(first).features, expected.iloc[first].reset_index(drop=True))
+    with pytest.raises(ValueError, match="feature rows"):
+        chosen.select(first, features=expected)

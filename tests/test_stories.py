@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -604,7 +606,11 @@ def test_crocus_spooled_gives_the_same_stories_story_tables_and_worker_results()
     # the report's worker process reads the spool file itself, forked or sent the table and spool
     with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
         pd.testing.assert_frame_equal(background.get("all"), expected)
+        result = weakref.ref(background.get("all"))
     assert spooled.spool.path.exists()  # the worker's copy of the spool never deletes the file
+    gc.collect()
+    assert result() is None  # regression (issue 8): closed, it held a row per document to the end
+    assert background.get("all") is None
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("multiprocessing.get_start_method", lambda allow_none=False: "spawn")
         with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:

@@ -104,7 +104,9 @@ class BackgroundStories:
         return self._results.get(key)
 
     def close(self) -> None:
+        """Stop the worker and let its results go (``get`` answers None after this)."""
         self._call.close()
+        self._results = {}
 
     def __enter__(self) -> BackgroundStories:
         return self
