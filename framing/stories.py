@@ -766,25 +766,36 @@ def story_table(
     ends = np.r_[starts[1:], len(table)]
     dated = table["date"].notna().to_numpy()
     last_dated = np.maximum.reduceat(np.where(dated, np.arange(len(table)), -1), starts)  # -1: none dated
-    dates = table["date"].tolist()
-    known = table["outlet"].notna().to_numpy()
-    outlet_names = [str(o) if k else None for o, k in zip(table["outlet"].tolist(), known, strict=True)]
-    doc_ids, titles = [str(d) for d in table["doc_id"].tolist()], table["story_title"].tolist()
-    rows = []
-    for start, end, last in zip(starts.tolist(), ends.tolist(), last_dated.tolist(), strict=True):
-        outlets = sorted({name for name in outlet_names[start:end] if name is not None})
+    # Issue 8: a Python object per row of every column (dates, outlets, titles) took ~115 MB at 200,000
+    # articles. Outlets are integer codes here; dates and titles are read on the stories' rows only.
+    outlet_codes, outlet_values = pd.factorize(table["outlet"], use_na_sentinel=True)  # -1: no outlet
+    outlet_names = [str(value) for value in outlet_values]
+    doc_ids = table["doc_id"].to_numpy()
+    first_dates = _iso_days(table["date"].iloc[starts], dated[starts])
+    last_dates = _iso_days(table["date"].iloc[np.maximum(last_dated, 0)], last_dated >= 0)
+    titles = table["story_title"].iloc[starts].tolist()
+    columns: dict[str, list[Any]] = {name: [] for name in STORY_TABLE_COLUMNS}
+    for index, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        outlets = sorted({outlet_names[code] for code in set(outlet_codes[start:end].tolist()) if code >= 0})
         if len(outlets) < min_outlets:
             continue
-        rows.append(
-            {
-                "story_id": story_ids[start],
-                "documents": end - start,
-                "n_outlets": len(outlets),
-                "outlets": "; ".join(outlets),
-                "first_date": dates[start].date().isoformat() if dated[start] else None,
-                "last_date": dates[last].date().isoformat() if last >= 0 else None,
-                "story_title": titles[start],
-                "doc_ids": "; ".join(doc_ids[start:end]),
-            }
-        )
-    return pd.DataFrame(rows, columns=STORY_TABLE_COLUMNS)
+        for name, value in (
+            ("story_id", story_ids[start]),
+            ("documents", end - start),
+            ("n_outlets", len(outlets)),
+            ("outlets", "; ".join(outlets)),
+            ("first_date", first_dates[index]),
+            ("last_date", last_dates[index]),
+            ("story_title", titles[index]),
+            ("doc_ids", "; ".join(str(doc_id) for doc_id in doc_ids[start:end])),
+        ):
+            columns[name].append(value)
+    if not columns["story_id"]:
+        return pd.DataFrame([], columns=STORY_TABLE_COLUMNS)
+    return pd.DataFrame(columns, columns=STORY_TABLE_COLUMNS)
+
+
+def _iso_days(dates: pd.Series, known: np.ndarray) -> list[str | None]:
+    """Each date as an ISO day (``2024-03-22``) where ``known``, else None."""
+    days = zip(dates.tolist(), known.tolist(), strict=True)
+    return [day.date().isoformat() if ok else None for day, ok in days]
