@@ -545,7 +545,8 @@ def test_the_report_subset_of_a_spooled_match_pass_cuts_sentences_from_its_own_d
         found = match_documents(corpus, by="outlet", profile=True)
         compared = found.documents["outlet"].isin(groups).to_numpy()
         documents = found.documents[compared].reset_index(drop=True)
-        passes.append(_only_groups(found, "outlet", groups, compared, documents))
+        features = found.features[compared].reset_index(drop=True)
+        passes.append(_only_groups(found, "outlet", groups, compared, documents, features))
     in_memory, spooled = passes
     assert spooled.texts.spooled and len(spooled.texts) == len(spooled.documents) < len(crocus)
     pd.testing.assert_frame_equal(spooled.matches, in_memory.matches)
