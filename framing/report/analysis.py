@@ -455,8 +455,8 @@ def _analyse(
         tables.update(story_tables(documents, features, groups=groups, stories=clustered, **story_options))
         del clustered
     if background is not None:
-        # its worker's copy of the texts is freed now, and its results (a row per document: ~75 MB at
-        # 200,000 articles), not at the end of the report
+        # its worker's copy of the texts is freed now, and its results (a row per document), not at the
+        # end of the report
         background.close()
 
     step("example sentences")
