@@ -501,6 +501,7 @@ class _Joined:
         self.layout = _Layout(matcher)
         self.keep = metadata_columns(documents, matcher)
         self.frames: list[pd.DataFrame] = []
+        self.added = 0
 
     def add(self, start: int, part: _Part) -> None:
         stop = start + len(part.tokens)
@@ -508,6 +509,9 @@ class _Joined:
         counts = (part.tokens, part.sentences, part.vectors)
         self.frames.append(_assemble(block, counts, self.layout, "document", self.keep))
         self.store.add(start, part)
+        self.added += 1
+        if self.added % _BLOCKS_BETWEEN_TRIMS == 0:
+            _between_blocks()
 
     def features(self) -> pd.DataFrame:
         """The feature table of every document (call once: the blocks' tables are let go)."""
@@ -916,10 +920,18 @@ class MatchPass:
 
     @property
     def features(self) -> pd.DataFrame:
+        if self._features is None and self._root_features is None:
+            raise ValueError("this pass's feature table was let go (MatchPass.drop_features)")
         if self._features is None:
             assert self._root_features is not None and self._rows is not None
             self._features = self._root_features.iloc[self._rows].reset_index(drop=True)
         return self._features
+
+    def drop_features(self) -> None:
+        """Let go of the feature table (a report keeps its own copy on disk once the statistics are
+        done); the match, blame and profile rows stay readable. :attr:`features` then raises."""
+        self._features = None
+        self._root_features = None
 
     @property
     def spill_folder(self) -> Path | None:
@@ -1083,6 +1095,8 @@ class MatchPass:
             block = self._match_frame(wanted, first, stop)
             block.index = pd.RangeIndex(int(offsets[first]), int(offsets[stop]))
             yield block
+            del block
+            _between_blocks()
 
     def _attribution_names(self) -> list[str]:
         if self._tables is not None:
@@ -1110,7 +1124,9 @@ class MatchPass:
         # a pass without any blame row gives the untyped empty table a table of no rows is
         frame = pd.DataFrame(data if table.rows else [], columns=stored)
         if self.by is not None and self.by in wanted and self.by not in ATTRIBUTION_COLUMNS:
-            frame[self.by] = self.documents[self.by].to_numpy()[docs]
+            # only the rows' values are made: the whole column as Python objects was made for every
+            # batch the report's writer copied (~45 MB at 200,000 articles)
+            frame[self.by] = self.documents[self.by].iloc[docs].to_numpy()
         return frame[wanted] if list(frame.columns) != wanted else frame
 
     @property
@@ -1165,6 +1181,7 @@ class MatchPass:
         for first, stop in document_blocks(len(self.documents), documents_per_block):
             if offsets[stop] > offsets[first]:
                 yield self._blame_rows(table, columns, first, stop, offsets)
+                _between_blocks()
 
     def blame_rows(
         self,
@@ -1249,6 +1266,21 @@ class MatchPass:
     def matched_text(self, rows: pd.DataFrame) -> list[str]:
         """The matched characters of each match row, as written in the document."""
         return self._slices(rows, "start", "end")
+
+
+#: Blocks of matched documents joined between two returns of the heap's free pages (each block's
+#: parts and rows are freed into the heap as the next arrives).
+_BLOCKS_BETWEEN_TRIMS = 10
+
+
+def _between_blocks() -> None:
+    """Give the heap's free pages back before the next block is read.
+
+    A reader's temporaries of one block (sorts, merges, Python strings) are freed into the heap, and the
+    next block's land in other free places of it: over the 26 blocks of a 200,000-article report's
+    example sentences the resident set grew by ~210 MB while at most ~55 MB was allocated at once.
+    """
+    return_freed_memory()
 
 
 def _blocks_in_memory(

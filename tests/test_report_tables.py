@@ -9,7 +9,7 @@ import pytest
 from framing.corpus import load_corpus
 from framing.report import analyse
 from framing.report.findings import state_findings
-from framing.report.tables import FrameTable, ReportTables, write_csv
+from framing.report.tables import FrameTable, ReportTables, SpilledFrame, write_csv
 
 
 def _evidence() -> pd.DataFrame:
@@ -56,6 +56,16 @@ def test_a_long_dataframe_is_written_a_batch_at_a_time_with_the_bytes_of_the_who
     write_csv(table, tmp_path / "batches.csv", escape=escape)
     assert (tmp_path / "batches.csv").read_text(encoding="utf-8") == whole
     assert table["sentence"].iloc[0] == "=SUM(A1) said X."  # the caller's table is not escaped in place
+
+
+def test_the_heap_is_given_back_after_each_batch_written(tmp_path, monkeypatch) -> None:
+    # issue 8: each batch's escaped copy was freed into the heap and the next made elsewhere in it
+    import framing.report.tables as tables_module
+
+    returned = []
+    monkeypatch.setattr(tables_module, "return_freed_memory", lambda: returned.append(True))
+    write_csv(FrameTable(_evidence(), batch_rows=2), tmp_path / "batches.csv", escape=True)
+    assert len(returned) == 3  # batches of 2, 2 and 1 rows
 
 
 def test_an_empty_stored_table_is_written_as_its_header(tmp_path) -> None:
@@ -160,3 +170,90 @@ def test_the_report_keeps_its_blame_rows_on_disk_and_writes_the_same_csv(tmp_pat
         in_memory = tmp_path / f"{name}.csv"
         write_csv(reference[name], in_memory, escape=True)
         assert (written.path / "tables" / f"{name}.csv").read_bytes() == in_memory.read_bytes()
+
+
+def _mixed_dtypes(rows: int) -> pd.DataFrame:
+    """A table with every kind of column the feature table has: str, object with None, categorical,
+    datetime with NaT, integers, floats with NaN, booleans."""
+    positions = np.arange(rows)
+    return pd.DataFrame(
+        {
+            "doc_id": pd.array([f"d{i}" for i in positions], dtype="str"),
+            "title": [None if i % 3 == 0 else f"title {i}" for i in positions],
+            "outlet": pd.Categorical([("A", "B", "C")[i % 3] for i in positions], categories=["C", "B", "A"]),
+            "date": pd.to_datetime(["2024-03-22" if i % 4 else None for i in positions]).as_unit("us"),
+            "tokens": (positions * 7).astype(np.int64),
+            "blame_rate": np.where(positions % 5 == 0, np.nan, positions / 3.0),
+            "long": positions % 2 == 0,
+        }
+    )
+
+
+@pytest.mark.parametrize("batch_rows", [1, 4, 1000])
+def test_a_spilled_frame_reads_back_the_very_table_it_was_given(tmp_path, batch_rows: int) -> None:
+    table = _mixed_dtypes(10)
+    spilled = SpilledFrame(table, tmp_path, batch_rows=batch_rows)
+    assert len(spilled) == 10 and spilled.columns == list(table.columns)
+    pd.testing.assert_frame_equal(spilled.read(), table, check_index_type=True)
+    pd.testing.assert_frame_equal(spilled.read(["tokens", "outlet"]), table[["tokens", "outlet"]])
+    pd.testing.assert_frame_equal(pd.concat(list(spilled.batches())), table)
+    assert [len(b) for b in spilled.batches()] == [len(b) for b in FrameTable(table, batch_rows).batches()]
+    rows = [7, 0, 7, 3]
+    taken = spilled.take(rows, ["doc_id", "date"])
+    pd.testing.assert_frame_equal(taken, table.iloc[rows][["doc_id", "date"]])
+    with pytest.raises(IndexError, match=r"rows outside 0 \.\. 9"):
+        spilled.take([10])
+    write_csv(table, tmp_path / "whole.csv", escape=True)
+    write_csv(spilled, tmp_path / "spilled.csv", escape=True)
+    assert (tmp_path / "spilled.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
+def test_an_empty_spilled_frame_keeps_its_columns_and_dtypes(tmp_path) -> None:
+    table = _mixed_dtypes(0)
+    spilled = SpilledFrame(table, tmp_path)
+    pd.testing.assert_frame_equal(spilled.read(), table)
+    write_csv(spilled, tmp_path / "empty.csv", escape=False)
+    assert (tmp_path / "empty.csv").read_text() == ",".join(table.columns) + "\n"
+
+
+def test_a_spilled_frame_deletes_its_file_when_let_go(tmp_path) -> None:
+    spilled = SpilledFrame(_mixed_dtypes(5), tmp_path, batch_rows=2)
+    path = spilled.path
+    assert path.exists() and path.parent == tmp_path
+    del spilled
+    assert not path.exists()
+
+
+def test_the_report_keeps_its_feature_table_on_disk_after_the_statistics(tmp_path) -> None:
+    from framing.features import extract
+
+    corpus = load_corpus("corpora/crocus")
+    analysis = analyse(corpus, n_resamples=50, n_permutations=50)
+    stored = analysis.tables.stored("documents")
+    assert isinstance(stored, SpilledFrame) and stored.path.exists()
+    documents = analysis.tables["documents"]
+    expected = extract(corpus.documents, unit="document").reset_index(drop=True)
+    assert list(documents["doc_id"]) == list(expected["doc_id"])
+    pd.testing.assert_series_equal(documents["blame_rate"], expected["blame_rate"])
+    from framing.report import write_report
+
+    written = write_report(analysis, tmp_path / "report")
+    write_csv(documents, tmp_path / "documents.csv", escape=True)
+    written_bytes = (written.path / "tables" / "documents.csv").read_bytes()
+    assert written_bytes == (tmp_path / "documents.csv").read_bytes()
+
+
+def test_a_pass_that_let_go_of_its_features_still_reads_its_rows() -> None:
+    from framing.features import match_documents
+
+    corpus = load_corpus("corpora/crocus")
+    matched = match_documents(corpus, by="outlet", actors=corpus.actors)
+    subset = matched.select(np.arange(0, len(corpus.documents), 2))
+    matches, attributions = subset.matches, subset.attributions
+    assert len(matches) and len(attributions)
+    subset.drop_features()
+    with pytest.raises(ValueError, match="feature table was let go"):
+        _ = subset.features
+    pd.testing.assert_frame_equal(subset.matches, matches)
+    pd.testing.assert_frame_equal(subset.attributions, attributions)
+    assert len(matched.features) == len(corpus.documents)  # the pass it was selected from keeps its own

@@ -191,6 +191,34 @@ def test_story_table_dates_outlets_and_order_with_gaps() -> None:
     assert story_table(stories.iloc[:0], docs).columns.tolist() == stories_module.STORY_TABLE_COLUMNS
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 10_000])
+def test_story_table_made_in_chunks_is_the_table_of_all_rows_at_once(monkeypatch, chunk) -> None:
+    # issue 8: the rows are made a chunk of stories at a time; a chunk whose stories are all undated has
+    # no date string, and its column must still join the others' as one string column
+    stories = pd.DataFrame(
+        {"doc_id": ["d1", "d2", "d3", "d4", "d5"], "story_id": [1, 1, 2, 3, 3], "story_title": list("AABCC")}
+    )
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d2", "d3", "d4", "d5"],
+            "outlet": ["x", "y", "x", "y", "y"],
+            "date": [None, None, "2024-03-22", "2024-03-24", "2024-03-23"],
+        }
+    )
+    monkeypatch.setattr(stories_module, "_STORY_ROWS", chunk)
+    table = story_table(stories, docs)
+    assert table["first_date"].tolist()[1:] == ["2024-03-22", "2024-03-23"]
+    assert pd.isna(table["first_date"].iloc[0])
+    assert table["doc_ids"].tolist() == ["d1; d2", "d3", "d5; d4"]
+    assert table["n_outlets"].tolist() == [2, 1, 1]
+    assert table["first_date"].dtype == table["outlets"].dtype == "str"
+    assert table.index.tolist() == [0, 1, 2]
+    assert table["documents"].dtype == np.int64
+    assert story_table(stories, docs, min_outlets=2)["story_id"].tolist() == [1]
+    undated = story_table(stories, docs.drop(columns=["date"]))
+    assert undated["first_date"].dtype == object and undated["first_date"].isna().all()
+
+
 def test_only_stop_words_and_empty_input_give_well_formed_results() -> None:
     docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["the and of", ""]})
     assert cluster_stories(docs)["story_id"].tolist() == ["S1", "S2"]

@@ -43,7 +43,7 @@ from framing.report.interactive import evidence_cap
 from framing.report.languages import LanguagePlan, by_language, plan_languages
 from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import BackgroundStories, story_tables
-from framing.report.tables import ReportTables
+from framing.report.tables import ReportTables, SpilledFrame
 from framing.report.timing import timed_stages
 from framing.spool import DocumentTexts, TextSpool
 from framing.supervised import TextModel
@@ -301,6 +301,7 @@ def _analyse(
     dated, implausible = _plausible_dates(features)
     freq = _time_frequency(dated)
     tables["rates_over_time"] = compare.rates_over_time(dated, cues=cues, freq=freq, **stats)
+    del dated  # a copy of the whole feature table when a date was blanked
     selection["implausible_dates"] = implausible
 
     step(REPORT_STEPS[2])
@@ -365,6 +366,7 @@ def _analyse(
                 a.drop(columns="language"), by=by, order=[g for g in o if g in set(a[by])], **association
             ),
         )
+        del language_of, voiced
     else:
         tables["blame_association"] = compare.blame_association(attributions, **association, **blaming)
     del attributions
@@ -376,7 +378,8 @@ def _analyse(
         group_of = dict(zip(documents["doc_id"].astype(str), documents[by], strict=True))
         profile = tables.columns("blame_profile", ["doc_id", "actor", "blamed"])
         tables["blamed_by_article"] = blamed_by_group(profile, group_of, by=by, order=groups)
-        del profile
+        # a dictionary entry and a string per document (~18 MB at 200,000 articles): not kept to the end
+        del profile, group_of
 
     step(REPORT_STEPS[4])
     # issue 8: the texts are read a block at a time (from the spool of a spooled corpus) and only the
@@ -459,6 +462,13 @@ def _analyse(
         # end of the report
         background.close()
 
+    # issue 8: from here the feature table (~117 MB at 200,000 articles) waits on disk: the example
+    # sentences and the findings (the report's peak) do not read it, the charts read a few of its columns
+    # and the writer a batch at a time
+    tables["documents"] = SpilledFrame(features)  # in TMPDIR, as the matching pass's files
+    matched.drop_features()
+    del features
+
     step("example sentences")
     # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
     cap = evidence_cap(len(groups), len(cues), at_least=examples_per_cue)
@@ -472,7 +482,8 @@ def _analyse(
         tables["languages"] = coverage
     selection["not_computed"] = gaps
     if plan.within:
-        findings = _findings_by_language(tables, features, plan, by, groups, cues, corpus, dropped, selection)
+        grouping = tables.columns("documents", [by, "language"])
+        findings = _findings_by_language(tables, grouping, plan, by, groups, cues, corpus, dropped, selection)
     else:
         findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
     findings[1:1] = [Finding("languages", note) for note in plan.notes(by)]
@@ -483,7 +494,7 @@ def _analyse(
         findings.append(clustered_finding(tables, by))
     if trained is not None:  # issue 11: the supervised measure, beside (not among) the lexicon findings
         tables["model_prevalence"] = model_prevalence(
-            features,
+            tables["documents"],
             documents,
             trained,
             by=by,

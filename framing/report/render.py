@@ -30,6 +30,7 @@ from framing.report.interactive import evidence_cap, evidence_json, explorer_htm
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 from framing.report.numbers import format_cell
 from framing.report.stories import story_section_html, story_section_markdown
+from framing.report.tables import ReportTables
 
 __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
 
@@ -105,10 +106,12 @@ def _chart_calls(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict
     by, t = analysis.by, analysis.tables
     # compared groups keep the palette order they always had; groups only rated continue the cycle
     colors = charts.group_colors(rated, order=[*order, *(g for g in rated if g not in set(order))])
-    documents = t["documents"]
-    # the columns the dot plot reads (a worker is sent these, not the whole feature table)
+    # the columns the dot plot reads (a worker is sent these, not the whole feature table, which a
+    # report keeps on disk by now: only these are read)
     wanted = [by, "doc_id", "tokens", *(f"{cue}_rate" for cue in analysis.cues)]
-    documents = documents[[c for c in dict.fromkeys(wanted) if c in documents.columns]]
+    stored = ReportTables(t) if not isinstance(t, ReportTables) else t
+    present = set(stored.stored("documents").columns)
+    documents = stored.columns("documents", [c for c in dict.fromkeys(wanted) if c in present])
     emotive = t["distinctive_cue_terms"][t["distinctive_cue_terms"]["cue"] == "emotive"]
     return {
         "cue_rates": ("rates_by_outlet", t["cue_rates"], {"by": by, "order": rated, "colors": colors}),

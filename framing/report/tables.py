@@ -15,6 +15,10 @@ table's row positions, so :meth:`ReportTables.take` can fetch other columns of t
 
 from __future__ import annotations
 
+import os
+import pickle
+import tempfile
+import weakref
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -22,9 +26,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
+from framing._memory import return_freed_memory
 from framing.io.escape import spreadsheet_safe
 
-__all__ = ["CSV_BATCH_ROWS", "FrameTable", "ReportTables", "StoredTable", "write_csv"]
+__all__ = ["CSV_BATCH_ROWS", "FrameTable", "ReportTables", "SpilledFrame", "StoredTable", "write_csv"]
 
 #: :func:`write_csv` escapes and writes a DataFrame longer than this a batch of this many rows at a time.
 CSV_BATCH_ROWS = 20_000
@@ -73,6 +78,75 @@ class FrameTable:
 
     def take(self, rows: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
         return self.read(columns).iloc[np.asarray(rows, dtype=np.int64)]
+
+
+class SpilledFrame:
+    """A :class:`StoredTable` of a DataFrame moved to a temporary file (in ``directory``, default
+    ``TMPDIR``), deleted when this object is garbage collected or the process exits.
+
+    The report's per-document feature table (a row per article, ~117 MB at 200,000 articles) is needed
+    whole by the statistics and only a batch at a time by the CSV writer, a few columns at a time by the
+    charts; between them it waits on disk. The file holds the table's rows ``batch_rows`` at a time, each
+    batch pickled on its own (a file this process wrote and reads back: the very dtypes come back,
+    categoricals, ``str`` and object columns included), so a batch or a few columns are read without
+    the rest.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        directory: str | os.PathLike[str] | None = None,
+        batch_rows: int = CSV_BATCH_ROWS,
+    ) -> None:
+        if batch_rows < 1:
+            raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
+        frame = frame.reset_index(drop=True)
+        self.columns = list(frame.columns)
+        self.batch_rows = batch_rows
+        self._length = len(frame)
+        handle, name = tempfile.mkstemp(prefix="framing-table-", suffix=".pickle", dir=directory)
+        self.path = Path(name)
+        self._cleanup = weakref.finalize(self, self.path.unlink, missing_ok=True)
+        self._offsets: list[int] = []  # where each batch's pickle starts in the file
+        with os.fdopen(handle, "wb") as out:
+            # an empty table is stored as one empty batch: reading it gives the columns and dtypes
+            for start in range(0, max(len(frame), 1), batch_rows):
+                self._offsets.append(out.tell())
+                pickle.dump(frame.iloc[start : start + batch_rows], out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __repr__(self) -> str:
+        return f"SpilledFrame({self._length} rows x {len(self.columns)} columns in {self.path})"
+
+    def _batch(self, number: int, columns: Sequence[str] | None) -> pd.DataFrame:
+        with open(self.path, "rb") as stored:
+            stored.seek(self._offsets[number])
+            batch: pd.DataFrame = pickle.load(stored)  # a file this object wrote, never one given
+        if columns is not None:
+            batch = batch[list(columns)]
+        batch.index = pd.RangeIndex(number * self.batch_rows, number * self.batch_rows + len(batch))
+        return batch
+
+    def batches(self, columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+        for number in range(len(self._offsets)):
+            yield self._batch(number, columns)
+
+    def read(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        parts = list(self.batches(columns))
+        table = parts[0] if len(parts) == 1 else pd.concat(parts)
+        table.index = pd.RangeIndex(len(table))
+        return table
+
+    def take(self, rows: Sequence[int] | np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        positions = np.asarray(rows, dtype=np.int64)
+        if len(positions) and (positions.min() < 0 or positions.max() >= self._length):
+            raise IndexError(f"rows outside 0 .. {self._length - 1}")
+        wanted = np.unique(positions // self.batch_rows)
+        parts = [self._batch(int(number), columns) for number in (wanted if len(positions) else [0])]
+        found = parts[0] if len(parts) == 1 else pd.concat(parts)
+        return found.loc[positions]
 
 
 class ReportTables(MutableMapping[str, pd.DataFrame]):
@@ -140,5 +214,7 @@ def write_csv(table: pd.DataFrame | StoredTable, path: str | Path, *, escape: bo
         for batch in table.batches():
             escaped(batch).to_csv(out, index=False, header=header, lineterminator="\n")
             header = False
+            del batch
+            return_freed_memory()  # the batch's escaped copy and text, before the next is made
         if header:  # no rows: the header alone, as for an empty DataFrame
             escaped(table.read()).to_csv(out, index=False, lineterminator="\n")
