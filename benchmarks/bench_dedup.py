@@ -80,7 +80,7 @@ def _child(path: Path, jobs: int, reference: Path | None) -> None:
     cpu = time.process_time() - cpu
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu += children.ru_utime + children.ru_stime
-    extra = (_status("VmHWM") - before) / 1024
+    extra = (_status("VmHWM") - before) * 1024 / 1e6
     copies = int(marks.notna().sum())
     digest = hashlib.sha256(json.dumps(marks.tolist()).encode()).hexdigest()
     print(json.dumps({"cpu": cpu, "wall": wall, "extra_mb": extra, "copies": copies, "marks": digest}))

@@ -156,6 +156,11 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+#: kB (what Linux's ``ru_maxrss`` and ``/proc`` give, 1,024 bytes) in MB of 10^6 bytes, the unit of
+#: ``framing report --timings`` (until 2026-12-01 these scripts divided by 1,024: MiB labelled MB)
+KIB_IN_MB = 1024 / 1e6
+
+
 def run_process(command: list[str], output: Path, *, stderr_sink: list[str] | None = None) -> Run:
     """Run ``command`` to completion, sampling the memory of its process tree every 0.1 s.
 
@@ -192,9 +197,9 @@ def run_process(command: list[str], output: Path, *, stderr_sink: list[str] | No
     return Run(
         wall_s=wall,
         cpu_s=usage.ru_utime + usage.ru_stime,
-        peak_rss_mb=usage.ru_maxrss / 1024,
-        peak_rss_sum_mb=peak_rss_sum / 1024,
-        peak_pss_mb=peak_pss / 1024,
+        peak_rss_mb=usage.ru_maxrss * KIB_IN_MB,
+        peak_rss_sum_mb=peak_rss_sum * KIB_IN_MB,
+        peak_pss_mb=peak_pss * KIB_IN_MB,
         returncode=process.returncode,
         output_bytes=output.stat().st_size if output.is_file() else 0,
     )
@@ -401,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = RESULTS / f"features-{stamp}.json"
-    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * KIB_IN_MB
     results["machine"]["load_average_after"] = os.getloadavg()  # type: ignore[index]
     results["machine"]["benchmark_script_peak_rss_mb"] = own_peak  # type: ignore[index]
     print(f"\n(this script's own peak RSS, a floor for every child's peak RSS: {own_peak:.0f} MB)")

@@ -81,7 +81,7 @@ def _run(code: str) -> tuple[float, float]:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
     wall = time.perf_counter() - started
-    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / 1e6
 
 
 def main() -> None:

@@ -17,8 +17,11 @@ Every run is a whole process, ``python -m framing.cli report FILE -o OUT --force
 started from the checkout this script sits in (so the code timed is this checkout's). Measured per run:
 
 * wall time (s) and CPU time (user + system, s, the process and any worker processes it reaped);
-* peak RSS (MB): the largest resident set of the process (``getrusage`` of the reaped child); the RSS
-  and PSS of the whole process tree are also sampled every 0.1 s (``RSS sum``, ``PSS sum``);
+* peak RSS (MB of 10^6 bytes): the largest resident set of the process or of any worker process it
+  reaped (``wait4``'s ``ru_maxrss``; at 200,000 articles the largest is the same-story worker, forked
+  before the matching, whose resident set counts the pages it shares with the main process); the RSS
+  and PSS of the whole process tree are also sampled every 0.1 s (``RSS sum``, ``PSS sum``; PSS counts
+  a shared page once across the processes that share it);
 * the report's own stage lines (``--timings``: wall s, CPU s and peak RSS so far, per stage).
 
 The tables show medians over ``--repeat`` runs; the machine's load average before and after is
@@ -133,7 +136,11 @@ def summary_table(name: str, runs: list[Run]) -> str:
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
     sums = [r.peak_rss_sum_mb for r in runs]
-    lines.append(f"RSS sum of the process tree (sampled): median {_median(sums):.0f} MB")
+    shared = [r.peak_pss_mb for r in runs]
+    lines.append(
+        f"process tree (sampled): RSS sum median {_median(sums):.0f} MB, "
+        f"PSS sum median {_median(shared):.0f} MB"
+    )
     return "\n".join(lines)
 
 

@@ -61,7 +61,7 @@ def _cluster_alone(root: str, documents: Any, spool: Any) -> tuple[Any, float, f
     start = time.process_time()
     stories = cluster_stories(documents, spool=spool)
     seconds = time.process_time() - start
-    return stories, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return stories, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
 
 
 def main() -> None:

@@ -91,7 +91,7 @@ def main() -> int:
         stories = cluster_stories(allsides)
         seconds = time.perf_counter() - start
         shared = stories.loc[stories["n_outlets"] >= 2, "story_id"].nunique()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
         print(f"AllSides: {len(allsides)} articles -> {stories.attrs['stories']} stories, {shared} covered "
               f"by 2+ outlets; {seconds:.1f} s, peak RSS {peak:.0f} MB (whole process)")  # fmt: skip
     return 0
