@@ -8,6 +8,16 @@ free pages: after loading 20,000 articles the resident set falls from about 630 
 
 Arrow's own allocator (pyarrow's default memory pool, which holds pandas' string columns and the match
 pass's files as they are read) keeps freed pages as well; they are released too, when pyarrow is loaded.
+
+Trimming between stages does not help inside one: a stage's statistics allocate and free arrays of a
+few MB by the hundred, and glibc, once it has seen a large mapped block freed, raises its threshold for
+mapping blocks (up to 32 MB) and serves the next ones from its heap, whose freed pages stay resident
+until the next trim. :func:`map_large_blocks` fixes the threshold instead, so that every block of 1 MiB
+or more is mapped on its own and unmapped when freed. The ``framing`` command does this at start-up (a
+library does not change its host process's allocator: call it yourself in a long script). Measured on
+the report of 20,000 AllSides articles (``--jobs 2 --texts disk``, two runs each): peak resident set
+598 and 604 MB before, 504 and 510 MB after, wall time within the runs' spread (51-54 s); of 200,000
+articles, main process 969 -> 860 MB. The tables are byte-identical.
 """
 
 from __future__ import annotations
@@ -17,18 +27,39 @@ import ctypes.util
 import sys
 from functools import cache
 
-__all__ = ["return_freed_memory"]
+__all__ = ["LARGE_BLOCK_BYTES", "map_large_blocks", "return_freed_memory"]
+
+#: blocks of at least this many bytes get a mapping of their own with :func:`map_large_blocks`
+LARGE_BLOCK_BYTES = 1 << 20
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 
 @cache
-def _malloc_trim() -> object | None:
+def _glibc_function(name: str) -> object | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
+        return getattr(libc, name)
     except (OSError, AttributeError):  # not glibc
         return None
+
+
+def _malloc_trim() -> object | None:
+    return _glibc_function("malloc_trim")
+
+
+def map_large_blocks(threshold: int = LARGE_BLOCK_BYTES) -> bool:
+    """Have glibc map every block of at least ``threshold`` bytes on its own and unmap it when freed
+    (``mallopt(M_MMAP_THRESHOLD, threshold)``, which also stops glibc from raising the threshold as it
+    goes), for this process and the workers it forks from now on. True when that was possible here
+    (glibc on Linux); elsewhere nothing changes."""
+    if threshold < 1:
+        raise ValueError(f"threshold must be a positive number of bytes, not {threshold}")
+    mallopt = _glibc_function("mallopt")
+    if mallopt is None:
+        return False
+    return bool(mallopt(_M_MMAP_THRESHOLD, threshold))  # type: ignore[operator]
 
 
 def return_freed_memory() -> bool:
