@@ -17,7 +17,7 @@ or more is mapped on its own and unmapped when freed. The ``framing`` command do
 library does not change its host process's allocator: call it yourself in a long script). Measured on
 the report of 20,000 AllSides articles (``--jobs 2 --texts disk``, two runs each): peak resident set
 598 and 604 MB before, 504 and 510 MB after, wall time within the runs' spread (51-54 s); of 200,000
-articles, main process 969 -> 860 MB. The tables are byte-identical.
+articles, main process 969 -> 862 MB (benchmarks/bench_report.py). The tables are byte-identical.
 """
 
 from __future__ import annotations

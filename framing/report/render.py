@@ -30,7 +30,7 @@ from framing.report.interactive import evidence_cap, evidence_json, explorer_htm
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 from framing.report.numbers import format_cell
 from framing.report.stories import story_section_html, story_section_markdown
-from framing.report.tables import ReportTables
+from framing.report.tables import as_report_tables
 
 __all__ = ["draw_charts", "markdown", "markdown_escape", "page"]
 
@@ -109,7 +109,7 @@ def _chart_calls(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict
     # the columns the dot plot reads (a worker is sent these, not the whole feature table, which a
     # report keeps on disk by now: only these are read)
     wanted = [by, "doc_id", "tokens", *(f"{cue}_rate" for cue in analysis.cues)]
-    stored = ReportTables(t) if not isinstance(t, ReportTables) else t
+    stored = as_report_tables(t)
     present = set(stored.stored("documents").columns)
     documents = stored.columns("documents", [c for c in dict.fromkeys(wanted) if c in present])
     emotive = t["distinctive_cue_terms"][t["distinctive_cue_terms"]["cue"] == "emotive"]

@@ -29,7 +29,15 @@ import pandas as pd
 from framing._memory import return_freed_memory
 from framing.io.escape import spreadsheet_safe
 
-__all__ = ["CSV_BATCH_ROWS", "FrameTable", "ReportTables", "SpilledFrame", "StoredTable", "write_csv"]
+__all__ = [
+    "CSV_BATCH_ROWS",
+    "FrameTable",
+    "ReportTables",
+    "SpilledFrame",
+    "StoredTable",
+    "as_report_tables",
+    "write_csv",
+]
 
 #: :func:`write_csv` escapes and writes a DataFrame longer than this a batch of this many rows at a time.
 CSV_BATCH_ROWS = 20_000
@@ -196,6 +204,11 @@ class ReportTables(MutableMapping[str, pd.DataFrame]):
     def write_csv(self, name: str, path: str | Path, *, escape: bool) -> None:
         """Write ``name`` to ``path`` as CSV (see :func:`write_csv`); a stored table a batch at a time."""
         write_csv(self._tables[name], path, escape=escape)
+
+
+def as_report_tables(tables: ReportTables | dict[str, pd.DataFrame]) -> ReportTables:
+    """``tables`` as :class:`ReportTables` (an :class:`Analysis` made by hand may hold a plain dict)."""
+    return tables if isinstance(tables, ReportTables) else ReportTables(tables)
 
 
 def write_csv(table: pd.DataFrame | StoredTable, path: str | Path, *, escape: bool) -> None:

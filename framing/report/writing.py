@@ -27,7 +27,7 @@ from framing.matcher import CueMatcher
 from framing.report.analysis import Analysis, Progress, analyse
 from framing.report.findings import Finding
 from framing.report.render import draw_charts, markdown, page
-from framing.report.tables import ReportTables
+from framing.report.tables import ReportTables, as_report_tables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
 
@@ -154,9 +154,7 @@ def _write_report(
         (staging / "figures").mkdir()
         captions = draw_charts(analysis, staging / "figures", jobs=jobs)
         step("writing")
-        tables = analysis.tables
-        if not isinstance(tables, ReportTables):  # an Analysis made by hand, with a dict
-            tables = ReportTables(tables)
+        tables = as_report_tables(analysis.tables)
         for name in sorted(tables):  # a table kept on disk is copied a batch at a time
             tables.write_csv(name, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
         # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
