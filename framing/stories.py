@@ -25,11 +25,15 @@ Method (:func:`cluster_stories`)
    original with cosine 1, whatever their dates, so a copy always lands in its original's story.
 
 Memory: the texts are read through :class:`framing.spool.DocumentTexts`, a block at a time (from disk for
-a spooled corpus), and counted a chunk at a time; what is held for the whole corpus is the TF-IDF matrix
-(float32 weights, 32-bit column numbers), each document's ``neighbours`` best edges as NumPy arrays, and
-the dictionaries of one connected component of the edges >= ``threshold`` at a time while it is merged.
-Nothing grows with the square of a day's documents. The stories are the same, bit for bit, as from the
-texts in memory.
+a spooled corpus), and counted a chunk at a time. The counts and then the TF-IDF rows (float32 weights,
+32-bit column numbers) are written to temporary files (beside the spool file, else in the system's
+temporary folder) and read back a range of rows at a time: what is held is the vectors of the days
+around the block being compared (each part of days transposed once), each document's ``neighbours``
+best edges as NumPy arrays, and the dictionaries of one connected component of the edges >=
+``threshold`` at a time while it is merged. Nothing grows with the square of a day's documents, and
+the TF-IDF matrix of the whole corpus is never resident (the report's clustering worker on 200,000
+AllSides articles: peak resident set 1,037 MB with the matrix in memory, 583 MB without). The stories
+are the same, bit for bit, as from the texts and the matrix in memory.
 
 The defaults (``threshold`` 0.2, ``title_weight`` 0.5, ``window_days`` 7) were chosen on the inspected half
 of BASIL's events (articles on the same event from three US outlets; ``benchmarks/story_clustering.py``
@@ -48,7 +52,9 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
@@ -143,23 +149,161 @@ _TRIM_EVERY = 16
 #: one chunk of counted documents: the number of distinct words kept per document, then, in the matrix's
 #: order, each entry's word number and its count
 _Chunk = tuple[np.ndarray, np.ndarray, np.ndarray]
+# dated documents whose transposed vectors are the candidates of one part: a part closes at the first
+# change of day after this many rows, so that a block's candidates are a few parts, each transposed once
+_PART_ROWS = 1_000
 
 
-def _count_chunks(texts: Iterable[str], n: int) -> tuple[list[_Chunk], np.ndarray | None, int]:
+class _ArrayFile:
+    """One NumPy array of a fixed dtype, appended to a temporary file piece by piece and read back a slice
+    at a time (the file is deleted when closed or collected)."""
+
+    def __init__(self, dtype: Any, directory: str | os.PathLike[str] | None) -> None:
+        self.dtype = np.dtype(dtype)
+        # open for the object's life, closed by close() (or when collected)
+        self._file = tempfile.TemporaryFile(prefix="framing-vectors-", dir=directory)  # noqa: SIM115
+        self.size = 0
+
+    def append(self, values: np.ndarray) -> None:
+        values = np.ascontiguousarray(values, dtype=self.dtype)
+        self._file.seek(self.size * self.dtype.itemsize)
+        self._file.write(memoryview(values).cast("B"))
+        self.size += values.size
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        values = np.empty(stop - start, dtype=self.dtype)
+        self._file.seek(start * self.dtype.itemsize)
+        if self._file.readinto(memoryview(values).cast("B")) != values.nbytes:
+            raise OSError(f"{self._file.name}: fewer bytes than written (temporary file cut short?)")
+        return values
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _ChunkFile:
+    """The counted chunks of :func:`_count_chunks` with their word numbers and counts on disk (a list's
+    ``append`` and ``__iter__``): the counts of a large corpus are not held while the later chunks are
+    counted. Iterating reads the chunks back in order, one at a time."""
+
+    def __init__(self, directory: str | os.PathLike[str] | None) -> None:
+        self._entries: list[np.ndarray] = []  # per chunk: the number of entries of each document
+        self._numbers = _ArrayFile(np.uint32, directory)
+        self._counts = _ArrayFile(np.float32, directory)
+
+    def append(self, chunk: _Chunk) -> None:
+        per_document, numbers, counts = chunk
+        self._entries.append(per_document)
+        self._numbers.append(numbers)
+        self._counts.append(counts)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def entries(self) -> int:
+        """The (document, word) entries counted so far."""
+        return self._numbers.size
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        at = 0
+        for per_document in self._entries:
+            stop = at + int(per_document.sum())
+            yield per_document, self._numbers.read(at, stop), self._counts.read(at, stop)
+            at = stop
+
+    def close(self) -> None:
+        self._numbers.close()
+        self._counts.close()
+
+
+class _StoredRows:
+    """The rows of a CSR matrix of float32 weights with their column numbers in temporary files, only the
+    row pointers in memory; :meth:`read` gives a range of rows as a matrix.
+
+    The same-story search compares each block of documents with those of a few days around it, so the
+    TF-IDF matrix of the whole corpus (about 8 bytes per distinct word of each document: ~450 MB for
+    200,000 articles) is read from disk a range of rows at a time instead of being held. The rows read
+    are the very arrays written, so every product (and cosine) is the same, bit for bit.
+    """
+
+    def __init__(self, columns: int, index_type: Any, directory: str | os.PathLike[str] | None) -> None:
+        self.index_type = np.dtype(index_type)
+        self._data = _ArrayFile(np.float32, directory)
+        self._indices = _ArrayFile(self.index_type, directory)
+        self._starts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
+        self._indptr: np.ndarray | None = None
+        self.columns = columns
+
+    def append(self, rows: sp.csr_matrix) -> None:
+        """Add ``rows`` (a CSR matrix of ``columns`` columns) after the rows added before."""
+        if self._indptr is not None:
+            raise ValueError("rows cannot be added once read")
+        self._starts.append(self._data.size + rows.indptr[1:].astype(np.int64))
+        self._data.append(rows.data)
+        self._indices.append(rows.indices)
+
+    @property
+    def indptr(self) -> np.ndarray:
+        if self._indptr is None:
+            self._indptr = np.concatenate(self._starts)
+            self._starts = []
+        return self._indptr
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.indptr) - 1, self.columns
+
+    def read(self, start: int, stop: int) -> sp.csr_matrix:
+        """Rows ``start`` to ``stop`` (excluded) as a CSR matrix."""
+        first, last = int(self.indptr[start]), int(self.indptr[stop])
+        indptr = (self.indptr[start : stop + 1] - first).astype(self.index_type)
+        return sp.csr_matrix(
+            (self._data.read(first, last), self._indices.read(first, last), indptr),
+            shape=(stop - start, self.columns),
+        )
+
+    def close(self) -> None:
+        self._data.close()
+        self._indices.close()
+
+
+class _MatrixRows:
+    """A CSR matrix in memory behind :class:`_StoredRows`' ``read`` and ``shape``."""
+
+    def __init__(self, matrix: sp.csr_matrix) -> None:
+        self.matrix = matrix
+        self.shape = matrix.shape
+
+    def read(self, start: int, stop: int) -> sp.csr_matrix:
+        return self.matrix[start:stop]
+
+    def close(self) -> None:
+        pass
+
+
+_Rows = _StoredRows | _MatrixRows
+
+
+def _count_chunks(
+    texts: Iterable[str], n: int, chunks: list[_Chunk] | _ChunkFile | None = None
+) -> tuple[list[_Chunk] | _ChunkFile, np.ndarray | None, int, np.ndarray]:
     """Count the terms of the ``n`` texts of ``texts`` a chunk at a time (see :func:`_term_counts`).
 
-    Returns the chunks, ``column_of`` (a word number -> the column of its word in the matrix; None when
-    every word is a stop word) and the number of columns. ``texts`` is consumed once, a chunk at a time,
-    so only a chunk's texts and tokens are in memory (the caller may read them from disk a block at a
-    time); a word's number depends only on the texts before it, so counting chunk by chunk numbers every
-    word as counting them all at once would.
+    Returns the chunks (appended to ``chunks``, a new list by default), ``column_of`` (a word number ->
+    the column of its word in the matrix; None when every word is a stop word), the number of columns
+    and each column's document frequency. ``texts`` is consumed once, a chunk at a time, so only a
+    chunk's texts and tokens are in memory (the caller may read them from disk a block at a time); a
+    word's number depends only on the texts before it, so counting chunk by chunk numbers every word as
+    counting them all at once would.
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     numbers: defaultdict[str, int] = defaultdict()
     numbers.default_factory = numbers.__len__
     stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
-    chunks: list[_Chunk] = []
+    by_number = np.zeros(0, dtype=np.int64)  # by number: the documents the word is in
+    chunks = [] if chunks is None else chunks
     stream = iter(texts)
     start = 0
     while chunk := list(islice(stream, _COUNT_CHUNK)):
@@ -176,17 +320,23 @@ def _count_chunks(texts: Iterable[str], n: int) -> tuple[list[_Chunk], np.ndarra
         # 2**32 distinct words)
         pair, count = np.unique(row[kept] << 32 | number[kept], return_counts=True)
         entries = np.bincount(pair >> 32, minlength=len(lengths))
-        chunks.append((entries, (pair & 0xFFFFFFFF).astype(np.uint32), count.astype(np.float32)))
+        word_numbers = (pair & 0xFFFFFFFF).astype(np.uint32)
+        del pair
+        by_number = np.r_[by_number, np.zeros(len(stop) - len(by_number), dtype=np.int64)]
+        by_number += np.bincount(word_numbers, minlength=len(stop))  # (document, word) pairs are unique
+        chunks.append((entries, word_numbers, count.astype(np.float32)))
         start += len(lengths)
     if start != n:
         raise ValueError(f"{start} texts for {n} documents")
     if stop.all():
-        return chunks, None, 0
+        return chunks, None, 0, np.zeros(0, dtype=np.int64)
     met = [word for word, is_stop in zip(numbers, stop, strict=True) if not is_stop]
     alphabetical = np.empty(len(met), dtype=np.int64)
     alphabetical[sorted(range(len(met)), key=met.__getitem__)] = np.arange(len(met))
+    frequency = np.zeros(len(met), dtype=np.int64)
+    frequency[alphabetical] = by_number[~stop]
     # a number (stop words included) -> the column of its word: its rank among the words kept, alphabetically
-    return chunks, alphabetical[np.cumsum(~stop) - 1], len(met)
+    return chunks, alphabetical[np.cumsum(~stop) - 1], len(met), frequency
 
 
 def _index_type(entries: int, columns: int) -> type[np.signedinteger]:
@@ -212,7 +362,8 @@ def _term_counts(texts: Iterable[str], n: int | None = None) -> sp.csr_matrix | 
     Dropping the stop words afterwards keeps the order of the other words' numbers.
     """
     n = len(texts) if n is None else n  # type: ignore[arg-type]
-    chunks, column_of, terms = _count_chunks(texts, n)
+    chunks, column_of, terms, _ = _count_chunks(texts, n)
+    assert isinstance(chunks, list)
     if column_of is None:
         return None
     entries = sum(len(chunk[1]) for chunk in chunks)
@@ -275,63 +426,62 @@ def _tfidf(texts: Iterable[Any], n: int | None = None) -> sp.csr_matrix | None:
     return _weigh(counts, _idf(np.bincount(counts.indices, minlength=counts.shape[1]), counts.shape[0]))
 
 
-def _vectors(documents: pd.DataFrame, texts: Iterable[Any], title_weight: float) -> sp.csr_matrix:
-    """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring).
+def _vectors(
+    documents: pd.DataFrame,
+    texts: Iterable[Any],
+    title_weight: float,
+    directory: str | os.PathLike[str] | None = None,
+) -> _Rows:
+    """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring),
+    written to temporary files in ``directory`` (the system's temporary folder by default) and read back
+    a range of rows at a time (:class:`_StoredRows`).
 
     ``texts`` gives the documents' texts in the table's row order, read once, a block at a time. The
-    body's counts are kept chunk by chunk; once the document frequencies are known each chunk is
-    weighed, put beside its rows' titles and scaled to unit length, then copied into the matrix and
-    freed, so the matrix is held about once. Every step works on each row alone: the rows are those of
-    weighing the whole matrix, putting it beside the titles' and normalising it (``sp.hstack``,
-    ``normalize``), bit for bit.
+    body's counts are written to disk chunk by chunk while the document frequencies are summed; then each
+    chunk is read back, weighed, put beside its rows' titles, scaled to unit length and written out, so
+    neither the counts nor the matrix is ever held whole (only the titles' small matrix is). Every step
+    works on each row alone: the rows are those of weighing the whole matrix, putting it beside the
+    titles' and normalising it (``sp.hstack``, ``normalize``), bit for bit.
     """
     from sklearn.preprocessing import normalize
 
     from framing._memory import return_freed_memory
 
     n = len(documents)
-    chunks, column_of, terms = _count_chunks(map(_as_text, texts), n)
-    title = None
-    if "title" in documents.columns and title_weight > 0:
-        title = _tfidf(documents["title"].tolist(), n)
-        if title is not None:
-            title = title * np.float32(title_weight)
-    if column_of is None:
-        if title is None:
-            return sp.csr_matrix((n, 1), dtype=np.float32)
-        return normalize(sp.hstack([title], format="csr"), copy=False)
-    frequency = np.zeros(terms, dtype=np.int64)
-    for _, numbers, _ in chunks:
-        frequency += np.bincount(column_of[numbers], minlength=terms)
-    idf = _idf(frequency, n)
-    title_columns = 0 if title is None else title.shape[1]
-    entries = sum(len(chunk[1]) for chunk in chunks) + (0 if title is None else title.nnz)
-    index_type = _index_type(entries, terms + title_columns)
-    column_of = column_of.astype(index_type)
-    data, indices = np.empty(entries, dtype=np.float32), np.empty(entries, dtype=index_type)
-    indptr = np.zeros(n + 1, dtype=index_type)
-    at = row = 0
-    chunks.reverse()
-    while chunks:
-        if len(chunks) % _TRIM_EVERY == 0:
-            # the chunks copied so far were freed into the allocator's heap: given back, so that the
-            # counts and the matrix are not both resident
-            return_freed_memory()
-        per_document, numbers, counts = chunks.pop()
-        rows = len(per_document)
-        chunk_indptr = np.zeros(rows + 1, dtype=index_type)
-        np.cumsum(per_document, out=chunk_indptr[1:])
-        body = _weigh(sp.csr_matrix((counts, column_of[numbers], chunk_indptr), shape=(rows, terms)), idf)
-        del numbers, counts
-        parts = [body] if title is None else [body, title[row : row + rows]]
-        block = normalize(sp.hstack(parts, format="csr"), copy=False)
-        data[at : at + block.nnz] = block.data
-        indices[at : at + block.nnz] = block.indices
-        indptr[row + 1 : row + 1 + rows] = at + block.indptr[1:]
-        at += block.nnz
-        row += rows
-    return_freed_memory()  # the chunks' small arrays, freed into the heap
-    return sp.csr_matrix((data, indices, indptr), shape=(n, terms + title_columns))
+    counted = _ChunkFile(directory)
+    try:
+        _, column_of, terms, frequency = _count_chunks(map(_as_text, texts), n, counted)
+        title = None
+        if "title" in documents.columns and title_weight > 0:
+            title = _tfidf(documents["title"].tolist(), n)
+            if title is not None:
+                title = title * np.float32(title_weight)
+        if column_of is None:
+            if title is None:
+                return _MatrixRows(sp.csr_matrix((n, 1), dtype=np.float32))
+            return _MatrixRows(normalize(sp.hstack([title], format="csr"), copy=False))
+        idf = _idf(frequency, n)
+        title_columns = 0 if title is None else title.shape[1]
+        entries = counted.entries + (0 if title is None else title.nnz)
+        index_type = _index_type(entries, terms + title_columns)
+        column_of = column_of.astype(index_type)
+        vectors = _StoredRows(terms + title_columns, index_type, directory)
+        row = 0
+        for k, (per_document, numbers, counts) in enumerate(counted):
+            if k % _TRIM_EVERY == _TRIM_EVERY - 1:
+                return_freed_memory()  # the chunks weighed so far, freed into the allocator's heap
+            rows = len(per_document)
+            chunk_indptr = np.zeros(rows + 1, dtype=index_type)
+            np.cumsum(per_document, out=chunk_indptr[1:])
+            body = _weigh(sp.csr_matrix((counts, column_of[numbers], chunk_indptr), shape=(rows, terms)), idf)
+            del numbers, counts
+            parts = [body] if title is None else [body, title[row : row + rows]]
+            vectors.append(normalize(sp.hstack(parts, format="csr"), copy=False))
+            row += rows
+    finally:
+        counted.close()
+    return_freed_memory()
+    return vectors
 
 
 def _days(documents: pd.DataFrame) -> np.ndarray:
@@ -344,34 +494,40 @@ def _days(documents: pd.DataFrame) -> np.ndarray:
 
 
 def _neighbours(
-    vectors: sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
+    vectors: _Rows | sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each document's ``neighbours`` most similar documents: (i, j, cosine), sorted by i, then by cosine
     (highest first), then by j (a pair found from both ends is listed twice).
 
-    Rows are taken in blocks of consecutive days (the documents are sorted by date); a block is compared
-    with the documents dated within ``window_days`` of it and with the undated ones, so each block's
-    similarity matrix is small whatever the corpus size. An undated row is compared with every document,
-    a chunk of candidates at a time (each chunk transposed once, for every block of undated rows), so no
-    copy of the whole matrix is made.
+    The documents must be sorted by date, the undated ones last. Rows are taken in blocks of consecutive
+    days; a block is compared with the documents dated within ``window_days`` of it and with the undated
+    ones, so each block's similarity matrix is small whatever the corpus size. The dated candidates come
+    in parts of consecutive days (:data:`_PART_ROWS`), each read and transposed once and let go when the
+    blocks have moved past it: only the vectors of the days around the current block are in memory. An
+    undated row is compared with every document, a chunk of candidates at a time (each chunk transposed
+    once, for every block of undated rows).
 
     A block's cosines are the sparse product of its rows with the candidates' vectors transposed. A
     product's value for (i, j) is the sum over row i's entries, in their order, of the products with
     document j's weights, whatever the layout of the transposed side: the cosines (float32) are the same
     bit for bit however the candidates are split into parts. A row keeps its ``neighbours`` best over all
     its parts, merged part by part (the best of a union are among the best of each part), ranked by
-    cosine, then by the lower index, so the graph does not depend on the blocks or the chunks either.
+    cosine, then by the lower index; a part's candidates dated beyond the window are dropped like any
+    other pair too far apart; so the graph does not depend on the blocks, parts or chunks either.
     """
-    n = vectors.shape[0]
+    matrix = _MatrixRows(vectors.tocsr()) if sp.issparse(vectors) else vectors
+    n = matrix.shape[0]
     index_type = np.int32 if n <= np.iinfo(np.int32).max else np.int64
     dated = ~np.isnan(days) if window_days is not None else np.zeros(n, dtype=bool)
-    dated_rows = np.flatnonzero(dated).astype(index_type)  # sorted by day: the caller sorted the documents
-    undated_rows = np.flatnonzero(~dated).astype(index_type)
-    dated_days = days[dated_rows]
+    n_dated = int(dated.sum())
+    if not dated[:n_dated].all() or np.any(np.diff(days[:n_dated]) < 0):
+        raise ValueError("the documents must be sorted by date, the undated ones last")
+    dated_days = days[:n_dated]
+    undated_rows = np.arange(n_dated, n, dtype=index_type)
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per block of rows, in row order
 
-    def transposed(documents: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
-        return documents, vectors[documents].T.tocsr()
+    def transposed(start: int, stop: int) -> tuple[np.ndarray, sp.csr_matrix]:
+        return np.arange(start, stop, dtype=index_type), matrix.read(start, stop).T.tocsr()
 
     Best = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -399,9 +555,11 @@ def _neighbours(
         top = (np.arange(i.size) - starts) < neighbours
         return i[top], j[top], s[top]
 
-    undated = transposed(undated_rows) if undated_rows.size else None
+    undated = transposed(n_dated, n) if undated_rows.size and n_dated else None
+    part_starts = _part_starts(dated_days, _PART_ROWS)
+    parts: dict[int, tuple[np.ndarray, sp.csr_matrix]] = {}  # the parts around the block, by number
     start = 0
-    while start < dated_rows.size:
+    while start < n_dated:
         low = dated_days[start]
         lo = np.searchsorted(dated_days, low - window_days, side="left")
         # the block's rows lie within window_days of its first: its candidates span 3 windows at most
@@ -411,24 +569,34 @@ def _neighbours(
         stop = min(last, start + rows_per_block)
         high = dated_days[stop - 1]
         hi = np.searchsorted(dated_days, high + window_days, side="right")
-        rows = dated_rows[start:stop]
-        block = vectors[rows]
-        best = nearest(rows, block, transposed(dated_rows[lo:hi]), None)
+        rows = np.arange(start, stop, dtype=index_type)
+        block = matrix.read(start, stop)
+        first = int(np.searchsorted(part_starts, lo, side="right")) - 1
+        after = int(np.searchsorted(part_starts, hi, side="left"))
+        for number in [k for k in parts if k < first]:
+            del parts[number]  # the blocks have moved past it: no later block reaches back to it
+        best = None
+        for number in range(first, after):
+            if number not in parts:
+                parts[number] = transposed(int(part_starts[number]), int(part_starts[number + 1]))
+            best = nearest(rows, block, parts[number], best)
+        assert best is not None  # the block's own part is among them
         found.append(best if undated is None else nearest(rows, block, undated, best))
         start = stop
-    del undated
+    del undated, parts
     if undated_rows.size:
         # undated rows against everyone: the candidates in chunks of _CANDIDATES, each transposed once
         rows_per_block = max(1, _BLOCK_CELLS // _CANDIDATES)
         blocks = [
-            (rows, vectors[rows])
-            for rows in (
-                undated_rows[at : at + rows_per_block] for at in range(0, undated_rows.size, rows_per_block)
+            (
+                undated_rows[at : at + rows_per_block],
+                matrix.read(n_dated + at, min(n, n_dated + at + rows_per_block)),
             )
+            for at in range(0, undated_rows.size, rows_per_block)
         ]
         bests: list[Best | None] = [None] * len(blocks)
-        for first in range(0, n, _CANDIDATES):
-            part = transposed(np.arange(first, min(n, first + _CANDIDATES), dtype=index_type))
+        for first_candidate in range(0, n, _CANDIDATES):
+            part = transposed(first_candidate, min(n, first_candidate + _CANDIDATES))
             for k, (rows, block) in enumerate(blocks):
                 bests[k] = nearest(rows, block, part, bests[k])
         found.extend(best for best in bests if best is not None)
@@ -436,6 +604,19 @@ def _neighbours(
         empty = np.zeros(0, dtype=index_type)
         return empty, empty, np.zeros(0, dtype=np.float32)
     return tuple(np.concatenate(values) for values in zip(*found, strict=True))  # type: ignore[return-value]
+
+
+def _part_starts(days: np.ndarray, rows: int) -> np.ndarray:
+    """Where the parts of :func:`_neighbours`' dated candidates start, and their end: a part closes at
+    the first change of day after ``rows`` rows (a day is never split between parts)."""
+    if not days.size:
+        return np.zeros(1, dtype=np.int64)
+    day_starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
+    starts = [0]
+    for at in day_starts[1:]:
+        if at - starts[-1] >= rows:
+            starts.append(int(at))
+    return np.array([*starts, days.size], dtype=np.int64)
 
 
 def _edges(
@@ -636,9 +817,13 @@ def cluster_stories(
     # the other columns in that order; the texts stay where they are and are read in that order
     docs = documents.drop(columns=["text", TEXT_REF], errors="ignore").iloc[order].reset_index(drop=True)
     days = days_unsorted[order]
-    vectors = _vectors(docs, _in_order(texts, order), float(title_weight))
-    found = list(_neighbours(vectors, days, window_days, threshold / 2, int(neighbours)))
-    del vectors  # before the pairs are sorted out: the largest arrays are not held at once
+    directory = None if texts.spool is None else texts.spool.path.parent  # beside the texts
+    vectors = _vectors(docs, _in_order(texts, order), float(title_weight), directory)
+    try:
+        found = list(_neighbours(vectors, days, window_days, threshold / 2, int(neighbours)))
+    finally:
+        vectors.close()
+    del vectors
     a, b, cosine = _pairs(found, n)
     a, b, cosine = _merged_pairs(a, b, cosine, _syndication_edges(docs), n)
     labels = (_average_linkage if linkage == "average" else _components)(n, a, b, cosine, threshold)

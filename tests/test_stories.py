@@ -289,11 +289,14 @@ def _reference_edges(vectors, days, window_days, floor, neighbours):
 
 
 @pytest.mark.parametrize("window_days", [1, 7, None])
-@pytest.mark.parametrize("block_cells", [2, 50, 2_000_000])
-def test_blocked_edges_are_the_cosines_of_one_product(window_days, block_cells, monkeypatch) -> None:
-    # the blocks (and the candidates transposed once for all blocks) must give the very cosines (float32,
-    # bit for bit) and neighbours of one product of every document with every other
+@pytest.mark.parametrize(("block_cells", "part_rows"), [(2, 1), (50, 3), (2_000_000, 1_000), (50, 1_000)])
+def test_blocked_edges_are_the_cosines_of_one_product(
+    window_days, block_cells, part_rows, monkeypatch
+) -> None:
+    # the blocks (and the candidates in parts of days, each transposed once for all blocks) must give the
+    # very cosines (float32, bit for bit) and neighbours of one product of every document with every other
     monkeypatch.setattr(stories_module, "_BLOCK_CELLS", block_cells)
+    monkeypatch.setattr(stories_module, "_PART_ROWS", part_rows)
     texts = [f"{title} {text}" for title, text in ATTACK + BUDGET] + VECTORISED_TEXTS
     texts += [WIRE_STORY, WIRE_COPY, OTHER_STORY] * 2
     days = np.array([0, 0, 1, 2, 3, 3, 5, 6, 9, 9, 9, 12, 15, 15, 16, 30, 31, 31] + [np.nan] * 6, dtype=float)
@@ -569,6 +572,23 @@ def test_term_counts_read_once_from_a_stream_are_those_of_the_list() -> None:
         stories_module._term_counts(iter(texts), len(texts) + 1)
 
 
+def test_candidate_parts_close_at_a_change_of_day() -> None:
+    days = np.array([0, 0, 0, 1, 2, 2, 2, 2, 5, 9], dtype=float)
+    assert stories_module._part_starts(days, 1).tolist() == [0, 3, 4, 8, 9, 10]
+    assert stories_module._part_starts(days, 4).tolist() == [0, 4, 8, 10]  # a day is never split
+    assert stories_module._part_starts(days, 100).tolist() == [0, 10]
+    assert stories_module._part_starts(days[:0], 4).tolist() == [0]
+
+
+def test_neighbours_need_documents_sorted_by_date_undated_last() -> None:
+    vectors = stories_module._tfidf(pd.Series(["concert hall attack", "concert hall fire", "budget vote"]))
+    for days in ([2.0, 1.0, 3.0], [np.nan, 1.0, 2.0]):
+        with pytest.raises(ValueError, match="sorted by date"):
+            stories_module._edges(vectors, np.array(days), 7, 0.05, 3)
+    i, _, _ = stories_module._edges(vectors, np.array([np.nan, 1.0, 2.0]), None, 0.05, 3)  # dates ignored
+    assert i.size
+
+
 @pytest.mark.parametrize("window_days", [7, None])
 def test_undated_rows_compared_in_candidate_chunks_give_the_same_edges(window_days, monkeypatch) -> None:
     # undated documents meet every document a chunk of candidates at a time: the same cosines and
@@ -670,7 +690,8 @@ def test_vectors_weighed_chunk_by_chunk_are_those_of_the_whole_matrices(
     documents = pd.DataFrame({"doc_id": range(len(texts)), "title": titles})
     if not with_titles:
         documents = documents.drop(columns="title")
-    vectors = stories_module._vectors(documents, iter(texts), 0.5)
+    stored = stories_module._vectors(documents, iter(texts), 0.5)
+    vectors = stored.read(0, len(texts))
 
     def tfidf(values: list) -> sp.csr_matrix:
         vectoriser = TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32)
@@ -682,3 +703,8 @@ def test_vectors_weighed_chunk_by_chunk_are_those_of_the_whole_matrices(
     for attribute in ("data", "indices", "indptr"):
         assert np.array_equal(getattr(vectors, attribute), getattr(expected, attribute)), attribute
     assert vectors.data.dtype == np.float32
+    # any range of rows read back from the files is that slice of the matrix
+    for start, stop in ((0, 1), (3, 9), (len(texts) - 2, len(texts)), (4, 4)):
+        part = stored.read(start, stop)
+        _same_sparse(part, expected[start:stop])
+    stored.close()
