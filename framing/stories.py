@@ -32,8 +32,8 @@ around the block being compared (each part of days transposed once), each docume
 best edges as NumPy arrays, and the dictionaries of one connected component of the edges >=
 ``threshold`` at a time while it is merged. Nothing grows with the square of a day's documents, and
 the TF-IDF matrix of the whole corpus is never resident (the report's clustering worker on 200,000
-AllSides articles: peak resident set 1,037 MB with the matrix in memory, 583 MB without). The stories
-are the same, bit for bit, as from the texts and the matrix in memory.
+AllSides articles, sampled every 0.5 s: peak resident set 1,037 MB with the matrix in memory, 583 MB
+without). The stories are the same, bit for bit, as from the texts and the matrix in memory.
 
 The defaults (``threshold`` 0.2, ``title_weight`` 0.5, ``window_days`` 7) were chosen on the inspected half
 of BASIL's events (articles on the same event from three US outlets; ``benchmarks/story_clustering.py``
