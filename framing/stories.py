@@ -26,14 +26,15 @@ Method (:func:`cluster_stories`)
 
 Memory: the texts are read through :class:`framing.spool.DocumentTexts`, a block at a time (from disk for
 a spooled corpus), and counted a chunk at a time. The counts and then the TF-IDF rows (float32 weights,
-32-bit column numbers) are written to temporary files (beside the spool file, else in the system's
-temporary folder) and read back a range of rows at a time: what is held is the vectors of the days
-around the block being compared (each part of days transposed once), each document's ``neighbours``
-best edges as NumPy arrays, and the dictionaries of one connected component of the edges >=
-``threshold`` at a time while it is merged. Nothing grows with the square of a day's documents, and
-the TF-IDF matrix of the whole corpus is never resident (the report's clustering worker on 200,000
-AllSides articles, sampled every 0.5 s: peak resident set 1,037 MB with the matrix in memory, 583 MB
-without). The stories are the same, bit for bit, as from the texts and the matrix in memory.
+32-bit column numbers) are written to Arrow files (:class:`framing.spill.SpilledTable`, in a temporary
+folder beside the spool file, else in the system's temporary folder) and read back a range of rows at a
+time: what is held is the vectors of the days around the block being compared (each part of days
+transposed once), each document's ``neighbours`` best edges as NumPy arrays, and the dictionaries of one
+connected component of the edges >= ``threshold`` at a time while it is merged. Nothing grows with the
+square of a day's documents, and the TF-IDF matrix of the whole corpus is never resident (the report's
+clustering worker on 200,000 AllSides articles, sampled every 0.5 s: peak resident set 1,037 MB with the
+matrix in memory, 583 MB without). The stories are the same, bit for bit, as from the texts and the
+matrix in memory.
 
 The defaults (``threshold`` 0.2, ``title_weight`` 0.5, ``window_days`` 7) were chosen on the inspected half
 of BASIL's events (articles on the same event from three US outlets; ``benchmarks/story_clustering.py``
@@ -54,7 +55,6 @@ import heapq
 import logging
 import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
@@ -68,6 +68,7 @@ from scipy.sparse.csgraph import connected_components
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import InputError, OptionError
+from framing.spill import SpilledTable, SpillFolder, document_blocks
 from framing.spool import BLOCK, TEXT_REF, DocumentTexts, TextSpool
 
 __all__ = ["STORY_COLUMNS", "STORY_TABLE_COLUMNS", "cluster_stories", "story_table"]
@@ -150,122 +151,69 @@ _TRIM_EVERY = 16
 #: order, each entry's word number and its count
 _Chunk = tuple[np.ndarray, np.ndarray, np.ndarray]
 # dated documents whose transposed vectors are the candidates of one part: a part closes at the first
-# change of day after this many rows, so that a block's candidates are a few parts, each transposed once
-_PART_ROWS = 1_000
-
-
-class _ArrayFile:
-    """One NumPy array of a fixed dtype, appended to a temporary file piece by piece and read back a slice
-    at a time (the file is deleted when closed or collected)."""
-
-    def __init__(self, dtype: Any, directory: str | os.PathLike[str] | None) -> None:
-        self.dtype = np.dtype(dtype)
-        # open for the object's life, closed by close() (or when collected)
-        self._file = tempfile.TemporaryFile(prefix="framing-vectors-", dir=directory)  # noqa: SIM115
-        self.size = 0
-
-    def append(self, values: np.ndarray) -> None:
-        values = np.ascontiguousarray(values, dtype=self.dtype)
-        self._file.seek(self.size * self.dtype.itemsize)
-        self._file.write(memoryview(values).cast("B"))
-        self.size += values.size
-
-    def read(self, start: int, stop: int) -> np.ndarray:
-        values = np.empty(stop - start, dtype=self.dtype)
-        self._file.seek(start * self.dtype.itemsize)
-        if self._file.readinto(memoryview(values).cast("B")) != values.nbytes:
-            raise OSError(f"{self._file.name}: fewer bytes than written (temporary file cut short?)")
-        return values
-
-    def close(self) -> None:
-        self._file.close()
-
-
-class _ChunkFile:
-    """The counted chunks of :func:`_count_chunks` with their word numbers and counts on disk (a list's
-    ``append`` and ``__iter__``): the counts of a large corpus are not held while the later chunks are
-    counted. Iterating reads the chunks back in order, one at a time."""
-
-    def __init__(self, directory: str | os.PathLike[str] | None) -> None:
-        self._entries: list[np.ndarray] = []  # per chunk: the number of entries of each document
-        self._numbers = _ArrayFile(np.uint32, directory)
-        self._counts = _ArrayFile(np.float32, directory)
-
-    def append(self, chunk: _Chunk) -> None:
-        per_document, numbers, counts = chunk
-        self._entries.append(per_document)
-        self._numbers.append(numbers)
-        self._counts.append(counts)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @property
-    def entries(self) -> int:
-        """The (document, word) entries counted so far."""
-        return self._numbers.size
-
-    def __iter__(self) -> Iterator[_Chunk]:
-        at = 0
-        for per_document in self._entries:
-            stop = at + int(per_document.sum())
-            yield per_document, self._numbers.read(at, stop), self._counts.read(at, stop)
-            at = stop
-
-    def close(self) -> None:
-        self._numbers.close()
-        self._counts.close()
+# change of day after this many rows, so that a block's candidates are a few parts, each transposed once.
+# A whole part is multiplied even where only some of its days are in the block's window: on 20,000
+# AllSides articles the edge search took 16.4 s CPU with parts of 1,000 rows, 12.8 with 200, 11.1 with
+# 50 and 18.1 with a part per day (more, smaller products and merges)
+_PART_ROWS = 50
 
 
 class _StoredRows:
-    """The rows of a CSR matrix of float32 weights with their column numbers in temporary files, only the
-    row pointers in memory; :meth:`read` gives a range of rows as a matrix.
+    """Sparse rows (per row: its entries' column numbers and values) kept on disk in a
+    :class:`framing.spill.SpilledTable`, one table row per entry, appended a chunk of rows at a time
+    (:meth:`append` takes a :data:`_Chunk`, so :func:`_count_chunks` can write its counts here) and read
+    back a range of rows at a time; only the number of entries per row stays in memory.
 
-    The same-story search compares each block of documents with those of a few days around it, so the
-    TF-IDF matrix of the whole corpus (about 8 bytes per distinct word of each document: ~450 MB for
-    200,000 articles) is read from disk a range of rows at a time instead of being held. The rows read
-    are the very arrays written, so every product (and cosine) is the same, bit for bit.
+    The same-story search compares each block of documents with those of a few days around it, so neither
+    the counts nor the TF-IDF matrix of the whole corpus (8 bytes per distinct word of each document)
+    needs to be resident. The arrays read are those written, so every product (and cosine) is the same,
+    bit for bit.
     """
 
-    def __init__(self, columns: int, index_type: Any, directory: str | os.PathLike[str] | None) -> None:
-        self.index_type = np.dtype(index_type)
-        self._data = _ArrayFile(np.float32, directory)
-        self._indices = _ArrayFile(self.index_type, directory)
-        self._starts: list[np.ndarray] = [np.zeros(1, dtype=np.int64)]
-        self._indptr: np.ndarray | None = None
+    def __init__(self, columns: int, index_type: Any, folder: SpillFolder, name: str) -> None:
         self.columns = columns
+        kinds = {"row": "int32", "column": np.dtype(index_type).name, "value": "float32"}
+        self._table = SpilledTable(folder.path / f"{name}.arrow", kinds, doc="row")
+        self._folder = folder  # the folder lives as long as the rows
+        self._indptr: np.ndarray | None = None
 
-    def append(self, rows: sp.csr_matrix) -> None:
-        """Add ``rows`` (a CSR matrix of ``columns`` columns) after the rows added before."""
-        if self._indptr is not None:
-            raise ValueError("rows cannot be added once read")
-        self._starts.append(self._data.size + rows.indptr[1:].astype(np.int64))
-        self._data.append(rows.data)
-        self._indices.append(rows.indices)
+    def append(self, chunk: _Chunk) -> None:
+        """Add rows after those added before: each one's number of entries, then the entries' column
+        numbers and values, row by row."""
+        per_row, columns, values = chunk
+        first = self._table.batches[-1][1] if self._table.batches else 0
+        if first + len(per_row) > np.iinfo(np.int32).max:
+            raise ValueError("more than 2**31 rows")
+        rows = np.repeat(np.arange(first, first + len(per_row), dtype=np.int32), per_row)
+        self._table.append({"row": rows, "column": columns, "value": values}, first, first + len(per_row))
+
+    @property
+    def entries(self) -> int:
+        return self._table.rows
 
     @property
     def indptr(self) -> np.ndarray:
         if self._indptr is None:
-            self._indptr = np.concatenate(self._starts)
-            self._starts = []
+            self._table.finish()
+            self._indptr = np.r_[0, np.cumsum(self._table.rows_per_document(), dtype=np.int64)]
         return self._indptr
 
     @property
     def shape(self) -> tuple[int, int]:
         return len(self.indptr) - 1, self.columns
 
-    def read(self, start: int, stop: int) -> sp.csr_matrix:
-        """Rows ``start`` to ``stop`` (excluded) as a CSR matrix."""
-        first, last = int(self.indptr[start]), int(self.indptr[stop])
-        indptr = (self.indptr[start : stop + 1] - first).astype(self.index_type)
-        return sp.csr_matrix(
-            (self._data.read(first, last), self._indices.read(first, last), indptr),
-            shape=(stop - start, self.columns),
-        )
+    def arrays(self, start: int, stop: int) -> _Chunk:
+        """Rows ``start`` to ``stop`` (excluded): their numbers of entries, column numbers and values."""
+        per_row = np.diff(self.indptr[start : stop + 1])  # the table is finished first
+        found, _ = self._table.read(["column", "value"], start, stop)
+        # Arrow's arrays are read-only; the counts are weighed in place (copied only when read-only)
+        return per_row, found["column"], np.require(found["value"], requirements="W")
 
-    def close(self) -> None:
-        self._data.close()
-        self._indices.close()
+    def read(self, start: int, stop: int) -> sp.csr_matrix:
+        """Rows ``start`` to ``stop`` (excluded) as a CSR matrix of ``columns`` columns."""
+        per_row, columns, values = self.arrays(start, stop)
+        indptr = np.r_[0, np.cumsum(per_row)].astype(columns.dtype)
+        return sp.csr_matrix((values, columns, indptr), shape=(stop - start, self.columns))
 
 
 class _MatrixRows:
@@ -278,16 +226,13 @@ class _MatrixRows:
     def read(self, start: int, stop: int) -> sp.csr_matrix:
         return self.matrix[start:stop]
 
-    def close(self) -> None:
-        pass
-
 
 _Rows = _StoredRows | _MatrixRows
 
 
 def _count_chunks(
-    texts: Iterable[str], n: int, chunks: list[_Chunk] | _ChunkFile | None = None
-) -> tuple[list[_Chunk] | _ChunkFile, np.ndarray | None, int, np.ndarray]:
+    texts: Iterable[str], n: int, chunks: list[_Chunk] | _StoredRows | None = None
+) -> tuple[list[_Chunk] | _StoredRows, np.ndarray | None, int, np.ndarray]:
     """Count the terms of the ``n`` texts of ``texts`` a chunk at a time (see :func:`_term_counts`).
 
     Returns the chunks (appended to ``chunks``, a new list by default), ``column_of`` (a word number ->
@@ -433,8 +378,8 @@ def _vectors(
     directory: str | os.PathLike[str] | None = None,
 ) -> _Rows:
     """One unit-length row per document: the body's TF-IDF beside the title's, weighted (module docstring),
-    written to temporary files in ``directory`` (the system's temporary folder by default) and read back
-    a range of rows at a time (:class:`_StoredRows`).
+    kept on disk in a temporary folder in ``directory`` (the system's temporary folder by default) and
+    read back a range of rows at a time (:class:`_StoredRows`).
 
     ``texts`` gives the documents' texts in the table's row order, read once, a block at a time. The
     body's counts are written to disk chunk by chunk while the document frequencies are summed; then each
@@ -448,38 +393,36 @@ def _vectors(
     from framing._memory import return_freed_memory
 
     n = len(documents)
-    counted = _ChunkFile(directory)
-    try:
-        _, column_of, terms, frequency = _count_chunks(map(_as_text, texts), n, counted)
-        title = None
-        if "title" in documents.columns and title_weight > 0:
-            title = _tfidf(documents["title"].tolist(), n)
-            if title is not None:
-                title = title * np.float32(title_weight)
-        if column_of is None:
-            if title is None:
-                return _MatrixRows(sp.csr_matrix((n, 1), dtype=np.float32))
-            return _MatrixRows(normalize(sp.hstack([title], format="csr"), copy=False))
-        idf = _idf(frequency, n)
-        title_columns = 0 if title is None else title.shape[1]
-        entries = counted.entries + (0 if title is None else title.nnz)
-        index_type = _index_type(entries, terms + title_columns)
-        column_of = column_of.astype(index_type)
-        vectors = _StoredRows(terms + title_columns, index_type, directory)
-        row = 0
-        for k, (per_document, numbers, counts) in enumerate(counted):
-            if k % _TRIM_EVERY == _TRIM_EVERY - 1:
-                return_freed_memory()  # the chunks weighed so far, freed into the allocator's heap
-            rows = len(per_document)
-            chunk_indptr = np.zeros(rows + 1, dtype=index_type)
-            np.cumsum(per_document, out=chunk_indptr[1:])
-            body = _weigh(sp.csr_matrix((counts, column_of[numbers], chunk_indptr), shape=(rows, terms)), idf)
-            del numbers, counts
-            parts = [body] if title is None else [body, title[row : row + rows]]
-            vectors.append(normalize(sp.hstack(parts, format="csr"), copy=False))
-            row += rows
-    finally:
-        counted.close()
+    counted = _StoredRows(0, np.uint32, SpillFolder(directory), "counts")  # its folder goes with it
+    _, column_of, terms, frequency = _count_chunks(map(_as_text, texts), n, counted)
+    title = None
+    if "title" in documents.columns and title_weight > 0:
+        title = _tfidf(documents["title"].tolist(), n)
+        if title is not None:
+            title = title * np.float32(title_weight)
+    if column_of is None:
+        if title is None:
+            return _MatrixRows(sp.csr_matrix((n, 1), dtype=np.float32))
+        return _MatrixRows(normalize(sp.hstack([title], format="csr"), copy=False))
+    idf = _idf(frequency, n)
+    title_columns = 0 if title is None else title.shape[1]
+    index_type = _index_type(counted.entries + (0 if title is None else title.nnz), terms + title_columns)
+    column_of = column_of.astype(index_type)
+    vectors = _StoredRows(terms + title_columns, index_type, SpillFolder(directory), "vectors")
+    for k, (first, stop) in enumerate(document_blocks(n, _COUNT_CHUNK)):
+        if k % _TRIM_EVERY == _TRIM_EVERY - 1:
+            return_freed_memory()  # the chunks weighed so far, freed into the allocator's heap
+        per_document, numbers, counts = counted.arrays(first, stop)
+        chunk_indptr = np.zeros(stop - first + 1, dtype=index_type)
+        np.cumsum(per_document, out=chunk_indptr[1:])
+        body = _weigh(
+            sp.csr_matrix((counts, column_of[numbers], chunk_indptr), shape=(stop - first, terms)), idf
+        )
+        del numbers, counts
+        parts = [body] if title is None else [body, title[first:stop]]
+        block = normalize(sp.hstack(parts, format="csr"), copy=False)
+        vectors.append((np.diff(block.indptr), block.indices, block.data))
+    del counted
     return_freed_memory()
     return vectors
 
@@ -494,7 +437,7 @@ def _days(documents: pd.DataFrame) -> np.ndarray:
 
 
 def _neighbours(
-    vectors: _Rows | sp.csr_matrix, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
+    vectors: _Rows, days: np.ndarray, window_days: int | None, floor: float, neighbours: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each document's ``neighbours`` most similar documents: (i, j, cosine), sorted by i, then by cosine
     (highest first), then by j (a pair found from both ends is listed twice).
@@ -515,8 +458,7 @@ def _neighbours(
     cosine, then by the lower index; a part's candidates dated beyond the window are dropped like any
     other pair too far apart; so the graph does not depend on the blocks, parts or chunks either.
     """
-    matrix = _MatrixRows(vectors.tocsr()) if sp.issparse(vectors) else vectors
-    n = matrix.shape[0]
+    n = vectors.shape[0]
     index_type = np.int32 if n <= np.iinfo(np.int32).max else np.int64
     dated = ~np.isnan(days) if window_days is not None else np.zeros(n, dtype=bool)
     n_dated = int(dated.sum())
@@ -527,7 +469,7 @@ def _neighbours(
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # per block of rows, in row order
 
     def transposed(start: int, stop: int) -> tuple[np.ndarray, sp.csr_matrix]:
-        return np.arange(start, stop, dtype=index_type), matrix.read(start, stop).T.tocsr()
+        return np.arange(start, stop, dtype=index_type), vectors.read(start, stop).T.tocsr()
 
     Best = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -570,7 +512,7 @@ def _neighbours(
         high = dated_days[stop - 1]
         hi = np.searchsorted(dated_days, high + window_days, side="right")
         rows = np.arange(start, stop, dtype=index_type)
-        block = matrix.read(start, stop)
+        block = vectors.read(start, stop)
         first = int(np.searchsorted(part_starts, lo, side="right")) - 1
         after = int(np.searchsorted(part_starts, hi, side="left"))
         for number in [k for k in parts if k < first]:
@@ -590,7 +532,7 @@ def _neighbours(
         blocks = [
             (
                 undated_rows[at : at + rows_per_block],
-                matrix.read(n_dated + at, min(n, n_dated + at + rows_per_block)),
+                vectors.read(n_dated + at, min(n, n_dated + at + rows_per_block)),
             )
             for at in range(0, undated_rows.size, rows_per_block)
         ]
@@ -624,7 +566,8 @@ def _edges(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The sparse similarity graph: (i, j, cosine) with i < j, each document's ``neighbours`` best
     (:func:`_neighbours`, each pair once: :func:`_pairs`)."""
-    return _pairs(list(_neighbours(vectors, days, window_days, floor, neighbours)), vectors.shape[0])
+    found = _neighbours(_MatrixRows(vectors.tocsr()), days, window_days, floor, neighbours)
+    return _pairs(list(found), vectors.shape[0])
 
 
 def _pairs(found: list[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -819,11 +762,8 @@ def cluster_stories(
     days = days_unsorted[order]
     directory = None if texts.spool is None else texts.spool.path.parent  # beside the texts
     vectors = _vectors(docs, _in_order(texts, order), float(title_weight), directory)
-    try:
-        found = list(_neighbours(vectors, days, window_days, threshold / 2, int(neighbours)))
-    finally:
-        vectors.close()
-    del vectors
+    found = list(_neighbours(vectors, days, window_days, threshold / 2, int(neighbours)))
+    del vectors  # and its folder on disk
     a, b, cosine = _pairs(found, n)
     a, b, cosine = _merged_pairs(a, b, cosine, _syndication_edges(docs), n)
     labels = (_average_linkage if linkage == "average" else _components)(n, a, b, cosine, threshold)

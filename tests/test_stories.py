@@ -707,4 +707,3 @@ def test_vectors_weighed_chunk_by_chunk_are_those_of_the_whole_matrices(
     for start, stop in ((0, 1), (3, 9), (len(texts) - 2, len(texts)), (4, 4)):
         part = stored.read(start, stop)
         _same_sparse(part, expected[start:stop])
-    stored.close()
