@@ -545,8 +545,7 @@ def test_the_report_subset_of_a_spooled_match_pass_cuts_sentences_from_its_own_d
         found = match_documents(corpus, by="outlet", profile=True)
         compared = found.documents["outlet"].isin(groups).to_numpy()
         documents = found.documents[compared].reset_index(drop=True)
-        features = found.features[compared].reset_index(drop=True)
-        passes.append(_only_groups(found, "outlet", groups, compared, documents, features))
+        passes.append(_only_groups(found, "outlet", groups, compared, documents))
     in_memory, spooled = passes
     assert spooled.texts.spooled and len(spooled.texts) == len(spooled.documents) < len(crocus)
     pd.testing.assert_frame_equal(spooled.matches, in_memory.matches)
@@ -600,3 +599,56 @@ def test_a_pass_without_profile_rows_gives_the_empty_profile_table(jobs: int) ->
     empty = match_documents([], actors=actors, profile=True, jobs=jobs).profile
     pd.testing.assert_frame_equal(empty, blame_profile([], actors=actors))
     assert match_documents(texts, actors=actors, profile=True, attribute=False).profile is None
+
+
+def _blocks_of_a_feature_table(seed: int = 0) -> list[pd.DataFrame]:
+    """Blocks as a matching pass makes them: strings, dates with gaps, categoricals whose categories
+    differ by block, an object column, booleans and many count and rate columns."""
+    rng = np.random.default_rng(seed)
+    blocks = []
+    for k in range(12):
+        rows = 50 + k
+        block = pd.DataFrame(
+            {
+                "doc_id": pd.Series([f"d{k}-{i}" for i in range(rows)], dtype="str"),
+                "outlet": pd.Categorical(rng.choice(["A", "B", "C"][: 1 + k % 3], rows)),
+                "date": pd.to_datetime(rng.integers(0, 10**9, rows), unit="s").where(rng.random(rows) > 0.2),
+                "duplicate_of": pd.Series([None if i % 3 else f"d{i}" for i in range(rows)], dtype=object),
+                "language_supported": rng.random(rows) > 0.5,
+                "tokens": rng.integers(0, 1000, rows),
+            }
+        )
+        for cue in ("blame", "emotive", "hedging"):
+            block[f"{cue}_count"] = rng.integers(0, 5, rows)
+            block[f"{cue}_rate"] = rng.random(rows)
+        blocks.append(block)
+    return blocks
+
+
+def test_concat_releasing_gives_the_table_pd_concat_gives_and_lets_the_blocks_go() -> None:
+    from framing.features import concat_releasing
+
+    expected = pd.concat(_blocks_of_a_feature_table(), ignore_index=True)
+    blocks = _blocks_of_a_feature_table()
+    joined = concat_releasing(blocks)
+    pd.testing.assert_frame_equal(joined, expected, check_exact=True)
+    assert list(joined.dtypes) == list(expected.dtypes)
+    assert blocks == []  # emptied: the caller's list holds no block either
+
+
+def test_concat_releasing_leaves_mixed_dtypes_and_differing_columns_to_pd_concat() -> None:
+    from framing.features import concat_releasing
+
+    def mixed() -> list[pd.DataFrame]:
+        blocks = _blocks_of_a_feature_table(1)
+        blocks[3]["tokens"] = blocks[3]["tokens"].astype(float)  # one block of floats: the column is float
+        blocks[5] = blocks[5].drop(columns="duplicate_of")  # a block without a column: NaN there
+        return blocks
+
+    pd.testing.assert_frame_equal(concat_releasing(mixed()), pd.concat(mixed(), ignore_index=True))
+    same_columns = _blocks_of_a_feature_table(2)
+    same_columns[4]["blame_count"] = same_columns[4]["blame_count"].astype(float)
+    expected = pd.concat([block.copy() for block in same_columns], ignore_index=True)
+    joined = concat_releasing(same_columns)
+    assert joined["blame_count"].dtype == np.float64
+    pd.testing.assert_frame_equal(joined, expected, check_exact=True)

@@ -63,6 +63,7 @@ def test_the_command_maps_large_blocks_before_any_command_runs(monkeypatch) -> N
     from framing import _memory
 
     calls: list[int] = []
+
     def recorded(threshold: int = _memory.LARGE_BLOCK_BYTES) -> bool:
         calls.append(threshold)
         return True
@@ -71,3 +72,52 @@ def test_the_command_maps_large_blocks_before_any_command_runs(monkeypatch) -> N
     result = CliRunner().invoke(app, ["lexicon", "list"])
     assert result.exit_code == 0, result.output
     assert calls == [1 << 20]
+
+
+# 200 blocks of 1,000 rows x 80 counts (~130 MB in all), joined into one table: pd.concat holds the blocks
+# and the whole result at once, as the end of a matching pass over 200,000 articles did.
+_JOINED_PEAK = """
+import sys
+import numpy as np
+import pandas as pd
+from framing._memory import map_large_blocks, return_freed_memory
+from framing.features import concat_releasing
+
+def status(key):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1000 for line in status if line.startswith(key))
+
+map_large_blocks()
+rng = np.random.default_rng(0)
+blocks = [pd.DataFrame(rng.integers(0, 5, (1000, 80))) for _ in range(200)]
+return_freed_memory()
+with open("/proc/self/clear_refs", "w") as refs:
+    refs.write("5")  # the high-water mark starts again from here
+before = status("VmRSS")
+joined = pd.concat(blocks, ignore_index=True) if sys.argv[1] == "concat" else concat_releasing(blocks)
+print(status("VmHWM") - before)
+"""
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc's allocator and Linux's /proc/self/clear_refs")
+def test_joining_the_blocks_of_a_feature_table_does_not_hold_them_beside_the_result() -> None:
+    def peak_mb(mode: str) -> float:
+        run = subprocess.run(
+            [sys.executable, "-c", _JOINED_PEAK, mode], capture_output=True, text=True, check=True
+        )
+        return float(run.stdout)
+
+    assert peak_mb("concat") > 100  # the result (128 MB) beside the blocks
+    assert peak_mb("releasing") < 40  # each block's pages go back as the result fills up
+
+
+def test_the_command_has_arrow_allocate_with_malloc() -> None:
+    import pyarrow as pa
+
+    before = pa.default_memory_pool()
+    try:
+        result = CliRunner().invoke(app, ["lexicon", "list"])
+        assert result.exit_code == 0, result.output
+        assert pa.default_memory_pool().backend_name == "system"
+    finally:
+        pa.set_memory_pool(before)

@@ -111,6 +111,22 @@ def test_rate_tables_cover_every_group_with_enough_documents(many_outlets: repor
     assert rates.loc[("outlet 40", "emotive"), "ci_low"] == alone.loc[("outlet 40", "emotive"), "ci_low"]
 
 
+def test_documents_table_is_every_feature_column_of_the_compared_groups_and_tests_read_them(
+    many_outlets: report_module.Analysis,
+) -> None:
+    # issue 8: the statistics read a copy of the columns they test while the whole table waits on disk;
+    # the written table must still be the feature table of the compared documents, every column of it
+    whole = framing.extract(many_outlets.corpus)
+    compared = whole[whole["outlet"].isin(many_outlets.groups)].reset_index(drop=True)
+    documents = many_outlets.tables["documents"]
+    pd.testing.assert_frame_equal(documents, compared, check_exact=True)
+    assert {"blame_negated", "blame_present", "emotive_weighted"} <= set(documents.columns)
+    vs_rest = compare.group_vs_rest(
+        compared, cues=many_outlets.cues, by="outlet", order=many_outlets.groups, n_permutations=1000, seed=0
+    )
+    pd.testing.assert_frame_equal(many_outlets.tables["vs_rest"], vs_rest, check_exact=True)
+
+
 def test_groups_beyond_the_largest_are_named_as_rated_but_not_compared(
     many_outlets: report_module.Analysis,
 ) -> None:

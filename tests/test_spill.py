@@ -227,9 +227,10 @@ def test_the_report_keeps_the_rows_of_the_compared_groups_as_filtering_the_whole
     found = match_documents(load_corpus(CROCUS), by="outlet", profile=True)
     compared = found.documents["outlet"].isin(groups).to_numpy()
     documents = found.documents[compared].reset_index(drop=True)
-    features = found.features[compared].reset_index(drop=True)
-    chosen = _only_groups(found, "outlet", groups, compared, documents, features)
-    assert chosen.features is features
+    found.drop_features()  # as the report does: its own feature table waits on disk
+    chosen = _only_groups(found, "outlet", groups, compared, documents)
+    with pytest.raises(ValueError, match="let go"):
+        chosen.features  # noqa: B018 - the selection keeps no feature table either
 
     def keep(table: pd.DataFrame) -> pd.DataFrame:  # what the report did with the tables in memory
         kept = table[table["outlet"].isin(groups)].reset_index(drop=True)

@@ -254,11 +254,10 @@ def _analyse(
     step(REPORT_STEPS[0])
     # the groups beyond the largest have rates (below) but take part in no comparison
     compared = documents[by].isin(groups).to_numpy() if len(rated) > len(groups) else None
-    compared_documents = documents if compared is None else documents[compared].reset_index(drop=True)
     # The same-story clustering reads only the texts: with a spare core it runs beside the matching and
     # the statistics. It starts before the matching, while this process is small: a forked worker's
     # resident memory counts the pages it shares with this one.
-    background = _cluster_in_background(compared_documents, plan, groups, by, jobs, corpus.spool)
+    background = _cluster_in_background(documents, compared, plan, groups, by, jobs, corpus.spool)
     if background is not None:
         resources.enter_context(background)  # stopped on any error before its section
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
@@ -272,29 +271,36 @@ def _analyse(
         spool=corpus.spool,
     )
     rated_features = matched.features
+    matched.drop_features()  # the report's examples read the match rows, not this table
     subcategories = [c for c in _subcategory_cues(rated_features) if c not in cues]
     tables["groups"] = _groups_table(documents, rated_features, by, rated)
     tables["boilerplate"] = boilerplate_table(corpus)  # what loading removed, per outlet (h-boiler)
+    coverage = language_coverage(rated_features, matcher) if plan.multilingual or plan.unsupported else None
+    # issue 8: the whole feature table of the compared groups waits on disk for the writer, the charts and
+    # the summary; the statistics read a copy of the columns they test (at 200,000 articles, 54 of the
+    # table's 171 MB; the rest held to the end of the statistics raised the report's peak)
+    tables["documents"] = SpilledFrame(rated_features, rows=compared)  # in TMPDIR, as the pass's files
+    clustering = {"cluster": "outlet"} if by != "outlet" and "outlet" in rated_features.columns else {}
+    rated_features = _statistics_columns(rated_features, by, [*cues, *subcategories])
+    return_freed_memory()
 
     step(REPORT_STEPS[1])
     # issue 10: groups made of several outlets (leaning, country) resample and permute whole outlets
-    clustering = {"cluster": "outlet"} if by != "outlet" and "outlet" in rated_features.columns else {}
     rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed, **clustering}
     cue_rates = compare.outlet_summary(rated_features, cues=cues, **rating)
     subcategory_rates = compare.outlet_summary(rated_features, cues=subcategories, **rating)
-    coverage = language_coverage(rated_features, matcher) if plan.multilingual or plan.unsupported else None
     # The groups left out of the comparisons are in no later table: their feature rows are let go (a
     # 200,000-article feature table of 124 outlets, 135 MB, was held to the end of the report). The
-    # compared rows are copied only now, after the rates' resampling, not beside it.
+    # compared rows (documents and features) are copied only now, after the rates' resampling, not
+    # beside it nor beside the matching.
     if compared is not None:
-        documents = compared_documents
+        documents = documents[compared].reset_index(drop=True)
         features = rated_features[compared].reset_index(drop=True)
-        matched = _only_groups(matched, by, groups, compared, documents, features)
+        matched = _only_groups(matched, by, groups, compared, documents)
     else:
         features = rated_features
-    del compared_documents, rated_features
+    del rated_features
     return_freed_memory()
-    tables["documents"] = features
     tables["cue_rates"] = cue_rates
     tables["subcategory_rates"] = subcategory_rates
     # dates a chart cannot place (year 9999 as "unknown", typos) stay out of the time series, said so
@@ -320,6 +326,12 @@ def _analyse(
         pairwise_worker = resources.enter_context(
             BackgroundCall(by_language, plan, features, by, groups, pairwise, min_documents=min_documents)
         )
+    subcategory_vs_rest = within(
+        features, lambda f, o: compare.group_vs_rest(f, cues=subcategories, by=by, order=o, **permutation)
+    )
+    # no later step reads the subcategories' columns (at 200,000 articles, 61 of the 82 MB of this copy)
+    features = _statistics_columns(features, by, cues)
+    return_freed_memory()
     tables["omnibus"] = within(
         features, lambda f, o: compare.omnibus_tests(f, cues=cues, by=by, order=o, **omnibus_options)
     )
@@ -327,9 +339,8 @@ def _analyse(
     tables["vs_rest"] = within(
         features, lambda f, o: compare.group_vs_rest(f, cues=cues, by=by, order=o, **permutation)
     )
-    tables["subcategory_vs_rest"] = within(
-        features, lambda f, o: compare.group_vs_rest(f, cues=subcategories, by=by, order=o, **permutation)
-    )
+    tables["subcategory_vs_rest"] = subcategory_vs_rest
+    del subcategory_vs_rest
     if len(groups) <= RATE_MODEL_MAX_GROUPS:
         cluster = "outlet" if clustering else None  # within each language: lexicons differ by language
         tables["rate_model"] = within(
@@ -462,12 +473,7 @@ def _analyse(
         # end of the report
         background.close()
 
-    # issue 8: from here the feature table (~117 MB at 200,000 articles) waits on disk: the example
-    # sentences and the findings (the report's peak) do not read it, the charts read a few of its columns
-    # and the writer a batch at a time
-    tables["documents"] = SpilledFrame(features)  # in TMPDIR, as the matching pass's files
-    matched.drop_features()
-    del features
+    del features  # the statistics' columns: the example sentences and the findings do not read them
 
     step("example sentences")
     # one ranking for both: the quoted examples are the first examples_per_cue of the explorer's sentences
@@ -578,6 +584,7 @@ class _Computation:
 
 def _cluster_in_background(
     documents: pd.DataFrame,
+    compared: np.ndarray | None,
     plan: LanguagePlan,
     groups: list[Hashable],
     by: str,
@@ -585,8 +592,13 @@ def _cluster_in_background(
     spool: TextSpool | None = None,
 ) -> BackgroundStories | None:
     """With a spare core (``jobs > 1``) and enough documents to be worth a process, the same-story
-    clustering starts now in a worker, on the documents the same-story section will read (a spooled
-    table's texts read from ``spool`` by the worker)."""
+    clustering starts now in a worker, on the documents the same-story section will read (those where
+    ``compared``, all when None; a spooled table's texts read from ``spool`` by the worker). The copy of
+    the compared rows made for the worker is let go once it has started."""
+    if compared is not None:
+        if jobs < 2 or int(compared.sum()) < BACKGROUND_MIN_DOCUMENTS:
+            return None
+        documents = documents[compared].reset_index(drop=True)
     if jobs < 2 or len(documents) < BACKGROUND_MIN_DOCUMENTS:
         return None
     if plan.within:
@@ -643,12 +655,7 @@ class _BlameRows:
 
 
 def _only_groups(
-    matched: MatchPass,
-    by: str,
-    groups: list[Hashable],
-    compared: np.ndarray,
-    documents: pd.DataFrame,
-    features: pd.DataFrame,
+    matched: MatchPass, by: str, groups: list[Hashable], compared: np.ndarray, documents: pd.DataFrame
 ) -> MatchPass:
     """``matched`` with the matches and blame rows of ``groups`` only, over ``documents``: the rows of
     ``matched.documents`` where ``compared`` (the documents of ``groups``) is true, in order (the match
@@ -656,10 +663,10 @@ def _only_groups(
 
     Nothing is copied (:meth:`MatchPass.select`): the selection reads the rows of its documents from the
     pass's files when asked. The documents of the other groups are let go: keeping them (their texts) for
-    the match rows' numbers held a second copy of most texts of a corpus with many small outlets. So are
-    their feature rows: the selection keeps ``features`` (those of ``documents``), not the whole table.
+    the match rows' numbers held a second copy of most texts of a corpus with many small outlets. The
+    pass's feature table was let go before (the report keeps its own, on disk): the selection has none.
     """
-    return matched.select(compared, documents=documents, features=features)
+    return matched.select(compared, documents=documents)
 
 
 def _findings_by_language(
@@ -820,6 +827,24 @@ def _time_frequency(documents: pd.DataFrame) -> str:
         return "D"
     span = (dates.max() - dates.min()).days
     return "D" if span <= 92 else "W" if span <= 730 else "M"
+
+
+#: The columns of each cue family (and subcategory) that the statistics read; the feature table's others
+#: (negated, present and weighted counts) are in the documents table on disk only.
+_TESTED_SUFFIXES = ("_count", "_rate")
+
+#: Document columns the statistics read besides the grouping column: the unit of resampling (``outlet``
+#: when grouping several outlets), the dates (rates over time), the language (tests within a language).
+_TESTED_DOCUMENT_COLUMNS = (
+    "doc_id", "outlet", "date", "language", "language_supported", "tokens", "sentences",
+)  # fmt: skip
+
+
+def _statistics_columns(features: pd.DataFrame, by: str, families: Sequence[str]) -> pd.DataFrame:
+    """The columns of ``features`` that the report's statistics read (grouping, identity, dates, tokens,
+    each family's count and rate), in the table's order: a copy a third the size of the whole table."""
+    wanted = {by, *_TESTED_DOCUMENT_COLUMNS, *(f"{f}{s}" for f in families for s in _TESTED_SUFFIXES)}
+    return features[[c for c in features.columns if c in wanted]]
 
 
 def _subcategory_cues(features: pd.DataFrame) -> list[str]:

@@ -92,12 +92,13 @@ class SpilledFrame:
     """A :class:`StoredTable` of a DataFrame moved to a temporary file (in ``directory``, default
     ``TMPDIR``), deleted when this object is garbage collected or the process exits.
 
-    The report's per-document feature table (a row per article, ~117 MB at 200,000 articles) is needed
-    whole by the statistics and only a batch at a time by the CSV writer, a few columns at a time by the
-    charts; between them it waits on disk. The file holds the table's rows ``batch_rows`` at a time, each
-    batch pickled on its own (a file this process wrote and reads back: the very dtypes come back,
-    categoricals, ``str`` and object columns included), so a batch or a few columns are read without
-    the rest.
+    The report's per-document feature table (a row per article, ~117 MB at 200,000 articles) is read only
+    a batch at a time by the CSV writer and a few columns at a time by the charts and the summary (the
+    statistics read a copy of the few columns they test); from the matching on it waits on disk.
+    ``rows`` (a boolean per row of ``frame``) stores only those rows. The file holds the rows
+    ``batch_rows`` at a time, each batch pickled on its own (a file this process wrote and reads back: the
+    very dtypes come back, categoricals, ``str`` and object columns included), so a batch or a few
+    columns are read without the rest.
     """
 
     def __init__(
@@ -105,22 +106,29 @@ class SpilledFrame:
         frame: pd.DataFrame,
         directory: str | os.PathLike[str] | None = None,
         batch_rows: int = CSV_BATCH_ROWS,
+        rows: np.ndarray | None = None,
     ) -> None:
         if batch_rows < 1:
             raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
         frame = frame.reset_index(drop=True)
+        # ``rows`` (a boolean per row): only those rows are stored, numbered from 0, a batch at a time; a
+        # copy of the selected rows made first would sit beside the whole table
+        positions = np.arange(len(frame)) if rows is None else np.flatnonzero(np.asarray(rows, dtype=bool))
+        if rows is not None and len(rows) != len(frame):
+            raise ValueError(f"a mask of {len(rows)} values for {len(frame)} rows")
         self.columns = list(frame.columns)
         self.batch_rows = batch_rows
-        self._length = len(frame)
+        self._length = len(positions)
         handle, name = tempfile.mkstemp(prefix="framing-table-", suffix=".pickle", dir=directory)
         self.path = Path(name)
         self._cleanup = weakref.finalize(self, self.path.unlink, missing_ok=True)
         self._offsets: list[int] = []  # where each batch's pickle starts in the file
         with os.fdopen(handle, "wb") as out:
             # an empty table is stored as one empty batch: reading it gives the columns and dtypes
-            for start in range(0, max(len(frame), 1), batch_rows):
+            for start in range(0, max(len(positions), 1), batch_rows):
                 self._offsets.append(out.tell())
-                pickle.dump(frame.iloc[start : start + batch_rows], out, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = frame.iloc[positions[start : start + batch_rows]]
+                pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __len__(self) -> int:
         return self._length
