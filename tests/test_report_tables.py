@@ -208,6 +208,19 @@ def test_a_spilled_frame_reads_back_the_very_table_it_was_given(tmp_path, batch_
     assert (tmp_path / "spilled.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
 
 
+@pytest.mark.parametrize("batch_rows", [1, 3, 1000])
+def test_a_spilled_frame_of_some_rows_is_those_rows_renumbered(tmp_path, batch_rows: int) -> None:
+    table = _mixed_dtypes(10)
+    keep = np.array([True, False, False, True, True, False, True, False, False, True])
+    spilled = SpilledFrame(table, tmp_path, batch_rows=batch_rows, rows=keep)
+    assert len(spilled) == 5
+    pd.testing.assert_frame_equal(spilled.read(), table[keep].reset_index(drop=True), check_index_type=True)
+    pd.testing.assert_frame_equal(spilled.take([4, 0], ["doc_id"]), table[keep].iloc[[4, 0]][["doc_id"]]
+                                  .set_axis([4, 0]))  # fmt: skip
+    with pytest.raises(ValueError, match="a mask of 3 values for 10 rows"):
+        SpilledFrame(table, tmp_path, rows=keep[:3])
+
+
 def test_an_empty_spilled_frame_keeps_its_columns_and_dtypes(tmp_path) -> None:
     table = _mixed_dtypes(0)
     spilled = SpilledFrame(table, tmp_path)

@@ -110,12 +110,12 @@ class SpilledFrame:
     ) -> None:
         if batch_rows < 1:
             raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
+        if rows is not None and len(rows) != len(frame):
+            raise ValueError(f"a mask of {len(rows)} values for {len(frame)} rows")
         frame = frame.reset_index(drop=True)
         # ``rows`` (a boolean per row): only those rows are stored, numbered from 0, a batch at a time; a
         # copy of the selected rows made first would sit beside the whole table
         positions = np.arange(len(frame)) if rows is None else np.flatnonzero(np.asarray(rows, dtype=bool))
-        if rows is not None and len(rows) != len(frame):
-            raise ValueError(f"a mask of {len(rows)} values for {len(frame)} rows")
         self.columns = list(frame.columns)
         self.batch_rows = batch_rows
         self._length = len(positions)
