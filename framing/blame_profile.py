@@ -86,6 +86,7 @@ __all__ = [
     "WEIGHTS",
     "blame_profile",
     "blamed_by_group",
+    "blamed_by_group_in_blocks",
     "document_profile",
     "profile_table",
 ]
@@ -471,16 +472,32 @@ def blamed_by_group(
     (``articles_blaming / group_articles``, a proportion). Sorted by group order, then share descending,
     then actor.
     """
-    columns = [by, "actor", "articles_blaming", "articles_naming", "group_articles", "share"]
-    group_of = profile["doc_id"].map(groups)
+    rows = profile[["doc_id", "actor", "blamed"]].assign(**{by: profile["doc_id"].map(groups)})
     sizes = pd.Series(list(groups.values())).value_counts()
+    return blamed_by_group_in_blocks([rows], sizes, by=by, order=order)
+
+
+def blamed_by_group_in_blocks(
+    blocks: Iterable[pd.DataFrame], sizes: pd.Series, *, by: str = "outlet", order: Sequence[Any] = ()
+) -> pd.DataFrame:
+    """:func:`blamed_by_group` of profile rows given a block of whole documents at a time (as
+    :meth:`framing.features.MatchPass.blame_blocks` reads them), each row with its group in a ``<by>``
+    column (rows without one are left out); ``sizes`` gives each group's number of articles. Only the
+    counts per (group, actor) of the blocks are kept, never the rows of every block at once.
+    """
+    columns = [by, "actor", "articles_blaming", "articles_naming", "group_articles", "share"]
+    counted = [
+        block.groupby([by, "actor"], sort=False).agg(blaming=("blamed", "sum"), naming=("doc_id", "nunique"))
+        for block in blocks
+    ]
+    # an article is in one block only: its group's counts add up over the blocks
+    counts = pd.concat(counted).groupby(level=[0, 1], sort=False).sum() if counted else None
     positions = {g: i for i, g in enumerate(order or sorted(sizes.index, key=str))}
     rows = []
-    for (group, actor), part in profile.assign(_g=group_of).groupby(["_g", "actor"], sort=False):
-        blaming = int(part["blamed"].sum())
+    for (group, actor), blaming, naming in [] if counts is None else counts.itertuples(name=None):
         if blaming:
             size = int(sizes.get(group, 0))
-            rows.append([group, actor, blaming, int(part["doc_id"].nunique()), size, blaming / size])
+            rows.append([group, actor, int(blaming), int(naming), size, int(blaming) / size])
     table = pd.DataFrame(rows, columns=columns)
     if table.empty:
         return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from conftest import CROCUS
 from typer.testing import CliRunner
 
 import framing
-from framing.blame_profile import PROFILE_COLUMNS, blame_profile, blamed_by_group
+from framing.blame_profile import PROFILE_COLUMNS, blame_profile, blamed_by_group, blamed_by_group_in_blocks
 from framing.cli import app
 from framing.corpus import load_corpus
 from framing.cues.blame import person_like
@@ -125,6 +126,31 @@ def test_blamed_by_group_shares_count_articles() -> None:
     table = blamed_by_group(profile, {"0": "a", "1": "a", "2": "b"}, by="outlet", order=["a", "b"])
     row = table[(table["outlet"] == "a") & (table["actor"] == "Ukraine")].iloc[0]
     assert row["articles_blaming"] == 2 and row["group_articles"] == 2 and row["share"] == 1.0
+
+
+def test_blamed_by_group_in_blocks_equals_the_whole_profile() -> None:
+    # the report counts the profile a block of documents at a time (issue 8): same table as all at once
+    texts = [
+        "Putin blamed Ukraine for the attack.",
+        "Ukraine was behind the attack, officials said. The Islamic State claimed it.",
+        "Calm day.",
+        "The Islamic State claimed responsibility for the attack.",
+        "Kyiv denied any involvement; Putin blamed Ukraine.",
+        "Ukraine was behind the attack.",
+    ]
+    profile = _profile(*texts)
+    groups = {"0": "a", "1": "a", "2": "b", "3": "b", "4": "c", "5": "c"}
+    whole = blamed_by_group(profile, groups, by="outlet", order=["c", "a", "b"])
+    assert len(whole) >= 4 and whole["outlet"].tolist()[0] == "c"
+    rows = profile[["doc_id", "actor", "blamed"]].assign(outlet=profile["doc_id"].map(groups))
+    sizes = pd.Series(groups).value_counts()
+    for cut in ([2, 4], [1, 3, 5], [5]):
+        bounds = [0, *cut, len(texts)]
+        blocks = [rows[rows["doc_id"].astype(int).between(a, b - 1)] for a, b in itertools.pairwise(bounds)]
+        got = blamed_by_group_in_blocks(blocks, sizes, by="outlet", order=["c", "a", "b"])
+        pd.testing.assert_frame_equal(got, whole)
+    empty = blamed_by_group_in_blocks([], sizes, by="outlet", order=["a"])
+    assert empty.empty and list(empty.columns) == list(whole.columns)
 
 
 def test_cli_per_article_writes_the_profile(tmp_path: Path) -> None:

@@ -84,6 +84,26 @@ def test_summary_and_contrasts_do_not_depend_on_block_size(monkeypatch):
     pd.testing.assert_frame_equal(compare.pairwise_contrasts(df, n_permutations=500, seed=1), before)
 
 
+@pytest.mark.parametrize("draw_cells", [1, 700, 250_000])
+def test_bootstrap_means_equal_the_whole_block_construction(monkeypatch, draw_cells):
+    # the indices are drawn a few resamples at a time and counted into the product's float operand:
+    # the same bits as drawing a block at once and multiplying its integer counts (the former code)
+    rng = np.random.default_rng(11)
+    values = np.asfortranarray(rng.gamma(1.5, 4.0, size=(523, 6)) * (rng.random((523, 6)) < 0.6))
+    expected = np.empty((1500, 6))
+    draws = np.random.default_rng(12)
+    block = 9
+    monkeypatch.setattr(resampling, "CHUNK_CELLS", block * 523)
+    for start in range(0, 1500, block):
+        rows = min(block, 1500 - start)
+        idx = draws.integers(0, 523, size=(rows, 523)) + (np.arange(rows) * 523)[:, None]
+        counts = np.bincount(idx.ravel(), minlength=rows * 523).reshape(rows, 523)
+        expected[start : start + rows] = counts @ values / 523
+    monkeypatch.setattr(resampling, "DRAW_CELLS", draw_cells)
+    got = resampling.bootstrap_means(values, 1500, np.random.default_rng(12))
+    np.testing.assert_array_equal(got, expected)
+
+
 @pytest.mark.parametrize("fractional", [False, True])
 def test_group_vs_rest_equals_a_pairwise_contrast_with_the_rest_relabelled(fractional):
     # group_vs_rest copies only the rates of each contrast (the rest's counts are summed in place): every

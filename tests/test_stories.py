@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import tempfile
 import weakref
 from pathlib import Path
 
@@ -664,6 +665,28 @@ def test_crocus_spooled_gives_the_same_stories_story_tables_and_worker_results()
         with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
             pd.testing.assert_frame_equal(background.get("all"), expected)
     assert spooled.spool.path.exists()
+
+
+def test_background_stories_wait_in_a_file_until_asked_for(tmp_path, monkeypatch) -> None:
+    # regression (issue 8): the worker's result was unpickled in the report's process as soon as it was
+    # done and held through every stage before the same-story section
+    from framing.corpus import load_corpus
+    from framing.report.stories import BackgroundStories
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR is read again
+    spooled = load_corpus(REPO / "corpora" / "crocus").spooled()
+    expected = cluster_stories(spooled)
+    with BackgroundStories({"all": spooled.documents}, spooled.spool) as background:
+        background._call._future.result()  # the worker is done: its result is on disk, not here
+        (folder,) = tmp_path.glob("framing-stories-*")
+        assert [p.name for p in folder.iterdir()] == ["stories.pickle"]
+        pd.testing.assert_frame_equal(background.get("all"), expected)
+        assert not folder.exists()  # read once, then removed
+        pd.testing.assert_frame_equal(background.get("all"), expected)
+    with BackgroundStories({"all": spooled.documents}, spooled.spool):
+        pass  # closed without being asked: its file goes too
+    assert not list(tmp_path.glob("framing-stories-*"))
 
 
 def test_a_spooled_table_without_its_spool_is_refused() -> None:

@@ -369,6 +369,16 @@ def _columns(tables: Mapping[str, pd.DataFrame], name: str, columns: list[str]) 
     return tables.columns(name, columns) if isinstance(tables, ReportTables) else tables[name][columns]
 
 
+def _blamed_profile_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The ``doc_id`` and ``actor`` of the profile rows marked ``blamed``: of a stored table only those
+    rows of each block are kept, never the whole profile (a row per article and actor named)."""
+    columns = ["doc_id", "actor", "blamed"]
+    stored = tables.stored("blame_profile") if isinstance(tables, ReportTables) else None
+    blocks = stored.batches(columns) if stored is not None else [tables["blame_profile"][columns]]
+    kept = [block[block["blamed"].to_numpy(dtype=bool)][["doc_id", "actor"]] for block in blocks]
+    return pd.concat(kept) if kept else pd.DataFrame(columns=["doc_id", "actor"])
+
+
 def _profile_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable]) -> list[Finding]:
     """Per group: the actors its articles blame (framing.blame_profile), with a deciding sentence each.
 
@@ -385,8 +395,7 @@ def _profile_findings(tables: dict[str, pd.DataFrame], by: str, groups: list[Has
         ~attributions["negated"].astype(bool) & (attributions["kind"] != "denial")
     ].assign(_own=lambda t: t["blamer"] == "unspecified")
     del attributions
-    profile = _columns(tables, "blame_profile", ["doc_id", "actor", "blamed"])
-    profile = profile[profile["blamed"].to_numpy(dtype=bool)]
+    profile = _blamed_profile_rows(tables)
     findings = []
     for group in groups:
         rows = table[table[by] == group].head(3)
