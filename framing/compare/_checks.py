@@ -239,7 +239,7 @@ def prepare_documents(
     as a new float array (the values the table would hold). Every column is validated here either way.
     Without ``cue_columns`` the table holds only what the statistics that read ``column`` use: the
     grouping, ``tokens``, ``_group_pos`` and the ``keep`` columns (its ``doc_id``, ``date`` and sort key
-    were ~15 MB at 200,000 documents, beside the documents x cues array of the rates).
+    were 14 MB at 200,000 documents, beside the documents x cues array of the rates).
 
     Statistics that turn the cue columns into arrays read them through ``column``: a prepared copy of
     the columns and the arrays made from it were both held (at 200,000 documents and 29 subcategories,

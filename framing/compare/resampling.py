@@ -112,8 +112,8 @@ def bootstrap_means(values: np.ndarray, n_resamples: int, rng: np.random.Generat
         # How often each document is drawn in each resample, then one matrix product for all columns.
         # The indices are drawn a few resamples at a time and counted straight into the product's
         # float operand: a block's draws, their counts and the float copy the product made of those
-        # were three block-sized matrices (at 200,000 documents, ~32 MB above the rest); the product
-        # is the same call on the same numbers.
+        # were three block-sized matrices, two of them (32 MB) alive at once; now one, and the
+        # product is the same call on the same numbers.
         for first in range(0, rows, draws):
             some = min(draws, rows - first)
             idx = rng.integers(0, n, size=(some, n))
