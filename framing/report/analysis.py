@@ -289,7 +289,7 @@ def _analyse(
     rating = {"by": by, "order": rated, "n_resamples": n_resamples, "seed": seed, **clustering}
     # The heap pages each resampling freed are handed back before the next step: kept, they were reused
     # only in part (at 200,000 articles the rates step held 97 MB of freed pages after the cue rates and
-    # peaked 65 MB above them in the subcategory rates)
+    # peaked 67 MB above them in the subcategory rates)
     cue_rates = compare.outlet_summary(rated_features, cues=cues, **rating)
     return_freed_memory()
     subcategory_rates = compare.outlet_summary(rated_features, cues=subcategories, **rating)

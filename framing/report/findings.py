@@ -16,7 +16,7 @@ import pandas as pd
 
 from framing.corpus import Corpus
 from framing.report.numbers import p_relation
-from framing.report.tables import ReportTables
+from framing.report.tables import ReportTables, as_report_tables
 
 __all__ = ["ALPHA", "Example", "Finding", "fmt", "fmt_q", "plural", "state_findings"]
 
@@ -372,9 +372,7 @@ def _columns(tables: Mapping[str, pd.DataFrame], name: str, columns: list[str]) 
 def _blamed_profile_rows(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """The ``doc_id`` and ``actor`` of the profile rows marked ``blamed``: of a stored table only those
     rows of each block are kept, never the whole profile (a row per article and actor named)."""
-    columns = ["doc_id", "actor", "blamed"]
-    stored = tables.stored("blame_profile") if isinstance(tables, ReportTables) else None
-    blocks = stored.batches(columns) if stored is not None else [tables["blame_profile"][columns]]
+    blocks = as_report_tables(tables).stored("blame_profile").batches(["doc_id", "actor", "blamed"])
     kept = [block[block["blamed"].to_numpy(dtype=bool)][["doc_id", "actor"]] for block in blocks]
     return pd.concat(kept) if kept else pd.DataFrame(columns=["doc_id", "actor"])
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import copy
 import html
+import os
 import pickle
-import shutil
 import tempfile
+import weakref
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
 import pandas as pd
 
 from framing.compare import story_fixed_effects, within_story
-from framing.io.atomic import atomic_path
 from framing.spool import TEXT_REF, TextSpool
 from framing.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, cluster_stories, story_table
 
@@ -75,9 +75,10 @@ _CLUSTER_COLUMNS = ("doc_id", "text", TEXT_REF, "title", "date", "outlet", "dupl
 
 
 def _cluster_tables(tables: dict[Hashable, pd.DataFrame], spool: TextSpool | None, path: Path) -> None:
-    """The stories of each table, pickled to ``path`` (read back by :meth:`BackgroundStories.get`)."""
+    """The stories of each table, pickled to ``path`` (read back by :meth:`BackgroundStories.get` once
+    this call has returned: a worker that fails gives its error, not a partial file)."""
     found = {key: cluster_stories(table, spool=spool) for key, table in tables.items()}
-    with atomic_path(path) as partial, open(partial, "wb") as out:
+    with open(path, "wb") as out:
         pickle.dump(found, out, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -103,8 +104,11 @@ class BackgroundStories:
         # The results wait in a file, not in this process: a result returned by the worker is unpickled
         # here as soon as it is done, and was held through the stages before the same-story section (a
         # row per document: ~17 MB at 200,000 articles)
-        self._folder = Path(tempfile.mkdtemp(prefix="framing-stories-"))
-        self._path = self._folder / "stories.pickle"
+        handle, name = tempfile.mkstemp(prefix="framing-stories-", suffix=".pickle")
+        os.close(handle)
+        self._path = Path(name)
+        # deleted when read, when closed, or (as framing.report.tables.SpilledFrame) when collected
+        self._remove = weakref.finalize(self, self._path.unlink, missing_ok=True)
         self._call = BackgroundCall(_cluster_tables, inputs, spool, self._path)
         self._results: dict[Hashable, pd.DataFrame] | None = None
 
@@ -122,9 +126,6 @@ class BackgroundStories:
         self._call.close()
         self._results = {}
         self._remove()
-
-    def _remove(self) -> None:
-        shutil.rmtree(self._folder, ignore_errors=True)
 
     def __enter__(self) -> BackgroundStories:
         return self
