@@ -104,6 +104,42 @@ def test_bootstrap_means_equal_the_whole_block_construction(monkeypatch, draw_ce
     np.testing.assert_array_equal(got, expected)
 
 
+def test_bootstrap_means_are_the_same_bits_with_one_or_four_blas_threads():
+    # OpenBLAS splits a large product among its threads and the split changes the order of the
+    # additions: the bootstrap limits of a report differed in their last digits between a 1-core and
+    # a 2-core machine
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    values = np.random.default_rng(3).gamma(1.0, 5.0, size=(3000, 5))
+    means = {}
+    for threads in (1, 4):
+        with threadpoolctl.threadpool_limits(limits=threads, user_api="blas"):
+            means[threads] = resampling.bootstrap_means(values, 400, np.random.default_rng(0))
+    assert np.array_equal(means[1], means[4])
+
+
+def test_outlet_summary_is_the_same_table_with_one_or_four_blas_threads():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    rng = np.random.default_rng(8)
+    n = 4000
+    tokens = rng.integers(100, 900, size=n)
+    features = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(n)],
+            "outlet": rng.choice(["A", "B", "C"], size=n),
+            "tokens": tokens,
+            "blame_count": rng.poisson(2.0, size=n),
+            "hedging_count": rng.poisson(4.0, size=n),
+        }
+    )
+    for cue in ("blame", "hedging"):
+        features[f"{cue}_rate"] = features[f"{cue}_count"] / features["tokens"] * 1000
+    tables = {}
+    for threads in (1, 4):
+        with threadpoolctl.threadpool_limits(limits=threads, user_api="blas"):
+            tables[threads] = compare.outlet_summary(features, cues=["blame", "hedging"], n_resamples=500)
+    pd.testing.assert_frame_equal(tables[1], tables[4], check_exact=True)
+
+
 @pytest.mark.parametrize("fractional", [False, True])
 def test_group_vs_rest_equals_a_pairwise_contrast_with_the_rest_relabelled(fractional):
     # group_vs_rest copies only the rates of each contrast (the rest's counts are summed in place): every

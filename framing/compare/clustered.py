@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from framing.compare._checks import input_error
+from framing.compare._linalg import one_blas_thread
 from framing.compare.resampling import CHUNK_CELLS
 
 __all__ = ["ALPHA", "MIN_CLUSTERS", "cluster_note", "minimum_p"]
@@ -117,7 +118,8 @@ def cluster_bootstrap_means(
         idx = rng.integers(0, c, size=(rows, c))
         offsets = (np.arange(rows) * c)[:, None]
         drawn = np.bincount((idx + offsets).ravel(), minlength=rows * c).reshape(rows, c).astype(float)
-        out[start : start + rows] = (drawn @ sums) / (drawn @ sizes)[:, None]
+        with one_blas_thread():  # the same bits on any number of cores (framing.compare._linalg)
+            out[start : start + rows] = (drawn @ sums) / (drawn @ sizes)[:, None]
     return out
 
 
@@ -170,7 +172,8 @@ def cluster_permutation_diffs(
     threshold = np.abs(observed) - 1e-9 * np.maximum(scale, 1.0)
 
     def count(indicator: np.ndarray) -> np.ndarray:
-        sum_a, size_a = indicator @ sums, indicator @ sizes
+        with one_blas_thread():
+            sum_a, size_a = indicator @ sums, indicator @ sizes
         diff = sum_a / size_a[:, None] - (total_sum - sum_a) / (total_size - size_a)[:, None]
         return np.count_nonzero(np.abs(diff) >= threshold, axis=0)
 

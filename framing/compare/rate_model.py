@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from framing.compare._checks import check_group_column, finish, input_error, parse_dates, prepare_features
+from framing.compare._linalg import one_blas_thread
 from framing.compare.clustered import MIN_CLUSTERS, cluster_codes
 from framing.compare.resampling import benjamini_hochberg
 from framing.errors import OptionError
@@ -301,7 +302,8 @@ def _fit(
         if clusters is None
         else {"cov_type": "cluster", "cov_kwds": {"groups": clusters}, "use_t": True}
     )
-    with warnings.catch_warnings():
+    # one BLAS thread: the same estimates on any number of cores (framing.compare._linalg)
+    with warnings.catch_warnings(), one_blas_thread():
         warnings.simplefilter("ignore", (ConvergenceWarning, HessianInversionWarning, RuntimeWarning))
         why = "negative binomial did not converge"
         try:

@@ -14,6 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from framing.compare._checks import check_confidence, check_resamples
+from framing.compare._linalg import one_blas_thread
 from framing.errors import OptionError
 
 __all__ = [
@@ -119,7 +120,8 @@ def bootstrap_means(values: np.ndarray, n_resamples: int, rng: np.random.Generat
             idx = rng.integers(0, n, size=(some, n))
             idx += (np.arange(some) * n)[:, None]
             counts[first : first + some] = np.bincount(idx.ravel(), minlength=some * n).reshape(some, n)
-        out[start : start + rows] = counts @ values / n
+        with one_blas_thread():  # the same bits on any number of cores (framing.compare._linalg)
+            out[start : start + rows] = counts @ values / n
     return out
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from framing.compare._checks import check_seed, finish, prepare_features
+from framing.compare._linalg import one_blas_thread
 from framing.compare.clustered import cluster_codes
 from framing.errors import OptionError
 
@@ -126,7 +127,8 @@ def separability(
 
     fold_rows = []
     for number, (train, test) in enumerate(folds.split(X, y, groups=codes), start=1):
-        predicted = model().fit(X[train], y[train]).predict(X[test])
+        with one_blas_thread():  # the same fit on any number of cores (framing.compare._linalg)
+            predicted = model().fit(X[train], y[train]).predict(X[test])
         dummy = DummyClassifier(strategy="most_frequent").fit(X[train], y[train]).predict(X[test])
         chance = {
             f"{strategy}_macro_f1": f1_score(

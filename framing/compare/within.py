@@ -39,6 +39,7 @@ from framing.compare._checks import (
     prepare_features,
     require_columns,
 )
+from framing.compare._linalg import one_blas_thread
 from framing.compare.resampling import benjamini_hochberg, bootstrap_means, stream_key
 
 __all__ = ["EXACT_SIGN_FLIP_STORIES", "story_fixed_effects", "within_story"]
@@ -95,11 +96,13 @@ def _sign_flip_p(differences: np.ndarray, n_flips: int, rng: np.random.Generator
     observed = np.abs(differences.mean(axis=0))
     if n <= EXACT_SIGN_FLIP_STORIES:
         signs = 1 - 2 * ((np.arange(2**n)[:, None] >> np.arange(n)) & 1)
-        flipped = np.abs(signs @ differences / n)
+        with one_blas_thread():  # the same bits on any number of cores (framing.compare._linalg)
+            flipped = np.abs(signs @ differences / n)
         # a tolerance so that a flip giving the observed value exactly is counted despite rounding
         return (flipped >= observed - 1e-12 * np.maximum(1.0, observed)).mean(axis=0)
     signs = rng.choice(np.array([-1.0, 1.0]), size=(n_flips, n))
-    flipped = np.abs(signs @ differences / n)
+    with one_blas_thread():
+        flipped = np.abs(signs @ differences / n)
     extreme = (flipped >= observed - 1e-12 * np.maximum(1.0, observed)).sum(axis=0)
     return (1 + extreme) / (1 + n_flips)
 
