@@ -18,7 +18,7 @@ from framing import report as report_module
 from framing.cli import app
 from framing.errors import OptionError
 from framing.report import REPORT_STEPS, charts
-from framing.report.render import chart_groups, draw_charts
+from framing.report.render import chart_groups, draw_charts, drawing_charts
 from framing.report.timing import timed_stages
 
 TEXTS = (
@@ -166,6 +166,27 @@ def test_charts_drawn_in_worker_processes_are_the_same_files(
     assert len(names) == 2 * len(serial) and "rates_over_time.svg" in names
     for name in names:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+
+
+def test_charts_drawn_while_the_tables_are_written_are_all_there_when_the_block_ends(
+    many_outlets: report_module.Analysis, tmp_path: Path
+) -> None:
+    serial = draw_charts(many_outlets, tmp_path / "1")
+    with drawing_charts(many_outlets, tmp_path / "2", jobs=2) as captions:
+        assert list(captions) == list(serial)  # the page's order, whatever order the workers draw in
+    for name in captions:
+        for suffix in (".png", ".svg"):
+            drawn = (tmp_path / "2" / name).with_suffix(suffix)
+            assert drawn.read_bytes() == (tmp_path / "1" / name).with_suffix(suffix).read_bytes(), drawn
+
+
+def test_an_error_while_the_charts_are_drawn_stops_them_and_is_raised(
+    many_outlets: report_module.Analysis, tmp_path: Path
+) -> None:
+    with pytest.raises(RuntimeError, match="table failed"), drawing_charts(many_outlets, tmp_path, jobs=2):
+        raise RuntimeError("table failed")
+    # the workers have stopped: what they wrote is whole figures, not temporary files being written
+    assert all(figure.suffix in {".png", ".svg"} for figure in tmp_path.iterdir())
 
 
 def test_write_report_refuses_fewer_than_one_job(

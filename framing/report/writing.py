@@ -26,7 +26,7 @@ from framing.io.atomic import replace_folder
 from framing.matcher import CueMatcher
 from framing.report.analysis import Analysis, Progress, analyse
 from framing.report.findings import Finding
-from framing.report.render import draw_charts, markdown, page
+from framing.report.render import drawing_charts, markdown, page
 from framing.report.tables import ReportTables, as_report_tables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
@@ -124,7 +124,9 @@ def write_report(
     a formula (starting with ``= + - @``, tab or CR) get a leading ``'``; numbers are never changed.
     ``force``: replace a non-empty folder that is not a framing report (see :func:`check_output_folder`).
     ``title``: the heading of the page and of report.md (default: "Framing comparison: <corpus title>").
-    ``jobs``: worker processes drawing the charts (the files are the same as with 1).
+    ``jobs``: worker processes drawing the charts (the files are the same as with 1); with more than
+    one, the tables, ``metadata.json`` and ``report.md`` are written while the charts are drawn (the
+    progress steps: "charts" covers them, "writing" is the page).
     """
     if jobs < 1:
         raise OptionError(f"jobs must be at least 1, not {jobs}")
@@ -152,18 +154,20 @@ def _write_report(
         step("charts")
         (staging / "tables").mkdir()
         (staging / "figures").mkdir()
-        captions = draw_charts(analysis, staging / "figures", jobs=jobs)
+        # with workers drawing the charts, this process writes the tables, the metadata and report.md
+        # meanwhile (the page inlines the figures: it waits for them)
+        with drawing_charts(analysis, staging / "figures", jobs=jobs) as captions:
+            tables = as_report_tables(analysis.tables)
+            for name in sorted(tables):  # a table kept on disk is copied a batch at a time
+                tables.write_csv(name, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
+            # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
+            output = {"spreadsheet_escape": spreadsheet_escape, **({"title": title} if title else {})}
+            metadata = {**analysis.metadata, "output": output}
+            (staging / "metadata.json").write_text(
+                json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
+            )
+            (staging / "report.md").write_text(markdown(analysis, captions, title), encoding="utf-8")
         step("writing")
-        tables = as_report_tables(analysis.tables)
-        for name in sorted(tables):  # a table kept on disk is copied a batch at a time
-            tables.write_csv(name, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
-        # how the files were written belongs with them: a reader of a CSV must know about the ' prefix
-        output = {"spreadsheet_escape": spreadsheet_escape, **({"title": title} if title else {})}
-        metadata = {**analysis.metadata, "output": output}
-        (staging / "metadata.json").write_text(
-            json.dumps(metadata, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8"
-        )
-        (staging / "report.md").write_text(markdown(analysis, captions, title), encoding="utf-8")
         the_page = page(analysis, captions, staging / "figures", title)
         (staging / "index.html").write_text(the_page, encoding="utf-8")
         files.extend(sorted(str(p.relative_to(staging)) for p in staging.rglob("*") if p.is_file()))
