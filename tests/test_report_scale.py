@@ -160,24 +160,13 @@ def test_charts_drawn_in_worker_processes_are_the_same_files(
 ) -> None:
     serial = draw_charts(many_outlets, tmp_path / "1")
     parallel = draw_charts(many_outlets, tmp_path / "2", jobs=2)
-    assert parallel == serial
+    # the captions in the page's order, whatever order the workers draw in
+    assert list(parallel.items()) == list(serial.items())
     names = sorted(p.name for p in (tmp_path / "1").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "2").iterdir())
     assert len(names) == 2 * len(serial) and "rates_over_time.svg" in names
     for name in names:
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
-
-
-def test_charts_drawn_while_the_tables_are_written_are_all_there_when_the_block_ends(
-    many_outlets: report_module.Analysis, tmp_path: Path
-) -> None:
-    serial = draw_charts(many_outlets, tmp_path / "1")
-    with drawing_charts(many_outlets, tmp_path / "2", jobs=2) as captions:
-        assert list(captions) == list(serial)  # the page's order, whatever order the workers draw in
-    for name in captions:
-        for suffix in (".png", ".svg"):
-            drawn = (tmp_path / "2" / name).with_suffix(suffix)
-            assert drawn.read_bytes() == (tmp_path / "1" / name).with_suffix(suffix).read_bytes(), drawn
 
 
 def test_an_error_while_the_charts_are_drawn_stops_them_and_is_raised(

@@ -171,8 +171,8 @@ def drawing_charts(analysis: Analysis, folder: Path, *, jobs: int = 1) -> Iterat
     calls = _chart_calls(analysis, order, rated)
     captions = _captions(analysis, order, rated)
     if jobs > 1 and len(captions) > 1:
-        # The dot plot goes first: its call carries the compared documents' rates (about 9 MB at
-        # 200,000 articles), which the pool holds until that chart is drawn.
+        # The dot plot goes first: its call carries a row per compared document, which the pool
+        # holds until that chart is drawn.
         drawn = sorted(captions, key=lambda name: name != "distributions")
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(drawn)))
         try:
@@ -187,7 +187,7 @@ def drawing_charts(analysis: Analysis, folder: Path, *, jobs: int = 1) -> Iterat
     else:
         for name in captions:
             _draw(calls[name], folder / name)
-        del calls
+        del calls  # the block writes the tables without the charts' data beside them
         yield captions
 
 
