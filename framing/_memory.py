@@ -16,12 +16,17 @@ below too. The ``framing`` command does both; on the report of 200,000 AllSides 
 Trimming between stages does not help inside one: a stage's statistics allocate and free arrays of a
 few MB by the hundred, and glibc, once it has seen a large mapped block freed, raises its threshold for
 mapping blocks (up to 32 MB) and serves the next ones from its heap, whose freed pages stay resident
-until the next trim. :func:`map_large_blocks` fixes the threshold instead, so that every block of 1 MiB
-or more is mapped on its own and unmapped when freed. The ``framing`` command does this at start-up (a
-library does not change its host process's allocator: call it yourself in a long script). Measured on
-the report of 20,000 AllSides articles (``--jobs 2 --texts disk``, two runs each): peak resident set
-598 and 604 MB before, 504 and 510 MB after, wall time within the runs' spread (51-54 s); of 200,000
-articles, main process 969 -> 862 MB (benchmarks/bench_report.py). The tables are byte-identical.
+until the next trim. :func:`map_large_blocks` fixes the threshold instead, so that every block of
+256 KiB or more is mapped on its own and unmapped when freed. The ``framing`` command does this at
+start-up (a library does not change its host process's allocator: call it yourself in a long script).
+Measured on the report of 20,000 AllSides articles (``--jobs 2 --texts disk``, two runs each, with a
+1 MiB threshold): peak resident set 598 and 604 MB before, 504 and 510 MB after, wall time within the
+runs' spread (51-54 s); of 200,000 articles, main process 969 -> 862 MB (benchmarks/bench_report.py).
+The threshold was then lowered from 1 MiB to 256 KiB, so that blocks of 256 KiB to 1 MiB (a float
+column of 32,768 to 131,071 rows, an outlet's share of a large corpus) are mapped too: at 200,000
+articles the rates step, where the main process peaks, had reached 691 to 733 MB in five runs with
+1 MiB, and reached 677 and 678 MB in two runs with 256 KiB (676 in one with 128 KiB); at 20,000
+articles peak and wall time were unchanged (473 MB, 78 s). The tables are byte-identical.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from functools import cache
 __all__ = ["LARGE_BLOCK_BYTES", "arrow_uses_malloc", "map_large_blocks", "return_freed_memory"]
 
 #: blocks of at least this many bytes get a mapping of their own with :func:`map_large_blocks`
-LARGE_BLOCK_BYTES = 1 << 20
+LARGE_BLOCK_BYTES = 256 << 10
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 
 

@@ -35,7 +35,7 @@ app = typer.Typer(
 
 @app.callback()
 def _process_set_up() -> None:
-    # every array of 1 MiB or more goes back to the system as soon as it is freed, not at the next stage
+    # every array of 256 KiB or more goes back to the system as soon as it is freed, not at the next stage
     # (framing._memory: the report of 20,000 articles peaked at ~507 instead of ~601 MB), Arrow's too
     from framing._memory import arrow_uses_malloc, map_large_blocks
 
