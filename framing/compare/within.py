@@ -94,17 +94,16 @@ def _sign_flip_p(differences: np.ndarray, n_flips: int, rng: np.random.Generator
     """Two-sided p-values of mean differences (stories x cues) under random sign flips per story."""
     n = differences.shape[0]
     observed = np.abs(differences.mean(axis=0))
-    if n <= EXACT_SIGN_FLIP_STORIES:
+    exact = n <= EXACT_SIGN_FLIP_STORIES
+    if exact:  # every one of the 2**n flips
         signs = 1 - 2 * ((np.arange(2**n)[:, None] >> np.arange(n)) & 1)
-        with one_blas_thread():  # the same bits on any number of cores (framing.compare._linalg)
-            flipped = np.abs(signs @ differences / n)
-        # a tolerance so that a flip giving the observed value exactly is counted despite rounding
-        return (flipped >= observed - 1e-12 * np.maximum(1.0, observed)).mean(axis=0)
-    signs = rng.choice(np.array([-1.0, 1.0]), size=(n_flips, n))
-    with one_blas_thread():
+    else:
+        signs = rng.choice(np.array([-1.0, 1.0]), size=(n_flips, n))
+    with one_blas_thread():  # the same bits on any number of cores (framing.compare._linalg)
         flipped = np.abs(signs @ differences / n)
+    # a tolerance so that a flip giving the observed value exactly is counted despite rounding
     extreme = (flipped >= observed - 1e-12 * np.maximum(1.0, observed)).sum(axis=0)
-    return (1 + extreme) / (1 + n_flips)
+    return extreme / len(signs) if exact else (1 + extreme) / (1 + n_flips)
 
 
 def within_story(
