@@ -792,7 +792,7 @@ def report_command(
     "Supervised measure" (tables/model_prevalence.csv; the model card in metadata.json).
     """
     from framing.compare import check_group_column, check_seed
-    from framing.report import REPORT_STEPS, analyse, check_output_folder, write_report
+    from framing.report import REPORT_STEPS, analyse, chart_workers, check_output_folder, write_report
     from framing.report.timing import logger as timing_logger
     from framing.report.timing import timed_stages
 
@@ -815,51 +815,56 @@ def report_command(
         from framing.supervised import load_model
 
         trained = load_model(model)
-    with timed_stages() as stage:
-        stage("loading")
-        corpus = _load(
-            path,
-            text_col=text_col,
-            outlet_col=outlet_col,
-            date_col=date_col,
-            id_col=id_col,
-            title_col=title_col,
-            strict=strict,
-            keep_boilerplate=keep_boilerplate,
-            selection=selection,
-            jobs=jobs,
-            texts=texts,
-        )
-        corpus = _with_actors(corpus, chosen)
-    folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
-    if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
-        check_output_folder(folder, source=path)
-    writing = {"force": force, "spreadsheet_escape": spreadsheet_escape, "jobs": jobs}
-    options = {
-        "by": by,
-        "seed": seed,
-        "n_resamples": resamples,
-        "n_permutations": permutations,
-        "min_documents": min_documents,
-        "max_groups": max_groups or None,
-        "model": trained,
-        "jobs": jobs,
-        "across_languages": across_languages,
-        "matcher": matcher,
-    }
-    if quiet:
-        report = write_report(
-            analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, title=title, **writing
-        )
-    else:
-        with typer.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr) as bar:
+    # the chart workers start now, while this process is small: forked after the analysis they each
+    # carried a copy of its memory (the largest processes of a 200,000-article report)
+    with chart_workers(jobs) or contextlib.nullcontext() as chart_pool:
+        with timed_stages() as stage:
+            stage("loading")
+            corpus = _load(
+                path,
+                text_col=text_col,
+                outlet_col=outlet_col,
+                date_col=date_col,
+                id_col=id_col,
+                title_col=title_col,
+                strict=strict,
+                keep_boilerplate=keep_boilerplate,
+                selection=selection,
+                jobs=jobs,
+                texts=texts,
+            )
+            corpus = _with_actors(corpus, chosen)
+        folder = output if output is not None else Path("reports") / (corpus.name or path.stem)
+        if not force:  # refuse before the analysis runs, not minutes later (with --force write_report warns)
+            check_output_folder(folder, source=path)
+        writing = {
+            "force": force, "spreadsheet_escape": spreadsheet_escape, "jobs": jobs, "chart_pool": chart_pool
+        }
+        options = {
+            "by": by,
+            "seed": seed,
+            "n_resamples": resamples,
+            "n_permutations": permutations,
+            "min_documents": min_documents,
+            "max_groups": max_groups or None,
+            "model": trained,
+            "jobs": jobs,
+            "across_languages": across_languages,
+            "matcher": matcher,
+        }
+        if quiet:
+            report = write_report(
+                analyse(corpus, drop_duplicates=drop_duplicates, **options), folder, title=title, **writing
+            )
+        else:
+            with typer.progressbar(length=len(REPORT_STEPS), label="report", file=sys.stderr) as bar:
 
-            def advance(label: str) -> None:
-                bar.label = label.ljust(30)
-                bar.update(1)
+                def advance(label: str) -> None:
+                    bar.label = label.ljust(30)
+                    bar.update(1)
 
-            analysis = analyse(corpus, drop_duplicates=drop_duplicates, progress=advance, **options)
-            report = write_report(analysis, folder, progress=advance, title=title, **writing)
+                analysis = analyse(corpus, drop_duplicates=drop_duplicates, progress=advance, **options)
+                report = write_report(analysis, folder, progress=advance, title=title, **writing)
     typer.echo(f"{report.path / 'index.html'}")
     if not quiet:  # a digest of a few lines: the summary in full is on the page
         from framing.report.digest import digest

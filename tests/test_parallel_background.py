@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pytest
 
-from framing.parallel import BackgroundCall
+from framing.parallel import BackgroundCall, started_pool
 
 
 def _total(values: list[int], *, times: int = 1) -> int:
@@ -77,3 +80,23 @@ def test_a_background_call_lets_go_of_its_result_once_given() -> None:
     assert kept() is None
     with pytest.raises(RuntimeError, match="already taken"):
         call.result()
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method(allow_none=False) != "fork" or not os.path.exists("/proc/self/statm"),
+    reason="only forked workers inherit this process's pages (and /proc shows their resident size)",
+)
+def test_a_pool_started_early_has_workers_without_what_this_process_allocated_later() -> None:
+    # issue 8: chart workers forked after the analysis were a 200,000-article report's largest processes
+    with started_pool(2) as early:
+        grown = np.ones(256 * 2**20 // 8)  # 256 MiB, resident here from now on
+        with ProcessPoolExecutor(max_workers=1) as late:
+            late_mb = late.submit(_resident_mb).result()
+        early_mb = early.submit(_resident_mb).result()
+        assert grown.sum() == grown.size
+    assert late_mb > early_mb + 200, (late_mb, early_mb)  # the late worker carries the 256 MiB

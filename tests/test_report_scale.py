@@ -13,6 +13,7 @@ from conftest import CROCUS, write_jsonl
 from typer.testing import CliRunner
 
 import framing
+import framing.report.render
 from framing import compare
 from framing import report as report_module
 from framing.cli import app
@@ -169,6 +170,31 @@ def test_charts_drawn_in_worker_processes_are_the_same_files(
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
 
 
+def _no_late_pool(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a chart pool was started when the charts were due")
+
+
+def test_charts_drawn_in_workers_started_beforehand_are_the_same_files_and_the_pool_stays_open(
+    many_outlets: report_module.Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    serial = draw_charts(many_outlets, tmp_path / "1")
+    with report_module.chart_workers(2) as pool:
+        monkeypatch.setattr(framing.report.render, "ProcessPoolExecutor", _no_late_pool)
+        assert draw_charts(many_outlets, tmp_path / "2", jobs=2, pool=pool) == serial
+        (tmp_path / "3").mkdir()
+        failed = pytest.raises(RuntimeError, match="table failed")
+        with failed, drawing_charts(many_outlets, tmp_path / "3", jobs=2, pool=pool):
+            raise RuntimeError("table failed")
+        # the error cancelled this report's charts, not the owner's pool: it still takes work
+        assert pool.submit(sum, [1, 2]).result() == 3
+        report = report_module.write_report(many_outlets, tmp_path / "report", jobs=2, chart_pool=pool)
+    for name in sorted(p.name for p in (tmp_path / "1").iterdir()):
+        assert (tmp_path / "2" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name
+        assert (report.path / "figures" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name
+    assert all(figure.suffix in {".png", ".svg"} for figure in (tmp_path / "3").iterdir())
+    assert report_module.chart_workers(1) is None  # one job: the charts are drawn in this process
+
+
 def test_an_error_while_the_charts_are_drawn_stops_them_and_is_raised(
     many_outlets: report_module.Analysis, tmp_path: Path
 ) -> None:
@@ -245,6 +271,9 @@ def test_cli_report_with_worker_processes_writes_the_same_tables(
     monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
     corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
     quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
+    # the charts are drawn by the workers started before the corpus was read, not by a pool started
+    # when the charts are due (its workers would carry a copy of the analysis's memory)
+    monkeypatch.setattr(framing.report.render, "ProcessPoolExecutor", _no_late_pool)
     for jobs in ("1", "2"):
         result = CliRunner().invoke(
             app, ["report", str(corpus), "-o", str(tmp_path / jobs), "-j", jobs, *quick]
@@ -255,6 +284,12 @@ def test_cli_report_with_worker_processes_writes_the_same_tables(
     for name in tables:
         serial = (tmp_path / "1" / "tables" / name).read_text(encoding="utf-8")
         assert (tmp_path / "2" / "tables" / name).read_text(encoding="utf-8") == serial, name
+    figures = sorted(p.name for p in (tmp_path / "1" / "figures").iterdir())
+    assert "cue_rates.png" in figures
+    assert figures == sorted(p.name for p in (tmp_path / "2" / "figures").iterdir())
+    for name in figures:
+        serial_figure = (tmp_path / "1" / "figures" / name).read_bytes()
+        assert (tmp_path / "2" / "figures" / name).read_bytes() == serial_figure, name
     refused = CliRunner().invoke(app, ["report", str(corpus), "-o", str(tmp_path / "0"), "--jobs", "0", "-q"])
     assert refused.exit_code == 2 and "--jobs" in refused.output
 

@@ -40,6 +40,7 @@ from framing.features import grouped_features
 from framing.report import charts
 from framing.report.analysis import REPORT_STEPS, Analysis, analyse
 from framing.report.findings import ALPHA, Example, Finding
+from framing.report.render import chart_workers
 from framing.report.writing import Report, build_report, check_output_folder, is_report_folder, write_report
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "Report",
     "analyse",
     "build_report",
+    "chart_workers",
     "charts",
     "check_output_folder",
     "grouped_features",

@@ -8,6 +8,7 @@ The page template and its CSS are files shipped with the package (``framing/repo
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import html
@@ -16,7 +17,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from framing.parallel import started_pool
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example, dates_note
@@ -34,7 +36,7 @@ from framing.report.numbers import format_cell
 from framing.report.stories import story_section_html, story_section_markdown
 from framing.report.tables import as_report_tables
 
-__all__ = ["draw_charts", "drawing_charts", "markdown", "markdown_escape", "page"]
+__all__ = ["chart_workers", "draw_charts", "drawing_charts", "markdown", "markdown_escape", "page"]
 
 
 @functools.cache
@@ -148,24 +150,41 @@ def _draw(call: ChartCall, path: Path) -> None:
     charts.save_figure(getattr(charts, function)(table, **options), path)
 
 
-def draw_charts(analysis: Analysis, folder: Path, *, jobs: int = 1) -> dict[str, str]:
+def draw_charts(
+    analysis: Analysis, folder: Path, *, jobs: int = 1, pool: Executor | None = None
+) -> dict[str, str]:
     """Draw the charts of the page into ``folder`` (PNG and SVG each); return their captions by name.
 
     With ``jobs > 1`` the charts are drawn in up to ``jobs`` worker processes (one chart each at a
-    time); the files are the same bytes as with ``jobs=1``.
+    time), those of ``pool`` when given (see :func:`chart_workers`); the files are the same bytes as
+    with ``jobs=1``.
     """
-    with drawing_charts(analysis, folder, jobs=jobs) as captions:
+    with drawing_charts(analysis, folder, jobs=jobs, pool=pool) as captions:
         pass
     return captions
 
 
+def chart_workers(jobs: int) -> ProcessPoolExecutor | None:
+    """The worker processes that draw a report's charts with ``jobs`` (None for ``jobs=1``), started now.
+
+    Started at the beginning of a report, while this process is small, and given to
+    :func:`write_report` (``chart_pool``) or :func:`drawing_charts` (``pool``), the workers do not
+    carry a copy of the analysis's memory (where processes start by forking, Linux; see
+    :func:`framing.parallel.started_pool`). The caller shuts the pool down.
+    """
+    return started_pool(min(jobs, len(_CHARTS))) if jobs > 1 else None
+
+
 @contextlib.contextmanager
-def drawing_charts(analysis: Analysis, folder: Path, *, jobs: int = 1) -> Iterator[dict[str, str]]:
+def drawing_charts(
+    analysis: Analysis, folder: Path, *, jobs: int = 1, pool: Executor | None = None
+) -> Iterator[dict[str, str]]:
     """Draw the charts of the page into ``folder`` while the ``with`` block runs; yield their captions.
 
-    With ``jobs > 1`` the charts are drawn in up to ``jobs`` worker processes while the block runs
-    (the report writes its tables meanwhile) and are all written when it ends; with ``jobs=1`` they
-    are drawn before the block. Either way the files are the same bytes as :func:`draw_charts`'.
+    With ``jobs > 1`` the charts are drawn in worker processes while the block runs (the report writes
+    its tables meanwhile) and are all written when it ends: in ``pool`` when given (it stays open, its
+    owner shuts it down), else in up to ``jobs`` processes started here. With ``jobs=1`` they are drawn
+    before the block. Either way the files are the same bytes as :func:`draw_charts`'.
     """
     order, rated = chart_groups(analysis)
     calls = _chart_calls(analysis, order, rated)
@@ -174,16 +193,26 @@ def drawing_charts(analysis: Analysis, folder: Path, *, jobs: int = 1) -> Iterat
         # The dot plot goes first: its call carries a row per compared document, which the pool
         # holds until that chart is drawn.
         drawn = sorted(captions, key=lambda name: name != "distributions")
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(drawn)))
+        owned = pool is None
+        workers = ProcessPoolExecutor(max_workers=min(jobs, len(drawn))) if pool is None else pool
+        futures: list[Future[None]] = []
         try:
-            futures = [pool.submit(_draw, calls.pop(name), folder / name) for name in drawn]
+            for name in drawn:
+                futures.append(workers.submit(_draw, calls.pop(name), folder / name))
             yield captions
             for future in futures:
                 future.result()
         except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
+            # the charts not started are cancelled and those running are waited for: none is written
+            # into the folder after this returns (the owner's pool stays open)
+            for future in futures:
+                future.cancel()
+            concurrent.futures.wait(futures)
+            if owned:
+                workers.shutdown(wait=True)
             raise
-        pool.shutdown(wait=True)
+        if owned:
+            workers.shutdown(wait=True)
     else:
         for name in captions:
             _draw(calls[name], folder / name)

@@ -11,10 +11,12 @@ It never writes into its own input: an output folder that is, contains or lies i
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from framing.io.atomic import replace_folder
 from framing.matcher import CueMatcher
 from framing.report.analysis import Analysis, Progress, analyse
 from framing.report.findings import Finding
-from framing.report.render import drawing_charts, markdown, page
+from framing.report.render import chart_workers, drawing_charts, markdown, page
 from framing.report.tables import ReportTables, as_report_tables
 from framing.report.timing import timed_stages
 from framing.supervised import TextModel
@@ -116,6 +118,7 @@ def write_report(
     progress: Progress | None = None,
     title: str | None = None,
     jobs: int = 1,
+    chart_pool: Executor | None = None,
 ) -> Report:
     """Write ``analysis`` to ``out_dir`` atomically; return the :class:`Report`.
 
@@ -126,14 +129,16 @@ def write_report(
     ``title``: the heading of the page and of report.md (default: "Framing comparison: <corpus title>").
     ``jobs``: worker processes drawing the charts (the files are the same as with 1); with more than
     one, the tables, ``metadata.json`` and ``report.md`` are written while the charts are drawn (the
-    progress steps: "charts" covers them, "writing" is the page).
+    progress steps: "charts" covers them, "writing" is the page). ``chart_pool``: the workers to draw
+    them in with ``jobs > 1``, best started before the analysis (:func:`framing.report.chart_workers`:
+    workers forked later carry a copy of its memory); it stays open. Default: workers started here.
     """
     if jobs < 1:
         raise OptionError(f"jobs must be at least 1, not {jobs}")
     with timed_stages(progress) as step:
         return _write_report(
             analysis, Path(out_dir), step, force=force, spreadsheet_escape=spreadsheet_escape, title=title,
-            jobs=jobs,
+            jobs=jobs, chart_pool=chart_pool,
         )  # fmt: skip
 
 
@@ -146,6 +151,7 @@ def _write_report(
     spreadsheet_escape: bool,
     title: str | None = None,
     jobs: int = 1,
+    chart_pool: Executor | None = None,
 ) -> Report:
     check_output_folder(target, source=analysis.corpus.source, force=force)
     files: list[str] = []
@@ -156,7 +162,7 @@ def _write_report(
         (staging / "figures").mkdir()
         # with workers drawing the charts, this process writes the tables, the metadata and report.md
         # meanwhile (the page inlines the figures: it waits for them)
-        with drawing_charts(analysis, staging / "figures", jobs=jobs) as captions:
+        with drawing_charts(analysis, staging / "figures", jobs=jobs, pool=chart_pool) as captions:
             tables = as_report_tables(analysis.tables)
             for name in sorted(tables):  # a table kept on disk is copied a batch at a time
                 tables.write_csv(name, staging / "tables" / f"{name}.csv", escape=spreadsheet_escape)
@@ -211,27 +217,29 @@ def build_report(
 
     >>> build_report("corpora/crocus", seed=1)   # doctest: +SKIP
     """
-    path = isinstance(source, (str, os.PathLike))
-    corpus = load_corpus(source, jobs=jobs) if path else as_corpus(source)
-    folder = Path(out_dir) if out_dir is not None else Path("reports") / (corpus.name or "corpus")
-    check_output_folder(folder, source=corpus.source, force=force)
-    analysis = analyse(
-        corpus,
-        by=by,
-        seed=seed,
-        n_resamples=n_resamples,
-        n_permutations=n_permutations,
-        drop_duplicates=drop_duplicates,
-        min_documents=min_documents,
-        max_groups=max_groups,
-        progress=progress,
-        model=model,
-        jobs=jobs,
-        across_languages=across_languages,
-        matcher=matcher,
-        actors=actors,
-    )
-    return write_report(
-        analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress, title=title,
-        jobs=jobs,
-    )  # fmt: skip
+    # the chart workers are started first, while this process is small (see chart_workers)
+    with chart_workers(jobs) or contextlib.nullcontext() as chart_pool:
+        path = isinstance(source, (str, os.PathLike))
+        corpus = load_corpus(source, jobs=jobs) if path else as_corpus(source)
+        folder = Path(out_dir) if out_dir is not None else Path("reports") / (corpus.name or "corpus")
+        check_output_folder(folder, source=corpus.source, force=force)
+        analysis = analyse(
+            corpus,
+            by=by,
+            seed=seed,
+            n_resamples=n_resamples,
+            n_permutations=n_permutations,
+            drop_duplicates=drop_duplicates,
+            min_documents=min_documents,
+            max_groups=max_groups,
+            progress=progress,
+            model=model,
+            jobs=jobs,
+            across_languages=across_languages,
+            matcher=matcher,
+            actors=actors,
+        )
+        return write_report(
+            analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress,
+            title=title, jobs=jobs, chart_pool=chart_pool,
+        )  # fmt: skip
