@@ -18,8 +18,9 @@ started from the checkout this script sits in (so the code timed is this checkou
 
 * wall time (s) and CPU time (user + system, s, the process and any worker processes it reaped);
 * peak RSS (MB of 10^6 bytes): the largest resident set of the process or of any worker process it
-  reaped (``wait4``'s ``ru_maxrss``; at 200,000 articles the largest is the same-story worker, forked
-  before the matching, whose resident set counts the pages it shares with the main process); the RSS
+  reaped (``wait4``'s ``ru_maxrss``; a forked worker's resident set counts the pages it shares with
+  the main process; at 200,000 articles the largest has been the main process, a chart worker forked
+  after the analysis, or the same-story worker, depending on the version: see the README); the RSS
   and PSS of the whole process tree are also sampled every 0.1 s (``RSS sum``, ``PSS sum``; PSS counts
   a shared page once across the processes that share it);
 * the report's own stage lines (``--timings``: wall s, CPU s and peak RSS so far, per stage).

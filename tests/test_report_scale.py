@@ -66,7 +66,13 @@ def test_cli_report_timings_name_every_stage(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, [*args, "--resamples", "1000", "--permutations", "1000"])
     assert result.exit_code == 0, result.output
     stages = re.findall(r"INFO: stage (.+?)\s{2,}[\d.]+ s wall", result.output)
-    assert stages == ["loading", *REPORT_STEPS]
+    # without actors of its own the corpus's actors are suggested first (a pass over its texts)
+    assert stages == ["loading", "suggesting actors", *REPORT_STEPS]
+    args = ["report", str(CROCUS), "-o", str(tmp_path / "crocus"), "--quiet", "--timings"]
+    result = CliRunner().invoke(app, [*args, "--resamples", "50", "--permutations", "50"])
+    assert result.exit_code == 0, result.output
+    stages = re.findall(r"INFO: stage (.+?)\s{2,}[\d.]+ s wall", result.output)
+    assert stages == ["loading", *REPORT_STEPS]  # the demo corpus names its actors
 
 
 def test_timings_of_one_report_do_not_leak_into_the_next(tmp_path: Path) -> None:

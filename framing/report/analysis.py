@@ -233,7 +233,10 @@ def _analyse(
     across_languages: bool = False,
 ) -> Analysis:
     # no [actors] in the corpus: the blame analysis runs on the most mentioned suggestions (h-boiler)
-    corpus, suggested = with_suggested_actors(corpus, jobs=jobs)
+    with timed_stages() as timing:  # a pass over the texts before the report's steps: logged, no progress
+        if not corpus.actors:
+            timing("suggesting actors")
+        corpus, suggested = with_suggested_actors(corpus, jobs=jobs)
     documents = corpus.documents
     dropped = 0
     if drop_duplicates and "duplicate_of" in documents.columns:
