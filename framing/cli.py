@@ -176,8 +176,21 @@ def _handles_errors(command: F) -> F:
             name = getattr(error, "filename", None) or ""
             typer.echo(printable(f"error: {name}{': ' if name else ''}{error.strerror or error}"), err=True)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            # A process pool interrupted while it forks its workers never tells them to stop, and the
+            # interpreter's exit waits for every worker: Ctrl-C while loading left the command hanging.
+            _stop_worker_processes()
+            raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stop_worker_processes() -> None:
+    """Terminate the worker processes still running (their pools' shutdown has already been tried)."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
 
 
 class _PrintableFormatter(logging.Formatter):

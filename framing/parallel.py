@@ -7,6 +7,7 @@ documents, and come back in input order, so the result is the same as with one p
 
 from __future__ import annotations
 
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -85,6 +86,12 @@ def _started() -> None:
     """Nothing: the task whose submission starts a pool's workers."""
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the terminal's group: an idle worker, waiting for a task, died of
+    # it with a traceback on stderr. The process that owns the pool stops it (its `with` block ends).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def started_pool(jobs: int) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes started now, not when its first real task arrives.
 
@@ -93,9 +100,10 @@ def started_pool(jobs: int) -> ProcessPoolExecutor:
     this process is small has small workers, however large this process grows before their tasks
     come (a report's chart workers forked after the analysis were its largest processes: 692 MB at
     200,000 articles). Elsewhere workers start afresh and this only starts the first one early.
-    The caller shuts the pool down (``with started_pool(2) as pool: ...``).
+    The caller shuts the pool down (``with started_pool(2) as pool: ...``). The workers ignore Ctrl-C
+    (SIGINT): it interrupts the caller, whose shutdown stops them.
     """
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     # with "fork" the first submission forks every worker at once (concurrent.futures does not fork
     # workers later, from a process that may have threads by then)
     pool.submit(_started)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from framing.parallel import BackgroundCall, started_pool
 
@@ -100,3 +104,39 @@ def test_a_pool_started_early_has_workers_without_what_this_process_allocated_la
         early_mb = early.submit(_resident_mb).result()
         assert grown.sum() == grown.size
     assert late_mb > early_mb + 200, (late_mb, early_mb)  # the late worker carries the 256 MiB
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signals")
+def test_a_started_pools_idle_worker_survives_ctrl_c() -> None:
+    # regression: Ctrl-C during a report reached the idle chart workers, which died printing tracebacks
+    with started_pool(1) as pool:
+        worker = pool.submit(os.getpid).result()
+        os.kill(worker, signal.SIGINT)
+        time.sleep(0.5)
+        assert pool.submit(os.getpid).result() == worker
+
+
+def _sleep_long() -> None:
+    time.sleep(120)
+
+
+def test_ctrl_c_in_a_command_stops_the_worker_processes_left_running(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # regression: Ctrl-C while a process pool forked its workers left a worker that no shutdown reached,
+    # and the interpreter's exit waited for it: the command hung
+    import framing.cli
+
+    left: list[multiprocessing.Process] = []
+
+    def interrupted_load(*args: object, **kwargs: object) -> None:
+        worker = multiprocessing.Process(target=_sleep_long, daemon=True)  # never outlives the tests
+        worker.start()
+        left.append(worker)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(framing.cli, "_load", interrupted_load)
+    result = CliRunner().invoke(framing.cli.app, ["report", str(tmp_path / "any.jsonl"), "-q"])
+    assert result.exit_code != 0
+    left[0].join(timeout=10)
+    assert not left[0].is_alive()
