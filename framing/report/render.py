@@ -193,26 +193,23 @@ def drawing_charts(
         # The dot plot goes first: its call carries a row per compared document, which the pool
         # holds until that chart is drawn.
         drawn = sorted(captions, key=lambda name: name != "distributions")
-        owned = pool is None
-        workers = ProcessPoolExecutor(max_workers=min(jobs, len(drawn))) if pool is None else pool
-        futures: list[Future[None]] = []
-        try:
-            for name in drawn:
-                futures.append(workers.submit(_draw, calls.pop(name), folder / name))
-            yield captions
-            for future in futures:
-                future.result()
-        except BaseException:
-            # the charts not started are cancelled and those running are waited for: none is written
-            # into the folder after this returns (the owner's pool stays open)
-            for future in futures:
-                future.cancel()
-            concurrent.futures.wait(futures)
-            if owned:
-                workers.shutdown(wait=True)
-            raise
-        if owned:
-            workers.shutdown(wait=True)
+        # a pool started here is shut down here; a given one stays open for its owner
+        started = ProcessPoolExecutor(max_workers=min(jobs, len(drawn))) if pool is None else None
+        with started or contextlib.nullcontext(pool) as workers:
+            futures: list[Future[None]] = []
+            try:
+                for name in drawn:
+                    futures.append(workers.submit(_draw, calls.pop(name), folder / name))
+                yield captions
+                for future in futures:
+                    future.result()
+            except BaseException:
+                # the charts not started are cancelled and those running are waited for: none is
+                # written into the folder after this returns
+                for future in futures:
+                    future.cancel()
+                concurrent.futures.wait(futures)
+                raise
     else:
         for name in captions:
             _draw(calls[name], folder / name)
