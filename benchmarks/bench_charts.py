@@ -22,6 +22,7 @@ import matplotlib
 from framing.report import charts
 from framing.report.analysis import Analysis
 from framing.report.render import _CHARTS, _chart_calls, chart_groups
+from framing.report.tables import as_report_tables
 
 
 def _analysis(corpus: str, cache: Path | None) -> Analysis:
@@ -47,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     analysis = _analysis(args.corpus, args.analysis)
     order, rated = chart_groups(analysis)
-    calls = _chart_calls(analysis, order, rated)
+    calls = _chart_calls(analysis.by, as_report_tables(analysis.tables), analysis.cues, order, rated)
     out = args.out or Path(tempfile.mkdtemp(prefix="bench_charts_"))
     print(f"{'chart':24s} {'build':>6s} {'png':>6s} {'svg':>6s} {'total':>6s} {'PNG KB':>7s} {'SVG KB':>7s}")
     totals = [0.0] * 4

@@ -28,6 +28,13 @@ started from the checkout this script sits in (so the code timed is this checkou
 The tables show medians over ``--repeat`` runs; the machine's load average before and after is
 printed beside them (the machine is shared: quote medians with the load). Results are also written as
 JSON to ``benchmarks/results/``.
+
+The machines' speed varies from day to day (the same code's 20,000-article report took 53 s one day
+and 77 s another on this project's 2-core machines), so each repeat also times, as a whole process on
+the 20,000-article corpus, the yardstick issue 8 measured its machine with: scikit-learn's
+``CountVectorizer(vocabulary=lexicon terms)`` (``cv_baseline.py --ngram-max 1``; 16.9 s on the machine
+of the issue, whose 60 s target is 3.55 of these). The report's wall time is printed in units of it
+too (``--no-reference`` skips it).
 """
 
 from __future__ import annotations
@@ -51,12 +58,16 @@ from bench_features import (  # noqa: E402 - the sibling script, importable once
     SOURCE,
     build_corpus,
     count_documents,
+    countvectorizer_command,
     machine,
     run_process,
 )
 
 ROOT = HERE.parent
 MEMORY_TARGET = 1.5  # peak memory at 10x may be at most 1.5 times that at 1x
+# issue 8's measurement of its machine: CountVectorizer(vocabulary=lexicon terms) on the 20,000 articles
+ISSUE_REFERENCE_S = 16.9
+WALL_TARGET_S = 60.0  # the 20,000-article report on 2 cores, on the issue's machine
 STAGE_LINE = re.compile(
     r"stage (?P<label>.+?)\s+(?P<wall>[\d.]+) s wall\s+(?P<cpu>[\d.]+) s CPU\s+peak RSS\s+(?P<rss>[\d.]+) MB"
 )
@@ -145,6 +156,18 @@ def summary_table(name: str, runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
+def speed_note(reference: list[float], walls: list[float]) -> str:
+    """The yardstick's median time, and the report's median wall time in units of it, beside the target."""
+    yardstick, wall = _median(reference), _median(walls)
+    target = WALL_TARGET_S / ISSUE_REFERENCE_S
+    equivalent = wall / yardstick * ISSUE_REFERENCE_S
+    return (
+        f"machine speed: CountVectorizer(vocabulary=lexicon terms) {yardstick:.1f} s here "
+        f"({ISSUE_REFERENCE_S} s on the issue's machine); report wall {wall / yardstick:.2f} of it "
+        f"(target {target:.2f}), i.e. {equivalent:.1f} s at the issue machine's speed"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -163,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
         default=61,
         help="dates of copy k move k times this many days (0: exact copies on the same dates)",
     )
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="do not time the CountVectorizer yardstick of the machine's speed",
+    )
     args = parser.parse_args(argv)
     if not SOURCE.exists():
         sys.exit(f"error: {SOURCE} not found (set FRAMING_SHARED_DATA to the shared data folder)")
@@ -174,13 +202,19 @@ def main(argv: list[str] | None = None) -> int:
         corpora.append(build_corpus(SOURCE, args.copies * args.scale, args.shift_days))
     load_before = os.getloadavg()
     results: dict[str, list[Run]] = {}
+    reference: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench_report_") as workdir:
         for _ in range(args.repeat):
+            if not args.no_reference:  # in each repeat: it shares the conditions of the runs beside it
+                yardstick = countvectorizer_command(corpora[0], 1, Path(workdir))
+                reference.append(run_process(yardstick.argv, yardstick.output).wall_s)
             for corpus in corpora:  # corpora in turn: runs of both share the machine's conditions
                 run = run_report(corpus, Path(workdir) / corpus.stem, extra)
                 results.setdefault(corpus.name, []).append(run)
     load_after = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average before {load_before}, after {load_after}")
+    if reference:
+        print(speed_note(reference, [r.wall_s for r in results[corpora[0].name]]))
     for corpus in corpora:
         print()
         print(summary_table(f"{corpus.name} ({count_documents(corpus):,} documents)", results[corpus.name]))
@@ -198,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "command": "framing report --force --quiet --timings " + " ".join(extra),
         "machine": {**machine(), "load_before": load_before, "load_after": load_after},
+        "reference_countvectorizer_s": reference,
         "runs": {name: [asdict(run) for run in runs] for name, runs in results.items()},
     }
     path = RESULTS / f"report_{stamp}.json"

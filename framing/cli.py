@@ -864,6 +864,7 @@ def report_command(
             "jobs": jobs,
             "across_languages": across_languages,
             "matcher": matcher,
+            "chart_pool": chart_pool,  # the charts are drawn while the analysis goes on
         }
         if quiet:
             report = write_report(

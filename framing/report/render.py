@@ -15,8 +15,9 @@ import html
 import math
 import re
 import string
+import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from framing.io.atomic import open_atomic
 from framing.parallel import started_pool
 from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
@@ -34,9 +36,17 @@ from framing.report.interactive import evidence_cap, evidence_json, explorer_htm
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 from framing.report.numbers import format_cell
 from framing.report.stories import story_section_html, story_section_markdown
-from framing.report.tables import as_report_tables
+from framing.report.tables import ReportTables, as_report_tables
 
-__all__ = ["chart_workers", "draw_charts", "drawing_charts", "markdown", "markdown_escape", "page"]
+__all__ = [
+    "ChartsAhead",
+    "chart_workers",
+    "draw_charts",
+    "drawing_charts",
+    "markdown",
+    "markdown_escape",
+    "page",
+]
 
 
 @functools.cache
@@ -83,13 +93,18 @@ def chart_groups(analysis: Analysis, limit: int = MAX_CHART_GROUPS) -> tuple[lis
     Each list holds at most ``limit`` groups, the largest by documents; the compared groups come first
     in the rate charts, so they are never crowded out by groups that are only rated.
     """
-    by, table = analysis.by, analysis.tables["groups"]
+    return _chart_groups(analysis.by, analysis.groups, analysis.tables["groups"], limit)
+
+
+def _chart_groups(
+    by: str, groups: list[Any], table: pd.DataFrame, limit: int = MAX_CHART_GROUPS
+) -> tuple[list[Any], list[Any]]:
     sizes = dict(zip(table[by], table["documents"], strict=True))
-    compared = _largest(list(analysis.groups), sizes, limit)
-    rated = [g for g in table[by] if g not in set(analysis.groups)]
+    compared = _largest(list(groups), sizes, limit)
+    rated = [g for g in table[by] if g not in set(groups)]
     extra = _largest(rated, sizes, max(0, limit - len(compared)))
     shown = set(compared) | set(extra)
-    return compared, [g for g in charts._sorted([*analysis.groups, *rated]) if g in shown]
+    return compared, [g for g in charts._sorted([*groups, *rated]) if g in shown]
 
 
 def _shown_note(shown: int, total: int, by: str, table: str) -> str:
@@ -102,46 +117,64 @@ def _shown_note(shown: int, total: int, by: str, table: str) -> str:
 ChartCall = tuple[str, pd.DataFrame, dict[str, Any]]
 
 
-def _chart_calls(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict[str, ChartCall]:
+def _chart_calls(
+    by: str,
+    tables: ReportTables,
+    cues: list[str],
+    order: list[Any],
+    rated: list[Any],
+    names: Sequence[str] | None = None,
+) -> dict[str, ChartCall]:
     """What each chart of the page draws: (chart function of :mod:`charts`, its table, its options).
 
-    Plain data, so a chart can be drawn in a worker process.
+    Plain data, so a chart can be drawn in a worker process. ``names``: only these charts (default:
+    all; a chart's table is read only when it is asked for).
     """
-    by, t = analysis.by, analysis.tables
+    t = tables
     # compared groups keep the palette order they always had; groups only rated continue the cycle
     colors = charts.group_colors(rated, order=[*order, *(g for g in rated if g not in set(order))])
-    # the columns the dot plot reads (a worker is sent these, not the whole feature table, which a
-    # report keeps on disk by now: only these are read)
-    wanted = [by, "doc_id", "tokens", *(f"{cue}_rate" for cue in analysis.cues)]
-    stored = as_report_tables(t)
-    present = set(stored.stored("documents").columns)
-    documents = stored.columns("documents", [c for c in dict.fromkeys(wanted) if c in present])
-    emotive = t["distinctive_cue_terms"][t["distinctive_cue_terms"]["cue"] == "emotive"]
-    return {
-        "cue_rates": ("rates_by_outlet", t["cue_rates"], {"by": by, "order": rated, "colors": colors}),
-        "cue_heatmap": ("cue_heatmap", t["cue_rates"], {"by": by, "order": rated}),
-        "distributions": (
-            "distributions_chart",
-            documents,
-            {"cue": analysis.cues, "by": by, "order": order, "colors": colors},
+
+    def dot_plot_columns() -> pd.DataFrame:
+        # the columns the dot plot reads (a worker is sent these, not the whole feature table, which a
+        # report keeps on disk by now: only these are read)
+        wanted = [by, "doc_id", "tokens", *(f"{cue}_rate" for cue in cues)]
+        present = set(t.stored("documents").columns)
+        return t.columns("documents", [c for c in dict.fromkeys(wanted) if c in present])
+
+    def emotive() -> pd.DataFrame:
+        terms = t["distinctive_cue_terms"]
+        return terms[terms["cue"] == "emotive"]
+
+    builders: dict[str, Callable[[], ChartCall]] = {
+        "cue_rates": lambda: (
+            "rates_by_outlet",
+            t["cue_rates"],
+            {"by": by, "order": rated, "colors": colors},
         ),
-        "blame_matrix": ("blame_matrix_chart", t["blame_matrix"], {"by": by, "order": order}),
-        "distinctive_cue_terms": (
+        "cue_heatmap": lambda: ("cue_heatmap", t["cue_rates"], {"by": by, "order": rated}),
+        "distributions": lambda: (
+            "distributions_chart",
+            dot_plot_columns(),
+            {"cue": cues, "by": by, "order": order, "colors": colors},
+        ),
+        "blame_matrix": lambda: ("blame_matrix_chart", t["blame_matrix"], {"by": by, "order": order}),
+        "distinctive_cue_terms": lambda: (
             "distinctive_terms_chart",
-            emotive,
+            emotive(),
             {"order": order, "colors": colors, "by": by, "title": "Distinctive emotive words"},
         ),
-        "distinctive_terms": (
+        "distinctive_terms": lambda: (
             "distinctive_terms_chart",
             t["distinctive_terms"],
             {"order": order, "colors": colors, "by": by},
         ),
-        "rates_over_time": (
+        "rates_over_time": lambda: (
             "rates_over_time_chart",
             t["rates_over_time"],
-            {"cue": analysis.cues, "by": by, "order": order, "colors": colors},
+            {"cue": cues, "by": by, "order": order, "colors": colors},
         ),
     }
+    return {name: builders[name]() for name in (builders if names is None else names)}
 
 
 def _draw(call: ChartCall, path: Path) -> None:
@@ -187,12 +220,18 @@ def drawing_charts(
     before the block. Either way the files are the same bytes as :func:`draw_charts`'.
     """
     order, rated = chart_groups(analysis)
-    calls = _chart_calls(analysis, order, rated)
     captions = _captions(analysis, order, rated)
-    if jobs > 1 and len(captions) > 1:
+    ahead = analysis.charts_ahead
+    # the charts drawn while the analysis ran from these very tables are written as they were drawn
+    early = [name for name in captions if ahead is not None and ahead.drew(name, analysis)]
+    calls = _chart_calls(
+        analysis.by, as_report_tables(analysis.tables), analysis.cues, order, rated,
+        [name for name in captions if name not in early],
+    )  # fmt: skip
+    if jobs > 1 and len(calls) > 1:
         # The dot plot goes first: its call carries a row per compared document, which the pool
         # holds until that chart is drawn.
-        drawn = sorted(captions, key=lambda name: name != "distributions")
+        drawn = sorted(calls, key=lambda name: name != "distributions")
         # a pool started here is shut down here; a given one stays open for its owner
         started = ProcessPoolExecutor(max_workers=min(jobs, len(drawn))) if pool is None else None
         with started or contextlib.nullcontext(pool) as workers:
@@ -201,6 +240,7 @@ def drawing_charts(
                 for name in drawn:
                     futures.append(workers.submit(_draw, calls.pop(name), folder / name))
                 yield captions
+                _write_drawn(ahead, early, folder)
                 for future in futures:
                     future.result()
             except BaseException:
@@ -211,10 +251,86 @@ def drawing_charts(
                 concurrent.futures.wait(futures)
                 raise
     else:
-        for name in captions:
+        for name in calls:
             _draw(calls[name], folder / name)
         del calls  # the block writes the tables without the charts' data beside them
+        _write_drawn(ahead, early, folder)
         yield captions
+
+
+def _write_drawn(ahead: ChartsAhead | None, names: list[str], folder: Path) -> None:
+    """Write the files of the charts ``names`` drawn ahead (waiting for those still being drawn)."""
+    if ahead is None:
+        return
+    for name in names:
+        for suffix, data in ahead.files(name).items():
+            with open_atomic(folder / f"{name}{suffix}", "wb") as stream:
+                stream.write(data)
+
+
+def _drawn_files(call: ChartCall) -> dict[str, bytes]:
+    """Draw one chart in a temporary folder (in a worker process); return its files' bytes by suffix."""
+    with tempfile.TemporaryDirectory(prefix="framing-chart-") as folder:
+        _draw(call, Path(folder) / "chart")
+        return {path.suffix: path.read_bytes() for path in sorted(Path(folder).iterdir())}
+
+
+class ChartsAhead:
+    """The charts of an analysis drawn in worker processes while the analysis goes on.
+
+    :func:`framing.report.analyse` given a ``chart_pool`` submits each chart as soon as the tables it
+    draws are complete (:meth:`submit`), so the workers draw while the analysis's single-process steps
+    leave a core idle; the report's writer then writes the files drawn (:meth:`files`) instead of
+    drawing them again, the same bytes. A chart is taken from here only while the analysis still has
+    the very table objects, groups and cues it was drawn from (:meth:`drew`); a table replaced since is
+    drawn again by the writer.
+    """
+
+    def __init__(
+        self, pool: Executor, by: str, groups: list[Any], cues: list[str], tables: ReportTables
+    ) -> None:
+        self._pool = pool
+        self._by, self._groups, self._cues, self._tables = by, list(groups), list(cues), tables
+        self._order, self._rated = _chart_groups(by, groups, tables["groups"])
+        self._drawn: dict[str, tuple[Future[dict[str, bytes]], list[object]]] = {}
+
+    def submit(self, names: Sequence[str]) -> None:
+        """Start drawing the charts ``names`` (their tables are complete) in the pool's workers."""
+        calls = _chart_calls(self._by, self._tables, self._cues, self._order, self._rated, names)
+        for name, call in calls.items():
+            inputs = [self._tables.held(table) for table in ("groups", *_CHART_TABLES[name])]
+            self._drawn[name] = (self._pool.submit(_drawn_files, call), inputs)
+
+    def drew(self, name: str, analysis: Analysis) -> bool:
+        """Whether chart ``name`` was drawn here from the tables, groups and cues ``analysis`` has now."""
+        if name not in self._drawn or not isinstance(analysis.tables, ReportTables):
+            return False
+        if (analysis.by, list(analysis.groups), list(analysis.cues)) != (self._by, self._groups, self._cues):
+            return False
+        tables = ("groups", *_CHART_TABLES[name])
+        now = [analysis.tables.held(table) if table in analysis.tables else None for table in tables]
+        return all(a is b for a, b in zip(now, self._drawn[name][1], strict=True))
+
+    def files(self, name: str) -> dict[str, bytes]:
+        """The files of chart ``name`` (suffix -> bytes), once drawn; a drawing error is raised here."""
+        return self._drawn[name][0].result()
+
+    def cancel(self) -> None:
+        """Cancel the charts not started (the analysis failed: none will be written)."""
+        for future, _ in self._drawn.values():
+            future.cancel()
+
+
+#: the tables each chart draws (besides ``groups``, which chooses the groups shown)
+_CHART_TABLES = {
+    "cue_rates": ("cue_rates",),
+    "cue_heatmap": ("cue_rates",),
+    "distributions": ("documents",),
+    "blame_matrix": ("blame_matrix",),
+    "distinctive_cue_terms": ("distinctive_cue_terms",),
+    "distinctive_terms": ("distinctive_terms",),
+    "rates_over_time": ("rates_over_time",),
+}
 
 
 def _captions(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict[str, str]:

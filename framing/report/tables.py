@@ -191,6 +191,10 @@ class ReportTables(MutableMapping[str, pd.DataFrame]):
     def __repr__(self) -> str:
         return f"ReportTables({list(self._tables)})"
 
+    def held(self, name: str) -> pd.DataFrame | StoredTable:
+        """The object held under ``name`` as it is (a DataFrame, or a stored table without reading it)."""
+        return self._tables[name]
+
     def stored(self, name: str) -> StoredTable:
         """The table ``name`` as a :class:`StoredTable` (a DataFrame wrapped in a :class:`FrameTable`)."""
         table = self._tables[name]

@@ -238,6 +238,7 @@ def build_report(
             across_languages=across_languages,
             matcher=matcher,
             actors=actors,
+            chart_pool=chart_pool,  # the charts are drawn while the analysis goes on
         )
         return write_report(
             analysis, folder, force=force, spreadsheet_escape=spreadsheet_escape, progress=progress,
