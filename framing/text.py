@@ -235,6 +235,68 @@ def _blank_non_ascii_punctuation(text: str) -> str:
     return text if text.isascii() else _NON_ASCII_NON_WORD.sub(" ", text)
 
 
+# The word tokens of a lower-cased text at C speed (_findall_words): its non-ASCII punctuation blanked,
+# the UTF-8 bytes of everything that is neither a word character nor a joiner nor a full stop become
+# spaces, full stops and the joiners not between two word characters too, and the rest splits into the
+# tokens. Full stops inside a token (the pattern's "u.s" and "3.5") need a single-character word before
+# them: the stretches of text around such a place (_DOTTED) are read by the regex instead. Bytes from
+# 0x80 are those of the non-ASCII word characters (the only non-ASCII characters left).
+_TOKEN_BYTES = bytes(c if chr(c).isalnum() or c in b"_.'-" else 32 for c in range(128)) + bytes(
+    range(128, 256)
+)
+_WORD_BYTE = rb"[0-9a-z_\x80-\xff]"
+_LONE_JOINER = re.compile(rb"[-'](?:(?<!" + _WORD_BYTE + rb"[-'])|(?!" + _WORD_BYTE + rb"))")
+_DOTTED = re.compile(rb"\.(?:(?<=[^0-9a-z_\x80-\xff][0-9a-z]\.)|(?<=[\x80-\xff]\.))(?=[0-9a-z\x80-\xff])")
+_DOTTED_AT_START = re.compile(rb"[0-9a-z]\.[0-9a-z\x80-\xff]")
+
+
+def _findall_words(lowered: str) -> list[str]:
+    """``_WORD_RE.findall(lowered)`` for a lower-cased text whose ``’`` are written ``'`` (the same list),
+    mostly at C speed.
+
+    A regex scan of every character was most of the time of tokenising a corpus for its distinctive
+    words: this splits the text's bytes instead (see _TOKEN_BYTES), and reads with the regex only the
+    stretches where a full stop may belong to a token.
+    """
+    kept = _blank_non_ascii_punctuation(lowered).encode("utf-8").translate(_TOKEN_BYTES)
+    dotted = [m.start() - 1 for m in _DOTTED.finditer(kept)]
+    if _DOTTED_AT_START.match(kept):
+        dotted.insert(0, 0)
+    if not dotted:
+        return _split_words(kept)
+    tokens: list[str] = []
+    done = 0
+    for place in dotted:
+        if place < done:
+            continue
+        # the stretch between two spaces (characters that are never part of a token) around the place
+        first = kept.rfind(b" ", 0, place) + 1
+        last = kept.find(b" ", place)
+        last = len(kept) if last == -1 else last
+        tokens += _split_words(kept[done:first])
+        tokens += _WORD_RE.findall(kept[first:last].decode("utf-8"))
+        done = last
+    tokens += _split_words(kept[done:])
+    return tokens
+
+
+def _split_words(kept: bytes) -> list[str]:
+    """The tokens of a stretch of :data:`_TOKEN_BYTES` bytes whose full stops all separate tokens."""
+    return _LONE_JOINER.sub(b" ", kept.replace(b".", b" ")).decode("utf-8").split()
+
+
+_WORD_CHARACTER_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128)) + bytes(
+    range(128, 256)
+)
+
+
+def _findall_runs(lowered: str) -> list[str]:
+    """``re.findall(r"\\w\\w+", lowered)``: the runs of two or more word characters (the same list), with
+    the bytes of everything else made spaces (see _TOKEN_BYTES) instead of a regex scan."""
+    kept = _blank_non_ascii_punctuation(lowered).encode("utf-8").translate(_WORD_CHARACTER_BYTES)
+    return [run for run in kept.decode("utf-8").split() if len(run) > 1]
+
+
 def word_tokens(text: str) -> list[str]:
     """Return the lower-cased word tokens of ``text`` (punctuation dropped).
 

@@ -13,7 +13,15 @@ from framing.corpus import clean_text
 from framing.features import build_matcher, extract
 from framing.lexicon import builtin_lexicons
 from framing.matcher import CueMatcher
-from framing.text import _END_OF_SENTENCE, WORD_PATTERN, _is_abbreviation, count_words, sentence_spans
+from framing.text import (
+    _END_OF_SENTENCE,
+    WORD_PATTERN,
+    _findall_runs,
+    _findall_words,
+    _is_abbreviation,
+    count_words,
+    sentence_spans,
+)
 
 MATCHER = build_matcher()
 WORDS = [
@@ -115,6 +123,33 @@ REFERENCE = _scanned_by_regex_only()
 @given(st.one_of(tricky_text, any_text, texts))
 def test_the_fast_word_count_equals_the_regex_count(text: str) -> None:
     assert count_words(text) == len(re.findall(WORD_PATTERN, text))
+
+
+# Where the byte-level tokenisers could go wrong: full stops between one-character words ("u.s.", "3.5",
+# "e.g.x"), joiners next to each other or to a stop, underscores, non-ASCII letters, marks and
+# punctuation, letters whose lower case is longer (İ), and the word characters beyond ASCII (², ʼ).
+DOTTED = ["a", "b", "Z", "1", "_", ".", "-", "'", " ", "é", "ж", "ё", "“", "—", "ʼ", "\u00a0", "İ", "Σ", "\n",
+          "²", "..", ". ", "u.s.", "3.5", "\u0301", "…"]  # fmt: skip
+dotted_text = st.lists(st.sampled_from(DOTTED), max_size=16).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(dotted_text, dotted_text, tricky_text, any_text, texts))
+def test_the_byte_tokenisers_find_the_regexes_tokens(text: str) -> None:
+    lowered = text.lower()
+    assert _findall_runs(lowered) == re.findall(r"\w\w+", lowered)
+    # the distinctive words' tokens are read with the curly apostrophe written straight
+    straight = lowered.replace("’", "'")
+    assert _findall_words(straight) == re.findall(WORD_PATTERN, straight)
+
+
+def test_the_byte_tokeniser_reads_full_stops_and_joiners_as_the_regex_does() -> None:
+    text = "the u.s. and e.g.x, e.g.xy 3.5 or 3.55; rock'n'roll well--known -x- 'quoted' x.y-z ab.cd _a.b ё.ж"
+    assert _findall_words(text) == [
+        "the", "u.s", "and", "e.g.x", "e.g", "xy", "3.5", "or", "3", "55", "rock'n'roll", "well", "known", "x",
+        "quoted", "x.y", "z", "ab", "cd", "_a", "b", "ё.ж",
+    ]  # fmt: skip
+    assert _findall_words(text) == re.findall(WORD_PATTERN, text)
 
 
 @settings(max_examples=150, deadline=None)

@@ -29,7 +29,7 @@ from framing.compare._checks import (
 from framing.compare.resampling import CHUNK_CELLS
 from framing.errors import OptionError
 from framing.parallel import batches, submitted_in_order
-from framing.text import _WORD_RE, fold_yo, word_tokens
+from framing.text import _findall_words, fold_yo, word_tokens
 
 __all__ = [
     "WordTokens",
@@ -224,7 +224,7 @@ def _word_tokens(text: str) -> list[str]:
     lowered = text.lower()
     if "\u2019" in lowered:
         lowered = lowered.replace("\u2019", "'")
-    tokens = _WORD_RE.findall(fold_yo(lowered))
+    tokens = _findall_words(fold_yo(lowered))
     if "\u02bc" in lowered:
         tokens = [t.replace("\u02bc", "'") for t in tokens]
     return tokens
