@@ -201,6 +201,20 @@ def test_crocus_report_blame_section_uses_the_profile(tmp_path: Path) -> None:
     table = pd.read_csv(report.path / "tables" / "blamed_by_article.csv")
     vestnik = table[table["outlet"] == "vestnik"].set_index("actor")
     assert vestnik.loc["Ukraine", "articles_blaming"] >= 4
+    # each quoted sentence names, as blamed, an actor its article's profile marks blamed (regression:
+    # the articles were picked with a set per actor instead of Series.isin, the same rows)
+    profile = pd.read_csv(report.path / "tables" / "blame_profile.csv", dtype={"doc_id": str})
+    blamed = profile[profile["blamed"]]
+    marked = set(zip(blamed["doc_id"], blamed["actor"], strict=True))
+    quoted = [
+        (example.doc_id, example.note.split(" → ")[1].rsplit(" (", 1)[0], example.note)
+        for finding in report.analysis.findings
+        if "Who the articles of" in finding.text
+        for example in finding.examples
+    ]
+    assert len(quoted) >= 3
+    assert all((doc_id, actor) in marked for doc_id, actor, _ in quoted), quoted
+    assert all("(denial)" not in note for _, _, note in quoted)
     page = (report.path / "index.html").read_text(encoding="utf-8")
     assert "Who the articles of vestnik blame" in page
     assert "<script>" not in page.split("Who the articles of vestnik blame")[1][:3000]
