@@ -18,11 +18,16 @@ from framing.report.tables import ReportTables
 QUICK = {"n_resamples": 50, "n_permutations": 50}
 
 
-class _RefusingPool(Executor):
-    """A pool the writer must not use: every chart was drawn during the analysis."""
+class _RecordingPool(Executor):
+    """A pool that records the charts the writer draws in it (the name of each one's file)."""
+
+    def __init__(self, pool: Executor) -> None:
+        self.pool = pool
+        self.drawn: list[str] = []
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
-        raise AssertionError("the writer drew a chart that was drawn during the analysis")
+        self.drawn.append(args[1].name)
+        return self.pool.submit(fn, *args, **kwargs)
 
 
 class _HoldingPool(Executor):
@@ -56,21 +61,33 @@ def _figures(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-def test_every_chart_of_the_page_is_drawn_during_the_analysis_and_written_as_drawn(
+def test_every_chart_but_the_dot_plot_is_drawn_during_the_analysis_and_written_as_drawn(
     drawn_ahead: report_module.Analysis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ahead = drawn_ahead.charts_ahead
     assert ahead is not None
-    report = report_module.write_report(drawn_ahead, tmp_path / "report", jobs=2, chart_pool=_RefusingPool())
-    captions = [name for name in framing.report.render._CHART_TABLES if ahead.drew(name, drawn_ahead)]
-    assert len(captions) == 7  # the page's charts, the blame matrix too (the Crocus corpus has actors)
-    expected = {f"{name}{suffix}": data for name in captions for suffix, data in ahead.files(name).items()}
-    assert set(expected) == {f"{name}{suffix}" for name in captions for suffix in (".png", ".svg")}
-    assert _figures(report.path / "figures") == expected
-    # with one job too the writer takes the drawn charts: none is drawn again in this process
-    monkeypatch.setattr(framing.report.render, "_draw", _RefusingPool().submit)
+    early = [name for name in framing.report.render._CHART_TABLES if ahead.drew(name, drawn_ahead)]
+    # the page's charts, the blame matrix too (the Crocus corpus has actors); the dot plot, a row per
+    # document, is the writer's
+    assert len(early) == 6 and "blame_matrix" in early and "distributions" not in early
+    expected = {f"{name}{suffix}": data for name in early for suffix, data in ahead.files(name).items()}
+    assert set(expected) == {f"{name}{suffix}" for name in early for suffix in (".png", ".svg")}
+    with report_module.chart_workers(2) as pool:
+        recording = _RecordingPool(pool)
+        report = report_module.write_report(drawn_ahead, tmp_path / "report", jobs=2, chart_pool=recording)
+    assert recording.drawn == ["distributions"]  # in the given pool, while the tables were written
+    written = _figures(report.path / "figures")
+    assert {name: written[name] for name in expected} == expected
+    assert {"distributions.png", "distributions.svg"} <= set(written)
+    # with one job too the writer takes the drawn charts: only the dot plot is drawn in this process
+    drawn_here: list[str] = []
+    draw = framing.report.render._draw
+    monkeypatch.setattr(
+        framing.report.render, "_draw", lambda call, path: (drawn_here.append(path.name), draw(call, path))
+    )
     alone = report_module.write_report(drawn_ahead, tmp_path / "alone")
-    assert _figures(alone.path / "figures") == expected
+    assert drawn_here == ["distributions"]
+    assert _figures(alone.path / "figures") == written
 
 
 def test_a_table_replaced_after_the_analysis_is_drawn_again_from_the_new_table(
@@ -84,8 +101,8 @@ def test_a_table_replaced_after_the_analysis_is_drawn_again_from_the_new_table(
     doubled[["mean_rate", "ci_low", "ci_high"]] *= 2
     tables["cue_rates"] = doubled
     assert not ahead.drew("cue_rates", changed) and not ahead.drew("cue_heatmap", changed)
-    assert ahead.drew("distributions", changed)
-    assert not ahead.drew("distributions", dataclasses.replace(changed, cues=changed.cues[:1]))
+    assert ahead.drew("rates_over_time", changed)
+    assert not ahead.drew("rates_over_time", dataclasses.replace(changed, cues=changed.cues[:1]))
     drawn_again: list[str] = []
     draw = framing.report.render._draw
 
@@ -95,10 +112,10 @@ def test_a_table_replaced_after_the_analysis_is_drawn_again_from_the_new_table(
 
     monkeypatch.setattr(framing.report.render, "_draw", recorded)
     report = report_module.write_report(changed, tmp_path / "report")
-    assert sorted(drawn_again) == ["cue_heatmap", "cue_rates"]
+    assert sorted(drawn_again) == ["cue_heatmap", "cue_rates", "distributions"]
     written = _figures(report.path / "figures")
     assert written["cue_rates.png"] != ahead.files("cue_rates")[".png"]  # the new table's chart
-    assert written["distributions.png"] == ahead.files("distributions")[".png"]
+    assert written["rates_over_time.png"] == ahead.files("rates_over_time")[".png"]
 
 
 def test_a_failed_analysis_cancels_the_charts_not_yet_drawn(
@@ -113,5 +130,5 @@ def test_a_failed_analysis_cancels_the_charts_not_yet_drawn(
         report_module.analyse(crocus, chart_pool=pool, **QUICK)
     # the charts were submitted after the distinctive wording, before the examples failed; none is
     # left to run
-    assert len(pool.futures) == 7
+    assert len(pool.futures) == 6
     assert all(future.cancelled() for future in pool.futures)

@@ -228,7 +228,9 @@ def drawing_charts(
         analysis.by, as_report_tables(analysis.tables), analysis.cues, order, rated,
         [name for name in captions if name not in early],
     )  # fmt: skip
-    if jobs > 1 and len(calls) > 1:
+    # a given pool draws even one chart (this process writes the tables meanwhile); one chart is not
+    # worth starting a pool for
+    if jobs > 1 and calls and (pool is not None or len(calls) > 1):
         # The dot plot goes first: its call carries a row per compared document, which the pool
         # holds until that chart is drawn.
         drawn = sorted(calls, key=lambda name: name != "distributions")
