@@ -235,15 +235,20 @@ def _blank_non_ascii_punctuation(text: str) -> str:
     return text if text.isascii() else _NON_ASCII_NON_WORD.sub(" ", text)
 
 
+def _keeping(ascii_kept: bytes) -> bytes:
+    """A ``bytes.translate`` table keeping the ASCII letters and digits, ``ascii_kept`` and every byte
+    from 0x80, and making every other byte a space."""
+    ascii_part = bytes(c if chr(c).isalnum() or c in ascii_kept else 32 for c in range(128))
+    return ascii_part + bytes(range(128, 256))
+
+
 # The word tokens of a lower-cased text at C speed (_findall_words): its non-ASCII punctuation blanked,
 # the UTF-8 bytes of everything that is neither a word character nor a joiner nor a full stop become
 # spaces, full stops and the joiners not between two word characters too, and the rest splits into the
 # tokens. Full stops inside a token (the pattern's "u.s" and "3.5") need a single-character word before
 # them: the stretches of text around such a place (_DOTTED) are read by the regex instead. Bytes from
 # 0x80 are those of the non-ASCII word characters (the only non-ASCII characters left).
-_TOKEN_BYTES = bytes(c if chr(c).isalnum() or c in b"_.'-" else 32 for c in range(128)) + bytes(
-    range(128, 256)
-)
+_TOKEN_BYTES = _keeping(b"_.'-")
 _WORD_BYTE = rb"[0-9a-z_\x80-\xff]"
 _LONE_JOINER = re.compile(rb"[-'](?:(?<!" + _WORD_BYTE + rb"[-'])|(?!" + _WORD_BYTE + rb"))")
 _DOTTED = re.compile(rb"\.(?:(?<=[^0-9a-z_\x80-\xff][0-9a-z]\.)|(?<=[\x80-\xff]\.))(?=[0-9a-z\x80-\xff])")
@@ -285,9 +290,7 @@ def _split_words(kept: bytes) -> list[str]:
     return _LONE_JOINER.sub(b" ", kept.replace(b".", b" ")).decode("utf-8").split()
 
 
-_WORD_CHARACTER_BYTES = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128)) + bytes(
-    range(128, 256)
-)
+_WORD_CHARACTER_BYTES = _keeping(b"_")
 
 
 def _findall_runs(lowered: str) -> list[str]:

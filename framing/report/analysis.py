@@ -475,15 +475,12 @@ def _analyse(
     )
     # Every chart's tables are complete: the workers draw them while this process goes on alone (the
     # steps left use one core). Submitted earlier, beside the tests and the wording (both cores busy),
-    # they only slowed those: at 20,000 articles the steps from the rates on took 40 and 43 s with the
-    # rate charts submitted after the rates, 38 and 39 s from here, 41 and 47 s drawn by the writer.
-    # The dot plot is left to the writer: its call, a row per compared document, made here raised the
-    # 200,000-article report's peak from 687 to 812 MB (698 MB without it, one run each).
+    # they only slowed those: at 20,000 articles the steps from the rates on took 43 and 37 s with the
+    # rate charts submitted after the rates, 43 and 39 s at the blame step, 39 and 38 s from here, 47
+    # and 41 s drawn by the writer (two alternating rounds).
     ahead = _charts_ahead(chart_pool, by, groups, cues, tables, resources)
     if ahead is not None:
-        drawn = ["cue_rates", "cue_heatmap", "rates_over_time"]
-        drawn += ["blame_matrix"] if corpus.actors else []  # without actors the page has no blame chart
-        ahead.submit([*drawn, "distinctive_cue_terms", "distinctive_terms"])
+        ahead.submit(bool(corpus.actors))
 
     step(REPORT_STEPS[5])
     # cross-validation needs two groups with at least two documents that have words

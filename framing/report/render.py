@@ -280,8 +280,8 @@ def _drawn_files(call: ChartCall) -> dict[str, bytes]:
 class ChartsAhead:
     """The charts of an analysis drawn in worker processes while the analysis goes on.
 
-    :func:`framing.report.analyse` given a ``chart_pool`` submits each chart as soon as the tables it
-    draws are complete (:meth:`submit`), so the workers draw while the analysis's single-process steps
+    :func:`framing.report.analyse` given a ``chart_pool`` submits the charts once the tables they draw
+    are complete (:meth:`submit`), so the workers draw while the analysis's single-process steps
     leave a core idle; the report's writer then writes the files drawn (:meth:`files`) instead of
     drawing them again, the same bytes. A chart is taken from here only while the analysis still has
     the very table objects, groups and cues it was drawn from (:meth:`drew`); a table replaced since is
@@ -296,11 +296,14 @@ class ChartsAhead:
         self._order, self._rated = _chart_groups(by, groups, tables["groups"])
         self._drawn: dict[str, tuple[Future[dict[str, bytes]], list[object]]] = {}
 
-    def submit(self, names: Sequence[str]) -> None:
-        """Start drawing the charts ``names`` (their tables are complete) in the pool's workers."""
+    def submit(self, has_actors: bool) -> None:
+        """Start drawing the page's charts (their tables are complete) in the pool's workers, all but
+        the dot plot: its call, a row per compared document, made here raised the 200,000-article
+        report's peak from 687 to 812 MB (698 MB without it, one run each); the writer draws it."""
+        names = [name for name in _page_charts(has_actors) if name != "distributions"]
         calls = _chart_calls(self._by, self._tables, self._cues, self._order, self._rated, names)
         for name, call in calls.items():
-            inputs = [self._tables.held(table) for table in ("groups", *_CHART_TABLES[name])]
+            inputs = [self._tables.held(table) for table in ("groups", _CHART_TABLES[name])]
             self._drawn[name] = (self._pool.submit(_drawn_files, call), inputs)
 
     def drew(self, name: str, analysis: Analysis) -> bool:
@@ -309,7 +312,7 @@ class ChartsAhead:
             return False
         if (analysis.by, list(analysis.groups), list(analysis.cues)) != (self._by, self._groups, self._cues):
             return False
-        tables = ("groups", *_CHART_TABLES[name])
+        tables = ("groups", _CHART_TABLES[name])
         now = [analysis.tables.held(table) if table in analysis.tables else None for table in tables]
         return all(a is b for a, b in zip(now, self._drawn[name][1], strict=True))
 
@@ -323,16 +326,14 @@ class ChartsAhead:
             future.cancel()
 
 
-#: the tables each chart draws (besides ``groups``, which chooses the groups shown)
-_CHART_TABLES = {
-    "cue_rates": ("cue_rates",),
-    "cue_heatmap": ("cue_rates",),
-    "distributions": ("documents",),
-    "blame_matrix": ("blame_matrix",),
-    "distinctive_cue_terms": ("distinctive_cue_terms",),
-    "distinctive_terms": ("distinctive_terms",),
-    "rates_over_time": ("rates_over_time",),
-}
+#: the table each chart draws (besides ``groups``, which chooses the groups shown)
+_CHART_TABLES = {name: table for name, _, table in _CHARTS}
+
+
+def _page_charts(has_actors: bool) -> list[str]:
+    """The charts the page shows, in its order: without actors every attribution is "undetermined",
+    and a one-column blame matrix says nothing."""
+    return [name for name, _, _ in _CHARTS if has_actors or name != "blame_matrix"]
 
 
 def _captions(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict[str, str]:
@@ -342,9 +343,9 @@ def _captions(analysis: Analysis, order: list[Any], rated: list[Any]) -> dict[st
     period = FREQUENCY_NAMES.get(analysis.metadata["parameters"]["time_frequency"], "period")
     total_rated = len(t["groups"])
     written = {}
+    shown = _page_charts(bool(analysis.corpus.actors))
     for name, caption, table in _CHARTS:
-        if name == "blame_matrix" and not analysis.corpus.actors:
-            # without actors every attribution is "undetermined": a one-column matrix says nothing
+        if name not in shown:
             continue
         if table == "cue_rates":
             note = _shown_note(len(rated), total_rated, label, table)
