@@ -61,6 +61,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import numpy as np
@@ -295,13 +296,17 @@ def _document_rows(
         return rows[actor]
 
     persons = finder.persons
-    mentions_by_sentence: list[list[Mention]] = []
-    present_by_sentence: list[set[str]] = []
+    mentions_by_sentence = every_sentence
+    present_by_sentence: list[AbstractSet[str]] = []
     previous: list[Mention] = []
+    nobody: frozenset[str] = frozenset()
     for sentence_id, (start, end) in enumerate(found.sentences):
-        sentence = text[start:end]
         mentions = every_sentence[sentence_id]
-        mentions_by_sentence.append(mentions)
+        if not mentions and not previous:
+            # most sentences: no actor, and none before to refer back to (resolve_subject needs one)
+            present_by_sentence.append(nobody)
+            continue
+        sentence = text[start:end]
         present = {m.actor for m in mentions}
         for m in mentions:
             r = row(m.actor)
@@ -348,12 +353,13 @@ def _document_rows(
             in_clause = {m.actor for m in mentions_by_sentence[match.sentence_id] if lo <= m.start < hi}
             for actor in in_clause:
                 row(actor)["clause_cues"] += 1
-    for sentence_id, present in enumerate(present_by_sentence):
-        for actor in present:
-            if sentence_id in blame_in:
-                row(actor)["blame_sentences"] += 1
-            if sentence_id in negative_in:
-                row(actor)["negative_sentences"] += 1
+    # every actor present has its row already (made above, in text order): only the counts change here
+    for sentence_id in blame_in:
+        for actor in present_by_sentence[sentence_id]:
+            rows[actor]["blame_sentences"] += 1
+    for sentence_id in negative_in:
+        for actor in present_by_sentence[sentence_id]:
+            rows[actor]["negative_sentences"] += 1
     _count_attributions(attributions, row)
     return rows
 

@@ -293,11 +293,11 @@ def _split_words(kept: bytes) -> list[str]:
 _WORD_CHARACTER_BYTES = _keeping(b"_")
 
 
-def _findall_runs(lowered: str) -> list[str]:
-    """``re.findall(r"\\w\\w+", lowered)``: the runs of two or more word characters (the same list), with
-    the bytes of everything else made spaces (see _TOKEN_BYTES) instead of a regex scan."""
+def _word_character_runs(lowered: str) -> list[str]:
+    """``re.findall(r"\\w+", lowered)``: the runs of word characters (the same list), with the bytes of
+    everything else made spaces (see _TOKEN_BYTES) instead of a regex scan."""
     kept = _blank_non_ascii_punctuation(lowered).encode("utf-8").translate(_WORD_CHARACTER_BYTES)
-    return [run for run in kept.decode("utf-8").split() if len(run) > 1]
+    return kept.decode("utf-8").split()
 
 
 def word_tokens(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -10,15 +11,16 @@ from hypothesis import strategies as st
 
 from framing.compare import benjamini_hochberg
 from framing.corpus import clean_text
+from framing.cues.blame import ActorFinder
 from framing.features import build_matcher, extract
 from framing.lexicon import builtin_lexicons
 from framing.matcher import CueMatcher
 from framing.text import (
     _END_OF_SENTENCE,
     WORD_PATTERN,
-    _findall_runs,
     _findall_words,
     _is_abbreviation,
+    _word_character_runs,
     count_words,
     sentence_spans,
 )
@@ -137,7 +139,7 @@ dotted_text = st.lists(st.sampled_from(DOTTED), max_size=16).map("".join)
 @given(st.one_of(dotted_text, dotted_text, tricky_text, any_text, texts))
 def test_the_byte_tokenisers_find_the_regexes_tokens(text: str) -> None:
     lowered = text.lower()
-    assert _findall_runs(lowered) == re.findall(r"\w\w+", lowered)
+    assert _word_character_runs(lowered) == re.findall(r"\w+", lowered)
     # the distinctive words' tokens are read with the curly apostrophe written straight
     straight = lowered.replace("’", "'")
     assert _findall_words(straight) == re.findall(WORD_PATTERN, straight)
@@ -229,3 +231,32 @@ def test_bh_q_values_are_at_least_p_at_most_one_and_keep_the_order(p_values: lis
     assert (q >= p - 1e-12).all() and (q <= 1).all()
     order = np.argsort(p, kind="stable")
     assert (np.diff(q[order]) >= -1e-12).all()
+
+
+FINDER = ActorFinder(
+    {
+        "Donald Trump": ["Trump", "Donald Trump", "Trump-Pence"],
+        "United States": ["US", "U.S.", "America", "Americans"],
+        "Islamic State": ["IS", "ISIS"],
+        "Ukraine": ["Kyiv", "Украина"],
+        "Sissi": ["Sisi"],
+    }
+)
+ACTOR_PIECES = [
+    "Trump", "trump", "TRUMP", "Donald", "Trump's", "Trump-Pence", "-", "Trumps", "US", "us", "U.S.", "u.s.",
+    "America", "Americans", "american", "IS", "is", "ISIS", "isis", "Kyiv", "Киев", "Украина", "Украины",
+    "Sisi", "Siſi", "ſisi", "sıSı", "'s", ".", " ", "\n", "_", "İ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(ACTOR_PIECES), max_size=30).map("".join),
+    st.lists(st.integers(min_value=0, max_value=200), max_size=8),
+)
+def test_actor_mentions_of_each_sentence_are_those_found_in_it_alone(text: str, cuts: list[int]) -> None:
+    # find_each reads an ASCII alias's mentions at the automaton's hits; find scans each sentence with
+    # the regexes: the same mentions, also with "ı" and "ſ" (which re reads as "i" and "s") and overlaps
+    points = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
+    spans = [(a, b) for a, b in itertools.pairwise(points) if b > a]
+    assert FINDER.find_each(text, spans) == [FINDER.find(text[s:e]) for s, e in spans]

@@ -730,3 +730,21 @@ def test_vectors_weighed_chunk_by_chunk_are_those_of_the_whole_matrices(
     for start, stop in ((0, 1), (3, 9), (len(texts) - 2, len(texts)), (4, 4)):
         part = stored.read(start, stop)
         _same_sparse(part, expected[start:stop])
+
+
+@pytest.mark.parametrize("shape", [(40, 300, 25), (1, 5, 1), (0, 10, 3), (7, 0, 4), (30, 200, 0)])
+def test_the_neighbour_search_product_is_scipys_entry_for_entry(shape: tuple[int, int, int]) -> None:
+    # _product skips scipy's counting pass: same entries, same order within each row, same dtype
+    from framing.stories import _product
+
+    rows, terms, columns = shape
+    rng = np.random.default_rng(7)
+    left = sp.random(rows, terms, density=0.05, format="csr", dtype=np.float32, random_state=rng)
+    right = sp.random(terms, columns, density=0.05, format="csr", dtype=np.float32, random_state=rng)
+    ours, theirs = _product(left, right), left @ right
+    assert ours.shape == theirs.shape and ours.dtype == theirs.dtype == np.float32
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.data, theirs.data)  # bit for bit: the cosines are compared with a floor
+    if shape == (40, 300, 25):
+        assert ours.nnz > 100  # the comparison is not of empty matrices

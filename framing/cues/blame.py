@@ -273,6 +273,12 @@ class ActorFinder:
         self._exact_automaton = _needle_automaton(
             [{alias} if strict else set() for _, alias, strict in patterns]
         )
+        # Where the regex of these aliases can match, an automaton hit begins: an alias written as is
+        # (its hit is the text itself), or an ASCII one, whose lower-cased form matches the same letters
+        # as the case-insensitive regex except in a text with "ı" or "ſ" (re reads them as "i" and "s";
+        # "İ" changes the length of the lower-cased text, which find_each does per span). Their
+        # mentions are read at the hits (see _mentions) instead of by a scan of the whole sentence.
+        self._at_hits = [strict or alias.isascii() for _, alias, strict in patterns]
 
     def find(self, text: str) -> list[Mention]:
         """Non-overlapping mentions in text order; the longest alias wins where two overlap."""
@@ -298,42 +304,72 @@ class ActorFinder:
             return [self.find(text[start:end]) for start, end in spans]
         if "ё" in lowered:
             lowered = lowered.replace("ё", "е")
+        at_hits = "ı" not in text and "ſ" not in text
         starts = [start for start, _ in spans]
-        present: list[set[int] | None] = [None] * len(spans)
+        # per span: pattern index -> the starts of its hits in the span (in text order for one pattern)
+        present: list[dict[int, list[int]] | None] = [None] * len(spans)
         for automaton, searched in ((self._automaton, lowered), (self._exact_automaton, text)):
             if automaton is None:
                 continue
             for last, (length, indices) in automaton.iter(searched):
-                k = bisect_right(starts, last - length + 1) - 1
+                begin = last - length + 1
+                k = bisect_right(starts, begin) - 1
                 if k >= 0 and last < spans[k][1]:  # the needle lies wholly inside span k
                     found = present[k]
                     if found is None:
-                        present[k] = set(indices)
-                    else:
-                        found.update(indices)
+                        found = present[k] = {}
+                    begin -= starts[k]
+                    for index in indices:
+                        hits = found.get(index)
+                        if hits is None:
+                            found[index] = [begin]
+                        else:
+                            hits.append(begin)
         return [
-            self._mentions(text[start:end], found) if found else []
+            self._mentions(text[start:end], found, found if at_hits else None) if found else []
             for (start, end), found in zip(spans, present, strict=True)
         ]
 
-    def _mentions(self, text: str, present: set[int]) -> list[Mention]:
-        """The mentions of the aliases ``present`` (pattern indices) in ``text``."""
-        if len(present) == 1:
+    def _mentions(
+        self, text: str, present: Iterable[int], hits: Mapping[int, list[int]] | None = None
+    ) -> list[Mention]:
+        """The mentions of the aliases ``present`` (pattern indices) in ``text``.
+
+        ``hits``: where the automaton found each pattern's needle in ``text``; a pattern whose regex can
+        match only where a hit begins (``_at_hits``) is tried there alone, in order and each after the
+        end of the previous match: the matches of ``finditer`` over the whole text.
+        """
+        indices = sorted(present)  # the order of the patterns: longest alias first
+        if len(indices) == 1:
             # The common case (one alias in a sentence): one regex's matches never overlap each other
             # and come in text order, so there is nothing to resolve or sort.
-            (index,) = present
-            name, regex = self._regexes[index]
-            return [Mention(m.start(), m.end(), name) for m in regex.finditer(text)]
+            name, regex = self._regexes[indices[0]]
+            return [Mention(m.start(), m.end(), name) for m in self._matches(indices[0], regex, text, hits)]
         found: list[Mention] = []
         taken: list[tuple[int, int]] = []
-        for index in sorted(present):  # the order of the patterns: longest alias first
+        for index in indices:
             name, regex = self._regexes[index]
-            for m in regex.finditer(text):
+            for m in self._matches(index, regex, text, hits):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 taken.append(m.span())
                 found.append(Mention(m.start(), m.end(), name))
         return sorted(found, key=lambda x: x.start)
+
+    def _matches(
+        self, index: int, regex: re.Pattern[str], text: str, hits: Mapping[int, list[int]] | None
+    ) -> Iterable[re.Match[str]]:
+        if hits is None or not self._at_hits[index]:
+            return regex.finditer(text)
+        matches = []
+        position = 0
+        for begin in hits[index]:
+            if begin >= position:
+                m = regex.match(text, begin)
+                if m is not None:
+                    matches.append(m)
+                    position = m.end()
+        return matches
 
 
 def _alias_needles(alias: str) -> set[str]:
