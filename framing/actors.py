@@ -120,8 +120,11 @@ def _letters(acronym: str) -> str:
     return acronym.replace(".", "").replace("-", "").replace("&", "")
 
 
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
 def _clean_word(word: str) -> str:
-    word = re.sub(r"['’]s$", "", word)
+    word = _POSSESSIVE.sub("", word)
     if _DOTTED.match(word):  # the word pattern leaves out the last dot of U.S.
         return word + "."
     head, _, tail = word.partition("-")

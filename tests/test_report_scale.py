@@ -321,6 +321,28 @@ def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
         pd.testing.assert_frame_equal(table, parallel.tables[name], obj=name)
 
 
+def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are_rated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the pairwise worker starts before the rates, from the table of every rated group, and makes its
+    # own copy of the compared rows: the same table as the tests run in this process
+    import framing.parallel
+    import framing.report.analysis
+    from framing.report import analyse
+
+    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=6))
+    options = {"max_groups": 2, "min_documents": 2, "n_resamples": 20, "n_permutations": 50}
+    serial = analyse(corpus, **options)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    parallel = analyse(corpus, jobs=2, **options)
+    pairwise = parallel.tables["pairwise"]
+    assert len(serial.tables["cue_rates"]["outlet"].unique()) == 6
+    assert set(pairwise["group_a"]) | set(pairwise["group_b"]) == set(parallel.groups)
+    assert len(pairwise) > 0
+    pd.testing.assert_frame_equal(serial.tables["pairwise"], pairwise)
+
+
 def test_examples_of_the_compared_groups_quote_their_own_documents_when_others_are_rated_only(
     tmp_path: Path,
 ) -> None:

@@ -300,6 +300,19 @@ def _analyse(
     clustering = {"cluster": "outlet"} if by != "outlet" and "outlet" in rated_features.columns else {}
     rated_features = _statistics_columns(rated_features, by, [*cues, *subcategories])
     return_freed_memory()
+    permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
+    pairwise = _Computation(compare.pairwise_contrasts, {"cues": cues, "by": by, **permutation})
+    pairwise_worker = None
+    n_compared = len(rated_features) if compared is None else int(compared.sum())
+    if jobs > 1 and n_compared >= BACKGROUND_MIN_DOCUMENTS:
+        # The largest of the tests runs in a worker from here on, beside the rates (one core) and the
+        # other tests; each test is seeded on its own, so the tables are those of any order. The worker
+        # makes its own copy of the compared rows.
+        pairwise_worker = resources.enter_context(
+            BackgroundCall(
+                _compared_by_language, rated_features, compared, plan, by, groups, pairwise, min_documents
+            )
+        )
 
     step(REPORT_STEPS[1])
     # issue 10: groups made of several outlets (leaning, country) resample and permute whole outlets
@@ -333,21 +346,12 @@ def _analyse(
     selection["implausible_dates"] = implausible
 
     step(REPORT_STEPS[2])
-    permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
     omnibus_options = permutation if clustering else {}  # outlets permuted only when clustering
     lone: list[str] = []  # languages with fewer than two groups: nothing to test within them
 
     def within(table: pd.DataFrame, compute: Callable[..., pd.DataFrame]) -> pd.DataFrame:
         return by_language(plan, table, by, groups, compute, min_documents=min_documents, skipped=lone)
 
-    pairwise = _Computation(compare.pairwise_contrasts, {"cues": cues, "by": by, **permutation})
-    pairwise_worker = None
-    if jobs > 1 and len(features) >= BACKGROUND_MIN_DOCUMENTS:
-        # the largest of these tests runs in a worker beside the others (each is seeded on its own:
-        # the same tables in any order)
-        pairwise_worker = resources.enter_context(
-            BackgroundCall(by_language, plan, features, by, groups, pairwise, min_documents=min_documents)
-        )
     subcategory_vs_rest = within(
         features, lambda f, o: compare.group_vs_rest(f, cues=subcategories, by=by, order=o, **permutation)
     )
@@ -567,6 +571,21 @@ def _analyse(
     if len(suggested):
         metadata["suggested_actors"] = actors_from_table(suggested)
     return Analysis(corpus, by, groups, cues, tables, findings, examples, metadata, evidence, ahead)
+
+
+def _compared_by_language(
+    features: pd.DataFrame,
+    compared: np.ndarray | None,
+    plan: LanguagePlan,
+    by: str,
+    groups: list[Hashable],
+    compute: Callable[[pd.DataFrame, list[Hashable]], pd.DataFrame],
+    min_documents: int,
+) -> pd.DataFrame:
+    """``by_language(compute)`` on the ``compared`` rows of ``features`` (all when None)."""
+    if compared is not None:
+        features = features[compared].reset_index(drop=True)
+    return by_language(plan, features, by, groups, compute, min_documents=min_documents)
 
 
 def _charts_ahead(
