@@ -93,6 +93,8 @@ DEFAULT_TITLE_WEIGHT = 0.5
 DEFAULT_NEIGHBOURS = 30
 # A similarity block holds at most this many (row, candidate) cells: bounded memory at any corpus size.
 _BLOCK_CELLS = 2_000_000
+#: the largest product :func:`_product` makes output arrays for every cell of (8 bytes a cell, 32-bit indices)
+_PRODUCT_CELLS = 4 * _BLOCK_CELLS
 # An undated document is compared with everyone, this many candidates at a time.
 _CANDIDATES = 10_000
 _TITLE_CHARACTERS = 100
@@ -562,14 +564,20 @@ def _product(left: sp.csr_matrix, right: sp.csr_matrix) -> sp.csr_matrix:
     counting pass took 40 % of the same-story search. Here the output arrays are made for every cell of
     the product (left's rows x right's columns, at most about :data:`_BLOCK_CELLS` in
     :func:`_neighbours`; ``np.empty`` touches no memory that is not written) and scipy's compiled
-    product kernel fills them. Where that kernel is not found (its module is scipy's own), the
-    ``@`` operator gives the same matrix.
+    product kernel fills them. Where that kernel is not found (its module is scipy's own), or the
+    product has more than :data:`_PRODUCT_CELLS` cells (a part of the candidates can end on a day
+    with many documents beyond the block's window), the ``@`` operator gives the same matrix.
     """
     rows, columns = left.shape[0], right.shape[1]
-    kernel = getattr(_sparsetools, "csr_matmat", None) if _sparsetools is not None else None
-    if kernel is None or left.data.dtype != right.data.dtype or left.shape[1] != right.shape[0]:
-        return left @ right
     cells = rows * columns
+    kernel = getattr(_sparsetools, "csr_matmat", None) if _sparsetools is not None else None
+    if (
+        kernel is None
+        or cells > _PRODUCT_CELLS  # a part of the candidates larger than the blocks are made for
+        or left.data.dtype != right.data.dtype
+        or left.shape[1] != right.shape[0]
+    ):
+        return left @ right
     big = max(cells, left.nnz, right.nnz, left.shape[1] + 1) > np.iinfo(np.int32).max
     index = np.int64 if big else np.int32
     indptr = np.empty(rows + 1, dtype=index)

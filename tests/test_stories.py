@@ -748,3 +748,15 @@ def test_the_neighbour_search_product_is_scipys_entry_for_entry(shape: tuple[int
     assert np.array_equal(ours.data, theirs.data)  # bit for bit: the cosines are compared with a floor
     if shape == (40, 300, 25):
         assert ours.nnz > 100  # the comparison is not of empty matrices
+
+
+def test_a_product_too_large_for_cell_sized_arrays_is_left_to_scipy(monkeypatch: pytest.MonkeyPatch) -> None:
+    import framing.stories
+    from framing.stories import _product
+
+    monkeypatch.setattr(framing.stories, "_PRODUCT_CELLS", 100)  # fewer than the 40 x 25 cells below
+    rng = np.random.default_rng(3)
+    left = sp.random(40, 300, density=0.05, format="csr", dtype=np.float32, random_state=rng)
+    right = sp.random(300, 25, density=0.05, format="csr", dtype=np.float32, random_state=rng)
+    ours, theirs = _product(left, right), left @ right
+    assert ours.nnz > 0 and np.array_equal(ours.toarray(), theirs.toarray())
