@@ -359,6 +359,7 @@ class ActorFinder:
     def _matches(
         self, index: int, regex: re.Pattern[str], text: str, hits: Mapping[int, list[int]] | None
     ) -> Iterable[re.Match[str]]:
+        """The matches of pattern ``index`` in ``text``, in text order (see :meth:`_mentions`)."""
         if hits is None or not self._at_hits[index]:
             return regex.finditer(text)
         matches = []
