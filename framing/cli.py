@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import inspect
 import json
 import logging
@@ -41,6 +42,12 @@ def _process_set_up() -> None:
 
     map_large_blocks()
     arrow_uses_malloc()
+    # Python's cyclic garbage collector runs after every 700 new container objects by default, and the
+    # older generations after 10 and 100 of those runs; matching a corpus makes millions of short-lived
+    # tuples, lists and dicts that reference counting frees, and each full collection walks every object
+    # of the process (matching 4,000 AllSides articles in one process: 0.34-0.42 s of collection in
+    # 4.5-6.0 s of CPU by default, 0.03 s with these thresholds). Worker processes inherit them.
+    gc.set_threshold(10_000, 50, 100)
 
 
 corpus_app = typer.Typer(help="Load and inspect corpora.", no_args_is_help=True)

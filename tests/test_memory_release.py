@@ -87,6 +87,17 @@ def test_the_command_maps_large_blocks_before_any_command_runs(monkeypatch) -> N
     assert calls == [256 << 10]
 
 
+def test_the_command_collects_cyclic_garbage_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the matching's millions of short-lived containers made the collector run every 700 of them
+    import gc
+
+    monkeypatch.setattr(gc, "set_threshold", lambda *levels: calls.append(levels))
+    calls: list[tuple[int, ...]] = []
+    result = CliRunner().invoke(app, ["lexicon", "list"])
+    assert result.exit_code == 0, result.output
+    assert calls == [(10_000, 50, 100)]
+
+
 # 200 blocks of 1,000 rows x 80 counts (~130 MB in all), joined into one table: pd.concat holds the blocks
 # and the whole result at once, as the end of a matching pass over 200,000 articles did.
 _JOINED_PEAK = """
