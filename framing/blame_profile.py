@@ -296,7 +296,6 @@ def _document_rows(
         return rows[actor]
 
     persons = finder.persons
-    mentions_by_sentence = every_sentence
     present_by_sentence: list[AbstractSet[str]] = []
     previous: list[Mention] = []
     nobody: frozenset[str] = frozenset()
@@ -325,8 +324,8 @@ def _document_rows(
         if a["kind"] != "denial" and a["blamer"] != a["blamed"]:
             accusers[a["sentence_id"]].add(a["blamer"])
     headline_actors = {m.actor for m in finder.find(title)} if title else set()
-    if not title and mentions_by_sentence:
-        headline_actors = {m.actor for m in mentions_by_sentence[0]}
+    if not title and every_sentence:
+        headline_actors = {m.actor for m in every_sentence[0]}
     for blamers in accusers.values():
         for actor in blamers - {UNSPECIFIED}:
             row(actor)["accusations_made"] += 1
@@ -350,7 +349,7 @@ def _document_rows(
             s_start, s_end = found.sentences[match.sentence_id]
             sentence = text[s_start:s_end]
             lo, hi = _clause(sentence, match.start - s_start)
-            in_clause = {m.actor for m in mentions_by_sentence[match.sentence_id] if lo <= m.start < hi}
+            in_clause = {m.actor for m in every_sentence[match.sentence_id] if lo <= m.start < hi}
             for actor in in_clause:
                 row(actor)["clause_cues"] += 1
     # every actor present has its row already (made above, in text order): only the counts change here

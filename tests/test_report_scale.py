@@ -341,6 +341,9 @@ def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are
     assert set(pairwise["group_a"]) | set(pairwise["group_b"]) == set(parallel.groups)
     assert len(pairwise) > 0
     pd.testing.assert_frame_equal(serial.tables["pairwise"], pairwise)
+    # the documents of the groups rated only are not the test's "excluded documents"
+    assert pairwise.attrs == serial.tables["pairwise"].attrs
+    assert pairwise.attrs["excluded_documents"] == 0
 
 
 def test_examples_of_the_compared_groups_quote_their_own_documents_when_others_are_rated_only(
