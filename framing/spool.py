@@ -34,9 +34,12 @@ TEXT_REF = "text_ref"
 BLOCK = 2000
 
 # Texts closer than this in the file are read with one system call (the bytes between are dropped),
-# and one call reads at most _MAX_READ bytes.
+# and one call reads at most _MAX_READ bytes (a longer text is read alone). The bytes read stay under
+# the blocks the framing command maps on their own (framing._memory.LARGE_BLOCK_BYTES), so every read
+# reuses the heap's pages: reads of up to 16 MB were fresh mappings, paged in anew (33,000 page faults
+# reading the 20,000 texts of a spool once; 0.08 instead of 0.02 s of system time).
 _GAP = 1 << 16
-_MAX_READ = 1 << 24
+_MAX_READ = 224 << 10
 
 
 class TextSpool:

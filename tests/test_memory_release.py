@@ -145,3 +145,38 @@ def test_the_command_has_arrow_allocate_with_malloc() -> None:
         assert pa.default_memory_pool().backend_name == "system"
     finally:
         pa.set_memory_pool(before)
+
+
+# Page faults of one bootstrap and one permutation test on 20,000 documents, in a process that maps
+# blocks of 256 KiB or more on their own (as the framing command does). A warm-up call of the same
+# shapes comes first, so only what the loops page in each time is counted.
+_LOOP_FAULTS = """
+import resource
+import numpy as np
+from framing._memory import map_large_blocks
+from framing.compare.resampling import bootstrap_means, permutation_diffs
+
+assert map_large_blocks()
+values = np.random.default_rng(0).gamma(1.0, 5.0, size=(20_000, 5))
+
+def faults(call):
+    call(1)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    call(2)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+print(faults(lambda seed: bootstrap_means(values, 2000, np.random.default_rng(seed))))
+print(faults(lambda seed: permutation_diffs(values, 4000, 2000, np.random.default_rng(seed))))
+"""
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc's allocator (mallopt) and Linux's page-fault counts")
+def test_the_resampling_loops_do_not_page_in_new_arrays_for_every_block() -> None:
+    # regression: the bootstrap drew 250,000 indices at a time (two fresh 2 MB mappings per draw:
+    # 156,691 page faults here) and the permutation test built a sparse matrix for every block of
+    # permutations (36,394); now 330 and 970: the draws stay under the mapping threshold and the
+    # permutation test refills the same arrays.
+    run = subprocess.run([sys.executable, "-c", _LOOP_FAULTS], capture_output=True, text=True, check=True)
+    bootstrap, permutation = (int(line) for line in run.stdout.split())
+    assert bootstrap < 20_000
+    assert permutation < 10_000

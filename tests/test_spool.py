@@ -24,6 +24,18 @@ def test_texts_come_back_by_position_in_any_order_with_repeats():
         spool.read([len(TEXTS)])
 
 
+def test_runs_of_texts_longer_than_one_read_and_a_text_longer_than_a_read_come_back_whole():
+    # one system call reads at most 224 KiB (under the blocks the framing command maps on their own):
+    # a run of close texts is cut into several reads, and a longer text is read alone
+    rng = np.random.default_rng(5)
+    texts = ["".join(rng.choice(list("abcдежё🙂 "), size=int(size))) for size in rng.integers(0, 40_000, 60)]
+    texts[17] = "ü" * 400_000  # 800,000 bytes
+    spool = spool_texts(texts)
+    assert spool.read(range(len(texts))) == texts
+    order = [*rng.permutation(len(texts)).tolist(), 17, 17, 3]
+    assert spool.read(order) == [texts[i] for i in order]
+
+
 def test_a_copy_in_another_process_reads_the_file_but_only_the_writer_deletes_it():
     spool = spool_texts(TEXTS)
     copy = pickle.loads(pickle.dumps(spool))
