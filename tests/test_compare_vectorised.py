@@ -276,3 +276,16 @@ def test_distinctive_terms_top_n_is_the_head_of_the_full_ranking(top_n):
     full = compare.distinctive_terms(tc)
     expected = full.groupby("group", sort=False).head(top_n).reset_index(drop=True)
     pd.testing.assert_frame_equal(compare.distinctive_terms(tc, top_n=top_n), expected)
+
+
+def test_permutation_sums_are_the_same_bits_without_scipys_compiled_kernel(monkeypatch):
+    # the blocks' sums call scipy's csr_matvecs on reused arrays; where scipy has no such module the
+    # @ operator of a csr_matrix gives them
+    values = np.asfortranarray(np.random.default_rng(4).gamma(1.0, 5.0, size=(700, 3)))
+    monkeypatch.setattr(resampling, "PERMUTATION_CELLS", 1000)  # blocks of 3 permutations, the last of 1
+    with_kernel = resampling.permutation_diffs(values, 300, 301, np.random.default_rng(8))
+    monkeypatch.setattr(resampling, "_sparsetools", None)
+    without = resampling.permutation_diffs(values, 300, 301, np.random.default_rng(8))
+    for got, expected in zip(without, with_kernel, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert with_kernel[1].max() > 0  # some permutations are as extreme: the sums were filled
