@@ -64,11 +64,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-try:  # scipy's compiled sparse kernels (see _product)
-    from scipy.sparse import _sparsetools
-except ImportError:  # pragma: no cover - a scipy without the module: the @ operator
-    _sparsetools = None
-
+from framing._sparse import sparse_kernel
 from framing.corpus import Corpus
 from framing.dedup import is_syndicated_copy
 from framing.errors import InputError, OptionError
@@ -565,13 +561,13 @@ def _product(left: sp.csr_matrix, right: sp.csr_matrix) -> sp.csr_matrix:
     articles). Here the output arrays are made for every cell of
     the product (left's rows x right's columns, at most about :data:`_BLOCK_CELLS` in
     :func:`_neighbours`; ``np.empty`` touches no memory that is not written) and scipy's compiled
-    product kernel fills them. Where that kernel is not found (its module is scipy's own), or the
+    product kernel fills them. Where that kernel is not found (:mod:`framing._sparse`), or the
     product has more than :data:`_PRODUCT_CELLS` cells (a part of the candidates can end on a day
     with many documents beyond the block's window), the ``@`` operator gives the same matrix.
     """
     rows, columns = left.shape[0], right.shape[1]
     cells = rows * columns
-    kernel = getattr(_sparsetools, "csr_matmat", None) if _sparsetools is not None else None
+    kernel = sparse_kernel("csr_matmat")
     if (
         kernel is None
         or cells > _PRODUCT_CELLS  # a part of the candidates larger than the blocks are made for

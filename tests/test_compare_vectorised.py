@@ -284,8 +284,15 @@ def test_permutation_sums_are_the_same_bits_without_scipys_compiled_kernel(monke
     values = np.asfortranarray(np.random.default_rng(4).gamma(1.0, 5.0, size=(700, 3)))
     monkeypatch.setattr(resampling, "PERMUTATION_CELLS", 1000)  # blocks of 3 permutations, the last of 1
     with_kernel = resampling.permutation_diffs(values, 300, 301, np.random.default_rng(8))
-    monkeypatch.setattr(resampling, "_sparsetools", None)
+    monkeypatch.setattr(resampling, "sparse_kernel", lambda name: None)
     without = resampling.permutation_diffs(values, 300, 301, np.random.default_rng(8))
     for got, expected in zip(without, with_kernel, strict=True):
         np.testing.assert_array_equal(got, expected)
     assert with_kernel[1].max() > 0  # some permutations are as extreme: the sums were filled
+
+
+def test_scipys_kernels_are_found_and_an_unknown_one_is_none():
+    from framing._sparse import sparse_kernel
+
+    assert callable(sparse_kernel("csr_matvecs")) and callable(sparse_kernel("csr_matmat"))
+    assert sparse_kernel("no_such_kernel") is None

@@ -13,11 +13,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-try:  # scipy's compiled sparse kernels (see _row_sums)
-    from scipy.sparse import _sparsetools
-except ImportError:  # pragma: no cover - a scipy without the module: the @ operator
-    _sparsetools = None
-
+from framing._sparse import sparse_kernel
 from framing.compare._checks import check_confidence, check_resamples
 from framing.compare._linalg import one_blas_thread
 from framing.errors import OptionError
@@ -249,7 +245,7 @@ def _row_sums(
     222,449 now, most of the rest outside these tests).
     """
     rows, k = len(indptr) - 1, dense.shape[1]
-    kernel = getattr(_sparsetools, "csr_matvecs", None) if _sparsetools is not None else None
+    kernel = sparse_kernel("csr_matvecs")
     if kernel is None:  # a scipy without its compiled module: the @ operator
         product = sparse.csr_matrix((data, indices, indptr), shape=(rows, dense.shape[0])) @ dense
         out += product.reshape(-1)
