@@ -31,16 +31,31 @@ articles peak and wall time were unchanged (473 MB, 78 s). The tables are byte-i
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import sys
+from collections.abc import Iterator
 from functools import cache
 
-__all__ = ["LARGE_BLOCK_BYTES", "arrow_uses_malloc", "map_large_blocks", "return_freed_memory"]
+__all__ = [
+    "LARGE_BLOCK_BYTES",
+    "arrow_uses_malloc",
+    "heap_for_temporaries",
+    "map_large_blocks",
+    "return_freed_memory",
+]
 
 #: blocks of at least this many bytes get a mapping of their own with :func:`map_large_blocks`
 LARGE_BLOCK_BYTES = 256 << 10
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+_M_TRIM_THRESHOLD = -1
+_DEFAULT_TRIM_THRESHOLD = 128 << 10  # glibc's, kept once the mapping threshold is fixed
+#: the largest mapping threshold glibc accepts on 64-bit systems (half its heap size limit)
+HEAP_BLOCK_LIMIT = 32 << 20
+
+#: the threshold :func:`map_large_blocks` set in this process (inherited by forked workers), or None
+_mapping_threshold: int | None = None
 
 
 @cache
@@ -68,7 +83,49 @@ def map_large_blocks(threshold: int = LARGE_BLOCK_BYTES) -> bool:
     mallopt = _glibc_function("mallopt")
     if mallopt is None:
         return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, threshold))  # type: ignore[operator]
+    global _mapping_threshold
+    applied = bool(mallopt(_M_MMAP_THRESHOLD, threshold))  # type: ignore[operator]
+    if applied:
+        _mapping_threshold = threshold
+    return applied
+
+
+def _set_heap_limits(mapping: int, trim: int) -> None:
+    mallopt = _glibc_function("mallopt")
+    mallopt(_M_MMAP_THRESHOLD, mapping)  # type: ignore[misc]
+    mallopt(_M_TRIM_THRESHOLD, trim)  # type: ignore[misc]
+
+
+def keep_heap_for_temporaries(limit: int = HEAP_BLOCK_LIMIT) -> bool:
+    """From now on, in this process, serve blocks under ``limit`` bytes from the heap and keep its freed
+    pages for the next blocks, where :func:`map_large_blocks` had every block of its threshold or more
+    mapped on its own; True when that applied. For a worker process whose memory is bounded by its
+    task (a block of texts), where a mapping per temporary array cost a page fault per 4 KiB."""
+    if _mapping_threshold is None:
+        return False
+    _set_heap_limits(limit, limit)
+    return True
+
+
+@contextlib.contextmanager
+def heap_for_temporaries(limit: int = HEAP_BLOCK_LIMIT) -> Iterator[bool]:
+    """Within the block, :func:`keep_heap_for_temporaries`; on leaving, the mapping threshold of
+    :func:`map_large_blocks` again and the heap's freed pages returned (:func:`return_freed_memory`).
+
+    For a loop that makes and frees arrays of a few MB by the hundred: mapped one by one, each page of
+    each is faulted in afresh. The block's peak is that of its live arrays plus the heap's free pages
+    between them; what it freed is returned when it ends. A no-op (yielding False) where
+    :func:`map_large_blocks` was not applied: a library does not change its host's allocator.
+    """
+    if not keep_heap_for_temporaries(limit):
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        assert _mapping_threshold is not None
+        _set_heap_limits(_mapping_threshold, _DEFAULT_TRIM_THRESHOLD)
+        return_freed_memory()
 
 
 def arrow_uses_malloc() -> bool:

@@ -128,6 +128,30 @@ def test_collocations_equal_nltk_finders_bit_for_bit(seed, options):
     pd.testing.assert_frame_equal(compare.collocations(texts, groups, tokens=tokens, **options), expected)
 
 
+@pytest.mark.parametrize("top_n", [1, 2, 3, 7])
+def test_collocations_score_only_possible_top_phrases_and_equal_nltk(monkeypatch, top_n):
+    # Many phrases tie on the likelihood ratio (the same counts in different pairs of words) around each
+    # group's top_n-th: the phrases left unscored must be those that cannot be in any group's top_n.
+    pairs = [f"w{i} v{i}" for i in range(12)]
+    texts = [" ".join([pairs[i % 12]] * (2 + i % 3) + ["and the of"]) for i in range(72)]
+    texts += [f"{pairs[i]} x{i}" for i in range(12)]
+    groups = ["ABC"[i % 3] for i in range(len(texts))]
+    options = {"top_n": top_n, "min_count": 1, "common_words": 0, "min_ratio": 0.0}
+    scored: list[int] = []
+    exact = keyness._likelihood_ratios
+
+    def counted(n_ii, *rest):
+        scored.append(len(n_ii))
+        return exact(n_ii, *rest)
+
+    monkeypatch.setattr(keyness, "_likelihood_ratios", counted)
+    got = compare.collocations(texts, groups, **options)
+    expected = _nltk_collocations(texts, groups, **options)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    candidates = len(_nltk_collocations(texts, groups, **{**options, "top_n": 10_000}))
+    assert sum(scored) < candidates  # phrases were left unscored, and the table is still NLTK's
+
+
 def test_counts_do_not_depend_on_block_size_or_the_dense_counter(monkeypatch):
     texts, groups = _corpus(3, documents=80)
     options = {"top_n": 8, "min_count": 2, "common_words": 3, "min_ratio": 1.0}

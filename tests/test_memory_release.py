@@ -180,3 +180,38 @@ def test_the_resampling_loops_do_not_page_in_new_arrays_for_every_block() -> Non
     bootstrap, permutation = (int(line) for line in run.stdout.split())
     assert bootstrap < 20_000
     assert permutation < 10_000
+
+
+# Page faults of a loop that makes and frees a 2 MB array 100 times, in a process that maps blocks of
+# 256 KiB or more on their own: as it is, inside heap_for_temporaries, and after it.
+_HEAP_SCOPE = """
+import resource
+import numpy as np
+from framing import _memory
+
+def faults():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(100):
+        np.ones(1 << 18).sum()  # 2 MB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+with _memory.heap_for_temporaries() as kept:
+    assert not kept  # no mapping rule here: nothing changes
+assert _memory.map_large_blocks()
+mapped = faults()
+with _memory.heap_for_temporaries() as kept:
+    assert kept
+    faults()  # the heap grows once
+    inside = faults()
+after = faults()
+print(mapped, inside, after)
+"""
+
+
+@pytest.mark.skipif(not GLIBC, reason="glibc's allocator (mallopt) and Linux's page-fault counts")
+def test_heap_for_temporaries_reuses_the_heap_inside_and_restores_the_mapping_rule_after() -> None:
+    run = subprocess.run([sys.executable, "-c", _HEAP_SCOPE], capture_output=True, text=True, check=True)
+    mapped, inside, after = (int(n) for n in run.stdout.split())
+    assert mapped > 100 * 400  # each array's 512 pages faulted in afresh
+    assert inside < 1_000  # the same heap pages each time
+    assert after > 100 * 400  # mapped one by one again

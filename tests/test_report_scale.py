@@ -319,6 +319,25 @@ def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
     assert serial.tables.keys() == parallel.tables.keys()
     for name, table in serial.tables.items():
         pd.testing.assert_frame_equal(table, parallel.tables[name], obj=name)
+    # with workers the corpus hash is computed in a thread while they match
+    expected = framing.load_corpus(CROCUS).content_hash()
+    assert serial.metadata["corpus"]["content_hash"] == expected
+    assert parallel.metadata["corpus"]["content_hash"] == expected
+
+
+def test_the_corpus_hash_of_a_spooled_corpus_is_the_same_from_the_thread_beside_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import framing.parallel
+    import framing.report.analysis
+    from framing.report import analyse
+
+    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=4), spool=True)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    analysis = analyse(corpus, jobs=2, n_resamples=20, n_permutations=20)
+    assert analysis.metadata["corpus"]["content_hash"] == corpus.content_hash()
+    assert corpus.spool is not None  # the texts were read from disk by the thread
 
 
 def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are_rated(

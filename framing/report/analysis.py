@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from framing import compare
 from framing._memory import return_freed_memory
 from framing.actors import actors_from_table, with_suggested_actors
 from framing.boilerplate import boilerplate_table
-from framing.corpus import Corpus, as_corpus
+from framing.corpus import HASHED_COLUMNS, Corpus, as_corpus, hash_of_contents
 from framing.coverage import language_coverage
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
@@ -277,6 +277,9 @@ def _analyse(
     background = _cluster_in_background(documents, compared, plan, groups, by, jobs, corpus.spool)
     if background is not None:
         resources.enter_context(background)  # stopped on any error before its section
+    # The metadata's corpus hash reads every text (0.4 to 0.6 s of this process at 20,000 articles): with
+    # workers matching, this process computes it while it waits for them, not in the report's last steps
+    content_hash = _hashed_in_background(corpus, resources) if jobs > 1 else None
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
     matched = match_documents(
         documents,
@@ -387,7 +390,7 @@ def _analyse(
     tables["blame_attributions"] = _BlameRows(matched, "attributions")
     attributions = matched.attribution_columns(list(dict.fromkeys([by, *_BLAME_STATISTICS_COLUMNS])))
     # a group without any blame or denial cue has no row to tabulate: the blame tables show the others
-    blaming = {"by": by, "order": [g for g in groups if g in set(attributions[by])]}
+    blaming = {"by": by, "order": _present(groups, attributions[by])}
     silent = [str(g) for g in groups if g not in blaming["order"]]
     if silent:
         gaps.append(f"blame tables for {', '.join(silent)}: no blame or denial cue in the documents")
@@ -400,7 +403,7 @@ def _analyse(
         tables["blame_association"] = within(
             voiced,
             lambda a, o: compare.blame_association(
-                a.drop(columns="language"), by=by, order=[g for g in o if g in set(a[by])], **association
+                a.drop(columns="language"), by=by, order=_present(o, a[by]), **association
             ),
         )
         del language_of, voiced
@@ -564,6 +567,7 @@ def _analyse(
         freq=freq,
         matcher=matcher,
         tables=tables,
+        content_hash=content_hash.result() if content_hash is not None else corpus.content_hash(),
     )
     metadata["languages"] = plan.metadata()
     if trained is not None:
@@ -956,12 +960,32 @@ def _groups_table(
     return pd.DataFrame(rows)
 
 
+def _present(groups: list[Hashable], column: pd.Series) -> list[Hashable]:
+    """The ``groups`` that occur in ``column``, in their order.
+
+    The column's values are collected once (a set made in a comprehension's condition is made per group:
+    0.3 s of the 20,000-article report's blame step, 12 groups).
+    """
+    present = set(column.unique())
+    return [g for g in groups if g in present]
+
+
+def _hashed_in_background(corpus: Corpus, resources: ExitStack) -> Future[str]:
+    """:meth:`Corpus.content_hash` in a thread of this process, on a copy of the columns it reads (the
+    spool is read with a descriptor per read, so the main thread may read it meanwhile); the thread is
+    joined when ``resources`` close."""
+    rows = corpus.documents[list(HASHED_COLUMNS)].copy()  # no pandas object is shared with this thread
+    thread = resources.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="framing-hash"))
+    return thread.submit(hash_of_contents, rows, corpus.texts)
+
+
 def _metadata(
     corpus: Corpus,
     documents: pd.DataFrame,
     *,
     matcher: CueMatcher,
     tables: ReportTables,
+    content_hash: str,
     **parameters: Any,
 ) -> dict[str, Any]:
     import matplotlib
@@ -982,7 +1006,7 @@ def _metadata(
         "corpus": {
             "name": corpus.name,
             "source": str(corpus.source) if corpus.source is not None else None,
-            "content_hash": corpus.content_hash(),
+            "content_hash": content_hash,
             "documents_loaded": len(corpus.documents),
             "documents_analysed": len(documents),
             "duplicates_dropped": parameters["dropped"],
