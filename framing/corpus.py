@@ -204,22 +204,6 @@ class LoadSummary:
 _COUNT_FIELDS = [f.name for f in fields(LoadSummary) if f.type == "int"]
 
 
-#: the document columns :meth:`Corpus.content_hash` reads besides the texts
-HASHED_COLUMNS = ("doc_id", "outlet", "date")
-
-
-def hash_of_contents(rows: pd.DataFrame, texts: Iterable[str]) -> str:
-    """:meth:`Corpus.content_hash` of the documents ``rows`` (the :data:`HASHED_COLUMNS`) and ``texts``.
-
-    Reads only what it is given: with a copy of the columns it may run in a thread beside other work.
-    """
-    digest = hashlib.sha256()
-    for row, text in zip(rows.itertuples(index=False), texts, strict=True):
-        digest.update("\x1f".join(map(str, (*row, text))).encode("utf-8"))
-        digest.update(b"\x1e")
-    return digest.hexdigest()
-
-
 class Corpus:
     """A collection of news documents with its settings.
 
@@ -400,7 +384,12 @@ class Corpus:
 
     def content_hash(self) -> str:
         """SHA-256 of the documents' ids, outlets, dates and cleaned texts, in order."""
-        return hash_of_contents(self.documents[list(HASHED_COLUMNS)], self.texts)
+        digest = hashlib.sha256()
+        rows = self.documents[["doc_id", "outlet", "date"]].itertuples(index=False)
+        for row, text in zip(rows, self.texts, strict=True):
+            digest.update("\x1f".join(map(str, (*row, text))).encode("utf-8"))
+            digest.update(b"\x1e")
+        return digest.hexdigest()
 
     def info(self) -> dict[str, Any]:
         """The corpus description used by ``framing corpus info --json``."""

@@ -319,13 +319,13 @@ def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
     assert serial.tables.keys() == parallel.tables.keys()
     for name, table in serial.tables.items():
         pd.testing.assert_frame_equal(table, parallel.tables[name], obj=name)
-    # with workers the corpus hash is computed in a thread while they match
+    # with workers the corpus hash is computed early, beside the same-story worker
     expected = framing.load_corpus(CROCUS).content_hash()
     assert serial.metadata["corpus"]["content_hash"] == expected
     assert parallel.metadata["corpus"]["content_hash"] == expected
 
 
-def test_the_corpus_hash_of_a_spooled_corpus_is_the_same_from_the_thread_beside_the_workers(
+def test_the_corpus_hash_of_a_spooled_corpus_is_the_same_when_computed_beside_the_story_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import framing.parallel
@@ -337,7 +337,7 @@ def test_the_corpus_hash_of_a_spooled_corpus_is_the_same_from_the_thread_beside_
     monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
     analysis = analyse(corpus, jobs=2, n_resamples=20, n_permutations=20)
     assert analysis.metadata["corpus"]["content_hash"] == corpus.content_hash()
-    assert corpus.spool is not None  # the texts were read from disk by the thread
+    assert corpus.spool is not None  # the texts were read from disk
 
 
 def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are_rated(

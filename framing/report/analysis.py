@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import Executor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from framing import compare
 from framing._memory import return_freed_memory
 from framing.actors import actors_from_table, with_suggested_actors
 from framing.boilerplate import boilerplate_table
-from framing.corpus import HASHED_COLUMNS, Corpus, as_corpus, hash_of_contents
+from framing.corpus import Corpus, as_corpus
 from framing.coverage import language_coverage
 from framing.dedup import is_syndicated_copy
 from framing.errors import OptionError
@@ -277,9 +277,14 @@ def _analyse(
     background = _cluster_in_background(documents, compared, plan, groups, by, jobs, corpus.spool)
     if background is not None:
         resources.enter_context(background)  # stopped on any error before its section
-    # The metadata's corpus hash reads every text (0.4 to 0.6 s of this process at 20,000 articles): with
-    # workers matching, this process computes it while it waits for them, not in the report's last steps
-    content_hash = _hashed_in_background(corpus, resources) if jobs > 1 else None
+    content_hash = None
+    if background is not None:
+        # Work of this process that the report's last steps would do while this process is their
+        # bottleneck is done now, while the same-story worker has a core to itself: the metadata's corpus
+        # hash (it reads every text) and the imports of the tests' libraries (0.4-0.6 and 0.9 s at
+        # 20,000 articles). Forked workers inherit the modules.
+        content_hash = corpus.content_hash()
+        _import_statistics_libraries()
     # one matcher pass gives the feature table, the matches behind the examples and the blame rows
     matched = match_documents(
         documents,
@@ -567,7 +572,7 @@ def _analyse(
         freq=freq,
         matcher=matcher,
         tables=tables,
-        content_hash=content_hash.result() if content_hash is not None else corpus.content_hash(),
+        content_hash=content_hash if content_hash is not None else corpus.content_hash(),
     )
     metadata["languages"] = plan.metadata()
     if trained is not None:
@@ -970,13 +975,12 @@ def _present(groups: list[Hashable], column: pd.Series) -> list[Hashable]:
     return [g for g in groups if g in present]
 
 
-def _hashed_in_background(corpus: Corpus, resources: ExitStack) -> Future[str]:
-    """:meth:`Corpus.content_hash` in a thread of this process, on a copy of the columns it reads (the
-    spool is read with a descriptor per read, so the main thread may read it meanwhile); the thread is
-    joined when ``resources`` close."""
-    rows = corpus.documents[list(HASHED_COLUMNS)].copy()  # no pandas object is shared with this thread
-    thread = resources.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="framing-hash"))
-    return thread.submit(hash_of_contents, rows, corpus.texts)
+def _import_statistics_libraries() -> None:
+    """Import the libraries the statistics import on first use (SciPy's tests, statsmodels, scikit-learn's
+    classifiers)."""
+    import scipy.stats  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+    import statsmodels.api  # noqa: F401
 
 
 def _metadata(
