@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/bench_report.py [--repeat 3] [--copies 5] [--scale 10] [--max-groups 12]
-        [--jobs 2] [--texts auto|memory|disk] [--shift-days 61]
+        [--jobs 2] [--texts auto|memory|disk] [--shift-days 61] [--sample-tree]
 
 The input is the AllSides development set (``../shared/data/allsides/dev.jsonl``, 4,000 articles)
 repeated ``--copies`` times into ``benchmarks/data/`` (repeated records get unique ids; the same file
@@ -20,9 +20,11 @@ started from the checkout this script sits in (so the code timed is this checkou
 * peak RSS (MB of 10^6 bytes): the largest resident set of the process or of any worker process it
   reaped (``wait4``'s ``ru_maxrss``; a forked worker's resident set counts the pages it shares with
   the main process; at 200,000 articles the largest has been the main process, a chart worker forked
-  after the analysis, or the same-story worker, depending on the version: see the README); the RSS
-  and PSS of the whole process tree are also sampled every 0.1 s (``RSS sum``, ``PSS sum``; PSS counts
-  a shared page once across the processes that share it);
+  after the analysis, or the same-story worker, depending on the version: see the README);
+* with ``--sample-tree``, one more run per corpus whose whole process tree's RSS and PSS are sampled
+  every 0.1 s (``RSS sum``, ``PSS sum``; PSS counts a shared page once across the processes that
+  share it). That run is not timed: reading every process's ``smaps_rollup`` ten times a second
+  slowed the 20,000-article report by 2.5 to 3 s (until 2026-12-02 every timed run was sampled);
 * the report's own stage lines (``--timings``: wall s, CPU s and peak RSS so far, per stage).
 
 The tables show medians over ``--repeat`` runs; the machine's load average before and after is
@@ -93,12 +95,13 @@ class Run:
     stages: list[Stage] = field(default_factory=list)
 
 
-def run_report(corpus: Path, output: Path, extra: list[str]) -> Run:
-    """Run the report on ``corpus`` into ``output``, sampling the memory of its process tree every 0.1 s."""
+def run_report(corpus: Path, output: Path, extra: list[str], *, sample_tree: bool = False) -> Run:
+    """Run the report on ``corpus`` into ``output``; with ``sample_tree`` the memory of its process tree
+    is sampled every 0.1 s (which slows it: see ``run_process``)."""
     argv = [sys.executable, "-m", "framing.cli", "report", str(corpus), "-o", str(output)]
     argv += ["--force", "--quiet", "--timings", *extra]
     stderr: list[str] = []
-    run = run_process(argv, output, stderr_sink=stderr)
+    run = run_process(argv, output, stderr_sink=stderr, sample_memory=sample_tree)
     stages = [
         Stage(m["label"].strip(), float(m["wall"]), float(m["cpu"]), float(m["rss"]))
         for m in STAGE_LINE.finditer("".join(stderr))
@@ -117,8 +120,9 @@ def _median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def summary_table(name: str, runs: list[Run]) -> str:
-    """Per stage and in all: median wall s, CPU s, peak RSS MB (so far) over the runs."""
+def summary_table(name: str, runs: list[Run], tree: Run | None = None) -> str:
+    """Per stage and in all: median wall s, CPU s, peak RSS MB (so far) over the runs; ``tree``: the
+    sampled run's sums of the process tree's RSS and PSS."""
     labels = list(dict.fromkeys(stage.label for run in runs for stage in run.stages))
     rows = [["stage", "wall s", "CPU s", "peak RSS MB"]]
     for label in labels:
@@ -147,12 +151,12 @@ def summary_table(name: str, runs: list[Run]) -> str:
         lines.append("  ".join([row[0].ljust(widths[0]), *cells]))
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
-    sums = [r.peak_rss_sum_mb for r in runs]
-    shared = [r.peak_pss_mb for r in runs]
-    lines.append(
-        f"process tree (sampled): RSS sum median {_median(sums):.0f} MB, "
-        f"PSS sum median {_median(shared):.0f} MB"
-    )
+    if tree is not None:
+        lines.append(
+            f"process tree (one more run, sampled every 0.1 s; its wall {tree.wall_s:.1f} s is in no "
+            f"median): RSS sum {tree.peak_rss_sum_mb:.0f} MB, PSS sum {tree.peak_pss_mb:.0f} MB, "
+            f"peak RSS {tree.peak_rss_mb:.0f} MB"
+        )
     return "\n".join(lines)
 
 
@@ -187,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         help="dates of copy k move k times this many days (0: exact copies on the same dates)",
     )
     parser.add_argument(
+        "--sample-tree",
+        action="store_true",
+        help="after the timed runs, one more run per corpus whose process tree's RSS and PSS are sampled",
+    )
+    parser.add_argument(
         "--no-reference",
         action="store_true",
         help="do not time the CountVectorizer yardstick of the machine's speed",
@@ -211,13 +220,18 @@ def main(argv: list[str] | None = None) -> int:
             for corpus in corpora:  # corpora in turn: runs of both share the machine's conditions
                 run = run_report(corpus, Path(workdir) / corpus.stem, extra)
                 results.setdefault(corpus.name, []).append(run)
+        trees: dict[str, Run] = {}
+        if args.sample_tree:  # apart from the timed runs: the sampling slows the run it samples
+            for corpus in corpora:
+                trees[corpus.name] = run_report(corpus, Path(workdir) / corpus.stem, extra, sample_tree=True)
     load_after = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average before {load_before}, after {load_after}")
     if reference:
         print(speed_note(reference, [r.wall_s for r in results[corpora[0].name]]))
     for corpus in corpora:
         print()
-        print(summary_table(f"{corpus.name} ({count_documents(corpus):,} documents)", results[corpus.name]))
+        name = f"{corpus.name} ({count_documents(corpus):,} documents)"
+        print(summary_table(name, results[corpus.name], trees.get(corpus.name)))
     if len(corpora) == 2:
         small, large = (results[c.name] for c in corpora)
         memory = _median([r.peak_rss_mb for r in large]) / _median([r.peak_rss_mb for r in small])
@@ -234,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {**machine(), "load_before": load_before, "load_after": load_after},
         "reference_countvectorizer_s": reference,
         "runs": {name: [asdict(run) for run in runs] for name, runs in results.items()},
+        "sampled_tree_runs": {name: asdict(run) for name, run in trees.items()},
     }
     path = RESULTS / f"report_{stamp}.json"
     path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
