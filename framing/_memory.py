@@ -96,35 +96,27 @@ def _set_heap_limits(mapping: int, trim: int) -> None:
     mallopt(_M_TRIM_THRESHOLD, trim)  # type: ignore[misc]
 
 
-def keep_heap_for_temporaries(limit: int = HEAP_BLOCK_LIMIT) -> bool:
-    """From now on, in this process, serve blocks under ``limit`` bytes from the heap and keep its freed
-    pages for the next blocks, where :func:`map_large_blocks` had every block of its threshold or more
-    mapped on its own; True when that applied. For a worker process whose memory is bounded by its
-    task (a block of texts), where a mapping per temporary array cost a page fault per 4 KiB."""
-    if _mapping_threshold is None:
-        return False
-    _set_heap_limits(limit, limit)
-    return True
-
-
 @contextlib.contextmanager
 def heap_for_temporaries(limit: int = HEAP_BLOCK_LIMIT) -> Iterator[bool]:
-    """Within the block, :func:`keep_heap_for_temporaries`; on leaving, the mapping threshold of
-    :func:`map_large_blocks` again and the heap's freed pages returned (:func:`return_freed_memory`).
+    """Within the block, serve blocks under ``limit`` bytes from the heap and keep its freed pages for the
+    next blocks, where :func:`map_large_blocks` had every block of its threshold or more mapped on its
+    own; on leaving, that threshold again and the heap's freed pages returned (:func:`return_freed_memory`).
+    Worker processes forked inside keep the heap's pages for their whole life.
 
     For a loop that makes and frees arrays of a few MB by the hundred: mapped one by one, each page of
     each is faulted in afresh. The block's peak is that of its live arrays plus the heap's free pages
     between them; what it freed is returned when it ends. A no-op (yielding False) where
     :func:`map_large_blocks` was not applied: a library does not change its host's allocator.
     """
-    if not keep_heap_for_temporaries(limit):
+    mapping = _mapping_threshold
+    if mapping is None:
         yield False
         return
+    _set_heap_limits(limit, limit)
     try:
         yield True
     finally:
-        assert _mapping_threshold is not None
-        _set_heap_limits(_mapping_threshold, _DEFAULT_TRIM_THRESHOLD)
+        _set_heap_limits(mapping, _DEFAULT_TRIM_THRESHOLD)
         return_freed_memory()
 
 

@@ -802,8 +802,8 @@ def _scored_slice(
         )
     group_tokens = per_group_tokens[group_of_candidate]
     # Only a phrase that may be among its group's top_n needs NLTK's exact score (Python floats, one
-    # phrase at a time: 0.43 of the 0.84 s of the 20,000-article report's phrase table); the others are
-    # left out on a bound of it (see _contenders), which leaves the same top_n with the same scores.
+    # phrase at a time: 0.43 of the 0.84 s of the 20,000-article report's phrase table, cProfile); the
+    # others are left out on a bound of it (see _contenders): the same top_n with the same scores.
     kept = _contenders(own, first_counts, second_counts, group_tokens, group_of_candidate, top_n)
     if len(kept) < len(own):
         own, rest, ratio, group_of_candidate, group_tokens = (
@@ -836,18 +836,11 @@ def _contenders(
     """
     if top_n < 1 or len(n_ii) <= top_n:
         return np.arange(len(n_ii))
-    n_ix, n_xi, n_xx = (np.asarray(a, dtype=np.int64) for a in (n_ix, n_xi, n_xx))
-    n_ii = np.asarray(n_ii, dtype=np.float64)
-    n_oi = n_xi - n_ii
-    n_io = n_ix - n_ii
-    cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
-    total = cont[0] + cont[1] + cont[2] + cont[3]
     estimate = np.zeros(len(n_ii))
     size = np.zeros(len(n_ii))
     with np.errstate(all="ignore"):  # a non-finite estimate keeps its bigram
-        for i in range(4):
-            expected = (cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / total
-            term = cont[i] * np.log(cont[i] / (expected + _SMALL) + _SMALL)
+        for cell, argument in _table_cells(n_ii, n_ix, n_xi, n_xx):
+            term = cell * np.log(argument)
             estimate += term
             size += np.abs(term)
         bound = 2 * _SCORE_TOLERANCE * size + 1e-300
@@ -924,19 +917,30 @@ def _likelihood_ratios(n_ii: np.ndarray, n_ix: np.ndarray, n_xi: np.ndarray, n_x
         )
     if not len(n_ii):
         return np.zeros(0, dtype=np.float64)
+    terms = []
+    for cell, argument in _table_cells(n_ii, n_ix, n_xi, n_xx):
+        logs = np.fromiter(map(math.log, argument.tolist()), dtype=np.float64, count=len(argument))
+        terms.append((cell * logs).tolist())
+    return np.array([2 * sum(four) for four in zip(*terms, strict=True)], dtype=np.float64)
+
+
+def _table_cells(
+    n_ii: np.ndarray, n_ix: np.ndarray, n_xi: np.ndarray, n_xx: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The four cells of each bigram's 2 x 2 contingency table, each with the argument of its logarithm
+    in the likelihood ratio (observed over expected), as NLTK computes them, in NLTK's order."""
+    n_ii = np.asarray(n_ii, dtype=np.float64)
     n_ix, n_xi, n_xx = (np.asarray(a, dtype=np.int64) for a in (n_ix, n_xi, n_xx))
     n_oi = n_xi - n_ii
     n_io = n_ix - n_ii
     cont = (n_ii, n_oi, n_io, n_xx - n_ii - n_oi - n_io)
     # sum(cont) of integral floats: exact in any order
     total = cont[0] + cont[1] + cont[2] + cont[3]
-    terms = []
+    cells = []
     for i in range(4):
         expected = (cont[i] + cont[i ^ 1]) * (cont[i] + cont[i ^ 2]) / total
-        argument = cont[i] / (expected + _SMALL) + _SMALL
-        logs = np.fromiter(map(math.log, argument.tolist()), dtype=np.float64, count=len(argument))
-        terms.append((cont[i] * logs).tolist())
-    return np.array([2 * sum(four) for four in zip(*terms, strict=True)], dtype=np.float64)
+        cells.append((cont[i], cont[i] / (expected + _SMALL) + _SMALL))
+    return cells
 
 
 def _string_ranks(words: list[str]) -> np.ndarray:
