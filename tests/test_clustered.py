@@ -252,6 +252,18 @@ def test_rate_model_states_a_group_without_matches_and_the_quasi_poisson_fallbac
     assert fallback["dispersion"] < 1 and fallback["irr"] == pytest.approx(1.5, rel=0.02)
 
 
+def test_rate_model_calls_alpha_run_to_zero_the_boundary_converged_or_not() -> None:
+    # Regression: on the bundled corpus the negative binomial fits of blame and denial end with alpha
+    # ~1e-8; whether statsmodels then reports convergence depended on the CPU's BLAS kernels (AMD and
+    # Intel machines wrote different notes in the report). Both are the boundary case.
+    import framing
+
+    corpus = framing.load_corpus(Path(__file__).resolve().parents[1] / "corpora" / "crocus")
+    table = compare.rate_model(framing.extract(corpus), by="outlet", cues=["blame", "denial"])
+    assert set(table["model"]) == {"quasi-Poisson (negative binomial dispersion at its boundary 0)"}
+    assert (table["dispersion"] > 0).all() and table["irr"].notna().all()
+
+
 def test_separability_is_compared_with_chance_on_the_same_folds() -> None:
     # two groups of 30 and 10 documents whose rates carry no signal: the majority baseline's macro-F1 is
     # about 0.43 (one class always right), chance guesses score near 0.5, and so does the classifier

@@ -311,7 +311,11 @@ def _fit(
             result = nb.fit(disp=0, maxiter=200, **robust)
             alpha = float(result.params.iloc[-1])
             converged = bool(result.mle_retvals.get("converged", False))
-            if converged and np.isfinite(alpha) and alpha < MIN_DISPERSION:
+            if np.isfinite(alpha) and alpha < MIN_DISPERSION:
+                # On the boundary the likelihood flattens as alpha goes to 0, and whether the optimiser
+                # then says "converged" depends on the last bits of its arithmetic: on the bundled
+                # corpus the same fit (alpha ~1e-8) converged with one CPU's BLAS kernels and not with
+                # another's. Either way the data show no extra-Poisson variation.
                 why = "negative binomial dispersion at its boundary 0"
             elif converged and np.all(np.isfinite(result.bse)) and np.isfinite(alpha):
                 return result, NEGATIVE_BINOMIAL, alpha
