@@ -284,9 +284,11 @@ def _count_in_workers(texts: list[str], jobs: int) -> tuple[Counter[str], _NameC
     """:func:`_lower_words` and :func:`_name_counts` of ``texts`` in ``jobs`` worker processes.
 
     Each pass reads contiguous parts of ``texts`` and the parts' counts are added up in text order, so
-    every counter has the keys in the order one process would have seen them: the same tables.
+    every counter has the keys in the order one process would have seen them: the same tables. Four
+    parts per worker, not two: at 20,000 articles a worker sat idle 0.4 to 0.5 s at the end of a pass
+    while the other finished its last part.
     """
-    size = -(-len(texts) // (2 * jobs))
+    size = -(-len(texts) // (4 * jobs))
     parts = [(start, texts[start : start + size]) for start in range(0, len(texts), size)]
     lower: Counter[str] = Counter()
     mentions: Counter[str] = Counter()

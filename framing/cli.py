@@ -1531,7 +1531,14 @@ def actors_suggest(
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    app()
+    try:
+        app()
+    finally:
+        # On the way out the interpreter's cyclic collector walks every object still alive, more than
+        # once (after the 20,000-article report: 0.8 s from the command's end to the process's, one core
+        # idle). Frozen, the objects are still freed and every exit handler runs, without those walks
+        # (0.1 s). The command is over: no cycle left would be collected before the process ends anyway.
+        gc.freeze()
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m framing.cli

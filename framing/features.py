@@ -639,18 +639,17 @@ def _collect_in_workers(
     texts, not the corpus twice. A spooled table's chunks carry no text, only the spool positions: each
     worker reads its texts from the spool file.
     """
-    size = max(1, min(_RECORD_BLOCK, -(-len(documents) // (4 * jobs))))
+    bounds = _chunk_bounds(len(documents), max(1, min(_RECORD_BLOCK, -(-len(documents) // (4 * jobs)))), jobs)
     width = len(_Layout(matcher).count_columns)
     outlet = "outlet" in documents.columns
     refs = documents[TEXT_REF].to_numpy(dtype=np.int64) if texts.spooled else None
 
-    def call(start: int) -> tuple[Any, ...]:
-        stop = min(start + size, len(documents))
+    def call(start: int, stop: int) -> tuple[Any, ...]:
         if refs is None:
             return (list(_records_of(documents, texts, start, stop)), profile, width, outlet)
         return (list(_records_of(documents, None, start, stop)), profile, width, outlet, refs[start:stop])
 
-    calls = ((start, call(start)) for start in range(0, len(documents), size))
+    calls = ((start, call(start, stop)) for start, stop in bounds)
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
@@ -659,6 +658,18 @@ def _collect_in_workers(
         for start, part in submitted_in_order(pool, _collect_chunk, calls, ahead=2 * jobs):
             joined.add(start, part)
     return joined
+
+
+def _chunk_bounds(n: int, size: int, jobs: int) -> list[tuple[int, int]]:
+    """(start, stop) of the chunks of ``n`` documents handed to ``jobs`` workers: ``size`` documents
+    each, but the last ``2 * jobs`` chunks' documents in chunks a quarter that size, so that the workers
+    run out of work within a small chunk of each other. (At 20,000 AllSides articles a chunk of 1,000 is
+    0.8 s of CPU; with whole chunks to the end one worker sat idle 0.4 to 0.7 s while the other finished.)
+    """
+    tail_start = max(0, n - 2 * jobs * size)
+    small = max(1, size // 4)
+    starts = [*range(0, tail_start, size), *range(tail_start, n, small)]
+    return list(zip(starts, [*starts[1:], n], strict=True)) if starts else []
 
 
 def _count_chunk(

@@ -132,3 +132,25 @@ def test_a_failed_analysis_cancels_the_charts_not_yet_drawn(
     # left to run
     assert len(pool.futures) == 6
     assert all(future.cancelled() for future in pool.futures)
+
+
+def test_the_charts_are_submitted_before_the_cue_terms_are_counted_and_theirs_after(
+    crocus: framing.Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the workers draw while this process scores the phrases and counts the cue terms (one core)
+    pool = _HoldingPool()
+    submitted_by_then: list[int] = []
+    count_terms = framing.report.analysis.term_frequencies
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        submitted_by_then.append(len(pool.futures))
+        return count_terms(*args, **kwargs)
+
+    monkeypatch.setattr(framing.report.analysis, "term_frequencies", counted)
+    analysis = report_module.analyse(crocus, chart_pool=pool, **QUICK)
+    for future in pool.futures:
+        future.cancel()
+    ahead = analysis.charts_ahead
+    assert ahead is not None
+    assert submitted_by_then == [5] and len(pool.futures) == 6
+    assert "distinctive_cue_terms" in ahead._drawn and len(ahead._drawn) == 6

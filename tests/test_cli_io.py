@@ -40,3 +40,21 @@ def test_features_refuses_output_inside_the_input_folder(tiny_corpus: Path) -> N
     result = runner.invoke(app, ["features", str(tiny_corpus), "-o", str(output)])
     assert result.exit_code == 2 and "inside the input folder" in result.stderr
     assert not output.exists()
+
+
+def test_the_console_entry_point_keeps_the_commands_exit_codes_and_messages(tmp_path: Path) -> None:
+    # main() freezes the objects left at exit (the interpreter's last collections walked them all): the
+    # command's output, error messages and exit codes must come through unchanged
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "framing.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+
+    listed = run("lexicon", "list")
+    assert listed.returncode == 0 and "hedging" in listed.stdout
+    missing = run("corpus", "info", str(tmp_path / "absent.jsonl"))
+    in_process = CliRunner().invoke(app, ["corpus", "info", str(tmp_path / "absent.jsonl")])
+    assert missing.returncode == in_process.exit_code != 0
+    assert "absent.jsonl" in missing.stderr and "Traceback" not in missing.stderr

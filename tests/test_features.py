@@ -164,6 +164,17 @@ def test_one_matching_pass_in_workers_equals_the_serial_pass(crocus) -> None:
         match_documents(crocus, jobs=0)
 
 
+def test_the_workers_last_chunks_are_smaller_and_every_document_is_in_one_chunk() -> None:
+    from framing.features import _chunk_bounds
+
+    bounds = _chunk_bounds(20_000, 1_000, 2)
+    assert [stop - start for start, stop in bounds] == [1_000] * 16 + [250] * 16
+    for n in range(40):
+        for size in range(1, 6):
+            chunks = _chunk_bounds(n, size, 2)
+            assert [i for start, stop in chunks for i in range(start, stop)] == list(range(n))
+
+
 def test_user_lexicon_objects_are_accepted(tmp_path: Path) -> None:
     path = tmp_path / "spin.tsv"
     path.write_text("# name: spin\nterm\tcategory\nwhitewash\tspin\n", encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -323,6 +324,36 @@ def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
     expected = framing.load_corpus(CROCUS).content_hash()
     assert serial.metadata["corpus"]["content_hash"] == expected
     assert parallel.metadata["corpus"]["content_hash"] == expected
+
+
+def test_the_rate_model_is_fitted_in_the_tests_worker_with_the_same_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # with workers the rate model runs beside the wording, in the pairwise tests' worker: this process
+    # never fits it (it once did, with the other core idle, after the worker was done)
+    import os
+
+    import framing.parallel
+    import framing.report.analysis
+    from framing import compare
+    from framing.report import analyse
+
+    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=4))
+    options = {"n_resamples": 20, "n_permutations": 20}
+    serial = analyse(corpus, **options)
+    here, fit = os.getpid(), compare.rate_model
+
+    def only_in_a_worker(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        assert os.getpid() != here, "the rate model was fitted in the main process"
+        return fit(*args, **kwargs)
+
+    monkeypatch.setattr(compare, "rate_model", only_in_a_worker)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    parallel = analyse(corpus, jobs=2, **options)
+    assert len(serial.tables["rate_model"]) == 5 * 3  # five cue families, three outlets against the first
+    pd.testing.assert_frame_equal(serial.tables["rate_model"], parallel.tables["rate_model"])
+    pd.testing.assert_frame_equal(serial.tables["pairwise"], parallel.tables["pairwise"])
 
 
 def test_the_corpus_hash_of_a_spooled_corpus_is_the_same_when_computed_beside_the_story_worker(

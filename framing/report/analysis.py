@@ -309,15 +309,21 @@ def _analyse(
     return_freed_memory()
     permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
     pairwise = _Computation(compare.pairwise_contrasts, {"cues": cues, "by": by, **permutation})
-    pairwise_worker = None
+    fit_rate_model = len(groups) <= RATE_MODEL_MAX_GROUPS
+    cluster = "outlet" if clustering else None  # within each language: lexicons differ by language
+    rate_model = _Computation(compare.rate_model, {"cues": cues, "by": by, "cluster": cluster})
+    tests_worker = None
     n_compared = len(rated_features) if compared is None else int(compared.sum())
     if jobs > 1 and n_compared >= BACKGROUND_MIN_DOCUMENTS:
-        # The largest of the tests runs in a worker from here on, beside the rates (one core) and the
-        # other tests; each test is seeded on its own, so the tables are those of any order. The worker
-        # makes its own copy of the compared rows.
-        pairwise_worker = resources.enter_context(
+        # The pairwise tests and the rate model run in a worker from here on, beside the rates (one
+        # core), the other tests, the blame step and the wording; each test is seeded on its own, so the
+        # tables are those of any order. The worker makes its own copy of the compared rows. (With the
+        # pairwise tests alone, 2.7 s of CPU at 20,000 articles, the worker was done a second before this
+        # process, which then ran the rate model with the other core idle.)
+        in_worker = {"pairwise": pairwise, **({"rate_model": rate_model} if fit_rate_model else {})}
+        tests_worker = resources.enter_context(
             BackgroundCall(
-                _compared_by_language, rated_features, compared, plan, by, groups, pairwise, min_documents
+                _compared_by_language, rated_features, compared, plan, by, groups, in_worker, min_documents
             )
         )
 
@@ -368,25 +374,22 @@ def _analyse(
     tables["omnibus"] = within(
         features, lambda f, o: compare.omnibus_tests(f, cues=cues, by=by, order=o, **omnibus_options)
     )
-    tables["pairwise"] = within(features, pairwise) if pairwise_worker is None else pd.DataFrame()
+    if tests_worker is None:
+        tables["pairwise"] = within(features, pairwise)
     tables["vs_rest"] = within(
         features, lambda f, o: compare.group_vs_rest(f, cues=cues, by=by, order=o, **permutation)
     )
     tables["subcategory_vs_rest"] = subcategory_vs_rest
     del subcategory_vs_rest
-    if len(groups) <= RATE_MODEL_MAX_GROUPS:
-        cluster = "outlet" if clustering else None  # within each language: lexicons differ by language
-        tables["rate_model"] = within(
-            features, lambda f, o: compare.rate_model(f, cues=cues, by=by, order=o, cluster=cluster)
-        )
+    if fit_rate_model:
+        if tests_worker is None:
+            tables["rate_model"] = within(features, rate_model)
     else:  # one dense column per group: the fit grows with the square of the groups
         tables["rate_model"] = pd.DataFrame(columns=compare.RATE_MODEL_COLUMNS)
         gaps.append(
             f"rate model: more than {RATE_MODEL_MAX_GROUPS} {plural(by)} (fit it for a selection with "
             "framing.compare.rate_model)"
         )
-    if pairwise_worker is not None:
-        tables["pairwise"] = pairwise_worker.result()
 
     step(REPORT_STEPS[3])
     # the blame statistics read a few columns of the blame rows; the rows themselves (with their
@@ -433,6 +436,14 @@ def _analyse(
         del profile, blocks, group_of
 
     step(REPORT_STEPS[4])
+    # The charts are drawn from the moment their tables are complete, while this process goes on with
+    # the phrases and the cue terms (one core, 1 to 1.5 s at 20,000 articles); the cue terms' chart
+    # follows them. Submitted earlier, beside the tests and the wording (both cores busy), they only
+    # slowed those: at 20,000 articles the steps from the rates on took 43 and 37 s with the rate charts
+    # submitted after the rates, 43 and 39 s at the blame step, 39 and 38 s after the cue terms, 47 and
+    # 41 s drawn by the writer (two alternating rounds, before the rate model went to the tests' worker).
+    ahead = _charts_ahead(chart_pool, by, groups, cues, tables, resources)
+    but_cue_terms = {"waiting": {"distinctive_cue_terms"}}
     # issue 8: the texts are read a block at a time (from the spool of a spooled corpus) and only the
     # word and bigram counts per group are kept, for both tables; no token of the corpus is held
     if plan.within:
@@ -452,11 +463,15 @@ def _analyse(
             return wording(d, o).collocations(top_n=top_terms)
 
         tables["distinctive_terms"] = within(documents, terms)
+        if ahead is not None:
+            ahead.submit(bool(corpus.actors), **but_cue_terms)
         tables["phrases"] = within(documents, phrases)
         counted.clear()
     else:
         counts = compare.wording_counts(DocumentTexts(documents, corpus.spool), documents[by], jobs=jobs)
         tables["distinctive_terms"] = compare.distinctive_terms(counts.term_counts(), top_n=top_terms)
+        if ahead is not None:
+            ahead.submit(bool(corpus.actors), **but_cue_terms)
         tables["phrases"] = counts.collocations(top_n=top_terms)
         del counts
     per_cue = []
@@ -484,14 +499,10 @@ def _analyse(
         if per_cue
         else pd.DataFrame(columns=["cue", *tables["distinctive_terms"].columns])
     )
-    # Every chart's tables are complete: the workers draw them while this process goes on alone (the
-    # steps left use one core). Submitted earlier, beside the tests and the wording (both cores busy),
-    # they only slowed those: at 20,000 articles the steps from the rates on took 43 and 37 s with the
-    # rate charts submitted after the rates, 43 and 39 s at the blame step, 39 and 38 s from here, 47
-    # and 41 s drawn by the writer (two alternating rounds).
-    ahead = _charts_ahead(chart_pool, by, groups, cues, tables, resources)
     if ahead is not None:
-        ahead.submit(bool(corpus.actors))
+        ahead.submit(bool(corpus.actors))  # the distinctive cue terms' chart
+    if tests_worker is not None:  # the findings read them
+        tables.update(tests_worker.result())
 
     step(REPORT_STEPS[5])
     # cross-validation needs two groups with at least two documents that have words
@@ -587,13 +598,17 @@ def _compared_by_language(
     plan: LanguagePlan,
     by: str,
     groups: list[Hashable],
-    compute: Callable[[pd.DataFrame, list[Hashable]], pd.DataFrame],
+    computations: dict[str, Callable[[pd.DataFrame, list[Hashable]], pd.DataFrame]],
     min_documents: int,
-) -> pd.DataFrame:
-    """``by_language(compute)`` on the ``compared`` rows of ``features`` (all when None)."""
+) -> dict[str, pd.DataFrame]:
+    """``by_language(compute)`` on the ``compared`` rows of ``features`` (all when None), for each
+    computation: its table by name."""
     if compared is not None:
         features = features[compared].reset_index(drop=True)
-    return by_language(plan, features, by, groups, compute, min_documents=min_documents)
+    return {
+        name: by_language(plan, features, by, groups, compute, min_documents=min_documents)
+        for name, compute in computations.items()
+    }
 
 
 def _charts_ahead(

@@ -17,7 +17,7 @@ import re
 import string
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -296,11 +296,16 @@ class ChartsAhead:
         self._order, self._rated = _chart_groups(by, groups, tables["groups"])
         self._drawn: dict[str, tuple[Future[dict[str, bytes]], list[object]]] = {}
 
-    def submit(self, has_actors: bool) -> None:
-        """Start drawing the page's charts (their tables are complete) in the pool's workers, all but
-        the dot plot: its call, a row per compared document, made here raised the 200,000-article
+    def submit(self, has_actors: bool, *, waiting: Collection[str] = ()) -> None:
+        """Start drawing the page's charts in the pool's workers, those not submitted yet whose tables
+        are complete: all but the charts of the tables named in ``waiting`` (a later call submits them)
+        and the dot plot: its call, a row per compared document, made here raised the 200,000-article
         report's peak from 687 to 812 MB (698 MB without it, one run each); the writer draws it."""
-        names = [name for name in _page_charts(has_actors) if name != "distributions"]
+        names = [
+            name
+            for name in _page_charts(has_actors)
+            if name != "distributions" and name not in self._drawn and _CHART_TABLES[name] not in waiting
+        ]
         calls = _chart_calls(self._by, self._tables, self._cues, self._order, self._rated, names)
         for name, call in calls.items():
             inputs = [self._tables.held(table) for table in ("groups", _CHART_TABLES[name])]
