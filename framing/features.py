@@ -664,7 +664,7 @@ def _chunk_bounds(n: int, size: int, jobs: int) -> list[tuple[int, int]]:
     """(start, stop) of the chunks of ``n`` documents handed to ``jobs`` workers: ``size`` documents
     each, but the last ``2 * jobs`` chunks' documents in chunks a quarter that size, so that the workers
     run out of work within a small chunk of each other. (At 20,000 AllSides articles a chunk of 1,000 is
-    0.8 s of CPU; with whole chunks to the end one worker sat idle 0.4 to 0.7 s while the other finished.)
+    0.8 s of CPU; with whole chunks to the end, 0.5-0.8 core-seconds went idle while one worker finished.)
     """
     tail_start = max(0, n - 2 * jobs * size)
     small = max(1, size // 4)

@@ -389,15 +389,14 @@ def _analyse(
     )
     tables["subcategory_vs_rest"] = subcategory_vs_rest
     del subcategory_vs_rest
-    if fit_rate_model:
-        if tests_worker is None:
-            tables["rate_model"] = within(features, rate_model)
-    else:  # one dense column per group: the fit grows with the square of the groups
+    if not fit_rate_model:  # one dense column per group: the fit grows with the square of the groups
         tables["rate_model"] = pd.DataFrame(columns=compare.RATE_MODEL_COLUMNS)
         gaps.append(
             f"rate model: more than {RATE_MODEL_MAX_GROUPS} {plural(by)} (fit it for a selection with "
             "framing.compare.rate_model)"
         )
+    elif tests_worker is None:
+        tables["rate_model"] = within(features, rate_model)
 
     step(REPORT_STEPS[3])
     # the blame statistics read a few columns of the blame rows; the rows themselves (with their
@@ -445,13 +444,18 @@ def _analyse(
 
     step(REPORT_STEPS[4])
     # The charts are drawn from the moment their tables are complete, while this process goes on with
-    # the phrases and the cue terms (one core, 1 to 1.5 s at 20,000 articles); the cue terms' chart
-    # follows them. Submitted earlier, beside the tests and the wording (both cores busy), they only
-    # slowed those: at 20,000 articles the steps from the rates on took 43 and 37 s with the rate charts
-    # submitted after the rates, 43 and 39 s at the blame step, 39 and 38 s after the cue terms, 47 and
-    # 41 s drawn by the writer (two alternating rounds, before the rate model went to the tests' worker).
+    # the phrases and the cue terms (0.6-0.7 s at 20,000 articles, the chart workers beside it); the cue
+    # terms' chart follows them. Submitted earlier, beside the tests and the wording (both cores busy),
+    # they only slowed those: at 20,000 articles the steps from the rates on took 43 and 37 s with the
+    # rate charts submitted after the rates, 43 and 39 s at the blame step, 39 and 38 s after the cue
+    # terms, 47 and 41 s drawn by the writer (two alternating rounds, before the rate model went to the
+    # tests' worker).
     ahead = _charts_ahead(chart_pool, by, groups, cues, tables, resources)
-    but_cue_terms = {"waiting": {"distinctive_cue_terms"}}
+
+    def draw_all_but_the_cue_terms_chart() -> None:
+        if ahead is not None:
+            ahead.submit(bool(corpus.actors), waiting={"distinctive_cue_terms"})
+
     # issue 8: the texts are read a block at a time (from the spool of a spooled corpus) and only the
     # word and bigram counts per group are kept, for both tables; no token of the corpus is held
     if plan.within:
@@ -471,15 +475,13 @@ def _analyse(
             return wording(d, o).collocations(top_n=top_terms)
 
         tables["distinctive_terms"] = within(documents, terms)
-        if ahead is not None:
-            ahead.submit(bool(corpus.actors), **but_cue_terms)
+        draw_all_but_the_cue_terms_chart()
         tables["phrases"] = within(documents, phrases)
         counted.clear()
     else:
         counts = compare.wording_counts(DocumentTexts(documents, corpus.spool), documents[by], jobs=jobs)
         tables["distinctive_terms"] = compare.distinctive_terms(counts.term_counts(), top_n=top_terms)
-        if ahead is not None:
-            ahead.submit(bool(corpus.actors), **but_cue_terms)
+        draw_all_but_the_cue_terms_chart()
         tables["phrases"] = counts.collocations(top_n=top_terms)
         del counts
     per_cue = []
