@@ -70,7 +70,7 @@ from framing.dedup import is_syndicated_copy
 from framing.errors import InputError, OptionError
 from framing.spill import SpilledTable, SpillFolder, document_blocks
 from framing.spool import BLOCK, TEXT_REF, DocumentTexts, TextSpool
-from framing.text import _word_character_runs
+from framing.text import _word_character_runs, first_seen_numbers
 
 __all__ = ["STORY_COLUMNS", "STORY_TABLE_COLUMNS", "cluster_stories", "story_table"]
 
@@ -244,8 +244,7 @@ def _count_chunks(
     """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    numbers: defaultdict[str, int] = defaultdict()
-    numbers.default_factory = numbers.__len__
+    numbers = first_seen_numbers()
     stop = np.zeros(0, dtype=bool)  # by number: is the word a stop word?
     by_number = np.zeros(0, dtype=np.int64)  # by number: the documents the word is in
     chunks = [] if chunks is None else chunks

@@ -56,6 +56,18 @@ def test_word_tokens_of_are_the_word_tokens_of_each_text():
     assert [tokens.index[w] for w in tokens.vocabulary] == list(range(len(tokens.vocabulary)))
 
 
+def test_the_vocabulary_of_word_tokens_is_numbered_in_order_of_first_appearance_and_then_fixed():
+    # The coding numbers a word as it is first looked up (issue 8: one dict lookup per token, not two);
+    # once coded, looking up a word that is not in the texts must fail, not add it to the vocabulary.
+    tokens = compare.word_tokens_of(["the war, the war", "a ceasefire", None, "war and peace"])
+    assert tokens.vocabulary == ["the", "war", "a", "ceasefire", "and", "peace"]
+    assert tokens.codes.tolist() == [0, 1, 0, 1, 2, 3, 1, 4, 5]
+    assert tokens.lengths.tolist() == [4, 2, 0, 3]
+    with pytest.raises(KeyError):
+        tokens.index["massacre"]
+    assert len(tokens.index) == 6
+
+
 def test_word_tokens_of_in_worker_processes_equal_one_process(monkeypatch):
     monkeypatch.setattr(keyness, "_TEXT_BLOCK", 2)  # many blocks, words first seen in later blocks
     texts = TRICKY * 3 + [f"word{i} kyiv regime word{i % 3}" for i in range(9)]

@@ -295,3 +295,41 @@ def test_the_heap_is_given_back_between_the_blocks_read(documents, tiny_blocks, 
     returned.clear()
     blame = list(matched.blame_blocks("attributions", ["doc_id"], documents_per_block=2))
     assert len(blame) >= 2 and len(returned) == len(blame)
+
+
+def test_a_table_is_opened_once_per_process_and_set_of_columns(tmp_path, monkeypatch) -> None:
+    # issue 8: every read opened the file again and parsed its footer, which lists every record batch (at
+    # 20,000 articles the same-story worker spent 1.2 s of CPU in 667 opens)
+    import multiprocessing
+
+    import pyarrow as pa
+
+    from framing.spill import SpilledTable
+
+    table = SpilledTable(tmp_path / "t.arrow", {"doc": "int64", "value": "float64"}, doc="doc")
+    for first in range(0, 6, 2):
+        table.append({"doc": [first, first + 1], "value": [first * 1.5, first + 0.5]}, first, first + 2)
+    table.finish()
+    opened = []
+    open_file = pa.ipc.open_file
+    monkeypatch.setattr(pa.ipc, "open_file", lambda *a, **k: opened.append(True) or open_file(*a, **k))
+    reads = [table.read(["value"], first, first + 2) for first in (4, 0, 2, 4)]
+    assert len(opened) == 1
+    assert [data["value"].tolist() for data, _ in reads] == [[6.0, 4.5], [0.0, 0.5], [3.0, 2.5], [6.0, 4.5]]
+    assert [docs.tolist() for _, docs in reads] == [[4, 5], [0, 1], [2, 3], [4, 5]]
+    assert table.read(["doc"], 1, 3)[1].tolist() == [1, 2] and len(opened) == 2  # other fields: a reader more
+    # a forked process reads through a reader of its own
+    context = multiprocessing.get_context("fork")
+    results = context.SimpleQueue()
+
+    def read_in_child() -> None:
+        values = table.read(["value"], 2, 4)[0]["value"].tolist()
+        results.put((len(opened), values))
+
+    child = context.Process(target=read_in_child)
+    child.start()
+    got = results.get()
+    child.join()
+    assert got == (3, [3.0, 2.5]) and child.exitcode == 0
+    copy = pickle.loads(pickle.dumps(table))  # as a worker process would get it: no open reader
+    assert copy._readers == {} and copy.read(["value"], 0, 1)[0]["value"].tolist() == [0.0]
