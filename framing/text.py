@@ -26,6 +26,7 @@ omits the dots.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -307,10 +308,12 @@ def first_seen_numbers() -> defaultdict[str, int]:
     speed), where finding the new words first and then looking every token up costs two.
 
     Set ``default_factory = None`` once coding is over, so that a missing key raises ``KeyError`` again.
+    The numbers come from a counter of their own, not from the dict's length: a factory bound to the
+    dict made a reference cycle, so every dict stayed in memory until a full cyclic collection (in the
+    wording workers of a 200,000-article report, one dict and its words per block of texts: 909 MB at
+    the end against 682 MB for the main process).
     """
-    numbers: defaultdict[str, int] = defaultdict()
-    numbers.default_factory = numbers.__len__
-    return numbers
+    return defaultdict(itertools.count().__next__)
 
 
 def word_tokens(text: str) -> list[str]:

@@ -68,6 +68,30 @@ def test_the_vocabulary_of_word_tokens_is_numbered_in_order_of_first_appearance_
     assert len(tokens.index) == 6
 
 
+def test_a_numbering_dict_is_freed_with_its_last_reference():
+    # regression (issue 8): the numbering's factory was the dict's own __len__, a reference cycle, so the
+    # dict of every block of texts and its words outlived the block (the wording workers of a
+    # 200,000-article report reached 909 MB)
+    import gc
+    import weakref
+
+    from framing.text import first_seen_numbers
+
+    class Word(str):  # a str that can be watched with a weak reference
+        pass
+
+    gc.disable()
+    try:
+        numbers = first_seen_numbers()
+        word = Word("massacre")
+        assert [numbers[w] for w in ("chilling", word, "chilling", "harrowing")] == [0, 1, 0, 2]
+        watched = weakref.ref(word)
+        del word, numbers
+        assert watched() is None
+    finally:
+        gc.enable()
+
+
 def test_word_tokens_of_in_worker_processes_equal_one_process(monkeypatch):
     monkeypatch.setattr(keyness, "_TEXT_BLOCK", 2)  # many blocks, words first seen in later blocks
     texts = TRICKY * 3 + [f"word{i} kyiv regime word{i % 3}" for i in range(9)]
