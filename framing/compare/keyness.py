@@ -257,7 +257,7 @@ def _code_block(
     ``index`` comes from :func:`first_seen_numbers`: new words get the next codes in order of first
     appearance as they are looked up, so every token is coded by one lookup through ``map`` (at C speed).
     Finding the block's new words with ``dict.fromkeys`` first and then looking every token up again made
-    :func:`_count_block` take 1.5-2.3 s on the 4,000 AllSides development texts in blocks of 512 (ten
+    :func:`_count_block` take 1.4-2.3 s on the 4,000 AllSides development texts in blocks of 512 (ten
     runs), against 1.0-1.2 s this way; tokenising is 0.5-0.7 s of either.
     """
     tokenised = [tokenise(text) for text in texts]
