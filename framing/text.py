@@ -35,6 +35,7 @@ __all__ = [
     "TOKEN_PATTERN",
     "WORD_PATTERN",
     "count_words",
+    "first_seen_numbers",
     "fold_yo",
     "iter_tokens",
     "sentence_spans",
