@@ -667,9 +667,8 @@ def _chunk_bounds(n: int, size: int, jobs: int) -> list[tuple[int, int]]:
     0.8 s of CPU; with whole chunks to the end, 0.5-0.8 core-seconds went idle while one worker finished.)
     """
     tail_start = max(0, n - 2 * jobs * size)
-    small = max(1, size // 4)
-    starts = [*range(0, tail_start, size), *range(tail_start, n, small)]
-    return list(zip(starts, [*starts[1:], n], strict=True)) if starts else []
+    tail = document_blocks(n - tail_start, max(1, size // 4))
+    return [*document_blocks(tail_start, size), *((tail_start + a, tail_start + b) for a, b in tail)]
 
 
 def _count_chunk(

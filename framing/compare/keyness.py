@@ -286,9 +286,8 @@ def _code_tokens(
     return _coded(codes, lengths, index)
 
 
-def _coded(codes: list[np.ndarray], lengths: list[int], index: dict[str, int]) -> _CodedTokens:
-    if isinstance(index, defaultdict):
-        index.default_factory = None  # a word not in the vocabulary raises KeyError again
+def _coded(codes: list[np.ndarray], lengths: list[int], index: defaultdict[str, int]) -> _CodedTokens:
+    index.default_factory = None  # a word not in the vocabulary raises KeyError again
     return _CodedTokens(
         codes=np.concatenate(codes) if codes else np.zeros(0, dtype=np.int32),
         lengths=np.array(lengths, dtype=np.int64),
@@ -311,15 +310,14 @@ def _code_tokens_in_workers(texts: Iterable[str], jobs: int) -> _CodedTokens:
     merging the blocks in order renumbers the words in order of first appearance in the corpus, so
     the codes equal a single-process pass. At most ``2 * jobs`` blocks are in flight (bounded memory).
     """
-    index: dict[str, int] = {}
+    index = first_seen_numbers()
     codes: list[np.ndarray] = []
     lengths: list[int] = []
 
     def merge(part: tuple[np.ndarray, list[int], list[str]]) -> None:
         local, block_lengths, words = part
-        renumber = np.fromiter(
-            (index.setdefault(word, len(index)) for word in words), dtype=np.int32, count=len(words)
-        )
+        # the block's words are distinct and in order of first appearance: the new ones get the next codes
+        renumber = np.fromiter(map(index.__getitem__, words), dtype=np.int32, count=len(words))
         codes.append(renumber[local] if len(local) else local)
         lengths.extend(block_lengths)
 
