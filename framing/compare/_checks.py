@@ -50,6 +50,12 @@ def check_resamples(n: Any, name: str) -> None:
         logger.warning("%s=%d is below %d: Monte Carlo error may be noticeable", name, n, MIN_RESAMPLES)
 
 
+def check_jobs(jobs: Any) -> None:
+    """Refuse a number of worker processes that is not a positive integer."""
+    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
+        raise OptionError(f"jobs must be a positive integer, got {jobs!r}")
+
+
 def check_seed(seed: Any) -> None:
     """Refuse a seed that is not an integer with ``0 <= seed < 2**32``."""
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < SEED_LIMIT:

@@ -18,6 +18,7 @@ from scipy import sparse
 
 from framing._memory import heap_for_temporaries, return_freed_memory
 from framing.compare._checks import (
+    check_jobs,
     check_positive,
     finish,
     input_error,
@@ -201,16 +202,11 @@ def word_tokens_of(texts: Iterable[Any], *, jobs: int = 1) -> WordTokens:
     :func:`collocations` with the same texts. ``jobs > 1`` tokenises blocks of texts in that many worker
     processes; the result is identical to ``jobs=1`` (codes in order of first appearance).
     """
-    _check_jobs(jobs)
+    check_jobs(jobs)
     texts = ("" if _is_missing(t) else str(t) for t in texts)
     if jobs == 1:
         return _code_tokens(texts, _word_tokens)
     return _code_tokens_in_workers(texts, int(jobs))
-
-
-def _check_jobs(jobs: Any) -> None:
-    if isinstance(jobs, bool) or not isinstance(jobs, (int, np.integer)) or jobs < 1:
-        raise OptionError(f"jobs must be a positive integer, got {jobs!r}")
 
 
 def _word_tokens(text: str) -> list[str]:
@@ -1072,7 +1068,7 @@ def wording_counts(
     >>> counts.term_counts()["count"].tolist()
     [1, 1, 1, 1, 1, 1]
     """
-    _check_jobs(jobs)
+    check_jobs(jobs)
     check_positive(block, "block")
     group_list = list(groups)
     if isinstance(texts, Sized) and not isinstance(texts, str) and len(texts) != len(group_list):

@@ -308,7 +308,8 @@ def _analyse(
     rated_features = _statistics_columns(rated_features, by, [*cues, *subcategories])
     return_freed_memory()
     permutation = {"n_permutations": n_permutations, "seed": seed, **clustering}
-    pairwise = _Computation(compare.pairwise_contrasts, {"cues": cues, "by": by, **permutation})
+    # with many groups compared the pairs are tested in ``jobs`` processes (rates.PARALLEL_MIN_PAIRS)
+    pairwise = _Computation(compare.pairwise_contrasts, {"cues": cues, "by": by, **permutation, "jobs": jobs})
     fit_rate_model = len(groups) <= RATE_MODEL_MAX_GROUPS
     cluster = "outlet" if clustering else None  # within each language: lexicons differ by language
     rate_model = _Computation(compare.rate_model, {"cues": cues, "by": by, "cluster": cluster})
