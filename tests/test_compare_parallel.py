@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,3 +109,49 @@ def test_successive_choices_are_the_draws_of_choice_bit_for_bit(n, size) -> None
     assert rng.bit_generator.state == expected_rng.bit_generator.state  # the stream goes on alike
     ordered = np.sort(out.reshape(count, size), axis=1)
     assert (ordered[:, 1:] != ordered[:, :-1]).all()  # each sample without repeats
+
+
+@pytest.mark.parametrize("cluster", [None, "outlet"])
+def test_separability_folds_fitted_in_workers_give_the_tables_of_one_process(monkeypatch, cluster) -> None:
+    separability_module = importlib.import_module("framing.compare.separability")  # the name is the function
+
+    monkeypatch.setattr(separability_module, "PARALLEL_MIN_GROUPS", 2)
+    features = many_groups(24, seed=8)
+    options = {"by": "leaning" if cluster else "outlet", "seed": 2, "cluster": cluster}
+    one = compare.separability(features, **options)
+    two = compare.separability(features, jobs=2, **options)
+    for name in ("summary", "features", "folds"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name))
+    assert len(one.folds) == one.summary["n_splits"].iloc[0] >= 2
+    assert one.features["coefficient"].abs().sum() > 0
+
+
+def test_separability_of_few_groups_stays_in_this_process(monkeypatch) -> None:
+    separability_module = importlib.import_module("framing.compare.separability")  # the name is the function
+
+    def refused(*args, **kwargs):
+        raise AssertionError("a pool was started for 4 groups")
+
+    monkeypatch.setattr(separability_module, "ProcessPoolExecutor", refused)
+    result = compare.separability(many_groups(4), jobs=2)
+    assert result.summary["groups"].iloc[0] == 4
+
+
+def test_separability_is_the_same_whatever_the_blas_threads() -> None:
+    """Regression: the model on all documents was fitted with the BLAS library's own threads, so its
+    coefficients depended on the machine's cores (here: two threads against one)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    n, cues = 8000, ["blame", "denial", "emotive", "hedging", "certainty"]
+    features = pd.DataFrame({"doc_id": [f"d{i:05d}" for i in range(n)], "tokens": 1000})
+    features["outlet"] = [f"outlet {g:02d}" for g in rng.integers(0, 60, size=n)]
+    for cue in cues:  # five rates: with fewer, BLAS gave the same bits on one thread or two
+        features[f"{cue}_count"] = rng.poisson(3.0, size=n)
+        features[f"{cue}_rate"] = features[f"{cue}_count"] * rng.gamma(1.0, 1.0, size=n)
+    with threadpool_limits(limits=2, user_api="blas"):
+        two_threads = compare.separability(features, cues=cues, seed=1)
+    with threadpool_limits(limits=1, user_api="blas"):
+        one_thread = compare.separability(features, cues=cues, seed=1)
+    pd.testing.assert_frame_equal(two_threads.features, one_thread.features, check_exact=True)
+    pd.testing.assert_frame_equal(two_threads.summary, one_thread.summary, check_exact=True)

@@ -519,9 +519,9 @@ def _analyse(
     # cross-validation needs two groups with at least two documents that have words
     worded = features.loc[features["tokens"] > 0, by].value_counts()
     if plan.within:
-        tables.update(_separability_by_language(features, plan, by, groups, cues, seed, min_documents))
+        tables.update(_separability_by_language(features, plan, by, groups, cues, seed, min_documents, jobs))
     elif int((worded >= 2).sum()) >= 2:
-        separable = compare.separability(features, cues=cues, seed=seed, **stats, **clustering)
+        separable = compare.separability(features, cues=cues, seed=seed, **stats, **clustering, jobs=jobs)
         tables["separability"] = separable.summary
         tables["separability_features"] = separable.features
         tables["separability_folds"] = separable.folds
@@ -843,6 +843,7 @@ def _separability_by_language(
     cues: list[str],
     seed: int,
     min_documents: int,
+    jobs: int = 1,
 ) -> dict[str, pd.DataFrame]:
     """The separability tables computed within each language (a ``language`` column), concatenated."""
     found: dict[str, list[pd.DataFrame]] = {"separability": [], "separability_features": [], "folds": []}
@@ -853,7 +854,7 @@ def _separability_by_language(
         if len(order) < 2:
             continue
         subset = rows[rows[by].isin(order)].reset_index(drop=True)
-        separable = compare.separability(subset, cues=cues, seed=seed, by=by, order=order)
+        separable = compare.separability(subset, cues=cues, seed=seed, by=by, order=order, jobs=jobs)
         for key, table in (
             ("separability", separable.summary),
             ("separability_features", separable.features),
