@@ -396,6 +396,31 @@ def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are
     assert pairwise.attrs["excluded_documents"] == 0
 
 
+def test_many_groups_test_their_pairs_and_fit_their_folds_in_worker_processes_with_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # from 200 pairs (21 groups) the pairwise tests run in a pool inside the tests worker, and the
+    # separability folds in a pool of the main process: lowered, six outlets take both paths
+    import importlib
+
+    import framing.parallel
+    import framing.report.analysis
+    from framing.compare import rates
+    from framing.report import analyse
+
+    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=6))
+    options = {"n_resamples": 20, "n_permutations": 50}
+    serial = analyse(corpus, **options)
+    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
+    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    monkeypatch.setattr(rates, "PARALLEL_MIN_PAIRS", 2)
+    monkeypatch.setattr(importlib.import_module("framing.compare.separability"), "PARALLEL_MIN_GROUPS", 2)
+    parallel = analyse(corpus, jobs=2, **options)
+    assert len(parallel.tables["pairwise"]) == 5 * 15  # five cue families, every pair of six outlets
+    for name in ("pairwise", "separability", "separability_features", "separability_folds"):
+        pd.testing.assert_frame_equal(serial.tables[name], parallel.tables[name], obj=name)
+
+
 def test_examples_of_the_compared_groups_quote_their_own_documents_when_others_are_rated_only(
     tmp_path: Path,
 ) -> None:
