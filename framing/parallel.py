@@ -15,7 +15,15 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, TypeVar
 
-__all__ = ["BackgroundCall", "batches", "map_documents", "started_pool", "submitted_in_order"]
+__all__ = [
+    "BackgroundCall",
+    "batches",
+    "call_task",
+    "map_documents",
+    "started_pool",
+    "submitted_in_order",
+    "task_pool",
+]
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -81,6 +89,29 @@ def map_documents(
         for _, part in submitted_in_order(pool, _apply, calls, ahead=2 * jobs):
             results.extend(part)
     return results
+
+
+# The task a worker of task_pool holds: set once by the pool's initializer (inherited, not pickled, where
+# processes start by forking), read by every call_task the worker runs.
+_WORKER_TASK: Any = None
+
+
+def task_pool(task: Any, jobs: int) -> ProcessPoolExecutor:
+    """A pool of ``jobs`` worker processes that each hold ``task``, an object whose methods do the work:
+    submit :func:`call_task` with a method's name and its arguments. What every call reads (the
+    documents' arrays, the settings) goes to each worker once, not with every call."""
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_hold_task, initargs=(task,))
+
+
+def _hold_task(task: Any) -> None:
+    global _WORKER_TASK
+    _WORKER_TASK = task
+
+
+def call_task(method: str, *args: Any) -> Any:
+    """``task.<method>(*args)`` on the task this worker of :func:`task_pool` holds."""
+    assert _WORKER_TASK is not None, "call_task runs in a worker of task_pool"
+    return getattr(_WORKER_TASK, method)(*args)
 
 
 def _started() -> None:

@@ -61,9 +61,9 @@ def test_pair_chunks_cover_every_pair_once_in_order_with_even_work() -> None:
     chunks = list(rates._pair_chunks(pairs, docs, 16))
     assert 8 <= len(chunks) <= 16
     assert [start for start, _ in chunks] == sorted({start for start, _ in chunks})
-    assert [pair for _, (chunk,) in chunks for pair in chunk] == pairs
+    assert [pair for _, (_, chunk) in chunks for pair in chunk] == pairs
     sizes = np.diff(docs.bounds)
-    work = [sum(sizes[i] + sizes[j] + 100 for i, j in chunk) for _, (chunk,) in chunks]
+    work = [sum(sizes[i] + sizes[j] + 100 for i, j in chunk) for _, (_, chunk) in chunks]
     assert max(work) <= 2.5 * sum(work) / len(work)  # no chunk much larger than an even share
 
 
@@ -71,7 +71,7 @@ def test_few_pairs_stay_in_this_process(monkeypatch) -> None:
     def refused(*args, **kwargs):
         raise AssertionError("a pool was started for 6 pairs")
 
-    monkeypatch.setattr(rates, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr(rates, "task_pool", refused)
     table = compare.pairwise_contrasts(many_groups(4), jobs=2, n_permutations=200)
     assert len(table) == 2 * 6
 
@@ -132,7 +132,7 @@ def test_separability_of_few_groups_stays_in_this_process(monkeypatch) -> None:
     def refused(*args, **kwargs):
         raise AssertionError("a pool was started for 4 groups")
 
-    monkeypatch.setattr(separability_module, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr(separability_module, "task_pool", refused)
     result = compare.separability(many_groups(4), jobs=2)
     assert result.summary["groups"].iloc[0] == 4
 

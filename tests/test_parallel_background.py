@@ -167,3 +167,22 @@ def test_ctrl_c_in_a_command_stops_the_worker_processes_left_running(
     assert result.exit_code != 0
     left[0].join(timeout=10)
     assert not left[0].is_alive()
+
+
+class _Doubler:
+    def __init__(self, factor: int) -> None:
+        self.factor, self.pid = factor, os.getpid()
+
+    def times(self, value: int) -> tuple[int, bool]:
+        return value * self.factor, os.getpid() != self.pid
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="workers inherit only when forked")
+def test_a_task_pool_worker_holds_its_task_and_runs_its_methods() -> None:
+    from framing.parallel import call_task, task_pool
+
+    with task_pool(_Doubler(3), 2) as pool:
+        results = [pool.submit(call_task, "times", value).result() for value in range(5)]
+    assert results == [(value * 3, True) for value in range(5)]  # computed in the workers
+    with task_pool(_Unpicklable(7), 1) as pool:  # inherited, never pickled
+        assert pool.submit(call_task, "__getattribute__", "value").result() == 7

@@ -270,15 +270,19 @@ def test_collocations_score_exactly_as_nltk_finder() -> None:
     assert a.loc["kyiv regime", "count_group"] == 3 and a.loc["kyiv regime", "count_rest"] == 1
 
 
-def test_cli_report_with_worker_processes_writes_the_same_tables(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _every_parallel_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below these sizes the work stays in the main process: lowered, every parallel path is exercised."""
     import framing.parallel
     import framing.report.analysis
 
-    # below these sizes the work stays in the main process: lowered, every parallel path is exercised
     monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
     monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+
+
+def test_cli_report_with_worker_processes_writes_the_same_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _every_parallel_path(monkeypatch)
     corpus = _many_outlets(tmp_path / "articles.jsonl", outlets=3)
     quick = ["--resamples", "50", "--permutations", "50", "--quiet"]
     # the charts are drawn by the workers started before the corpus was read, not by a pool started
@@ -307,14 +311,11 @@ def test_cli_report_with_worker_processes_writes_the_same_tables(
 def test_crocus_report_in_several_languages_is_the_same_with_worker_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import framing.parallel
-    import framing.report.analysis
     from framing.report import analyse
 
     options = {"n_resamples": 50, "n_permutations": 50}
     serial = analyse(CROCUS, **options)
-    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    _every_parallel_path(monkeypatch)
     parallel = analyse(CROCUS, jobs=2, **options)
     assert set(serial.tables["within_story"]["language"]) == {"en", "ru"}  # stories within each language
     assert serial.tables.keys() == parallel.tables.keys()
@@ -333,8 +334,6 @@ def test_the_rate_model_is_fitted_in_the_tests_worker_with_the_same_table(
     # never fits it (it once did, with the other core idle, after the worker was done)
     import os
 
-    import framing.parallel
-    import framing.report.analysis
     from framing import compare
     from framing.report import analyse
 
@@ -348,8 +347,7 @@ def test_the_rate_model_is_fitted_in_the_tests_worker_with_the_same_table(
         return fit(*args, **kwargs)
 
     monkeypatch.setattr(compare, "rate_model", only_in_a_worker)
-    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    _every_parallel_path(monkeypatch)
     parallel = analyse(corpus, jobs=2, **options)
     assert len(serial.tables["rate_model"]) == 5 * 3  # five cue families, three outlets against the first
     pd.testing.assert_frame_equal(serial.tables["rate_model"], parallel.tables["rate_model"])
@@ -359,13 +357,10 @@ def test_the_rate_model_is_fitted_in_the_tests_worker_with_the_same_table(
 def test_the_corpus_hash_of_a_spooled_corpus_is_the_same_when_computed_beside_the_story_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import framing.parallel
-    import framing.report.analysis
     from framing.report import analyse
 
     corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=4), spool=True)
-    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    _every_parallel_path(monkeypatch)
     analysis = analyse(corpus, jobs=2, n_resamples=20, n_permutations=20)
     assert analysis.metadata["corpus"]["content_hash"] == corpus.content_hash()
     assert corpus.spool is not None  # the texts were read from disk
@@ -376,15 +371,12 @@ def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are
 ) -> None:
     # the pairwise worker starts before the rates, from the table of every rated group, and makes its
     # own copy of the compared rows: the same table as the tests run in this process
-    import framing.parallel
-    import framing.report.analysis
     from framing.report import analyse
 
     corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=6))
     options = {"max_groups": 2, "min_documents": 2, "n_resamples": 20, "n_permutations": 50}
     serial = analyse(corpus, **options)
-    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    _every_parallel_path(monkeypatch)
     parallel = analyse(corpus, jobs=2, **options)
     pairwise = parallel.tables["pairwise"]
     assert len(serial.tables["cue_rates"]["outlet"].unique()) == 6
@@ -403,16 +395,13 @@ def test_many_groups_test_their_pairs_and_fit_their_folds_in_worker_processes_wi
     # separability folds in a pool of the main process: lowered, six outlets take both paths
     import importlib
 
-    import framing.parallel
-    import framing.report.analysis
     from framing.compare import rates
     from framing.report import analyse
 
     corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=6))
     options = {"n_resamples": 20, "n_permutations": 50}
     serial = analyse(corpus, **options)
-    monkeypatch.setattr(framing.parallel, "MIN_PARALLEL_DOCUMENTS", 1)
-    monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
+    _every_parallel_path(monkeypatch)
     monkeypatch.setattr(rates, "PARALLEL_MIN_PAIRS", 2)
     monkeypatch.setattr(importlib.import_module("framing.compare.separability"), "PARALLEL_MIN_GROUPS", 2)
     parallel = analyse(corpus, jobs=2, **options)

@@ -11,7 +11,6 @@ import itertools
 import logging
 import math
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +44,7 @@ from framing.compare.resampling import (
     stream_key,
 )
 from framing.errors import OptionError
-from framing.parallel import submitted_in_order
+from framing.parallel import call_task, submitted_in_order, task_pool
 
 __all__ = ["REST", "group_vs_rest", "omnibus_tests", "outlet_summary", "pairwise_contrasts"]
 
@@ -560,9 +559,9 @@ def pairwise_contrasts(
     pairs = [(i, j) for i in range(len(groups)) for j in range(i + 1, len(groups))]
     if jobs > 1 and len(pairs) >= PARALLEL_MIN_PAIRS:
         jobs = int(jobs)
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_set_pairs_task, initargs=(task,)) as pool:
+        with task_pool(task, jobs) as pool:
             chunks = _pair_chunks(pairs, docs, 8 * jobs)
-            for _, rows in submitted_in_order(pool, _pairs_in_worker, chunks, ahead=2 * jobs):
+            for _, rows in submitted_in_order(pool, call_task, chunks, ahead=2 * jobs):
                 contrasts.extend(rows)
     else:
         task.add(contrasts, pairs)
@@ -606,37 +605,26 @@ class _PairsTask:
                 None if codes is None else (codes[a], codes[b]),
             )
 
-
-# The task of a worker process of pairwise_contrasts: set once by the pool's initializer (inherited, not
-# pickled, where processes start by forking), read by every chunk of pairs the worker tests.
-_WORKER_PAIRS_TASK: _PairsTask | None = None
-
-
-def _set_pairs_task(task: _PairsTask) -> None:
-    global _WORKER_PAIRS_TASK
-    _WORKER_PAIRS_TASK = task
-
-
-def _pairs_in_worker(pairs: list[tuple[int, int]]) -> tuple[list[Any], ...]:
-    """The contrasts of ``pairs`` tested in a worker: the rows :meth:`_Contrasts.extend` takes."""
-    assert _WORKER_PAIRS_TASK is not None
-    contrasts = _WORKER_PAIRS_TASK.contrasts()
-    _WORKER_PAIRS_TASK.add(contrasts, pairs)
-    return contrasts.rows()
+    def rows_of(self, pairs: Sequence[tuple[int, int]]) -> tuple[list[Any], ...]:
+        """The contrasts of ``pairs`` on their own (in a worker): the rows :meth:`_Contrasts.extend` takes."""
+        contrasts = self.contrasts()
+        self.add(contrasts, pairs)
+        return contrasts.rows()
 
 
 def _pair_chunks(
     pairs: list[tuple[int, int]], docs: _Documents, n_chunks: int
-) -> Iterator[tuple[int, tuple[list[tuple[int, int]]]]]:
-    """``pairs`` cut into at most ``n_chunks`` runs, in order, of about equal work: a pair's
-    permutations cost about its documents, plus a fixed part per pair (here 100 documents' worth)."""
+) -> Iterator[tuple[int, tuple[str, list[tuple[int, int]]]]]:
+    """``pairs`` cut into at most ``n_chunks`` runs, in order, of about equal work (a pair's permutations
+    taken to cost its documents plus a fixed 100 documents' worth), as :func:`call_task` calls of
+    :meth:`_PairsTask.rows_of`."""
     sizes = np.diff(docs.bounds)
     ends = np.cumsum([sizes[i] + sizes[j] + 100 for i, j in pairs], dtype=np.float64)
     # a run ends with the first pair whose cumulative cost reaches k / n_chunks of the total
     cuts = np.searchsorted(ends, ends[-1] * np.arange(1, n_chunks) / n_chunks, side="left") + 1
     bounds = [0, *sorted({int(c) for c in cuts if 0 < c < len(pairs)}), len(pairs)]
     for start, stop in itertools.pairwise(bounds):
-        yield start, (pairs[start:stop],)
+        yield start, ("rows_of", pairs[start:stop])
 
 
 def group_vs_rest(

@@ -237,15 +237,17 @@ def _successive_choices(rng: np.random.Generator, n: int, size: int, count: int,
     ``rng.choice(n, size=size, replace=False, shuffle=False)``, one after the other, leaving ``rng`` in
     the state those calls leave it in: the same numbers, bit for bit.
 
-    A group of a few documents against another made each ``choice`` call cost about 5 µs of
-    bookkeeping (numpy sizes the call with ``np.prod`` and allocates a hash set) for a few draws: with
-    all 124 outlets of two or more articles compared (7,626 pairs, 2,000 permutations each), those calls
-    were most of the pairwise tests' 100 s. For a sample of at most :data:`FLOYD_BATCH_MAX` rows, where
-    ``choice`` runs Floyd's algorithm (a population of at most 10,000 or a sample of at most 1/20 of
-    it), the draws of every call come from one ``rng.integers`` call: ``choice`` draws value ``k`` of a
-    sample uniformly from ``0..n - size + k`` with the same bounded generator as ``integers`` (Lemire's
-    method) and keeps it unless an earlier pick holds it, in which case it keeps ``n - size + k``. A
-    sample whose draws are all different is kept as drawn; the others are resolved step by step.
+    For a group of a few documents each ``choice`` call took about 5 µs (9.2 ms for 2,000 samples of 10
+    of 60), mostly numpy's bookkeeping (cProfile: ``np.prod`` sizing the call, ``np.full`` making a
+    hash set) around a few draws: with all 124 outlets of two or more articles compared (7,626 pairs,
+    2,000 permutations each), the pairwise tests took about 100 s of CPU.
+
+    For a sample of at most :data:`FLOYD_BATCH_MAX` rows, where ``choice`` runs Floyd's algorithm (a
+    population of at most 10,000 or a sample of at most 1/20 of it), the draws of every call come from
+    one ``rng.integers`` call: ``choice`` draws value ``k`` of a sample uniformly from
+    ``0..n - size + k`` with the same bounded generator as ``integers`` (Lemire's method) and keeps it
+    unless an earlier pick holds it, in which case it keeps ``n - size + k``. A sample whose draws are
+    all different is kept as drawn; the others are resolved step by step.
     """
     if size <= FLOYD_BATCH_MAX and not (n > 10000 and size > n // 20):
         highs = np.arange(n - size, n, dtype=np.int64)

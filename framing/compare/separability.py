@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Hashable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +14,7 @@ from framing.compare._checks import check_jobs, check_seed, finish, prepare_feat
 from framing.compare._linalg import one_blas_thread
 from framing.compare.clustered import cluster_codes
 from framing.errors import OptionError
+from framing.parallel import call_task, task_pool
 
 __all__ = ["Separability", "separability"]
 
@@ -127,8 +127,8 @@ def separability(
     task = _Folds(X, y, labels, seed)
     numbered = list(enumerate(folds.split(X, y, groups=codes), start=1))
     if jobs > 1 and len(groups) >= PARALLEL_MIN_GROUPS:
-        with ProcessPoolExecutor(max_workers=int(jobs), initializer=_set_folds, initargs=(task,)) as pool:
-            pending = [pool.submit(_fold_in_worker, number, *split) for number, split in numbered]
+        with task_pool(task, int(jobs)) as pool:
+            pending = [pool.submit(call_task, "row", number, *split) for number, split in numbered]
             fitted = task.fit_all()
             fold_rows = [future.result() for future in pending]
     else:
@@ -177,9 +177,9 @@ def separability(
 
 
 #: Groups from which :func:`separability` with ``jobs > 1`` fits its folds in worker processes. With the
-#: 12 outlets a report compares by default the six fits took about 0.75 s of CPU at 20,000 AllSides
-#: articles; with all 124 outlets of two or more articles, about 17 s in the report's last steps, where
-#: the other core had little to do.
+#: 12 outlets a report compares by default the step took about 0.75 s of CPU at 20,000 AllSides articles;
+#: with all 124 outlets of two or more articles, 15-17 s in the report's last steps, where the other core
+#: had little to do.
 PARALLEL_MIN_GROUPS = 21
 
 
@@ -201,12 +201,10 @@ class _Folds:
     seed: int
 
     def fit_all(self) -> Any:
-        """The model fitted on every document, with one BLAS thread like the folds' fits.
-
-        It used the BLAS library's own threads, so its coefficients depended on the machine's cores: on
-        the 20,000 AllSides articles with 124 outlets, two threads gave other last bits than one, and
-        took 8.8 s of CPU against 2.6 s.
-        """
+        """The model fitted on every document, with one BLAS thread like the folds' fits: with the BLAS
+        library's own threads its coefficients depended on the machine's cores (on the 20,000 AllSides
+        articles with 124 outlets, two threads gave other last bits than one, and took 8.8 s of CPU
+        against 2.6 s)."""
         with one_blas_thread():
             return _model().fit(self.X, self.y)
 
@@ -240,18 +238,3 @@ class _Folds:
             "accuracy": accuracy_score(y[test], predicted),
             "baseline_accuracy": accuracy_score(y[test], dummy),
         }
-
-
-# The folds of a worker process of separability: set once by the pool's initializer (inherited, not
-# pickled, where processes start by forking).
-_WORKER_FOLDS: _Folds | None = None
-
-
-def _set_folds(task: _Folds) -> None:
-    global _WORKER_FOLDS
-    _WORKER_FOLDS = task
-
-
-def _fold_in_worker(number: int, train: np.ndarray, test: np.ndarray) -> dict[str, Any]:
-    assert _WORKER_FOLDS is not None
-    return _WORKER_FOLDS.row(number, train, test)
