@@ -830,14 +830,15 @@ def report_command(
     _require(permutations >= 1, f"--permutations must be 1 or more, not {permutations}")
     _require(jobs >= 1, f"--jobs must be 1 or more, not {jobs}")
     trained = None
-    matcher, chosen = _matcher(lexicon, replace_lexicons), _read_actors(actors)
-    if model is not None:  # a bad model folder is refused before the corpus is read
-        from framing.supervised import load_model
-
-        trained = load_model(model)
-    # the chart workers start now, while this process is small: forked after the analysis they each
-    # carried a copy of its memory (the largest processes of a 200,000-article report)
+    # The chart workers start now, while this process is small (forked after the analysis they each
+    # carried a copy of its memory: the largest processes of a 200,000-article report), and before the
+    # lexicons are compiled: they import matplotlib meanwhile, on the core this process leaves idle.
     with chart_workers(jobs) or contextlib.nullcontext() as chart_pool:
+        matcher, chosen = _matcher(lexicon, replace_lexicons), _read_actors(actors)
+        if model is not None:  # a bad model folder is refused before the corpus is read
+            from framing.supervised import load_model
+
+            trained = load_model(model)
         with timed_stages() as stage:
             stage("loading")
             corpus = _load(

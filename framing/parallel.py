@@ -124,7 +124,13 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def started_pool(jobs: int) -> ProcessPoolExecutor:
+def _start_worker(prepare: Callable[[], Any] | None) -> None:
+    _ignore_interrupts()
+    if prepare is not None:
+        prepare()
+
+
+def started_pool(jobs: int, prepare: Callable[[], Any] | None = None) -> ProcessPoolExecutor:
     """A pool of ``jobs`` worker processes started now, not when its first real task arrives.
 
     Where processes start by forking (Linux) a worker is a copy of this process as it is when the
@@ -133,9 +139,11 @@ def started_pool(jobs: int) -> ProcessPoolExecutor:
     come (a report's chart workers forked after the analysis were its largest processes: 692 MB at
     200,000 articles). Elsewhere workers start afresh and this only starts the first one early.
     The caller shuts the pool down (``with started_pool(2) as pool: ...``). The workers ignore Ctrl-C
-    (SIGINT): it interrupts the caller, whose shutdown stops them.
+    (SIGINT): it interrupts the caller, whose shutdown stops them. ``prepare`` (a module-level
+    function) runs in each worker as it starts, e.g. to import what its tasks need while the caller
+    goes on.
     """
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(prepare,))
     # with "fork" the first submission forks every worker at once (concurrent.futures does not fork
     # workers later, from a process that may have threads by then)
     pool.submit(_started)

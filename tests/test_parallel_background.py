@@ -186,3 +186,19 @@ def test_a_task_pool_worker_holds_its_task_and_runs_its_methods() -> None:
     assert results == [(value * 3, True) for value in range(5)]  # computed in the workers
     with task_pool(_Unpicklable(7), 1) as pool:  # inherited, never pickled
         assert pool.submit(call_task, "__getattribute__", "value").result() == 7
+
+
+def _mark_prepared() -> None:
+    os.environ["FRAMING_TEST_PREPARED"] = str(os.getpid())
+
+
+def _pid_and_mark() -> tuple[str, str | None]:
+    return str(os.getpid()), os.environ.get("FRAMING_TEST_PREPARED")
+
+
+def test_a_started_pools_workers_run_prepare_as_they_start() -> None:
+    # issue 8: the chart workers import matplotlib as they start, beside the process that started them
+    with started_pool(2, prepare=_mark_prepared) as pool:
+        answers = [pool.submit(_pid_and_mark).result() for _ in range(6)]
+    assert all(mark == pid for pid, mark in answers), answers  # each worker ran it, in itself
+    assert "FRAMING_TEST_PREPARED" not in os.environ

@@ -36,8 +36,9 @@ says so when some are not drawn).
 >>> report.tables["cue_rates"].head()                                          # doctest: +SKIP
 """
 
+from typing import Any
+
 from framing.features import grouped_features
-from framing.report import charts
 from framing.report.analysis import REPORT_STEPS, Analysis, analyse
 from framing.report.findings import ALPHA, Example, Finding
 from framing.report.render import chart_workers
@@ -59,3 +60,13 @@ __all__ = [
     "is_report_folder",
     "write_report",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # framing.report.charts imports matplotlib: only on first use (the chart workers draw a report's
+    # charts; the process that builds it need not import it)
+    if name == "charts":
+        import importlib
+
+        return importlib.import_module("framing.report.charts")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

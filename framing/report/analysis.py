@@ -1015,7 +1015,8 @@ def _metadata(
     content_hash: str,
     **parameters: Any,
 ) -> dict[str, Any]:
-    import matplotlib
+    from importlib.metadata import version
+
     import sklearn
 
     import framing
@@ -1028,7 +1029,8 @@ def _metadata(
             "pandas": pd.__version__,
             "numpy": np.__version__,
             "scikit-learn": sklearn.__version__,
-            "matplotlib": matplotlib.__version__,
+            # its distribution's version: this process need not import it (the chart workers draw)
+            "matplotlib": version("matplotlib"),
         },
         "corpus": {
             "name": corpus.name,

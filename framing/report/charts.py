@@ -36,10 +36,12 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
 from framing.io.atomic import open_atomic
+from framing.report.palette import OKABE_ITO, PALETTE, TOL_DARK, distinct_sorted, group_colors
 
 __all__ = [
     "OKABE_ITO",
     "PALETTE",
+    "TOL_DARK",
     "blame_matrix_chart",
     "cue_heatmap",
     "cue_label",
@@ -51,11 +53,6 @@ __all__ = [
     "save_figure",
 ]
 
-#: Okabe & Ito (2008) colour-blind safe palette; yellow and black last (weak on white / reserved).
-OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
-#: Groups 9 to 16: darker colours from Paul Tol's palettes, apart in hue or lightness from the first eight.
-TOL_DARK = ("#882255", "#117733", "#332288", "#999933", "#AA4499", "#44AA99", "#661100", "#888888")
-PALETTE = OKABE_ITO + TOL_DARK
 _LINESTYLES = ("-", "--", ":", "-.")
 _MARKERS = ("o", "s", "^", "D")
 RATE_UNIT = "per 1,000 tokens"
@@ -106,12 +103,7 @@ def cue_label(cue: str) -> str:
     return str(cue).replace("_", " ")
 
 
-def _sorted(values: Iterable[Hashable]) -> list[Hashable]:
-    values = list(dict.fromkeys(values))
-    try:
-        return sorted(values)  # type: ignore[type-var]
-    except TypeError:
-        return sorted(values, key=str)
+_sorted = distinct_sorted
 
 
 def _groups(values: Iterable[Hashable], order: Sequence[Hashable] | None) -> list[Hashable]:
@@ -121,20 +113,6 @@ def _groups(values: Iterable[Hashable], order: Sequence[Hashable] | None) -> lis
         return _sorted(present)
     wanted = set(present)
     return [g for g in order if g in wanted]
-
-
-def group_colors(groups: Iterable[Hashable], order: Sequence[Hashable] | None = None) -> dict[Hashable, str]:
-    """One colour per group, by position in sorted order (or ``order``): Okabe–Ito, then :data:`TOL_DARK`.
-
-    Pass the result as ``colors=`` to every chart so a group has the same colour everywhere. Up to 16
-    groups get 16 colours; beyond, the palette repeats (lines then also differ in style and marker, and
-    the time chart labels each line at its end).
-
-    >>> group_colors(["b", "a"])
-    {'a': '#E69F00', 'b': '#56B4E9'}
-    """
-    names = list(order) if order is not None else _sorted(groups)
-    return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(names)}
 
 
 def _colors_for(groups: list[Hashable], colors: Mapping[Hashable, str] | None) -> dict[Hashable, str]:

@@ -28,13 +28,13 @@ import pandas as pd
 
 from framing.io.atomic import open_atomic
 from framing.parallel import started_pool
-from framing.report import charts
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example, dates_note
 from framing.report.furniture import boilerplate_html, boilerplate_markdown
 from framing.report.interactive import evidence_cap, evidence_json, explorer_html, inline_image, page_script
 from framing.report.model import card_markdown, model_section_html, model_section_markdown
 from framing.report.numbers import format_cell
+from framing.report.palette import distinct_sorted, group_colors
 from framing.report.stories import story_section_html, story_section_markdown
 from framing.report.tables import ReportTables, as_report_tables
 
@@ -104,7 +104,7 @@ def _chart_groups(
     rated = [g for g in table[by] if g not in set(groups)]
     extra = _largest(rated, sizes, max(0, limit - len(compared)))
     shown = set(compared) | set(extra)
-    return compared, [g for g in charts._sorted([*groups, *rated]) if g in shown]
+    return compared, [g for g in distinct_sorted([*groups, *rated]) if g in shown]
 
 
 def _shown_note(shown: int, total: int, by: str, table: str) -> str:
@@ -132,7 +132,7 @@ def _chart_calls(
     """
     t = tables
     # compared groups keep the palette order they always had; groups only rated continue the cycle
-    colors = charts.group_colors(rated, order=[*order, *(g for g in rated if g not in set(order))])
+    colors = group_colors(rated, order=[*order, *(g for g in rated if g not in set(order))])
 
     def dot_plot_columns() -> pd.DataFrame:
         # the columns the dot plot reads (a worker is sent these, not the whole feature table, which a
@@ -179,6 +179,8 @@ def _chart_calls(
 
 def _draw(call: ChartCall, path: Path) -> None:
     """Draw one chart and save it as ``path``.png and .svg (in this process or a worker's)."""
+    from framing.report import charts  # imports matplotlib: only where charts are drawn
+
     function, table, options = call
     charts.save_figure(getattr(charts, function)(table, **options), path)
 
@@ -205,7 +207,13 @@ def chart_workers(jobs: int) -> ProcessPoolExecutor | None:
     carry a copy of the analysis's memory (where processes start by forking, Linux; see
     :func:`framing.parallel.started_pool`). The caller shuts the pool down.
     """
-    return started_pool(min(jobs, len(_CHARTS))) if jobs > 1 else None
+    return started_pool(min(jobs, len(_CHARTS)), prepare=_import_charts) if jobs > 1 else None
+
+
+def _import_charts() -> None:
+    """Import matplotlib and the chart module in a chart worker as it starts (about 0.3 s of CPU each),
+    beside the caller, which itself never imports them when the workers draw."""
+    from framing.report import charts  # noqa: F401
 
 
 @contextlib.contextmanager
