@@ -74,7 +74,6 @@ _CONTEXT_CHARS = 60  # how far back to look for previous tokens (rules and negat
 # the same way, with a space in front (a term begins after a non-word character) and after (a term's
 # last whole token ends before one), so the automaton reports only word starts, not every substring.
 _BOUND_ASCII = bytes(b if b >= 128 or chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
-_NEGATION_KEY = "n t "  # the hint's ``n't\b`` alternative, bounded: no word start before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,24 +405,29 @@ class CueMatcher:
         # The negator words that can make _is_negated true: single-word negators and first words of
         # negator phrases ("to" of "failed to" alone cannot).
         deciding = self._negators | set(self._negator_phrases_by_first)
-        self._starts, self._first_words = self._automaton(entries, negator_words, deciding)
+        self._starts, self._first_words = self._automaton(entries, negator_words, deciding=deciding)
         self._first_word_lengths = sorted({len(w) for w in self._first_words})
         self._first_word_ends = frozenset(w[-1] for w in self._first_words)
 
     @staticmethod
     def _automaton(
-        entries: Sequence[Entry], negator_words: Iterable[str], deciding: Iterable[str] = ()
+        entries: Sequence[Entry], negator_words: Iterable[str], *, deciding: Iterable[str]
     ) -> tuple[Any, frozenset[str]]:
         """An automaton of the literal text every candidate begins with, and the first words it keys on.
 
         A term's key is its first token up to a wildcard, and, when that token has none, one space and
         the second token up to its wildcard: the regex can match only where a key occurs, or where one
         of those first tokens stands just before white space other than one space. Keys are bounded
-        (see ``_BOUND_ASCII``) and also list the negator words, so one pass gives both the candidate
-        starts and the places where the negation hint can match. Each key's value is
-        ``(term back, negator back, negator end back, deciding)``: a start (or a negator's end) is the
-        hit's end minus a back; a back of -1: the key is not of that kind; ``deciding``: the key is
-        that of a word in ``deciding``.
+        (see ``_BOUND_ASCII``) and also list the negator words of ``deciding`` (those that can make
+        :meth:`_is_negated` true), so one pass gives both the candidate starts and the places where a
+        negation may begin. Each key's value is ``(term back, negator back, negator end back)``: a
+        start (or a negator's end) is the hit's end minus a back; a back of -1: the key is not of that
+        kind.
+
+        The other negator words ("to" of "failed to", 37 % of the automaton's hits in the AllSides
+        development texts when they were keys) are left out: :meth:`_is_negated` is true only with a
+        deciding word among the previous tokens, and :meth:`_deciding_before` finds those among the
+        hits of these keys.
         """
         if ahocorasick is None:
             return None, frozenset()
@@ -449,14 +453,14 @@ class CueMatcher:
                 key += " " + tokens[1].rstrip("*")
                 whole = not tokens[1].endswith("*")
             bounded, lead = bounded_key(key, whole)
-            keys.setdefault(bounded, [-1, -1, 0, False])[0] = len(bounded) - lead
+            keys.setdefault(bounded, [-1, -1, 0])[0] = len(bounded) - lead
         for word in negator_words:
             bounded, lead = bounded_key(word, True)
             if not bounded.strip():
                 return None, frozenset()  # a negator without a word character: the regex hint decides
-            value = keys.setdefault(bounded, [-1, -1, 0, False])
-            value[1:] = [len(bounded) - lead, len(bounded) - lead - len(word), value[3] or word in deciding]
-        keys.setdefault(_NEGATION_KEY, [-1, -1, 0, False])[1:3] = [len(_NEGATION_KEY), len(_NEGATION_KEY) - 3]
+            if word in deciding:
+                back = len(bounded) - lead
+                keys.setdefault(bounded, [-1, -1, 0])[1:] = [back, back - len(word)]
         automaton = ahocorasick.Automaton()
         for key, value in keys.items():
             automaton.add_word(key, tuple(value))
@@ -698,31 +702,30 @@ class CueMatcher:
 
     def _find_candidates(
         self, lowered: str, blanked: str | None = None
-    ) -> tuple[list[re.Match[str]], list[int] | None, list[int], list[bool]]:
+    ) -> tuple[list[re.Match[str]], list[int] | None, list[int]]:
         """The candidate regex's matches in ``" " + lowered``, exactly as ``finditer`` returns them, and
-        where the negation hint may match: the starts and ends of negator words (``None`` when unknown),
-        and whether each is a deciding word (a single-word negator or the first word of a phrase).
+        where a negation may begin: the starts and ends of the deciding negator words (single-word
+        negators and first words of negator phrases; ``None`` when unknown).
 
         The automaton lists the places where a key begins; white space other than one space adds the
         places where a first word of a multi-word term ends before it. The regex is tried at those
         places only, in text order and each after the end of the previous match: the same
         non-overlapping matches as a scan of every position. (A match starts one character before its
         term, at the non-word character in front, hence ``place`` in ``padded`` = term start in
-        ``lowered``.) Every place where the negation hint regex matches is among the negator words'
-        spans, so a window without one needs no regex search. ``blanked``: ``lowered`` with its non-ASCII
+        ``lowered``.) ``blanked``: ``lowered`` with its non-ASCII
         characters that are not word characters as spaces, when the caller has it.
         """
         padded = " " + lowered
         if self._starts is None:
-            return list(self._candidates.finditer(padded)), None, [], []
+            return list(self._candidates.finditer(padded)), None, []
         bounded = _bounded(lowered) if blanked is None else _bounded(blanked, blanked=True)
         places: list[int] = []
-        negators: list[tuple[int, int, bool]] = []
-        for end, (back, negator_back, negator_end_back, deciding) in self._starts.iter(" " + bounded + " "):
+        negators: list[tuple[int, int]] = []
+        for end, (back, negator_back, negator_end_back) in self._starts.iter(" " + bounded + " "):
             if back >= 0:
                 places.append(end - back)
             if negator_back >= 0:
-                negators.append((end - negator_back, end - negator_end_back, deciding))
+                negators.append((end - negator_back, end - negator_end_back))
         if self._first_words:
             # A multi-word term whose words are not separated by one space: its first word ends where
             # such a run of white space begins.
@@ -753,12 +756,7 @@ class CueMatcher:
                     position = candidate.end()
                     found.append(candidate)
         negators.sort()
-        return (
-            found,
-            [start for start, _, _ in negators],
-            [end for _, end, _ in negators],
-            [deciding for _, _, deciding in negators],
-        )
+        return found, [start for start, _ in negators], [end for _, end in negators]
 
     def _scan(self, text: str) -> tuple[str, list[tuple[int, int]], list[Match]]:
         """:meth:`match` without the document's token count: (lowered text, sentence spans, matches)."""
@@ -778,8 +776,7 @@ class CueMatcher:
         next_plans = self._next_plans
         hint = self._negation_hint.search
         reach = 12 * self.negation_window
-        candidates, negator_starts, negator_ends, deciding = self._find_candidates(lowered, blanked)
-        negators = len(negator_ends)
+        candidates, negator_starts, negator_ends = self._find_candidates(lowered, blanked)
         for candidate in candidates:
             start = candidate.start(1) - 1  # offsets in ``lowered``, without the space in front
             sentence = max(bisect_right(starts, start) - 1, 0)
@@ -816,22 +813,11 @@ class CueMatcher:
                     if found is None:
                         continue
                     end, ids = found
-            # Cheap tests first: most windows hold no negator word.
-            window_start = max(sentence_start, start - reach)
+            # Cheap tests first: most windows hold no (deciding) negator word.
             if negator_starts is None:
-                hinted = hint(lowered, window_start, start) is not None
+                hinted = hint(lowered, max(sentence_start, start - reach), start) is not None
             else:
-                hinted = False
-                at = bisect_left(negator_starts, window_start)
-                while at < negators and negator_starts[at] < start:
-                    if negator_ends[at] <= start:
-                        hinted = True
-                        break
-                    at += 1
-                if hinted and not self._deciding_before(
-                    lowered, sentence_start, start, negator_starts, negator_ends, deciding
-                ):
-                    hinted = False  # e.g. only the "to" of "failed to": _is_negated would say no
+                hinted = self._deciding_before(lowered, sentence_start, start, negator_starts, negator_ends)
             negated = hinted and self._is_negated(text, lowered, sentence_start, start)
             matched = text[start:end]
             for index in ids:
@@ -845,23 +831,24 @@ class CueMatcher:
         position: int,
         negator_starts: list[int],
         negator_ends: list[int],
-        deciding: list[bool],
     ) -> bool:
         """Whether :meth:`_is_negated` may be true at ``position``: False when no deciding negator word
-        (single-word negator, first word of a negator phrase) stands among its previous tokens.
+        (single-word negator, first word of a negator phrase; the automaton's negator hits, starting at
+        ``negator_starts`` and ending at ``negator_ends``) stands among its previous tokens.
 
         Those tokens (:meth:`_previous_lower_tokens`) are whole tokens within ``_CONTEXT_CHARS``: each
         is a maximal run of word characters (with joiners) with a non-word character or the text's
         edge on either side, so a deciding one is an automaton hit. The exception is a first token
         that begins right after an underscore (only a letter or digit there marks it as cut off):
-        then the full check decides.
+        then the full check decides. :meth:`_is_negated` itself first looks for its hint (any negator
+        word, or n't) within ``12 * negation_window`` characters, so nothing else needs checking here.
         """
         window_start = max(sentence_start, position - _CONTEXT_CHARS)
         if window_start > sentence_start and lowered[window_start - 1] == "_":
             return True
         at = bisect_left(negator_starts, window_start)
         while at < len(negator_starts) and negator_starts[at] < position:
-            if deciding[at] and negator_ends[at] <= position:
+            if negator_ends[at] <= position:
                 return True
             at += 1
         return False

@@ -372,3 +372,34 @@ def test_a_negator_after_an_underscore_at_the_window_edge_still_negates(matcher:
     assert matcher._starts is not None
     text = "x_no " + "a" * 26 + " to " + "b" * 26 + " likely"
     assert [(m.text, m.negated) for m in matcher.match(text).matches] == [("likely", True)]
+
+
+def test_negation_from_the_deciding_words_alone_equals_the_regex_hint_on_random_sentences(
+    matcher: CueMatcher,
+) -> None:
+    # issue 8: the automaton keys only on the negator words that can decide a negation (single-word
+    # negators, first words of phrases); "to" of "failed to" and the like are no longer hits. Negators
+    # at every distance, phrases cut by the window, words of all lengths, underscores and clause
+    # breaks: every match and its negation as the regex-only matcher finds them.
+    import random
+
+    if not _REFERENCE:
+        _REFERENCE.append(_regex_only_reference())
+    words = [
+        "not", "never", "no", "no one", "no longer", "didn't", "don't", "failed", "to", "failed to",
+        "refused to", "lack of", "without", "hardly", "nothing to do with", "x_no", "_to", "of", "a",
+        "internationalization", "counterrevolutionaries", "it", "was", "likely", "claimed", "massacre",
+        "blamed", "chilling", "may", "possibly", "reportedly", "No.", "10", ",", ";", "but", "\n", "said",
+    ]  # fmt: skip
+    rng = random.Random(8)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(3, 30))) for _ in range(1500)]
+
+    def key(found: DocumentMatches) -> list[tuple[int, int, str, bool]]:
+        return [(m.start, m.end, m.entry.category, m.negated) for m in found.matches]
+
+    negated = 0
+    for text in texts:
+        found = key(matcher.match(text))
+        assert found == key(_REFERENCE[0].match(text)), text
+        negated += sum(flag for *_, flag in found)
+    assert negated > 200  # the sentences do exercise negation
