@@ -170,6 +170,26 @@ def test_corpus_text_is_escaped_in_the_page(tmp_path: Path) -> None:
     assert any("<script>alert('pwned')</script>" in sentence for sentence in quoted)
 
 
+def test_control_characters_of_corpus_text_never_reach_the_page_or_the_markdown(tmp_path: Path) -> None:
+    # regression (found by test_fuzz): an ESC kept in an article's text was written raw into the page,
+    # where no escape makes it valid HTML and a terminal printing the file would run it
+    poison = "The president\x92s horrific, brutal, shocking note \x1b[2Jcleared the screen."
+    corpus = framing.load_corpus(_tiny_corpus(tmp_path / "tiny", poison))
+    assert "\x1b[2J" in " ".join(corpus.documents["text"])
+    report = report_module.build_report(
+        corpus, tmp_path / "out", n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    page = (report.path / "index.html").read_text(encoding="utf-8")
+    markdown = (report.path / "report.md").read_text(encoding="utf-8")
+    for text in (page, markdown):
+        assert not re.search("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]", text)
+    # quoted: the C1 control shown as the Windows-1252 character it stands for, ESC as U+FFFD
+    assert "The president\u2019s <mark>horrific</mark>" in page and "\ufffd[2Jcleared" in page
+    # the tables keep the text as it is
+    examples = (report.path / "tables" / "examples.csv").read_text(encoding="utf-8")
+    assert "\x1b[2J" in examples
+
+
 def test_same_input_and_seed_give_byte_identical_output(tmp_path: Path) -> None:
     root = _tiny_corpus(tmp_path / "tiny")
     first = report_module.build_report(

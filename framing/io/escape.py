@@ -14,11 +14,12 @@ changed (``-3.5`` stays a number). Tables written for programs rather than peopl
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_TRIGGERS", "escape_cell", "spreadsheet_safe", "unescape_cell"]
+__all__ = ["FORMULA_TRIGGERS", "escape_cell", "spreadsheet_safe", "unescape_cell", "without_controls"]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,3 +61,34 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
             out[column] = series.where(~starts, "'" + series[starts].astype(str))
     out.columns = [escape_cell(c) for c in out.columns]
     return out
+
+
+# C0 controls other than tab, newline, form feed and carriage return, DEL and the C1 controls: each is
+# a parse error in an HTML page, and a terminal runs the ESC sequences of a file printed to it.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _readable(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0x80 <= code <= 0x9F:
+        # a C1 control in news text is nearly always a Windows-1252 byte read as Latin-1 ("\x92" for ’):
+        # shown as that character, as browsers show the reference &#146;
+        try:
+            return bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    return "\ufffd"
+
+
+def without_controls(text: str) -> str:
+    """``text`` with its control characters (other than tab, newline, form feed and carriage return)
+    replaced for a page or a Markdown file: a C1 control by its Windows-1252 character when there is
+    one, any other by U+FFFD (the replacement character).
+
+    Corpus text keeps them in the tables (they are data); the report's page and Markdown show them
+    this way, since no escape makes them valid HTML.
+
+    >>> without_controls("the president\x92s \x1b[2Jspeech")
+    'the president’s \ufffd[2Jspeech'
+    """
+    return _CONTROLS.sub(_readable, text) if _CONTROLS.search(text) else text

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from framing.io.atomic import open_atomic
+from framing.io.escape import without_controls
 from framing.parallel import started_pool
 from framing.report.analysis import FREQUENCY_NAMES, Analysis
 from framing.report.findings import ALPHA, Example, dates_note
@@ -473,7 +474,7 @@ def markdown(analysis: Analysis, captions: dict[str, str], title: str | None = N
                      f"{_markdown_quote(example)}")  # fmt: skip
     lines += ["", "Every table is in `tables/` as CSV; parameters, versions and the corpus hash are in "
               "`metadata.json`.", ""]  # fmt: skip
-    return "\n".join(lines)
+    return without_controls("\n".join(lines))
 
 
 def _markdown_quote(example: Example) -> str:
@@ -623,10 +624,13 @@ def page(
     parts.extend(f"<li>{html.escape(item)}</li>" for item in items)
     parts.append("</ul></details>")
     # substitute() with every value escaped above: corpus text cannot reach the template unescaped
-    return _template("page.html").substitute(
-        title=title,
-        style=_template("report.css").template,
-        body="\n".join(parts),
-        evidence=evidence_json(evidence, analysis.groups, analysis.cues, cap),
-        script=page_script(),
+    # (control characters, which no escape makes valid HTML, are replaced in the whole page)
+    return without_controls(
+        _template("page.html").substitute(
+            title=title,
+            style=_template("report.css").template,
+            body="\n".join(parts),
+            evidence=evidence_json(evidence, analysis.groups, analysis.cues, cap),
+            script=page_script(),
+        )
     )
