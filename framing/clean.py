@@ -11,6 +11,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from framing.io.escape import CONTROL_CHARACTERS
+
 if TYPE_CHECKING:
     from framing.corpus import LoadSummary
 
@@ -276,9 +278,9 @@ def _dash(match: re.Match[str]) -> str:
 
 # Zero-width characters, directional marks and embeddings/isolates, word joiner, byte order mark.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad]")
-# Control characters (ESC of an ANSI sequence, NUL, DEL, C1) have no place in a one-line name and would
-# reach terminals and pages; white-space controls (tab, newline) become spaces below instead.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Control characters (ESC of an ANSI sequence, NUL, DEL, C1: framing.io.escape.CONTROL_CHARACTERS) have
+# no place in a one-line name and would reach terminals and pages; white-space controls (tab, newline)
+# become spaces below instead.
 _ANY_SPACE = re.compile(r"\s+")
 
 
@@ -294,5 +296,5 @@ def normalise_metadata(value: str) -> str:
     """
     if value.isascii() and value.isprintable():
         return " ".join(value.split()) if "  " in value else value.strip()
-    value = unicodedata.normalize("NFC", _CONTROL.sub("", _INVISIBLE.sub("", value)))
+    value = unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", _INVISIBLE.sub("", value)))
     return _ANY_SPACE.sub(" ", value).strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,23 @@ def _every_parallel_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(framing.report.analysis, "BACKGROUND_MIN_DOCUMENTS", 1)
 
 
+def _serial_and_parallel(
+    path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    outlets: int,
+    options: dict[str, Any],
+    patch: Callable[[], None] | None = None,
+) -> tuple[report_module.Analysis, report_module.Analysis]:
+    """The analysis of ``outlets`` outlets in one process, then with two jobs on every parallel path
+    (``patch`` applied in between, e.g. to lower another threshold)."""
+    corpus = framing.load_corpus(_many_outlets(path, outlets=outlets))
+    serial = report_module.analyse(corpus, **options)
+    _every_parallel_path(monkeypatch)
+    if patch is not None:
+        patch()
+    return serial, report_module.analyse(corpus, jobs=2, **options)
+
+
 def test_cli_report_with_worker_processes_writes_the_same_tables(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -335,21 +353,20 @@ def test_the_rate_model_is_fitted_in_the_tests_worker_with_the_same_table(
     # never fits it (it once did, with the other core idle, after the worker was done)
     import os
 
-    from framing import compare
-    from framing.report import analyse
-
-    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=4))
-    options = {"n_resamples": 20, "n_permutations": 20}
-    serial = analyse(corpus, **options)
     here, fit = os.getpid(), compare.rate_model
 
     def only_in_a_worker(*args: Any, **kwargs: Any) -> pd.DataFrame:
         assert os.getpid() != here, "the rate model was fitted in the main process"
         return fit(*args, **kwargs)
 
-    monkeypatch.setattr(compare, "rate_model", only_in_a_worker)
-    _every_parallel_path(monkeypatch)
-    parallel = analyse(corpus, jobs=2, **options)
+    options = {"n_resamples": 20, "n_permutations": 20}
+    serial, parallel = _serial_and_parallel(
+        tmp_path / "articles.jsonl",
+        monkeypatch,
+        4,
+        options,
+        lambda: monkeypatch.setattr(compare, "rate_model", only_in_a_worker),
+    )
     assert len(serial.tables["rate_model"]) == 5 * 3  # five cue families, three outlets against the first
     pd.testing.assert_frame_equal(serial.tables["rate_model"], parallel.tables["rate_model"])
     pd.testing.assert_frame_equal(serial.tables["pairwise"], parallel.tables["pairwise"])
@@ -372,13 +389,8 @@ def test_pairwise_tests_in_a_worker_cover_only_the_compared_groups_when_more_are
 ) -> None:
     # the pairwise worker starts before the rates, from the table of every rated group, and makes its
     # own copy of the compared rows: the same table as the tests run in this process
-    from framing.report import analyse
-
-    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=6))
     options = {"max_groups": 2, "min_documents": 2, "n_resamples": 20, "n_permutations": 50}
-    serial = analyse(corpus, **options)
-    _every_parallel_path(monkeypatch)
-    parallel = analyse(corpus, jobs=2, **options)
+    serial, parallel = _serial_and_parallel(tmp_path / "articles.jsonl", monkeypatch, 6, options)
     pairwise = parallel.tables["pairwise"]
     assert len(serial.tables["cue_rates"]["outlet"].unique()) == 6
     assert set(pairwise["group_a"]) | set(pairwise["group_b"]) == set(parallel.groups)
@@ -397,15 +409,13 @@ def test_many_groups_test_their_pairs_and_fit_their_folds_in_worker_processes_wi
     import importlib
 
     from framing.compare import rates
-    from framing.report import analyse
 
-    corpus = framing.load_corpus(_many_outlets(tmp_path / "articles.jsonl", outlets=6))
+    def lowered() -> None:
+        monkeypatch.setattr(rates, "PARALLEL_MIN_PAIRS", 2)
+        monkeypatch.setattr(importlib.import_module("framing.compare.separability"), "PARALLEL_MIN_GROUPS", 2)
+
     options = {"n_resamples": 20, "n_permutations": 50}
-    serial = analyse(corpus, **options)
-    _every_parallel_path(monkeypatch)
-    monkeypatch.setattr(rates, "PARALLEL_MIN_PAIRS", 2)
-    monkeypatch.setattr(importlib.import_module("framing.compare.separability"), "PARALLEL_MIN_GROUPS", 2)
-    parallel = analyse(corpus, jobs=2, **options)
+    serial, parallel = _serial_and_parallel(tmp_path / "articles.jsonl", monkeypatch, 6, options, lowered)
     assert len(parallel.tables["pairwise"]) == 5 * 15  # five cue families, every pair of six outlets
     for name in ("pairwise", "separability", "separability_features", "separability_folds"):
         pd.testing.assert_frame_equal(serial.tables[name], parallel.tables[name], obj=name)

@@ -19,7 +19,14 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["FORMULA_TRIGGERS", "escape_cell", "spreadsheet_safe", "unescape_cell", "without_controls"]
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "FORMULA_TRIGGERS",
+    "escape_cell",
+    "spreadsheet_safe",
+    "unescape_cell",
+    "without_controls",
+]
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection list).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -63,9 +70,9 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# C0 controls other than tab, newline, form feed and carriage return, DEL and the C1 controls: each is
-# a parse error in an HTML page, and a terminal runs the ESC sequences of a file printed to it.
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: C0 controls other than tab, newline, form feed and carriage return, DEL and the C1 controls: each is
+#: a parse error in an HTML page, and a terminal runs the ESC sequences of a file printed to it.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def _readable(match: re.Match[str]) -> str:
@@ -91,4 +98,4 @@ def without_controls(text: str) -> str:
     >>> without_controls("the president\x92s \x1b[2Jspeech")
     'the president’s \ufffd[2Jspeech'
     """
-    return _CONTROLS.sub(_readable, text) if _CONTROLS.search(text) else text
+    return CONTROL_CHARACTERS.sub(_readable, text)

@@ -103,14 +103,11 @@ def cue_label(cue: str) -> str:
     return str(cue).replace("_", " ")
 
 
-_sorted = distinct_sorted
-
-
 def _groups(values: Iterable[Hashable], order: Sequence[Hashable] | None) -> list[Hashable]:
     """Groups present in ``values``: sorted, or in ``order`` (groups absent from the data left out)."""
     present = [v for v in dict.fromkeys(values) if not (isinstance(v, float) and math.isnan(v))]
     if order is None:
-        return _sorted(present)
+        return distinct_sorted(present)
     wanted = set(present)
     return [g for g in order if g in wanted]
 

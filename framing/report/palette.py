@@ -10,7 +10,7 @@ from collections.abc import Hashable, Iterable, Sequence
 
 from framing.compare._checks import sorted_groups
 
-__all__ = ["OKABE_ITO", "PALETTE", "TOL_DARK", "group_colors"]
+__all__ = ["OKABE_ITO", "PALETTE", "TOL_DARK", "distinct_sorted", "group_colors"]
 
 #: Okabe & Ito (2008) colour-blind safe palette; yellow and black last (weak on white / reserved).
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
