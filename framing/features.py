@@ -322,7 +322,9 @@ def _match_pass(
     and the report.
     """
     layout = _Layout(matcher)
-    out = _Collected([], {name: [] for name in MATCH_COLUMNS} if collect_matches else None, [], [])
+    out = _Collected([], None, [], [])
+    # one tuple per match, made columns at the end: a single C-level transpose instead of 13 appends
+    match_rows: list[tuple[Any, ...]] | None = [] if collect_matches else None
     if profile and finder is not None:  # issue 9: the per-article blame profile from the same pass
         from framing.blame_profile import document_profile
 
@@ -346,17 +348,19 @@ def _match_pass(
                 profiled = document_profile(record, found, rows, finder, mentions=mentions)
                 out.profile.extend(profiled)
                 out.profiled.extend([position] * len(profiled))
-        if out.columns is not None:
+        if match_rows is not None and found.matches:
             doc_id = str(record["doc_id"])
+            sentences = found.sentences
             for match in found.matches:
                 entry = match.entry
-                sentence = found.sentences[match.sentence_id]
-                values = (
+                sentence = sentences[match.sentence_id]
+                match_rows.append((
                     position, doc_id, match.sentence_id, match.start, match.end, sentence[0], sentence[1],
                     entry.category, entry.subcategory, entry.term, match.negated, entry.weight, entry.lexicon,
-                )  # fmt: skip
-                for name, value in zip(MATCH_COLUMNS, values, strict=True):
-                    out.columns[name].append(value)
+                ))  # fmt: skip
+    if match_rows is not None:
+        transposed = zip(*match_rows, strict=True) if match_rows else ([] for _ in MATCH_COLUMNS)
+        out.columns = {name: list(values) for name, values in zip(MATCH_COLUMNS, transposed, strict=True)}
     return out
 
 

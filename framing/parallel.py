@@ -15,6 +15,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, TypeVar
 
+from framing._memory import heap_for_temporaries
+
 __all__ = [
     "BackgroundCall",
     "batches",
@@ -162,7 +164,12 @@ def _call_inherited(key: int) -> Any:
     # report's tests worker (20,000 articles, about 250,000 objects inherited) the full collections, the
     # rate model's among them, took 1.19 s of CPU with them walked and 0.47 s without (one run each).
     gc.freeze()
-    return function(*args, **kwargs)
+    # The worker lives for this one call: the arrays it makes and frees come from its heap, which keeps
+    # the freed pages for the next ones, instead of each being mapped and paged in afresh (the report's
+    # same-story worker: 301,000 page faults and 0.79 s of system time at 20,000 articles, 54,000 and
+    # 0.41 s this way; the tests worker 255,000 and 0.51 s, 27,000 and 0.1 s; same peak memory).
+    with heap_for_temporaries():
+        return function(*args, **kwargs)
 
 
 class BackgroundCall:
