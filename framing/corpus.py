@@ -70,6 +70,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = ["doc_id", "outlet", "date", "title", "url", "text"]
+#: What :meth:`Corpus.without_columns` keeps whatever it is asked: the documents' ids, groups and texts.
+_UNDROPPABLE_COLUMNS = frozenset({"doc_id", "outlet", "text", TEXT_REF})
 UNKNOWN_OUTLET = "unknown"
 
 
@@ -357,6 +359,22 @@ class Corpus:
         corpus = self._replace(self.documents, self.summary)
         corpus.settings["actors"] = tables
         return corpus
+
+    def without_columns(self, columns: Iterable[str]) -> Corpus:
+        """The corpus without the metadata ``columns`` (``["url"]``): for a long run that never reads them,
+        their memory (a string per document) is freed with the original. The ids, outlets and texts stay:
+        asking to drop one of them, or a column the corpus does not have, is an error."""
+        names = list(dict.fromkeys(columns))
+        kept = [c for c in names if c in _UNDROPPABLE_COLUMNS]
+        if kept:
+            raise OptionError(f"column(s) {', '.join(map(repr, kept))} cannot be dropped from a corpus")
+        missing = [c for c in names if c not in self.documents.columns]
+        if missing:
+            raise OptionError(
+                f"no column {', '.join(map(repr, missing))} in the corpus "
+                f"(columns: {', '.join(map(str, self.documents.columns))})"
+            )
+        return self._replace(self.documents.drop(columns=names), self._summary_copy())
 
     def _summary_copy(self) -> LoadSummary:
         summary = LoadSummary(**{**self.summary.__dict__})

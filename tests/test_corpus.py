@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import CROCUS, OTHER_STORY, SHARED, WIRE_STORY, write_jsonl, write_txt
 
-from framing import InputError, load_corpus
+from framing import InputError, OptionError, load_corpus
 from framing.corpus import clean_text
 
 
@@ -448,3 +448,17 @@ def test_batches_are_read_as_needed_and_keep_every_item() -> None:
     assert next(chunks) == [0, 1, 2] and read == [0, 1, 2]
     assert list(chunks) == [[3, 4, 5], [6]]
     assert list(batches([], 3)) == []
+
+
+def test_without_columns_drops_metadata_and_leaves_the_original() -> None:
+    corpus = load_corpus(CROCUS)
+    lean = corpus.without_columns(["url", "url"])
+    assert "url" not in lean.documents.columns
+    assert "url" in corpus.documents.columns  # a new corpus: the original keeps its column
+    pd.testing.assert_frame_equal(lean.documents, corpus.documents.drop(columns="url"))
+    assert list(lean.texts) == list(corpus.texts)
+    assert lean.summary.documents == corpus.summary.documents and lean.settings == corpus.settings
+    with pytest.raises(OptionError, match=r"column\(s\) 'doc_id', 'text' cannot be dropped"):
+        corpus.without_columns(["doc_id", "text", "url"])
+    with pytest.raises(OptionError, match=r"no column 'colour' in the corpus \(columns: doc_id, outlet"):
+        corpus.without_columns(["colour"])

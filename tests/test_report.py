@@ -348,3 +348,21 @@ def test_a_language_without_separability_is_stated_as_not_computed_not_a_crash(t
     analysis = report_module.analyse(framing.load_corpus(path), n_resamples=20, n_permutations=20)
     stated = [f.text for f in analysis.findings if f.topic == "separability"]
     assert stated and all("Separability not computed" in text for text in stated)
+
+
+def test_report_command_does_not_hold_the_url_column_it_never_reads(tmp_path: Path, monkeypatch) -> None:
+    # regression (issue 8, memory): the urls, a string per document that no step of the report reads,
+    # were held to the end of the report (31.5 MB at 200,000 AllSides articles)
+    analysed: list[list[str]] = []
+    analyse = report_module.analyse
+
+    def spy(corpus: framing.Corpus, **options: object) -> object:
+        analysed.append(list(corpus.documents.columns))
+        return analyse(corpus, **options)
+
+    monkeypatch.setattr(report_module, "analyse", spy)
+    result = CliRunner().invoke(app, ["report", str(CROCUS), "-o", str(tmp_path / "r"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "url" not in analysed[0]
+    assert {"doc_id", "outlet", "date", "title", "outlet_country"} <= set(analysed[0])
+    assert "url" in framing.load_corpus(CROCUS).documents.columns

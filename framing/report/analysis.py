@@ -46,7 +46,7 @@ from framing.report.model import as_model, json_safe, model_prevalence
 from framing.report.stories import BackgroundStories, story_tables
 from framing.report.tables import ReportTables, SpilledFrame
 from framing.report.timing import timed_stages
-from framing.spool import DocumentTexts, TextSpool
+from framing.spool import TEXT_REF, DocumentTexts, TextSpool
 from framing.supervised import TextModel
 
 if TYPE_CHECKING:  # the renderer imports this module
@@ -351,7 +351,11 @@ def _analyse(
     # compared rows (documents and features) are copied only now, after the rates' resampling, not
     # beside it nor beside the matching.
     if compared is not None:
-        documents = documents[compared].reset_index(drop=True)
+        # only the document columns the later steps read: the metadata the feature table carries to
+        # documents.csv (on disk, above) is not copied again (at 200,000 AllSides articles the copy of
+        # every column was 72 MB, held from here to the end of the report)
+        kept = [c for c in documents.columns if c == by or c in _DOCUMENT_COLUMNS_AFTER_MATCHING]
+        documents = documents.loc[compared, kept].reset_index(drop=True)
         features = rated_features[compared].reset_index(drop=True)
         matched = _only_groups(matched, by, groups, compared, documents)
     else:
@@ -947,6 +951,13 @@ def _time_frequency(documents: pd.DataFrame) -> str:
 #: The columns of each cue family (and subcategory) that the statistics read; the feature table's others
 #: (negated, present and weighted counts) are in the documents table on disk only.
 _TESTED_SUFFIXES = ("_count", "_rate")
+
+#: Document columns read after the matching pass (texts, examples, blame rows, wording, stories, model,
+#: metadata); the other metadata columns are in the feature table, which the report keeps on disk.
+_DOCUMENT_COLUMNS_AFTER_MATCHING = frozenset({
+    "doc_id", "outlet", "date", "title", "text", TEXT_REF, "language", "language_supported", "tokens",
+    "duplicate_of",
+})  # fmt: skip
 
 #: Document columns the statistics read besides the grouping column: the unit of resampling (``outlet``
 #: when grouping several outlets), the dates (rates over time), the language (tests within a language).
