@@ -166,8 +166,9 @@ def _call_inherited(key: int) -> Any:
     gc.freeze()
     # The worker lives for this one call: the arrays it makes and frees come from its heap, which keeps
     # the freed pages for the next ones, instead of each being mapped and paged in afresh (the report's
-    # same-story worker: 301,000 page faults and 0.79 s of system time at 20,000 articles, 54,000 and
-    # 0.41 s this way; the tests worker 255,000 and 0.51 s, 27,000 and 0.1 s; same peak memory).
+    # same-story worker: 301,000 page faults and 0.79 s of system time at 20,000 articles, 52,000-56,000
+    # and 0.38-0.48 s this way; the tests worker 255,000 and 0.51 s, 27,000 and 0.09-0.13 s; the same
+    # peak memory).
     with heap_for_temporaries():
         return function(*args, **kwargs)
 

@@ -287,7 +287,7 @@ def _count_models() -> tuple[type[Any], type[Any], type[Any]]:
     """statsmodels' ``NegativeBinomial``, ``GLM`` and ``Poisson`` family, from their own modules.
 
     ``statsmodels.api`` would import the whole package (time series, formulas, plotting): 0.92 s of CPU
-    against 0.57 s for these three, in a process that has imported the report's modules.
+    against 0.57-0.62 s for these three, in a process that has imported the report's modules.
     """
     from statsmodels.discrete.discrete_model import NegativeBinomial
     from statsmodels.genmod.families import Poisson

@@ -25,6 +25,7 @@ from framing.spool import TEXT_REF, TextSpool
 from framing.stories import DEFAULT_THRESHOLD, DEFAULT_WINDOW_DAYS, cluster_stories, story_table
 
 __all__ = [
+    "CLUSTER_COLUMNS",
     "STORY_TABLES",
     "BackgroundStories",
     "story_note",
@@ -71,7 +72,7 @@ def story_tables(
 
 
 #: The document columns story clustering reads (the rest stays out of the worker process).
-_CLUSTER_COLUMNS = ("doc_id", "text", TEXT_REF, "title", "date", "outlet", "duplicate_of")
+CLUSTER_COLUMNS = ("doc_id", "text", TEXT_REF, "title", "date", "outlet", "duplicate_of")
 
 
 def _cluster_tables(tables: dict[Hashable, pd.DataFrame], spool: TextSpool | None, path: Path) -> None:
@@ -97,7 +98,7 @@ class BackgroundStories:
     def __init__(self, tables: dict[Hashable, pd.DataFrame], spool: TextSpool | None = None) -> None:
         from framing.parallel import BackgroundCall
 
-        inputs = {key: table[[c for c in _CLUSTER_COLUMNS if c in table]] for key, table in tables.items()}
+        inputs = {key: table[[c for c in CLUSTER_COLUMNS if c in table]] for key, table in tables.items()}
         # the worker's own copy of the spool (its path and offsets): only this process's object deletes
         # the file when collected, never an object of the worker's
         spool = None if spool is None else copy.copy(spool)
