@@ -274,8 +274,6 @@ def _analyse(
     # The same-story clustering reads only the texts: with a spare core it runs beside the matching and
     # the statistics. It starts before the matching, while this process is small: a forked worker's
     # resident memory counts the pages it shares with this one.
-    if jobs > 1:
-        _import_shared_libraries()
     background = _cluster_in_background(documents, compared, plan, groups, by, jobs, corpus.spool)
     if background is not None:
         resources.enter_context(background)  # stopped on any error before its section
@@ -737,6 +735,8 @@ def _cluster_in_background(
     clustered = len(documents) if compared is None else int(compared.sum())
     if jobs < 2 or clustered < BACKGROUND_MIN_DOCUMENTS:
         return None
+    # the tests' worker starts under the same condition, after this one: both inherit the libraries
+    _import_shared_libraries()
     if compared is not None:
         documents = documents[compared].reset_index(drop=True)
     if plan.within:
