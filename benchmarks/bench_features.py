@@ -255,7 +255,7 @@ def countvectorizer_command(corpus: Path, ngram_max: int | None, workdir: Path) 
 #: ``CountVectorizer(vocabulary=lexicon terms)`` with ``ngram_range=(1, ISSUE_NGRAM_MAX)``. The issue
 #: gives no ngram_range; it gives the ratio it measured (1.47), and on 2026-12-03 the code it measured
 #: (3f5f353) took 1.44 times (1, 2), 2.25 times (1, 1) and 0.63 times (1, longest term), timed side by
-#: side: (1, 2) is the issue's reference, as it was issue 3's ("~14 s").
+#: side: (1, 2) is the issue's reference (and what issue 3's "~14 s" was taken to be).
 ISSUE_TARGET_RATIO = 0.5
 ISSUE_NGRAM_MAX = 2
 
