@@ -314,8 +314,7 @@ def _analyse(
     cluster = "outlet" if clustering else None  # within each language: lexicons differ by language
     rate_model = _Computation(compare.rate_model, {"cues": cues, "by": by, "cluster": cluster})
     tests_worker = None
-    n_compared = len(rated_features) if compared is None else int(compared.sum())
-    if jobs > 1 and n_compared >= BACKGROUND_MIN_DOCUMENTS:
+    if _in_background(jobs, len(rated_features), compared):
         # The pairwise tests and the rate model run in a worker from here on, beside the rates (one
         # core), the other tests, the blame step and the wording; each test is seeded on its own, so the
         # tables are those of any order. The worker makes its own copy of the compared rows. (With the
@@ -705,11 +704,12 @@ def _import_shared_libraries() -> None:
     """Import scipy.stats and scikit-learn's preprocessing here, before the report's workers fork.
 
     This process imports them anyway (the omnibus tests, the separability). The same-story worker
-    (scikit-learn) and the tests' worker (statsmodels, which imports scipy.stats) imported them again
-    each: scipy.stats alone takes 0.49 s of CPU and 37 MB, sklearn.preprocessing after it 0.11 s and
-    17 MB (measured after the report's own modules). Forked after the import, the workers share this
-    process's copy. At 20,000 articles (two runs each) the same-story worker went from 4.10-4.29 to
-    3.47-3.79 s of CPU and the tests' worker from 3.48-3.84 to 3.05-3.44 s, with the same files.
+    (scikit-learn: the stop words of ``sklearn.feature_extraction.text`` and ``normalize``) and the
+    tests' worker (statsmodels, which imports scipy.stats) imported them again each: scipy.stats alone
+    takes 0.49 s of CPU and 37 MB, sklearn.preprocessing after it 0.11 s and 17 MB (measured after the
+    report's own modules). Forked after the import, the workers share this process's copy. At 20,000
+    articles (two runs each) the same-story worker went from 4.10-4.29 to 3.47-3.79 s of CPU and the
+    tests' worker from 3.48-3.84 to 3.05-3.44 s, with the same files.
     This process holds the libraries through the matching: its peak rose from 434 to 456-457 MB at
     20,000 articles; at 200,000 it was 659 MB (1.45x the 20,000-article run's; 1.44x with scipy.stats
     alone imported before the tests' worker only, which kept 623 MB: one run each).
@@ -732,10 +732,10 @@ def _cluster_in_background(
     clustering starts now in a worker, on the documents the same-story section will read (those where
     ``compared``, all when None; a spooled table's texts read from ``spool`` by the worker). The copy of
     the compared rows made for the worker is let go once it has started."""
-    clustered = len(documents) if compared is None else int(compared.sum())
-    if jobs < 2 or clustered < BACKGROUND_MIN_DOCUMENTS:
+    if not _in_background(jobs, len(documents), compared):
         return None
-    # the tests' worker starts under the same condition, after this one: both inherit the libraries
+    # the tests' worker starts under the same condition (_in_background), after this one: both inherit
+    # the libraries
     _import_shared_libraries()
     if compared is not None:
         documents = documents[compared].reset_index(drop=True)
@@ -752,6 +752,14 @@ def _cluster_in_background(
 #: Below this many documents the report does not start workers for the same-story clustering and the
 #: pairwise tests (a worker's start costs more than it saves).
 BACKGROUND_MIN_DOCUMENTS = 2000
+
+
+def _in_background(jobs: int, rows: int, compared: np.ndarray | None) -> bool:
+    """Whether the same-story clustering and the tests run in workers of their own: a spare core and at
+    least :data:`BACKGROUND_MIN_DOCUMENTS` compared documents (of ``rows``; all when ``compared`` is None)."""
+    n_compared = rows if compared is None else int(compared.sum())
+    return jobs > 1 and n_compared >= BACKGROUND_MIN_DOCUMENTS
+
 
 FREQUENCY_NAMES = {"D": "day", "W": "week", "M": "month"}
 
