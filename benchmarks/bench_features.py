@@ -2,7 +2,8 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/bench_features.py [--repeat 5] [--copies 5] [--jobs 1 2] [--scale-check]
+    .venv/bin/python benchmarks/bench_features.py [--repeat 5] [--copies 5] [--jobs 1 2] [--floor]
+        [--scale-check]
 
 The input is the AllSides development set (``../shared/data/allsides/dev.jsonl``, 4,000 real news
 articles) repeated ``--copies`` times into ``benchmarks/data/`` (repeated records get unique ids).
@@ -28,6 +29,12 @@ ratio is the median wall time over that of the CountVectorizer baseline (< 1: fa
 counts every lexicon term (``ngram_range=(1, longest term)``); ``ngram_range=(1, 2)``, issue 8's
 reference (see ``ISSUE_NGRAM_MAX``), is always timed too, and the last line gives ``framing features
 --jobs 1`` in its units, by wall and by CPU time (issue 8's target: at most 0.5).
+
+``--floor`` also times what the command costs before any matching: the loading alone (its imports,
+then reading, cleaning, boilerplate lines, language detection and the chunk tables, as it does on a
+file) and the whole command with a lexicon whose one term occurs in no text; each is printed in units
+of the issue's reference, with what the 0.5x target leaves for matching, token counts, sentence
+splitting and writing the table.
 
 ``--scale-check`` also runs ``framing features`` on the 1x and the 10x corpus (output to a file) and
 compares their peak memory: streaming should keep it flat when the corpus grows tenfold.
@@ -229,13 +236,18 @@ class Command:
         return statistics.median(getattr(run, attribute) for run in self.runs)
 
 
-def framing_command(corpus: Path, jobs: int, workdir: Path) -> Command:
+def framing_command(
+    corpus: Path, jobs: int, workdir: Path, *, lexicon: Path | None = None, note: str = ""
+) -> Command:
+    """``framing features --jobs N``; with ``lexicon``, that lexicon alone (``--replace-lexicons``)."""
     # Run from ROOT, ``-c`` puts this checkout first on sys.path: the code timed is the code beside this
     # script, not whatever ``framing`` the virtualenv's console script was installed from.
     launcher = [sys.executable, "-c", "from framing.cli import app; app()"]
-    output = workdir / f"{corpus.stem}_features_j{jobs}.csv"
+    output = workdir / f"{corpus.stem}_features_j{jobs}{'_' + lexicon.stem if lexicon else ''}.csv"
     argv = [*launcher, "features", str(corpus), "-o", str(output), "--jobs", str(jobs), "--quiet"]
-    return Command(f"framing features --jobs {jobs}", argv, output)
+    if lexicon is not None:
+        argv += ["--lexicon", str(lexicon), "--replace-lexicons"]
+    return Command(f"framing features --jobs {jobs}{note}", argv, output)
 
 
 def countvectorizer_command(corpus: Path, ngram_max: int | None, workdir: Path) -> Command:
@@ -246,6 +258,61 @@ def countvectorizer_command(corpus: Path, ngram_max: int | None, workdir: Path) 
         argv += ["--ngram-max", str(ngram_max)]
         label = f"CountVectorizer(vocabulary=lexicon terms, ngram_range=(1, {ngram_max}))"
     return Command(label, argv, output)
+
+
+# What ``framing features`` costs before any matching (``--floor``): the loading alone, and the whole
+# command with a lexicon whose only term never occurs. The loading reads the file exactly as the command
+# does on a single file (``DocumentStream``: reading, cleaning, boilerplate lines, language detection,
+# the chunk tables) after the command's own imports, and writes the number of documents it saw.
+LOADING_ONLY = """
+import sys
+import framing.cli  # the imports of the command itself
+from framing.corpus import DocumentStream
+
+documents = sum(len(chunk) for chunk in DocumentStream(sys.argv[1], chunk_size=1000))
+with open(sys.argv[2], "w", encoding="utf-8") as handle:
+    handle.write(f"{documents}\\n")
+"""
+NEVER_MATCHING_TERM = "zzqxqzz"  # a term of no language: no candidate, no match, every other step runs
+NEVER_MATCHING_LEXICON = f"""# framing lexicon
+# name: floor
+# version: 0.0.1
+# description: one term that occurs in no text, to time what framing features costs before matching
+# scope: benchmarking only
+# sources: none
+# licence: CC BY 4.0, written by the framing project
+term\tcategory\tsubcategory\tweight\trules
+{NEVER_MATCHING_TERM}\thedging\tprobability\t\t
+"""
+
+
+def floor_commands(corpus: Path, workdir: Path) -> list[Command]:
+    """The loading alone, and ``framing features --jobs 1`` with a lexicon that never matches."""
+    lexicon = workdir / "never_matching.tsv"
+    lexicon.write_text(NEVER_MATCHING_LEXICON, encoding="utf-8")
+    loading_output = workdir / f"{corpus.stem}_loading.txt"
+    loading = Command(
+        "loading only (read, clean, boilerplate, language)",
+        [sys.executable, "-c", LOADING_ONLY, str(corpus), str(loading_output)],
+        loading_output,
+    )
+    never = framing_command(corpus, 1, workdir, lexicon=lexicon, note=", a never-matching term")
+    return [loading, never]
+
+
+def floor_lines(floor: list[Command], reference: Command) -> list[str]:
+    """Each floor command in units of the issue's reference, and what the target leaves for the rest."""
+    lines = []
+    for command in floor:
+        wall = command.median("wall_s") / reference.median("wall_s")
+        cpu = command.median("cpu_s") / reference.median("cpu_s")
+        lines.append(f"floor: {command.name}: {wall:.2f}x {reference.name} by wall time, {cpu:.2f}x by CPU")
+    loading = floor[0].median("wall_s") / reference.median("wall_s")
+    lines.append(
+        f"floor: the target ({ISSUE_TARGET_RATIO}x) leaves {ISSUE_TARGET_RATIO - loading:.2f}x of the "
+        "reference for matching, token counts, sentence splitting and writing the table"
+    )
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------- report
@@ -340,6 +407,11 @@ def main(argv: list[str] | None = None) -> int:
         help="extra CountVectorizer rows with a shorter ngram_range (they miss longer terms); the "
         f"issue's reference, ngram_range=(1, {ISSUE_NGRAM_MAX}), is always timed",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time the loading alone and framing features with a never-matching lexicon",
+    )
     parser.add_argument("--scale-check", action="store_true", help="compare peak memory on 1x and 10x")
     parser.add_argument("--source", type=Path, default=SOURCE, help="JSONL corpus to repeat")
     args = parser.parse_args(argv)
@@ -374,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         }
         framing = {jobs: framing_command(corpus, jobs, workdir) for jobs in args.jobs}
         commands += [*shorter.values(), *framing.values()]
+        floor = floor_commands(corpus, workdir) if args.floor else []
+        commands += floor
         for repetition in range(1, args.repeat + 1):
             for command in commands:
                 run = run_process(command.argv, command.output)
@@ -392,6 +466,9 @@ def main(argv: list[str] | None = None) -> int:
         if 1 in framing:
             results["issue_target"] = issue_target(framing[1], shorter[ISSUE_NGRAM_MAX])
             print(target_line(results["issue_target"]))
+        if floor:
+            results["floor"] = floor_lines(floor, shorter[ISSUE_NGRAM_MAX])
+            print("\n".join(results["floor"]))
         results["commands"] = [
             {
                 "name": c.name,
