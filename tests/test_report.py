@@ -105,13 +105,47 @@ def test_summary_names_the_blame_differences_with_evidence(crocus_report: report
     # Russian state media asserts Ukraine's guilt in its own voice; the others report the IS claim.
     assert re.search(r"in its own voice or from unnamed sources it blames Ukraine \(\d+\)", vestnik.text)
     chronicle = blame["Blame in the-chronicle"]
-    assert "Islamic State's own claim of responsibility" in chronicle.text
+    assert re.search(r"claims? of responsibility: by Islamic State \(\d+\)", chronicle.text)
     kyiv = blame["Blame in kyiv-courier"]
     assert re.search(r"denials or rejections of blame, most about Ukraine", kyiv.text)
     quoted = [e for e in vestnik.examples if "Ukraine" in e.note]
     assert quoted and any(word in quoted[0].sentence for word in ("Kyiv", "Ukraine", "Zelensky"))
     page = (crocus_report.path / "index.html").read_text(encoding="utf-8")
     assert f"{quoted[0].doc_id} · sentence {quoted[0].sentence_id}" in page
+
+
+def test_claims_of_responsibility_are_counted_per_claimant(crocus_report: report_module.Report) -> None:
+    # Regression: the most frequent claimant was credited with every claim its outlet reports, those
+    # whose claimant is no actor of the corpus included ("Islamic State's own claim of responsibility 6
+    # times" for 4 by the Islamic State), and with none named the summary read "undetermined's own claim"
+    table = crocus_report.tables["blame_attributions"]
+    claims = table[(table["kind"] == "self_attribution") & ~table["negated"].astype(bool)]
+    # statements are made within each language: "English: Blame in ...", "Russian: Blame in ..."
+    findings = [f for f in crocus_report.findings if f.topic == "blame"]
+    blame = {re.sub(r"^[A-Z][a-z]+: ", "", f.text).split(":")[0]: f for f in findings}
+    checked, checked_unnamed = [], 0
+    for outlet, own in claims.groupby("outlet"):
+        if f"Blame in {outlet}" not in blame:
+            continue  # a language with one outlet is not compared (holos-dnipra, the Ukrainian one)
+        checked.append(outlet)
+        text = blame[f"Blame in {outlet}"].text
+        phrase = re.search(r"it reports (\d+) claims? of responsibility([^;]*)", text)
+        assert phrase is not None, text
+        assert int(phrase.group(1)) == len(own)
+        named = own.loc[own["blamed"] != "undetermined", "blamed"].value_counts()
+        for claimant, count in named.items():
+            assert f"{claimant} ({count})" in phrase.group(2)
+        unnamed = int((own["blamed"] == "undetermined").sum())
+        if unnamed:
+            checked_unnamed += 1
+            assert f"{unnamed} with no actor of the corpus named as the claimant" in phrase.group(2)
+        assert "undetermined" not in text
+        example = blame[f"Blame in {outlet}"].examples[-1]
+        # the quoted claim is one of the top named claimant's, not an unnamed one
+        if len(named):
+            assert example.note.startswith(f"{named.index[0]} → {named.index[0]}"), example.note
+    assert {"the-chronicle", "volnaya"} <= set(checked)  # English and Russian outlets
+    assert checked_unnamed  # the demo corpus has claims whose claimant is no actor
 
 
 def test_examples_highlight_the_matched_terms(crocus_report: report_module.Report) -> None:

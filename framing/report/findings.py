@@ -291,6 +291,23 @@ def _ranked(values: pd.Series) -> pd.Series:
     return counts.sort_index().sort_values(ascending=False, kind="mergesort")
 
 
+def _claims_phrase(claims: pd.DataFrame) -> str:
+    """How many claims of responsibility a group reports, and by whom: each named claimant with its own
+    count, and the claims whose claimant is no actor of the corpus ("undetermined") apart, never
+    credited to the most frequent claimant.
+
+    ``["Islamic State", "undetermined", "Islamic State"]``: "it reports 3 claims of responsibility: by
+    Islamic State (2), and 1 with no actor of the corpus named as the claimant".
+    """
+    named = _ranked(claims.loc[claims["blamed"] != "undetermined", "blamed"])
+    unnamed = len(claims) - int(named.sum())
+    total = f"{len(claims)} claim{'' if len(claims) == 1 else 's'} of responsibility"
+    if not len(named):
+        return f"it reports {total}, with no actor of the corpus named as the claimant"
+    rest = f", and {unnamed} with no actor of the corpus named as the claimant" if unnamed else ""
+    return f"it reports {total}: by {_counts_phrase(named)}{rest}"
+
+
 def _blame_findings(
     tables: dict[str, pd.DataFrame], by: str, groups: list[Hashable], actors: Mapping[str, Any]
 ) -> list[Finding]:
@@ -336,9 +353,10 @@ def _blame_findings(
             top = attributed[(attributed["blamer"] == blamer) & (attributed["blamed"] == blamed)]
             examples.append(_first_example(top, by, quote))
         if len(claims):
-            claimant = _ranked(claims["blamed"]).index[0]
-            parts.append(f"it reports {claimant}'s own claim of responsibility {len(claims)} times")
-            examples.append(_first_example(claims, by, quote))
+            parts.append(_claims_phrase(claims))
+            named = claims[claims["blamed"] != "undetermined"]
+            top = named[named["blamed"] == _ranked(named["blamed"]).index[0]] if len(named) else claims
+            examples.append(_first_example(top, by, quote))
         if len(denials):
             denied = _ranked(denials[denials["blamed"] != "undetermined"]["blamed"])
             about = f", most about {denied.index[0]} ({denied.iloc[0]})" if len(denied) else ""
