@@ -114,6 +114,15 @@ def test_summary_names_the_blame_differences_with_evidence(crocus_report: report
     assert f"{quoted[0].doc_id} · sentence {quoted[0].sentence_id}" in page
 
 
+def test_summary_counts_syndicated_copies_in_good_grammar(crocus_report: report_module.Report) -> None:
+    # Regression: "1 of them are syndicated copies" (the Russian outlets of the demo corpus hold one)
+    covers = [f.text for f in crocus_report.findings if "The comparison covers" in f.text]
+    overview = {text.split(":")[0]: text for text in covers}
+    assert "1 of them is a syndicated copy of another outlet's article (kept;" in overview["Russian"]
+    assert "2 of them are syndicated copies of another outlet's article (kept;" in overview["English"]
+    assert not any("1 of them are" in text for text in overview.values())
+
+
 def test_claims_of_responsibility_are_counted_per_claimant(crocus_report: report_module.Report) -> None:
     # Regression: the most frequent claimant was credited with every claim its outlet reports, those
     # whose claimant is no actor of the corpus included ("Islamic State's own claim of responsibility 6

@@ -105,14 +105,17 @@ def state_findings(
     dates = pd.concat([group_table["first_date"], group_table["last_date"]]).dropna()
     span = f", dated {dates.min()} to {dates.max()}" if len(dates) else ""
     duplicates = int(group_table["duplicates"].sum())
-    syndication = (
-        f" {dropped} syndicated copies of another outlet's article were left out."
-        if dropped
-        else f" {duplicates} of them are syndicated copies of another outlet's article (kept; "
-        "use --drop-duplicates to leave them out)."
-        if duplicates
-        else ""
-    )
+    if dropped:
+        copies = "1 syndicated copy" if dropped == 1 else f"{dropped} syndicated copies"
+        syndication = f" {copies} of another outlet's article {'was' if dropped == 1 else 'were'} left out."
+    elif duplicates:
+        copies = "is a syndicated copy" if duplicates == 1 else "are syndicated copies"
+        syndication = (
+            f" {duplicates} of them {copies} of another outlet's article "
+            "(kept; use --drop-duplicates to leave them out)."
+        )
+    else:
+        syndication = ""
     rates_only = selection.get("groups_rates_only", [])
     small = [g for g in selection["groups_left_out"] if g not in set(rates_only)]
     if small:
