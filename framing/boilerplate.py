@@ -13,8 +13,8 @@ can make an outlet the "most emotive"). Two sources of patterns are removed, alw
   of a document is not counted (nothing would remain of it). A reworded copy of a long learned line
   (at least 8 words, the same first 4 words, word-set Jaccard similarity >= 0.6: an editor's note
   revised over a campaign) is removed too and counted under that line.
-* **shipped**: ``framing/data/boilerplate.tsv`` (captions, credits, sharing bars, ad markers), and the
-  navigation lines that :func:`framing.clean.clean_text` removes while cleaning.
+* **shipped**: ``framing/data/boilerplate.tsv`` (captions, credits, sharing bars, ad markers, embedded
+  video playlists), and the navigation lines that :func:`framing.clean.clean_text` removes while cleaning.
 
 Every pattern removed is listed with its outlet, source and the number of documents it was removed
 from (:attr:`framing.LoadSummary.boilerplate`, :func:`boilerplate_table`). The ``text`` column of the

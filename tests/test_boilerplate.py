@@ -146,6 +146,13 @@ def test_shipped_caption_and_credit_lines_are_removed(tmp_path: Path) -> None:
             "text": "Facebook Twitter Pinterest The senator. Photograph: AP\nThe count went on late.",
         },
         {"id": "pol", "outlet": "pol", "text": "The count went on.\nStory Continued Below\nIt ended at 2am."},
+        {
+            # an embedded video playlist: one line per video, each with its own title, never learned
+            "id": "cnn",
+            "outlet": "cnn",
+            "text": "The count went on.\nJUST WATCHED Torture claims probed Replay More Videos ... "
+            "MUST WATCH Torture claims probed 02:14\nIt ended at 2am.",
+        },
     ]
     corpus = framing.load_corpus(write_jsonl(tmp_path / "s.jsonl", records))
     texts = dict(zip(corpus.documents["doc_id"], corpus.documents["text"], strict=True))
@@ -154,6 +161,7 @@ def test_shipped_caption_and_credit_lines_are_removed(tmp_path: Path) -> None:
         "bbc": "The vote was close, he said.",
         "gdn": "The count went on late.",
         "pol": "The count went on.\nIt ended at 2am.",
+        "cnn": "The count went on.\nIt ended at 2am.",
     }
     table = boilerplate_table(corpus)
     assert set(zip(table["outlet"], table["pattern"], table["source"], strict=True)) == {
@@ -161,6 +169,7 @@ def test_shipped_caption_and_credit_lines_are_removed(tmp_path: Path) -> None:
         ("bbc", "image copyright", "shipped"),
         ("gdn", "facebook twitter pinterest", "shipped"),
         ("pol", "story continued below", "shipped"),
+        ("cnn", "replay more videos", "shipped"),
     }
 
 
@@ -212,6 +221,9 @@ def test_allsides_furniture_is_removed() -> None:
     salon = corpus.documents.loc[corpus.documents["outlet"] == "Salon", "text"]
     assert not salon.str.contains(r"(?m)^Advertisement:$").any()
     assert not corpus.documents["text"].str.contains("(?i)toggle caption|hide caption").any()
+    # CNN's embedded video playlist: a line per video, each with its own title (so none is learned)
+    assert ("CNN (Web News)", "replay more videos") in found
+    assert not corpus.documents["text"].str.contains("(?i)replay more videos").any()
 
 
 @pytest.mark.skipif(
