@@ -125,5 +125,5 @@ def test_implausible_dates_are_left_out_of_the_time_series_and_named(tmp_path: P
     # (the loader already turns 9999 into a missing date, counted in the load summary; 2250 is a
     # representable date that the report itself must leave out of the time series)
     assert "2250" not in "".join(report.tables["rates_over_time"]["period"])
-    assert "1 documents dated before 1800 or after 2200 (2250-06-01)" in report.findings[0].text
+    assert "1 document dated before 1800 or after 2200 (2250-06-01) is left out" in report.findings[0].text
     assert report.analysis.metadata["corpus"]["implausible_dates"]["documents"] == 1

@@ -94,3 +94,18 @@ def test_the_evidence_cap_shrinks_with_many_cells_but_not_below_the_quoted_examp
     assert evidence_cap(6, 5) == 10
     assert evidence_cap(379, 5) == 3
     assert evidence_cap(379, 5, at_least=5) == 5
+
+
+def test_counts_in_words_agree_in_number() -> None:
+    # Regression: "1 documents dated before 1800", "it carries 1 denials", "1 of them are syndicated copies"
+    from framing.report.numbers import are, counted
+
+    assert [counted(n, "document") for n in (0, 1, 2, 1442)] == [
+        "0 documents",
+        "1 document",
+        "2 documents",
+        "1,442 documents",
+    ]
+    assert counted(1, "story_id") == "1 story id" and counted(3, "story_id") == "3 story ids"
+    assert counted(2, "news") == "2 news" and counted(2, "country", "countries") == "2 countries"
+    assert [are(n) for n in (0, 1, 2)] == ["are", "is", "are"]

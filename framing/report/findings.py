@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from framing.corpus import Corpus
-from framing.report.numbers import p_relation
+from framing.report.numbers import are, counted, p_relation
 from framing.report.tables import ReportTables, as_report_tables
 
 __all__ = ["ALPHA", "Example", "Finding", "fmt", "fmt_q", "plural", "state_findings"]
@@ -121,23 +121,26 @@ def state_findings(
     if small:
         documents_small = selection["documents_left_out"] - selection.get("documents_rates_only", 0)
         syndication += (
-            f" {len(small)} {plural(by)} with fewer than {selection['min_documents']} documents"
-            f" are left out ({_names(small)}; {documents_small} documents)."
+            f" {counted(len(small), by)} with fewer than {selection['min_documents']} documents"
+            f" {are(len(small))} left out ({_names(small)}; {counted(documents_small, 'document')})."
         )
     if rates_only:
         syndication += (
-            f" {len(rates_only)} {plural(by)} beyond the {selection['max_groups']} largest are not compared"
-            f" ({_names(rates_only)}; {selection['documents_rates_only']} documents); their cue rates are"
-            f" in the rate tables."
+            f" {counted(len(rates_only), by)} beyond the {selection['max_groups']} largest"
+            f" {are(len(rates_only))} not compared ({_names(rates_only)};"
+            f" {counted(selection['documents_rates_only'], 'document')}); their cue rates are in the"
+            " rate tables."
         )
     if not small and not rates_only and selection["documents_without_group"]:
-        syndication += f" {selection['documents_without_group']} documents without a {by} are left out."
+        without = selection["documents_without_group"]
+        syndication += f" {counted(without, 'document')} without a {by} {are(without)} left out."
     implausible = selection.get("implausible_dates", {}).get("documents", 0)
     if implausible:
         examples = ", ".join(selection["implausible_dates"]["examples"])
         syndication += (
-            f" {implausible} documents dated before 1800 or after 2200 ({examples}) are left out of the "
-            "rates over time (the dates look like placeholders or typos)."
+            f" {counted(implausible, 'document')} dated before 1800 or after 2200 ({examples})"
+            f" {are(implausible)} left out of the rates over time (the dates look like placeholders or"
+            " typos)."
         )
     syndication += dates_note(selection.get("implausible_dates", {}))
     # issue 10: a group map or a subset changes what is compared; the first finding says so
@@ -256,7 +259,8 @@ def _cue_findings(
                 if ratio < 1:
                     first, second, ratio = second, first, 1 / ratio if ratio > 0 else math.inf
                 text += (
-                    f" {len(pairs)} of {int((pairwise['cue'] == cue).sum())} pairs differ after correction; "
+                    f" {len(pairs)} of {int((pairwise['cue'] == cue).sum())} pairs"
+                    f" {'differs' if len(pairs) == 1 else 'differ'} after correction; "
                     f"the clearest: {first} uses {fmt(ratio, 2)} times the {cue} rate of {second} "
                     f"(Cliff's δ = {abs(top['cliffs_delta']):.2f}, {_delta_label(top['cliffs_delta'])}; "
                     f"q {fmt_q(top['q_value'])})."
@@ -363,7 +367,8 @@ def _blame_findings(
         if len(denials):
             denied = _ranked(denials[denials["blamed"] != "undetermined"]["blamed"])
             about = f", most about {denied.index[0]} ({denied.iloc[0]})" if len(denied) else ""
-            parts.append(f"it carries {len(denials)} denials or rejections of blame{about}")
+            denial_words = "denial or rejection" if len(denials) == 1 else "denials or rejections"
+            parts.append(f"it carries {len(denials)} {denial_words} of blame{about}")
         findings.append(Finding("blame", f"Blame in {group}: " + "; ".join(parts) + ".", examples))
     # empty when no language had two groups with accusations to compare (tested within each language)
     associations = tables["blame_association"]
@@ -505,8 +510,8 @@ def clustered_finding(tables: dict[str, pd.DataFrame], by: str) -> Finding:
     )
     if len(refused):
         text += (
-            f" {len(refused)} of {len(tests)} tests are refused (no p-value): fewer than 3 outlets on a "
-            "side, or too few relabellings to reach p < 0.05."
+            f" {len(refused)} of {len(tests)} tests {are(len(refused))} refused (no p-value): fewer than 3"
+            " outlets on a side, or too few relabellings to reach p < 0.05."
         )
     return Finding("clustering", text)
 

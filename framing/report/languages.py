@@ -17,6 +17,7 @@ import pandas as pd
 
 from framing.language import LANGUAGE_NAMES, UNDETERMINED, document_languages
 from framing.matcher import CueMatcher
+from framing.report.numbers import are, counted
 
 __all__ = ["LanguagePlan", "plan_languages"]
 
@@ -53,8 +54,9 @@ class LanguagePlan:
         for language, documents in sorted(self.unsupported.items()):
             name = LANGUAGE_NAMES.get(language, language)
             notes.append(
-                f"Warning: {documents} documents in {name} ({language}) are left out of every comparison: no "
-                "cue lexicon covers that language, so their zero counts would not be measurements."
+                f"Warning: {counted(documents, 'document')} in {name} ({language}) {are(documents)} left"
+                " out of every comparison: no cue lexicon covers that language, so their zero counts would"
+                " not be measurements."
             )
         if self.multilingual:
             applied = "; ".join(f"{lang}: {', '.join(self.lexicons[lang])}" for lang in self.languages)

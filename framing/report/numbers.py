@@ -23,7 +23,17 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["P_FLOOR", "column_kind", "format_cell", "format_number", "format_p", "format_rate", "p_relation"]
+__all__ = [
+    "P_FLOOR",
+    "are",
+    "column_kind",
+    "counted",
+    "format_cell",
+    "format_number",
+    "format_p",
+    "format_rate",
+    "p_relation",
+]
 
 #: p- and q-values below this are written "< 0.001".
 P_FLOOR = 0.001
@@ -133,3 +143,21 @@ def format_cell(value: Any, column: Any = "", *, separators: bool = True) -> str
     else:
         text = format_number(value)
     return text if separators else text.replace(",", "")
+
+
+def counted(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` (thousands separators) and ``noun`` in the number it takes: "1 outlet", "1,024 outlets".
+
+    ``nouns`` is the plural when it is not ``noun`` + "s"; underscores read as spaces (``story_id``).
+
+    >>> counted(1, "document"), counted(1442, "document"), counted(2, "story_id")
+    ('1 document', '1,442 documents', '2 story ids')
+    """
+    singular = noun.replace("_", " ")
+    plural = nouns or (singular if singular.endswith("s") else f"{singular}s")
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
+def are(count: int) -> str:
+    """The verb for ``count`` things: "is" for one, "are" otherwise."""
+    return "is" if count == 1 else "are"
