@@ -123,6 +123,22 @@ def test_summary_counts_syndicated_copies_in_good_grammar(crocus_report: report_
     assert not any("1 of them are" in text for text in overview.values())
 
 
+def test_each_language_counts_its_own_dropped_copies() -> None:
+    # Regression: every language's summary gave the whole corpus's dropped copies (3 in English and in
+    # Russian, which hold 2 and 1)
+    corpus = framing.load_corpus(CROCUS)
+    copies = corpus.documents.loc[corpus.documents["duplicate_of"].notna(), "language"].value_counts()
+    assert copies.to_dict() == {"en": 2, "ru": 1}
+    analysis = report_module.analyse(
+        corpus, drop_duplicates=True, n_resamples=RESAMPLES, n_permutations=RESAMPLES
+    )
+    covers = [f.text for f in analysis.findings if "The comparison covers" in f.text]
+    overview = {text.split(":")[0]: text for text in covers}
+    assert "2 syndicated copies of another outlet's article were left out." in overview["English"]
+    assert "1 syndicated copy of another outlet's article was left out." in overview["Russian"]
+    assert analysis.metadata["corpus"]["duplicates_dropped"] == 3
+
+
 def test_claims_of_responsibility_are_counted_per_claimant(crocus_report: report_module.Report) -> None:
     # Regression: the most frequent claimant was credited with every claim its outlet reports, those
     # whose claimant is no actor of the corpus included ("Islamic State's own claim of responsibility 6

@@ -253,9 +253,12 @@ def _analyse(
         corpus, suggested = with_suggested_actors(corpus, jobs=jobs)
     documents = corpus.documents
     dropped = 0
+    dropped_by_language: dict[str, int] = {}  # each language's summary counts its own copies
     if drop_duplicates and "duplicate_of" in documents.columns:
         keep = ~is_syndicated_copy(documents["duplicate_of"])
         dropped = int((~keep).sum())
+        if "language" in documents.columns:
+            dropped_by_language = documents.loc[~keep, "language"].astype(str).value_counts().to_dict()
         documents = documents[keep].reset_index(drop=True)
     # issue 12: languages without lexicons are left out; several languages are compared within each
     documents, plan = plan_languages(documents, matcher, across_languages)
@@ -563,7 +566,9 @@ def _analyse(
     selection["not_computed"] = gaps
     if plan.within:
         grouping = tables.columns("documents", [by, "language"])
-        findings = _findings_by_language(tables, grouping, plan, by, groups, cues, corpus, dropped, selection)
+        findings = _findings_by_language(
+            tables, grouping, plan, by, groups, cues, corpus, dropped, dropped_by_language, selection
+        )
     else:
         findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
     findings[1:1] = [Finding("languages", note) for note in plan.notes(by)]
@@ -824,9 +829,11 @@ def _findings_by_language(
     cues: list[str],
     corpus: Corpus,
     dropped: int,
+    dropped_by_language: Mapping[str, int],
     selection: dict[str, Any],
 ) -> list[Finding]:
-    """The summary stated language by language: each from the tables' rows of that language only."""
+    """The summary stated language by language: each from the tables' rows of that language only, with
+    the syndicated copies left out of that language (``dropped_by_language``; ``dropped``: all of them)."""
     findings: list[Finding] = []
     for language in plan.languages:
         sizes = features.loc[features["language"] == language, by].value_counts()
@@ -841,7 +848,8 @@ def _findings_by_language(
             )
             for name, table in tables.items()
         }
-        stated = state_findings(view, by, order, cues, corpus, dropped, {**selection, "not_computed": []})
+        copies = dropped_by_language.get(language, 0)
+        stated = state_findings(view, by, order, cues, corpus, copies, {**selection, "not_computed": []})
         name = LANGUAGE_NAMES.get(language, language)
         findings.extend(replace(f, text=f"{name}: {f.text}") for f in stated)
     if selection.get("not_computed"):

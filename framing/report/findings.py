@@ -106,7 +106,7 @@ def state_findings(
     span = f", dated {dates.min()} to {dates.max()}" if len(dates) else ""
     duplicates = int(group_table["duplicates"].sum())
     if dropped:
-        copies = "1 syndicated copy" if dropped == 1 else f"{dropped} syndicated copies"
+        copies = counted(dropped, "syndicated copy", "syndicated copies")
         syndication = f" {copies} of another outlet's article {'was' if dropped == 1 else 'were'} left out."
     elif duplicates:
         copies = "is a syndicated copy" if duplicates == 1 else "are syndicated copies"
@@ -308,7 +308,7 @@ def _claims_phrase(claims: pd.DataFrame) -> str:
     """
     named = _ranked(claims.loc[claims["blamed"] != "undetermined", "blamed"])
     unnamed = len(claims) - int(named.sum())
-    total = f"{len(claims)} claim{'' if len(claims) == 1 else 's'} of responsibility"
+    total = f"{counted(len(claims), 'claim')} of responsibility"
     if not len(named):
         return f"it reports {total}, with no actor of the corpus named as the claimant"
     rest = f", and {unnamed} with no actor of the corpus named as the claimant" if unnamed else ""
