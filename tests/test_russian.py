@@ -413,6 +413,25 @@ def test_report_compares_within_each_language_and_leaves_unsupported_out(multili
     assert any(f.text.startswith("Russian: ") for f in analysis.findings)
 
 
+def test_each_language_names_its_own_groups_left_out(tmp_path: Path) -> None:
+    # Regression: each language's summary named the groups left out of every language ("2 outlets with
+    # fewer than 2 documents are left out (blog, ria; 2 documents)" in English and in Russian)
+    from framing.report import analyse
+
+    small = {
+        "blog": ["A horrific attack, the blogger wrote, and officials blamed Kyiv."],
+        "ria": ["Кремль обвинил Киев в теракте, это ужасное преступление."],
+    }
+    texts = {**{o: t for o, t in MULTILINGUAL.items() if o != "spiegel"}, **small}
+    files = {f"{o}/{i}.txt": t for o, texts in texts.items() for i, t in enumerate(texts)}
+    corpus = framing.load_corpus(write_corpus(tmp_path / "m", 'title = "m"\n', files))
+    analysis = analyse(corpus, n_resamples=200, n_permutations=200, min_documents=2)
+    covers = {f.text.split(":")[0]: f.text for f in analysis.findings if "The comparison covers" in f.text}
+    assert "1 outlet with fewer than 2 documents is left out (blog; 1 document)." in covers["English"]
+    assert "1 outlet with fewer than 2 documents is left out (ria; 1 document)." in covers["Russian"]
+    assert analysis.metadata["corpus"]["groups_left_out"] == ["blog", "ria"]  # the record stays whole
+
+
 def test_report_across_languages_on_request(multilingual: Path, tmp_path: Path) -> None:
     from framing.report import analyse
 

@@ -135,6 +135,28 @@ def _select_groups(
     return compare.sorted_groups(kept), compare.sorted_groups([*kept, *beyond]), record
 
 
+def _left_out_by_language(
+    documents: pd.DataFrame, by: str, selection: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Per language, the groups :func:`_select_groups` left out that have documents in it, and how many
+    of its documents they hold: a language's summary names those, not every language's."""
+    left_out = set(selection["groups_left_out"])
+    rates_only = set(selection["groups_rates_only"])
+    records: dict[str, dict[str, Any]] = {}
+    for language, rows in documents.groupby("language", sort=True):
+        named = rows[by].dropna().astype(str)
+        present = set(named)
+        without_group = int(rows[by].isna().sum())
+        records[str(language)] = {
+            "groups_left_out": [g for g in selection["groups_left_out"] if g in present],
+            "groups_rates_only": [g for g in selection["groups_rates_only"] if g in present],
+            "documents_rates_only": int(named.isin(rates_only).sum()),
+            "documents_left_out": int(named.isin(left_out).sum()) + without_group,
+            "documents_without_group": without_group,
+        }
+    return records
+
+
 def analyse(
     corpus: Corpus | pd.DataFrame,
     *,
@@ -263,6 +285,7 @@ def _analyse(
     # issue 12: languages without lexicons are left out; several languages are compared within each
     documents, plan = plan_languages(documents, matcher, across_languages)
     groups, rated, selection = _select_groups(documents, by, min_documents, max_groups)
+    left_out_by_language = _left_out_by_language(documents, by, selection) if plan.within else {}
     if selection["documents_left_out"]:
         documents = documents[documents[by].isin(rated)].reset_index(drop=True)
     cues = [c for c in CUE_FAMILIES if c in matcher.families]
@@ -567,8 +590,9 @@ def _analyse(
     if plan.within:
         grouping = tables.columns("documents", [by, "language"])
         findings = _findings_by_language(
-            tables, grouping, plan, by, groups, cues, corpus, dropped, dropped_by_language, selection
-        )
+            tables, grouping, plan, by, groups, cues, corpus, dropped, dropped_by_language,
+            selection, left_out_by_language,
+        )  # fmt: skip
     else:
         findings = state_findings(tables, by, groups, cues, corpus, dropped, selection)
     findings[1:1] = [Finding("languages", note) for note in plan.notes(by)]
@@ -831,9 +855,11 @@ def _findings_by_language(
     dropped: int,
     dropped_by_language: Mapping[str, int],
     selection: dict[str, Any],
+    left_out_by_language: Mapping[str, Mapping[str, Any]],
 ) -> list[Finding]:
     """The summary stated language by language: each from the tables' rows of that language only, with
-    the syndicated copies left out of that language (``dropped_by_language``; ``dropped``: all of them)."""
+    the syndicated copies (``dropped_by_language``; ``dropped``: all of them) and the groups left out
+    (``left_out_by_language``, see :func:`_left_out_by_language`) of that language."""
     findings: list[Finding] = []
     for language in plan.languages:
         sizes = features.loc[features["language"] == language, by].value_counts()
@@ -849,7 +875,8 @@ def _findings_by_language(
             for name, table in tables.items()
         }
         copies = dropped_by_language.get(language, 0)
-        stated = state_findings(view, by, order, cues, corpus, copies, {**selection, "not_computed": []})
+        own = {**selection, **left_out_by_language.get(language, {}), "not_computed": []}
+        stated = state_findings(view, by, order, cues, corpus, copies, own)
         name = LANGUAGE_NAMES.get(language, language)
         findings.extend(replace(f, text=f"{name}: {f.text}") for f in stated)
     if selection.get("not_computed"):
