@@ -120,41 +120,44 @@ def _select_groups(
             f"fewer than two {by} groups have {min_documents} or more documents with words; nothing to "
             f"compare (groups: {len(sizes)}; lower min_documents or compare by another column)"
         )
-    left_out = [*small, *beyond]
+    # beyond the largest but with enough documents ("rates only"): not compared, yet in the per-group
+    # rate tables
+    counts = _left_out(documents[by], [str(g) for g in [*small, *beyond]], [str(g) for g in beyond])
     record = {
         "groups_compared": len(kept),
-        "groups_left_out": [str(g) for g in left_out],
-        # beyond the largest but with enough documents: not compared, yet in the per-group rate tables
-        "groups_rates_only": [str(g) for g in beyond],
-        "documents_rates_only": int(sizes[beyond].sum()),
-        "documents_left_out": int(sizes[left_out].sum()) + int(documents[by].isna().sum()),
-        "documents_without_group": int(documents[by].isna().sum()),
+        **counts,
         "min_documents": min_documents,
         "max_groups": max_groups,
     }
     return compare.sorted_groups(kept), compare.sorted_groups([*kept, *beyond]), record
 
 
+def _left_out(groups: pd.Series, left_out: list[str], rates_only: list[str]) -> dict[str, Any]:
+    """The part of :func:`_select_groups`'s record that counts what was left out, for the documents
+    whose groups are ``groups``: which of the groups ``left_out`` (and of those, ``rates_only``) they
+    hold, in that order, and how many of the documents those groups and the group-less ones hold."""
+    named = groups.dropna().astype(str)
+    present = set(named)
+    without_group = int(groups.isna().sum())
+    return {
+        "groups_left_out": [g for g in left_out if g in present],
+        "groups_rates_only": [g for g in rates_only if g in present],
+        "documents_rates_only": int(named.isin(rates_only).sum()),
+        "documents_left_out": int(named.isin(left_out).sum()) + without_group,
+        "documents_without_group": without_group,
+    }
+
+
 def _left_out_by_language(
     documents: pd.DataFrame, by: str, selection: Mapping[str, Any]
 ) -> dict[str, dict[str, Any]]:
-    """Per language, the groups :func:`_select_groups` left out that have documents in it, and how many
-    of its documents they hold: a language's summary names those, not every language's."""
-    left_out = set(selection["groups_left_out"])
-    rates_only = set(selection["groups_rates_only"])
-    records: dict[str, dict[str, Any]] = {}
-    for language, rows in documents.groupby("language", sort=True):
-        named = rows[by].dropna().astype(str)
-        present = set(named)
-        without_group = int(rows[by].isna().sum())
-        records[str(language)] = {
-            "groups_left_out": [g for g in selection["groups_left_out"] if g in present],
-            "groups_rates_only": [g for g in selection["groups_rates_only"] if g in present],
-            "documents_rates_only": int(named.isin(rates_only).sum()),
-            "documents_left_out": int(named.isin(left_out).sum()) + without_group,
-            "documents_without_group": without_group,
-        }
-    return records
+    """:func:`_left_out` per language: a language's summary names the groups left out that have
+    documents in it, with its own documents, not every language's."""
+    left_out, rates_only = selection["groups_left_out"], selection["groups_rates_only"]
+    return {
+        str(language): _left_out(rows[by], left_out, rates_only)
+        for language, rows in documents.groupby("language", sort=True)
+    }
 
 
 def analyse(

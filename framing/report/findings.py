@@ -180,10 +180,10 @@ def dates_note(record: Mapping[str, Any]) -> str:
     if stray.get("documents"):
         first, last = stray["range"]
         count = stray["documents"]
-        noun, verb = ("document", "is") if count == 1 else ("documents", "are")
         note += (
-            f" {count:,} {noun} dated outside the corpus's range ({first} to {last}: the bulk of its "
-            f"dates, widened) {verb} left out of the rates over time ({', '.join(stray['examples'])})."
+            f" {counted(count, 'document')} dated outside the corpus's range ({first} to {last}: the bulk of"
+            f" its dates, widened) {are(count)} left out of the rates over time"
+            f" ({', '.join(stray['examples'])})."
         )
     if record.get("undated"):
         count = record["undated"]
@@ -298,21 +298,20 @@ def _ranked(values: pd.Series) -> pd.Series:
     return counts.sort_index().sort_values(ascending=False, kind="mergesort")
 
 
-def _claims_phrase(claims: pd.DataFrame) -> str:
-    """How many claims of responsibility a group reports, and by whom: each named claimant with its own
-    count, and the claims whose claimant is no actor of the corpus ("undetermined") apart, never
-    credited to the most frequent claimant.
+def _claims_phrase(claims: int, claimants: pd.Series) -> str:
+    """How many claims of responsibility a group reports (``claims``), and by whom: each named claimant
+    with its own count (``claimants``, :func:`_ranked`), and the claims whose claimant is no actor of the
+    corpus apart, never credited to the most frequent claimant.
 
-    ``["Islamic State", "undetermined", "Islamic State"]``: "it reports 3 claims of responsibility: by
-    Islamic State (2), and 1 with no actor of the corpus named as the claimant".
+    3 claims, ``Islamic State`` 2: "it reports 3 claims of responsibility: by Islamic State (2), and 1
+    with no actor of the corpus named as the claimant".
     """
-    named = _ranked(claims.loc[claims["blamed"] != "undetermined", "blamed"])
-    unnamed = len(claims) - int(named.sum())
-    total = f"{counted(len(claims), 'claim')} of responsibility"
-    if not len(named):
+    unnamed = claims - int(claimants.sum())
+    total = f"{counted(claims, 'claim')} of responsibility"
+    if not len(claimants):
         return f"it reports {total}, with no actor of the corpus named as the claimant"
     rest = f", and {unnamed} with no actor of the corpus named as the claimant" if unnamed else ""
-    return f"it reports {total}: by {_counts_phrase(named)}{rest}"
+    return f"it reports {total}: by {_counts_phrase(claimants)}{rest}"
 
 
 def _blame_findings(
@@ -360,15 +359,17 @@ def _blame_findings(
             top = attributed[(attributed["blamer"] == blamer) & (attributed["blamed"] == blamed)]
             examples.append(_first_example(top, by, quote))
         if len(claims):
-            parts.append(_claims_phrase(claims))
             named = claims[claims["blamed"] != "undetermined"]
-            top = named[named["blamed"] == _ranked(named["blamed"]).index[0]] if len(named) else claims
+            claimants = _ranked(named["blamed"])
+            parts.append(_claims_phrase(len(claims), claimants))
+            # the quoted claim is one of the top claimant's (any claim when none is named)
+            top = named[named["blamed"] == claimants.index[0]] if len(claimants) else claims
             examples.append(_first_example(top, by, quote))
         if len(denials):
             denied = _ranked(denials[denials["blamed"] != "undetermined"]["blamed"])
             about = f", most about {denied.index[0]} ({denied.iloc[0]})" if len(denied) else ""
-            denial_words = "denial or rejection" if len(denials) == 1 else "denials or rejections"
-            parts.append(f"it carries {len(denials)} {denial_words} of blame{about}")
+            carried = counted(len(denials), "denial or rejection", "denials or rejections")
+            parts.append(f"it carries {carried} of blame{about}")
         findings.append(Finding("blame", f"Blame in {group}: " + "; ".join(parts) + ".", examples))
     # empty when no language had two groups with accusations to compare (tested within each language)
     associations = tables["blame_association"]
